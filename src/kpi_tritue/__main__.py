@@ -1,0 +1,5 @@
+"""`python -m kpi_tritue` runs the `kpi` command."""
+
+from kpi_tritue.cli import main
+
+main()

@@ -1,0 +1,225 @@
+"""The `kpi` command: Typer only. Parse options, call the core, render, map to exit codes.
+
+Heavy modules (pandas, the readers) are imported inside the commands, so `kpi --help`
+starts as fast as Typer itself.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+
+from kpi_tritue import __version__
+
+if TYPE_CHECKING:
+    from kpi_tritue.dataset import Dataset
+    from kpi_tritue.i18n import Lang
+
+EXIT_OK = 0
+EXIT_GATE_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INPUT = 3
+
+app = typer.Typer(
+    name="kpi",
+    help="Tính các chỉ tiêu của Kế hoạch phát triển đội ngũ trí thức tỉnh Hà Tĩnh đến 2030. "
+    "(Indicator calculator for Hà Tĩnh's intellectual-workforce plan to 2030.)",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+class LangChoice(StrEnum):
+    VI = "vi"
+    EN = "en"
+
+
+class ValidateFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+FilesArg = Annotated[
+    list[str],
+    typer.Argument(
+        help="Bảng tính (.xlsx, .xlsm, .xls, .ods) hoặc thư mục chứa bảng tính. "
+        "(Workbooks or folders of workbooks.)",
+        show_default=False,
+    ),
+]
+LangOpt = Annotated[LangChoice, typer.Option("--lang", help="Ngôn ngữ / language: vi | en.")]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Ngày số liệu (dd/mm/yyyy hoặc yyyy-mm-dd); mặc định lấy từ trang ThongTin. "
+        "(Reference date; defaults to the ThongTin sheet.)",
+        show_default=False,
+    ),
+]
+DebugOpt = Annotated[
+    bool, typer.Option("--debug", help="Hiện chi tiết lỗi nội bộ. (Show tracebacks.)")
+]
+
+_AS_OF = re.compile(r"^(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})/(\d{4}))$")
+
+
+def _stdout() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _fail(message: str, code: int, lang: Lang) -> NoReturn:
+    from kpi_tritue.i18n import text
+
+    _stderr().print(Panel(message, title=text("error.title", lang), border_style="red"))
+    raise typer.Exit(code)
+
+
+def parse_as_of(value: str | None, lang: Lang) -> date | None:
+    if value is None:
+        return None
+    match = _AS_OF.match(value.strip())
+    try:
+        if match and match[1]:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        if match:
+            return date(int(match[6]), int(match[5]), int(match[4]))
+    except ValueError:
+        pass
+    message = {
+        "vi": f"--as-of: \u201c{value}\u201d không phải là ngày. Ghi dd/mm/yyyy, ví dụ 31/12/2025.",
+        "en": f"--as-of: \u201c{value}\u201d is not a date. Write dd/mm/yyyy, e.g. 31/12/2025.",
+    }[lang]
+    _fail(message, EXIT_USAGE, lang)
+
+
+def _check_paths(files: list[str], lang: Lang) -> None:
+    missing = [f for f in files if not Path(f).exists()]
+    if missing:
+        from kpi_tritue.i18n import issue_message
+
+        _fail(
+            "\n".join(issue_message("file_not_found", lang, {"path": m}) for m in missing),
+            EXIT_USAGE,
+            lang,
+        )
+
+
+@contextmanager
+def _guard(debug: bool, lang: Lang) -> Iterator[None]:
+    """Turn an unexpected failure into one short message, unless --debug asks for more."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        if debug:
+            raise
+        message = {
+            "vi": f"Lỗi không mong muốn: {type(error).__name__}: {error}. "
+            "Chạy lại với --debug để xem chi tiết và báo cho nhóm phát triển.",
+            "en": f"Unexpected error: {type(error).__name__}: {error}. "
+            "Run again with --debug for details and report it.",
+        }[lang]
+        _fail(message, EXIT_INPUT, lang)
+
+
+def _load(files: list[str], as_of: str | None, lang: Lang) -> Dataset:
+    from rich.progress import Progress
+
+    from kpi_tritue.dataset import load_dataset
+
+    _check_paths(files, lang)
+    reference = parse_as_of(as_of, lang)
+    console = _stderr()
+    if not console.is_terminal:
+        return load_dataset(files, as_of=reference)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("…", total=None)
+
+        def report(step: int, total: int, name: str) -> None:
+            progress.update(task, completed=step, total=total, description=name)
+
+        return load_dataset(files, as_of=reference, progress=report)
+
+
+@app.command()
+def validate(
+    files: FilesArg,
+    output_format: Annotated[
+        ValidateFormat, typer.Option("--format", help="table | json.")
+    ] = ValidateFormat.TABLE,
+    lang: LangOpt = LangChoice.VI,
+    as_of: AsOfOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Chỉ đọc và kiểm tra bảng tính: liệt kê mọi vấn đề kèm ô. Mã thoát 3 nếu có lỗi.
+
+    (Only read and validate: list every issue with its cell; exit 3 on any error.)
+
+    Example: kpi validate data/samples/ha_tinh_2024.xlsx --format json
+    """
+    from kpi_tritue import render
+
+    language: Lang = lang.value
+    with _guard(debug, language):
+        dataset = _load(files, as_of, language)
+        out = _stdout()
+        if output_format is ValidateFormat.JSON:
+            sys.stdout.write(render.validation_json(dataset, language))
+        else:
+            out.print(render.as_of_line(dataset, language))
+            if dataset.issues:
+                out.print(render.issues_table(dataset.issues, language))
+            else:
+                out.print(_text("issues.none", language))
+        _stderr().print(render.issues_summary(dataset.issues, len(dataset.sources), language))
+    if dataset.has_errors:
+        raise typer.Exit(EXIT_INPUT)
+
+
+def _text(key: str, lang: Lang, **params: object) -> str:
+    from kpi_tritue.i18n import text
+
+    return text(key, lang, **params)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kpi {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="In phiên bản. (Version.)"
+        ),
+    ] = False,
+) -> None:
+    """kpi: chỉ tiêu đội ngũ trí thức Hà Tĩnh 2030."""
+
+
+def main() -> None:
+    app()
+
+
+_: Callable[[], None] = main

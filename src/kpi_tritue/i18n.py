@@ -1,0 +1,279 @@
+"""Every sentence the tool says, in Vietnamese (default) and English."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+Lang = Literal["vi", "en"]
+LANGS: tuple[Lang, ...] = ("vi", "en")
+
+# Issue messages: what is wrong, and what to do. Placeholders are filled from Issue.params.
+# A message never quotes a person's name: the loader redacts any value that is one.
+ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
+    "file_not_found": {
+        "vi": "Không tìm thấy tệp hoặc thư mục {path}. Kiểm tra lại đường dẫn.",
+        "en": "No file or folder {path}. Check the path.",
+    },
+    "no_workbooks_in_folder": {
+        "vi": "Thư mục {path} không có bảng tính nào (.xlsx, .xlsm, .xls, .ods).",
+        "en": "The folder {path} holds no workbook (.xlsx, .xlsm, .xls, .ods).",
+    },
+    "not_a_workbook": {
+        "vi": "Tệp không phải là bảng tính Excel (.xlsx, .xlsm, .xls) hay .ods. "
+        "Mở tệp bằng Excel hoặc LibreOffice và lưu lại dưới dạng .xlsx.",
+        "en": "The file is not an Excel (.xlsx, .xlsm, .xls) or .ods workbook. "
+        "Open it in Excel or LibreOffice and save it as .xlsx.",
+    },
+    "password_protected": {
+        "vi": "Bảng tính được đặt mật khẩu nên không đọc được. "
+        "Gỡ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc) rồi gửi lại.",
+        "en": "The workbook is password-protected and cannot be read. "
+        "Remove the password (File → Info → Protect Workbook) and send it again.",
+    },
+    "unreadable_file": {
+        "vi": "Không đọc được bảng tính ({detail}). Tệp có thể bị hỏng hoặc lưu dở: "
+        "mở bằng Excel hoặc LibreOffice và lưu lại dưới dạng .xlsx.",
+        "en": "The workbook cannot be read ({detail}). It may be damaged or half-saved: "
+        "open it in Excel or LibreOffice and save it again as .xlsx.",
+    },
+    "unreadable_sheet": {
+        "vi": "Không đọc được trang tính này ({detail}). Mở tệp và lưu lại dưới dạng .xlsx.",
+        "en": "This sheet cannot be read ({detail}). Open the file and save it again as .xlsx.",
+    },
+    "missing_workforce_sheet": {
+        "vi": "Không có trang nhân sự (NhanSu). Các trang có trong tệp: {sheets}. "
+        "Đặt tên trang danh sách cán bộ là \u201cNhanSu\u201d.",
+        "en": "No workforce sheet (NhanSu). The file has: {sheets}. "
+        "Name the sheet of staff records \u201cNhanSu\u201d.",
+    },
+    "unknown_sheet": {
+        "vi": "Trang \u201c{sheet}\u201d không thuộc mẫu báo cáo nên được bỏ qua.",
+        "en": "Sheet \u201c{sheet}\u201d is not part of the form and is ignored.",
+    },
+    "duplicate_sheet": {
+        "vi": "Có hai trang cùng là {expected}: \u201c{other}\u201d và \u201c{sheet}\u201d. "
+        "Chỉ trang \u201c{other}\u201d được đọc; gộp hoặc đổi tên trang còn lại.",
+        "en": "Two sheets are both {expected}: \u201c{other}\u201d and \u201c{sheet}\u201d. "
+        "Only \u201c{other}\u201d is read; merge or rename the other.",
+    },
+    "header_not_found": {
+        "vi": "Không tìm thấy dòng tiêu đề trong 20 dòng đầu: thiếu cột {missing}. "
+        "Thêm các cột này vào dòng tiêu đề (dòng gần nhất là dòng {best_row}).",
+        "en": "No header row in the first 20 rows: missing column(s) {missing}. "
+        "Add them to the header row (the closest is row {best_row}).",
+    },
+    "unknown_column": {
+        "vi": "Cột \u201c{value}\u201d không thuộc mẫu nên được bỏ qua.",
+        "en": "Column \u201c{value}\u201d is not part of the form and is ignored.",
+    },
+    "duplicate_column": {
+        "vi": "Cột {expected} xuất hiện hai lần (ô {other} và ô {cell}). "
+        "Chỉ cột ở ô {other} được đọc; xóa hoặc đổi tên cột còn lại.",
+        "en": "Column {expected} appears twice (cells {other} and {cell}). "
+        "Only the one at {other} is read; delete or rename the other.",
+    },
+    "totals_row_skipped": {
+        "vi": "Dòng tổng cộng được bỏ qua.",
+        "en": "Totals row skipped.",
+    },
+    "section_row_skipped": {
+        "vi": "Dòng tiêu đề nhóm \u201c{value}\u201d được bỏ qua (không có mã người).",
+        "en": "Group heading row \u201c{value}\u201d skipped (no person ID).",
+    },
+    "row_outside_table": {
+        "vi": "Dòng chỉ có nội dung ở các cột ngoài mẫu nên được bỏ qua.",
+        "en": "The row has content only in columns outside the form and is skipped.",
+    },
+    "required_blank": {
+        "vi": "Chưa điền {field} (mã {id}). Điền giá trị vào ô này.",
+        "en": "{field} is blank (ID {id}). Fill in this cell.",
+    },
+    "birth_blank": {
+        "vi": "Thiếu cả ngày sinh và năm sinh (mã {id}). Điền ít nhất một trong hai.",
+        "en": "Neither birth date nor birth year is given (ID {id}). Fill in at least one.",
+    },
+    "birth_mismatch": {
+        "vi": "Năm sinh {value} khác năm của ngày sinh {other} (mã {id}); "
+        "ngày sinh được dùng. Sửa một trong hai cho khớp.",
+        "en": "Birth year {value} differs from the year of the birth date {other} (ID {id}); "
+        "the birth date is used. Make them agree.",
+    },
+    "bad_bool": {
+        "vi": "\u201c{value}\u201d không phải là có/không. "
+        "Ghi \u201cx\u201d (có) hoặc để trống (không).",
+        "en": "\u201c{value}\u201d is not a yes/no value. Write \u201cx\u201d for yes, "
+        "leave blank for no.",
+    },
+    "bad_date": {
+        "vi": "\u201c{value}\u201d không phải là ngày hợp lệ. "
+        "Ghi theo dạng ngày/tháng/năm, ví dụ 05/09/1985.",
+        "en": "\u201c{value}\u201d is not a valid date. Write day/month/year, e.g. 05/09/1985.",
+    },
+    "date_is_number": {
+        "vi": "\u201c{value}\u201d là một số, không phải ngày. Định dạng ô là Ngày "
+        "hoặc ghi ngày/tháng/năm; nếu chỉ biết năm, ghi vào cột Năm sinh.",
+        "en": "\u201c{value}\u201d is a number, not a date. Format the cell as a date or write "
+        "day/month/year; if only the year is known, use the birth-year column.",
+    },
+    "future_date": {
+        "vi": "Ngày {value} sau ngày số liệu {as_of}. Kiểm tra lại ngày.",
+        "en": "Date {value} is after the reference date {as_of}. Check the date.",
+    },
+    "bad_year": {
+        "vi": "\u201c{value}\u201d không phải là năm. Ghi năm bằng 4 chữ số, ví dụ 1985.",
+        "en": "\u201c{value}\u201d is not a year. Write a four-digit year, e.g. 1985.",
+    },
+    "year_out_of_range": {
+        "vi": "Năm {value} nằm ngoài khoảng 1900\u2013{report_year} (năm báo cáo). "
+        "Kiểm tra lại năm.",
+        "en": "Year {value} is outside 1900\u2013{report_year} (the report year). Check the year.",
+    },
+    "bad_number": {
+        "vi": "\u201c{value}\u201d không phải là số. Ghi số không có dấu phân cách hàng "
+        "nghìn, ví dụ 1320000 hoặc 12.5.",
+        "en": "\u201c{value}\u201d is not a number. Write it without thousands separators, "
+        "e.g. 1320000 or 12.5.",
+    },
+    "not_whole_number": {
+        "vi": "\u201c{value}\u201d phải là số nguyên.",
+        "en": "\u201c{value}\u201d must be a whole number.",
+    },
+    "below_minimum": {
+        "vi": "Giá trị {value} không được nhỏ hơn {minimum}.",
+        "en": "Value {value} must not be below {minimum}.",
+    },
+    "above_maximum": {
+        "vi": "Giá trị {value} không được lớn hơn {maximum}.",
+        "en": "Value {value} must not be above {maximum}.",
+    },
+    "bad_enum": {
+        "vi": "\u201c{value}\u201d không phải là giá trị hợp lệ của cột {field}. "
+        "Chọn một trong: {expected}.",
+        "en": "\u201c{value}\u201d is not a valid {field}. Use one of: {expected}.",
+    },
+    "cell_error": {
+        "vi": "Ô chứa lỗi công thức Excel (#{value}). Sửa công thức hoặc nhập giá trị.",
+        "en": "The cell holds an Excel formula error (#{value}). Fix the formula or type "
+        "the value.",
+    },
+    "teacher_without_school_level": {
+        "vi": "Giáo viên (mã {id}) chưa có Cấp học. Ghi Mầm non, Tiểu học, THCS hoặc THPT.",
+        "en": "Teacher (ID {id}) has no school level. Write Mầm non, Tiểu học, THCS or THPT.",
+    },
+    "duplicate_id": {
+        "vi": "Mã {id} trùng với dòng {other}. Mỗi người chỉ có một dòng: "
+        "xóa dòng trùng hoặc sửa mã.",
+        "en": "ID {id} is also at {other}. Each person has one row: "
+        "delete the duplicate or correct the ID.",
+    },
+    "talent_without_year": {
+        "vi": "Nhân tài (mã {id}) không có Năm thu hút hay Năm tuyển dụng nên "
+        "không được tính vào tỷ lệ giữ chân nhân tài.",
+        "en": "Talent (ID {id}) has neither attracted year nor recruited year, so is left "
+        "out of the retention cohort.",
+    },
+    "duplicate_row": {
+        "vi": "{key} đã có ở {other}. Mỗi mục chỉ ghi một lần: xóa dòng trùng.",
+        "en": "{key} is already at {other}. Give each entry once: delete the duplicate.",
+    },
+    "conflicting_row": {
+        "vi": "{key} có giá trị khác với {other}. Thống nhất số liệu giữa hai nơi.",
+        "en": "{key} differs from {other}. Make the two agree.",
+    },
+    "repeated_row_merged": {
+        "vi": "{key} giống hệt {other}; chỉ tính một lần.",
+        "en": "{key} is identical to {other}; counted once.",
+    },
+    "bad_report_year": {
+        "vi": "\u201c{value}\u201d không phải là năm báo cáo. Ghi năm bằng 4 chữ số, ví dụ 2025.",
+        "en": "\u201c{value}\u201d is not a report year. Write a four-digit year, e.g. 2025.",
+    },
+    "bad_as_of": {
+        "vi": "\u201c{value}\u201d không phải là ngày số liệu hợp lệ. "
+        "Ghi ngày/tháng/năm, ví dụ 31/12/2025.",
+        "en": "\u201c{value}\u201d is not a valid reference date. "
+        "Write day/month/year, e.g. 31/12/2025.",
+    },
+    "info_mismatch": {
+        "vi": "Ngày số liệu {value} không thuộc năm báo cáo {report_year}; "
+        "ngày số liệu được dùng. Sửa một trong hai cho khớp.",
+        "en": "The reference date {value} is not in the report year {report_year}; "
+        "the reference date is used. Make them agree.",
+    },
+    "report_years_differ": {
+        "vi": "Các tệp thuộc các năm báo cáo khác nhau ({years}) nên không gộp được. "
+        "Tính riêng từng năm, hoặc dùng kpi trend để xem xu hướng.",
+        "en": "The files belong to different report years ({years}) and cannot be combined. "
+        "Compute each year on its own, or use kpi trend.",
+    },
+    "as_of_differs": {
+        "vi": "Các tệp có ngày số liệu khác nhau ({dates}); dùng ngày muộn nhất {as_of}.",
+        "en": "The files have different reference dates ({dates}); the latest, {as_of}, is used.",
+    },
+    "column_absent_in_file": {
+        "vi": "Tệp không có cột {field} mà tệp khác có; "
+        "các dòng của tệp này được coi là không báo cáo cột đó.",
+        "en": "This file lacks column {field}, which other files have; its rows count as "
+        "not reporting it.",
+    },
+}
+
+TEXT: dict[str, dict[Lang, str]] = {
+    "severity.error": {"vi": "lỗi", "en": "error"},
+    "severity.warning": {"vi": "cảnh báo", "en": "warning"},
+    "severity.info": {"vi": "thông tin", "en": "info"},
+    "col.severity": {"vi": "Mức", "en": "Severity"},
+    "col.code": {"vi": "Mã lỗi", "en": "Code"},
+    "col.where": {"vi": "Vị trí", "en": "Where"},
+    "col.message": {"vi": "Nội dung", "en": "Message"},
+    "issues.title": {"vi": "Kết quả kiểm tra dữ liệu", "en": "Validation result"},
+    "issues.title_file": {
+        "vi": "Kết quả kiểm tra dữ liệu: {file}",
+        "en": "Validation result: {file}",
+    },
+    "issues.none": {"vi": "Không phát hiện vấn đề nào.", "en": "No problems found."},
+    "issues.summary": {
+        "vi": "{errors} lỗi, {warnings} cảnh báo, {infos} thông tin trong {files} tệp.",
+        "en": "{errors} error(s), {warnings} warning(s), {infos} info in {files} file(s).",
+    },
+    "issues.more": {
+        "vi": "… và {count} vấn đề cùng loại {code} nữa (xem đủ với --format json).",
+        "en": "… and {count} more {code} issue(s) (see all with --format json).",
+    },
+    "asof.line": {
+        "vi": "Ngày số liệu: {as_of} (năm báo cáo {report_year}; theo {source}).",
+        "en": "Data as of: {as_of} (report year {report_year}; from {source}).",
+    },
+    "asof.option": {"vi": "tùy chọn --as-of", "en": "the --as-of option"},
+    "asof.sheet": {"vi": "Ngày số liệu trong trang ThongTin", "en": "ThongTin's date"},
+    "asof.year": {"vi": "Năm báo cáo trong trang ThongTin", "en": "ThongTin's report year"},
+    "asof.today": {"vi": "ngày hôm nay", "en": "today's date"},
+    "error.title": {"vi": "Lỗi", "en": "Error"},
+    "error.input": {
+        "vi": "Dữ liệu đầu vào có lỗi: {errors} lỗi. Sửa các ô được nêu rồi chạy lại.",
+        "en": "The input has {errors} error(s). Fix the cells listed and run again.",
+    },
+}
+
+
+def issue_message(code: str, lang: Lang, params: Mapping[str, object]) -> str:
+    template = ISSUE_MESSAGES.get(code, {}).get(lang)
+    if template is None:
+        return code
+    return template.format_map(_Defaulting(params))
+
+
+def text(key: str, lang: Lang, **params: object) -> str:
+    template = TEXT[key][lang]
+    return template.format_map(_Defaulting(params)) if params else template
+
+
+class _Defaulting(dict[str, object]):
+    """Format mapping that shows a missing placeholder as `?` instead of raising."""
+
+    def __init__(self, params: Mapping[str, object]) -> None:
+        super().__init__({k: ("?" if v is None else v) for k, v in params.items()})
+
+    def __missing__(self, key: str) -> str:
+        return "?"

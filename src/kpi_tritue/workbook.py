@@ -1,0 +1,695 @@
+"""Read one workbook into validated frames, turning every problem into an `Issue`.
+
+For each sheet of the contract: find the header row under any title rows, map the headers
+people wrote onto column keys, drop column-code, empty, group-heading and totals rows,
+then parse each column at once (see `values.py`). Rows keep their Excel row number in
+`_row`, so any later result can point back at its cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kpi_tritue.issues import Issue, ParamValue, Severity, column_letter
+from kpi_tritue.normalize import clean_text, fold, is_column_code, is_totals_label
+from kpi_tritue.reader import RawSheet, UnreadableWorkbook, Workbook, sha256_of
+from kpi_tritue.schema import (
+    CONTRACT,
+    INFO,
+    WORKFORCE,
+    ColumnSpec,
+    Contract,
+    SheetSpec,
+)
+from kpi_tritue.values import (
+    ABOVE_MAXIMUM,
+    BAD_ENUM,
+    BELOW_MINIMUM,
+    FUTURE_DATE,
+    YEAR_OUT_OF_RANGE,
+    Bounds,
+    ParsedColumn,
+    clean_column,
+    parse_column,
+    parse_date,
+    parse_year,
+)
+
+HEADER_SEARCH_ROWS = 20
+ROW = "_row"
+INVALID = "_invalid"
+REDACTED = "***"
+# Headers that forms carry but the contract does not need: ignored without a word.
+_IGNORED_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu", "ghi chu"})
+_TEACHER_PREFIX = "giao vien"
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    """What a workbook's `ThongTin` sheet says about itself."""
+
+    report_year: int | None = None
+    as_of: date | None = None
+    reporting_unit: str | None = None
+
+
+@dataclass
+class SheetTable:
+    """One sheet of one workbook, parsed: typed columns by key, `_row`, `_invalid`."""
+
+    spec: SheetSpec
+    sheet_name: str
+    frame: pd.DataFrame
+    headers: dict[str, str]
+    letters: dict[str, str]
+
+    @property
+    def present(self) -> frozenset[str]:
+        return frozenset(self.headers)
+
+    def cell(self, key: str, row: int) -> str | None:
+        letter = self.letters.get(key)
+        return f"{letter}{row}" if letter else None
+
+
+@dataclass
+class OpenedWorkbook:
+    """A workbook whose sheets are matched to the contract and whose `ThongTin` is read."""
+
+    path: Path
+    display: str
+    sha256: str
+    workbook: Workbook
+    sheet_names: dict[str, str]
+    info: ReportInfo
+    issues: list[Issue] = field(default_factory=list)
+    info_table: SheetTable | None = None
+
+
+@dataclass
+class LoadedWorkbook:
+    display: str
+    sha256: str
+    tables: dict[str, SheetTable]
+    issues: list[Issue]
+
+
+class _Reporter:
+    """Collects the issues of one sheet, with the location filled in."""
+
+    def __init__(self, file: str, sheet: str | None, names: frozenset[str] = frozenset()) -> None:
+        self.file = file
+        self.sheet = sheet
+        self.issues: list[Issue] = []
+        self.names = names
+
+    def add(
+        self,
+        severity: Severity,
+        code: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        cell: str | None = None,
+        **params: ParamValue,
+    ) -> None:
+        value = params.get("value")
+        if isinstance(value, str) and clean_text(value).casefold() in self.names:
+            params["value"] = REDACTED
+        self.issues.append(
+            Issue(
+                severity=severity,
+                code=code,
+                file=self.file,
+                sheet=self.sheet,
+                row=row,
+                column=column,
+                cell=cell,
+                params=params,
+            )
+        )
+
+
+def open_workbook(
+    path: Path, display: str, contract: Contract = CONTRACT
+) -> OpenedWorkbook | list[Issue]:
+    """Open a workbook, match its sheets to the contract and read its `ThongTin`.
+
+    Returns the issues instead when the file cannot be used at all.
+    """
+    reporter = _Reporter(display, None)
+    try:
+        digest = sha256_of(path)
+        workbook = Workbook(path)
+        names = workbook.sheet_names
+    except UnreadableWorkbook as error:
+        reporter.add(Severity.ERROR, error.reason, detail=error.detail)
+        return reporter.issues
+    except OSError as error:
+        reporter.add(Severity.ERROR, "unreadable_file", detail=error.strerror or str(error))
+        return reporter.issues
+
+    matched: dict[str, str] = {}
+    for name in names:
+        spec = contract.match_sheet(name)
+        if spec is None:
+            reporter.add(Severity.INFO, "unknown_sheet", sheet=name)
+        elif spec.key in matched:
+            reporter.add(
+                Severity.WARNING,
+                "duplicate_sheet",
+                sheet=name,
+                other=matched[spec.key],
+                expected=spec.name,
+            )
+        else:
+            matched[spec.key] = name
+    if WORKFORCE.key not in matched:
+        reporter.add(Severity.ERROR, "missing_workforce_sheet", sheets=", ".join(names) or "—")
+
+    opened = OpenedWorkbook(
+        path=path,
+        display=display,
+        sha256=digest,
+        workbook=workbook,
+        sheet_names=matched,
+        info=ReportInfo(),
+        issues=reporter.issues,
+    )
+    if INFO.key in matched:
+        _read_info(opened)
+    return opened
+
+
+def _read_info(opened: OpenedWorkbook) -> None:
+    # Years in ThongTin are bounded only loosely: the report year is what is being read.
+    loose = Bounds(report_year=9999, as_of=date(9999, 12, 31))
+    table, issues = _read_table(opened, INFO, loose)
+    opened.issues.extend(issues)
+    if table is None:
+        return
+    opened.info_table = table
+    reporter = _Reporter(opened.display, table.sheet_name)
+    found: dict[str, Any] = {}
+    frame = table.frame
+    for item, text, row in zip(frame["item"], frame["value"], frame[ROW], strict=True):
+        if pd.isna(item) or pd.isna(text):
+            continue
+        if item == "reporting_unit":
+            found[item] = text
+            continue
+        parser = parse_year if item == "report_year" else parse_date
+        value, problem = parser(str(text), loose)
+        if problem is None:
+            found[item] = value
+        else:
+            reporter.add(
+                Severity.ERROR,
+                f"bad_{item}",
+                row=int(row),
+                column=table.headers.get("value"),
+                cell=table.cell("value", int(row)),
+                value=str(text),
+            )
+    opened.issues.extend(reporter.issues)
+    opened.info = ReportInfo(
+        report_year=found.get("report_year"),
+        as_of=found.get("as_of"),
+        reporting_unit=found.get("reporting_unit"),
+    )
+
+
+def read_tables(
+    opened: OpenedWorkbook,
+    bounds: Bounds,
+    contract: Contract = CONTRACT,
+) -> LoadedWorkbook:
+    """Read every contract sheet of an opened workbook with the dataset's reference date."""
+    tables: dict[str, SheetTable] = {}
+    issues = list(opened.issues)
+    if opened.info_table is not None:
+        tables[INFO.key] = opened.info_table
+    for spec in contract.sheets:
+        if spec.key == INFO.key or spec.key not in opened.sheet_names:
+            continue
+        table, sheet_issues = _read_table(opened, spec, bounds)
+        issues.extend(sheet_issues)
+        if table is not None:
+            tables[spec.key] = table
+    return LoadedWorkbook(
+        display=opened.display, sha256=opened.sha256, tables=tables, issues=issues
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# One sheet
+
+
+@dataclass(frozen=True)
+class _Header:
+    rows: tuple[int, ...]
+    columns: dict[str, int]
+    texts: dict[int, str]
+
+
+def _read_table(
+    opened: OpenedWorkbook, spec: SheetSpec, bounds: Bounds
+) -> tuple[SheetTable | None, list[Issue]]:
+    sheet_name = opened.sheet_names[spec.key]
+    reporter = _Reporter(opened.display, sheet_name)
+    try:
+        raw = opened.workbook.read_sheet(sheet_name)
+    except UnreadableWorkbook as error:
+        reporter.add(Severity.ERROR, error.reason, detail=error.detail)
+        return None, reporter.issues
+    cells = _fill_vertical_merges(raw)
+    header = _find_header(cells, spec, reporter)
+    if header is None:
+        return None, reporter.issues
+    names = _personal_names(cells, header, spec)
+    reporter.names = names
+    data = _data_rows(cells, header, spec, reporter)
+    table = _parse_table(data, header, spec, bounds, reporter, raw)
+    if spec.key == WORKFORCE.key:
+        _check_workforce(table, reporter)
+    return table, reporter.issues
+
+
+def _fill_vertical_merges(raw: RawSheet) -> pd.DataFrame:
+    """Give every row of a vertically merged block the value of its top cell.
+
+    A unit name merged over its ten staff rows belongs to each of them; a header merged
+    over two header rows belongs to the lower row too. Horizontal spans are left alone.
+    """
+    cells = raw.cells
+    tall = [m for m in raw.merged if m.last_row > m.first_row and m.first_col in cells.columns]
+    if not tall:
+        return cells
+    cells = cells.copy()
+    height = len(cells)
+    for block in tall:
+        if block.first_row >= height:
+            continue
+        value = cells.at[block.first_row, block.first_col]
+        last = min(block.last_row, height - 1)
+        cells.loc[block.first_row + 1 : last, block.first_col] = value
+    return cells
+
+
+def _header_candidates(cells: pd.DataFrame) -> list[tuple[tuple[int, ...], dict[int, str]]]:
+    """Single rows among the first 20, then pairs of adjacent rows (two-level headers)."""
+    top = cells.iloc[:HEADER_SEARCH_ROWS]
+    rows: list[dict[int, str]] = []
+    for _, series in top.iterrows():
+        rows.append({col: clean_text(str(v)) for col, v in series.items() if pd.notna(v)})
+    singles = [((i,), row) for i, row in enumerate(rows)]
+    pairs = [((i, i + 1), {**rows[i], **rows[i + 1]}) for i in range(len(rows) - 1)]
+    return singles + pairs
+
+
+def _match_headers(spec: SheetSpec, texts: Mapping[int, str]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for col, text in sorted(texts.items()):
+        column = spec.header_lookup.get(fold(text))
+        if column is not None:
+            found.setdefault(column.key, []).append(col)
+    return found
+
+
+def _satisfies(spec: SheetSpec, found: Mapping[str, list[int]]) -> bool:
+    if any(column.key not in found for column in spec.required_columns):
+        return False
+    return all(any(key in found for key in group) for group in spec.one_of)
+
+
+def _missing_labels(spec: SheetSpec, found: Mapping[str, list[int]]) -> list[str]:
+    missing = [column.header for column in spec.required_columns if column.key not in found]
+    for group in spec.one_of:
+        if not any(key in found for key in group):
+            missing.append(" / ".join(spec.column(key).header for key in group))
+    return missing
+
+
+def _find_header(cells: pd.DataFrame, spec: SheetSpec, reporter: _Reporter) -> _Header | None:
+    best: tuple[int, int] = (-1, 0)
+    best_found: dict[str, list[int]] = {}
+    for rows, texts in _header_candidates(cells):
+        found = _match_headers(spec, texts)
+        if _satisfies(spec, found):
+            return _header_from(rows, texts, found, spec, reporter)
+        if len(found) > best[0]:
+            best, best_found = (len(found), rows[-1]), found
+    reporter.add(
+        Severity.ERROR,
+        "header_not_found",
+        missing=", ".join(_missing_labels(spec, best_found)),
+        best_row=best[1] + 1,
+    )
+    return None
+
+
+def _header_from(
+    rows: tuple[int, ...],
+    texts: dict[int, str],
+    found: dict[str, list[int]],
+    spec: SheetSpec,
+    reporter: _Reporter,
+) -> _Header:
+    header_row = rows[-1] + 1
+    columns: dict[str, int] = {}
+    for key, cols in found.items():
+        columns[key] = cols[0]
+        for extra in cols[1:]:
+            reporter.add(
+                Severity.ERROR,
+                "duplicate_column",
+                row=header_row,
+                column=texts[extra],
+                cell=f"{column_letter(extra)}{header_row}",
+                other=f"{column_letter(cols[0])}{header_row}",
+                expected=spec.column(key).header,
+            )
+    mapped = {col for cols in found.values() for col in cols}
+    for col, text in sorted(texts.items()):
+        if col in mapped or fold(text) in _IGNORED_HEADERS or not fold(text):
+            continue
+        reporter.add(
+            Severity.INFO,
+            "unknown_column",
+            row=header_row,
+            column=text,
+            cell=f"{column_letter(col)}{header_row}",
+            value=text,
+        )
+    return _Header(rows=rows, columns=columns, texts=texts)
+
+
+def _personal_names(cells: pd.DataFrame, header: _Header, spec: SheetSpec) -> frozenset[str]:
+    """The names in a full-name column, so that no message ever quotes one."""
+    col = header.columns.get("full_name")
+    if col is None:
+        return frozenset()
+    names = clean_column(cells[col].iloc[header.rows[-1] + 1 :]).dropna().unique()
+    return frozenset(str(name).casefold() for name in names)
+
+
+def _data_rows(
+    cells: pd.DataFrame, header: _Header, spec: SheetSpec, reporter: _Reporter
+) -> pd.DataFrame:
+    """The rows under the header that hold records: the grid index stays the Excel row - 1."""
+    start = header.rows[-1] + 1
+    region = cells.iloc[start:]
+    if region.empty:
+        return region
+    first = region.iloc[0]
+    if first.notna().any() and all(is_column_code(str(v)) for v in first.dropna()):
+        region = region.iloc[1:]
+    mapped_cols = sorted(set(header.columns.values()))
+    nonempty = region.notna()
+    keep = nonempty.any(axis=1)
+
+    outside = keep & ~nonempty[mapped_cols].any(axis=1)
+    for index in region.index[outside]:
+        reporter.add(Severity.INFO, "row_outside_table", row=int(index) + 1)
+    keep &= ~outside
+
+    first_text = region.bfill(axis=1).iloc[:, 0]
+    candidates = keep & first_text.astype("string").str.strip().str[:1].str.lower().isin(
+        ["t", "c"]
+    ).fillna(False)
+    for index in region.index[candidates]:
+        if is_totals_label(str(first_text.at[index])):
+            reporter.add(Severity.INFO, "totals_row_skipped", row=int(index) + 1)
+            keep.at[index] = False
+
+    if spec.key == WORKFORCE.key:
+        keep &= ~_section_rows(region, keep, header, reporter)
+    return region[keep]
+
+
+def _section_rows(
+    region: pd.DataFrame, keep: pd.Series, header: _Header, reporter: _Reporter
+) -> pd.Series:
+    """Group headings inside the data (`I. KHỐI TỈNH`): a single filled cell, not an ID.
+
+    A lone cell in the ID column is a heading only when it reads like one (it has a space);
+    a lone `HT00123` is a person whose other cells are missing, and is reported as such.
+    """
+    id_col = header.columns["id"]
+    name_col = header.columns.get("full_name")
+    lonely = keep & (region.notna().sum(axis=1) == 1)
+    if name_col is not None:
+        lonely &= region[name_col].isna()
+    ids = region[id_col].where(lonely).dropna().astype(str)
+    lonely &= ~region.index.isin(ids.index[~ids.str.strip().str.contains(" ")])
+    first_text = region[lonely].bfill(axis=1).iloc[:, 0] if lonely.any() else pd.Series()
+    for index, text in first_text.items():
+        reporter.add(
+            Severity.INFO,
+            "section_row_skipped",
+            row=int(str(index)) + 1,
+            value=clean_text(str(text))[:80],
+        )
+    return lonely
+
+
+def _parse_table(
+    data: pd.DataFrame,
+    header: _Header,
+    spec: SheetSpec,
+    bounds: Bounds,
+    reporter: _Reporter,
+    raw: RawSheet,
+) -> SheetTable:
+    frame = pd.DataFrame(index=data.index)
+    frame[ROW] = (data.index + 1).astype("int64")
+    invalid = pd.Series(False, index=data.index)
+    headers: dict[str, str] = {}
+    letters: dict[str, str] = {}
+    parsed: dict[str, ParsedColumn] = {}
+    for column in spec.columns:
+        col = header.columns.get(column.key)
+        if col is None or column.key == "full_name":
+            continue
+        headers[column.key] = header.texts[col]
+        letters[column.key] = column_letter(col)
+        result = parse_column(data[col], column, bounds)
+        parsed[column.key] = result
+        frame[column.key] = result.values
+        invalid |= result.invalid
+    table = SheetTable(
+        spec=spec, sheet_name=reporter.sheet or "", frame=frame, headers=headers, letters=letters
+    )
+    ids = frame["id"] if "id" in frame else None
+    for key, result in parsed.items():
+        _report_problems(table, spec.column(key), result, bounds, reporter, ids)
+        if spec.column(key).required:
+            invalid |= result.blank & ~result.invalid
+            _report_blanks(table, spec.column(key), result, reporter, ids)
+    invalid |= _report_cell_errors(table, header, raw, reporter)
+    frame[INVALID] = invalid
+    return table
+
+
+def _id_at(ids: pd.Series | None, index: Any) -> str:
+    if ids is None:
+        return "?"
+    value = ids.at[index]
+    return "?" if pd.isna(value) else str(value)
+
+
+def _report_problems(
+    table: SheetTable,
+    column: ColumnSpec,
+    result: ParsedColumn,
+    bounds: Bounds,
+    reporter: _Reporter,
+    ids: pd.Series | None,
+) -> None:
+    problems = result.problems.dropna()
+    if problems.empty:
+        return
+    raw_text = table.frame.loc[problems.index, ROW]
+    for index, problem in problems.items():
+        row = int(raw_text.at[index])
+        params: dict[str, ParamValue] = {
+            "value": _cell_text(result, index),
+            "field": column.header,
+            "id": _id_at(ids, index),
+        }
+        if problem == BAD_ENUM and column.enum is not None:
+            params["expected"] = column.enum.choices("vi")
+        elif problem == BELOW_MINIMUM:
+            params["minimum"] = _number_text(column.minimum)
+        elif problem == ABOVE_MAXIMUM:
+            params["maximum"] = _number_text(column.maximum)
+        elif problem == YEAR_OUT_OF_RANGE:
+            params["report_year"] = bounds.report_year
+        elif problem == FUTURE_DATE:
+            params["as_of"] = bounds.as_of.strftime("%d/%m/%Y")
+        reporter.add(
+            Severity.ERROR,
+            str(problem),
+            row=row,
+            column=table.headers[column.key],
+            cell=table.cell(column.key, row),
+            **params,
+        )
+
+
+def _cell_text(result: ParsedColumn, index: Any) -> str:
+    text = result.text.at[index]
+    return "" if pd.isna(text) else str(text)[:80]
+
+
+def _number_text(value: float | None) -> str:
+    if value is None:
+        return "?"
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _report_blanks(
+    table: SheetTable,
+    column: ColumnSpec,
+    result: ParsedColumn,
+    reporter: _Reporter,
+    ids: pd.Series | None,
+) -> None:
+    blank = result.blank & ~result.invalid
+    for index in blank[blank].index:
+        row = int(table.frame.at[index, ROW])
+        reporter.add(
+            Severity.ERROR,
+            "required_blank",
+            row=row,
+            column=table.headers[column.key],
+            cell=table.cell(column.key, row),
+            id=_id_at(ids, index),
+            field=column.header,
+        )
+
+
+def _report_cell_errors(
+    table: SheetTable, header: _Header, raw: RawSheet, reporter: _Reporter
+) -> pd.Series:
+    invalid = pd.Series(False, index=table.frame.index)
+    if not raw.error_cells:
+        return invalid
+    by_col = {col: key for key, col in header.columns.items() if key in table.headers}
+    for (grid_row, col), kind in sorted(raw.error_cells.items()):
+        key = by_col.get(col)
+        if key is None or grid_row not in invalid.index:
+            continue
+        invalid.at[grid_row] = True
+        row = grid_row + 1
+        reporter.add(
+            Severity.ERROR,
+            "cell_error",
+            row=row,
+            column=table.headers[key],
+            cell=table.cell(key, row),
+            value=kind,
+        )
+    return invalid
+
+
+# ---------------------------------------------------------------------------------------
+# Rules of the workforce sheet beyond one cell
+
+
+def _check_workforce(table: SheetTable, reporter: _Reporter) -> None:
+    frame = table.frame
+    ids = frame["id"] if "id" in frame else None
+    _check_birth(table, reporter, ids)
+    if "status" in frame:
+        frame["status"] = frame["status"].fillna("active")
+    if "recruited_year" in frame:
+        if "attracted_year" in frame:
+            frame["attracted_year"] = frame["attracted_year"].fillna(frame["recruited_year"])
+        else:
+            frame["attracted_year"] = frame["recruited_year"]
+    if "profession" in frame:
+        professions = frame["profession"]
+        codes, uniques = pd.factorize(professions, use_na_sentinel=True)
+        folded = pd.Series([fold(str(u)) for u in uniques] + [""], dtype="object")
+        frame["profession_key"] = folded.to_numpy()[codes]
+        teacher = frame["profession_key"].str.startswith(_TEACHER_PREFIX)
+        if "school_level" in frame:
+            bad = teacher & frame["school_level"].isna() & ~frame[INVALID]
+            for index in frame.index[bad]:
+                row = int(frame.at[index, ROW])
+                reporter.add(
+                    Severity.ERROR,
+                    "teacher_without_school_level",
+                    row=row,
+                    column=table.headers["school_level"],
+                    cell=table.cell("school_level", row),
+                    id=_id_at(ids, index),
+                )
+            frame[INVALID] |= bad
+    if "talent" in frame:
+        years = frame.get("attracted_year")
+        no_year = frame["talent"].fillna(False).astype(bool)
+        if years is not None:
+            no_year &= years.isna()
+        for index in frame.index[no_year]:
+            row = int(frame.at[index, ROW])
+            reporter.add(
+                Severity.INFO,
+                "talent_without_year",
+                row=row,
+                column=table.headers["talent"],
+                cell=table.cell("talent", row),
+                id=_id_at(ids, index),
+            )
+
+
+def _check_birth(table: SheetTable, reporter: _Reporter, ids: pd.Series | None) -> None:
+    frame = table.frame
+    has_date, has_year = "birth_date" in frame, "birth_year" in frame
+    date_year = (
+        frame["birth_date"].dt.year.astype("Int64")
+        if has_date
+        else pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    )
+    stated_year = (
+        frame["birth_year"] if has_year else pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    )
+    if has_date and has_year:
+        disagree = (date_year != stated_year).fillna(False).astype(bool)
+        for index in frame.index[disagree]:
+            row = int(frame.at[index, ROW])
+            reporter.add(
+                Severity.WARNING,
+                "birth_mismatch",
+                row=row,
+                column=table.headers["birth_year"],
+                cell=table.cell("birth_year", row),
+                value=int(stated_year.at[index]),
+                other=frame.at[index, "birth_date"].strftime("%d/%m/%Y"),
+                id=_id_at(ids, index),
+            )
+    effective = date_year.fillna(stated_year)
+    key = "birth_date" if has_date else "birth_year"
+    # A cell that failed to parse is already reported; a row with nothing at all is not.
+    nothing = effective.isna() & ~frame[INVALID]
+    for index in frame.index[nothing]:
+        row = int(frame.at[index, ROW])
+        reporter.add(
+            Severity.ERROR,
+            "birth_blank",
+            row=row,
+            column=table.headers[key],
+            cell=table.cell(key, row),
+            id=_id_at(ids, index),
+        )
+    frame[INVALID] |= nothing
+    frame["birth_year"] = effective
+    if not has_date:
+        frame["birth_date"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
