@@ -153,8 +153,8 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "\u201c{value}\u201d is not a valid {field}. Use one of: {expected}.",
     },
     "cell_error": {
-        "vi": "Ô chứa lỗi công thức Excel (#{value}). Sửa công thức hoặc nhập giá trị.",
-        "en": "The cell holds an Excel formula error (#{value}). Fix the formula or type "
+        "vi": "Ô chứa lỗi công thức Excel ({value}). Sửa công thức hoặc nhập giá trị.",
+        "en": "The cell holds an Excel formula error ({value}). Fix the formula or type "
         "the value.",
     },
     "teacher_without_school_level": {

@@ -9,7 +9,7 @@ from functools import lru_cache
 _WHITESPACE = re.compile(r"\s+")
 # Vietnamese letters whose base letter is not recovered by stripping combining marks.
 _BASE_LETTERS = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
-_COLUMN_CODE = re.compile(r"^\(?(?:[A-Za-z]{1,2}|\d{1,3})\)?$")
+_COLUMN_CODE = re.compile(r"^(?:[A-Za-z]{1,2}|\d{1,3}|\((?:[A-Za-z]{1,2}|\d{1,3})\))$")
 _TOTALS_PREFIXES = ("tổng cộng", "tổng số", "total")
 
 

@@ -24,6 +24,17 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CELL_ERROR = re.compile(r"Error\((\w+)\)")
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+# calamine's names for Excel's error values, as Excel shows them.
+_EXCEL_ERRORS = {
+    "NA": "#N/A",
+    "Div0": "#DIV/0!",
+    "Value": "#VALUE!",
+    "Ref": "#REF!",
+    "Name": "#NAME?",
+    "Num": "#NUM!",
+    "Null": "#NULL!",
+    "GettingData": "#GETTING_DATA",
+}
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
@@ -128,8 +139,9 @@ class Workbook:
         for error in errors.errors if errors is not None else []:
             row, col = error.offset_position
             match = _CELL_ERROR.search(error.detail)
-            error_cells[(row, columns[col] if col < len(columns) else col)] = (
-                match.group(1) if match else "Error"
+            kind = match.group(1) if match else "Error"
+            error_cells[(row, columns[col] if col < len(columns) else col)] = _EXCEL_ERRORS.get(
+                kind, f"#{kind}"
             )
         return RawSheet(
             name=name, cells=cells, error_cells=error_cells, merged=self.merged_ranges(name)

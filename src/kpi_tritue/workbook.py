@@ -410,14 +410,8 @@ def _data_rows(
     first = region.iloc[0]
     if first.notna().any() and all(is_column_code(str(v)) for v in first.dropna()):
         region = region.iloc[1:]
-    mapped_cols = sorted(set(header.columns.values()))
     nonempty = region.notna()
     keep = nonempty.any(axis=1)
-
-    outside = keep & ~nonempty[mapped_cols].any(axis=1)
-    for index in region.index[outside]:
-        reporter.add(Severity.INFO, "row_outside_table", row=int(index) + 1)
-    keep &= ~outside
 
     first_text = region.bfill(axis=1).iloc[:, 0]
     candidates = keep & first_text.astype("string").str.strip().str[:1].str.lower().isin(
@@ -430,7 +424,12 @@ def _data_rows(
 
     if spec.key == WORKFORCE.key:
         keep &= ~_section_rows(region, keep, header, reporter)
-    return region[keep]
+
+    mapped_cols = sorted(set(header.columns.values()))
+    outside = keep & ~nonempty[mapped_cols].any(axis=1)
+    for index in region.index[outside]:
+        reporter.add(Severity.INFO, "row_outside_table", row=int(index) + 1)
+    return region[keep & ~outside]
 
 
 def _section_rows(
@@ -446,9 +445,14 @@ def _section_rows(
     lonely = keep & (region.notna().sum(axis=1) == 1)
     if name_col is not None:
         lonely &= region[name_col].isna()
-    ids = region[id_col].where(lonely).dropna().astype(str)
-    lonely &= ~region.index.isin(ids.index[~ids.str.strip().str.contains(" ")])
-    first_text = region[lonely].bfill(axis=1).iloc[:, 0] if lonely.any() else pd.Series()
+    if not lonely.any():
+        return lonely
+    first_text = region[lonely].bfill(axis=1).iloc[:, 0].astype(str).str.strip()
+    looks_like_heading = first_text.str.contains(r"[^\W\d_]", regex=True)
+    in_id_column = region.loc[lonely, id_col].notna()
+    looks_like_heading &= ~in_id_column | first_text.str.contains(" ")
+    lonely &= region.index.isin(first_text.index[looks_like_heading])
+    first_text = first_text[looks_like_heading]
     for index, text in first_text.items():
         reporter.add(
             Severity.INFO,
@@ -607,14 +611,22 @@ def _check_workforce(table: SheetTable, reporter: _Reporter) -> None:
     frame = table.frame
     ids = frame["id"] if "id" in frame else None
     _check_birth(table, reporter, ids)
-    if "status" in frame:
-        frame["status"] = frame["status"].fillna("active")
+    # Derived columns are always there, whether or not the sheet had their source column;
+    # `SheetTable.present` still says what was reported.
+    if "status" not in frame:
+        frame["status"] = pd.Categorical(
+            ["active"] * len(frame),
+            categories=list(WORKFORCE.column("status").enum.codes),  # type: ignore[union-attr]
+        )
+    frame["status"] = frame["status"].fillna("active")
     if "recruited_year" in frame:
         if "attracted_year" in frame:
             frame["attracted_year"] = frame["attracted_year"].fillna(frame["recruited_year"])
         else:
             frame["attracted_year"] = frame["recruited_year"]
-    if "profession" in frame:
+    if "profession" not in frame:
+        frame["profession_key"] = pd.Series(pd.NA, index=frame.index, dtype="object")
+    else:
         professions = frame["profession"]
         codes, uniques = pd.factorize(professions, use_na_sentinel=True)
         folded = pd.Series([fold(str(u)) for u in uniques] + [""], dtype="object")

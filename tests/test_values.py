@@ -1,0 +1,162 @@
+from datetime import date
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kpi_tritue.schema import FIGURES, UNITS, WORKFORCE
+from kpi_tritue.values import (
+    BAD_BOOL,
+    BAD_DATE,
+    BAD_ENUM,
+    BAD_NUMBER,
+    BAD_YEAR,
+    BELOW_MINIMUM,
+    DATE_IS_NUMBER,
+    FUTURE_DATE,
+    NOT_WHOLE,
+    YEAR_OUT_OF_RANGE,
+    Bounds,
+    parse_bool,
+    parse_column,
+    parse_date,
+    parse_year,
+)
+
+BOUNDS = Bounds(report_year=2025, as_of=date(2025, 12, 31))
+
+
+@pytest.mark.parametrize("text", ["x", "X", "✓", "có", "Có", "CÓ", "yes", "1", "TRUE", "true", "đạt"])
+def test_true_words(text: str) -> None:
+    assert parse_bool(text) == (True, None)
+
+
+@pytest.mark.parametrize("text", ["không", "Không", "no", "0", "FALSE", "chưa đạt", "Chưa Đạt"])
+def test_false_words(text: str) -> None:
+    assert parse_bool(text) == (False, None)
+
+
+@pytest.mark.parametrize("text", ["có lẽ", "maybe", "2", "xx"])
+def test_other_bool_words_are_errors(text: str) -> None:
+    assert parse_bool(text) == (None, BAD_BOOL)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025-12-31", date(2025, 12, 31)),
+        ("1985-03-15 00:00:00", date(1985, 3, 15)),
+        ("15/03/1985", date(1985, 3, 15)),
+        ("5/3/1985", date(1985, 3, 5)),
+        ("05.03.1985", date(1985, 3, 5)),
+        ("05-03-1985", date(1985, 3, 5)),
+    ],
+)
+def test_dates_in_vietnamese_order(text: str, expected: date) -> None:
+    assert parse_date(text, BOUNDS) == (expected, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("31/02/1980", BAD_DATE),
+        ("13/13/1980", BAD_DATE),
+        ("03/15/1985", BAD_DATE),  # mm/dd is never guessed
+        ("1985", DATE_IS_NUMBER),
+        ("31161", DATE_IS_NUMBER),
+        ("ngày 5 tháng 3", BAD_DATE),
+        ("01/01/2026", FUTURE_DATE),
+        ("01/01/1850", BAD_DATE),
+    ],
+)
+def test_bad_dates(text: str, problem: str) -> None:
+    assert parse_date(text, BOUNDS) == (None, problem)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1985", 1985), ("1985.0", 1985), ("1985-03-15 00:00:00", 1985), ("15/03/1985", 1985)],
+)
+def test_years(text: str, expected: int) -> None:
+    assert parse_year(text, BOUNDS) == (expected, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [("1985.5", BAD_YEAR), ("năm 85", BAD_YEAR), ("2031", YEAR_OUT_OF_RANGE), ("1899", YEAR_OUT_OF_RANGE)],
+)
+def test_bad_years(text: str, problem: str) -> None:
+    assert parse_year(text, BOUNDS) == (None, problem)
+
+
+def _column(values: list[object], spec_column: str, sheet=WORKFORCE) -> tuple[list[object], list[object]]:
+    raw = pd.Series(values, dtype="object")
+    parsed = parse_column(raw, sheet.column(spec_column), BOUNDS)
+    return parsed.values.tolist(), parsed.problems.tolist()
+
+
+def test_enum_synonyms_and_normalisation() -> None:
+    values, problems = _column(
+        ["Tỉnh", "cấp huyện", "PHƯỜNG", "Thị trấn", "Province", "xa", "Trung ương", None], "level"
+    )
+    assert values[:6] == ["province", "district", "commune", "commune", "province", "commune"]
+    assert problems[6] == BAD_ENUM
+    assert pd.isna(values[7]) and problems[7] is None
+
+
+def test_qualification_synonyms() -> None:
+    values, _ = _column(["CKI", "CK II", "BSNT", "Thạc sỹ", "Tiến sĩ", "Đại học"], "qualification")
+    assert values == ["specialist_1", "specialist_2", "resident", "master", "doctorate", "bachelor"]
+
+
+def test_blank_bool_cell_means_no() -> None:
+    values, problems = _column(["x", None, "   ", "không"], "talent")
+    assert values == [True, False, False, False]
+    assert problems == [None, None, None, None]
+
+
+def test_numbers() -> None:
+    values, problems = _column(["1320000", "12.5", "1.320.000", "-3", "1e3"], "value", FIGURES)
+    assert values[0] == 1320000 and values[1] == 12.5 and values[4] == 1000
+    assert problems[2] == BAD_NUMBER
+    assert problems[3] == BELOW_MINIMUM
+
+
+def test_percent_text_in_a_percentage_column() -> None:
+    values, problems = _column(["30%", "30", "120"], "postgrad_norm", UNITS)
+    assert values[:2] == [30, 30]
+    assert problems[2] is not None
+
+
+def test_int_column_refuses_fractions() -> None:
+    from kpi_tritue.schema import SPECIALIST_TEAMS
+
+    values, problems = _column(["2", "2.5"], "teams", SPECIALIST_TEAMS)
+    assert values[0] == 2
+    assert problems[1] == NOT_WHOLE
+
+
+cell_text = st.one_of(
+    st.none(),
+    st.text(max_size=30),
+    st.integers(-10**6, 10**6).map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(str),
+    st.dates().map(lambda d: d.strftime("%d/%m/%Y")),
+    st.sampled_from(["x", "có", "Tỉnh", "CKII", "31/02/1980", "1e400", "nan", "inf", "\u0000"]),
+)
+
+
+@pytest.mark.parametrize(
+    "key", [c.key for c in WORKFORCE.columns if c.key != "full_name"]
+)
+@given(values=st.lists(cell_text, max_size=12))
+def test_any_cell_text_gives_a_value_or_a_problem(key: str, values: list[str | None]) -> None:
+    raw = pd.Series(values, dtype="object")
+    parsed = parse_column(raw, WORKFORCE.column(key), BOUNDS)
+    assert len(parsed.values) == len(values)
+    for value, problem, blank in zip(parsed.values, parsed.problems, parsed.blank, strict=True):
+        if pd.notna(problem):
+            assert not blank
+        elif not blank and WORKFORCE.column(key).type.value != "bool":
+            assert not pd.isna(value)
