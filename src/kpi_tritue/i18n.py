@@ -48,13 +48,13 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "Name the sheet of staff records \u201cNhanSu\u201d.",
     },
     "unknown_sheet": {
-        "vi": "Trang \u201c{sheet}\u201d không thuộc mẫu báo cáo nên được bỏ qua.",
-        "en": "Sheet \u201c{sheet}\u201d is not part of the form and is ignored.",
+        "vi": "Trang \u201c{name}\u201d không thuộc mẫu báo cáo nên được bỏ qua.",
+        "en": "Sheet \u201c{name}\u201d is not part of the form and is ignored.",
     },
     "duplicate_sheet": {
-        "vi": "Có hai trang cùng là {expected}: \u201c{other}\u201d và \u201c{sheet}\u201d. "
+        "vi": "Có hai trang cùng là {expected}: \u201c{other}\u201d và \u201c{name}\u201d. "
         "Chỉ trang \u201c{other}\u201d được đọc; gộp hoặc đổi tên trang còn lại.",
-        "en": "Two sheets are both {expected}: \u201c{other}\u201d and \u201c{sheet}\u201d. "
+        "en": "Two sheets are both {expected}: \u201c{other}\u201d and \u201c{name}\u201d. "
         "Only \u201c{other}\u201d is read; merge or rename the other.",
     },
     "header_not_found": {

@@ -114,6 +114,7 @@ class _Reporter:
         severity: Severity,
         code: str,
         *,
+        sheet: str | None = None,
         row: int | None = None,
         column: str | None = None,
         cell: str | None = None,
@@ -127,7 +128,7 @@ class _Reporter:
                 severity=severity,
                 code=code,
                 file=self.file,
-                sheet=self.sheet,
+                sheet=sheet or self.sheet,
                 row=row,
                 column=column,
                 cell=cell,
@@ -159,12 +160,13 @@ def open_workbook(
     for name in names:
         spec = contract.match_sheet(name)
         if spec is None:
-            reporter.add(Severity.INFO, "unknown_sheet", sheet=name)
+            reporter.add(Severity.INFO, "unknown_sheet", sheet=name, name=name)
         elif spec.key in matched:
             reporter.add(
                 Severity.WARNING,
                 "duplicate_sheet",
                 sheet=name,
+                name=name,
                 other=matched[spec.key],
                 expected=spec.name,
             )
