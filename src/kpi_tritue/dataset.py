@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kpi_tritue.frames import at
 from kpi_tritue.issues import Issue, Severity, has_errors, sorted_issues
 from kpi_tritue.normalize import unit_key
 from kpi_tritue.reader import WORKBOOK_SUFFIXES
@@ -82,8 +83,8 @@ class Table:
 
     def where(self, index: int) -> tuple[int, str, int]:
         """(file index, sheet name, Excel row) of a row of the frame."""
-        file_index = int(self.frame.at[index, FILE])
-        return file_index, self.sheet_names[file_index], int(self.frame.at[index, ROW])
+        file_index = int(at(self.frame, index, FILE))
+        return file_index, self.sheet_names[file_index], int(at(self.frame, index, ROW))
 
     def cell(self, file_index: int, key: str, row: int) -> str | None:
         letter = self.letters.get(file_index, {}).get(key)
@@ -196,8 +197,8 @@ def load_dataset(
         parts = [(i, w.tables[spec.key]) for i, w in enumerate(loaded) if spec.key in w.tables]
         if parts:
             tables[spec.key] = _concat(spec, parts, sources, issues, reference)
-    for workbook in loaded:
-        issues.extend(workbook.issues)
+    for done in loaded:
+        issues.extend(done.issues)
     return Dataset(
         sources=sources, reference=reference, tables=tables, issues=sorted_issues(issues)
     )
@@ -347,7 +348,7 @@ def _key_text(table: Table, index: int) -> str:
     for key in table.spec.row_key:
         if key not in table.frame:
             continue
-        value = table.frame.at[index, key]
+        value = at(table.frame, index, key)
         if pd.isna(value):
             continue
         if key == "metric":
@@ -392,7 +393,7 @@ def _check_duplicates(table: Table, sources: list[Source], issues: list[Issue]) 
                     column=table.spec.column(key).header,
                     cell=table.cell(file_index, key, row),
                     params={
-                        "id": str(frame.at[index, key]),
+                        "id": str(at(frame, index, key)),
                         "key": _key_text(table, index),
                         "other": _where_text(table, sources, first, file_index),
                     },
@@ -414,10 +415,10 @@ def _duplicate_verdict(
     frame = table.frame
     if table.spec.key == WORKFORCE.key:
         return "duplicate_id", Severity.ERROR
-    same_file = frame.at[first, FILE] == frame.at[other, FILE]
+    same_file = at(frame, first, FILE) == at(frame, other, FILE)
     differs = False
     for key in attributes:
-        a, b = frame.at[first, key], frame.at[other, key]
+        a, b = at(frame, first, key), at(frame, other, key)
         if pd.isna(a) or pd.isna(b):
             # Units are merged attribute by attribute; elsewhere a blank is a difference.
             differs |= table.spec.key != UNITS.key and not (pd.isna(a) and pd.isna(b))
@@ -432,5 +433,5 @@ def _duplicate_verdict(
 
 def _merge_unit_attributes(frame: pd.DataFrame, first: int, other: int, keys: list[str]) -> None:
     for key in keys:
-        if pd.isna(frame.at[first, key]) and pd.notna(frame.at[other, key]):
-            frame.at[first, key] = frame.at[other, key]
+        if pd.isna(at(frame, first, key)) and pd.notna(at(frame, other, key)):
+            frame.loc[first, key] = at(frame, other, key)

@@ -154,8 +154,7 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "cell_error": {
         "vi": "Ô chứa lỗi công thức Excel ({value}). Sửa công thức hoặc nhập giá trị.",
-        "en": "The cell holds an Excel formula error ({value}). Fix the formula or type "
-        "the value.",
+        "en": "The cell holds an Excel formula error ({value}). Fix the formula or type the value.",
     },
     "teacher_without_school_level": {
         "vi": "Giáo viên (mã {id}) chưa có Cấp học. Ghi Mầm non, Tiểu học, THCS hoặc THPT.",

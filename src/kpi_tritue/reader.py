@@ -136,9 +136,9 @@ class Workbook:
         cells = batch.to_pandas()
         cells.columns = pd.Index(columns[: len(cells.columns)])
         error_cells: dict[tuple[int, int], str] = {}
-        for error in errors.errors if errors is not None else []:
-            row, col = error.offset_position
-            match = _CELL_ERROR.search(error.detail)
+        for cell_error in errors.errors if errors is not None else []:
+            row, col = cell_error.offset_position
+            match = _CELL_ERROR.search(cell_error.detail)
             kind = match.group(1) if match else "Error"
             error_cells[(row, columns[col] if col < len(columns) else col)] = _EXCEL_ERRORS.get(
                 kind, f"#{kind}"

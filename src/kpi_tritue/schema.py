@@ -129,7 +129,7 @@ def _enum(
     built = []
     for value in values:
         code, vi, en = value[0], value[1], value[2]
-        synonyms = value[3] if len(value) == 4 else ()  # type: ignore[misc]
+        synonyms = value[3] if len(value) == 4 else ()
         built.append(EnumValue(code=code, vi=vi, en=en, synonyms=synonyms))
     return EnumSpec(name=name, values=tuple(built))
 

@@ -16,12 +16,14 @@ from typing import Any
 
 import pandas as pd
 
+from kpi_tritue.frames import at, item
 from kpi_tritue.issues import Issue, ParamValue, Severity, column_letter
 from kpi_tritue.normalize import clean_text, fold, is_column_code, is_totals_label
 from kpi_tritue.reader import RawSheet, UnreadableWorkbook, Workbook, sha256_of
 from kpi_tritue.schema import (
     CONTRACT,
     INFO,
+    STATUS,
     WORKFORCE,
     ColumnSpec,
     Contract,
@@ -118,8 +120,10 @@ class _Reporter:
         row: int | None = None,
         column: str | None = None,
         cell: str | None = None,
-        **params: ParamValue,
+        params: Mapping[str, ParamValue] | None = None,
+        **more: ParamValue,
     ) -> None:
+        params = {**(params or {}), **more}
         value = params.get("value")
         if isinstance(value, str) and clean_text(value).casefold() in self.names:
             params["value"] = REDACTED
@@ -200,20 +204,20 @@ def _read_info(opened: OpenedWorkbook) -> None:
     reporter = _Reporter(opened.display, table.sheet_name)
     found: dict[str, Any] = {}
     frame = table.frame
-    for item, text, row in zip(frame["item"], frame["value"], frame[ROW], strict=True):
-        if pd.isna(item) or pd.isna(text):
+    for entry, text, row in zip(frame["item"], frame["value"], frame[ROW], strict=True):
+        if pd.isna(entry) or pd.isna(text):
             continue
-        if item == "reporting_unit":
-            found[item] = text
+        if entry == "reporting_unit":
+            found[entry] = text
             continue
-        parser = parse_year if item == "report_year" else parse_date
+        parser = parse_year if entry == "report_year" else parse_date
         value, problem = parser(str(text), loose)
         if problem is None:
-            found[item] = value
+            found[entry] = value
         else:
             reporter.add(
                 Severity.ERROR,
-                f"bad_{item}",
+                f"bad_{entry}",
                 row=int(row),
                 column=table.headers.get("value"),
                 cell=table.cell("value", int(row)),
@@ -298,7 +302,7 @@ def _fill_vertical_merges(raw: RawSheet) -> pd.DataFrame:
     for block in tall:
         if block.first_row >= height:
             continue
-        value = cells.at[block.first_row, block.first_col]
+        value = at(cells, block.first_row, block.first_col)
         last = min(block.last_row, height - 1)
         cells.loc[block.first_row + 1 : last, block.first_col] = value
     return cells
@@ -309,10 +313,12 @@ def _header_candidates(cells: pd.DataFrame) -> list[tuple[tuple[int, ...], dict[
     top = cells.iloc[:HEADER_SEARCH_ROWS]
     rows: list[dict[int, str]] = []
     for _, series in top.iterrows():
-        rows.append({col: clean_text(str(v)) for col, v in series.items() if pd.notna(v)})
-    singles = [((i,), row) for i, row in enumerate(rows)]
-    pairs = [((i, i + 1), {**rows[i], **rows[i + 1]}) for i in range(len(rows) - 1)]
-    return singles + pairs
+        rows.append({int(str(c)): clean_text(str(v)) for c, v in series.items() if pd.notna(v)})
+    candidates: list[tuple[tuple[int, ...], dict[int, str]]] = [
+        ((i,), row) for i, row in enumerate(rows)
+    ]
+    candidates += [((i, i + 1), {**rows[i], **rows[i + 1]}) for i in range(len(rows) - 1)]
+    return candidates
 
 
 def _match_headers(spec: SheetSpec, texts: Mapping[int, str]) -> dict[str, list[int]]:
@@ -415,12 +421,12 @@ def _data_rows(
     nonempty = region.notna()
     keep = nonempty.any(axis=1)
 
-    first_text = region.bfill(axis=1).iloc[:, 0]
+    first_text = _first_filled(region)
     candidates = keep & first_text.astype("string").str.strip().str[:1].str.lower().isin(
         ["t", "c"]
     ).fillna(False)
     for index in region.index[candidates]:
-        if is_totals_label(str(first_text.at[index])):
+        if is_totals_label(str(item(first_text, index))):
             reporter.add(Severity.INFO, "totals_row_skipped", row=int(index) + 1)
             keep.at[index] = False
 
@@ -432,6 +438,15 @@ def _data_rows(
     for index in region.index[outside]:
         reporter.add(Severity.INFO, "row_outside_table", row=int(index) + 1)
     return region[keep & ~outside]
+
+
+def _first_filled(region: pd.DataFrame) -> pd.Series:
+    """Each row's first non-empty cell, left to right (one vectorised pass per column)."""
+    columns = iter(region.columns)
+    first = region[next(columns)].astype("object")
+    for column in columns:
+        first = first.fillna(region[column].astype("object"))
+    return first
 
 
 def _section_rows(
@@ -449,7 +464,7 @@ def _section_rows(
         lonely &= region[name_col].isna()
     if not lonely.any():
         return lonely
-    first_text = region[lonely].bfill(axis=1).iloc[:, 0].astype(str).str.strip()
+    first_text = _first_filled(region[lonely]).astype(str).str.strip()
     looks_like_heading = first_text.str.contains(r"[^\W\d_]", regex=True)
     in_id_column = region.loc[lonely, id_col].notna()
     looks_like_heading &= ~in_id_column | first_text.str.contains(" ")
@@ -492,7 +507,7 @@ def _parse_table(
     table = SheetTable(
         spec=spec, sheet_name=reporter.sheet or "", frame=frame, headers=headers, letters=letters
     )
-    ids = frame["id"] if "id" in frame else None
+    ids = frame.get("id")
     for key, result in parsed.items():
         _report_problems(table, spec.column(key), result, bounds, reporter, ids)
         if spec.column(key).required:
@@ -506,7 +521,7 @@ def _parse_table(
 def _id_at(ids: pd.Series | None, index: Any) -> str:
     if ids is None:
         return "?"
-    value = ids.at[index]
+    value = item(ids, index)
     return "?" if pd.isna(value) else str(value)
 
 
@@ -523,7 +538,7 @@ def _report_problems(
         return
     raw_text = table.frame.loc[problems.index, ROW]
     for index, problem in problems.items():
-        row = int(raw_text.at[index])
+        row = int(item(raw_text, index))
         params: dict[str, ParamValue] = {
             "value": _cell_text(result, index),
             "field": column.header,
@@ -545,12 +560,12 @@ def _report_problems(
             row=row,
             column=table.headers[column.key],
             cell=table.cell(column.key, row),
-            **params,
+            params=params,
         )
 
 
 def _cell_text(result: ParsedColumn, index: Any) -> str:
-    text = result.text.at[index]
+    text = item(result.text, index)
     return "" if pd.isna(text) else str(text)[:80]
 
 
@@ -569,7 +584,7 @@ def _report_blanks(
 ) -> None:
     blank = result.blank & ~result.invalid
     for index in blank[blank].index:
-        row = int(table.frame.at[index, ROW])
+        row = int(at(table.frame, index, ROW))
         reporter.add(
             Severity.ERROR,
             "required_blank",
@@ -611,14 +626,13 @@ def _report_cell_errors(
 
 def _check_workforce(table: SheetTable, reporter: _Reporter) -> None:
     frame = table.frame
-    ids = frame["id"] if "id" in frame else None
+    ids = frame.get("id")
     _check_birth(table, reporter, ids)
     # Derived columns are always there, whether or not the sheet had their source column;
     # `SheetTable.present` still says what was reported.
     if "status" not in frame:
-        frame["status"] = pd.Categorical(
-            ["active"] * len(frame),
-            categories=list(WORKFORCE.column("status").enum.codes),  # type: ignore[union-attr]
+        frame["status"] = pd.Series(
+            "active", index=frame.index, dtype=pd.CategoricalDtype(list(STATUS.codes))
         )
     frame["status"] = frame["status"].fillna("active")
     if "recruited_year" in frame:
@@ -637,7 +651,7 @@ def _check_workforce(table: SheetTable, reporter: _Reporter) -> None:
         if "school_level" in frame:
             bad = teacher & frame["school_level"].isna() & ~frame[INVALID]
             for index in frame.index[bad]:
-                row = int(frame.at[index, ROW])
+                row = int(at(frame, index, ROW))
                 reporter.add(
                     Severity.ERROR,
                     "teacher_without_school_level",
@@ -653,7 +667,7 @@ def _check_workforce(table: SheetTable, reporter: _Reporter) -> None:
         if years is not None:
             no_year &= years.isna()
         for index in frame.index[no_year]:
-            row = int(frame.at[index, ROW])
+            row = int(at(frame, index, ROW))
             reporter.add(
                 Severity.INFO,
                 "talent_without_year",
@@ -678,15 +692,15 @@ def _check_birth(table: SheetTable, reporter: _Reporter, ids: pd.Series | None) 
     if has_date and has_year:
         disagree = (date_year != stated_year).fillna(False).astype(bool)
         for index in frame.index[disagree]:
-            row = int(frame.at[index, ROW])
+            row = int(at(frame, index, ROW))
             reporter.add(
                 Severity.WARNING,
                 "birth_mismatch",
                 row=row,
                 column=table.headers["birth_year"],
                 cell=table.cell("birth_year", row),
-                value=int(stated_year.at[index]),
-                other=frame.at[index, "birth_date"].strftime("%d/%m/%Y"),
+                value=int(item(stated_year, index)),
+                other=at(frame, index, "birth_date").strftime("%d/%m/%Y"),
                 id=_id_at(ids, index),
             )
     effective = date_year.fillna(stated_year)
@@ -694,7 +708,7 @@ def _check_birth(table: SheetTable, reporter: _Reporter, ids: pd.Series | None) 
     # A cell that failed to parse is already reported; a row with nothing at all is not.
     nothing = effective.isna() & ~frame[INVALID]
     for index in frame.index[nothing]:
-        row = int(frame.at[index, ROW])
+        row = int(at(frame, index, ROW))
         reporter.add(
             Severity.ERROR,
             "birth_blank",

@@ -1,0 +1,156 @@
+"""Consolidating several workbooks: duplicates, conflicts, order, the reference date."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from builders import WORKFORCE_HEADER, person, write_workbook
+from kpi_tritue.dataset import AsOfSource, expand_inputs, load_dataset
+from kpi_tritue.issues import Severity
+
+
+def info(year: int | None = None, as_of: object = None) -> list[list[object]]:
+    rows: list[list[object]] = [["Mục", "Giá trị"]]
+    if year is not None:
+        rows.append(["Năm báo cáo", year])
+    if as_of is not None:
+        rows.append(["Ngày số liệu", as_of])
+    return rows
+
+
+def staff(path: Path, *ids: str, **sheets: list[list[object]]) -> Path:
+    return write_workbook(
+        path, {**sheets, "NhanSu": [WORKFORCE_HEADER, *(person(i) for i in ids)]}
+    )
+
+
+def codes(dataset) -> list[tuple[str, str | None, str | None]]:  # type: ignore[no-untyped-def]
+    return [(i.code, i.file and Path(i.file).name, i.cell) for i in dataset.issues]
+
+
+def test_rows_of_several_files_are_concatenated(tmp_path: Path) -> None:
+    a = staff(tmp_path / "a.xlsx", "A1", "A2", ThongTin=info(2024))
+    b = staff(tmp_path / "b.xlsx", "B1", ThongTin=info(2024))
+    dataset = load_dataset([str(a), str(b)])
+    frame = dataset.tables["workforce"].frame
+    assert list(frame["id"]) == ["A1", "A2", "B1"]
+    assert list(frame["_file"]) == [0, 0, 1]
+    assert [s.path for s in dataset.sources] == [a.as_posix(), b.as_posix()]
+    assert not dataset.has_errors
+
+
+def test_the_order_of_files_does_not_matter(tmp_path: Path) -> None:
+    a = staff(tmp_path / "a.xlsx", "A1", "X1")
+    b = staff(tmp_path / "b.xlsx", "B1", "X1")
+    forward = load_dataset([str(a), str(b)])
+    backward = load_dataset([str(b), str(a)])
+    assert forward.issues == backward.issues
+    assert forward.tables["workforce"].frame.equals(backward.tables["workforce"].frame)
+
+
+def test_the_same_person_in_two_files_names_both_places(tmp_path: Path) -> None:
+    a = staff(tmp_path / "a.xlsx", "A1", "X1")
+    b = staff(tmp_path / "b.xlsx", "B1", "x1")
+    dataset = load_dataset([str(b), str(a)])
+    (issue,) = [i for i in dataset.issues if i.code == "duplicate_id"]
+    assert (Path(issue.file or "").name, issue.cell) == ("b.xlsx", "A3")
+    assert f"{a.as_posix()} › NhanSu!A3" in issue.message("en")
+    assert issue.severity is Severity.ERROR
+
+
+def test_a_folder_means_every_workbook_in_it(tmp_path: Path) -> None:
+    (tmp_path / "huyen").mkdir()
+    staff(tmp_path / "a.xlsx", "A1")
+    staff(tmp_path / "huyen" / "b.xlsx", "B1")
+    (tmp_path / "~$a.xlsx").write_bytes(b"lock file")
+    (tmp_path / "notes.txt").write_text("not a workbook")
+    files, issues = expand_inputs([str(tmp_path)])
+    assert [Path(p).name for p, _ in files] == ["a.xlsx", "b.xlsx"]
+    assert issues == []
+
+
+def test_an_empty_folder_and_a_missing_path_are_errors(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    _, issues = expand_inputs([str(tmp_path / "empty"), str(tmp_path / "nope.xlsx")])
+    assert [i.code for i in issues] == ["no_workbooks_in_folder", "file_not_found"]
+
+
+def test_reference_date_precedence(tmp_path: Path) -> None:
+    both = staff(tmp_path / "a.xlsx", "A1", ThongTin=info(2024, datetime(2024, 6, 30)))
+    year_only = staff(tmp_path / "b.xlsx", "B1", ThongTin=info(2023))
+    nothing = staff(tmp_path / "c.xlsx", "C1")
+    today = date(2026, 11, 25)
+    option = load_dataset([str(both)], as_of=date(2025, 1, 1), today=today).reference
+    assert (option.as_of, option.source) == (date(2025, 1, 1), AsOfSource.OPTION)
+    sheet = load_dataset([str(both)], today=today).reference
+    assert (sheet.as_of, sheet.source) == (date(2024, 6, 30), AsOfSource.SHEET)
+    year = load_dataset([str(year_only)], today=today).reference
+    assert (year.as_of, year.source) == (date(2023, 12, 31), AsOfSource.YEAR)
+    fallback = load_dataset([str(nothing)], today=today).reference
+    assert (fallback.as_of, fallback.source) == (today, AsOfSource.TODAY)
+
+
+def test_files_of_different_report_years_are_not_combined(tmp_path: Path) -> None:
+    a = staff(tmp_path / "a.xlsx", "A1", ThongTin=info(2023))
+    b = staff(tmp_path / "b.xlsx", "B1", ThongTin=info(2024))
+    dataset = load_dataset([str(a), str(b)])
+    assert [i.code for i in dataset.issues if i.severity is Severity.ERROR] == [
+        "report_years_differ"
+    ]
+
+
+def test_years_after_the_report_year_are_errors(tmp_path: Path) -> None:
+    rows = [WORKFORCE_HEADER, person("A1", birth_date=None, birth_year=2024)]
+    path = write_workbook(tmp_path / "a.xlsx", {"ThongTin": info(2023), "NhanSu": rows})
+    dataset = load_dataset([str(path)])
+    assert [(i.code, i.cell) for i in dataset.issues if i.severity is Severity.ERROR] == [
+        ("year_out_of_range", "H2")
+    ]
+
+
+FIGURES_HEADER = ["Chỉ tiêu", "Giá trị", "Năm", "Địa bàn"]
+
+
+def test_equal_figures_in_two_files_count_once_and_different_ones_conflict(
+    tmp_path: Path,
+) -> None:
+    a = staff(
+        tmp_path / "a.xlsx",
+        "A1",
+        SoLieu=[FIGURES_HEADER, ["Dân số", 1320000, 2024, None], ["Số lớp THPT", 900, 2024, None]],
+    )
+    b = staff(
+        tmp_path / "b.xlsx",
+        "B1",
+        SoLieu=[FIGURES_HEADER, ["Dân số", 1320000, 2024, None], ["Số lớp THPT", 901, 2024, None]],
+    )
+    dataset = load_dataset([str(a), str(b)], as_of=date(2024, 12, 31))
+    found = [(i.code, i.severity, Path(i.file or "").name, i.cell) for i in dataset.issues]
+    assert ("repeated_row_merged", Severity.INFO, "b.xlsx", "A2") in found
+    assert ("conflicting_row", Severity.ERROR, "b.xlsx", "A3") in found
+    figures = dataset.tables["figures"].frame
+    assert len(figures[figures["metric"] == "population"]) == 1
+
+
+def test_units_merge_attributes_and_refuse_conflicts(tmp_path: Path) -> None:
+    units_header = ["Đơn vị", "Cấp", "Địa bàn"]
+    a = staff(tmp_path / "a.xlsx", "A1", DonVi=[units_header, ["Sở Y tế", "Tỉnh", None], ["UBND xã A", "Xã", "Kỳ Anh"]])
+    b = staff(tmp_path / "b.xlsx", "B1", DonVi=[units_header, ["SỞ Y TẾ", None, "Toàn tỉnh"], ["UBND xã A", "Huyện", None]])
+    dataset = load_dataset([str(a), str(b)])
+    units = dataset.tables["units"].frame
+    first = units[units["unit"] == "Sở Y tế"].iloc[0]
+    assert (first["level"], first["area"]) == ("province", "Toàn tỉnh")
+    assert [(i.code, i.cell) for i in dataset.issues if i.severity is Severity.ERROR] == [
+        ("conflicting_row", "A3")
+    ]
+
+
+def test_without_invalid_rows_says_how_many_were_left_out(tmp_path: Path) -> None:
+    rows = [WORKFORCE_HEADER, person("A1"), person("A2", level="??"), person("A3")]
+    dataset = load_dataset([str(write_workbook(tmp_path / "a.xlsx", {"NhanSu": rows}))])
+    clean, dropped = dataset.without_invalid_rows()
+    assert dropped == 1
+    assert list(clean.tables["workforce"].frame["id"]) == ["A1", "A3"]
