@@ -75,6 +75,8 @@ class ColumnSpec(_Frozen):
     enum: EnumSpec | None = None
     minimum: float | None = None
     maximum: float | None = None
+    note_vi: str = ""
+    note_en: str = ""
 
     @model_validator(mode="after")
     def _enum_has_values(self) -> ColumnSpec:
@@ -229,8 +231,25 @@ WORKFORCE = SheetSpec(
     en="Workforce",
     aliases=("Nhân sự", "staff"),
     columns=(
-        _col("id", "Mã", "ID", T.TEXT, required=True, aliases=("Mã số", "Mã CBCCVC")),
-        _col("full_name", "Họ và tên", "Full name", T.TEXT, aliases=("Họ tên",)),
+        _col(
+            "id",
+            "Mã",
+            "ID",
+            T.TEXT,
+            required=True,
+            aliases=("Mã số", "Mã CBCCVC"),
+            note_vi="duy nhất trong mọi tệp",
+            note_en="unique over all input files",
+        ),
+        _col(
+            "full_name",
+            "Họ và tên",
+            "Full name",
+            T.TEXT,
+            aliases=("Họ tên",),
+            note_vi="không bao giờ được in, xuất hay nêu trong thông báo",
+            note_en="never printed, exported or put in a message",
+        ),
         _col("unit", "Đơn vị", "Unit", T.TEXT, required=True),
         _col("level", "Cấp", "Level", T.ENUM, required=True, enum=LEVEL),
         _col("sector", "Lĩnh vực", "Sector", T.ENUM, required=True, enum=SECTOR),
@@ -246,8 +265,25 @@ WORKFORCE = SheetSpec(
             required=True,
             enum=QUALIFICATION,
         ),
-        _col("profession", "Chức danh nghề nghiệp", "Professional title", T.TEXT),
-        _col("school_level", "Cấp học", "School level", T.ENUM, enum=SCHOOL_LEVEL),
+        _col(
+            "profession",
+            "Chức danh nghề nghiệp",
+            "Professional title",
+            T.TEXT,
+            note_vi="bác sĩ: bắt đầu bằng \u201cBác sĩ\u201d; giáo viên: \u201cGiáo viên\u201d; "
+            "giảng viên: \u201cGiảng viên\u201d",
+            note_en="a doctor's title starts with \u201cBác sĩ\u201d, a teacher's with "
+            "\u201cGiáo viên\u201d, a lecturer's with \u201cGiảng viên\u201d",
+        ),
+        _col(
+            "school_level",
+            "Cấp học",
+            "School level",
+            T.ENUM,
+            enum=SCHOOL_LEVEL,
+            note_vi="bắt buộc với giáo viên",
+            note_en="required for teachers",
+        ),
         _col("is_manager", "Lãnh đạo quản lý", "Manager", T.BOOL),
         _col("is_key_leader", "Lãnh đạo chủ chốt", "Key leader", T.BOOL),
         _col("is_standing_committee", "Ủy viên ban thường vụ", "Standing committee", T.BOOL),
@@ -269,8 +305,23 @@ WORKFORCE = SheetSpec(
         _col("international", "Làm việc môi trường quốc tế", "International", T.BOOL),
         _col("talent", "Nhân tài", "Talent", T.BOOL),
         _col("recruited_year", "Năm tuyển dụng", "Recruited year", T.YEAR),
-        _col("attracted_year", "Năm thu hút", "Attracted year", T.YEAR),
-        _col("status", "Trạng thái", "Status", T.ENUM, enum=STATUS),
+        _col(
+            "attracted_year",
+            "Năm thu hút",
+            "Attracted year",
+            T.YEAR,
+            note_vi="để trống = Năm tuyển dụng",
+            note_en="blank = the recruited year",
+        ),
+        _col(
+            "status",
+            "Trạng thái",
+            "Status",
+            T.ENUM,
+            enum=STATUS,
+            note_vi="để trống = Đang công tác",
+            note_en="blank = Đang công tác (active)",
+        ),
     ),
     one_of=(("birth_date", "birth_year"),),
     row_key=("id",),
@@ -308,8 +359,22 @@ FIGURES = SheetSpec(
     columns=(
         _col("metric", "Chỉ tiêu", "Metric", T.ENUM, required=True, enum=METRIC),
         _col("value", "Giá trị", "Value", T.NUMBER, required=True, minimum=0),
-        _col("year", "Năm", "Year", T.YEAR),
-        _col("area", "Địa bàn", "Area", T.TEXT),
+        _col(
+            "year",
+            "Năm",
+            "Year",
+            T.YEAR,
+            note_vi="để trống = năm báo cáo",
+            note_en="blank = the report year",
+        ),
+        _col(
+            "area",
+            "Địa bàn",
+            "Area",
+            T.TEXT,
+            note_vi="để trống = toàn tỉnh",
+            note_en="blank = the whole province",
+        ),
     ),
     row_key=("metric", "year", "area"),
 )

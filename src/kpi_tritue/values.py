@@ -34,8 +34,10 @@ BELOW_MINIMUM = "below_minimum"
 ABOVE_MAXIMUM = "above_maximum"
 BAD_ENUM = "bad_enum"
 
-TRUE_WORDS = frozenset(fold(w) for w in ("x", "✓", "✔", "có", "yes", "1", "true", "đạt"))
-FALSE_WORDS = frozenset(fold(w) for w in ("không", "no", "0", "false", "chưa đạt"))
+TRUE_SPELLINGS = ("x", "✓", "✔", "có", "yes", "1", "TRUE", "đạt")
+FALSE_SPELLINGS = ("không", "no", "0", "FALSE", "chưa đạt")
+TRUE_WORDS = frozenset(fold(w) for w in TRUE_SPELLINGS)
+FALSE_WORDS = frozenset(fold(w) for w in FALSE_SPELLINGS)
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _DMY_DATE = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})$")

@@ -1,0 +1,114 @@
+"""The command line through Typer's CliRunner: exit codes, formats, languages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from builders import WORKFORCE_HEADER, person, write_workbook
+from kpi_tritue.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    return write_workbook(tmp_path / "good.xlsx", {"NhanSu": [WORKFORCE_HEADER, person("A1")]})
+
+
+@pytest.fixture
+def bad(tmp_path: Path) -> Path:
+    rows = [WORKFORCE_HEADER, person("A1"), person("A2", level="Trung ương")]
+    return write_workbook(tmp_path / "bad.xlsx", {"NhanSu": rows})
+
+
+def test_every_command_has_help_text() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in app.registered_commands:
+        assert command.callback is not None and command.callback.__doc__, command.name
+
+
+def test_validate_a_good_workbook_exits_0(good: Path) -> None:
+    result = runner.invoke(app, ["validate", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "Không phát hiện vấn đề nào" in result.stdout
+
+
+def test_validate_a_bad_workbook_exits_3_and_names_the_cell(bad: Path) -> None:
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 3
+    assert "NhanSu!D3" in result.stdout
+    assert "Trung ương" in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_validate_in_english(bad: Path) -> None:
+    result = runner.invoke(app, ["validate", str(bad), "--lang", "en"])
+    assert result.exit_code == 3
+    assert "is not a valid Cấp" in result.stdout
+    assert "1 error(s)" in result.stderr
+
+
+def test_validate_json_is_deterministic_and_complete(bad: Path) -> None:
+    first = runner.invoke(app, ["validate", str(bad), "--format", "json"])
+    second = runner.invoke(app, ["validate", str(bad), "--format", "json"])
+    assert first.exit_code == 3
+    assert first.stdout == second.stdout
+    document = json.loads(first.stdout)
+    assert set(document) == {"tool", "version", "as_of", "report_year", "sources", "issues"}
+    assert document["sources"][0]["path"] == bad.as_posix()
+    assert len(document["sources"][0]["sha256"]) == 64
+    (issue,) = [i for i in document["issues"] if i["severity"] == "error"]
+    assert issue == {
+        "severity": "error",
+        "code": "bad_enum",
+        "message": issue["message"],
+        "file": bad.as_posix(),
+        "sheet": "NhanSu",
+        "row": 3,
+        "column": "Cấp",
+        "cell": "D3",
+    }
+
+
+def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", str(tmp_path / "nope.xlsx")])
+    assert result.exit_code == 2
+    assert "nope.xlsx" in result.stderr
+
+
+def test_a_bad_as_of_is_a_usage_error(good: Path) -> None:
+    result = runner.invoke(app, ["validate", str(good), "--as-of", "2025-13-01"])
+    assert result.exit_code == 2
+    assert "--as-of" in result.stderr
+
+
+def test_as_of_option_is_stated(good: Path) -> None:
+    result = runner.invoke(app, ["validate", str(good), "--as-of", "31/12/2025"])
+    assert result.exit_code == 0
+    assert "31/12/2025" in result.stdout and "--as-of" in result.stdout
+
+
+def test_not_a_workbook_exits_3_without_traceback(tmp_path: Path) -> None:
+    fake = tmp_path / "data.xlsx"
+    fake.write_text("Mã,Họ và tên\nA1,Nguyễn Văn A\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(fake)])
+    assert result.exit_code == 3
+    assert "not_a_workbook" in result.stdout
+    assert "Traceback" not in result.output
+    assert "Nguyễn" not in result.output
+
+
+def test_input_files_are_never_modified(bad: Path) -> None:
+    before = bad.read_bytes()
+    runner.invoke(app, ["validate", str(bad), "--format", "json"])
+    assert bad.read_bytes() == before
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("kpi ")
