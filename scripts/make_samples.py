@@ -15,10 +15,12 @@ from __future__ import annotations
 import argparse
 import io
 import random
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
@@ -36,6 +38,7 @@ FIXED_TIME = datetime(REPORT_YEAR, 12, 31, 8, 0, 0)
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "data" / "samples"
 FIRST_RECRUITMENT_YEAR = 1985
 NEW_RECRUIT_RATE = 0.047  # share of staff (not leaders) recruited in the report year
+TALENT_SHARE_OF_RECRUITS = 0.075
 
 # --- vocabulary: the canonical values of input-format.md -------------------------------
 
@@ -83,28 +86,28 @@ ACTIVE, RETIRED, QUIT, TRANSFERRED = "Đang công tác", "Nghỉ hưu", "Đã ng
 
 @dataclass(frozen=True)
 class Grade:
-    """A professional title and the qualifications its holders have."""
+    """A professional title and the qualifications of its holders (relative weights)."""
 
     title: str
     weight: float
     qualifications: Mapping[str, float]
     min_age: int = 22
-    standard: str | None = None  # the training standard when it differs from the role's
+    standard: str | None = None  # the training standard, when it differs from the role's
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity-hashed: a role keys the quotas
 class Role:
-    """A kind of post: its titles, category, flags and the odds of each attribute."""
+    """A kind of post: its titles, category, leadership flags and the odds of the rest."""
 
     grades: tuple[Grade, ...]
     category: str = PUBLIC_EMPLOYEE
-    standard: str = BACHELOR  # the qualification that meets the training standard
+    standard: str = BACHELOR  # the lowest qualification that meets the training standard
     female: float = 0.5
     min_age: int = 23
     manager: bool = False
     key_leader: bool = False
     standing: bool = False
-    young: float = 0.0  # leaders: the odds of being under 40
+    young: float = 0.0  # leaders: the share under 40
     school_level: str | None = None
     talent_ok: bool = False
     language: float = 0.15
@@ -112,113 +115,72 @@ class Role:
     standardized: float = 0.9
 
 
-def grade(title: str, weight: float, qualifications: Mapping[str, float], **kw: Any) -> Grade:
-    return Grade(title, weight, qualifications, **kw)
-
-
 GRADUATE = {BACHELOR: 85, MASTER: 12, COLLEGE: 3}
 SENIOR = {MASTER: 58, BACHELOR: 37, DOCTORATE: 5}
 EXECUTIVE = {MASTER: 55, DOCTORATE: 20, BACHELOR: 25}
 CLERK = {VOCATIONAL: 60, COLLEGE: 40}
+LOW_SKILLED = {VOCATIONAL: 40, ELEMENTARY: 35, UNTRAINED: 25}
+SPECIALIST_DOCTOR = {SPECIALIST_1: 35, SPECIALIST_2: 30, MASTER: 25, DOCTORATE: 5, RESIDENT: 5}
+EXPERT_DOCTOR = {SPECIALIST_2: 60, DOCTORATE: 40}
 
-PROVINCIAL_DIRECTOR = Role(
-    (
-        grade("Chuyên viên cao cấp", 60, EXECUTIVE, min_age=45),
-        grade("Chuyên viên chính", 40, SENIOR, min_age=40),
-    ),
-    category=CIVIL_SERVANT,
-    female=0.2,
-    manager=True,
-    young=0.02,
-    language=0.55,
-    international=0.3,
+CHIEF_GRADES = (
+    Grade("Chuyên viên cao cấp", 60, EXECUTIVE, min_age=45),
+    Grade("Chuyên viên chính", 40, SENIOR, min_age=33),
 )
-PROVINCIAL_DEPUTY = Role(
-    (
-        grade("Chuyên viên chính", 75, SENIOR, min_age=33),
-        grade("Chuyên viên cao cấp", 25, EXECUTIVE, min_age=45),
-    ),
-    category=CIVIL_SERVANT,
-    female=0.25,
+MIDDLE_GRADES = (
+    Grade("Chuyên viên chính", 60, SENIOR, min_age=32),
+    Grade("Chuyên viên", 40, GRADUATE),
+)
+OFFICE_GRADES = (
+    Grade("Chuyên viên", 64, GRADUATE),
+    Grade("Chuyên viên chính", 24, SENIOR, min_age=35),
+    Grade("Kế toán viên", 8, {BACHELOR: 85, COLLEGE: 15}),
+    Grade("Cán sự", 4, CLERK),
+)
+COMMUNE_GRADES = (
+    Grade("Chuyên viên", 80, {BACHELOR: 95, MASTER: 5}),
+    Grade("Cán sự", 20, {VOCATIONAL: 75, COLLEGE: 25}),
+)
+
+PROVINCIAL_EXECUTIVE = Role(  # director or deputy director of a department
+    CHIEF_GRADES,
+    CIVIL_SERVANT,
+    female=0.22,
     manager=True,
-    young=0.1,
+    young=0.07,
     language=0.5,
     international=0.3,
 )
 DIVISION_HEAD = Role(
-    (grade("Chuyên viên chính", 60, SENIOR, min_age=32), grade("Chuyên viên", 40, GRADUATE)),
-    category=CIVIL_SERVANT,
+    MIDDLE_GRADES,
+    CIVIL_SERVANT,
     female=0.35,
     manager=True,
-    young=0.26,
+    young=0.27,
     language=0.45,
-    international=0.25,
+    international=0.27,
 )
-SPECIALIST = Role(
-    (
-        grade("Chuyên viên", 70, GRADUATE),
-        grade("Chuyên viên chính", 25, SENIOR, min_age=35),
-        grade("Cán sự", 5, CLERK),
-    ),
-    category=CIVIL_SERVANT,
-    female=0.5,
-    talent_ok=True,
-    language=0.3,
-    international=0.05,
-)
-INSPECTOR = Role(
-    (
-        grade("Thanh tra viên", 65, GRADUATE),
-        grade("Thanh tra viên chính", 35, SENIOR, min_age=35),
-    ),
-    category=CIVIL_SERVANT,
-    female=0.35,
-    language=0.2,
-)
-ACCOUNTANT = Role(
-    (
-        grade("Kế toán viên", 80, {BACHELOR: 85, COLLEGE: 10, VOCATIONAL: 5}),
-        grade("Kế toán viên chính", 20, {BACHELOR: 80, MASTER: 20}, min_age=35),
-    ),
-    category=CIVIL_SERVANT,
-    female=0.75,
-)
-OFFICE_STAFF = Role(
-    (
-        grade("Chuyên viên", 60, GRADUATE),
-        grade("Kế toán viên", 40, {BACHELOR: 85, COLLEGE: 15}),
-    ),
-    female=0.6,
-)
+SPECIALIST = Role(OFFICE_GRADES, CIVIL_SERVANT, talent_ok=True, language=0.3, international=0.05)
+OFFICE_STAFF = Role(OFFICE_GRADES, female=0.6)
 SUPPORT = Role(
     (
-        grade("Nhân viên hành chính", 40, {VOCATIONAL: 45, COLLEGE: 35, ELEMENTARY: 20}),
-        grade("Lái xe", 30, {ELEMENTARY: 70, VOCATIONAL: 30}),
-        grade("Bảo vệ", 30, {UNTRAINED: 60, ELEMENTARY: 40}),
+        Grade("Nhân viên hành chính", 40, LOW_SKILLED),
+        Grade("Lái xe", 30, {ELEMENTARY: 70, VOCATIONAL: 30}),
+        Grade("Bảo vệ", 30, {UNTRAINED: 60, ELEMENTARY: 40}),
     ),
-    category=WORKER,
+    WORKER,
     standard=UNTRAINED,
     female=0.3,
     language=0.02,
 )
 UNIT_LEADER = Role(
-    (grade("Chuyên viên chính", 100, SENIOR, min_age=35),),
-    female=0.4,
-    manager=True,
-    young=0.15,
-    language=0.45,
-    international=0.2,
+    MIDDLE_GRADES, female=0.4, manager=True, young=0.15, language=0.45, international=0.2
 )
 
 HEALTH_DIRECTOR = Role(
     (
-        grade("Bác sĩ cao cấp", 35, {SPECIALIST_2: 60, DOCTORATE: 40}, min_age=45),
-        grade(
-            "Bác sĩ chính",
-            65,
-            {SPECIALIST_2: 45, SPECIALIST_1: 30, MASTER: 20, DOCTORATE: 5},
-            min_age=35,
-        ),
+        Grade("Bác sĩ cao cấp", 35, EXPERT_DOCTOR, min_age=45),
+        Grade("Bác sĩ chính", 65, SPECIALIST_DOCTOR, min_age=35),
     ),
     female=0.25,
     manager=True,
@@ -226,41 +188,27 @@ HEALTH_DIRECTOR = Role(
     language=0.6,
     international=0.4,
 )
-DOCTOR_HEAD = Role(
+DOCTOR_HEAD = Role(  # head or deputy head of a clinical department
     (
-        grade(
-            "Bác sĩ chính",
-            70,
-            {SPECIALIST_1: 35, SPECIALIST_2: 30, MASTER: 25, DOCTORATE: 5, RESIDENT: 5},
-            min_age=32,
-        ),
-        grade("Bác sĩ", 30, {SPECIALIST_1: 45, MASTER: 30, RESIDENT: 20, BACHELOR: 5}),
+        Grade("Bác sĩ chính", 70, SPECIALIST_DOCTOR, min_age=32),
+        Grade("Bác sĩ", 30, {SPECIALIST_1: 45, MASTER: 30, RESIDENT: 20, BACHELOR: 5}),
     ),
     female=0.35,
     manager=True,
-    young=0.26,
+    young=0.25,
     language=0.5,
     international=0.33,
 )
-NURSE_HEAD = Role(
-    (grade("Điều dưỡng hạng II", 100, {BACHELOR: 70, SPECIALIST_1: 20, MASTER: 10}),),
-    standard=COLLEGE,
-    female=0.85,
-    manager=True,
-    young=0.15,
-    language=0.2,
-    international=0.1,
-)
 DOCTOR = Role(
     (
-        grade("Bác sĩ", 60, {BACHELOR: 72, SPECIALIST_1: 12, MASTER: 8, RESIDENT: 8}),
-        grade(
+        Grade("Bác sĩ", 60, {BACHELOR: 72, SPECIALIST_1: 12, MASTER: 8, RESIDENT: 8}),
+        Grade(
             "Bác sĩ chính",
             32,
             {SPECIALIST_1: 45, MASTER: 20, SPECIALIST_2: 30, DOCTORATE: 5},
             min_age=33,
         ),
-        grade("Bác sĩ cao cấp", 8, {SPECIALIST_2: 70, DOCTORATE: 30}, min_age=45),
+        Grade("Bác sĩ cao cấp", 8, {SPECIALIST_2: 70, DOCTORATE: 30}, min_age=45),
     ),
     female=0.45,
     min_age=24,
@@ -270,9 +218,9 @@ DOCTOR = Role(
 )
 DISTRICT_DOCTOR = Role(
     (
-        grade("Bác sĩ", 58, {BACHELOR: 80, SPECIALIST_1: 15, MASTER: 3, RESIDENT: 2}),
-        grade("Bác sĩ chính", 28, {SPECIALIST_1: 65, SPECIALIST_2: 20, MASTER: 15}, min_age=33),
-        grade("Bác sĩ y học dự phòng", 14, {BACHELOR: 85, SPECIALIST_1: 10, MASTER: 5}),
+        Grade("Bác sĩ", 58, {BACHELOR: 80, SPECIALIST_1: 15, MASTER: 3, RESIDENT: 2}),
+        Grade("Bác sĩ chính", 28, {SPECIALIST_1: 65, SPECIALIST_2: 20, MASTER: 15}, min_age=33),
+        Grade("Bác sĩ y học dự phòng", 14, {BACHELOR: 75, SPECIALIST_1: 15, MASTER: 10}),
     ),
     female=0.45,
     min_age=24,
@@ -280,45 +228,21 @@ DISTRICT_DOCTOR = Role(
     language=0.25,
     international=0.03,
 )
-PREVENTIVE_DOCTOR = Role(
+NURSE = Role(  # nurses and midwives
     (
-        grade("Bác sĩ y học dự phòng", 70, {BACHELOR: 70, SPECIALIST_1: 15, MASTER: 15}),
-        grade(
-            "Bác sĩ y học dự phòng chính",
-            30,
-            {SPECIALIST_1: 40, MASTER: 40, SPECIALIST_2: 20},
-            min_age=33,
-        ),
-    ),
-    female=0.5,
-    min_age=24,
-    talent_ok=True,
-    language=0.3,
-    international=0.05,
-)
-NURSE = Role(
-    (
-        grade("Điều dưỡng hạng IV", 45, {VOCATIONAL: 35, COLLEGE: 65}),
-        grade("Điều dưỡng hạng III", 45, {BACHELOR: 95, SPECIALIST_1: 5}),
-        grade("Điều dưỡng hạng II", 10, {BACHELOR: 70, SPECIALIST_1: 20, MASTER: 10}, min_age=35),
+        Grade("Điều dưỡng hạng IV", 40, {VOCATIONAL: 35, COLLEGE: 65}),
+        Grade("Điều dưỡng hạng III", 40, {BACHELOR: 95, SPECIALIST_1: 5}),
+        Grade("Điều dưỡng hạng II", 10, {BACHELOR: 70, SPECIALIST_1: 20, MASTER: 10}, min_age=35),
+        Grade("Hộ sinh hạng IV", 10, {VOCATIONAL: 30, COLLEGE: 70}),
     ),
     standard=COLLEGE,
-    female=0.82,
+    female=0.84,
     language=0.08,
-)
-MIDWIFE = Role(
-    (
-        grade("Hộ sinh hạng IV", 60, {VOCATIONAL: 30, COLLEGE: 70}),
-        grade("Hộ sinh hạng III", 40, {BACHELOR: 100}),
-    ),
-    standard=COLLEGE,
-    female=1.0,
-    language=0.05,
 )
 TECHNICIAN = Role(
     (
-        grade("Kỹ thuật y hạng IV", 55, {VOCATIONAL: 25, COLLEGE: 75}),
-        grade("Kỹ thuật y hạng III", 45, {BACHELOR: 90, MASTER: 10}),
+        Grade("Kỹ thuật y hạng IV", 55, {VOCATIONAL: 25, COLLEGE: 75}),
+        Grade("Kỹ thuật y hạng III", 45, {BACHELOR: 90, MASTER: 10}),
     ),
     standard=COLLEGE,
     female=0.55,
@@ -326,8 +250,8 @@ TECHNICIAN = Role(
 )
 PHARMACIST = Role(
     (
-        grade("Dược sĩ", 55, {BACHELOR: 80, SPECIALIST_1: 15, MASTER: 5}),
-        grade("Dược hạng IV", 45, {VOCATIONAL: 40, COLLEGE: 60}, standard=VOCATIONAL),
+        Grade("Dược sĩ", 55, {BACHELOR: 80, SPECIALIST_1: 15, MASTER: 5}),
+        Grade("Dược hạng IV", 45, CLERK, standard=VOCATIONAL),
     ),
     female=0.7,
     language=0.12,
@@ -345,58 +269,57 @@ TEACHER_QUALIFICATIONS = {
     LOWER_SECONDARY: {COLLEGE: 6, BACHELOR: 88, MASTER: 6},
     UPPER_SECONDARY: {BACHELOR: 80, MASTER: 19, DOCTORATE: 1},
 }
-TEACHER_FEMALE = {PRESCHOOL: 0.99, PRIMARY: 0.85, LOWER_SECONDARY: 0.72, UPPER_SECONDARY: 0.6}
 GIFTED_QUALIFICATIONS = {BACHELOR: 52, MASTER: 45, DOCTORATE: 3}
+TEACHER_FEMALE = {PRESCHOOL: 0.99, PRIMARY: 0.85, LOWER_SECONDARY: 0.72, UPPER_SECONDARY: 0.6}
 
 
+@cache  # one role per level, so that the quotas count all its schools together
 def teacher(level: str, *, gifted: bool = False) -> Role:
     title = TEACHER_TITLE[level]
     qualifications = GIFTED_QUALIFICATIONS if gifted else TEACHER_QUALIFICATIONS[level]
+    grades = (
+        Grade(f"{title} hạng III", 50, qualifications),
+        Grade(f"{title} hạng II", 40, qualifications, min_age=30),
+        Grade(f"{title} hạng I", 10, qualifications, min_age=40),
+    )
     return Role(
-        (
-            grade(f"{title} hạng III", 50, qualifications),
-            grade(f"{title} hạng II", 40, qualifications, min_age=30),
-            grade(f"{title} hạng I", 10, qualifications, min_age=40),
-        ),
+        grades,
         standard=COLLEGE if level == PRESCHOOL else BACHELOR,
         female=TEACHER_FEMALE[level],
         school_level=level,
         talent_ok=gifted,
         language=0.3 if gifted else 0.1,
-        international=0.03 if gifted else 0.0,
     )
 
 
+@cache
 def principal(level: str) -> Role:
+    """Principals and vice-principals: teachers who lead, counted as teachers too."""
     title = TEACHER_TITLE[level]
+    grades = (
+        Grade(f"{title} hạng II", 60, {BACHELOR: 75, MASTER: 25}, min_age=30),
+        Grade(f"{title} hạng I", 40, {BACHELOR: 55, MASTER: 45}, min_age=40),
+    )
+    female = TEACHER_FEMALE[level]
     return Role(
-        (
-            grade(f"{title} hạng II", 60, {BACHELOR: 75, MASTER: 25}, min_age=30),
-            grade(f"{title} hạng I", 40, {BACHELOR: 55, MASTER: 45}, min_age=40),
-        ),
-        female=TEACHER_FEMALE[level],
-        manager=True,
-        young=0.1,
-        school_level=level,
-        language=0.2,
-        international=0.15,
+        grades, female=female, manager=True, young=0.1, school_level=level, international=0.15
     )
 
 
 SCHOOL_STAFF = Role(
     (
-        grade("Kế toán viên", 45, {BACHELOR: 70, COLLEGE: 20, VOCATIONAL: 10}),
-        grade("Thư viện viên hạng IV", 30, CLERK, standard=VOCATIONAL),
-        grade("Nhân viên thiết bị, thí nghiệm", 25, CLERK, standard=VOCATIONAL),
+        Grade("Kế toán viên", 45, {BACHELOR: 70, COLLEGE: 20, VOCATIONAL: 10}),
+        Grade("Thư viện viên hạng IV", 30, CLERK, standard=VOCATIONAL),
+        Grade("Nhân viên thiết bị, thí nghiệm", 25, CLERK, standard=VOCATIONAL),
     ),
     female=0.8,
     language=0.05,
 )
 LECTURER = Role(
     (
-        grade("Giảng viên", 60, {MASTER: 72, DOCTORATE: 12, BACHELOR: 16}),
-        grade("Giảng viên chính", 32, {MASTER: 40, DOCTORATE: 60}, min_age=35),
-        grade("Giảng viên cao cấp", 8, {DOCTORATE: 100}, min_age=45),
+        Grade("Giảng viên", 60, {MASTER: 72, DOCTORATE: 12, BACHELOR: 16}),
+        Grade("Giảng viên chính", 32, {MASTER: 40, DOCTORATE: 60}, min_age=35),
+        Grade("Giảng viên cao cấp", 8, {DOCTORATE: 100}, min_age=45),
     ),
     standard=MASTER,
     female=0.55,
@@ -406,8 +329,8 @@ LECTURER = Role(
 )
 HEALTH_LECTURER = Role(
     (
-        grade("Giảng viên", 70, {MASTER: 45, SPECIALIST_1: 20, BACHELOR: 35}),
-        grade("Giảng viên chính", 30, {MASTER: 55, SPECIALIST_2: 25, DOCTORATE: 20}, min_age=35),
+        Grade("Giảng viên", 70, {MASTER: 45, SPECIALIST_1: 20, BACHELOR: 35}),
+        Grade("Giảng viên chính", 30, {MASTER: 55, SPECIALIST_2: 25, DOCTORATE: 20}, min_age=35),
     ),
     female=0.6,
     talent_ok=True,
@@ -416,8 +339,8 @@ HEALTH_LECTURER = Role(
 )
 ACADEMIC_LEADER = Role(
     (
-        grade("Giảng viên chính", 70, {MASTER: 30, DOCTORATE: 70}, min_age=35),
-        grade("Giảng viên cao cấp", 30, {DOCTORATE: 100}, min_age=45),
+        Grade("Giảng viên chính", 70, {MASTER: 30, DOCTORATE: 70}, min_age=35),
+        Grade("Giảng viên cao cấp", 30, {DOCTORATE: 100}, min_age=45),
     ),
     standard=MASTER,
     female=0.35,
@@ -428,9 +351,9 @@ ACADEMIC_LEADER = Role(
 )
 RESEARCHER = Role(
     (
-        grade("Nghiên cứu viên", 50, {BACHELOR: 55, MASTER: 40, DOCTORATE: 5}),
-        grade("Nghiên cứu viên chính", 20, {MASTER: 60, DOCTORATE: 40}, min_age=35),
-        grade("Kỹ sư", 30, {BACHELOR: 90, MASTER: 10}),
+        Grade("Nghiên cứu viên", 50, {BACHELOR: 55, MASTER: 40, DOCTORATE: 5}),
+        Grade("Nghiên cứu viên chính", 20, {MASTER: 60, DOCTORATE: 40}, min_age=35),
+        Grade("Kỹ sư", 30, {BACHELOR: 90, MASTER: 10}),
     ),
     female=0.4,
     talent_ok=True,
@@ -439,97 +362,61 @@ RESEARCHER = Role(
 )
 CULTURE_STAFF = Role(
     (
-        grade("Di sản viên hạng III", 40, {BACHELOR: 90, MASTER: 10}),
-        grade("Thư viện viên hạng III", 35, {BACHELOR: 90, COLLEGE: 10}),
-        grade("Thư viện viên hạng IV", 25, CLERK, standard=VOCATIONAL),
+        Grade("Di sản viên hạng III", 40, {BACHELOR: 90, MASTER: 10}),
+        Grade("Thư viện viên hạng III", 35, {BACHELOR: 90, COLLEGE: 10}),
+        Grade("Thư viện viên hạng IV", 25, CLERK, standard=VOCATIONAL),
     ),
     female=0.65,
     language=0.2,
 )
 
-PARTY_SECRETARY = Role(
-    (
-        grade("Chuyên viên cao cấp", 70, EXECUTIVE, min_age=45),
-        grade("Chuyên viên chính", 30, SENIOR, min_age=38),
-    ),
-    category=CADRE,
-    female=0.15,
+DISTRICT_KEY = Role(  # secretary, deputy secretary, chair of the people's committee
+    CHIEF_GRADES,
+    CADRE,
+    female=0.18,
     manager=True,
     key_leader=True,
     standing=True,
-    young=0.03,
+    young=0.06,
     language=0.3,
     international=0.1,
 )
-DISTRICT_KEY = Role(
-    PARTY_SECRETARY.grades,
-    category=CADRE,
-    female=0.2,
-    manager=True,
-    key_leader=True,
-    standing=True,
-    young=0.08,
-    language=0.3,
-    international=0.1,
+DISTRICT_STANDING = Role(  # other members of the standing committee
+    MIDDLE_GRADES[:1], CADRE, female=0.25, manager=True, standing=True, young=0.12, language=0.25
 )
-DISTRICT_STANDING = Role(
-    (grade("Chuyên viên chính", 100, SENIOR, min_age=33),),
-    category=CADRE,
-    female=0.25,
-    manager=True,
-    standing=True,
-    young=0.12,
-    language=0.25,
-    international=0.05,
-)
-DISTRICT_MANAGER = Role(
-    DIVISION_HEAD.grades,
-    category=CIVIL_SERVANT,
-    female=0.35,
-    manager=True,
-    young=0.25,
-    language=0.2,
-    international=0.03,
-)
-COMMUNE_GRADES = (
-    grade("Chuyên viên", 80, {BACHELOR: 95, MASTER: 5}),
-    grade("Cán sự", 20, {VOCATIONAL: 75, COLLEGE: 25}),
-)
+DISTRICT_MANAGER = Role(MIDDLE_GRADES, CIVIL_SERVANT, female=0.35, manager=True, young=0.25)
 COMMUNE_KEY = Role(
     COMMUNE_GRADES,
-    category=CADRE,
+    CADRE,
     standard=VOCATIONAL,
     female=0.15,
     manager=True,
     key_leader=True,
     young=0.15,
-    language=0.08,
-    standardized=0.9,
 )
 COMMUNE_CADRE = Role(
-    (*COMMUNE_GRADES, grade("Nhân viên", 6, {ELEMENTARY: 60, VOCATIONAL: 40})),
-    category=CADRE,
+    (*COMMUNE_GRADES, Grade("Nhân viên", 6, {ELEMENTARY: 60, VOCATIONAL: 40})),
+    CADRE,
     standard=VOCATIONAL,
     female=0.4,
     language=0.05,
     standardized=0.87,
 )
 COMMUNE_CIVIL_SERVANT = Role(
-    COMMUNE_GRADES,
-    category=CIVIL_SERVANT,
-    female=0.45,
-    language=0.06,
-    standardized=0.87,
+    COMMUNE_GRADES, CIVIL_SERVANT, female=0.45, language=0.06, standardized=0.87
 )
 COMMUNE_WORKER = Role(
-    (grade("Người hoạt động không chuyên trách", 100, {VOCATIONAL: 50, ELEMENTARY: 30}),),
-    category=WORKER,
+    (Grade("Người hoạt động không chuyên trách", 100, LOW_SKILLED),),
+    WORKER,
     standard=UNTRAINED,
     female=0.4,
     language=0.02,
 )
 
 # --- units -----------------------------------------------------------------------------
+
+
+Staff = tuple[tuple[Role, int], ...]  # the posts of a unit and how many hold each
 
 
 @dataclass(frozen=True)
@@ -540,23 +427,22 @@ class Unit:
     level: str
     sector: str
     area: str | None
-    staff: tuple[tuple[Role, int], ...]
+    staff: Staff
     foreign_affairs: bool = False
     postgrad_norm: int | None = None
 
 
+PARTY_COMMITTEE = {"thành phố": "Thành ủy", "thị xã": "Thị ủy", "huyện": "Huyện ủy"}
+
+
 @dataclass(frozen=True)
 class District:
-    """A district-level area before the 2025 reform, with some of its communes."""
+    """A district-level area before the 2025 reform, with a few of its communes."""
 
     kind: str  # "thành phố", "thị xã" or "huyện"
     name: str
-    party_committee: str
     population: int
-    communes: tuple[str, ...]  # "xã Cẩm Bình", "phường Bắc Hà", "thị trấn Nghèn"
-    offices: int = 2  # communes whose UBND is in the report
-    preschools: int = 1
-    primary_schools: int = 2
+    communes: str  # "thị trấn Thiên Cầm, xã Cẩm Bình, ...": the first ones' UBND report
 
     @property
     def area(self) -> str:
@@ -566,186 +452,91 @@ class District:
     def title(self) -> str:
         return f"{self.kind} {self.name}"
 
+    @property
+    def party_committee(self) -> str:
+        return f"{PARTY_COMMITTEE[self.kind]} {self.name}"
+
+    @property
+    def commune_list(self) -> list[str]:
+        return self.communes.split(", ")
+
+    @property
+    def places(self) -> list[str]:
+        """The communes' place names, which schools are named after."""
+        return [re.sub(r"^(thị trấn|phường|xã) ", "", c) for c in self.commune_list]
+
 
 DISTRICTS = (
-    District(
-        "thành phố",
-        "Hà Tĩnh",
-        "Thành ủy Hà Tĩnh",
-        187_452,
-        (
-            "phường Bắc Hà",
-            "phường Nam Hà",
-            "phường Trần Phú",
-            "phường Thạch Quý",
-            "phường Đại Nài",
-            "xã Thạch Trung",
-            "xã Đồng Môn",
-        ),
-        offices=3,
-        preschools=2,
-    ),
-    District(
-        "thị xã",
-        "Hồng Lĩnh",
-        "Thị ủy Hồng Lĩnh",
-        51_518,
-        ("phường Bắc Hồng", "phường Nam Hồng", "phường Đức Thuận", "xã Thuận Lộc"),
-        primary_schools=1,
-    ),
-    District(
-        "thị xã",
-        "Kỳ Anh",
-        "Thị ủy Kỳ Anh",
-        81_987,
-        ("phường Sông Trí", "phường Kỳ Trinh", "phường Kỳ Long", "xã Kỳ Hà", "xã Kỳ Ninh"),
-    ),
-    District(
-        "huyện",
-        "Cẩm Xuyên",
-        "Huyện ủy Cẩm Xuyên",
-        135_406,
-        (
-            "thị trấn Cẩm Xuyên",
-            "thị trấn Thiên Cầm",
-            "xã Cẩm Bình",
-            "xã Cẩm Vịnh",
-            "xã Cẩm Thành",
-            "xã Cẩm Quang",
-        ),
-        offices=3,
-        preschools=2,
-    ),
-    District(
-        "huyện",
-        "Thạch Hà",
-        "Huyện ủy Thạch Hà",
-        127_493,
-        ("thị trấn Thạch Hà", "xã Thạch Long", "xã Thạch Sơn", "xã Thạch Đài", "xã Tượng Sơn"),
-        offices=3,
-        preschools=2,
-    ),
-    District(
-        "huyện",
-        "Can Lộc",
-        "Huyện ủy Can Lộc",
-        118_137,
-        ("thị trấn Nghèn", "thị trấn Đồng Lộc", "xã Thiên Lộc", "xã Vượng Lộc", "xã Trung Lộc"),
-        preschools=2,
-    ),
-    District(
-        "huyện",
-        "Nghi Xuân",
-        "Huyện ủy Nghi Xuân",
-        91_428,
-        ("thị trấn Xuân An", "thị trấn Tiên Điền", "xã Xuân Hội", "xã Cương Gián", "xã Xuân Viên"),
-    ),
-    District(
-        "huyện",
-        "Đức Thọ",
-        "Huyện ủy Đức Thọ",
-        96_115,
-        ("thị trấn Đức Thọ", "xã Tùng Ảnh", "xã Trường Sơn", "xã Đức Lạng", "xã Yên Hồ"),
-        preschools=2,
-    ),
-    District(
-        "huyện",
-        "Hương Sơn",
-        "Huyện ủy Hương Sơn",
-        113_546,
-        ("thị trấn Phố Châu", "thị trấn Tây Sơn", "xã Sơn Tây", "xã Sơn Kim 1", "xã Sơn Ninh"),
-        preschools=2,
-    ),
-    District(
-        "huyện",
-        "Vũ Quang",
-        "Huyện ủy Vũ Quang",
-        29_314,
-        ("thị trấn Vũ Quang", "xã Ân Phú", "xã Đức Giang", "xã Hương Minh"),
-        primary_schools=1,
-    ),
-    District(
-        "huyện",
-        "Hương Khê",
-        "Huyện ủy Hương Khê",
-        97_279,
-        ("thị trấn Hương Khê", "xã Hương Long", "xã Phúc Trạch", "xã Hương Trạch", "xã Gia Phố"),
-        preschools=2,
-    ),
-    District(
-        "huyện",
-        "Lộc Hà",
-        "Huyện ủy Lộc Hà",
-        75_792,
-        ("thị trấn Lộc Hà", "xã Thạch Kim", "xã Mai Phụ", "xã Hộ Độ", "xã Thịnh Lộc"),
-    ),
-    District(
-        "huyện",
-        "Kỳ Anh",
-        "Huyện ủy Kỳ Anh",
-        114_533,
-        ("xã Kỳ Đồng", "xã Kỳ Phong", "xã Kỳ Xuân", "xã Kỳ Tân", "xã Kỳ Thượng", "xã Kỳ Lạc"),
-        preschools=2,
-    ),
+    District("thành phố", "Hà Tĩnh", 187_452, "phường Bắc Hà, phường Nam Hà, xã Thạch Trung"),
+    District("thị xã", "Hồng Lĩnh", 51_518, "phường Bắc Hồng, phường Đức Thuận, xã Thuận Lộc"),
+    District("thị xã", "Kỳ Anh", 81_987, "phường Sông Trí, phường Kỳ Trinh, xã Kỳ Ninh"),
+    District("huyện", "Cẩm Xuyên", 135_406, "thị trấn Thiên Cầm, xã Cẩm Bình, xã Cẩm Vịnh"),
+    District("huyện", "Thạch Hà", 127_493, "thị trấn Thạch Hà, xã Thạch Long, xã Tượng Sơn"),
+    District("huyện", "Can Lộc", 118_137, "thị trấn Nghèn, thị trấn Đồng Lộc, xã Thiên Lộc"),
+    District("huyện", "Nghi Xuân", 91_428, "thị trấn Tiên Điền, xã Xuân Hội, xã Cương Gián"),
+    District("huyện", "Đức Thọ", 96_115, "thị trấn Đức Thọ, xã Tùng Ảnh, xã Trường Sơn"),
+    District("huyện", "Hương Sơn", 113_546, "thị trấn Phố Châu, thị trấn Tây Sơn, xã Sơn Kim 1"),
+    District("huyện", "Vũ Quang", 29_314, "thị trấn Vũ Quang, xã Ân Phú, xã Đức Giang"),
+    District("huyện", "Hương Khê", 97_279, "thị trấn Hương Khê, xã Phúc Trạch, xã Hương Trạch"),
+    District("huyện", "Lộc Hà", 75_792, "thị trấn Lộc Hà, xã Thạch Kim, xã Mai Phụ"),
+    District("huyện", "Kỳ Anh", 114_533, "xã Kỳ Đồng, xã Kỳ Phong, xã Kỳ Xuân"),
 )
 PROVINCE_POPULATION = 1_320_000
 assert sum(d.population for d in DISTRICTS) == PROVINCE_POPULATION
 
 # name, sector, people, deals with foreign affairs, postgraduate norm (%)
 DEPARTMENTS: tuple[tuple[str, str, int, bool, int | None], ...] = (
-    ("Văn phòng UBND tỉnh", ADMINISTRATION, 58, False, None),
-    ("Sở Nội vụ", ADMINISTRATION, 46, False, None),
-    ("Sở Tài chính", ADMINISTRATION, 50, False, None),
-    ("Sở Kế hoạch và Đầu tư", ADMINISTRATION, 44, True, None),
-    ("Sở Ngoại vụ", ADMINISTRATION, 24, True, None),
-    ("Sở Tư pháp", ADMINISTRATION, 30, False, None),
-    ("Sở Công Thương", ADMINISTRATION, 40, False, None),
-    ("Sở Nông nghiệp và Phát triển nông thôn", ADMINISTRATION, 56, False, None),
-    ("Sở Tài nguyên và Môi trường", ADMINISTRATION, 44, False, None),
-    ("Sở Xây dựng", ADMINISTRATION, 36, False, None),
-    ("Sở Giao thông vận tải", ADMINISTRATION, 40, False, None),
-    ("Sở Lao động - Thương binh và Xã hội", ADMINISTRATION, 42, False, None),
-    ("Sở Thông tin và Truyền thông", ADMINISTRATION, 30, False, None),
-    ("Thanh tra tỉnh", ADMINISTRATION, 32, False, None),
-    ("Ban Quản lý Khu kinh tế tỉnh", ADMINISTRATION, 40, True, None),
-    ("Sở Y tế", HEALTH, 40, False, 20),
-    ("Sở Giáo dục và Đào tạo", EDUCATION, 52, False, 15),
-    ("Sở Khoa học và Công nghệ", SCIENCE, 36, False, 30),
-    ("Sở Văn hóa, Thể thao và Du lịch", CULTURE, 44, False, None),
+    ("Văn phòng UBND tỉnh", ADMINISTRATION, 54, False, None),
+    ("Sở Nội vụ", ADMINISTRATION, 42, False, None),
+    ("Sở Tài chính", ADMINISTRATION, 46, False, None),
+    ("Sở Kế hoạch và Đầu tư", ADMINISTRATION, 40, True, None),
+    ("Sở Ngoại vụ", ADMINISTRATION, 22, True, None),
+    ("Sở Tư pháp", ADMINISTRATION, 28, False, None),
+    ("Sở Công Thương", ADMINISTRATION, 36, False, None),
+    ("Sở Nông nghiệp và Phát triển nông thôn", ADMINISTRATION, 50, False, None),
+    ("Sở Tài nguyên và Môi trường", ADMINISTRATION, 40, False, None),
+    ("Sở Xây dựng", ADMINISTRATION, 32, False, None),
+    ("Sở Giao thông vận tải", ADMINISTRATION, 36, False, None),
+    ("Sở Lao động - Thương binh và Xã hội", ADMINISTRATION, 38, False, None),
+    ("Sở Thông tin và Truyền thông", ADMINISTRATION, 28, False, None),
+    ("Thanh tra tỉnh", ADMINISTRATION, 30, False, None),
+    ("Ban Quản lý Khu kinh tế tỉnh", ADMINISTRATION, 36, True, None),
+    ("Sở Y tế", HEALTH, 36, False, 30),
+    ("Sở Giáo dục và Đào tạo", EDUCATION, 46, False, 20),
+    ("Sở Khoa học và Công nghệ", SCIENCE, 32, False, 40),
+    ("Sở Văn hóa, Thể thao và Du lịch", CULTURE, 40, False, None),
 )
-# name, doctors, nurses, postgraduate norm (%)
-SPECIALTY_HOSPITALS = (
-    ("Bệnh viện Y dược cổ truyền Hà Tĩnh", 40, 30, 20),
-    ("Bệnh viện Phục hồi chức năng Hà Tĩnh", 22, 20, 15),
-    ("Bệnh viện Phổi Hà Tĩnh", 22, 22, 20),
-    ("Bệnh viện Mắt Hà Tĩnh", 17, 15, 20),
+# name, doctors, nurses, other health staff, postgraduate norm (%)
+HOSPITALS = (
+    ("Bệnh viện Y dược cổ truyền Hà Tĩnh", 40, 30, 8, 30),
+    ("Bệnh viện Phục hồi chức năng Hà Tĩnh", 22, 20, 8, 25),
+    ("Bệnh viện Phổi Hà Tĩnh", 22, 22, 8, 30),
+    ("Bệnh viện Mắt Hà Tĩnh", 17, 15, 8, 25),
+    ("Trung tâm Kiểm soát bệnh tật tỉnh Hà Tĩnh", 26, 8, 20, 25),
 )
-# name, district of the school
-UPPER_SECONDARY_SCHOOLS = (
-    ("Trường THPT Phan Đình Phùng", "Hà Tĩnh"),
-    ("Trường THPT Hồng Lĩnh", "Hồng Lĩnh"),
-    ("Trường THPT Kỳ Anh", "Kỳ Anh"),
-    ("Trường THPT Cẩm Xuyên", "Cẩm Xuyên"),
-    ("Trường THPT Lý Tự Trọng", "Thạch Hà"),
-    ("Trường THPT Can Lộc", "Can Lộc"),
-    ("Trường THPT Nguyễn Du", "Nghi Xuân"),
-    ("Trường THPT Hương Khê", "Hương Khê"),
-)
-DOCTORS_PER_RESIDENT = 0.0006  # staffing of a district health centre
+UPPER_SECONDARY_SCHOOLS = {  # name: area
+    "Trường THPT Phan Đình Phùng": "Thành phố Hà Tĩnh",
+    "Trường THPT Hồng Lĩnh": "Thị xã Hồng Lĩnh",
+    "Trường THPT Kỳ Anh": "Thị xã Kỳ Anh",
+    "Trường THPT Cẩm Xuyên": "Huyện Cẩm Xuyên",
+    "Trường THPT Lý Tự Trọng": "Huyện Thạch Hà",
+    "Trường THPT Can Lộc": "Huyện Can Lộc",
+    "Trường THPT Nguyễn Du": "Huyện Nghi Xuân",
+    "Trường THPT Hương Khê": "Huyện Hương Khê",
+}
+DOCTORS_PER_RESIDENT = 0.00062  # in a district health centre
+HEALTH_CENTRE_NORM = 25  # postgraduate norm (%) of a district health centre
+UPPER_SECONDARY_NORM = 20
 
 
 def department(name: str, sector: str, size: int, foreign: bool, norm: int | None) -> Unit:
-    deputies = 3 if size >= 45 else 2
+    executives = 4 if size >= 45 else 3
     heads = round(size / 11)
     support = max(2, size // 15)
-    specialist = INSPECTOR if name == "Thanh tra tỉnh" else SPECIALIST
-    rest = size - 1 - deputies - heads - 2 - support
     staff = (
-        (PROVINCIAL_DIRECTOR, 1),
-        (PROVINCIAL_DEPUTY, deputies),
+        (PROVINCIAL_EXECUTIVE, executives),
         (DIVISION_HEAD, heads),
-        (specialist, rest),
-        (ACCOUNTANT, 2),
+        (SPECIALIST, size - executives - heads - support),
         (SUPPORT, support),
     )
     return Unit(name, PROVINCE, sector, None, staff, foreign, norm)
@@ -755,16 +546,15 @@ def health_unit(
     name: str,
     doctors: int,
     nurses: int,
+    others: int,
     norm: int,
     *,
     area: str | None = None,
     doctor: Role = DOCTOR,
-    heads: int = 3,
-    others: int = 8,
 ) -> Unit:
     staff = (
         (HEALTH_DIRECTOR, 3),
-        (DOCTOR_HEAD, heads),
+        (DOCTOR_HEAD, 3),
         (doctor, doctors),
         (NURSE, nurses),
         (TECHNICIAN, others),
@@ -775,72 +565,54 @@ def health_unit(
     return Unit(name, PROVINCE, HEALTH, area, staff, postgrad_norm=norm)
 
 
+GENERAL_HOSPITAL = (
+    (HEALTH_DIRECTOR, 4), (DOCTOR_HEAD, 32), (DOCTOR, 280), (NURSE, 230), (TECHNICIAN, 40),
+    (PHARMACIST, 18), (OFFICE_STAFF, 20), (SUPPORT, 22),
+)  # fmt: skip
+UNIVERSITY = ((ACADEMIC_LEADER, 15), (LECTURER, 135), (OFFICE_STAFF, 18), (SUPPORT, 7))
+MEDICAL_COLLEGE = ((ACADEMIC_LEADER, 5), (HEALTH_LECTURER, 40), (OFFICE_STAFF, 8), (SUPPORT, 4))
+GIFTED_SCHOOL = (
+    (principal(UPPER_SECONDARY), 3),
+    (teacher(UPPER_SECONDARY, gifted=True), 58),
+    (SCHOOL_STAFF, 5),
+)
+SCIENCE_CENTRE = ((UNIT_LEADER, 3), (RESEARCHER, 20), (OFFICE_STAFF, 3), (SUPPORT, 2))
+MUSEUM = ((UNIT_LEADER, 2), (CULTURE_STAFF, 16), (SUPPORT, 2))
+LIBRARY = ((UNIT_LEADER, 2), (CULTURE_STAFF, 12), (SUPPORT, 2))
+# name, sector, staff, deals with foreign affairs, postgraduate norm (%)
+PROVINCIAL_SERVICES: tuple[tuple[str, str, Staff, bool, int | None], ...] = (
+    ("Bệnh viện Đa khoa tỉnh Hà Tĩnh", HEALTH, GENERAL_HOSPITAL, False, 30),
+    ("Trường Đại học Hà Tĩnh", EDUCATION, UNIVERSITY, True, 40),
+    ("Trường Cao đẳng Y tế Hà Tĩnh", EDUCATION, MEDICAL_COLLEGE, False, 35),
+    ("Trường THPT chuyên Hà Tĩnh", EDUCATION, GIFTED_SCHOOL, False, 40),
+    (
+        "Trung tâm Ứng dụng tiến bộ khoa học và công nghệ Hà Tĩnh",
+        SCIENCE,
+        SCIENCE_CENTRE,
+        False,
+        30,
+    ),
+    ("Bảo tàng tỉnh Hà Tĩnh", CULTURE, MUSEUM, False, None),
+    ("Thư viện tỉnh Hà Tĩnh", CULTURE, LIBRARY, False, None),
+)
+
+
 def provincial_units() -> list[Unit]:
-    units = [department(*row) for row in DEPARTMENTS]
-    units.append(
-        Unit(
-            "Trung tâm Ứng dụng tiến bộ khoa học và công nghệ Hà Tĩnh",
-            PROVINCE,
-            SCIENCE,
-            None,
-            ((UNIT_LEADER, 3), (RESEARCHER, 20), (OFFICE_STAFF, 3), (SUPPORT, 2)),
-            postgrad_norm=20,
-        )
-    )
-    for name, people in (("Bảo tàng tỉnh Hà Tĩnh", 16), ("Thư viện tỉnh Hà Tĩnh", 12)):
-        staff = ((UNIT_LEADER, 2), (CULTURE_STAFF, people), (OFFICE_STAFF, 2), (SUPPORT, 2))
-        units.append(Unit(name, PROVINCE, CULTURE, None, staff))
-    general = (
-        (HEALTH_DIRECTOR, 4),
-        (DOCTOR_HEAD, 28),
-        (NURSE_HEAD, 4),
-        (DOCTOR, 280),
-        (NURSE, 250),
-        (MIDWIFE, 15),
-        (TECHNICIAN, 45),
-        (PHARMACIST, 20),
-        (OFFICE_STAFF, 20),
-        (SUPPORT, 25),
-    )
-    units.append(
-        Unit("Bệnh viện Đa khoa tỉnh Hà Tĩnh", PROVINCE, HEALTH, None, general, postgrad_norm=30)
-    )
-    units += [health_unit(name, d, n, norm) for name, d, n, norm in SPECIALTY_HOSPITALS]
-    units.append(
-        health_unit(
-            "Trung tâm Kiểm soát bệnh tật tỉnh Hà Tĩnh",
-            26,
-            8,
-            15,
-            doctor=PREVENTIVE_DOCTOR,
-            others=20,
-        )
-    )
-    university = ((ACADEMIC_LEADER, 15), (LECTURER, 150), (OFFICE_STAFF, 20), (SUPPORT, 8))
-    units.append(
-        Unit(
-            "Trường Đại học Hà Tĩnh",
-            PROVINCE,
-            EDUCATION,
-            None,
-            university,
-            foreign_affairs=True,
-            postgrad_norm=40,
-        )
-    )
-    college = ((ACADEMIC_LEADER, 5), (HEALTH_LECTURER, 42), (OFFICE_STAFF, 8), (SUPPORT, 4))
-    units.append(
-        Unit("Trường Cao đẳng Y tế Hà Tĩnh", PROVINCE, EDUCATION, None, college, postgrad_norm=25)
-    )
-    gifted = (
-        (principal(UPPER_SECONDARY), 3),
-        (teacher(UPPER_SECONDARY, gifted=True), 58),
-        (SCHOOL_STAFF, 5),
-    )
-    units.append(
-        Unit("Trường THPT chuyên Hà Tĩnh", PROVINCE, EDUCATION, None, gifted, postgrad_norm=30)
-    )
-    return units
+    """Departments and the province's own hospitals, schools and centres."""
+    services = [
+        Unit(name, PROVINCE, sector, None, staff, foreign, norm)
+        for name, sector, staff, foreign, norm in PROVINCIAL_SERVICES
+    ]
+    hospitals = [health_unit(*row) for row in HOSPITALS]
+    return [*(department(*row) for row in DEPARTMENTS), *services, *hospitals]
+
+
+# school level: name prefix, teachers in a school, population over which a district has two
+SCHOOLS = {
+    PRESCHOOL: ("Trường Mầm non", (17, 23), 95_000),
+    PRIMARY: ("Trường Tiểu học", (20, 28), 60_000),
+    LOWER_SECONDARY: ("Trường THCS", (26, 34), 150_000),
+}
 
 
 def school(rng: random.Random, name: str, level: str, area: str, teachers: tuple[int, int]) -> Unit:
@@ -851,66 +623,53 @@ def school(rng: random.Random, name: str, level: str, area: str, teachers: tuple
         (SCHOOL_STAFF, leaders + 1),
         (SUPPORT, 1 if level == PRESCHOOL else 0),
     )
-    unit_level = PROVINCE if level == UPPER_SECONDARY else DISTRICT
-    norm = 10 if level == UPPER_SECONDARY else None
-    return Unit(name, unit_level, EDUCATION, area, staff, postgrad_norm=norm)
+    if level == UPPER_SECONDARY:  # upper-secondary schools belong to the province
+        return Unit(name, PROVINCE, EDUCATION, area, staff, postgrad_norm=UPPER_SECONDARY_NORM)
+    return Unit(name, DISTRICT, EDUCATION, area, staff)
 
 
-def commune_name(commune: str) -> str:
-    """The place name of a commune: ``xã Cẩm Bình`` → ``Cẩm Bình``."""
-    return commune.removeprefix("thị trấn ").removeprefix("phường ").removeprefix("xã ")
+PARTY_OFFICE = ((DISTRICT_KEY, 2), (DISTRICT_STANDING, 5), (SPECIALIST, 8))
+PEOPLES_COMMITTEE = (
+    (DISTRICT_KEY, 1),
+    (DISTRICT_STANDING, 1),
+    (DISTRICT_MANAGER, 15),
+    (SPECIALIST, 16),
+    (SUPPORT, 2),
+)
+COMMUNE_OFFICE = (
+    (COMMUNE_KEY, 3),
+    (COMMUNE_CADRE, 7),
+    (COMMUNE_CIVIL_SERVANT, 10),
+    (COMMUNE_WORKER, 2),
+)
 
 
 def district_units(rng: random.Random, district: District) -> list[Unit]:
+    """A district's party committee, people's committee, health centre, schools, communes."""
     area = district.area
-    party = (
-        (PARTY_SECRETARY, 1),
-        (DISTRICT_KEY, 1),
-        (DISTRICT_STANDING, 5),
-        (SPECIALIST, 8),
-    )
-    people_committee = (
-        (DISTRICT_KEY, 1),
-        (DISTRICT_STANDING, 1),
-        (DISTRICT_MANAGER, 15),
-        (SPECIALIST, 18),
-        (ACCOUNTANT, 1),
-        (SUPPORT, 2),
-    )
     doctors = round(district.population * DOCTORS_PER_RESIDENT)
     units = [
-        Unit(district.party_committee, DISTRICT, OTHER, area, party),
-        Unit(f"UBND {district.title}", DISTRICT, ADMINISTRATION, area, people_committee),
+        Unit(district.party_committee, DISTRICT, OTHER, area, PARTY_OFFICE),
+        Unit(f"UBND {district.title}", DISTRICT, ADMINISTRATION, area, PEOPLES_COMMITTEE),
         health_unit(
             f"Trung tâm Y tế {district.title}",
             doctors,
-            round(doctors * 0.6),
-            10,
+            doctors // 2,
+            7,
+            HEALTH_CENTRE_NORM,
             area=area,
             doctor=DISTRICT_DOCTOR,
-            others=7,
         ),
     ]
-    places = [commune_name(c) for c in district.communes]
-    plan = (
-        ("Trường Mầm non", PRESCHOOL, district.preschools, (18, 24)),
-        ("Trường Tiểu học", PRIMARY, district.primary_schools, (22, 30)),
-        ("Trường THCS", LOWER_SECONDARY, 2 if district.name == "Hà Tĩnh" else 1, (26, 34)),
-    )
-    for prefix, level, count, teachers in plan:
-        for place in rng.sample(places, count):
+    for level, (prefix, teachers, two_over) in SCHOOLS.items():
+        for place in rng.sample(district.places, 2 if district.population > two_over else 1):
             units.append(school(rng, f"{prefix} {place}", level, area, teachers))
-    for name, home in UPPER_SECONDARY_SCHOOLS:
-        if home == district.name:
-            units.append(school(rng, name, UPPER_SECONDARY, area, (40, 50)))
-    commune_staff = (
-        (COMMUNE_KEY, 3),
-        (COMMUNE_CADRE, 7),
-        (COMMUNE_CIVIL_SERVANT, 10),
-        (COMMUNE_WORKER, 2),
-    )
-    for commune in district.communes[: district.offices]:
-        units.append(Unit(f"UBND {commune}", COMMUNE, ADMINISTRATION, area, commune_staff))
+    for name, home in UPPER_SECONDARY_SCHOOLS.items():
+        if home == area:
+            units.append(school(rng, name, UPPER_SECONDARY, area, (38, 48)))
+    offices = 3 if district.population > 120_000 else 2
+    communes = district.commune_list[:offices]
+    units += [Unit(f"UBND {c}", COMMUNE, ADMINISTRATION, area, COMMUNE_OFFICE) for c in communes]
     return units
 
 
@@ -928,7 +687,7 @@ FAMILY_NAMES = {
     "Bùi": 3, "Đỗ": 3, "Hồ": 3, "Ngô": 3, "Phạm": 3, "Dương": 2, "Đinh": 2, "Đậu": 2,
     "Thái": 2, "Trương": 2, "Đoàn": 1, "Tôn": 1, "Chu": 1, "Cao": 1, "Mai": 1,
 }  # fmt: skip
-MIDDLE_NAMES = {
+MIDDLE_NAMES = {  # by sex: female is True
     False: ("Văn", "Văn", "Đức", "Hữu", "Minh", "Quang", "Xuân", "Công", "Đình", "Ngọc",
             "Anh", "Thanh", "Trọng", "Tiến", "Hồng", "Viết"),
     True: ("Thị", "Thị", "Thị", "Thị", "Thu", "Ngọc", "Thanh", "Hồng", "Minh", "Phương",
@@ -978,16 +737,34 @@ def pick(rng: random.Random, weights: Mapping[str, float]) -> str:
 
 def full_name(rng: random.Random, female: bool) -> str:
     family = pick(rng, FAMILY_NAMES)
-    return f"{family} {rng.choice(MIDDLE_NAMES[female])} {rng.choice(GIVEN_NAMES[female])}"
+    middle = rng.choice(MIDDLE_NAMES[female])
+    given = rng.choice([name for name in GIVEN_NAMES[female] if name != middle])
+    return f"{family} {middle} {given}"
 
 
-def draw_age(rng: random.Random, role: Role, female: bool, new: bool) -> int:
+class Quota:
+    """Deals a share out evenly over the people of a role (error diffusion).
+
+    A coin flip per person would let a band indicator, such as the share of provincial
+    leaders under 40, drift out of its band whenever the random stream changes.
+    """
+
+    def __init__(self) -> None:
+        self._credit: dict[tuple[Role, str], float] = {}
+
+    def take(self, role: Role, attribute: str, share: float) -> bool:
+        credit = self._credit.get((role, attribute), 0.5) + share
+        self._credit[role, attribute] = credit - (credit >= 1)
+        return credit >= 1
+
+
+def draw_age(rng: random.Random, role: Role, female: bool, new: bool, young: bool) -> int:
     """Age at the reference date; one year over the retirement age means retired this year."""
     retirement = 56 if female else 60
     if new:
         return rng.randint(role.min_age, role.min_age + 8)
     if role.manager:
-        if rng.random() < role.young:
+        if young:
             return rng.randint(32 if role.category != CADRE else 29, 39)
         return rng.randint(40, retirement + 1)
     return rng.randint(role.min_age, retirement + 1)
@@ -1020,17 +797,18 @@ def make_person(
     unit: Unit,
     role: Role,
     birth_forms: Mapping[str, float],
+    quota: Quota,
 ) -> Person:
     female = rng.random() < role.female
     new = not role.manager and rng.random() < NEW_RECRUIT_RATE
-    age = draw_age(rng, role, female, new)
+    age = draw_age(rng, role, female, new, quota.take(role, "young", role.young))
     grades = role.grades[:1] if new else [g for g in role.grades if g.min_age <= age]
     grades = grades or [min(role.grades, key=lambda g: g.min_age)]
     chosen = rng.choices(grades, weights=[g.weight for g in grades])[0]
     qualification = pick(rng, chosen.qualifications)
     standard = chosen.standard or role.standard
     trained = QUALIFICATION_RANK[qualification] >= QUALIFICATION_RANK[standard]
-    international = rng.random() < role.international
+    international = quota.take(role, "international", role.international)
     language_odds = 0.9 if role.manager and unit.foreign_affairs else role.language
     birth = draw_birth_date(rng, age)
     return Person(
@@ -1060,11 +838,12 @@ def generate_people(
     birth_forms: Mapping[str, float],
 ) -> list[Person]:
     people: list[Person] = []
+    quota = Quota()
     for unit in units:
         for role, count in unit.staff:
             for _ in range(count):
                 person_id = f"{id_prefix}{len(people) + 1:06d}"
-                people.append(make_person(rng, person_id, unit, role, birth_forms))
+                people.append(make_person(rng, person_id, unit, role, birth_forms, quota))
     return people
 
 
@@ -1082,9 +861,8 @@ def assign_talents(rng: random.Random, people: Sequence[Person]) -> None:
         ]
 
     recruits = sum(p.recruited == REPORT_YEAR for p in people)
-    for person in rng.sample(
-        candidates(range(REPORT_YEAR, REPORT_YEAR + 1)), round(recruits * 0.075)
-    ):
+    this_year = candidates(range(REPORT_YEAR, REPORT_YEAR + 1))
+    for person in rng.sample(this_year, round(recruits * TALENT_SHARE_OF_RECRUITS)):
         person.talent = True
     cohort = rng.sample(candidates(range(2015, 2020)), 40)
     for person in cohort:
@@ -1106,7 +884,7 @@ def assign_talents(rng: random.Random, people: Sequence[Person]) -> None:
 NHANSU_COLUMNS = (
     ("Mã", 11),
     ("Họ và tên", 24),
-    ("Đơn vị", 44),
+    ("Đơn vị", 50),
     ("Cấp", 7),
     ("Lĩnh vực", 20),
     ("Loại", 15),
@@ -1129,7 +907,7 @@ NHANSU_COLUMNS = (
     ("Năm thu hút", 9),
     ("Trạng thái", 16),
 )
-TRUE_MARKS = {"x": 950, "X": 20, "Có": 10, "có": 10, "✓": 10}
+TRUE_MARKS = {"x": 975, "X": 10, "Có": 5, "có": 5, "✓": 5}
 
 
 def mark(rng: random.Random, flag: bool) -> str | None:
@@ -1202,12 +980,11 @@ NUMBER_FORMAT = "#,##0"
 
 
 def write_titles(ws: Worksheet, lines: Sequence[str], width: int) -> None:
-    """Report title lines merged across the table, then one blank row."""
-    for row, (text, style) in enumerate(
-        zip(lines, (Font(bold=True, size=13), Font(italic=True)), strict=False), start=1
-    ):
-        ws.cell(row, 1, text).font = style
-        ws.cell(row, 1).alignment = Alignment(horizontal="center", vertical="center")
+    """Report title lines at the top, each merged across the table and centred."""
+    for row, text in enumerate(lines, start=1):
+        cell = ws.cell(row, 1, text)
+        cell.font = Font(bold=True, size=13) if row == 1 else Font(italic=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center")
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
     ws.row_dimensions[1].height = 24
 
@@ -1250,7 +1027,8 @@ def write_table(
 def write_people(
     ws: Worksheet, rng: random.Random, people: Sequence[Person], titles: Sequence[str]
 ) -> None:
-    """The ``NhanSu`` sheet as a report prints it: titles, header, codes, rows, total."""
+    """The ``NhanSu`` sheet as a report prints it: titles, a blank row, header, column
+    codes, people, then the total."""
     ws.title = "NhanSu"
     write_titles(ws, titles, len(NHANSU_COLUMNS))
     header_row = len(titles) + 2
@@ -1400,8 +1178,8 @@ NHANSU_TITLES = (
 BIRTH_FORMS = {"date": 90, "text": 5, "year": 5}
 
 
-def build_hatinh(path: Path) -> list[Person]:
-    """The consolidated 2024 report of Hà Tĩnh; returns the people written."""
+def build_hatinh(path: Path) -> None:
+    """The consolidated 2024 report of Hà Tĩnh."""
     rng = random.Random(SEED)
     units = hatinh_units(rng)
     people = generate_people(rng, units, "HT", BIRTH_FORMS)
@@ -1415,7 +1193,6 @@ def build_hatinh(path: Path) -> list[Person]:
     write_teams_and_milestones(wb)
     wb.active = 1
     save(wb, path)
-    return people
 
 
 # --- the broken sample -----------------------------------------------------------------
@@ -1455,47 +1232,23 @@ BROKEN_FIGURES = (
 )
 
 
-@dataclass(frozen=True)
-class Mistake:
-    """A mistake planted in ``loi_mau.xlsx``: what it is and the cells that carry it."""
-
-    description: str
-    sheet: str
-    cells: Mapping[str, Any]
-
-
-# NhanSu: titles in rows 1-2, header row 4, column codes row 5, people rows 6-35 (A = Mã,
-# C = Đơn vị, D = Cấp, G = Ngày sinh, H = Năm sinh, K = Chức danh, L = Cấp học,
-# S = Giao tiếp ngoại ngữ), "Tổng cộng" row 36. SoLieu: header row 1, figures rows 2-8.
-#   NhanSu!A20      duplicated Mã: LM000004, the Mã of row 9
-#   NhanSu!D17      unknown Cấp: "Trung ương"
-#   NhanSu!G27      impossible date: "31/02/1980" (Năm sinh H27 = 1980)
-#   NhanSu!H22      birth year in the future: 2031 (Ngày sinh G22 blank)
-#   NhanSu!S24      not a yes/no value: "có lẽ"
-#   NhanSu!C30      required cell left blank: Đơn vị
-#   NhanSu!L12      a teacher (Giáo viên tiểu học hạng III) without Cấp học
-#   SoLieu!B6       negative Giá trị: -12 (Số lớp tiểu học)
-#   SoLieu!A7       unknown Chỉ tiêu: "Số giường bệnh"
-#   SoLieu!A8:D8    Dân số, 2024, whole province a second time: 1,302,000 against 1,320,000 (row 2)
-MISTAKES = (
-    Mistake("duplicated Mã", "NhanSu", {"A20": "LM000004"}),
-    Mistake("unknown Cấp", "NhanSu", {"D17": "Trung ương"}),
-    Mistake("impossible date", "NhanSu", {"G27": "31/02/1980", "H27": 1980}),
-    Mistake("birth year in the future", "NhanSu", {"G22": None, "H22": 2031}),
-    Mistake("not a yes/no value", "NhanSu", {"S24": "có lẽ"}),
-    Mistake("blank required cell (Đơn vị)", "NhanSu", {"C30": None}),
-    Mistake(
-        "teacher without Cấp học",
-        "NhanSu",
-        {"K12": "Giáo viên tiểu học hạng III", "L12": None},
-    ),
-    Mistake("negative Giá trị", "SoLieu", {"B6": -12}),
-    Mistake("unknown Chỉ tiêu", "SoLieu", {"A7": "Số giường bệnh"}),
-    Mistake(
-        "same Chỉ tiêu, Năm and Địa bàn twice with different values",
-        "SoLieu",
-        {"A8": "Dân số", "B8": 1_302_000, "C8": REPORT_YEAR, "D8": None},
-    ),
+PLANTED = (  # sheet, cell, value: written over the clean workbook, see build_broken
+    ("NhanSu", "A20", "LM000004"),
+    ("NhanSu", "D17", "Trung ương"),
+    ("NhanSu", "G27", "31/02/1980"),
+    ("NhanSu", "H27", 1980),
+    ("NhanSu", "G22", None),
+    ("NhanSu", "H22", 2031),
+    ("NhanSu", "S24", "có lẽ"),
+    ("NhanSu", "C30", None),
+    ("NhanSu", "K12", "Giáo viên tiểu học hạng III"),
+    ("NhanSu", "L12", None),
+    ("SoLieu", "B6", -12),
+    ("SoLieu", "A7", "Số giường bệnh"),
+    ("SoLieu", "A8", "Dân số"),
+    ("SoLieu", "B8", 1_302_000),
+    ("SoLieu", "C8", REPORT_YEAR),
+    ("SoLieu", "D8", None),
 )
 BROKEN_TITLES = (
     NHANSU_TITLES[0],
@@ -1504,7 +1257,20 @@ BROKEN_TITLES = (
 
 
 def build_broken(path: Path) -> None:
-    """A 30-person workbook, clean but for the planted ``MISTAKES`` (cells listed above)."""
+    """A 30-person workbook, clean but for ten planted mistakes, one error each."""
+    # NhanSu: titles in rows 1-2, header row 4, column codes row 5, people in rows 6-35
+    # (school 6-15, commune 16-25, health centre 26-35), "Tổng cộng" in row 36.
+    # SoLieu: header row 1, figures in rows 2-8. The mistakes, as PLANTED writes them:
+    #   NhanSu!A20     duplicated Mã: LM000004, the Mã of row 9
+    #   NhanSu!D17     unknown Cấp: "Trung ương"
+    #   NhanSu!G27     impossible date: "31/02/1980" (Năm sinh H27 = 1980)
+    #   NhanSu!H22     birth year in the future: 2031 (Ngày sinh G22 left blank)
+    #   NhanSu!S24     not a yes/no value in Giao tiếp ngoại ngữ: "có lẽ"
+    #   NhanSu!C30     required cell left blank: Đơn vị
+    #   NhanSu!L12     a teacher (K12: Giáo viên tiểu học hạng III) without Cấp học
+    #   SoLieu!B6      negative Giá trị: -12 (Số lớp tiểu học)
+    #   SoLieu!A7      unknown Chỉ tiêu: "Số giường bệnh"
+    #   SoLieu!A8:D8   Dân số, 2024, whole province again: 1,302,000 against 1,320,000 in row 2
     rng = random.Random(SEED)
     people = generate_people(rng, BROKEN_UNITS, "LM", {"date": 1})
     wb = Workbook()
@@ -1512,9 +1278,8 @@ def build_broken(path: Path) -> None:
     write_info(wb, "Phòng Nội vụ huyện Cẩm Xuyên")
     wb.move_sheet("ThongTin", offset=-1)
     write_figures(wb, BROKEN_FIGURES)
-    for mistake in MISTAKES:
-        for address, value in mistake.cells.items():
-            wb[mistake.sheet][address] = value
+    for sheet, address, value in PLANTED:
+        wb[sheet][address] = value
     wb.active = 1
     save(wb, path)
 
@@ -1528,7 +1293,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--out", type=Path, default=DEFAULT_OUT, help="output folder (default: data/samples/)"
     )
     args = parser.parse_args(argv)
-    builders: tuple[tuple[str, Callable[[Path], object]], ...] = (
+    builders: tuple[tuple[str, Callable[[Path], None]], ...] = (
         ("ha_tinh_2024.xlsx", build_hatinh),
         ("loi_mau.xlsx", build_broken),
     )
