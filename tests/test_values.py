@@ -160,3 +160,22 @@ def test_any_cell_text_gives_a_value_or_a_problem(key: str, values: list[str | N
             assert not blank
         elif not blank and WORKFORCE.column(key).type.value != "bool":
             assert not pd.isna(value)
+
+
+vietnamese_text = st.text(
+    alphabet=st.sampled_from(
+        list("aăâbcdđeêghiklmnoôơpqrstuưvxyAĐƠ ỳýỷỹỵ\u0300\u0301\u0303\u0309\u0323")
+        + [" ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "\x0b", "\x85", "1", "."]
+    ),
+    max_size=20,
+)
+
+
+@given(st.lists(vietnamese_text, max_size=8))
+def test_arrow_cleaning_agrees_with_python_cleaning(values: list[str]) -> None:
+    from kpi_tritue.normalize import clean_text
+    from kpi_tritue.values import clean_column
+
+    cleaned = clean_column(pd.Series(values, dtype="object")).tolist()
+    expected = [clean_text(v) or None for v in values]
+    assert [None if pd.isna(c) else c for c in cleaned] == expected

@@ -20,7 +20,7 @@ import re
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -34,6 +34,7 @@ from pydantic import (
     StrictBool,
     Tag,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -336,7 +337,15 @@ class Catalog(_Frozen):
     trend: TrendSettings = TrendSettings()
     norms: dict[str, PositiveFloat] = Field(default_factory=dict)
     milestones: tuple[MilestoneSpec, ...] = ()
-    indicators: tuple[Indicator, ...] = Field(min_length=1)
+    indicators: tuple[Indicator, ...]
+
+    @field_validator("indicators")
+    @classmethod
+    def _some_indicators(cls, indicators: tuple[Indicator, ...]) -> tuple[Indicator, ...]:
+        # A validator rather than `min_length`: that one also fires when an item is invalid.
+        if not indicators:
+            raise ValueError("a catalog needs at least one indicator")
+        return indicators
 
     def indicator(self, id_: str) -> Indicator:
         for indicator in self.indicators:
@@ -377,7 +386,8 @@ class ColumnInfo:
 DERIVED: dict[str, ColumnInfo] = {
     "age": ColumnInfo(ValueType.INT, needs=("birth_date", "birth_year")),
     "postgraduate": ColumnInfo(ValueType.BOOL, needs=("qualification",)),
-    "leader": ColumnInfo(ValueType.BOOL, needs=("is_manager", "is_key_leader")),
+    # `Lãnh đạo quản lý`, or `Lãnh đạo chủ chốt` where that column is there too.
+    "leader": ColumnInfo(ValueType.BOOL, needs=("is_manager",)),
     "profession_key": ColumnInfo(ValueType.TEXT, needs=("profession",)),
 }
 # Contract columns that are there even when the sheet lacks them (defaults, fallbacks).
@@ -397,6 +407,7 @@ def _contract_columns(spec: SheetSpec) -> dict[str, ColumnInfo]:
     return columns
 
 
+@cache
 def vocabulary(sheet: str) -> dict[str, ColumnInfo]:
     """Every column a filter over `sheet` may name (`units` for `DonVi` filters)."""
     if sheet == WORKFORCE.key:
@@ -454,11 +465,14 @@ class _Checker:
         return self.errors
 
     def _unique(self, table: str, ids: list[str]) -> None:
-        seen: set[str] = set()
+        seen: dict[str, int] = {}
         for number, id_ in enumerate(ids):
             if id_ in seen:
-                self.error((table, number, "id"), f"duplicate id `{id_}`")
-            seen.add(id_)
+                self.error(
+                    (table, number, "id"),
+                    f"duplicate id `{id_}` (also number {seen[id_] + 1} of [[{table}]])",
+                )
+            seen.setdefault(id_, number)
 
     def _indicator(self, loc: Loc, indicator: Indicator) -> None:
         if indicator.kind == "milestone":

@@ -18,7 +18,7 @@ import pandas as pd
 
 from kpi_tritue.frames import at
 from kpi_tritue.issues import Issue, Severity, has_errors, sorted_issues
-from kpi_tritue.normalize import unit_key
+from kpi_tritue.normalize import unit_keys
 from kpi_tritue.reader import WORKBOOK_SUFFIXES
 from kpi_tritue.schema import (
     CONTRACT,
@@ -336,10 +336,10 @@ def _key_frame(table: Table) -> pd.DataFrame:
         if key not in frame:
             keys[key] = ""
             continue
-        column = frame[key].astype("object")
         if table.spec.column(key).type is ValueType.TEXT:
-            column = column.map(lambda v: unit_key(str(v)) if pd.notna(v) else "")
-        keys[key] = column.fillna("").astype(str)
+            keys[key] = unit_keys(frame[key]).fillna("")
+        else:
+            keys[key] = frame[key].astype("object").fillna("").astype(str)
     return keys
 
 

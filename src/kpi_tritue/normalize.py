@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _WHITESPACE = re.compile(r"\s+")
 # Vietnamese letters whose base letter is not recovered by stripping combining marks.
@@ -39,8 +43,13 @@ def fold(value: str) -> str:
 
 
 def unit_key(value: str) -> str:
-    """How unit names are matched between sheets: cleaned and case folded, diacritics kept."""
-    return clean_text(value).casefold()
+    """How unit names (and IDs) are matched: cleaned and lower-cased, diacritics kept."""
+    return clean_text(value).lower()
+
+
+def unit_keys(values: pd.Series) -> pd.Series:
+    """`unit_key` of a whole column of cleaned text, in Arrow; NA stays NA."""
+    return values.astype("string[pyarrow]").str.lower().astype("object")
 
 
 def is_column_code(value: str) -> bool:

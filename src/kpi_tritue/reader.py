@@ -11,6 +11,7 @@ import hashlib
 import re
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -110,8 +111,8 @@ class Workbook:
             self._reader = fastexcel.read_excel(path)
         except fastexcel.FastExcelError as error:
             raise UnreadableWorkbook("unreadable_file", _first_line(error)) from error
-        self._kind = kind
-        self._merged: dict[str, list[MergedRange]] | None = None
+        self._sheet_parts: dict[str, str] | None = None
+        self._is_zip = kind == "zip"
 
     @property
     def sheet_names(self) -> list[str]:
@@ -121,17 +122,23 @@ class Workbook:
         import fastexcel
         import pandas as pd
 
-        try:
-            sheet = self._reader.load_sheet(
-                name,
-                header_row=None,
-                skip_rows=0,
-                dtypes="string",
-                whitespace_as_null=True,
-            )
-            batch, errors = sheet.to_arrow_with_errors()
-        except fastexcel.FastExcelError as error:
-            raise UnreadableWorkbook("unreadable_sheet", _first_line(error)) from error
+        # calamine keeps only the top-left value of a merged block and does not say where
+        # blocks are; their list sits at the end of the sheet's XML, so it is scanned in a
+        # thread (inflating releases the GIL) while fastexcel parses the cells.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            merges = pool.submit(self.merged_ranges, name)
+            try:
+                sheet = self._reader.load_sheet(
+                    name,
+                    header_row=None,
+                    skip_rows=0,
+                    dtypes="string",
+                    whitespace_as_null=True,
+                )
+                batch, errors = sheet.to_arrow_with_errors()
+            except fastexcel.FastExcelError as error:
+                raise UnreadableWorkbook("unreadable_sheet", _first_line(error)) from error
+            merged = merges.result()
         columns = [info.absolute_index for info in sheet.available_columns()]
         cells = batch.to_pandas()
         cells.columns = pd.Index(columns[: len(cells.columns)])
@@ -143,15 +150,20 @@ class Workbook:
             error_cells[(row, columns[col] if col < len(columns) else col)] = _EXCEL_ERRORS.get(
                 kind, f"#{kind}"
             )
-        return RawSheet(
-            name=name, cells=cells, error_cells=error_cells, merged=self.merged_ranges(name)
-        )
+        return RawSheet(name=name, cells=cells, error_cells=error_cells, merged=merged)
 
     def merged_ranges(self, sheet_name: str) -> list[MergedRange]:
         """The merged blocks of a sheet (xlsx/xlsm only; other formats report none)."""
-        if self._merged is None:
-            self._merged = dict(_xlsx_merged_ranges(self.path)) if self._kind == "zip" else {}
-        return self._merged.get(sheet_name, [])
+        if not self._is_zip:
+            return []
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                if self._sheet_parts is None:
+                    self._sheet_parts = _xlsx_sheet_paths(archive)
+                part = self._sheet_parts.get(sheet_name)
+                return list(_scan_merges(archive, part)) if part else []
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError):
+            return []
 
 
 def _first_line(error: Exception) -> str:
@@ -177,25 +189,14 @@ def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     return paths
 
 
-def _xlsx_merged_ranges(path: Path) -> Iterator[tuple[str, list[MergedRange]]]:
-    """Scan each sheet part for `<mergeCell ref=...>`: calamine keeps only the top-left value."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for sheet_name, part in _xlsx_sheet_paths(archive).items():
-                try:
-                    found = list(_scan_merges(archive, part))
-                except (KeyError, zipfile.BadZipFile, OSError):
-                    continue
-                yield sheet_name, found
-    except (zipfile.BadZipFile, OSError):
-        return
-
-
 def _scan_merges(archive: zipfile.ZipFile, part: str) -> Iterator[MergedRange]:
     tail = b""
     with archive.open(part) as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
             chunk = tail + block
+            if b"mergeCell" not in chunk:
+                tail = chunk[-64:]
+                continue
             last_end = 0
             for match in _MERGE_REF.finditer(chunk):
                 last_end = match.end()

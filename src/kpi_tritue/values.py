@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kpi_tritue.normalize import clean_text, fold
+from kpi_tritue.normalize import fold
 from kpi_tritue.schema import ColumnSpec, EnumSpec, ValueType
 
 # Problem codes (issue codes are derived from them in workbook.py).
@@ -150,32 +150,70 @@ def _make_enum_parser(enum: EnumSpec) -> Callable[[str], ScalarResult]:
     return parse
 
 
+# Python's `\s` for str patterns, in RE2 (Arrow's regex engine) terms.
+_ARROW_WHITESPACE = r"[\s\p{Z}\x0b\x1c-\x1f\x85]+"
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """A column's cleaned text, and the same as codes into its distinct values (-1: blank)."""
+
+    text: pd.Series
+    codes: np.ndarray[Any, Any]
+    distinct: list[str]
+
+
+def clean_text_column(raw: pd.Series) -> CleanText:
+    """Cell text NFC-normalised, trimmed and folded (as `clean_text`); blank cells become NA.
+
+    The column is dictionary-encoded first and only its distinct values are cleaned, in
+    Arrow: an ID column has as many as it has rows, and a Python loop over those would
+    cost more than reading the sheet.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if raw.dtype == object:
+        raw = raw.map(lambda v: v if isinstance(v, str) else str(v), na_action="ignore")
+    encoded = pc.dictionary_encode(pa.array(raw, type=pa.large_string(), from_pandas=True))
+    distinct = pc.utf8_normalize(encoded.dictionary, form="NFC")
+    distinct = pc.replace_substring_regex(distinct, pattern=_ARROW_WHITESPACE, replacement=" ")
+    distinct = pc.utf8_trim(distinct, characters=" ")
+    distinct = pc.if_else(pc.equal(distinct, ""), pa.scalar(None, pa.large_string()), distinct)
+    text = pd.Series(
+        pc.take(distinct, encoded.indices),
+        index=raw.index,
+        dtype=pd.ArrowDtype(pa.large_string()),
+    ).astype("str")
+    values = distinct.to_pylist()
+    blank_code = np.array([v is None for v in values] + [True])
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype("int64")
+    codes = np.where(blank_code[codes], -1, codes)
+    return CleanText(text=text, codes=codes, distinct=[v or "" for v in values])
+
+
 def clean_column(raw: pd.Series) -> pd.Series:
-    """Cell text NFC-normalised, trimmed and folded; blank cells become NA."""
-    if raw.isna().all():
-        return pd.Series(pd.NA, index=raw.index, dtype="object")
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    cleaned = np.array([clean_text(str(u)) for u in uniques] + [""], dtype=object)
-    result = pd.Series(cleaned[codes], index=raw.index, dtype="object")
-    return result.where(result != "", pd.NA)
+    """Only the cleaned text of `clean_text_column`."""
+    return clean_text_column(raw).text
 
 
 def parse_column(raw: pd.Series, column: ColumnSpec, bounds: Bounds) -> ParsedColumn:
     """Parse one column of cell text according to its contract type."""
-    text = clean_column(raw)
+    cleaned = clean_text_column(raw)
+    text = cleaned.text
     blank = text.isna()
     if column.type is ValueType.TEXT:
         no_problems = pd.Series(None, index=raw.index, dtype="object")
         return ParsedColumn(values=text, problems=no_problems, blank=blank, text=text)
     parser = _scalar_parser(column, bounds)
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
-    results = [parser(str(u)) for u in uniques]
-    values = np.array([value for value, _ in results] + [None], dtype=object)[codes]
+    results = [parser(value) if value else (None, None) for value in cleaned.distinct]
+    codes = cleaned.codes
+    # Index -1 (a blank cell) takes the last entry of each lookup array.
     problems = np.array([problem for _, problem in results] + [None], dtype=object)[codes]
-    problem_series = pd.Series(problems, index=raw.index, dtype="object")
+    values = _typed([value for value, _ in results], codes, column, raw.index)
     return ParsedColumn(
-        values=_typed(values, column, raw.index),
-        problems=problem_series,
+        values=values,
+        problems=pd.Series(problems, index=raw.index, dtype="object"),
         blank=blank,
         text=text,
     )
@@ -200,22 +238,38 @@ def _scalar_parser(column: ColumnSpec, bounds: Bounds) -> Callable[[str], Scalar
             raise ValueError("text columns need no parser")
 
 
-def _typed(values: np.ndarray[Any, Any], column: ColumnSpec, index: pd.Index) -> pd.Series:
-    series = pd.Series(values, index=index, dtype="object")
+def _typed(
+    distinct: list[Any], codes: np.ndarray[Any, Any], column: ColumnSpec, index: pd.Index
+) -> pd.Series:
+    """Spread the parsed distinct values over the rows as a typed array, NA where none."""
+    missing = np.array([value is None for value in distinct] + [True])[codes]
     match column.type:
         case ValueType.BOOL:
             # A blank cell in a bool column that is present means "no".
-            return series.fillna(False).astype("boolean")
-        case ValueType.DATE:
-            return pd.to_datetime(series, errors="coerce").astype("datetime64[ns]")
+            flags = np.array([bool(value) for value in distinct] + [False])[codes]
+            return pd.Series(pd.array(flags, dtype="boolean"), index=index)
         case ValueType.YEAR | ValueType.INT:
-            return series.astype("Int64")
+            whole = np.array([value or 0 for value in distinct] + [0], dtype="int64")[codes]
+            return pd.Series(pd.arrays.IntegerArray(whole, missing), index=index)
         case ValueType.NUMBER:
-            return series.astype("Float64")
+            real = np.array([value or 0.0 for value in distinct] + [0.0], dtype="float64")[codes]
+            return pd.Series(pd.arrays.FloatingArray(real, missing), index=index)
+        case ValueType.DATE:
+            days = np.array(
+                [
+                    np.datetime64(value, "ns") if value else np.datetime64("NaT")
+                    for value in distinct
+                ]
+                + [np.datetime64("NaT")],
+                dtype="datetime64[ns]",
+            )[codes]
+            return pd.Series(days, index=index)
         case ValueType.ENUM:
             assert column.enum is not None
-            return pd.Series(
-                pd.Categorical(series, categories=list(column.enum.codes)), index=index
-            )
+            categories = list(column.enum.codes)
+            positions = np.array(
+                [categories.index(value) if value is not None else -1 for value in distinct] + [-1]
+            )[codes]
+            return pd.Series(pd.Categorical.from_codes(positions, categories), index=index)
         case ValueType.TEXT:
-            return series
+            raise ValueError("text columns are not parsed")

@@ -8,7 +8,7 @@ then parse each column at once (see `values.py`). Rows keep their Excel row numb
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -105,11 +105,22 @@ class LoadedWorkbook:
 class _Reporter:
     """Collects the issues of one sheet, with the location filled in."""
 
-    def __init__(self, file: str, sheet: str | None, names: frozenset[str] = frozenset()) -> None:
+    def __init__(self, file: str, sheet: str | None) -> None:
         self.file = file
         self.sheet = sheet
         self.issues: list[Issue] = []
-        self.names = names
+        self._names: frozenset[str] | None = frozenset()
+        self._find_names: Callable[[], frozenset[str]] | None = None
+
+    def redact_names_from(self, find_names: Callable[[], frozenset[str]]) -> None:
+        """Where to find the sheet's personal names; looked up only if a message quotes a value."""
+        self._names, self._find_names = None, find_names
+
+    @property
+    def names(self) -> frozenset[str]:
+        if self._names is None:
+            self._names = self._find_names() if self._find_names else frozenset()
+        return self._names
 
     def add(
         self,
@@ -278,8 +289,7 @@ def _read_table(
     header = _find_header(cells, spec, reporter)
     if header is None:
         return None, reporter.issues
-    names = _personal_names(cells, header, spec)
-    reporter.names = names
+    reporter.redact_names_from(lambda: _personal_names(cells, header))
     data = _data_rows(cells, header, spec, reporter)
     table = _parse_table(data, header, spec, bounds, reporter, raw)
     if spec.key == WORKFORCE.key:
@@ -398,7 +408,7 @@ def _header_from(
     return _Header(rows=rows, columns=columns, texts=texts)
 
 
-def _personal_names(cells: pd.DataFrame, header: _Header, spec: SheetSpec) -> frozenset[str]:
+def _personal_names(cells: pd.DataFrame, header: _Header) -> frozenset[str]:
     """The names in a full-name column, so that no message ever quotes one."""
     col = header.columns.get("full_name")
     if col is None:
@@ -421,11 +431,13 @@ def _data_rows(
     nonempty = region.notna()
     keep = nonempty.any(axis=1)
 
-    first_text = _first_filled(region)
-    candidates = keep & first_text.astype("string").str.strip().str[:1].str.lower().isin(
-        ["t", "c"]
-    ).fillna(False)
-    for index in region.index[candidates]:
+    # A totals row has no record key, or has its label where the key goes: only such rows
+    # need their first filled cell looked at.
+    key_cells = region[header.columns[spec.required_columns[0].key]]
+    initial = key_cells.astype("string").str.strip().str[:1].str.lower()
+    candidates = keep & (key_cells.isna() | initial.isin(["t", "c"]).fillna(False))
+    first_text = _first_filled(region[candidates])
+    for index in first_text.index:
         if is_totals_label(str(item(first_text, index))):
             reporter.add(Severity.INFO, "totals_row_skipped", row=int(index) + 1)
             keep.at[index] = False

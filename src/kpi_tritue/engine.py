@@ -1,0 +1,867 @@
+"""The indicators computed: numerators, denominators, status, gap and shortfall.
+
+Each catalog measure becomes a boolean mask over a sheet (cached, so the same filter is
+evaluated once) or a `SoLieu` figure chosen for the report year. Anything an indicator
+needs that the input does not have — a sheet, a column, a figure, a milestone row — makes
+it `no_data` with a `Note` that says what is missing, never 0 %. The definitions are
+`spec/indicators.md`; the figure choice is `spec/input-format.md`.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import reduce
+from typing import Any, Literal, get_args
+
+import numpy as np
+import pandas as pd
+
+from kpi_tritue.catalog import (
+    UNIT_PREFIX,
+    Catalog,
+    Condition,
+    CountMeasure,
+    FigureMeasure,
+    Indicator,
+    Measure,
+    SubsetMeasure,
+    SumMeasure,
+    UnitNorm,
+    Where,
+    enum_code,
+    iter_measures,
+    metric_code,
+    resolve_operand,
+    vocabulary,
+)
+from kpi_tritue.dataset import FILE, Dataset, Table
+from kpi_tritue.issues import Issue, ParamValue, Severity, sorted_issues
+from kpi_tritue.normalize import fold, unit_key
+from kpi_tritue.results import (
+    GroupResult,
+    IndicatorResult,
+    Measurement,
+    Note,
+    Status,
+    Target,
+)
+from kpi_tritue.schema import (
+    FIGURES,
+    LEVEL,
+    METRIC,
+    MILESTONES,
+    POSTGRADUATE,
+    SECTOR,
+    UNITS,
+    WORKFORCE,
+    ValueType,
+)
+from kpi_tritue.workbook import ROW
+
+GroupBy = Literal["unit", "level", "sector", "area"]
+GROUP_BY: tuple[GroupBy, ...] = get_args(GroupBy)
+# Comparisons allow this much floating error (spec/indicators.md).
+TOLERANCE = 1e-9
+# The group of rows that have no value for the breakdown column (a unit without an area).
+NO_GROUP = "—"
+
+
+@dataclass(frozen=True)
+class Computation:
+    """Every indicator's result, in catalog order, and the issues found while computing."""
+
+    results: list[IndicatorResult]
+    issues: list[Issue] = field(default_factory=list)
+
+    def result(self, id_: str) -> IndicatorResult:
+        for result in self.results:
+            if result.id == id_:
+                return result
+        raise KeyError(id_)
+
+
+def compute(dataset: Dataset, catalog: Catalog, by: GroupBy | None = None) -> Computation:
+    """Compute every indicator of `catalog` on `dataset`, per group of `by` as well.
+
+    Rows marked `_invalid` are counted like the others: dropping them is the caller's
+    choice (`Dataset.without_invalid_rows`).
+    """
+    if by is not None and by not in GROUP_BY:
+        raise ValueError(f"by must be one of {', '.join(GROUP_BY)}, not {by!r}")
+    engine = _Engine(dataset, catalog, by)
+    results = [engine.result(indicator) for indicator in catalog.indicators]
+    return Computation(results=results, issues=sorted_issues(engine.issues))
+
+
+# ---------------------------------------------------------------------------------------
+# Status, gap and shortfall
+
+
+def assess(
+    target: Target | None,
+    numerator: float,
+    denominator: float | None,
+    factor: float,
+    note: Note | None = None,
+) -> Measurement:
+    """value = numerator × factor ÷ denominator (× factor alone without a denominator).
+
+    Status, gap and shortfall exactly as spec/indicators.md says: the shortfall is
+    `ceil(t × denominator ÷ factor − numerator − 1e-9)`, at least 0, with the denominator
+    held as it is; a band counts against its lower bound.
+    """
+    if denominator is not None and denominator == 0:
+        return no_data(Note("zero_denominator"), numerator, denominator)
+    value = numerator * factor / denominator if denominator is not None else numerator * factor
+    if target is None:
+        return Measurement(value, Status.TRACKED, None, None, numerator, denominator, note)
+    held = 1.0 if denominator is None else denominator
+
+    def shortfall(bound: float) -> int:
+        return max(0, math.ceil(bound * held / factor - numerator - TOLERANCE))
+
+    def measurement(status: Status, gap: float, missing: int) -> Measurement:
+        return Measurement(value, status, gap, missing, numerator, denominator, note)
+
+    if target.op == ">=":
+        assert target.value is not None
+        if value >= target.value - TOLERANCE:
+            return measurement(Status.MET, 0.0, 0)
+        return measurement(Status.NOT_MET, target.value - value, shortfall(target.value))
+    if target.op == "==":
+        # `= 100 %` is met only when the numerator equals the denominator: compare counts,
+        # not a rounded percentage.
+        assert target.value is not None
+        needed = target.value * held / factor
+        if abs(numerator - needed) <= TOLERANCE:
+            return measurement(Status.MET, 0.0, 0)
+        if numerator < needed:
+            return measurement(Status.NOT_MET, target.value - value, shortfall(target.value))
+        return measurement(Status.ABOVE_RANGE, value - target.value, 0)
+    assert target.min is not None
+    assert target.max is not None
+    if value < target.min - TOLERANCE:
+        return measurement(Status.NOT_MET, target.min - value, shortfall(target.min))
+    if value > target.max + TOLERANCE:
+        return measurement(Status.ABOVE_RANGE, value - target.max, 0)
+    return measurement(Status.MET, 0.0, 0)
+
+
+def no_data(
+    note: Note, numerator: float | None = None, denominator: float | None = None
+) -> Measurement:
+    return Measurement(None, Status.NO_DATA, None, None, numerator, denominator, note)
+
+
+def milestone_measurement(target: Target | None, done: bool) -> Measurement:
+    """A milestone: value 1 when done, else 0; no gap, shortfall, numerator or denominator."""
+    status = Status.TRACKED if target is None else Status.MET if done else Status.NOT_MET
+    return Measurement(1.0 if done else 0.0, status, None, None, None, None)
+
+
+# ---------------------------------------------------------------------------------------
+# SoLieu figures
+
+
+class _Missing(Exception):
+    """Something an indicator needs is not in the input; the note says what."""
+
+    def __init__(self, note: Note) -> None:
+        super().__init__(note.code)
+        self.note = note
+
+
+@dataclass(frozen=True)
+class _Figure:
+    value: float
+    year: int
+    file: int
+    row: int
+
+
+class _Figures:
+    """The `SoLieu` rows, and the choice of a figure for the report year.
+
+    Province row of year Y; else the sum of the area rows of Y; else the same for the
+    latest earlier year that has either.
+    """
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.year = dataset.report_year
+        self.table = dataset.table(FIGURES.key)
+        self.labels: dict[str, str] = {}
+        columns = ["metric", "value", "year", "area", "area_key", "file", "row"]
+        if self.table is None or self.table.frame.empty:
+            self.rows = pd.DataFrame(columns=columns)
+            return
+        frame = self.table.frame
+        area = (
+            frame["area"].astype("object")
+            if "area" in frame
+            else pd.Series(pd.NA, index=frame.index, dtype="object")
+        )
+        rows = pd.DataFrame(
+            {
+                "metric": frame["metric"].astype("object"),
+                "value": frame["value"].astype("Float64"),
+                "year": frame["year"].astype("Int64"),
+                "area": area,
+                "area_key": _keys(area).fillna(""),
+                "file": frame[FILE],
+                "row": frame[ROW],
+            }
+        )
+        usable = rows["metric"].notna() & rows["value"].notna() & rows["year"].notna()
+        rows = rows[usable.to_numpy(dtype=bool)]
+        rows = rows.astype({"value": "float64", "year": "int64"})
+        rows = rows[rows["year"] <= self.year]
+        # The same metric, year and area twice is an error already reported: use the first.
+        self.rows = rows.drop_duplicates(["metric", "year", "area_key"], keep="first")
+        for key, name in zip(self.rows["area_key"], self.rows["area"], strict=True):
+            if key:
+                self.labels.setdefault(str(key), str(name))
+
+    def _of(self, metric: str, earlier: bool) -> pd.DataFrame:
+        rows = self.rows[self.rows["metric"] == metric]
+        return rows if earlier else rows[rows["year"] == self.year]
+
+    def province(self, metric: str, earlier: bool) -> _Figure | None:
+        rows = self._of(metric, earlier)
+        if rows.empty:
+            return None
+        year = int(rows["year"].max())
+        rows = rows[rows["year"] == year]
+        whole = rows[rows["area_key"] == ""]
+        chosen = whole if not whole.empty else rows
+        first = chosen.iloc[0]
+        return _Figure(float(chosen["value"].sum()), year, int(first["file"]), int(first["row"]))
+
+    def area(self, metric: str, key: str, earlier: bool) -> _Figure | None:
+        rows = self._of(metric, earlier)
+        rows = rows[rows["area_key"] == key]
+        if rows.empty:
+            return None
+        latest = rows.sort_values("year", kind="stable").iloc[-1]
+        return _Figure(
+            float(latest["value"]), int(latest["year"]), int(latest["file"]), int(latest["row"])
+        )
+
+    def area_keys(self, metric: str, earlier: bool) -> set[str]:
+        keys = self._of(metric, earlier)["area_key"]
+        return {str(key) for key in keys if key}
+
+    def mismatches(self, dataset: Dataset) -> list[Issue]:
+        """A province row that differs from the sum of its area rows: a warning."""
+        if self.table is None or self.rows.empty:
+            return []
+        by_year = ["metric", "year"]
+        areas = self.rows[self.rows["area_key"] != ""].groupby(by_year)["value"].sum()
+        whole = self.rows[self.rows["area_key"] == ""].set_index(by_year)
+        both = whole.join(areas.rename("total"), how="inner")
+        scale = np.maximum(1.0, both["value"].abs())
+        differs = both[(both["value"] - both["total"]).abs() > TOLERANCE * scale]
+        issues = []
+        for record in differs.reset_index().to_dict("records"):
+            issues.append(
+                self.issue(
+                    dataset,
+                    Severity.WARNING,
+                    "figure_total_differs",
+                    int(record["file"]),
+                    int(record["row"]),
+                    metric=METRIC.label(str(record["metric"]), "vi"),
+                    year=int(record["year"]),
+                    value=_number_text(float(record["value"])),
+                    total=_number_text(float(record["total"])),
+                )
+            )
+        return issues
+
+    def issue(
+        self,
+        dataset: Dataset,
+        severity: Severity,
+        code: str,
+        file: int,
+        row: int,
+        **params: ParamValue,
+    ) -> Issue:
+        assert self.table is not None
+        return Issue(
+            severity,
+            code,
+            file=dataset.sources[file].path if file < len(dataset.sources) else None,
+            sheet=self.table.sheet_names.get(file),
+            row=row,
+            column=FIGURES.column("value").header,
+            cell=self.table.cell(file, "value", row),
+            params=params,
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# The engine
+
+
+@dataclass
+class _Trace:
+    """Figures of an earlier year that went into one measurement."""
+
+    earlier: list[tuple[str, int]] = field(default_factory=list)
+
+    def note(self) -> Note | None:
+        if not self.earlier:
+            return None
+        used = list(dict.fromkeys(self.earlier))
+        return Note(
+            "figure_earlier_year",
+            {
+                "metrics": ",".join(metric for metric, _ in used),
+                "years": ",".join(str(year) for _, year in used),
+            },
+        )
+
+
+Pair = tuple[float, float | None, _Trace]
+
+
+class _Engine:
+    def __init__(self, dataset: Dataset, catalog: Catalog, by: GroupBy | None) -> None:
+        self.dataset = dataset
+        self.catalog = catalog
+        self.by = by
+        self.year = dataset.report_year
+        self.as_of = dataset.as_of
+        self.issues: list[Issue] = []
+        self.figures = _Figures(dataset)
+        self.issues.extend(self.figures.mismatches(dataset))
+        self._columns: dict[tuple[str, str], pd.Series] = {}
+        self._masks: dict[tuple[str, Where], pd.Series] = {}
+        self._group_counts: dict[tuple[str, Where], pd.Series] = {}
+        self._labels: dict[str, str] = {}
+        self._earlier_reported: set[str] = set()
+        self._area_warned = False
+        self._units_lookup: pd.DataFrame | None = None
+        self._milestone_states = self._read_milestones()
+
+    # -- one indicator ------------------------------------------------------------------
+
+    def result(self, indicator: Indicator) -> IndicatorResult:
+        if indicator.kind == "milestone":
+            measurement, breakdown = self._milestone(indicator), None
+        elif indicator.kind == "unit_norm":
+            measurement, breakdown = self._unit_norm(indicator)
+        else:
+            measurement, breakdown = self._ratio(indicator)
+        return IndicatorResult(
+            id=indicator.id,
+            name_vi=indicator.name_vi,
+            name_en=indicator.name_en,
+            clause=indicator.clause,
+            field=indicator.field,
+            unit=indicator.unit,
+            target=indicator.target_result,
+            measurement=measurement,
+            breakdown=breakdown,
+        )
+
+    def _ratio(self, indicator: Indicator) -> tuple[Measurement, tuple[GroupResult, ...] | None]:
+        assert indicator.numerator is not None
+        numerator, denominator = indicator.numerator, indicator.denominator
+        target = indicator.target_result
+        override_note: Note | None = None
+        if indicator.override is not None:
+            try:
+                self._pair(indicator.override.numerator, indicator.override.denominator, None)
+            except _Missing:
+                pass
+            else:
+                numerator = indicator.override.numerator
+                denominator = indicator.override.denominator
+                override_note = Note(
+                    "override_figures",
+                    {"metrics": ",".join(_figure_codes(numerator, denominator)), "year": self.year},
+                )
+        try:
+            n, d, trace = self._pair(numerator, denominator, None)
+        except _Missing as missing:
+            return no_data(missing.note), None
+        measurement = assess(target, n, d, indicator.factor, override_note or trace.note())
+        breakdown = self._ratio_breakdown(indicator, numerator, denominator)
+        return measurement, breakdown
+
+    def _pair(self, numerator: Measure, denominator: Measure | None, group: str | None) -> Pair:
+        trace = _Trace()
+        d = None if denominator is None else self._amount(denominator, None, group, trace)
+        n = self._amount(numerator, denominator, group, trace)
+        return n, d, trace
+
+    def _ratio_breakdown(
+        self, indicator: Indicator, numerator: Measure, denominator: Measure | None
+    ) -> tuple[GroupResult, ...] | None:
+        groups = self._ratio_groups(numerator, denominator)
+        if groups is None:
+            return None
+        target = indicator.target_result
+        results = []
+        for key in groups:
+            try:
+                n, d, trace = self._pair(numerator, denominator, key)
+                measurement = assess(target, n, d, indicator.factor, trace.note())
+            except _Missing as missing:
+                measurement = no_data(missing.note)
+            results.append(GroupResult(self._labels.get(key, key), measurement))
+        return tuple(results)
+
+    def _ratio_groups(self, numerator: Measure, denominator: Measure | None) -> list[str] | None:
+        """The groups of a breakdown, or None where the indicator cannot be broken down."""
+        if self.by is None:
+            return None
+        leaves = [m for top in (numerator, denominator) if top for m in iter_measures(top)]
+        counts = [_count_of(m, denominator) for m in leaves if _is_count(m)]
+        figures = [m for m in leaves if isinstance(m, FigureMeasure)]
+        if any(sheet != WORKFORCE.key for sheet, _ in counts):
+            return None  # specialist teams have no unit, level, sector or area
+        if figures and self.by != "area":
+            return None  # figures exist for the province and its areas only
+        needed = [m for m in figures if m.default is None]
+        if needed:
+            keys: set[str] = set()
+            for figure in needed:
+                keys |= self.figures.area_keys(_metric(figure), figure.earlier_years)
+            self._labels.update({k: self.figures.labels[k] for k in keys})
+            return self._sorted(keys) if keys else None
+        try:
+            keys = set()
+            for sheet, where in counts:
+                counted = self._counts_by_group(sheet, where)
+                keys |= {str(k) for k in counted.index[counted.to_numpy() > 0]}
+        except _Missing:
+            self._warn_no_area()
+            return None
+        return self._sorted(keys)
+
+    # -- measures -----------------------------------------------------------------------
+
+    def _amount(
+        self, measure: Measure, denominator: Measure | None, group: str | None, trace: _Trace
+    ) -> float:
+        if isinstance(measure, SumMeasure):
+            return sum((self._amount(part, denominator, group, trace) for part in measure.sum), 0.0)
+        if isinstance(measure, FigureMeasure):
+            return self._figure(measure, group, trace) * self.catalog.weight(measure)
+        sheet, where = _count_of(measure, denominator)
+        if group is None:
+            return float(self._mask(sheet, where).sum())
+        counted = self._counts_by_group(sheet, where)
+        return float(counted.get(group, 0))
+
+    def _figure(self, measure: FigureMeasure, group: str | None, trace: _Trace) -> float:
+        metric = _metric(measure)
+        if group is None:
+            figure = self.figures.province(metric, measure.earlier_years)
+        else:
+            figure = self.figures.area(metric, group, measure.earlier_years)
+        if figure is None:
+            if measure.default is not None:
+                return measure.default
+            if group is not None:
+                label = self._labels.get(group, group)
+                raise _Missing(
+                    Note(
+                        "missing_area_figure", {"metric": metric, "area": label, "year": self.year}
+                    )
+                )
+            code = "missing_figure" if measure.earlier_years else "missing_figure_year"
+            raise _Missing(Note(code, {"metric": metric, "year": self.year}))
+        if figure.year < self.year:
+            trace.earlier.append((metric, figure.year))
+            if group is None:
+                self._report_earlier(metric, figure)
+        return figure.value
+
+    def _report_earlier(self, metric: str, figure: _Figure) -> None:
+        if metric in self._earlier_reported:
+            return
+        self._earlier_reported.add(metric)
+        self.issues.append(
+            self.figures.issue(
+                self.dataset,
+                Severity.INFO,
+                "figure_earlier_year",
+                figure.file,
+                figure.row,
+                metric=METRIC.label(metric, "vi"),
+                year=figure.year,
+                report_year=self.year,
+            )
+        )
+
+    # -- filters ------------------------------------------------------------------------
+
+    def _table(self, sheet: str) -> Table:
+        table = self.dataset.table(sheet)
+        if table is None:
+            raise _Missing(Note("missing_sheet", {"sheet": sheet}))
+        return table
+
+    def _mask(self, sheet: str, where: Where) -> pd.Series:
+        """Rows of `sheet` passing every condition (plain bool; NA never passes)."""
+        key = (sheet, where)
+        if key not in self._masks:
+            table = self._table(sheet)
+            parts = [self._condition(sheet, condition) for condition in where]
+            everyone = pd.Series(True, index=table.frame.index)
+            self._masks[key] = reduce(operator.and_, parts, everyone)
+        return self._masks[key]
+
+    def _condition(self, sheet: str, condition: Condition) -> pd.Series:
+        if condition.any_ is not None:
+            # Every branch must be evaluable: an absent column is not reported, not "no".
+            parts = [self._condition(sheet, part) for part in condition.any_]
+            return reduce(operator.or_, parts)
+        assert condition.column is not None
+        info = vocabulary(sheet)[condition.column]
+        values = self._column(sheet, condition.column)
+        op = condition.operator
+        operand = condition.operand(op)
+        if op == "is":
+            return _flags(values.astype("boolean") == bool(operand))
+        if op == "prefix":
+            folded = self._folded(sheet, condition.column)
+            prefixes = tuple(fold(str(p)) for p in operand)
+            return _flags(folded.str.startswith(prefixes, na=False))
+        if op in ("in", "not_in"):
+            hay = values
+            needles: list[Any]
+            if info.type is ValueType.TEXT:
+                hay = self._folded(sheet, condition.column)
+                needles = [fold(str(v)) for v in operand]
+            elif info.type is ValueType.ENUM:
+                assert info.enum is not None
+                needles = [enum_code(info.enum, str(v)) for v in operand]
+            else:
+                needles = [resolve_operand(v, self.year) for v in operand]
+            known = hay.notna().to_numpy(dtype=bool)
+            hit = _flags(hay.isin(needles)).to_numpy(dtype=bool) & known
+            return pd.Series(hit if op == "in" else known & ~hit, index=values.index)
+        bound = resolve_operand(operand, self.year)
+        numbers = values.astype("Float64")
+        compare: Callable[[Any, Any], Any] = getattr(operator, op)
+        return _flags(compare(numbers, bound))
+
+    def _column(self, sheet: str, name: str) -> pd.Series:
+        """A column of `sheet` by its catalog name, derived or joined as needed."""
+        key = (sheet, name)
+        if key in self._columns:
+            return self._columns[key]
+        table = self._table(sheet)
+        if name.startswith(UNIT_PREFIX):
+            series = self._unit_attribute(name.removeprefix(UNIT_PREFIX))
+        else:
+            info = vocabulary(sheet)[name]
+            if info.needs and not any(need in table.present for need in info.needs):
+                raise _Missing(
+                    Note("missing_column", {"sheet": sheet, "column": "|".join(info.needs)})
+                )
+            series = self._derive(table, name)
+        self._columns[key] = series
+        return series
+
+    def _derive(self, table: Table, name: str) -> pd.Series:
+        frame = table.frame
+        if name == "age":
+            return self._age(frame)
+        if name == "postgraduate":
+            return pd.Series(frame["qualification"].isin(POSTGRADUATE), index=frame.index)
+        if name == "leader":
+            leader = _flags(frame["is_manager"])
+            if "is_key_leader" in table.present:
+                leader |= _flags(frame["is_key_leader"])
+            return leader
+        if name not in frame:
+            # Present in `present` but not in this frame cannot happen; absent means blank.
+            return pd.Series(pd.NA, index=frame.index, dtype="object")
+        return frame[name]
+
+    def _age(self, frame: pd.DataFrame) -> pd.Series:
+        """Full years at `as_of` from the birth date; `Y − birth year` when only that is known."""
+        born = pd.to_datetime(frame["birth_date"])
+        month, day = born.dt.month, born.dt.day
+        before_birthday = (month > self.as_of.month) | (
+            (month == self.as_of.month) & (day > self.as_of.day)
+        )
+        years = self.year - frame["birth_year"].astype("Int64")
+        return years - before_birthday.fillna(False).astype("int64")
+
+    def _folded(self, sheet: str, name: str) -> pd.Series:
+        """A text column folded like names are (`profession_key` is folded already)."""
+        key = (sheet, f"{name}#folded")
+        if key not in self._columns:
+            self._columns[key] = _map_distinct(self._column(sheet, name), fold)
+        return self._columns[key]
+
+    def _unit_attribute(self, column: str) -> pd.Series:
+        """A `DonVi` column for each person, matched on the unit name."""
+        units = self._table(UNITS.key)
+        if column not in units.present:
+            raise _Missing(Note("missing_column", {"sheet": UNITS.key, "column": column}))
+        lookup = self._units_by_key()[column]
+        people = self._unit_keys(WORKFORCE.key)
+        joined = people.map(lookup)
+        if UNITS.column(column).type is ValueType.BOOL:
+            return joined.astype("boolean")
+        return joined
+
+    def _units_by_key(self) -> pd.DataFrame:
+        """DonVi rows indexed by unit key (the first row of a key wins)."""
+        if self._units_lookup is None:
+            frame = self._table(UNITS.key).frame.copy()
+            frame.index = pd.Index(self._unit_keys(UNITS.key))
+            self._units_lookup = frame[frame.index.notna()].loc[
+                lambda f: ~f.index.duplicated(keep="first")
+            ]
+        return self._units_lookup
+
+    def _unit_keys(self, sheet: str) -> pd.Series:
+        key = (sheet, "unit#key")
+        if key not in self._columns:
+            units = self._table(sheet).frame["unit"]
+            keys = _keys(units)
+            for unit_name, k in zip(units, keys, strict=True):
+                if isinstance(k, str) and isinstance(unit_name, str) and sheet == WORKFORCE.key:
+                    self._labels.setdefault(k, unit_name)
+            self._columns[key] = keys
+        return self._columns[key]
+
+    # -- groups -------------------------------------------------------------------------
+
+    def _group_keys(self) -> pd.Series:
+        """Each person's group for `by`: a unit key, a level or sector code, an area key."""
+        key = (WORKFORCE.key, f"group#{self.by}")
+        if key in self._columns:
+            return self._columns[key]
+        frame = self._table(WORKFORCE.key).frame
+        if self.by == "unit":
+            keys = self._unit_keys(WORKFORCE.key)
+        elif self.by == "area":
+            areas = self._unit_attribute("area")
+            keys = _keys(areas)
+            for name, k in zip(areas, keys, strict=True):
+                if isinstance(k, str):
+                    self._labels.setdefault(k, str(name))
+        else:
+            assert self.by is not None
+            keys = frame[self.by].astype("object")
+        keys = keys.fillna(NO_GROUP).astype("object")
+        self._columns[key] = keys
+        return keys
+
+    def _counts_by_group(self, sheet: str, where: Where) -> pd.Series:
+        key = (sheet, where)
+        if key not in self._group_counts:
+            mask = self._mask(sheet, where)
+            self._group_counts[key] = mask.groupby(self._group_keys()).sum()
+        return self._group_counts[key]
+
+    def _sorted(self, keys: Iterable[str]) -> list[str]:
+        order: dict[str, int] = {}
+        if self.by in ("level", "sector"):
+            codes = (LEVEL if self.by == "level" else SECTOR).codes
+            order = {code: number for number, code in enumerate(codes)}
+
+        def sort_key(key: str) -> tuple[int, int, str, str]:
+            label = self._labels.get(key, key)
+            return (key == NO_GROUP, order.get(key, len(order)), fold(label), label)
+
+        return sorted(set(keys), key=sort_key)
+
+    def _warn_no_area(self) -> None:
+        if not self._area_warned:
+            self._area_warned = True
+            self.issues.append(Issue(Severity.INFO, "breakdown_without_area"))
+
+    # -- units against their norm -------------------------------------------------------
+
+    def _unit_norm(
+        self, indicator: Indicator
+    ) -> tuple[Measurement, tuple[GroupResult, ...] | None]:
+        spec = indicator.unit_norm
+        assert spec is not None
+        target = indicator.target_result
+        try:
+            units = self._units_against_norm(spec)
+        except _Missing as missing:
+            return no_data(missing.note), None
+        n, d = float(units["meets"].sum()), float(len(units))
+        if d == 0:
+            return no_data(Note("no_units_with_norm"), n, d), None
+        measurement = assess(target, n, d, indicator.factor)
+        if self.by is None:
+            return measurement, None
+        try:
+            groups = self._unit_groups(units)
+        except _Missing:
+            return measurement, None
+        breakdown = []
+        for key in self._sorted(groups):
+            members = units[(groups == key).to_numpy(dtype=bool)]
+            counted = assess(target, float(members["meets"].sum()), float(len(members)), 100.0)
+            breakdown.append(GroupResult(self._labels.get(key, key), counted))
+        return measurement, tuple(breakdown)
+
+    def _units_against_norm(self, spec: UnitNorm) -> pd.DataFrame:
+        """The indicator's units (rows of DonVi) with their key and whether they meet the norm.
+
+        A unit counts when it passes `where`, has a norm (0 is a norm) and has people; it
+        meets the norm when the share (%) of its people who qualify is at least the norm.
+        """
+        norms = self._column(UNITS.key, spec.norm).astype("Float64")
+        eligible = self._mask(UNITS.key, spec.where)
+        keys = self._unit_keys(UNITS.key)
+        candidates = eligible & _flags(norms.notna()) & _flags(keys.notna())
+        candidates &= ~keys.duplicated(keep="first")
+        people = self._mask(WORKFORCE.key, spec.people)
+        qualifying = self._mask(WORKFORCE.key, spec.people + spec.qualifying)
+        person_keys = self._unit_keys(WORKFORCE.key)
+        staff = people.groupby(person_keys).sum()
+        qualified = qualifying.groupby(person_keys).sum()
+        units = pd.DataFrame(
+            {
+                "key": keys[candidates],
+                "norm": norms[candidates].astype("float64"),
+                "staff": keys[candidates].map(staff).fillna(0).astype("float64"),
+                "qualified": keys[candidates].map(qualified).fillna(0).astype("float64"),
+            }
+        )
+        units = units[units["staff"] > 0]
+        share = units["qualified"] * 100 / units["staff"]
+        units["meets"] = share >= units["norm"] - TOLERANCE
+        return units
+
+    def _unit_groups(self, units: pd.DataFrame) -> pd.Series:
+        """Each unit's group for `by`, from its own DonVi row (units have no people's columns)."""
+        if self.by == "unit":
+            groups = units["key"]
+        else:
+            assert self.by is not None
+            column = self._column(UNITS.key, self.by).loc[units.index]
+            if self.by == "area":
+                groups = _keys(column)
+                for name, key in zip(column, groups, strict=True):
+                    if isinstance(key, str):
+                        self._labels.setdefault(key, str(name))
+            else:
+                groups = column.astype("object")
+        return groups.fillna(NO_GROUP).astype("object")
+
+    # -- milestones ---------------------------------------------------------------------
+
+    def _read_milestones(self) -> dict[str, str] | None:
+        table = self.dataset.table(MILESTONES.key)
+        if table is None:
+            return None
+        spellings = {s: m.id for m in self.catalog.milestones for s in m.spellings}
+        frame = table.frame
+        folded = _map_distinct(frame["milestone"], fold)
+        ids = folded.map(spellings)
+        unknown = folded.notna() & ids.isna()
+        expected = ", ".join(m.id for m in self.catalog.milestones)
+        for index in frame.index[unknown.to_numpy(dtype=bool)]:
+            file_index, sheet, row = table.where(index)
+            self.issues.append(
+                Issue(
+                    Severity.WARNING,
+                    "unknown_milestone",
+                    file=self.dataset.sources[file_index].path,
+                    sheet=sheet,
+                    row=row,
+                    column=MILESTONES.column("milestone").header,
+                    cell=table.cell(file_index, "milestone", row),
+                    params={"value": str(frame.at[index, "milestone"]), "expected": expected},
+                )
+            )
+        states: dict[str, str] = {}
+        for milestone, state in zip(ids, frame["state"], strict=True):
+            if isinstance(milestone, str) and isinstance(state, str):
+                states.setdefault(milestone, state)
+        return states
+
+    def _milestone(self, indicator: Indicator) -> Measurement:
+        assert indicator.milestone is not None
+        if self._milestone_states is None:
+            return no_data(Note("missing_sheet", {"sheet": MILESTONES.key}))
+        state = self._milestone_states.get(indicator.milestone)
+        if state is None:
+            return no_data(Note("missing_milestone", {"milestone": indicator.milestone}))
+        return milestone_measurement(indicator.target_result, state == "done")
+
+
+# ---------------------------------------------------------------------------------------
+# Small helpers
+
+
+def _flags(values: pd.Series) -> pd.Series:
+    """A boolean-like Series as plain bool, NA as False."""
+    return pd.Series(values.to_numpy(dtype=bool, na_value=False), index=values.index)
+
+
+def _map_distinct(values: pd.Series, function: Callable[[str], str]) -> pd.Series:
+    """`function` applied once per distinct text of a column; NA stays NA."""
+    codes, uniques = pd.factorize(values.astype("object"), use_na_sentinel=True)
+    mapped = np.array([function(str(u)) for u in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=values.index, dtype="object")
+
+
+def _keys(values: pd.Series) -> pd.Series:
+    """Unit or area names as matching keys (cleaned, case folded, diacritics kept)."""
+    return _map_distinct(values, unit_key)
+
+
+def _is_count(measure: Measure) -> bool:
+    return isinstance(measure, CountMeasure | SubsetMeasure)
+
+
+def _count_of(measure: Measure, denominator: Measure | None) -> tuple[str, Where]:
+    """The sheet and conditions of a count: a subset adds its conditions to the denominator's."""
+    if isinstance(measure, CountMeasure):
+        return measure.sheet, measure.where
+    assert isinstance(measure, SubsetMeasure)
+    assert isinstance(denominator, CountMeasure)
+    return denominator.sheet, denominator.where + measure.subset
+
+
+def _metric(measure: FigureMeasure) -> str:
+    code = metric_code(measure.figure)
+    assert code is not None  # checked when the catalog was loaded
+    return code
+
+
+def _figure_codes(*measures: Measure | None) -> list[str]:
+    return [
+        _metric(m)
+        for top in measures
+        if top is not None
+        for m in iter_measures(top)
+        if isinstance(m, FigureMeasure)
+    ]
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+__all__ = [
+    "GROUP_BY",
+    "NO_GROUP",
+    "TOLERANCE",
+    "Computation",
+    "GroupBy",
+    "assess",
+    "compute",
+    "milestone_measurement",
+    "no_data",
+]
