@@ -341,7 +341,7 @@ class _Engine:
         self._columns: dict[tuple[str, str], pd.Series] = {}
         self._masks: dict[tuple[str, Where], pd.Series] = {}
         self._group_counts: dict[tuple[str, Where], pd.Series] = {}
-        self._labels: dict[str, str] = {}
+        self._labels = self._group_labels()
         self._earlier_reported: set[str] = set()
         self._area_warned = False
         self._units_lookup: pd.DataFrame | None = None
@@ -432,7 +432,6 @@ class _Engine:
             keys: set[str] = set()
             for figure in needed:
                 keys |= self.figures.area_keys(_metric(figure), figure.earlier_years)
-            self._labels.update({k: self.figures.labels[k] for k in keys})
             return self._sorted(keys) if keys else None
         try:
             keys = set()
@@ -630,14 +629,36 @@ class _Engine:
         key = (sheet, "unit#key")
         if key not in self._columns:
             units = self._table(sheet).frame["unit"]
-            keys = _keys(units)
-            for unit_name, k in zip(units, keys, strict=True):
-                if isinstance(k, str) and isinstance(unit_name, str) and sheet == WORKFORCE.key:
-                    self._labels.setdefault(k, unit_name)
-            self._columns[key] = keys
+            self._columns[key] = _keys(units)
         return self._columns[key]
 
     # -- groups -------------------------------------------------------------------------
+
+    def _group_labels(self) -> dict[str, str]:
+        """How a unit or area key is shown: its most frequent spelling, DonVi's first.
+
+        The choice does not depend on the order of rows or files.
+        """
+        names: list[pd.Series] = []
+        units = self.dataset.table(UNITS.key)
+        if units is not None:
+            names += [units.frame[c] for c in ("unit", "area") if c in units.frame]
+        workforce = self.dataset.table(WORKFORCE.key)
+        if workforce is not None:
+            names.append(workforce.frame["unit"])
+        names.append(self.figures.rows["area"])
+        labels: dict[str, str] = {}
+        for rank, series in enumerate(names):
+            spelled = pd.DataFrame({"name": series.astype("object")}).dropna()
+            if spelled.empty:
+                continue
+            spelled["key"] = _keys(spelled["name"])
+            counts = spelled.groupby(["key", "name"]).size().rename("n").reset_index()
+            counts = counts.sort_values(["key", "n", "name"], ascending=[True, False, True])
+            for key, name in zip(counts["key"], counts["name"], strict=True):
+                labels.setdefault(str(key), str(name))
+            del rank
+        return labels
 
     def _group_keys(self) -> pd.Series:
         """Each person's group for `by`: a unit key, a level or sector code, an area key."""
@@ -648,11 +669,7 @@ class _Engine:
         if self.by == "unit":
             keys = self._unit_keys(WORKFORCE.key)
         elif self.by == "area":
-            areas = self._unit_attribute("area")
-            keys = _keys(areas)
-            for name, k in zip(areas, keys, strict=True):
-                if isinstance(k, str):
-                    self._labels.setdefault(k, str(name))
+            keys = _keys(self._unit_attribute("area"))
         else:
             assert self.by is not None
             keys = frame[self.by].astype("object")
@@ -749,13 +766,7 @@ class _Engine:
         else:
             assert self.by is not None
             column = self._column(UNITS.key, self.by).loc[units.index]
-            if self.by == "area":
-                groups = _keys(column)
-                for name, key in zip(column, groups, strict=True):
-                    if isinstance(key, str):
-                        self._labels.setdefault(key, str(name))
-            else:
-                groups = column.astype("object")
+            groups = _keys(column) if self.by == "area" else column.astype("object")
         return groups.fillna(NO_GROUP).astype("object")
 
     # -- milestones ---------------------------------------------------------------------

@@ -270,6 +270,9 @@ def _typed(
             positions = np.array(
                 [categories.index(value) if value is not None else -1 for value in distinct] + [-1]
             )[codes]
-            return pd.Series(pd.Categorical.from_codes(positions, categories), index=index)
+            return pd.Series(
+                pd.Categorical.from_codes(positions, dtype=pd.CategoricalDtype(categories)),
+                index=index,
+            )
         case ValueType.TEXT:
             raise ValueError("text columns are not parsed")
