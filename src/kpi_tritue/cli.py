@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
@@ -24,6 +24,8 @@ from kpi_tritue import __version__
 if TYPE_CHECKING:
     from kpi_tritue.dataset import Dataset
     from kpi_tritue.i18n import Lang
+    from kpi_tritue.issues import Issue
+    from kpi_tritue.results import IndicatorResult
 
 EXIT_OK = 0
 EXIT_GATE_FAILED = 1
@@ -49,6 +51,20 @@ class LangChoice(StrEnum):
 class ValidateFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
+
+
+class ComputeFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+
+
+class GroupByChoice(StrEnum):
+    UNIT = "unit"
+    LEVEL = "level"
+    SECTOR = "sector"
+    AREA = "area"
 
 
 FilesArg = Annotated[
@@ -192,6 +208,122 @@ def validate(
         _stderr().print(render.issues_summary(dataset.issues, len(dataset.sources), language))
     if dataset.has_errors:
         raise typer.Exit(EXIT_INPUT)
+
+
+TargetsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--targets",
+        help="Danh mục chỉ tiêu khác (TOML), xem docs/catalog.md. "
+        "(Another indicator catalog, see docs/catalog.md.)",
+        show_default=False,
+    ),
+]
+ByOpt = Annotated[
+    GroupByChoice | None,
+    typer.Option(
+        "--by",
+        help="Tính thêm theo nhóm: unit | level | sector | area. (Also per group.)",
+        show_default=False,
+    ),
+]
+SkipInvalidOpt = Annotated[
+    bool,
+    typer.Option(
+        "--skip-invalid",
+        help="Bỏ qua các dòng có lỗi thay vì dừng lại. (Leave rows with errors out.)",
+    ),
+]
+
+
+@app.command()
+def compute(
+    files: FilesArg,
+    output_format: Annotated[
+        ComputeFormat, typer.Option("--format", help="table | json | csv | markdown.")
+    ] = ComputeFormat.TABLE,
+    targets: TargetsOpt = None,
+    by: ByOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
+    lang: LangOpt = LangChoice.VI,
+    as_of: AsOfOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Tính mọi chỉ tiêu: giá trị, mục tiêu, khoảng cách, số cần thêm và đánh giá.
+
+    (Compute every indicator: value, target, gap, shortfall and status.)
+
+    Example: kpi compute data/samples/ha_tinh_2024.xlsx --by level --lang en
+    """
+    from kpi_tritue import report
+    from kpi_tritue.catalog import CatalogError, load_catalog
+    from kpi_tritue.engine import compute as compute_indicators
+
+    language: Lang = lang.value
+    with _guard(debug, language):
+        if targets is not None and not targets.is_file():
+            _check_paths([str(targets)], language)
+        try:
+            catalog = load_catalog(targets)
+        except CatalogError as error:
+            _fail(str(error), EXIT_INPUT, language)
+        dataset = _load(files, as_of, language)
+        dataset, skipped = _usable(dataset, skip_invalid, language)
+        computation = compute_indicators(dataset, catalog, by.value if by else None)
+        from kpi_tritue.issues import sorted_issues
+
+        context = report.ReportContext(
+            dataset=dataset,
+            catalog_id=catalog.id,
+            catalog_target_year=_target_year(computation.results),
+            issues=sorted_issues([*dataset.issues, *computation.issues]),
+            skipped_rows=skipped,
+            by=by.value if by else None,
+        )
+        results = computation.results
+        match output_format:
+            case ComputeFormat.JSON:
+                sys.stdout.write(report.results_json(results, context, language))
+            case ComputeFormat.CSV:
+                sys.stdout.write(report.results_csv(results, language))
+            case ComputeFormat.MARKDOWN:
+                sys.stdout.write(report.results_markdown(results, context, language))
+            case ComputeFormat.TABLE:
+                _stdout().print(report.results_table(results, context, language))
+        _report_warnings(context.issues, language)
+
+
+def _target_year(results: list[IndicatorResult]) -> int:
+    """The plan's horizon for the title: the most common target year."""
+    from collections import Counter
+
+    years = Counter(r.target.year for r in results if r.target is not None)
+    return years.most_common(1)[0][0] if years else date.today().year
+
+
+def _usable(dataset: Dataset, skip_invalid: bool, lang: Lang) -> tuple[Dataset, int]:
+    """Stop on errors (exit 3, listing them), or leave the bad rows out with --skip-invalid."""
+    from kpi_tritue import render
+    from kpi_tritue.issues import Severity
+
+    errors = [issue for issue in dataset.issues if issue.severity is Severity.ERROR]
+    if not errors:
+        return dataset, 0
+    # Only row errors can be left out; a file or sheet that cannot be read cannot.
+    if skip_invalid and all(issue.row is not None for issue in errors):
+        return dataset.without_invalid_rows()
+    console = _stderr()
+    console.print(render.issues_table(errors, lang))
+    _fail(_text("error.input", lang, errors=len(errors)), EXIT_INPUT, lang)
+
+
+def _report_warnings(issues: Sequence[Issue], lang: Lang) -> None:
+    from kpi_tritue import render
+    from kpi_tritue.issues import Severity
+
+    warnings = [issue for issue in issues if issue.severity is Severity.WARNING]
+    if warnings:
+        _stderr().print(render.issues_table(warnings, lang))
 
 
 def _text(key: str, lang: Lang, **params: object) -> str:

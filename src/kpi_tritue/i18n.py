@@ -250,8 +250,10 @@ TEXT: dict[str, dict[Lang, str]] = {
     "asof.today": {"vi": "ngày hôm nay", "en": "today's date"},
     "error.title": {"vi": "Lỗi", "en": "Error"},
     "error.input": {
-        "vi": "Dữ liệu đầu vào có lỗi: {errors} lỗi. Sửa các ô được nêu rồi chạy lại.",
-        "en": "The input has {errors} error(s). Fix the cells listed and run again.",
+        "vi": "Dữ liệu đầu vào có {errors} lỗi. Sửa các ô được nêu rồi chạy lại, "
+        "hoặc dùng --skip-invalid để bỏ qua các dòng lỗi.",
+        "en": "The input has {errors} error(s). Fix the cells listed and run again, "
+        "or use --skip-invalid to leave the bad rows out.",
     },
 }
 

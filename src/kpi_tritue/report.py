@@ -1,0 +1,394 @@
+"""Indicator results for people and machines: the rich table, JSON, CSV and Markdown.
+
+Numbers in the Vietnamese table read the Vietnamese way (`11,40`, `1.320.000`); JSON keeps
+full precision and CSV uses plain `.` decimals so spreadsheets and scripts can read it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from kpi_tritue.dataset import Dataset
+from kpi_tritue.i18n import Lang
+from kpi_tritue.issues import Issue
+from kpi_tritue.notes import note_message
+from kpi_tritue.render import dataset_header, dumps
+from kpi_tritue.results import GroupResult, IndicatorResult, Measurement, Status, Target
+
+FIELD_ORDER = ("health", "education", "cadres", "talent", "science", "milestones")
+
+LABELS: dict[str, dict[Lang, str]] = {
+    "field.health": {"vi": "Y tế", "en": "Health"},
+    "field.education": {"vi": "Giáo dục", "en": "Education"},
+    "field.cadres": {"vi": "Cán bộ, công chức, viên chức", "en": "Cadres and civil servants"},
+    "field.talent": {"vi": "Nhân tài", "en": "Talent"},
+    "field.science": {"vi": "Khoa học, lao động", "en": "Science and labour"},
+    "field.milestones": {"vi": "Mốc công việc", "en": "Milestones"},
+    "status.met": {"vi": "Đạt", "en": "Met"},
+    "status.not_met": {"vi": "Chưa đạt", "en": "Not met"},
+    "status.above_range": {"vi": "Vượt khoảng", "en": "Above range"},
+    "status.no_data": {"vi": "Thiếu số liệu", "en": "No data"},
+    "status.tracked": {"vi": "Theo dõi", "en": "Tracked"},
+    "col.clause": {"vi": "Mục", "en": "Clause"},
+    "col.indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "col.value": {"vi": "Hiện nay", "en": "Value"},
+    "col.target": {"vi": "Mục tiêu", "en": "Target"},
+    "col.gap": {"vi": "Khoảng cách", "en": "Gap"},
+    "col.shortfall": {"vi": "Cần thêm", "en": "Shortfall"},
+    "col.status": {"vi": "Đánh giá", "en": "Status"},
+    "col.group": {"vi": "Nhóm", "en": "Group"},
+    "title": {
+        "vi": "Tiến độ các chỉ tiêu đến năm {year}",
+        "en": "Progress on the targets to {year}",
+    },
+    "done": {"vi": "Hoàn thành", "en": "Done"},
+    "not_done": {"vi": "Chưa xong", "en": "Not done"},
+    "tracked": {"vi": "theo dõi", "en": "tracked"},
+    "by": {"vi": "theo {by}", "en": "by {by}"},
+    "by.unit": {"vi": "đơn vị", "en": "unit"},
+    "by.level": {"vi": "cấp", "en": "level"},
+    "by.sector": {"vi": "lĩnh vực", "en": "sector"},
+    "by.area": {"vi": "địa bàn", "en": "area"},
+    "sources": {"vi": "Nguồn: {files}", "en": "Sources: {files}"},
+    "skipped": {
+        "vi": "Đã bỏ qua {count} dòng có lỗi (--skip-invalid).",
+        "en": "{count} row(s) with errors left out (--skip-invalid).",
+    },
+    "summary": {
+        "vi": "{met}/{total} chỉ tiêu đạt; {not_met} chưa đạt; {no_data} thiếu số liệu.",
+        "en": "{met}/{total} indicators met; {not_met} not met; {no_data} without data.",
+    },
+}
+
+_STATUS_STYLE = {
+    Status.MET: "bold green",
+    Status.NOT_MET: "bold red",
+    Status.ABOVE_RANGE: "yellow",
+    Status.NO_DATA: "dim",
+    Status.TRACKED: "cyan",
+}
+_UNIT_DECIMALS = {"per_10k": 2, "percent": 1, "count": 0, "milestone": 0}
+
+
+def label(key: str, lang: Lang, **params: object) -> str:
+    template = LABELS[key][lang]
+    return template.format(**params) if params else template
+
+
+def format_number(value: float | None, decimals: int, lang: Lang) -> str:
+    """`1.320.000,5` in Vietnamese, `1,320,000.5` in English; `—` for nothing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{value:,.{decimals}f}"
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def _percent_sign(unit: str) -> str:
+    return " %" if unit == "percent" else ""
+
+
+def format_value(result: IndicatorResult, value: float | None, lang: Lang) -> str:
+    if result.unit == "milestone":
+        if value is None:
+            return "—"
+        return label("done" if value >= 1 else "not_done", lang)
+    shown = format_number(value, _UNIT_DECIMALS[result.unit], lang)
+    return shown if value is None else shown + _percent_sign(result.unit)
+
+
+def format_target(result: IndicatorResult, lang: Lang) -> str:
+    target = result.target
+    if target is None:
+        return label("tracked", lang)
+    if result.unit == "milestone":
+        return f"{label('done', lang)} ({target.year})"
+    decimals = 0 if _whole(target) else _UNIT_DECIMALS[result.unit]
+    sign = _percent_sign(result.unit)
+    if target.op == "between":
+        low = format_number(target.min, decimals, lang)
+        high = format_number(target.max, decimals, lang)
+        return f"{low}–{high}{sign} ({target.year})"
+    op = "≥" if target.op == ">=" else "="
+    return f"{op} {format_number(target.value, decimals, lang)}{sign} ({target.year})"
+
+
+def _whole(target: Target) -> bool:
+    bounds = [b for b in (target.value, target.min, target.max) if b is not None]
+    return all(float(b).is_integer() for b in bounds)
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What a report states besides the indicators: the dataset and what was left out."""
+
+    dataset: Dataset
+    catalog_id: str
+    catalog_target_year: int
+    issues: Sequence[Issue]
+    skipped_rows: int = 0
+    by: str | None = None
+
+
+# ---------------------------------------------------------------------------------------
+# The terminal table
+
+
+def results_table(results: Sequence[IndicatorResult], context: ReportContext, lang: Lang) -> Group:
+    """One table, grouped by field; notes of no_data rows as numbered footnotes below it."""
+    title = label("title", lang, year=context.catalog_target_year)
+    table = Table(
+        title=title,
+        caption=_caption(results, context, lang),
+        caption_justify="left",
+        show_lines=False,
+        pad_edge=False,
+    )
+    table.add_column(label("col.clause", lang), no_wrap=True, style="dim")
+    table.add_column(label("col.indicator", lang), overflow="fold", ratio=1)
+    table.add_column(label("col.value", lang), justify="right", no_wrap=True)
+    table.add_column(label("col.target", lang), justify="right", no_wrap=True)
+    table.add_column(label("col.gap", lang), justify="right", no_wrap=True)
+    table.add_column(label("col.shortfall", lang), justify="right", no_wrap=True)
+    table.add_column(label("col.status", lang), no_wrap=True)
+    footnotes: list[str] = []
+    for field_name in _fields(results):
+        members = [r for r in results if r.field == field_name]
+        table.add_row("", Text(_field_label(field_name, lang), style="bold"))
+        for result in members:
+            _add_result_row(table, result, result.measurement, result.name(lang), lang, footnotes)
+            for group in result.breakdown or ():
+                _add_result_row(
+                    table, result, group.measurement, f"  └ {group.group}", lang, footnotes
+                )
+        table.add_section()
+    lines = [Text(f"[{i}] {note}", style="dim") for i, note in enumerate(footnotes, start=1)]
+    return Group(table, *lines)
+
+
+def _fields(results: Iterable[IndicatorResult]) -> list[str]:
+    present = list(dict.fromkeys(r.field for r in results))
+    return sorted(present, key=lambda f: FIELD_ORDER.index(f) if f in FIELD_ORDER else 99)
+
+
+def _field_label(field_name: str, lang: Lang) -> str:
+    key = f"field.{field_name}"
+    return label(key, lang) if key in LABELS else field_name
+
+
+def _add_result_row(
+    table: Table,
+    result: IndicatorResult,
+    measurement: Measurement,
+    name: str,
+    lang: Lang,
+    footnotes: list[str],
+) -> None:
+    status = Text(label(f"status.{measurement.status.value}", lang))
+    status.stylize(_STATUS_STYLE[measurement.status])
+    if measurement.note is not None:
+        note = note_message(measurement.note, lang)
+        if note not in footnotes:
+            footnotes.append(note)
+        status.append(f" [{footnotes.index(note) + 1}]", style="dim")
+    is_top = not name.startswith("  └")
+    table.add_row(
+        result.clause if is_top else "",
+        name,
+        format_value(result, measurement.value, lang),
+        format_target(result, lang) if is_top else "",
+        _format_gap(result, measurement, lang),
+        format_number(measurement.shortfall, 0, lang)
+        if measurement.shortfall
+        else ("0" if measurement.shortfall == 0 else "—"),
+        status,
+    )
+
+
+def _format_gap(result: IndicatorResult, measurement: Measurement, lang: Lang) -> str:
+    """The gap in the indicator's unit (percentage points for shares); 0 when met."""
+    if measurement.gap is None:
+        return "—"
+    if measurement.gap == 0:
+        return "0"
+    return format_number(measurement.gap, _UNIT_DECIMALS[result.unit], lang)
+
+
+def _caption(results: Sequence[IndicatorResult], context: ReportContext, lang: Lang) -> str:
+    from kpi_tritue.render import as_of_line
+
+    counts = dict.fromkeys(Status, 0)
+    for result in results:
+        counts[result.measurement.status] += 1
+    scored = len(results) - counts[Status.TRACKED]
+    lines = [
+        label(
+            "summary",
+            lang,
+            met=counts[Status.MET],
+            total=scored,
+            not_met=counts[Status.NOT_MET] + counts[Status.ABOVE_RANGE],
+            no_data=counts[Status.NO_DATA],
+        ),
+        as_of_line(context.dataset, lang),
+        label("sources", lang, files=", ".join(s.path for s in context.dataset.sources)),
+    ]
+    if context.skipped_rows:
+        lines.append(label("skipped", lang, count=context.skipped_rows))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------
+# Machine formats
+
+
+def _number(value: float | None) -> float | int | None:
+    """JSON numbers unrounded; whole counts as integers (1500, not 1500.0)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(value) if float(value).is_integer() and abs(value) < 2**53 else value
+
+
+def measurement_dict(measurement: Measurement, lang: Lang) -> dict[str, Any]:
+    return {
+        "value": None if measurement.value is None else float(measurement.value),
+        "status": measurement.status.value,
+        "gap": None if measurement.gap is None else float(measurement.gap),
+        "shortfall": measurement.shortfall,
+        "numerator": _number(measurement.numerator),
+        "denominator": _number(measurement.denominator),
+        "note": None if measurement.note is None else note_message(measurement.note, lang),
+    }
+
+
+def result_dict(result: IndicatorResult, lang: Lang) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "id": result.id,
+        "name": result.name(lang),
+        "clause": result.clause,
+        "unit": result.unit,
+        "target": None if result.target is None else _target_dict(result.target),
+        **measurement_dict(result.measurement, lang),
+    }
+    if result.breakdown is not None:
+        document["breakdown"] = [_group_dict(group, lang) for group in result.breakdown]
+    return document
+
+
+def _target_dict(target: Target) -> dict[str, Any]:
+    return {key: _number(v) if isinstance(v, float) else v for key, v in target.to_dict().items()}
+
+
+def _group_dict(group: GroupResult, lang: Lang) -> dict[str, Any]:
+    return {"group": group.group, **measurement_dict(group.measurement, lang)}
+
+
+def results_json(results: Sequence[IndicatorResult], context: ReportContext, lang: Lang) -> str:
+    document = dataset_header(context.dataset)
+    document["catalog"] = context.catalog_id
+    document["indicators"] = [result_dict(result, lang) for result in results]
+    document["issues"] = [issue.to_dict(lang) for issue in context.issues]
+    if context.skipped_rows:
+        document["skipped_rows"] = context.skipped_rows
+    return dumps(document)
+
+
+CSV_COLUMNS = (
+    "id",
+    "group",
+    "name",
+    "clause",
+    "unit",
+    "value",
+    "target",
+    "status",
+    "gap",
+    "shortfall",
+    "numerator",
+    "denominator",
+    "note",
+)
+
+
+def _csv_rows(results: Sequence[IndicatorResult], lang: Lang) -> Iterable[list[Any]]:
+    for result in results:
+        rows = [("", result.measurement)] + [
+            (group.group, group.measurement) for group in result.breakdown or ()
+        ]
+        for group, measurement in rows:
+            data = measurement_dict(measurement, lang)
+            yield [
+                result.id,
+                group,
+                result.name(lang),
+                result.clause,
+                result.unit,
+                "" if data["value"] is None else repr(data["value"]),
+                format_target(result, "en"),
+                data["status"],
+                "" if data["gap"] is None else repr(data["gap"]),
+                "" if data["shortfall"] is None else data["shortfall"],
+                "" if data["numerator"] is None else data["numerator"],
+                "" if data["denominator"] is None else data["denominator"],
+                data["note"] or "",
+            ]
+
+
+def results_csv(results: Sequence[IndicatorResult], lang: Lang) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(_csv_rows(results, lang))
+    return buffer.getvalue()
+
+
+def results_markdown(results: Sequence[IndicatorResult], context: ReportContext, lang: Lang) -> str:
+    headers = [
+        label(key, lang)
+        for key in (
+            "col.clause",
+            "col.indicator",
+            "col.value",
+            "col.target",
+            "col.gap",
+            "col.shortfall",
+            "col.status",
+        )
+    ]
+    lines = [
+        f"# {label('title', lang, year=context.catalog_target_year)}",
+        "",
+        _caption(results, context, lang).replace("\n", "  \n"),
+        "",
+        "| " + " | ".join(headers) + " |",
+        "|" + "---|" * 2 + "---:|" * 4 + "---|",
+    ]
+    for result in results:
+        rows = [(result.name(lang), result.measurement)] + [
+            (f"↳ {group.group}", group.measurement) for group in result.breakdown or ()
+        ]
+        for name, measurement in rows:
+            cells = [
+                result.clause,
+                name,
+                format_value(result, measurement.value, lang),
+                format_target(result, lang),
+                _format_gap(result, measurement, lang),
+                "—"
+                if measurement.shortfall is None
+                else format_number(measurement.shortfall, 0, lang),
+                label(f"status.{measurement.status.value}", lang)
+                + (f" ({note_message(measurement.note, lang)})" if measurement.note else ""),
+            ]
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
