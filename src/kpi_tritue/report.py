@@ -107,20 +107,22 @@ def format_value(result: IndicatorResult, value: float | None, lang: Lang) -> st
     return shown if value is None else shown + _percent_sign(result.unit)
 
 
-def format_target(result: IndicatorResult, lang: Lang) -> str:
+def format_target(result: IndicatorResult, lang: Lang, horizon: int | None = None) -> str:
+    """`≥ 14`, `= 100 %`, `15–20 %`, `Hoàn thành`; the year added unless it is `horizon`."""
     target = result.target
     if target is None:
         return label("tracked", lang)
+    year = "" if target.year == horizon else f" ({target.year})"
     if result.unit == "milestone":
-        return f"{label('done', lang)} ({target.year})"
+        return f"{label('done', lang)}{year}"
     decimals = 0 if _whole(target) else _UNIT_DECIMALS[result.unit]
     sign = _percent_sign(result.unit)
     if target.op == "between":
         low = format_number(target.min, decimals, lang)
         high = format_number(target.max, decimals, lang)
-        return f"{low}–{high}{sign} ({target.year})"
+        return f"{low}–{high}{sign}{year}"
     op = "≥" if target.op == ">=" else "="
-    return f"{op} {format_number(target.value, decimals, lang)}{sign} ({target.year})"
+    return f"{op} {format_number(target.value, decimals, lang)}{sign}{year}"
 
 
 def _whole(target: Target) -> bool:
@@ -166,11 +168,11 @@ def results_table(results: Sequence[IndicatorResult], context: ReportContext, la
         members = [r for r in results if r.field == field_name]
         table.add_row("", Text(_field_label(field_name, lang), style="bold"))
         for result in members:
-            _add_result_row(table, result, result.measurement, result.name(lang), lang, footnotes)
-            for group in result.breakdown or ():
-                _add_result_row(
-                    table, result, group.measurement, f"  └ {group.group}", lang, footnotes
-                )
+            rows = [(result.name(lang), result.measurement)] + [
+                (f"  └ {group.group}", group.measurement) for group in result.breakdown or ()
+            ]
+            for name, measurement in rows:
+                _add_result_row(table, result, measurement, name, lang, footnotes, context)
         table.add_section()
     lines = [Text(f"[{i}] {note}", style="dim") for i, note in enumerate(footnotes, start=1)]
     return Group(table, *lines)
@@ -193,6 +195,7 @@ def _add_result_row(
     name: str,
     lang: Lang,
     footnotes: list[str],
+    context: ReportContext,
 ) -> None:
     status = Text(label(f"status.{measurement.status.value}", lang))
     status.stylize(_STATUS_STYLE[measurement.status])
@@ -206,7 +209,7 @@ def _add_result_row(
         result.clause if is_top else "",
         name,
         format_value(result, measurement.value, lang),
-        format_target(result, lang) if is_top else "",
+        format_target(result, lang, context.catalog_target_year) if is_top else "",
         _format_gap(result, measurement, lang),
         format_number(measurement.shortfall, 0, lang)
         if measurement.shortfall
