@@ -22,9 +22,7 @@ def info(year: int | None = None, as_of: object = None) -> list[list[object]]:
 
 
 def staff(path: Path, *ids: str, **sheets: list[list[object]]) -> Path:
-    return write_workbook(
-        path, {**sheets, "NhanSu": [WORKFORCE_HEADER, *(person(i) for i in ids)]}
-    )
+    return write_workbook(path, {**sheets, "NhanSu": [WORKFORCE_HEADER, *(person(i) for i in ids)]})
 
 
 def codes(dataset) -> list[tuple[str, str | None, str | None]]:  # type: ignore[no-untyped-def]
@@ -137,8 +135,16 @@ def test_equal_figures_in_two_files_count_once_and_different_ones_conflict(
 
 def test_units_merge_attributes_and_refuse_conflicts(tmp_path: Path) -> None:
     units_header = ["Đơn vị", "Cấp", "Địa bàn"]
-    a = staff(tmp_path / "a.xlsx", "A1", DonVi=[units_header, ["Sở Y tế", "Tỉnh", None], ["UBND xã A", "Xã", "Kỳ Anh"]])
-    b = staff(tmp_path / "b.xlsx", "B1", DonVi=[units_header, ["SỞ Y TẾ", None, "Toàn tỉnh"], ["UBND xã A", "Huyện", None]])
+    a = staff(
+        tmp_path / "a.xlsx",
+        "A1",
+        DonVi=[units_header, ["Sở Y tế", "Tỉnh", None], ["UBND xã A", "Xã", "Kỳ Anh"]],
+    )
+    b = staff(
+        tmp_path / "b.xlsx",
+        "B1",
+        DonVi=[units_header, ["SỞ Y TẾ", None, "Toàn tỉnh"], ["UBND xã A", "Huyện", None]],
+    )
     dataset = load_dataset([str(a), str(b)])
     units = dataset.tables["units"].frame
     first = units[units["unit"] == "Sở Y tế"].iloc[0]

@@ -9,7 +9,13 @@ from kpi_tritue.normalize import clean_text, fold, is_column_code, is_totals_lab
 
 @pytest.mark.parametrize(
     "spelling",
-    ["Họ và tên", "HỌ VÀ TÊN", "Ho va ten", "  họ   và\ttên ", unicodedata.normalize("NFD", "Họ và tên")],
+    [
+        "Họ và tên",
+        "HỌ VÀ TÊN",
+        "Ho va ten",
+        "  họ   và\ttên ",
+        unicodedata.normalize("NFD", "Họ và tên"),
+    ],
 )
 def test_header_spellings_fold_alike(spelling: str) -> None:
     assert fold(spelling) == "ho va ten"

@@ -27,7 +27,9 @@ from kpi_tritue.values import (
 BOUNDS = Bounds(report_year=2025, as_of=date(2025, 12, 31))
 
 
-@pytest.mark.parametrize("text", ["x", "X", "✓", "có", "Có", "CÓ", "yes", "1", "TRUE", "true", "đạt"])
+@pytest.mark.parametrize(
+    "text", ["x", "X", "✓", "có", "Có", "CÓ", "yes", "1", "TRUE", "true", "đạt"]
+)
 def test_true_words(text: str) -> None:
     assert parse_bool(text) == (True, None)
 
@@ -84,13 +86,20 @@ def test_years(text: str, expected: int) -> None:
 
 @pytest.mark.parametrize(
     ("text", "problem"),
-    [("1985.5", BAD_YEAR), ("năm 85", BAD_YEAR), ("2031", YEAR_OUT_OF_RANGE), ("1899", YEAR_OUT_OF_RANGE)],
+    [
+        ("1985.5", BAD_YEAR),
+        ("năm 85", BAD_YEAR),
+        ("2031", YEAR_OUT_OF_RANGE),
+        ("1899", YEAR_OUT_OF_RANGE),
+    ],
 )
 def test_bad_years(text: str, problem: str) -> None:
     assert parse_year(text, BOUNDS) == (None, problem)
 
 
-def _column(values: list[object], spec_column: str, sheet=WORKFORCE) -> tuple[list[object], list[object]]:
+def _column(
+    values: list[object], spec_column: str, sheet=WORKFORCE
+) -> tuple[list[object], list[object]]:
     raw = pd.Series(values, dtype="object")
     parsed = parse_column(raw, sheet.column(spec_column), BOUNDS)
     return parsed.values.tolist(), parsed.problems.tolist()
@@ -140,16 +149,14 @@ def test_int_column_refuses_fractions() -> None:
 cell_text = st.one_of(
     st.none(),
     st.text(max_size=30),
-    st.integers(-10**6, 10**6).map(str),
+    st.integers(-(10**6), 10**6).map(str),
     st.floats(allow_nan=False, allow_infinity=False).map(str),
     st.dates().map(lambda d: d.strftime("%d/%m/%Y")),
     st.sampled_from(["x", "có", "Tỉnh", "CKII", "31/02/1980", "1e400", "nan", "inf", "\u0000"]),
 )
 
 
-@pytest.mark.parametrize(
-    "key", [c.key for c in WORKFORCE.columns if c.key != "full_name"]
-)
+@pytest.mark.parametrize("key", [c.key for c in WORKFORCE.columns if c.key != "full_name"])
 @given(values=st.lists(cell_text, max_size=12))
 def test_any_cell_text_gives_a_value_or_a_problem(key: str, values: list[str | None]) -> None:
     raw = pd.Series(values, dtype="object")

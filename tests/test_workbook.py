@@ -7,6 +7,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builders import WORKFORCE_HEADER, person, write_workbook
 from kpi_tritue.dataset import load_dataset
@@ -30,7 +32,11 @@ def by_code(issues: list[Issue], code: str) -> list[Issue]:
 @pytest.fixture
 def messy(tmp_path: Path) -> Path:
     """As messy as a real provincial report, yet with no error in it."""
-    header = ["STT", *[nfd(h).upper() if i % 2 else h for i, h in enumerate(WORKFORCE_HEADER)], "Ghi chú riêng"]
+    header = [
+        "STT",
+        *[nfd(h).upper() if i % 2 else h for i, h in enumerate(WORKFORCE_HEADER)],
+        "Ghi chú riêng",
+    ]
     header[1] = "Mã số"  # an alias
     rows = [
         ["BÁO CÁO SỐ LƯỢNG, CHẤT LƯỢNG ĐỘI NGŨ CÁN BỘ, CÔNG CHỨC, VIÊN CHỨC NĂM 2024"],
@@ -41,13 +47,37 @@ def messy(tmp_path: Path) -> Path:
         ["I. KHỐI TỈNH"],
         [1, *person("HT001", unit="Sở Y tế", level="Cấp tỉnh", birth_date=datetime(1980, 5, 3))],
         [2, *person("HT002", unit=None, level="tinh", sector="y te", birth_date="5/3/1991")],
-        [3, *person("HT003", unit=None, category="hợp đồng lao động", birth_date=None, birth_year=1990)],
+        [
+            3,
+            *person(
+                "HT003", unit=None, category="hợp đồng lao động", birth_date=None, birth_year=1990
+            ),
+        ],
         [],
         ["II. KHỐI XÃ"],
-        [4, *person("HT004", unit=nfd("UBND xã Cẩm Xuyên"), level="Thị trấn", sector="QLNN",
-                    category="Công chức", profession="Chuyên viên", qualification="trung cap")],
-        [5, *person("HT005", unit="Trường Tiểu học Cẩm Bình", level="Xã", sector="GD&ĐT",
-                    profession="Giáo viên tiểu học hạng III", school_level="tiểu học")],
+        [
+            4,
+            *person(
+                "HT004",
+                unit=nfd("UBND xã Cẩm Xuyên"),
+                level="Thị trấn",
+                sector="QLNN",
+                category="Công chức",
+                profession="Chuyên viên",
+                qualification="trung cap",
+            ),
+        ],
+        [
+            5,
+            *person(
+                "HT005",
+                unit="Trường Tiểu học Cẩm Bình",
+                level="Xã",
+                sector="GD&ĐT",
+                profession="Giáo viên tiểu học hạng III",
+                school_level="tiểu học",
+            ),
+        ],
         [None, "Tổng cộng:", None, 5],
     ]
     return write_workbook(
@@ -200,3 +230,32 @@ def test_figures_sheet_rules(tmp_path: Path) -> None:
     dataset = load_dataset([str(path)])
     found = {(i.code, i.cell) for i in errors(dataset.issues)}
     assert found == {("duplicate_row", "A3"), ("below_minimum", "B5"), ("bad_enum", "A6")}
+
+
+# Anything a person may type in a cell.
+any_cell = st.one_of(
+    st.none(),
+    st.text(max_size=25),
+    st.integers(-(10**9), 10**9),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.booleans(),
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)),
+    st.sampled_from(["x", "Tỉnh", "CKII", "31/02/1980", "Tổng cộng", "(1)", "=1+1", "#N/A"]),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(rows=st.lists(st.lists(any_cell, min_size=11, max_size=11), max_size=6))
+def test_random_cells_only_ever_give_issues(tmp_path_factory: pytest.TempPathFactory, rows) -> None:  # type: ignore[no-untyped-def]
+    cleaned = [[v.replace("\x00", "") if isinstance(v, str) else v for v in row] for row in rows]
+    path = tmp_path_factory.mktemp("random") / "r.xlsx"
+    try:
+        write_workbook(path, {"NhanSu": [WORKFORCE_HEADER, *cleaned]})
+    except Exception:  # openpyxl refuses some control characters: not our input to test
+        return
+    dataset = load_dataset([str(path)])
+    frame = dataset.tables["workforce"].frame
+    assert len(frame) <= len(rows)
+    for issue in dataset.issues:
+        assert issue.message("vi") and issue.message("en")
+        assert issue.cell is None or issue.cell[0].isalpha()
