@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-import pytest
-
 from builders import WORKFORCE_HEADER, person, write_workbook
 from kpi_tritue.dataset import AsOfSource, expand_inputs, load_dataset
 from kpi_tritue.issues import Severity
