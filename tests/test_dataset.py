@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
+
 from builders import WORKFORCE_HEADER, person, write_workbook
 from kpi_tritue.dataset import AsOfSource, expand_inputs, load_dataset
 from kpi_tritue.issues import Severity
@@ -158,3 +160,35 @@ def test_without_invalid_rows_says_how_many_were_left_out(tmp_path: Path) -> Non
     clean, dropped = dataset.without_invalid_rows()
     assert dropped == 1
     assert list(clean.tables["workforce"].frame["id"]) == ["A1", "A3"]
+
+
+def test_registered_units_without_staff_are_reported(tmp_path: Path) -> None:
+    units = [
+        ["Đơn vị", "Cấp"],
+        ["Sở Y tế", "Tỉnh"],
+        ["UBND xã Kỳ Tân", "Xã"],
+        ["Sở Tư pháp", "Tỉnh"],
+    ]
+    path = staff(tmp_path / "a.xlsx", "A1", "A2", DonVi=units)
+    dataset = load_dataset([str(path)])
+    assert dataset.completeness is not None
+    assert dataset.completeness.registered == 3
+    assert dataset.completeness.reporting == 1
+    assert dataset.completeness.rate == pytest.approx(100 / 3)
+    assert dataset.completeness.missing_units == ("Sở Tư pháp", "UBND xã Kỳ Tân")
+    warnings = [(i.code, i.cell) for i in dataset.issues if i.severity is Severity.WARNING]
+    assert warnings == [("unit_without_staff", "A3"), ("unit_without_staff", "A4")]
+    assert any("Sở Tư pháp" in i.message("vi") for i in dataset.issues)
+
+
+def test_staff_of_unregistered_units_are_noted_once_per_unit(tmp_path: Path) -> None:
+    units = [["Đơn vị"], ["Sở Nội vụ"]]
+    path = staff(tmp_path / "a.xlsx", "A1", "A2", DonVi=units)  # both in "Sở Y tế"
+    dataset = load_dataset([str(path)])
+    assert [(i.code, i.cell) for i in dataset.issues if i.code == "unit_not_registered"] == [
+        ("unit_not_registered", "C2")
+    ]
+
+
+def test_no_registry_means_no_completeness(tmp_path: Path) -> None:
+    assert load_dataset([str(staff(tmp_path / "a.xlsx", "A1"))]).completeness is None

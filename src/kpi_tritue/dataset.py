@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kpi_tritue.completeness import Completeness, assess_completeness
 from kpi_tritue.frames import at
 from kpi_tritue.issues import Issue, Severity, has_errors, sorted_issues
 from kpi_tritue.normalize import unit_keys
@@ -97,6 +98,7 @@ class Dataset:
     reference: ReferenceDate
     tables: dict[str, Table]
     issues: list[Issue] = field(default_factory=list)
+    completeness: Completeness | None = None
 
     @property
     def as_of(self) -> date:
@@ -199,8 +201,16 @@ def load_dataset(
             tables[spec.key] = _concat(spec, parts, sources, issues, reference)
     for done in loaded:
         issues.extend(done.issues)
+    completeness, completeness_issues = assess_completeness(
+        tables.get(UNITS.key), tables.get(WORKFORCE.key), sources
+    )
+    issues.extend(completeness_issues)
     return Dataset(
-        sources=sources, reference=reference, tables=tables, issues=sorted_issues(issues)
+        sources=sources,
+        reference=reference,
+        tables=tables,
+        issues=sorted_issues(issues),
+        completeness=completeness,
     )
 
 

@@ -210,6 +210,18 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "vi": "Các tệp có ngày số liệu khác nhau ({dates}); dùng ngày muộn nhất {as_of}.",
         "en": "The files have different reference dates ({dates}); the latest, {as_of}, is used.",
     },
+    "unit_without_staff": {
+        "vi": "Đơn vị \u201c{unit}\u201d có trong danh sách DonVi nhưng không có người nào "
+        "trong NhanSu: đơn vị chưa gửi số liệu? Bổ sung số liệu hoặc bỏ đơn vị khỏi DonVi.",
+        "en": "Unit \u201c{unit}\u201d is registered in DonVi but has nobody in NhanSu: "
+        "has it not reported yet? Add its records or remove it from DonVi.",
+    },
+    "unit_not_registered": {
+        "vi": "Đơn vị \u201c{unit}\u201d có người trong NhanSu nhưng không có trong DonVi; "
+        "các chỉ tiêu dựa vào DonVi (định mức sau đại học, đối ngoại) không tính đơn vị này.",
+        "en": "Unit \u201c{unit}\u201d has people in NhanSu but is not in DonVi; indicators "
+        "that use DonVi (postgraduate norms, foreign affairs) leave it out.",
+    },
     "column_absent_in_file": {
         "vi": "Tệp không có cột {field} mà tệp khác có; "
         "các dòng của tệp này được coi là không báo cáo cột đó.",

@@ -59,6 +59,10 @@ LABELS: dict[str, dict[Lang, str]] = {
     "by.sector": {"vi": "lĩnh vực", "en": "sector"},
     "by.area": {"vi": "địa bàn", "en": "area"},
     "sources": {"vi": "Nguồn: {files}", "en": "Sources: {files}"},
+    "completeness": {
+        "vi": "Đơn vị đã gửi số liệu: {reporting}/{registered} ({rate}).",
+        "en": "Units reporting: {reporting}/{registered} ({rate}).",
+    },
     "skipped": {
         "vi": "Đã bỏ qua {count} dòng có lỗi (--skip-invalid).",
         "en": "{count} row(s) with errors left out (--skip-invalid).",
@@ -246,6 +250,18 @@ def _caption(results: Sequence[IndicatorResult], context: ReportContext, lang: L
         as_of_line(context.dataset, lang),
         label("sources", lang, files=", ".join(s.path for s in context.dataset.sources)),
     ]
+    completeness = context.dataset.completeness
+    if completeness is not None and completeness.registered:
+        rate = format_number(completeness.rate, 1, lang) + " %"
+        lines.append(
+            label(
+                "completeness",
+                lang,
+                reporting=completeness.reporting,
+                registered=completeness.registered,
+                rate=rate,
+            )
+        )
     if context.skipped_rows:
         lines.append(label("skipped", lang, count=context.skipped_rows))
     return "\n".join(lines)
@@ -301,6 +317,8 @@ def results_json(results: Sequence[IndicatorResult], context: ReportContext, lan
     document["catalog"] = context.catalog_id
     document["indicators"] = [result_dict(result, lang) for result in results]
     document["issues"] = [issue.to_dict(lang) for issue in context.issues]
+    completeness = context.dataset.completeness
+    document["completeness"] = None if completeness is None else completeness.to_dict()
     if context.skipped_rows:
         document["skipped_rows"] = context.skipped_rows
     return dumps(document)
