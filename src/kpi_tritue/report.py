@@ -17,6 +17,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from kpi_tritue.baseline import Baseline
 from kpi_tritue.dataset import Dataset
 from kpi_tritue.i18n import Lang
 from kpi_tritue.issues import Issue
@@ -46,6 +47,11 @@ LABELS: dict[str, dict[Lang, str]] = {
     "col.shortfall": {"vi": "Cần thêm", "en": "Shortfall"},
     "col.status": {"vi": "Đánh giá", "en": "Status"},
     "col.group": {"vi": "Nhóm", "en": "Group"},
+    "col.delta": {"vi": "Thay đổi", "en": "Change"},
+    "baseline": {
+        "vi": "So với: {path} (ngày số liệu {as_of}).",
+        "en": "Compared with: {path} (data as of {as_of}).",
+    },
     "title": {
         "vi": "Tiến độ các chỉ tiêu đến năm {year}",
         "en": "Progress on the targets to {year}",
@@ -144,6 +150,7 @@ class ReportContext:
     issues: Sequence[Issue]
     skipped_rows: int = 0
     by: str | None = None
+    baseline: Baseline | None = None
 
 
 # ---------------------------------------------------------------------------------------
@@ -167,6 +174,8 @@ def results_table(results: Sequence[IndicatorResult], context: ReportContext, la
     table.add_column(label("col.gap", lang), justify="right", no_wrap=True)
     table.add_column(label("col.shortfall", lang), justify="right", no_wrap=True)
     table.add_column(label("col.status", lang), no_wrap=True)
+    if context.baseline is not None:
+        table.add_column(label("col.delta", lang), justify="right", no_wrap=True)
     footnotes: list[str] = []
     for field_name in _fields(results):
         members = [r for r in results if r.field == field_name]
@@ -209,6 +218,9 @@ def _add_result_row(
             footnotes.append(note)
         status.append(f" [{footnotes.index(note) + 1}]", style="dim")
     is_top = not name.startswith("  └")
+    extra = []
+    if context.baseline is not None:
+        extra.append(format_delta(result, context.baseline.delta(result), lang) if is_top else "")
     table.add_row(
         result.clause if is_top else "",
         name,
@@ -220,6 +232,17 @@ def _add_result_row(
         else ("0" if measurement.shortfall == 0 else "—"),
         status,
     )
+
+
+def format_delta(result: IndicatorResult, delta: float | None, lang: Lang) -> Text:
+    """`↑ 0,25` green when the value rose, `↓` red when it fell, `→ 0` when unchanged."""
+    if delta is None:
+        return Text("—", style="dim")
+    decimals = _UNIT_DECIMALS[result.unit]
+    if abs(delta) < 0.5 * 10**-decimals:
+        return Text("→ 0", style="dim")
+    arrow, style = ("↑", "green") if delta > 0 else ("↓", "red")
+    return Text(f"{arrow} {format_number(abs(delta), decimals, lang)}", style=style)
 
 
 def _format_gap(result: IndicatorResult, measurement: Measurement, lang: Lang) -> str:
@@ -262,6 +285,9 @@ def _caption(results: Sequence[IndicatorResult], context: ReportContext, lang: L
                 rate=rate,
             )
         )
+    if context.baseline is not None:
+        as_of = context.baseline.as_of.strftime("%d/%m/%Y") if context.baseline.as_of else "?"
+        lines.append(label("baseline", lang, path=context.baseline.path, as_of=as_of))
     if context.skipped_rows:
         lines.append(label("skipped", lang, count=context.skipped_rows))
     return "\n".join(lines)
@@ -316,6 +342,14 @@ def results_json(results: Sequence[IndicatorResult], context: ReportContext, lan
     document = dataset_header(context.dataset)
     document["catalog"] = context.catalog_id
     document["indicators"] = [result_dict(result, lang) for result in results]
+    if context.baseline is not None:
+        baseline = context.baseline
+        document["baseline"] = {
+            "path": baseline.path,
+            "as_of": baseline.as_of.isoformat() if baseline.as_of else None,
+        }
+        for indicator, result in zip(document["indicators"], results, strict=True):
+            indicator["delta"] = baseline.delta(result)
     document["issues"] = [issue.to_dict(lang) for issue in context.issues]
     completeness = context.dataset.completeness
     document["completeness"] = None if completeness is None else completeness.to_dict()
