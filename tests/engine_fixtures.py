@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from builders import write_workbook
-
 from kpi_tritue.catalog import Catalog, load_catalog
 from kpi_tritue.dataset import Dataset, load_dataset
 from kpi_tritue.engine import Computation, GroupBy, compute
@@ -44,17 +43,20 @@ def person(**values: Any) -> dict[str, Any]:
 
 
 def doctor(**values: Any) -> dict[str, Any]:
-    return person(profession="Bác sĩ", **values)
+    values.setdefault("profession", "Bác sĩ")
+    return person(**values)
 
 
 def teacher(school_level: str, **values: Any) -> dict[str, Any]:
     values.setdefault("sector", "Giáo dục")
     values.setdefault("unit", "Sở Giáo dục và Đào tạo")
-    return person(profession="Giáo viên", school_level=school_level, **values)
+    values.setdefault("profession", "Giáo viên")
+    return person(school_level=school_level, **values)
 
 
 def leader(**values: Any) -> dict[str, Any]:
-    return person(is_manager=True, **values)
+    values.setdefault("is_manager", True)
+    return person(**values)
 
 
 def _cell(value: Any) -> Any:
@@ -69,13 +71,13 @@ def _cell(value: Any) -> Any:
 class Book:
     """The sheets of one workbook; `columns` are the NhanSu columns written (others absent)."""
 
-    people: list[dict[str, Any]] = field(default_factory=list)
+    people: Sequence[Mapping[str, Any]] = field(default_factory=list)
     columns: Sequence[str] = ALL_COLUMNS
-    figures: list[tuple[str, float, int | None, str | None]] | None = None
-    units: list[dict[str, Any]] | None = None
+    figures: Sequence[tuple[str, float, int | None, str | None]] | None = None
+    units: Sequence[Mapping[str, Any]] | None = None
     unit_columns: Sequence[str] | None = None
-    teams: list[tuple[str, int]] | None = None
-    milestones: list[tuple[str, str]] | None = None
+    teams: Sequence[tuple[str, int]] | None = None
+    milestones: Sequence[tuple[str, str]] | None = None
 
     def sheets(self) -> dict[str, list[list[Any]]]:
         header = [WORKFORCE.column(key).header for key in self.columns]
@@ -119,7 +121,9 @@ def run(
     name: str = "data.xlsx",
 ) -> Computation:
     dataset = load(book.write(folder / name), as_of=as_of)
-    assert not dataset.has_errors, [i.message("en") for i in dataset.issues if i.severity == "error"]
+    assert not dataset.has_errors, [
+        i.message("en") for i in dataset.issues if i.severity == "error"
+    ]
     return compute(dataset, catalog, by=by)
 
 
@@ -127,6 +131,8 @@ def result(folder: Path, book: Book, indicator: str, **options: Any) -> Indicato
     return run(folder, book, **options).result(indicator)
 
 
-def figures(values: Mapping[str, float], year: int | None = None) -> list[Any]:
+def figures(
+    values: Mapping[str, float], year: int | None = None
+) -> list[tuple[str, float, int | None, str | None]]:
     """SoLieu rows for the whole province."""
     return [(metric, value, year, None) for metric, value in values.items()]

@@ -376,10 +376,8 @@ class ColumnInfo:
 
     type: ValueType
     enum: EnumSpec | None = None
-    # Contract columns of which at least one must be present; empty: always available.
+    # Columns of the same sheet of which at least one must be present (empty: always there).
     needs: tuple[str, ...] = ()
-    # The sheet whose columns `needs` names.
-    needs_sheet: str = WORKFORCE.key
 
 
 # Columns the engine adds to the workforce frame, and what each is made from.
@@ -401,9 +399,7 @@ def _contract_columns(spec: SheetSpec) -> dict[str, ColumnInfo]:
         if column.key == "full_name":
             continue  # never read: a name is personal data
         needs = _ALWAYS.get(column.key, _FALLBACK.get(column.key, (column.key,)))
-        columns[column.key] = ColumnInfo(
-            column.type, column.enum, needs=needs, needs_sheet=spec.key
-        )
+        columns[column.key] = ColumnInfo(column.type, column.enum, needs=needs)
     return columns
 
 
@@ -665,7 +661,7 @@ def parse_catalog(data: Mapping[str, Any], path: str = "<catalog>") -> Catalog:
 def load_catalog(path: Path | None = None) -> Catalog:
     """The catalog in `path`, or the default one (Hà Tĩnh's plan) shipped in the package."""
     if path is None:
-        resource = resources.files("kpi_tritue").joinpath("catalog", DEFAULT_CATALOG)
+        resource = resources.files("kpi_tritue").joinpath("catalog").joinpath(DEFAULT_CATALOG)
         return parse_catalog(tomllib.loads(resource.read_text("utf-8")), DEFAULT_CATALOG)
     shown = str(path)
     try:

@@ -192,7 +192,6 @@ class _Figures:
     def __init__(self, dataset: Dataset) -> None:
         self.year = dataset.report_year
         self.table = dataset.table(FIGURES.key)
-        self.labels: dict[str, str] = {}
         columns = ["metric", "value", "year", "area", "area_key", "file", "row"]
         if self.table is None or self.table.frame.empty:
             self.rows = pd.DataFrame(columns=columns)
@@ -219,10 +218,8 @@ class _Figures:
         rows = rows.astype({"value": "float64", "year": "int64"})
         rows = rows[rows["year"] <= self.year]
         # The same metric, year and area twice is an error already reported: use the first.
-        self.rows = rows.drop_duplicates(["metric", "year", "area_key"], keep="first")
-        for key, name in zip(self.rows["area_key"], self.rows["area"], strict=True):
-            if key:
-                self.labels.setdefault(str(key), str(name))
+        rows = rows.drop_duplicates(["metric", "year", "area_key"], keep="first")
+        self.rows = rows.sort_values(["metric", "year", "area_key"], kind="stable")
 
     def _of(self, metric: str, earlier: bool) -> pd.DataFrame:
         rows = self.rows[self.rows["metric"] == metric]
@@ -237,7 +234,9 @@ class _Figures:
         whole = rows[rows["area_key"] == ""]
         chosen = whole if not whole.empty else rows
         first = chosen.iloc[0]
-        return _Figure(float(chosen["value"].sum()), year, int(first["file"]), int(first["row"]))
+        # fsum: the sum of area rows does not depend on their order.
+        total = math.fsum(float(v) for v in chosen["value"])
+        return _Figure(total, year, int(first["file"]), int(first["row"]))
 
     def area(self, metric: str, key: str, earlier: bool) -> _Figure | None:
         rows = self._of(metric, earlier)
@@ -310,12 +309,12 @@ class _Figures:
 class _Trace:
     """Figures of an earlier year that went into one measurement."""
 
-    earlier: list[tuple[str, int]] = field(default_factory=list)
+    earlier: list[tuple[str, _Figure]] = field(default_factory=list)
 
     def note(self) -> Note | None:
         if not self.earlier:
             return None
-        used = list(dict.fromkeys(self.earlier))
+        used = list(dict.fromkeys((metric, figure.year) for metric, figure in self.earlier))
         return Note(
             "figure_earlier_year",
             {
@@ -339,12 +338,14 @@ class _Engine:
         self.figures = _Figures(dataset)
         self.issues.extend(self.figures.mismatches(dataset))
         self._columns: dict[tuple[str, str], pd.Series] = {}
+        self._distinct: dict[tuple[str, str], tuple[np.ndarray[Any, Any], list[str]]] = {}
         self._masks: dict[tuple[str, Where], pd.Series] = {}
         self._group_counts: dict[tuple[str, Where], pd.Series] = {}
         self._labels = self._group_labels()
         self._earlier_reported: set[str] = set()
         self._area_warned = False
         self._units_lookup: pd.DataFrame | None = None
+        self._codes: tuple[np.ndarray[Any, Any], pd.Index] | None = None
         self._milestone_states = self._read_milestones()
 
     # -- one indicator ------------------------------------------------------------------
@@ -389,6 +390,7 @@ class _Engine:
             n, d, trace = self._pair(numerator, denominator, None)
         except _Missing as missing:
             return no_data(missing.note), None
+        self._report_earlier(trace)
         measurement = assess(target, n, d, indicator.factor, override_note or trace.note())
         breakdown = self._ratio_breakdown(indicator, numerator, denominator)
         return measurement, breakdown
@@ -477,27 +479,27 @@ class _Engine:
             code = "missing_figure" if measure.earlier_years else "missing_figure_year"
             raise _Missing(Note(code, {"metric": metric, "year": self.year}))
         if figure.year < self.year:
-            trace.earlier.append((metric, figure.year))
-            if group is None:
-                self._report_earlier(metric, figure)
+            trace.earlier.append((metric, figure))
         return figure.value
 
-    def _report_earlier(self, metric: str, figure: _Figure) -> None:
-        if metric in self._earlier_reported:
-            return
-        self._earlier_reported.add(metric)
-        self.issues.append(
-            self.figures.issue(
-                self.dataset,
-                Severity.INFO,
-                "figure_earlier_year",
-                figure.file,
-                figure.row,
-                metric=METRIC.label(metric, "vi"),
-                year=figure.year,
-                report_year=self.year,
+    def _report_earlier(self, trace: _Trace) -> None:
+        """An `info` issue per figure taken from an earlier year, naming the year used."""
+        for metric, figure in trace.earlier:
+            if metric in self._earlier_reported:
+                continue
+            self._earlier_reported.add(metric)
+            self.issues.append(
+                self.figures.issue(
+                    self.dataset,
+                    Severity.INFO,
+                    "figure_earlier_year",
+                    figure.file,
+                    figure.row,
+                    metric=METRIC.label(metric, "vi"),
+                    year=figure.year,
+                    report_year=self.year,
+                )
             )
-        )
 
     # -- filters ------------------------------------------------------------------------
 
@@ -530,23 +532,26 @@ class _Engine:
         if op == "is":
             return _flags(values.astype("boolean") == bool(operand))
         if op == "prefix":
-            folded = self._folded(sheet, condition.column)
             prefixes = tuple(fold(str(p)) for p in operand)
-            return _flags(folded.str.startswith(prefixes, na=False))
+            return self._text_test(sheet, condition.column, lambda text: text.startswith(prefixes))
+        if op in ("in", "not_in") and info.type is ValueType.TEXT:
+            texts = {fold(str(v)) for v in operand}
+            hit = self._text_test(sheet, condition.column, lambda text: text in texts)
+            if op == "in":
+                return hit
+            codes, _ = self._distinct_text(sheet, condition.column)
+            return pd.Series((codes >= 0) & ~hit.to_numpy(dtype=bool), index=values.index)
         if op in ("in", "not_in"):
             hay = values
-            needles: list[Any]
-            if info.type is ValueType.TEXT:
-                hay = self._folded(sheet, condition.column)
-                needles = [fold(str(v)) for v in operand]
-            elif info.type is ValueType.ENUM:
+            needles: list[object]
+            if info.type is ValueType.ENUM:
                 assert info.enum is not None
                 needles = [enum_code(info.enum, str(v)) for v in operand]
             else:
                 needles = [resolve_operand(v, self.year) for v in operand]
             known = hay.notna().to_numpy(dtype=bool)
-            hit = _flags(hay.isin(needles)).to_numpy(dtype=bool) & known
-            return pd.Series(hit if op == "in" else known & ~hit, index=values.index)
+            found = _flags(hay.isin(needles)).to_numpy(dtype=bool) & known
+            return pd.Series(found if op == "in" else known & ~found, index=values.index)
         bound = resolve_operand(operand, self.year)
         numbers = values.astype("Float64")
         compare: Callable[[Any, Any], Any] = getattr(operator, op)
@@ -596,12 +601,19 @@ class _Engine:
         years = self.year - frame["birth_year"].astype("Int64")
         return years - before_birthday.fillna(False).astype("int64")
 
-    def _folded(self, sheet: str, name: str) -> pd.Series:
-        """A text column folded like names are (`profession_key` is folded already)."""
-        key = (sheet, f"{name}#folded")
-        if key not in self._columns:
-            self._columns[key] = _map_distinct(self._column(sheet, name), fold)
-        return self._columns[key]
+    def _text_test(self, sheet: str, name: str, test: Callable[[str], bool]) -> pd.Series:
+        """`test` on the folded text of a column, evaluated once per distinct value."""
+        codes, folded = self._distinct_text(sheet, name)
+        passed = np.array([test(text) for text in folded] + [False], dtype=bool)
+        return pd.Series(passed[codes], index=self._table(sheet).frame.index)
+
+    def _distinct_text(self, sheet: str, name: str) -> tuple[np.ndarray[Any, Any], list[str]]:
+        """A text column as codes (-1 for blank) into its distinct values, folded."""
+        key = (sheet, name)
+        if key not in self._distinct:
+            codes, uniques = pd.factorize(self._column(sheet, name), use_na_sentinel=True)
+            self._distinct[key] = (np.asarray(codes), [fold(str(u)) for u in uniques])
+        return self._distinct[key]
 
     def _unit_attribute(self, column: str) -> pd.Series:
         """A `DonVi` column for each person, matched on the unit name."""
@@ -648,16 +660,20 @@ class _Engine:
             names.append(workforce.frame["unit"])
         names.append(self.figures.rows["area"])
         labels: dict[str, str] = {}
-        for rank, series in enumerate(names):
-            spelled = pd.DataFrame({"name": series.astype("object")}).dropna()
-            if spelled.empty:
+        for series in names:
+            counts = series.value_counts(dropna=True)
+            if counts.empty:
                 continue
-            spelled["key"] = _keys(spelled["name"])
-            counts = spelled.groupby(["key", "name"]).size().rename("n").reset_index()
-            counts = counts.sort_values(["key", "n", "name"], ascending=[True, False, True])
-            for key, name in zip(counts["key"], counts["name"], strict=True):
-                labels.setdefault(str(key), str(name))
-            del rank
+            spelled = pd.DataFrame(
+                {
+                    "key": [unit_key(str(name)) for name in counts.index],
+                    "name": [str(name) for name in counts.index],
+                    "n": counts.to_numpy(),
+                }
+            )
+            spelled = spelled.sort_values(["key", "n", "name"], ascending=[True, False, True])
+            for key, name in zip(spelled["key"], spelled["name"], strict=True):
+                labels.setdefault(key, name)
         return labels
 
     def _group_keys(self) -> pd.Series:
@@ -677,11 +693,20 @@ class _Engine:
         self._columns[key] = keys
         return keys
 
+    def _group_codes(self) -> tuple[np.ndarray[Any, Any], pd.Index]:
+        """Each person's group as a number into the distinct group keys."""
+        if self._codes is None:
+            codes, groups = pd.factorize(self._group_keys())
+            self._codes = (np.asarray(codes), pd.Index(groups))
+        return self._codes
+
     def _counts_by_group(self, sheet: str, where: Where) -> pd.Series:
         key = (sheet, where)
         if key not in self._group_counts:
-            mask = self._mask(sheet, where)
-            self._group_counts[key] = mask.groupby(self._group_keys()).sum()
+            mask = self._mask(sheet, where).to_numpy(dtype=bool)
+            codes, groups = self._group_codes()
+            counts = np.bincount(codes[mask], minlength=len(groups))
+            self._group_counts[key] = pd.Series(counts, index=groups)
         return self._group_counts[key]
 
     def _sorted(self, keys: Iterable[str]) -> list[str]:
@@ -726,7 +751,9 @@ class _Engine:
         breakdown = []
         for key in self._sorted(groups):
             members = units[(groups == key).to_numpy(dtype=bool)]
-            counted = assess(target, float(members["meets"].sum()), float(len(members)), 100.0)
+            counted = assess(
+                target, float(members["meets"].sum()), float(len(members)), indicator.factor
+            )
             breakdown.append(GroupResult(self._labels.get(key, key), counted))
         return measurement, tuple(breakdown)
 
@@ -822,7 +849,7 @@ def _flags(values: pd.Series) -> pd.Series:
 
 def _map_distinct(values: pd.Series, function: Callable[[str], str]) -> pd.Series:
     """`function` applied once per distinct text of a column; NA stays NA."""
-    codes, uniques = pd.factorize(values.astype("object"), use_na_sentinel=True)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
     mapped = np.array([function(str(u)) for u in uniques] + [None], dtype=object)
     return pd.Series(mapped[codes], index=values.index, dtype="object")
 
