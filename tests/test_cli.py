@@ -12,6 +12,7 @@ from builders import WORKFORCE_HEADER, person, write_workbook
 from kpi_tritue.cli import app
 
 runner = CliRunner()
+ROOT = Path(__file__).parent.parent
 
 
 @pytest.fixture
@@ -112,3 +113,27 @@ def test_input_files_are_never_modified(bad: Path) -> None:
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("kpi ")
+
+
+def test_every_issue_code_raised_anywhere_has_a_message_in_both_languages() -> None:
+    import re
+
+    from kpi_tritue.i18n import ISSUE_MESSAGES
+
+    source = "\n".join(p.read_text() for p in (ROOT / "src" / "kpi_tritue").glob("*.py"))
+    raised = set(re.findall(r"Severity\.\w+,\s*\n?\s*\"([a-z_]+)\"", source))
+    assert len(raised) > 20
+    # Codes made at run time: cell problems, unreadable files, ThongTin values.
+    from kpi_tritue import values
+
+    raised |= {
+        v
+        for k, v in vars(values).items()
+        if k.isupper() and isinstance(v, str) and v.isidentifier()
+    }
+    raised |= set(re.findall(r"UnreadableWorkbook\(\"([a-z_]+)\"", source))
+    raised |= {"bad_report_year", "bad_as_of"}
+    missing = sorted(code for code in raised if code not in ISSUE_MESSAGES)
+    assert missing == []
+    for code, messages in ISSUE_MESSAGES.items():
+        assert set(messages) == {"vi", "en"}, code

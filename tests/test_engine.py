@@ -30,7 +30,8 @@ from engine_fixtures import (
 from kpi_tritue.catalog import parse_catalog
 from kpi_tritue.dataset import load_dataset
 from kpi_tritue.engine import NO_GROUP, assess, compute
-from kpi_tritue.notes import ENGINE_ISSUE_MESSAGES, NOTE_MESSAGES, note_message
+from kpi_tritue.i18n import ISSUE_MESSAGES
+from kpi_tritue.notes import NOTE_MESSAGES, note_message
 from kpi_tritue.results import Measurement, Note, Status, Target
 
 
@@ -988,7 +989,7 @@ def test_shortfall_formula_matches_the_spec() -> None:
 
 
 def test_every_note_and_engine_issue_has_both_languages() -> None:
-    for table in (NOTE_MESSAGES, ENGINE_ISSUE_MESSAGES):
+    for table in (NOTE_MESSAGES, ISSUE_MESSAGES):
         for code, messages in table.items():
             assert set(messages) == {"vi", "en"}, code
             assert all(messages.values()), code

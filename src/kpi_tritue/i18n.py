@@ -222,6 +222,29 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Unit \u201c{unit}\u201d has people in NhanSu but is not in DonVi; indicators "
         "that use DonVi (postgraduate norms, foreign affairs) leave it out.",
     },
+    # Raised while computing (engine.py).
+    "figure_earlier_year": {
+        "vi": "Trang SoLieu không có {metric} của năm {report_year}; dùng số liệu năm {year}.",
+        "en": "SoLieu gives no {metric} for {report_year}; the figure of {year} is used.",
+    },
+    "figure_total_differs": {
+        "vi": "{metric} năm {year} của toàn tỉnh ({value}) khác tổng các địa bàn ({total}); "
+        "dòng toàn tỉnh được dùng. Kiểm tra lại cho khớp.",
+        "en": "{metric} {year} for the whole province ({value}) differs from the sum of its "
+        "areas ({total}); the province row is used. Make them agree.",
+    },
+    "unknown_milestone": {
+        "vi": "Mốc \u201c{value}\u201d không có trong danh mục chỉ tiêu nên được bỏ qua. "
+        "Ghi một mã mốc ({expected}) hoặc tên tiếng Việt của mốc.",
+        "en": "Milestone \u201c{value}\u201d is not in the indicator catalog and is ignored. "
+        "Write a milestone id ({expected}) or its Vietnamese name.",
+    },
+    "breakdown_without_area": {
+        "vi": "Không chia theo địa bàn được cho các chỉ tiêu tính theo người: "
+        "trang DonVi chưa có cột Địa bàn.",
+        "en": "Person-based indicators cannot be broken down by area: DonVi has no "
+        "Địa bàn (area) column.",
+    },
     "column_absent_in_file": {
         "vi": "Tệp không có cột {field} mà tệp khác có; "
         "các dòng của tệp này được coi là không báo cáo cột đó.",

@@ -24,6 +24,7 @@ from kpi_tritue.issues import Issue
 from kpi_tritue.notes import note_message
 from kpi_tritue.render import dataset_header, dumps
 from kpi_tritue.results import GroupResult, IndicatorResult, Measurement, Status, Target
+from kpi_tritue.schema import LEVEL, SECTOR
 
 FIELD_ORDER = ("health", "education", "cadres", "talent", "science", "milestones")
 
@@ -182,13 +183,20 @@ def results_table(results: Sequence[IndicatorResult], context: ReportContext, la
         table.add_row("", Text(_field_label(field_name, lang), style="bold"))
         for result in members:
             rows = [(result.name(lang), result.measurement)] + [
-                (f"  └ {group.group}", group.measurement) for group in result.breakdown or ()
+                (f"  └ {group_label(group.group, context.by, lang)}", group.measurement)
+                for group in result.breakdown or ()
             ]
             for name, measurement in rows:
                 _add_result_row(table, result, measurement, name, lang, footnotes, context)
         table.add_section()
     lines = [Text(f"[{i}] {note}", style="dim") for i, note in enumerate(footnotes, start=1)]
     return Group(table, *lines)
+
+
+def group_label(group: str, by: str | None, lang: Lang) -> str:
+    """A breakdown group as people read it: level and sector codes become their labels."""
+    enums = {"level": LEVEL, "sector": SECTOR}
+    return enums[by].label(group, lang) if by in enums else group
 
 
 def _fields(results: Iterable[IndicatorResult]) -> list[str]:
@@ -430,7 +438,8 @@ def results_markdown(results: Sequence[IndicatorResult], context: ReportContext,
     ]
     for result in results:
         rows = [(result.name(lang), result.measurement)] + [
-            (f"↳ {group.group}", group.measurement) for group in result.breakdown or ()
+            (f"↳ {group_label(group.group, context.by, lang)}", group.measurement)
+            for group in result.breakdown or ()
         ]
         for name, measurement in rows:
             cells = [
