@@ -192,3 +192,14 @@ def test_staff_of_unregistered_units_are_noted_once_per_unit(tmp_path: Path) -> 
 
 def test_no_registry_means_no_completeness(tmp_path: Path) -> None:
     assert load_dataset([str(staff(tmp_path / "a.xlsx", "A1"))]).completeness is None
+
+
+def test_figures_without_a_year_column_are_of_the_report_year(tmp_path: Path) -> None:
+    path = staff(
+        tmp_path / "a.xlsx",
+        "A1",
+        ThongTin=info(2024),
+        SoLieu=[["Chỉ tiêu", "Giá trị"], ["Dân số", 1320000]],
+    )
+    figures = load_dataset([str(path)]).tables["figures"].frame
+    assert list(figures["year"]) == [2024]

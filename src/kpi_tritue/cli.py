@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from kpi_tritue.dataset import Dataset
     from kpi_tritue.i18n import Lang
     from kpi_tritue.issues import Issue
+    from kpi_tritue.report import ReportContext
     from kpi_tritue.results import IndicatorResult
 
 EXIT_OK = 0
@@ -39,7 +40,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
 )
 
 
@@ -248,6 +249,15 @@ def compute(
     lang: LangOpt = LangChoice.VI,
     as_of: AsOfOpt = None,
     debug: DebugOpt = False,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option(
+            "--xlsx",
+            help="Ghi thêm báo cáo Excel vào tệp này (như kpi export). "
+            "(Also write the Excel report, as kpi export does.)",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Tính mọi chỉ tiêu: giá trị, mục tiêu, khoảng cách, số cần thêm và đánh giá.
 
@@ -281,6 +291,8 @@ def compute(
             by=by.value if by else None,
         )
         results = computation.results
+        if xlsx is not None:
+            _check_xlsx(xlsx, files, targets, context, language)
         match output_format:
             case ComputeFormat.JSON:
                 sys.stdout.write(report.results_json(results, context, language))
@@ -290,7 +302,156 @@ def compute(
                 sys.stdout.write(report.results_markdown(results, context, language))
             case ComputeFormat.TABLE:
                 _stdout().print(report.results_table(results, context, language))
+        if xlsx is not None:
+            _write_xlsx(xlsx, results, context, files, targets, language)
         _report_warnings(context.issues, language)
+
+
+OutputOpt = Annotated[
+    Path,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Tệp Excel kết quả (.xlsx). (The .xlsx file to write.)",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def export(
+    files: FilesArg,
+    output: OutputOpt,
+    targets: TargetsOpt = None,
+    by: ByOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
+    lang: LangOpt = LangChoice.VI,
+    as_of: AsOfOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Ghi báo cáo khoảng cách ra tệp Excel: bảng tổng hợp, biểu đồ, theo nhóm, vấn đề dữ liệu.
+
+    (Write the gap report workbook: summary, chart, breakdown, data issues, information.)
+
+    Example: kpi export data/samples/ha_tinh_2024.xlsx -o gap_report.xlsx --by level
+    """
+    language: Lang = lang.value
+    with _guard(debug, language):
+        results, context = _computed(files, targets, by, skip_invalid, as_of, language)
+        _check_xlsx(output, files, targets, context, language)
+        _write_xlsx(output, results, context, files, targets, language)
+        _report_warnings(context.issues, language)
+
+
+@app.command()
+def template(
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Tệp mẫu sẽ ghi. (The file to write.)"),
+    ] = Path("mau_bao_cao_kpi.xlsx"),
+    force: Annotated[
+        bool, typer.Option("--force", help="Ghi đè tệp đã có. (Replace an existing file.)")
+    ] = False,
+    lang: LangOpt = LangChoice.VI,
+    debug: DebugOpt = False,
+) -> None:
+    """Ghi mẫu bảng tính đầu vào trống, có danh sách chọn và trang hướng dẫn.
+
+    (Write the blank input workbook, with drop-down lists and an instructions sheet.)
+
+    Example: kpi template -o mau_bao_cao_kpi.xlsx
+    """
+    from kpi_tritue.errors import OutputError
+    from kpi_tritue.template import write_template
+    from kpi_tritue.xlsx_report import xlsx_label
+
+    language: Lang = lang.value
+    with _guard(debug, language):
+        try:
+            write_template(output, language, force=force)
+        except OutputError as error:
+            _fail(str(error), EXIT_USAGE, language)
+        _stderr().print(xlsx_label("written", language, path=output))
+
+
+def _computed(
+    files: list[str],
+    targets: Path | None,
+    by: GroupByChoice | None,
+    skip_invalid: bool,
+    as_of: str | None,
+    lang: Lang,
+) -> tuple[list[IndicatorResult], ReportContext]:
+    """Load, check and compute as `compute` does: the results and what the report states."""
+    from kpi_tritue import report
+    from kpi_tritue.catalog import CatalogError, load_catalog
+    from kpi_tritue.engine import compute as compute_indicators
+    from kpi_tritue.issues import sorted_issues
+
+    if targets is not None and not targets.is_file():
+        _check_paths([str(targets)], lang)
+    try:
+        catalog = load_catalog(targets)
+    except CatalogError as error:
+        _fail(str(error), EXIT_INPUT, lang)
+    dataset = _load(files, as_of, lang)
+    dataset, skipped = _usable(dataset, skip_invalid, lang)
+    computation = compute_indicators(dataset, catalog, by.value if by else None)
+    context = report.ReportContext(
+        dataset=dataset,
+        catalog_id=catalog.id,
+        catalog_target_year=_target_year(computation.results),
+        issues=sorted_issues([*dataset.issues, *computation.issues]),
+        skipped_rows=skipped,
+        by=by.value if by else None,
+    )
+    return computation.results, context
+
+
+def _protected(files: list[str], targets: Path | None, context: ReportContext) -> list[Path]:
+    """Every input: the paths given, the workbooks read, the catalog."""
+    paths = [Path(f) for f in files] + [Path(s.path) for s in context.dataset.sources]
+    return paths + ([targets] if targets is not None else [])
+
+
+def _check_xlsx(
+    output: Path, files: list[str], targets: Path | None, context: ReportContext, lang: Lang
+) -> None:
+    """Refuse a bad output path before anything is printed or computed further."""
+    from kpi_tritue.errors import OutputError
+    from kpi_tritue.xlsx_report import check_output
+
+    try:
+        check_output(output, _protected(files, targets, context), lang)
+    except OutputError as error:
+        _fail(str(error), EXIT_USAGE, lang)
+
+
+def _write_xlsx(
+    output: Path,
+    results: list[IndicatorResult],
+    context: ReportContext,
+    files: list[str],
+    targets: Path | None,
+    lang: Lang,
+) -> None:
+    from datetime import datetime
+
+    from kpi_tritue.errors import OutputError
+    from kpi_tritue.xlsx_report import write_gap_report, xlsx_label
+
+    try:
+        write_gap_report(
+            output,
+            results,
+            context,
+            lang,
+            run_time=datetime.now(),
+            protected=_protected(files, targets, context),
+        )
+    except OutputError as error:
+        _fail(str(error), EXIT_USAGE, lang)
+    _stderr().print(xlsx_label("written", lang, path=output))
 
 
 def _target_year(results: list[IndicatorResult]) -> int:

@@ -333,7 +333,10 @@ def _concat(
         sheet_names={i: t.sheet_name for i, t in parts},
         letters={i: t.letters for i, t in parts},
     )
-    if spec.key == FIGURES.key and "year" in result.frame:
+    if spec.key == FIGURES.key:
+        # `Năm` is optional: a blank cell, or no such column, means the report year.
+        if "year" not in result.frame:
+            result.frame["year"] = _typed_empty(spec, "year", result.frame.index)
         result.frame["year"] = result.frame["year"].fillna(reference.report_year)
     _check_duplicates(result, sources, issues)
     return result

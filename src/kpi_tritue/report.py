@@ -19,6 +19,10 @@ from rich.text import Text
 
 from kpi_tritue.baseline import Baseline
 from kpi_tritue.dataset import Dataset
+from kpi_tritue.formatting import UNIT_DECIMALS as _UNIT_DECIMALS
+from kpi_tritue.formatting import WORDS, percent_sign
+from kpi_tritue.formatting import format_number as format_number
+from kpi_tritue.formatting import format_target as _format_target
 from kpi_tritue.i18n import Lang
 from kpi_tritue.issues import Issue
 from kpi_tritue.notes import note_message
@@ -57,9 +61,7 @@ LABELS: dict[str, dict[Lang, str]] = {
         "vi": "Tiến độ các chỉ tiêu đến năm {year}",
         "en": "Progress on the targets to {year}",
     },
-    "done": {"vi": "Hoàn thành", "en": "Done"},
-    "not_done": {"vi": "Chưa xong", "en": "Not done"},
-    "tracked": {"vi": "theo dõi", "en": "tracked"},
+    **WORDS,
     "by": {"vi": "theo {by}", "en": "by {by}"},
     "by.unit": {"vi": "đơn vị", "en": "unit"},
     "by.level": {"vi": "cấp", "en": "level"},
@@ -87,7 +89,6 @@ _STATUS_STYLE = {
     Status.NO_DATA: "dim",
     Status.TRACKED: "cyan",
 }
-_UNIT_DECIMALS = {"per_10k": 2, "percent": 1, "count": 0, "milestone": 0}
 
 
 def label(key: str, lang: Lang, **params: object) -> str:
@@ -95,18 +96,8 @@ def label(key: str, lang: Lang, **params: object) -> str:
     return template.format(**params) if params else template
 
 
-def format_number(value: float | None, decimals: int, lang: Lang) -> str:
-    """`1.320.000,5` in Vietnamese, `1,320,000.5` in English; `—` for nothing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    text = f"{value:,.{decimals}f}"
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
-
-
 def _percent_sign(unit: str) -> str:
-    return " %" if unit == "percent" else ""
+    return percent_sign(unit)
 
 
 def format_value(result: IndicatorResult, value: float | None, lang: Lang) -> str:
@@ -119,26 +110,8 @@ def format_value(result: IndicatorResult, value: float | None, lang: Lang) -> st
 
 
 def format_target(result: IndicatorResult, lang: Lang, horizon: int | None = None) -> str:
-    """`≥ 14`, `= 100 %`, `15–20 %`, `Hoàn thành`; the year added unless it is `horizon`."""
-    target = result.target
-    if target is None:
-        return label("tracked", lang)
-    year = "" if target.year == horizon else f" ({target.year})"
-    if result.unit == "milestone":
-        return f"{label('done', lang)}{year}"
-    decimals = 0 if _whole(target) else _UNIT_DECIMALS[result.unit]
-    sign = _percent_sign(result.unit)
-    if target.op == "between":
-        low = format_number(target.min, decimals, lang)
-        high = format_number(target.max, decimals, lang)
-        return f"{low}–{high}{sign}{year}"
-    op = "≥" if target.op == ">=" else "="
-    return f"{op} {format_number(target.value, decimals, lang)}{sign}{year}"
-
-
-def _whole(target: Target) -> bool:
-    bounds = [b for b in (target.value, target.min, target.max) if b is not None]
-    return all(float(b).is_integer() for b in bounds)
+    """The result's target as people read it (see `formatting.format_target`)."""
+    return _format_target(result.unit, result.target, lang, horizon)
 
 
 @dataclass(frozen=True)

@@ -411,9 +411,50 @@ INFO = SheetSpec(
     aliases=("Thông tin",),
     columns=(
         _col("item", "Mục", "Item", T.ENUM, required=True, enum=INFO_ITEM),
-        _col("value", "Giá trị", "Value", T.TEXT, required=True),
+        # A blank value is an item not filled in yet (a fresh template), not an error.
+        _col("value", "Giá trị", "Value", T.TEXT),
     ),
     row_key=("item",),
+)
+
+# Old units mapped onto the units that replaced them (the 2025 reform: districts abolished,
+# communes merged), so that per-unit trends compare like with like (`kpi trend`).
+UNIT_CHANGES = SheetSpec(
+    key="unit_changes",
+    name="ChuyenDoiDonVi",
+    en="Unit changes",
+    aliases=("Chuyển đổi đơn vị", "Sắp xếp đơn vị"),
+    columns=(
+        _col(
+            "old_unit",
+            "Đơn vị cũ",
+            "Old unit",
+            T.TEXT,
+            required=True,
+            aliases=("Tên đơn vị cũ", "Đơn vị trước sắp xếp"),
+            note_vi="tên như trong NhanSu của các năm trước",
+            note_en="the name used in NhanSu in earlier years",
+        ),
+        _col(
+            "new_unit",
+            "Đơn vị mới",
+            "New unit",
+            T.TEXT,
+            required=True,
+            aliases=("Tên đơn vị mới", "Đơn vị sau sắp xếp"),
+        ),
+        _col(
+            "effective_date",
+            "Ngày hiệu lực",
+            "Effective date",
+            T.DATE,
+            required=True,
+            aliases=("Ngày có hiệu lực", "Hiệu lực từ ngày"),
+            note_vi="số liệu có ngày trước ngày này được tính vào đơn vị mới",
+            note_en="figures dated before it count under the new unit",
+        ),
+    ),
+    row_key=("old_unit", "effective_date"),
 )
 
 # Read in this order: `ThongTin` first, since the report year bounds every year column.
@@ -424,6 +465,7 @@ SHEETS: tuple[SheetSpec, ...] = (
     FIGURES,
     SPECIALIST_TEAMS,
     MILESTONES,
+    UNIT_CHANGES,
 )
 
 

@@ -1,0 +1,55 @@
+"""Numbers and targets as people read them, Vietnamese way or English way.
+
+Light on purpose (no pandas): `kpi indicators` uses it, and must start fast.
+"""
+
+from __future__ import annotations
+
+import math
+
+from kpi_tritue.i18n import Lang
+from kpi_tritue.results import Target, Unit
+
+UNIT_DECIMALS: dict[str, int] = {"per_10k": 2, "percent": 1, "count": 0, "milestone": 0}
+
+WORDS: dict[str, dict[Lang, str]] = {
+    "done": {"vi": "Hoàn thành", "en": "Done"},
+    "not_done": {"vi": "Chưa xong", "en": "Not done"},
+    "tracked": {"vi": "theo dõi", "en": "tracked"},
+}
+
+
+def word(key: str, lang: Lang) -> str:
+    return WORDS[key][lang]
+
+
+def format_number(value: float | None, decimals: int, lang: Lang) -> str:
+    """`1.320.000,5` in Vietnamese, `1,320,000.5` in English; `—` for nothing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{value:,.{decimals}f}"
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def percent_sign(unit: str) -> str:
+    return " %" if unit == "percent" else ""
+
+
+def format_target(unit: Unit, target: Target | None, lang: Lang, horizon: int | None = None) -> str:
+    """`≥ 14`, `= 100 %`, `15–20 %`, `Hoàn thành`; the year added unless it is `horizon`."""
+    if target is None:
+        return word("tracked", lang)
+    year = "" if target.year == horizon else f" ({target.year})"
+    if unit == "milestone":
+        return f"{word('done', lang)}{year}"
+    bounds = [b for b in (target.value, target.min, target.max) if b is not None]
+    decimals = 0 if all(float(b).is_integer() for b in bounds) else UNIT_DECIMALS[unit]
+    sign = percent_sign(unit)
+    if target.op == "between":
+        low = format_number(target.min, decimals, lang)
+        high = format_number(target.max, decimals, lang)
+        return f"{low}–{high}{sign}{year}"
+    op = "≥" if target.op == ">=" else "="
+    return f"{op} {format_number(target.value, decimals, lang)}{sign}{year}"
