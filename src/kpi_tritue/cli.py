@@ -228,6 +228,15 @@ ByOpt = Annotated[
         show_default=False,
     ),
 ]
+BaselineOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--baseline",
+        help="Kết quả JSON lần trước (kpi compute --format json) để so sánh. "
+        "(A previous JSON result to compare with.)",
+        show_default=False,
+    ),
+]
 SkipInvalidOpt = Annotated[
     bool,
     typer.Option(
@@ -249,6 +258,7 @@ def compute(
     lang: LangOpt = LangChoice.VI,
     as_of: AsOfOpt = None,
     debug: DebugOpt = False,
+    baseline: BaselineOpt = None,
     xlsx: Annotated[
         Path | None,
         typer.Option(
@@ -266,31 +276,12 @@ def compute(
     Example: kpi compute data/samples/ha_tinh_2024.xlsx --by level --lang en
     """
     from kpi_tritue import report
-    from kpi_tritue.catalog import CatalogError, load_catalog
-    from kpi_tritue.engine import compute as compute_indicators
 
     language: Lang = lang.value
     with _guard(debug, language):
-        if targets is not None and not targets.is_file():
-            _check_paths([str(targets)], language)
-        try:
-            catalog = load_catalog(targets)
-        except CatalogError as error:
-            _fail(str(error), EXIT_INPUT, language)
-        dataset = _load(files, as_of, language)
-        dataset, skipped = _usable(dataset, skip_invalid, language)
-        computation = compute_indicators(dataset, catalog, by.value if by else None)
-        from kpi_tritue.issues import sorted_issues
-
-        context = report.ReportContext(
-            dataset=dataset,
-            catalog_id=catalog.id,
-            catalog_target_year=_target_year(computation.results),
-            issues=sorted_issues([*dataset.issues, *computation.issues]),
-            skipped_rows=skipped,
-            by=by.value if by else None,
+        results, context = _computed(
+            files, targets, by, skip_invalid, as_of, language, baseline=baseline
         )
-        results = computation.results
         if xlsx is not None:
             _check_xlsx(xlsx, files, targets, context, language)
         match output_format:
@@ -374,6 +365,131 @@ def template(
         _stderr().print(xlsx_label("written", language, path=output))
 
 
+class CheckFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+@app.command()
+def check(
+    files: FilesArg,
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            "--fail-on",
+            help="Trạng thái làm cổng thất bại, cách nhau bằng dấu phẩy: not_met, "
+            "above_range, no_data. (Statuses that fail the gate.)",
+        ),
+    ] = "not_met",
+    junit: Annotated[
+        Path | None,
+        typer.Option(
+            "--junit",
+            help="Ghi kết quả dạng JUnit XML cho máy chủ CI. (Write JUnit XML for CI.)",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        CheckFormat, typer.Option("--format", help="table | json.")
+    ] = CheckFormat.TABLE,
+    targets: TargetsOpt = None,
+    baseline: BaselineOpt = None,
+    lang: LangOpt = LangChoice.VI,
+    as_of: AsOfOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Cổng kiểm tra cho CI: mã thoát 1 khi có chỉ tiêu không qua cổng, 3 khi dữ liệu lỗi.
+
+    (The CI gate: exit 1 when an indicator fails the gate, 3 when the input has errors.)
+
+    Example: kpi check reports/ --fail-on not_met,no_data --junit kpi.xml
+    """
+    from kpi_tritue import gate, report
+
+    language: Lang = lang.value
+    with _guard(debug, language):
+        try:
+            statuses = gate.parse_fail_on(fail_on)
+        except ValueError as error:
+            _fail(_text("gate.bad_fail_on", language, value=str(error)), EXIT_USAGE, language)
+        results, context = _computed(
+            files, targets, None, False, as_of, language, baseline=baseline
+        )
+        if junit is not None:
+            _check_output_path(junit, files, targets, context, language, (".xml",))
+        failures = gate.gate_failures(results, statuses)
+        if output_format is CheckFormat.JSON:
+            sys.stdout.write(gate.gate_json(results, statuses, context, language))
+        else:
+            _stdout().print(report.results_table(results, context, language))
+        if junit is not None:
+            xml = gate.junit_xml(results, statuses, context, language)
+            _write_text(junit, xml, language)
+        _report_warnings(context.issues, language)
+        _stderr().print(gate.gate_summary(failures, statuses, language))
+    if failures:
+        raise typer.Exit(EXIT_GATE_FAILED)
+
+
+@app.command()
+def indicators(
+    targets: TargetsOpt = None,
+    output_format: Annotated[
+        CheckFormat, typer.Option("--format", help="table | json.")
+    ] = CheckFormat.TABLE,
+    lang: LangOpt = LangChoice.VI,
+    debug: DebugOpt = False,
+) -> None:
+    """Liệt kê danh mục chỉ tiêu: mã, tên, mục của kế hoạch, mục tiêu, năm.
+
+    (List the indicator catalog: id, name, clause, target, year.)
+
+    Example: kpi indicators --lang en
+    """
+    from kpi_tritue.catalog import CatalogError, load_catalog
+    from kpi_tritue.catalog_view import catalog_json, catalog_table
+
+    language: Lang = lang.value
+    with _guard(debug, language):
+        if targets is not None and not targets.is_file():
+            _check_paths([str(targets)], language)
+        try:
+            catalog = load_catalog(targets)
+        except CatalogError as error:
+            _fail(str(error), EXIT_INPUT, language)
+        if output_format is CheckFormat.JSON:
+            sys.stdout.write(catalog_json(catalog, language))
+        else:
+            _stdout().print(catalog_table(catalog, language))
+
+
+def _check_output_path(
+    output: Path,
+    files: list[str],
+    targets: Path | None,
+    context: ReportContext,
+    lang: Lang,
+    suffixes: tuple[str, ...],
+) -> None:
+    from kpi_tritue.errors import OutputError
+    from kpi_tritue.outputs import check_output
+
+    try:
+        check_output(output, _protected(files, targets, context), lang, suffixes=suffixes)
+    except OutputError as error:
+        _fail(str(error), EXIT_USAGE, lang)
+
+
+def _write_text(output: Path, text: str, lang: Lang) -> None:
+    from kpi_tritue.errors import OutputError
+    from kpi_tritue.outputs import write_atomically
+
+    try:
+        write_atomically(output, lambda stream: stream.write(text.encode("utf-8")), lang)
+    except OutputError as error:
+        _fail(str(error), EXIT_USAGE, lang)
+
+
 def _computed(
     files: list[str],
     targets: Path | None,
@@ -381,18 +497,23 @@ def _computed(
     skip_invalid: bool,
     as_of: str | None,
     lang: Lang,
+    *,
+    baseline: Path | None = None,
 ) -> tuple[list[IndicatorResult], ReportContext]:
     """Load, check and compute as `compute` does: the results and what the report states."""
     from kpi_tritue import report
+    from kpi_tritue.baseline import BaselineError, load_baseline
     from kpi_tritue.catalog import CatalogError, load_catalog
     from kpi_tritue.engine import compute as compute_indicators
     from kpi_tritue.issues import sorted_issues
 
-    if targets is not None and not targets.is_file():
-        _check_paths([str(targets)], lang)
+    for option in (targets, baseline):
+        if option is not None and not option.is_file():
+            _check_paths([str(option)], lang)
     try:
         catalog = load_catalog(targets)
-    except CatalogError as error:
+        previous = load_baseline(baseline) if baseline is not None else None
+    except (CatalogError, BaselineError) as error:
         _fail(str(error), EXIT_INPUT, lang)
     dataset = _load(files, as_of, lang)
     dataset, skipped = _usable(dataset, skip_invalid, lang)
@@ -404,6 +525,7 @@ def _computed(
         issues=sorted_issues([*dataset.issues, *computation.issues]),
         skipped_rows=skipped,
         by=by.value if by else None,
+        baseline=previous,
     )
     return computation.results, context
 

@@ -6,12 +6,21 @@ target and shortfall), `no_data` not in `fail_on` is skipped with its note, othe
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from xml.etree import ElementTree
 
-from kpi_tritue.i18n import Lang
+from kpi_tritue.i18n import Lang, text
 from kpi_tritue.notes import note_message
-from kpi_tritue.report import ReportContext, format_number, format_target, format_value, label
+from kpi_tritue.render import dumps
+from kpi_tritue.report import (
+    ReportContext,
+    format_number,
+    format_target,
+    format_value,
+    label,
+    results_json,
+)
 from kpi_tritue.results import IndicatorResult, Status
 
 DEFAULT_FAIL_ON = frozenset({Status.NOT_MET})
@@ -116,6 +125,33 @@ def junit_xml(
     ElementTree.indent(suites)
     body = ElementTree.tostring(suites, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def gate_summary(
+    failures: Sequence[IndicatorResult], fail_on: frozenset[Status], lang: Lang
+) -> str:
+    statuses = ", ".join(sorted(status.value for status in fail_on))
+    if not failures:
+        return text("gate.passed", lang, fail_on=statuses)
+    ids = ", ".join(result.id for result in failures)
+    return text("gate.failed", lang, count=len(failures), fail_on=statuses, ids=ids)
+
+
+def gate_json(
+    results: Sequence[IndicatorResult],
+    fail_on: frozenset[Status],
+    context: ReportContext,
+    lang: Lang,
+) -> str:
+    """compute's JSON plus `gate`: what fails it, which failed, whether it passed."""
+    document = json.loads(results_json(results, context, lang))
+    failures = gate_failures(results, fail_on)
+    document["gate"] = {
+        "fail_on": sorted(status.value for status in fail_on),
+        "failed": [result.id for result in failures],
+        "passed": not failures,
+    }
+    return dumps(document)
 
 
 def _details(result: IndicatorResult, lang: Lang) -> str:

@@ -284,6 +284,18 @@ TEXT: dict[str, dict[Lang, str]] = {
     "asof.year": {"vi": "Năm báo cáo trong trang ThongTin", "en": "ThongTin's report year"},
     "asof.today": {"vi": "ngày hôm nay", "en": "today's date"},
     "error.title": {"vi": "Lỗi", "en": "Error"},
+    "gate.bad_fail_on": {
+        "vi": "--fail-on: {value} không phải là trạng thái dùng được cho cổng kiểm tra.",
+        "en": "--fail-on: {value} is not a status the gate can fail on.",
+    },
+    "gate.passed": {
+        "vi": "Cổng kiểm tra: ĐẠT (không chỉ tiêu nào ở trạng thái {fail_on}).",
+        "en": "Gate: PASSED (no indicator is {fail_on}).",
+    },
+    "gate.failed": {
+        "vi": "Cổng kiểm tra: KHÔNG ĐẠT. {count} chỉ tiêu ở trạng thái {fail_on}: {ids}.",
+        "en": "Gate: FAILED. {count} indicator(s) {fail_on}: {ids}.",
+    },
     "error.input": {
         "vi": "Dữ liệu đầu vào có {errors} lỗi. Sửa các ô được nêu rồi chạy lại, "
         "hoặc dùng --skip-invalid để bỏ qua các dòng lỗi.",

@@ -199,7 +199,7 @@ def _add_result_row(
             footnotes.append(note)
         status.append(f" [{footnotes.index(note) + 1}]", style="dim")
     is_top = not name.startswith("  └")
-    extra = []
+    extra: list[Text | str] = []
     if context.baseline is not None:
         extra.append(format_delta(result, context.baseline.delta(result), lang) if is_top else "")
     table.add_row(
@@ -212,6 +212,7 @@ def _add_result_row(
         if measurement.shortfall
         else ("0" if measurement.shortfall == 0 else "—"),
         status,
+        *extra,
     )
 
 

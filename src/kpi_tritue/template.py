@@ -23,6 +23,7 @@ from kpi_tritue.catalog import load_catalog
 from kpi_tritue.contract_doc import _INTRO, _REQUIRED_SHEET, _TYPE_TEXT, _required
 from kpi_tritue.errors import OutputError
 from kpi_tritue.i18n import Lang
+from kpi_tritue.outputs import output_label
 from kpi_tritue.render import TOOL
 from kpi_tritue.schema import CONTRACT, INFO, WORKFORCE, ColumnSpec, SheetSpec
 from kpi_tritue.schema import ValueType as T
@@ -36,7 +37,6 @@ from kpi_tritue.xlsx_report import (
     check_output,
     put,
     save_workbook,
-    xlsx_label,
 )
 
 DEFAULT_NAME = "mau_bao_cao_kpi.xlsx"
@@ -538,5 +538,5 @@ def write_template(path: Path, lang: Lang, *, force: bool = False) -> None:
     """
     check_output(path, (), lang)
     if path.exists() and not force:
-        raise OutputError(xlsx_label("error.exists", lang, path=str(path)))
+        raise OutputError(output_label("error.exists", lang, path=str(path)))
     save_workbook(build_template(lang), path, lang)

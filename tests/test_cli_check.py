@@ -1,0 +1,126 @@
+"""`kpi check` (the CI gate), `--baseline` and `kpi indicators` through the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from typer.testing import CliRunner
+
+from kpi_tritue.cli import app
+
+SAMPLE = Path(__file__).parent.parent / "data" / "samples" / "ha_tinh_2024.xlsx"
+BROKEN = SAMPLE.with_name("loi_mau.xlsx")
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def sample_json() -> dict[str, object]:
+    result = runner.invoke(app, ["compute", str(SAMPLE), "--format", "json"])
+    assert result.exit_code == 0
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_gate_fails_with_exit_1_and_junit_lists_exactly_the_not_met(
+    tmp_path: Path, sample_json: dict[str, object]
+) -> None:
+    junit = tmp_path / "kpi.xml"
+    result = runner.invoke(app, ["check", str(SAMPLE), "--junit", str(junit)])
+    assert result.exit_code == 1
+    not_met = {
+        i["id"]
+        for i in sample_json["indicators"]  # type: ignore[attr-defined]
+        if i["status"] == "not_met"
+    }
+    root = ElementTree.fromstring(junit.read_text(encoding="utf-8"))
+    failed = {
+        case.get("name", "").split(":")[0]
+        for case in root.iter("testcase")
+        if case.find("failure") is not None
+    }
+    assert failed == not_met
+    assert root.get("tests") == "23"
+    assert "KHÔNG ĐẠT" in result.stderr
+
+
+def test_gate_on_above_range_and_no_data(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["check", str(SAMPLE), "--fail-on", "above_range", "--format", "json"]
+    )
+    assert result.exit_code == 1
+    gate = json.loads(result.stdout)["gate"]
+    assert gate == {
+        "fail_on": ["above_range"],
+        "failed": ["provincial_leaders_international"],
+        "passed": False,
+    }
+
+
+def test_gate_passes_with_exit_0_when_nothing_is_in_fail_on() -> None:
+    result = runner.invoke(app, ["check", str(SAMPLE), "--fail-on", "no_data"])
+    assert result.exit_code == 0
+    assert "ĐẠT" in result.stderr
+
+
+def test_input_errors_always_fail_with_exit_3() -> None:
+    result = runner.invoke(app, ["check", str(BROKEN)])
+    assert result.exit_code == 3
+
+
+def test_bad_fail_on_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["check", str(SAMPLE), "--fail-on", "met"])
+    assert result.exit_code == 2
+    assert "--fail-on" in result.stderr
+
+
+def test_junit_never_overwrites_an_input(tmp_path: Path) -> None:
+    copy = tmp_path / "data.xml"
+    copy.write_bytes(b"<x/>")
+    result = runner.invoke(app, ["check", str(SAMPLE), "--junit", str(SAMPLE)])
+    assert result.exit_code == 2
+    assert SAMPLE.read_bytes()[:2] == b"PK"
+
+
+def test_baseline_adds_deltas(tmp_path: Path, sample_json: dict[str, object]) -> None:
+    previous = json.loads(json.dumps(sample_json))
+    for indicator in previous["indicators"]:
+        if indicator["id"] == "doctors_per_10k":
+            indicator["value"] = 11.0
+    baseline = tmp_path / "2023.json"
+    baseline.write_text(json.dumps(previous), encoding="utf-8")
+    result = runner.invoke(
+        app, ["compute", str(SAMPLE), "--baseline", str(baseline), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    deltas = {i["id"]: i["delta"] for i in document["indicators"]}
+    assert deltas["doctors_per_10k"] == pytest.approx(11.401515151515152 - 11.0)
+    assert deltas["job_position_fit"] == 0
+    assert deltas["university_merger"] == 0
+    assert document["baseline"]["path"] == baseline.as_posix()
+    table = runner.invoke(app, ["compute", str(SAMPLE), "--baseline", str(baseline)])
+    assert "↑ 0,40" in table.stdout
+    assert "Thay đổi" in table.stdout
+
+
+def test_a_baseline_that_is_not_a_result_exits_3(tmp_path: Path) -> None:
+    bad = tmp_path / "x.json"
+    bad.write_text('{"foo": 1}', encoding="utf-8")
+    result = runner.invoke(app, ["compute", str(SAMPLE), "--baseline", str(bad)])
+    assert result.exit_code == 3
+    assert "indicators" in result.stderr
+
+
+def test_indicators_lists_the_catalog() -> None:
+    result = runner.invoke(app, ["indicators", "--format", "json", "--lang", "en"])
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert len(document["indicators"]) == 23
+    first = document["indicators"][0]
+    assert first["id"] == "doctors_per_10k"
+    assert first["target"] == {"op": ">=", "value": 14.0, "year": 2030}
+    table = runner.invoke(app, ["indicators"])
+    assert "provincial_leaders_under_40" in table.stdout
+    assert "15–20 %" in table.stdout
