@@ -137,3 +137,20 @@ def test_every_issue_code_raised_anywhere_has_a_message_in_both_languages() -> N
     assert missing == []
     for code, messages in ISSUE_MESSAGES.items():
         assert set(messages) == {"vi", "en"}, code
+
+
+def test_text_from_the_input_is_never_read_as_terminal_markup(tmp_path: Path) -> None:
+    header = [*WORKFORCE_HEADER, "Phù hợp vị trí việc làm"]
+    rows = [
+        header,
+        [*person("A1", unit="[bold]Sở[/bold] [red]Y tế"), "x"],
+        [*person("A2", level="[x]"), "x"],
+    ]
+    path = write_workbook(tmp_path / "[b]bad.xlsx", {"NhanSu": rows})
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 3
+    assert "[x]" in result.stdout
+    assert "[b]bad.xlsx" in result.stdout
+    computed = runner.invoke(app, ["compute", str(path), "--skip-invalid", "--by", "unit"])
+    assert computed.exit_code == 0, computed.output
+    assert "[bold]Sở[/bold] [red]Y tế" in computed.stdout

@@ -124,3 +124,23 @@ def test_indicators_lists_the_catalog() -> None:
     table = runner.invoke(app, ["indicators"])
     assert "provincial_leaders_under_40" in table.stdout
     assert "15–20 %" in table.stdout
+
+
+def test_explain_lists_the_counted_rows_as_csv() -> None:
+    result = runner.invoke(app, ["explain", "doctors_per_10k", str(SAMPLE), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    header = lines[0].split(",")
+    rows = [dict(zip(header, line.split(","), strict=False)) for line in lines[1:]]
+    people = [r for r in rows if r["kind"] == "row"]
+    assert len(people) == 1305
+    assert all(r["sheet"] == "NhanSu" and r["id"].startswith("HT") for r in people)
+
+
+def test_explain_table_and_unknown_indicator() -> None:
+    table = runner.invoke(app, ["explain", "provincial_leaders_under_40", str(SAMPLE)])
+    assert table.exit_code == 0
+    assert "50" in table.stdout and "302" in table.stdout
+    unknown = runner.invoke(app, ["explain", "nope", str(SAMPLE)])
+    assert unknown.exit_code == 2
+    assert "doctors_per_10k" in unknown.stderr

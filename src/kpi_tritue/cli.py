@@ -94,11 +94,11 @@ _AS_OF = re.compile(r"^(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})/(\d{4}
 
 
 def _stdout() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False, markup=False)
 
 
 def _stderr() -> Console:
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, markup=False)
 
 
 def _fail(message: str, code: int, lang: Lang) -> NoReturn:
@@ -461,6 +461,69 @@ def indicators(
             sys.stdout.write(catalog_json(catalog, language))
         else:
             _stdout().print(catalog_table(catalog, language))
+
+
+class ExplainFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+@app.command()
+def explain(
+    indicator: Annotated[
+        str,
+        typer.Argument(
+            help="Mã chỉ tiêu (xem kpi indicators). (Indicator ID, see kpi indicators.)",
+            show_default=False,
+        ),
+    ],
+    files: FilesArg,
+    output_format: Annotated[
+        ExplainFormat, typer.Option("--format", help="table | csv | json.")
+    ] = ExplainFormat.TABLE,
+    targets: TargetsOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
+    lang: LangOpt = LangChoice.VI,
+    as_of: AsOfOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Các dòng được tính vào tử số và mẫu số của một chỉ tiêu, kèm tệp, trang, dòng, Mã.
+
+    (The rows counted in one indicator's numerator and denominator, with file, sheet,
+    row and ID, and the SoLieu figures used: to audit any number.)
+
+    Example: kpi explain doctors_per_10k data/samples/ha_tinh_2024.xlsx --format csv
+    """
+    from kpi_tritue.catalog import CatalogError, load_catalog
+    from kpi_tritue.engine import explain as explain_indicator
+    from kpi_tritue.errors import UnknownIndicator
+    from kpi_tritue.explain import explanation_csv, explanation_json, explanation_table
+
+    language: Lang = lang.value
+    with _guard(debug, language):
+        if targets is not None and not targets.is_file():
+            _check_paths([str(targets)], language)
+        try:
+            catalog = load_catalog(targets)
+        except CatalogError as error:
+            _fail(str(error), EXIT_INPUT, language)
+        if indicator not in {entry.id for entry in catalog.indicators}:
+            _fail(
+                str(UnknownIndicator(indicator, [e.id for e in catalog.indicators])),
+                EXIT_USAGE,
+                language,
+            )
+        dataset = _load(files, as_of, language)
+        dataset, _ = _usable(dataset, skip_invalid, language)
+        explanation = explain_indicator(dataset, catalog, indicator)
+        match output_format:
+            case ExplainFormat.CSV:
+                sys.stdout.write(explanation_csv(explanation, language))
+            case ExplainFormat.JSON:
+                sys.stdout.write(explanation_json(explanation, language))
+            case ExplainFormat.TABLE:
+                _stdout().print(explanation_table(explanation, language))
 
 
 def _check_output_path(
