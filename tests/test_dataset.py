@@ -203,3 +203,18 @@ def test_figures_without_a_year_column_are_of_the_report_year(tmp_path: Path) ->
     )
     figures = load_dataset([str(path)]).tables["figures"].frame
     assert list(figures["year"]) == [2024]
+
+
+def test_a_unit_change_may_take_effect_after_the_reference_date(tmp_path: Path) -> None:
+    changes = [
+        ["Đơn vị cũ", "Đơn vị mới", "Ngày hiệu lực"],
+        ["UBND huyện Can Lộc", "UBND xã Can Lộc", datetime(2025, 7, 1)],
+    ]
+    path = staff(
+        tmp_path / "a.xlsx",
+        "A1",
+        ThongTin=info(2025, datetime(2025, 6, 30)),
+        ChuyenDoiDonVi=changes,
+    )
+    dataset = load_dataset([str(path)])
+    assert not dataset.has_errors

@@ -245,6 +245,23 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Person-based indicators cannot be broken down by area: DonVi has no "
         "Địa bàn (area) column.",
     },
+    # Raised while reading several report years (trend.py).
+    "trend_year_unknown": {
+        "vi": "Không biết tệp thuộc năm báo cáo nào: không có Năm báo cáo hay Ngày số liệu "
+        "trong trang ThongTin. Xem xu hướng cần biết năm của từng tệp: thêm trang ThongTin "
+        "ghi Năm báo cáo (ví dụ 2025), hoặc dùng --as-of.",
+        "en": "The file's report year is unknown: its ThongTin sheet gives neither Năm báo "
+        "cáo nor Ngày số liệu. A trend needs the year of each file: add a ThongTin sheet "
+        "giving Năm báo cáo (e.g. 2025), or use --as-of.",
+    },
+    "trend_figure_differs": {
+        "vi": "{metric} năm {year} ở đây ({value}) khác với {other} ({used}); dùng số liệu "
+        "ở {other} (ưu tiên báo cáo của chính năm đó, rồi báo cáo mới nhất). "
+        "Thống nhất số liệu giữa các tệp.",
+        "en": "{metric} {year} here ({value}) differs from {other} ({used}); the figure at "
+        "{other} is used (the year's own report first, then the latest). "
+        "Make the files agree.",
+    },
     "column_absent_in_file": {
         "vi": "Tệp không có cột {field} mà tệp khác có; "
         "các dòng của tệp này được coi là không báo cáo cột đó.",

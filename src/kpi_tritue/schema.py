@@ -77,6 +77,8 @@ class ColumnSpec(_Frozen):
     maximum: float | None = None
     note_vi: str = ""
     note_en: str = ""
+    # A date that may lie after the reference date (a decision taking effect later).
+    future_allowed: bool = False
 
     @model_validator(mode="after")
     def _enum_has_values(self) -> ColumnSpec:
@@ -449,6 +451,7 @@ UNIT_CHANGES = SheetSpec(
             "Effective date",
             T.DATE,
             required=True,
+            future_allowed=True,
             aliases=("Ngày có hiệu lực", "Hiệu lực từ ngày"),
             note_vi="số liệu có ngày trước ngày này được tính vào đơn vị mới",
             note_en="figures dated before it count under the new unit",
