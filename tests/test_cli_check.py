@@ -144,3 +144,36 @@ def test_explain_table_and_unknown_indicator() -> None:
     unknown = runner.invoke(app, ["explain", "nope", str(SAMPLE)])
     assert unknown.exit_code == 2
     assert "doctors_per_10k" in unknown.stderr
+
+
+def test_trend_through_the_cli_does_not_depend_on_file_order(tmp_path: Path) -> None:
+    from builders import WORKFORCE_HEADER, person, write_workbook
+
+    def year(y: int, doctors: int) -> Path:
+        rows = [WORKFORCE_HEADER, *(person(f"{y}-{i}") for i in range(doctors))]
+        return write_workbook(
+            tmp_path / f"bao_cao_{y}.xlsx",
+            {
+                "ThongTin": [["Mục", "Giá trị"], ["Năm báo cáo", y]],
+                "NhanSu": rows,
+                "SoLieu": [["Chỉ tiêu", "Giá trị"], ["Dân số", 10000]],
+            },
+        )
+
+    files = [str(year(2022, 10)), str(year(2023, 11)), str(year(2024, 12))]
+    forward = runner.invoke(app, ["trend", *files, "--format", "json"])
+    backward = runner.invoke(app, ["trend", *reversed(files), "--format", "json"])
+    assert forward.exit_code == 0, forward.output
+    assert forward.stdout == backward.stdout
+    doctors = next(
+        i for i in json.loads(forward.stdout)["indicators"] if i["id"] == "doctors_per_10k"
+    )
+    assert doctors["years"] == {"2022": 10.0, "2023": 11.0, "2024": 12.0}
+    # Least squares through (2022, 10), (2023, 11), (2024, 12) reaches 18 in 2030:
+    # r = (18 − 10) ÷ (14 − 10) = 2 ≥ 0.95.
+    assert doctors["projection"] == pytest.approx(18.0)
+    assert doctors["ratio"] == pytest.approx(2.0)
+    assert doctors["class"] == "on_track"
+    table = runner.invoke(app, ["trend", *files])
+    assert table.exit_code == 0
+    assert "2022" in table.stdout

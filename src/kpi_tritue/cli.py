@@ -526,6 +526,64 @@ def explain(
                 _stdout().print(explanation_table(explanation, language))
 
 
+class TrendFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+@app.command()
+def trend(
+    files: FilesArg,
+    output_format: Annotated[
+        TrendFormat, typer.Option("--format", help="table | json | csv.")
+    ] = TrendFormat.TABLE,
+    targets: TargetsOpt = None,
+    by: ByOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
+    lang: LangOpt = LangChoice.VI,
+    as_of: AsOfOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Xu hướng qua các năm báo cáo: dự báo đến năm mục tiêu, tỷ lệ tiến độ, xếp loại.
+
+    (Several report years: trend, projection to the target year, on-track class.)
+
+    Example: kpi trend bao_cao_2023.xlsx bao_cao_2024.xlsx bao_cao_2025.xlsx --lang en
+    """
+    from kpi_tritue import render
+    from kpi_tritue.catalog import CatalogError, load_catalog
+    from kpi_tritue.issues import Severity
+    from kpi_tritue.trend import compute_trend, load_series
+    from kpi_tritue.trend_report import trend_csv, trend_json, trend_table
+
+    language: Lang = lang.value
+    with _guard(debug, language):
+        if targets is not None and not targets.is_file():
+            _check_paths([str(targets)], language)
+        try:
+            catalog = load_catalog(targets)
+        except CatalogError as error:
+            _fail(str(error), EXIT_INPUT, language)
+        _check_paths(files, language)
+        yearly = load_series(files, catalog=catalog, as_of_override=parse_as_of(as_of, language))
+        errors = [issue for issue in yearly.issues if issue.severity is Severity.ERROR]
+        if errors:
+            if not (skip_invalid and all(issue.row is not None for issue in errors)):
+                _stderr().print(render.issues_table(errors, language))
+                _fail(_text("error.input", language, errors=len(errors)), EXIT_INPUT, language)
+            yearly, _ = yearly.without_invalid_rows()
+        result = compute_trend(yearly, catalog, by=by.value if by else None)
+        match output_format:
+            case TrendFormat.JSON:
+                sys.stdout.write(trend_json(result, language))
+            case TrendFormat.CSV:
+                sys.stdout.write(trend_csv(result, language))
+            case TrendFormat.TABLE:
+                _stdout().print(trend_table(result, language))
+        _report_warnings(list(yearly.issues), language)
+
+
 def _check_output_path(
     output: Path,
     files: list[str],
