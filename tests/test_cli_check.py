@@ -177,3 +177,23 @@ def test_trend_through_the_cli_does_not_depend_on_file_order(tmp_path: Path) -> 
     table = runner.invoke(app, ["trend", *files])
     assert table.exit_code == 0
     assert "2022" in table.stdout
+
+
+def test_shares_of_people_carry_a_wilson_interval(sample_json: dict[str, object]) -> None:
+    from kpi_tritue.stats import wilson_interval
+
+    indicators = {i["id"]: i for i in sample_json["indicators"]}  # type: ignore[attr-defined]
+    leaders = indicators["provincial_leaders_under_40"]
+    assert leaders["ci95"] == pytest.approx(list(wilson_interval(50, 302)))
+    assert leaders["ci95"][0] < leaders["value"] < leaders["ci95"][1]
+    assert indicators["doctors_per_10k"]["ci95"] is None  # not a share of people
+    assert indicators["certified_labour_share"]["ci95"] is None  # a share of figures
+
+
+def test_small_denominators_are_marked_in_the_table() -> None:
+    result = runner.invoke(app, ["compute", str(SAMPLE), "--by", "unit"])
+    assert result.exit_code == 0
+    assert "%*" in result.stdout
+    assert "Mẫu số dưới 30 người" in result.stdout
+    plain = runner.invoke(app, ["compute", str(SAMPLE)])
+    assert "%*" not in plain.stdout

@@ -305,6 +305,18 @@ class Indicator(_Frozen):
     def target_result(self) -> Target | None:
         return self.target.to_target() if self.target else None
 
+    @property
+    def is_share_of_people(self) -> bool:
+        """A percentage of a number of people (rows of `NhanSu`): it has a Wilson interval,
+        and a small denominator deserves a mark."""
+        return (
+            self.kind == "ratio"
+            and self.unit == "percent"
+            and self.factor == 100
+            and isinstance(self.denominator, CountMeasure)
+            and self.denominator.sheet == WORKFORCE.key
+        )
+
 
 class MilestoneSpec(_Frozen):
     id: str = Field(pattern=_ID)

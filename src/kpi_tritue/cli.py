@@ -647,6 +647,7 @@ def _computed(
         skipped_rows=skipped,
         by=by.value if by else None,
         baseline=previous,
+        people_shares=frozenset(i.id for i in catalog.indicators if i.is_share_of_people),
     )
     return computation.results, context
 

@@ -29,6 +29,7 @@ from kpi_tritue.notes import note_message
 from kpi_tritue.render import dataset_header, dumps
 from kpi_tritue.results import GroupResult, IndicatorResult, Measurement, Status, Target
 from kpi_tritue.schema import LEVEL, SECTOR
+from kpi_tritue.stats import wilson_interval
 
 FIELD_ORDER = ("health", "education", "cadres", "talent", "science", "milestones")
 
@@ -68,6 +69,10 @@ LABELS: dict[str, dict[Lang, str]] = {
     "by.sector": {"vi": "lĩnh vực", "en": "sector"},
     "by.area": {"vi": "địa bàn", "en": "area"},
     "sources": {"vi": "Nguồn: {files}", "en": "Sources: {files}"},
+    "small": {
+        "vi": "* Mẫu số dưới 30 người: con số dễ dao động, cần đọc thận trọng.",
+        "en": "* Fewer than 30 people in the denominator: read with care.",
+    },
     "completeness": {
         "vi": "Đơn vị đã gửi số liệu: {reporting}/{registered} ({rate}).",
         "en": "Units reporting: {reporting}/{registered} ({rate}).",
@@ -81,6 +86,9 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "{met}/{total} indicators met; {not_met} not met; {no_data} without data.",
     },
 }
+
+SMALL_DENOMINATOR = 30
+SMALL_MARK = "*"
 
 _STATUS_STYLE = {
     Status.MET: "bold green",
@@ -125,6 +133,9 @@ class ReportContext:
     skipped_rows: int = 0
     by: str | None = None
     baseline: Baseline | None = None
+    # Indicators that are percentages of people: they get a 95 % Wilson interval, and a
+    # mark when fewer than `SMALL_DENOMINATOR` people stand behind them.
+    people_shares: frozenset[str] = frozenset()
 
 
 # ---------------------------------------------------------------------------------------
@@ -163,6 +174,16 @@ def results_table(results: Sequence[IndicatorResult], context: ReportContext, la
                 _add_result_row(table, result, measurement, name, lang, footnotes, context)
         table.add_section()
     lines = [Text(f"[{i}] {note}", style="dim") for i, note in enumerate(footnotes, start=1)]
+    marked = any(
+        is_small(result, measurement, context)
+        for result in results
+        for measurement in (
+            result.measurement,
+            *(group.measurement for group in result.breakdown or ()),
+        )
+    )
+    if marked:
+        lines.append(Text(label("small", lang), style="dim"))
     return Group(table, *lines)
 
 
@@ -202,10 +223,13 @@ def _add_result_row(
     extra: list[Text | str] = []
     if context.baseline is not None:
         extra.append(format_delta(result, context.baseline.delta(result), lang) if is_top else "")
+    value = format_value(result, measurement.value, lang)
+    if is_small(result, measurement, context):
+        value += SMALL_MARK
     table.add_row(
         result.clause if is_top else "",
         name,
-        format_value(result, measurement.value, lang),
+        value,
         format_target(result, lang, context.catalog_target_year) if is_top else "",
         _format_gap(result, measurement, lang),
         format_number(measurement.shortfall, 0, lang)
@@ -214,6 +238,28 @@ def _add_result_row(
         status,
         *extra,
     )
+
+
+def is_small(result: IndicatorResult, measurement: Measurement, context: ReportContext) -> bool:
+    """A share of people whose denominator is under 30: marked, so as not to be over-read."""
+    return (
+        result.id in context.people_shares
+        and measurement.denominator is not None
+        and 0 < measurement.denominator < SMALL_DENOMINATOR
+    )
+
+
+def ci95(
+    result: IndicatorResult, measurement: Measurement, context: ReportContext
+) -> list[float] | None:
+    """The 95 % Wilson interval of a share of people, in percent; None for other values."""
+    k, n = measurement.numerator, measurement.denominator
+    if result.id not in context.people_shares or k is None or n is None or n <= 0:
+        return None
+    if not 0 <= k <= n:
+        return None
+    low, high = wilson_interval(k, n)
+    return [low, high]
 
 
 def format_delta(result: IndicatorResult, delta: float | None, lang: Lang) -> Text:
@@ -324,6 +370,12 @@ def results_json(results: Sequence[IndicatorResult], context: ReportContext, lan
     document = dataset_header(context.dataset)
     document["catalog"] = context.catalog_id
     document["indicators"] = [result_dict(result, lang) for result in results]
+    for indicator, result in zip(document["indicators"], results, strict=True):
+        indicator["ci95"] = ci95(result, result.measurement, context)
+        for group_document, group in zip(
+            indicator.get("breakdown", []), result.breakdown or (), strict=True
+        ):
+            group_document["ci95"] = ci95(result, group.measurement, context)
     if context.baseline is not None:
         baseline = context.baseline
         document["baseline"] = {

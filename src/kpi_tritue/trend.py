@@ -728,12 +728,7 @@ def counts_people(indicator: Indicator) -> bool:
 
 def share_of_people(indicator: Indicator) -> bool:
     """A percentage of a number of people: its value has a Wilson interval."""
-    return (
-        indicator.kind == "ratio"
-        and indicator.unit == "percent"
-        and indicator.factor == 100
-        and _is_people(indicator.denominator)
-    )
+    return indicator.is_share_of_people
 
 
 def _is_people(measure: Measure | None) -> bool:
