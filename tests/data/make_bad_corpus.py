@@ -1,0 +1,183 @@
+"""Write the corpus of broken and hostile workbooks under tests/data/bad/.
+
+Rerun with `python tests/data/make_bad_corpus.py` (needs msoffcrypto-tool for the
+password-protected file). Every file is small on disk; `zip_bomb.xlsx` expands to about
+3 GB.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+
+OUT = Path(__file__).parent / "bad"
+HEADER = [
+    "Mã",
+    "Họ và tên",
+    "Đơn vị",
+    "Cấp",
+    "Lĩnh vực",
+    "Loại",
+    "Ngày sinh",
+    "Trình độ chuyên môn",
+    "Chức danh nghề nghiệp",
+]
+PERSON = ["HT001", "Nguyễn Văn An", "Sở Y tế", "Tỉnh", "Y tế", "Viên chức", "15/03/1985", "Đại học", "Bác sĩ"]
+FIXED_TIME = datetime(2024, 12, 31)
+
+
+def _save(workbook: Workbook, name: str) -> Path:
+    workbook.properties.created = FIXED_TIME
+    workbook.properties.modified = FIXED_TIME
+    path = OUT / name
+    workbook.save(path)
+    return path
+
+
+def _good_workbook() -> Workbook:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "NhanSu"
+    sheet.append(HEADER)
+    sheet.append(PERSON)
+    sheet.append(["HT002", "Trần Thị Bình", "UBND xã Kỳ Tân", "Xã", "QLNN", "Công chức", "01/02/1990", "Đại học", "Chuyên viên"])
+    return workbook
+
+
+def _good_bytes() -> bytes:
+    buffer = io.BytesIO()
+    workbook = _good_workbook()
+    workbook.properties.created = FIXED_TIME
+    workbook.properties.modified = FIXED_TIME
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _rewrite_sheet(source: bytes, name: str, transform) -> Path:  # type: ignore[no-untyped-def]
+    """Copy an xlsx, passing sheet1.xml through `transform`."""
+    path = OUT / name
+    with zipfile.ZipFile(io.BytesIO(source)) as original, zipfile.ZipFile(
+        path, "w", zipfile.ZIP_DEFLATED
+    ) as copy:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = transform(data)
+            copy.writestr(item, data)
+    return path
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    good = _good_bytes()
+
+    (OUT / "not_a_workbook.xlsx").write_bytes(bytes(range(256)) * 8)
+    (OUT / "truncated.xlsx").write_bytes(good[: len(good) // 2])
+    (OUT / "csv_renamed.xlsx").write_text(
+        ",".join(HEADER) + "\n" + ",".join(PERSON) + "\n", encoding="utf-8"
+    )
+    (OUT / "empty_file.xlsx").write_bytes(b"")
+
+    try:
+        import msoffcrypto.format.ooxml as ooxml
+
+        encrypted = io.BytesIO()
+        ooxml.OOXMLFile(io.BytesIO(good)).encrypt("matkhau", encrypted)
+        (OUT / "password.xlsx").write_bytes(encrypted.getvalue())
+    except ImportError:
+        print("msoffcrypto-tool is not installed: password.xlsx left as it is")
+
+    # A sheet that expands to about 3 GB of XML: rejected by its declared size.
+    with zipfile.ZipFile(io.BytesIO(good)) as original, zipfile.ZipFile(
+        OUT / "zip_bomb.xlsx", "w", zipfile.ZIP_DEFLATED
+    ) as copy:
+        for item in original.infolist():
+            if item.filename == "xl/worksheets/sheet1.xml":
+                xml = original.read(item.filename)
+                head, tail = xml.split(b"</sheetData>")
+                with copy.open(item.filename, "w", force_zip64=True) as stream:
+                    stream.write(head)
+                    block = b" " * (1 << 20)
+                    for _ in range(3 * 1024):
+                        stream.write(block)
+                    stream.write(b"</sheetData>" + tail)
+            else:
+                copy.writestr(item, original.read(item.filename))
+
+    # The used range claims XFD1048576 but three cells are filled.
+    _rewrite_sheet(
+        good,
+        "huge_dimension.xlsx",
+        lambda xml: xml.replace(b'<dimension ref="A1:I3"/>', b'<dimension ref="A1:XFD1048576"/>'),
+    )
+
+    workbook = Workbook()
+    workbook.active.title = "NhanSu"
+    _save(workbook, "empty_workbook.xlsx")
+
+    workbook = Workbook()
+    workbook.active.title = "Sheet1"
+    workbook.active.append(HEADER)
+    workbook.active.append(PERSON)
+    _save(workbook, "no_workforce_sheet.xlsx")
+
+    workbook = _good_workbook()
+    sheet = workbook.active
+    sheet.delete_cols(4)  # Cấp
+    _save(workbook, "missing_column.xlsx")
+
+    workbook = _good_workbook()
+    workbook.active.cell(row=1, column=10, value="Đơn vị")
+    workbook.active.cell(row=2, column=10, value="Sở Nội vụ")
+    _save(workbook, "duplicated_headers.xlsx")
+
+    workbook = _good_workbook()
+    workbook.active["D2"] = '=IF(1=1,"Tỉnh","Xã")'
+    workbook.active["G3"] = "=DATE(1990,2,1)"
+    _save(workbook, "formula_without_value.xlsx")
+
+    workbook = _good_workbook()
+    sheet = workbook.active
+    sheet.append(["HT003", "Lê Văn Cường", None, "Tỉnh", "Y tế", "Viên chức", "02/03/1970", "Thạc sĩ", "Bác sĩ"])
+    sheet["C2"] = "Bệnh viện Đa khoa tỉnh"
+    sheet.merge_cells("C2:C4")
+    _save(workbook, "merged_in_data.xlsx")
+
+    workbook = _good_workbook()
+    workbook.active.row_dimensions[3].hidden = True
+    hidden = workbook.create_sheet("Nháp")
+    hidden.append(["ghi chú nội bộ"])
+    hidden.sheet_state = "hidden"
+    _save(workbook, "hidden_sheet_and_row.xlsx")
+
+    workbook = _good_workbook()
+    # Control characters reach a cell the way Excel stores them: `_x0007_` escapes.
+    workbook.active["I2"] = "Bác sĩ_x0007__x001B_[31m" + "x" * 10_000
+    workbook.active["C3"] = "UBND\u200b xã\u00a0Kỳ Tân"
+    _save(workbook, "control_and_long_text.xlsx")
+
+    # TCVN3 (ABC, font .VnTime): "Sở Y tế" is typed as "Së Y tÕ", "Viên chức" as "Viªn chøc".
+    workbook = _good_workbook()
+    sheet = workbook.active
+    sheet["C2"] = "Së Y tÕ"
+    sheet["F2"] = "Viªn chøc"
+    sheet["C3"] = "UBND x· Kú T©n"
+    sheet["F3"] = "C«ng chøc"
+    _save(workbook, "tcvn3_text.xlsx")
+
+    # VNI (font VNI-Times): "Sở Y tế" is "Sôû Y teá".
+    workbook = _good_workbook()
+    sheet = workbook.active
+    sheet["C2"] = "Sôû Y teá"
+    sheet["F2"] = "Vieân chöùc"
+    _save(workbook, "vni_text.xlsx")
+
+    print(f"wrote {len(list(OUT.iterdir()))} files to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
