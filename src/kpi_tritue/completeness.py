@@ -48,8 +48,10 @@ def assess_completeness(
     registered = units.frame[units.frame["unit"].notna()]
     registered_keys = unit_keys(registered["unit"])
     staff = workforce.frame if workforce is not None and "unit" in workforce.frame else None
-    staffed_keys = set(unit_keys(staff["unit"]).dropna()) if staff is not None else set()
-    has_staff = registered_keys.isin(staffed_keys).to_numpy()
+    # Unit keys of the staff are computed once; only their few distinct values are compared.
+    staff_keys = unit_keys(staff["unit"]) if staff is not None else None
+    staffed = set(staff_keys.dropna().unique()) if staff_keys is not None else set()
+    has_staff = registered_keys.isin(staffed).to_numpy()
 
     issues: list[Issue] = []
     missing: list[str] = []
@@ -57,14 +59,16 @@ def assess_completeness(
         name = str(at(registered, index, "unit"))
         missing.append(name)
         issues.append(_issue(units, index, sources, "unit_without_staff", Severity.WARNING, name))
-    if staff is not None and workforce is not None:
-        keys = unit_keys(staff["unit"])
-        unregistered = staff[keys.notna() & ~keys.isin(set(registered_keys))]
-        for index in unregistered.drop_duplicates(subset="unit").index:
-            name = str(at(staff, index, "unit"))
-            issues.append(
-                _issue(workforce, index, sources, "unit_not_registered", Severity.INFO, name)
-            )
+    if staff is not None and staff_keys is not None and workforce is not None:
+        known = set(registered_keys.dropna().unique())
+        unknown = staffed - known
+        if unknown:
+            first_rows = staff_keys[staff_keys.isin(unknown)].drop_duplicates()
+            for index in first_rows.index:
+                name = str(at(staff, index, "unit"))
+                issues.append(
+                    _issue(workforce, index, sources, "unit_not_registered", Severity.INFO, name)
+                )
     completeness = Completeness(
         registered=len(registered),
         reporting=int(has_staff.sum()),
