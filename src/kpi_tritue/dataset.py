@@ -13,7 +13,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kpi_tritue.completeness import Completeness, assess_completeness
@@ -307,7 +309,8 @@ def _concat(
     present = frozenset().union(*(table.present for _, table in parts))
     frames = []
     for file_index, table in parts:
-        frame = table.frame.copy()
+        # A shallow copy: pandas copies on write, so the sheet's own frame stays as it was.
+        frame = table.frame.copy(deep=False)
         for key in sorted(present - table.present):
             if spec.key == WORKFORCE.key and key == "birth_date":
                 continue
@@ -356,6 +359,33 @@ def _key_frame(table: Table) -> pd.DataFrame:
     return keys
 
 
+def _may_repeat(table: Table) -> bool:
+    """Whether any usable row shares its key with another: `_key_frame` without building
+    a column of Python strings, so that 200,000 distinct IDs are checked in milliseconds."""
+    frame = table.frame
+    combined: np.ndarray[Any, Any] | None = None
+    first: pd.Series | None = None
+    for key in table.spec.row_key:
+        if key not in frame:
+            continue  # a constant "" groups nothing apart
+        if table.spec.column(key).type is ValueType.TEXT:
+            column = frame[key].astype("string[pyarrow]").str.lower().fillna("")
+        else:
+            column = frame[key].astype("object").fillna("").astype(str)
+        if key == table.spec.row_key[0]:
+            first = column
+        codes = np.asarray(pd.factorize(column)[0], dtype="int64")
+        if combined is not None:
+            codes = np.asarray(pd.factorize(combined * (int(codes.max()) + 1) + codes)[0])
+        combined = codes
+    if combined is None or first is None:
+        # No key column at all, or no first key: every row's first key is "".
+        return False
+    usable = (first != "").to_numpy(dtype=bool) & ~frame[INVALID].to_numpy(dtype=bool)
+    repeated = np.bincount(combined)[combined] > 1
+    return bool((usable & repeated).any())
+
+
 def _key_text(table: Table, index: int) -> str:
     parts: list[str] = []
     for key in table.spec.row_key:
@@ -382,6 +412,8 @@ def _check_duplicates(table: Table, sources: list[Source], issues: list[Issue]) 
     """The same person, figure or unit twice: refused, merged or accepted once (see spec)."""
     frame = table.frame
     if frame.empty or not table.spec.row_key:
+        return
+    if not _may_repeat(table):
         return
     keys = _key_frame(table)
     usable = (keys[table.spec.row_key[0]] != "") & ~frame[INVALID]

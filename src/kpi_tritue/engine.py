@@ -13,7 +13,7 @@ import math
 import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import cached_property, reduce
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -38,6 +38,22 @@ from kpi_tritue.catalog import (
     vocabulary,
 )
 from kpi_tritue.dataset import FILE, Dataset, Table
+from kpi_tritue.errors import UnknownIndicator
+from kpi_tritue.explain import (
+    Bilingual,
+    Conditions,
+    Explanation,
+    FigureUsed,
+    MilestoneRow,
+    Side,
+    bilingual,
+    count_text,
+    counted_rows,
+    figure_text,
+    milestone_conditions,
+    unit_norm_conditions,
+)
+from kpi_tritue.i18n import Lang
 from kpi_tritue.issues import Issue, ParamValue, Severity, sorted_issues
 from kpi_tritue.normalize import fold, unit_key
 from kpi_tritue.results import (
@@ -94,6 +110,19 @@ def compute(dataset: Dataset, catalog: Catalog, by: GroupBy | None = None) -> Co
     engine = _Engine(dataset, catalog, by)
     results = [engine.result(indicator) for indicator in catalog.indicators]
     return Computation(results=results, issues=sorted_issues(engine.issues))
+
+
+def explain(dataset: Dataset, catalog: Catalog, indicator_id: str) -> Explanation:
+    """The rows and `SoLieu` figures behind one indicator, from the masks `compute` uses.
+
+    The rows counted in the numerator (denominator) are exactly as many as the result's
+    row-count part of it, and the figures listed make up the rest. An id the catalog does
+    not have raises `UnknownIndicator`, whose message lists the ids it has.
+    """
+    ids = [indicator.id for indicator in catalog.indicators]
+    if indicator_id not in ids:
+        raise UnknownIndicator(indicator_id, ids)
+    return _Engine(dataset, catalog, None).explain(catalog.indicator(indicator_id))
 
 
 # ---------------------------------------------------------------------------------------
@@ -175,11 +204,30 @@ class _Missing(Exception):
 
 
 @dataclass(frozen=True)
-class _Figure:
-    value: float
-    year: int
+class _FigureRow:
+    """One `SoLieu` row behind a figure: where it is and what it says."""
+
     file: int
     row: int
+    area: str | None
+    value: float
+
+
+@dataclass(frozen=True)
+class _Figure:
+    """A figure chosen for the report year: its value and the rows it was taken from."""
+
+    value: float
+    year: int
+    parts: tuple[_FigureRow, ...]
+
+    @property
+    def file(self) -> int:
+        return self.parts[0].file
+
+    @property
+    def row(self) -> int:
+        return self.parts[0].row
 
 
 class _Figures:
@@ -233,19 +281,18 @@ class _Figures:
         rows = rows[rows["year"] == year]
         whole = rows[rows["area_key"] == ""]
         chosen = whole if not whole.empty else rows
-        first = chosen.iloc[0]
         # fsum: the sum of area rows does not depend on their order.
         total = math.fsum(float(v) for v in chosen["value"])
-        return _Figure(total, year, int(first["file"]), int(first["row"]))
+        return _Figure(total, year, _figure_rows(chosen))
 
     def area(self, metric: str, key: str, earlier: bool) -> _Figure | None:
         rows = self._of(metric, earlier)
         rows = rows[rows["area_key"] == key]
         if rows.empty:
             return None
-        latest = rows.sort_values("year", kind="stable").iloc[-1]
+        latest = rows.sort_values("year", kind="stable").iloc[[-1]]
         return _Figure(
-            float(latest["value"]), int(latest["year"]), int(latest["file"]), int(latest["row"])
+            float(latest["value"].iloc[0]), int(latest["year"].iloc[0]), _figure_rows(latest)
         )
 
     def area_keys(self, metric: str, earlier: bool) -> set[str]:
@@ -305,11 +352,22 @@ class _Figures:
 # The engine
 
 
+@dataclass(frozen=True)
+class _FigureUse:
+    """A figure measure as it went into an amount: the figure found, or its default."""
+
+    metric: str
+    weight: float
+    figure: _Figure | None
+    default: float | None
+
+
 @dataclass
 class _Trace:
-    """Figures of an earlier year that went into one measurement."""
+    """The figures that went into one measurement, and those of an earlier year."""
 
     earlier: list[tuple[str, _Figure]] = field(default_factory=list)
+    used: list[_FigureUse] = field(default_factory=list)
 
     def note(self) -> Note | None:
         if not self.earlier:
@@ -341,10 +399,11 @@ class _Engine:
         self._distinct: dict[tuple[str, str], tuple[np.ndarray[Any, Any], list[str]]] = {}
         self._masks: dict[tuple[str, Where], pd.Series] = {}
         self._group_counts: dict[tuple[str, Where], pd.Series] = {}
-        self._labels = self._group_labels()
         self._earlier_reported: set[str] = set()
         self._area_warned = False
         self._units_lookup: pd.DataFrame | None = None
+        self._unit_positions: np.ndarray[Any, Any] | None = None
+        self._person_units: tuple[np.ndarray[Any, Any], pd.Index] | None = None
         self._codes: tuple[np.ndarray[Any, Any], pd.Index] | None = None
         self._milestone_states = self._read_milestones()
 
@@ -370,22 +429,8 @@ class _Engine:
         )
 
     def _ratio(self, indicator: Indicator) -> tuple[Measurement, tuple[GroupResult, ...] | None]:
-        assert indicator.numerator is not None
-        numerator, denominator = indicator.numerator, indicator.denominator
+        numerator, denominator, override_note = self._measures(indicator)
         target = indicator.target_result
-        override_note: Note | None = None
-        if indicator.override is not None:
-            try:
-                self._pair(indicator.override.numerator, indicator.override.denominator, None)
-            except _Missing:
-                pass
-            else:
-                numerator = indicator.override.numerator
-                denominator = indicator.override.denominator
-                override_note = Note(
-                    "override_figures",
-                    {"metrics": ",".join(_figure_codes(numerator, denominator)), "year": self.year},
-                )
         try:
             n, d, trace = self._pair(numerator, denominator, None)
         except _Missing as missing:
@@ -394,6 +439,24 @@ class _Engine:
         measurement = assess(target, n, d, indicator.factor, override_note or trace.note())
         breakdown = self._ratio_breakdown(indicator, numerator, denominator)
         return measurement, breakdown
+
+    def _measures(self, indicator: Indicator) -> tuple[Measure, Measure | None, Note | None]:
+        """The numerator and denominator used: the override's when it is available.
+
+        The note says so when the override is used.
+        """
+        assert indicator.numerator is not None
+        override = indicator.override
+        if override is not None:
+            try:
+                self._pair(override.numerator, override.denominator, None)
+            except _Missing:
+                pass
+            else:
+                metrics = _figure_codes(override.numerator, override.denominator)
+                note = Note("override_figures", {"metrics": ",".join(metrics), "year": self.year})
+                return override.numerator, override.denominator, note
+        return indicator.numerator, indicator.denominator, None
 
     def _pair(self, numerator: Measure, denominator: Measure | None, group: str | None) -> Pair:
         trace = _Trace()
@@ -445,6 +508,214 @@ class _Engine:
             return None
         return self._sorted(keys)
 
+    # -- explanations -------------------------------------------------------------------
+
+    def explain(self, indicator: Indicator) -> Explanation:
+        result = self.result(indicator)
+        common: dict[str, Any] = {
+            "result": result,
+            "kind": indicator.kind,
+            "catalog": self.catalog.id,
+            "as_of": self.as_of,
+            "report_year": self.year,
+            "sources": tuple(self.dataset.sources),
+        }
+        if indicator.kind == "milestone":
+            assert indicator.milestone is not None
+            spec = self.catalog.milestone(indicator.milestone)
+            return Explanation(
+                **common,
+                conditions=milestone_conditions(
+                    Bilingual(spec.name_vi, spec.name_en), indicator.milestone
+                ),
+                rows=counted_rows([]),
+                milestone=self._milestone_row(indicator.milestone),
+            )
+        if indicator.kind == "unit_norm":
+            assert indicator.unit_norm is not None
+            units = self._explain_units(indicator.unit_norm)
+            return Explanation(
+                **common,
+                conditions=unit_norm_conditions(indicator.unit_norm, self.year),
+                rows=counted_rows([] if units is None else [self._unit_rows(units)]),
+                sheets=(UNITS.key,),
+                units=units,
+            )
+        numerator, denominator, override = self._measures(indicator)
+        rows, sheets = self._counted_rows(numerator, denominator)
+        return Explanation(
+            **common,
+            conditions=Conditions(
+                numerator=bilingual(lambda lang: self._describe(numerator, denominator, lang)),
+                denominator=None
+                if denominator is None
+                else bilingual(lambda lang: self._describe(denominator, None, lang)),
+            ),
+            rows=rows,
+            sheets=sheets,
+            figures=(
+                *self._figures_used("numerator", numerator),
+                *self._figures_used("denominator", denominator),
+            ),
+            override=override is not None,
+        )
+
+    def _describe(self, measure: Measure, denominator: Measure | None, lang: Lang) -> str:
+        """A measure as a sentence, resolved as `_amount` resolves it."""
+        if isinstance(measure, SumMeasure):
+            return " + ".join(self._describe(part, denominator, lang) for part in measure.sum)
+        if isinstance(measure, FigureMeasure):
+            return figure_text(measure, self.catalog.weight(measure), self.year, lang)
+        sheet, where = _count_of(measure, denominator)
+        return count_text(sheet, where, self.year, lang)
+
+    def _counted_rows(
+        self, numerator: Measure, denominator: Measure | None
+    ) -> tuple[pd.DataFrame, tuple[str, ...]]:
+        """Every row that a count of the numerator or the denominator takes.
+
+        A row that two counts of one side both take (a sum of overlapping counts) is
+        listed twice, so the lines always add up to the amounts. A count that cannot be
+        evaluated (a sheet or column absent) lists nothing: the result's note says why.
+        """
+        times: dict[str, dict[Side, np.ndarray[Any, Any]]] = {}
+        sides: tuple[tuple[Side, Measure | None, Measure | None], ...] = (
+            ("numerator", numerator, denominator),
+            ("denominator", denominator, None),
+        )
+        for side, top, context in sides:
+            if top is None:
+                continue
+            for leaf in iter_measures(top):
+                if not _is_count(leaf):
+                    continue
+                sheet, where = _count_of(leaf, context)
+                try:
+                    mask = self._mask(sheet, where).to_numpy(dtype=bool)
+                except _Missing:
+                    continue
+                counts = times.setdefault(sheet, {})
+                counts[side] = counts.get(side, 0) + mask.astype(np.int64)
+        frames = [self._sheet_rows(sheet, counts) for sheet, counts in times.items()]
+        return counted_rows(frames), tuple(times)
+
+    def _sheet_rows(self, sheet: str, times: dict[Side, np.ndarray[Any, Any]]) -> pd.DataFrame:
+        """The rows of one sheet counted `times[side]` times in each side."""
+        table = self._table(sheet)
+        frame = table.frame
+        none = np.zeros(len(frame), dtype=np.int64)
+        n, d = times.get("numerator", none), times.get("denominator", none)
+        copies = np.maximum(n, d)
+        positions = np.repeat(np.arange(len(frame)), copies)
+        # Which copy of its row each line is (0 for all but overlapping counts).
+        copy = np.arange(len(positions)) - np.repeat(np.cumsum(copies) - copies, copies)
+        in_n, in_d = copy < n[positions], copy < d[positions]
+        counted_in = np.where(
+            in_n & in_d, "numerator+denominator", np.where(in_n, "numerator", "denominator")
+        )
+        picked = frame.iloc[positions]
+        key = table.spec.row_key[0]
+        return pd.DataFrame(
+            {
+                **self._places(table, picked),
+                "id": picked[key].astype("object").to_numpy(),
+                "unit": picked["unit"].astype("object").to_numpy()
+                if "unit" in picked
+                else np.full(len(picked), None, dtype=object),
+                "counted_in": counted_in,
+            }
+        )
+
+    def _places(self, table: Table, picked: pd.DataFrame) -> dict[str, Any]:
+        """`file`, `sheet` and `row` columns for rows of `table`."""
+        paths = np.array([source.path for source in self.dataset.sources], dtype=object)
+        files = picked[FILE].to_numpy(dtype=np.int64)
+        return {
+            "file": paths[files],
+            "sheet": picked[FILE].map(table.sheet_names).to_numpy(dtype=object),
+            "row": picked[ROW].to_numpy(dtype=np.int64),
+        }
+
+    def _figures_used(self, side: Side, top: Measure | None) -> list[FigureUsed]:
+        """Each `SoLieu` row (or default) behind the figures of one side, as `_figure` chose."""
+        used: list[FigureUsed] = []
+        figures = [m for m in iter_measures(top) if isinstance(m, FigureMeasure)] if top else []
+        for measure in figures:
+            trace = _Trace()
+            try:
+                self._figure(measure, None, trace)
+            except _Missing:
+                continue
+            for use in trace.used:
+                used.extend(self._figure_lines(side, use))
+        return used
+
+    def _figure_lines(self, side: Side, use: _FigureUse) -> list[FigureUsed]:
+        if use.figure is None:
+            assert use.default is not None
+            return [FigureUsed(side, use.metric, use.default, use.weight, default=True)]
+        table = self.figures.table
+        assert table is not None
+        return [
+            FigureUsed(
+                counted_in=side,
+                metric=use.metric,
+                value=part.value,
+                weight=use.weight,
+                year=use.figure.year,
+                area=part.area,
+                file=self.dataset.sources[part.file].path,
+                sheet=table.sheet_names[part.file],
+                row=part.row,
+                cell=table.cell(part.file, "value", part.row),
+            )
+            for part in sorted(use.figure.parts, key=lambda part: (part.file, part.row))
+        ]
+
+    def _explain_units(self, spec: UnitNorm) -> pd.DataFrame | None:
+        """The units of a `unit_norm` indicator with their arithmetic, as `_unit_norm` counts."""
+        try:
+            units = self._units_against_norm(spec)
+        except _Missing:
+            return None
+        table = self._table(UNITS.key)
+        picked = table.frame.loc[units.index]
+        frame = pd.DataFrame(
+            {
+                **self._places(table, picked),
+                "unit": picked["unit"].astype("object").to_numpy(),
+                "people": units["staff"].to_numpy(dtype=np.int64),
+                "qualifying": units["qualified"].to_numpy(dtype=np.int64),
+                "share": units["share"].to_numpy(dtype=np.float64),
+                "norm": units["norm"].to_numpy(dtype=np.float64),
+                "meets": units["meets"].to_numpy(dtype=bool),
+            }
+        )
+        return frame.sort_values(["file", "sheet", "row"], kind="stable", ignore_index=True)
+
+    @staticmethod
+    def _unit_rows(units: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "file": units["file"],
+                "sheet": units["sheet"],
+                "row": units["row"],
+                "id": None,
+                "unit": units["unit"],
+                "counted_in": np.where(units["meets"], "numerator+denominator", "denominator"),
+            }
+        )
+
+    def _milestone_row(self, milestone: str) -> MilestoneRow | None:
+        found = (self._milestone_states or {}).get(milestone)
+        if found is None:
+            return None
+        state, index = found
+        table = self._table(MILESTONES.key)
+        file_index, sheet, row = table.where(index)
+        path = self.dataset.sources[file_index].path
+        return MilestoneRow(milestone=milestone, state=state, file=path, sheet=sheet, row=row)
+
     # -- measures -----------------------------------------------------------------------
 
     def _amount(
@@ -466,8 +737,10 @@ class _Engine:
             figure = self.figures.province(metric, measure.earlier_years)
         else:
             figure = self.figures.area(metric, group, measure.earlier_years)
+        weight = self.catalog.weight(measure)
         if figure is None:
             if measure.default is not None:
+                trace.used.append(_FigureUse(metric, weight, None, measure.default))
                 return measure.default
             if group is not None:
                 label = self._labels.get(group, group)
@@ -480,6 +753,7 @@ class _Engine:
             raise _Missing(Note(code, {"metric": metric, "year": self.year}))
         if figure.year < self.year:
             trace.earlier.append((metric, figure))
+        trace.used.append(_FigureUse(metric, weight, figure, None))
         return figure.value
 
     def _report_earlier(self, trace: _Trace) -> None:
@@ -550,7 +824,7 @@ class _Engine:
             else:
                 needles = [resolve_operand(v, self.year) for v in operand]
             known = hay.notna().to_numpy(dtype=bool)
-            found = _flags(hay.isin(needles)).to_numpy(dtype=bool) & known
+            found = _isin(hay, needles) & known
             return pd.Series(found if op == "in" else known & ~found, index=values.index)
         bound = resolve_operand(operand, self.year)
         numbers = values.astype("Float64")
@@ -622,7 +896,13 @@ class _Engine:
             raise _Missing(Note("missing_column", {"sheet": UNITS.key, "column": column}))
         lookup = self._units_by_key()[column]
         people = self._unit_keys(WORKFORCE.key)
-        joined = people.map(lookup)
+        if self._unit_positions is None:
+            # What `people.map(lookup)` does, with the matching done once for every column.
+            index = self._units_by_key().index
+            self._unit_positions = np.asarray(index.get_indexer(pd.Index(people)))
+        joined = pd.Series(
+            lookup.array.take(self._unit_positions, allow_fill=True), index=people.index
+        )
         if UNITS.column(column).type is ValueType.BOOL:
             return joined.astype("boolean")
         return joined
@@ -644,7 +924,21 @@ class _Engine:
             self._columns[key] = _keys(units)
         return self._columns[key]
 
+    def _count_by_unit(self, mask: pd.Series) -> pd.Series:
+        """`mask.groupby(unit keys).sum()`: rows passing `mask` per unit key of NhanSu."""
+        if self._person_units is None:
+            codes, uniques = pd.factorize(self._unit_keys(WORKFORCE.key), use_na_sentinel=True)
+            self._person_units = (np.asarray(codes), pd.Index(uniques))
+        codes, uniques = self._person_units
+        counted = codes[mask.to_numpy(dtype=bool) & (codes >= 0)]
+        return pd.Series(np.bincount(counted, minlength=len(uniques)), index=uniques)
+
     # -- groups -------------------------------------------------------------------------
+
+    @cached_property
+    def _labels(self) -> dict[str, str]:
+        """Group labels, worked out only when a breakdown or a note needs one."""
+        return self._group_labels()
 
     def _group_labels(self) -> dict[str, str]:
         """How a unit or area key is shown: its most frequent spelling, DonVi's first.
@@ -770,9 +1064,8 @@ class _Engine:
         candidates &= ~keys.duplicated(keep="first")
         people = self._mask(WORKFORCE.key, spec.people)
         qualifying = self._mask(WORKFORCE.key, spec.people + spec.qualifying)
-        person_keys = self._unit_keys(WORKFORCE.key)
-        staff = people.groupby(person_keys).sum()
-        qualified = qualifying.groupby(person_keys).sum()
+        staff = self._count_by_unit(people)
+        qualified = self._count_by_unit(qualifying)
         units = pd.DataFrame(
             {
                 "key": keys[candidates],
@@ -782,8 +1075,8 @@ class _Engine:
             }
         )
         units = units[units["staff"] > 0]
-        share = units["qualified"] * 100 / units["staff"]
-        units["meets"] = share >= units["norm"] - TOLERANCE
+        units["share"] = units["qualified"] * 100 / units["staff"]
+        units["meets"] = units["share"] >= units["norm"] - TOLERANCE
         return units
 
     def _unit_groups(self, units: pd.DataFrame) -> pd.Series:
@@ -798,7 +1091,8 @@ class _Engine:
 
     # -- milestones ---------------------------------------------------------------------
 
-    def _read_milestones(self) -> dict[str, str] | None:
+    def _read_milestones(self) -> dict[str, tuple[str, int]] | None:
+        """Each milestone's state and the index of its row (the first row of it wins)."""
         table = self.dataset.table(MILESTONES.key)
         if table is None:
             return None
@@ -822,20 +1116,20 @@ class _Engine:
                     params={"value": str(frame.at[index, "milestone"]), "expected": expected},
                 )
             )
-        states: dict[str, str] = {}
-        for milestone, state in zip(ids, frame["state"], strict=True):
+        states: dict[str, tuple[str, int]] = {}
+        for index, milestone, state in zip(frame.index, ids, frame["state"], strict=True):
             if isinstance(milestone, str) and isinstance(state, str):
-                states.setdefault(milestone, state)
+                states.setdefault(milestone, (state, int(index)))
         return states
 
     def _milestone(self, indicator: Indicator) -> Measurement:
         assert indicator.milestone is not None
         if self._milestone_states is None:
             return no_data(Note("missing_sheet", {"sheet": MILESTONES.key}))
-        state = self._milestone_states.get(indicator.milestone)
-        if state is None:
+        found = self._milestone_states.get(indicator.milestone)
+        if found is None:
             return no_data(Note("missing_milestone", {"milestone": indicator.milestone}))
-        return milestone_measurement(indicator.target_result, state == "done")
+        return milestone_measurement(indicator.target_result, found[0] == "done")
 
 
 # ---------------------------------------------------------------------------------------
@@ -845,6 +1139,20 @@ class _Engine:
 def _flags(values: pd.Series) -> pd.Series:
     """A boolean-like Series as plain bool, NA as False."""
     return pd.Series(values.to_numpy(dtype=bool, na_value=False), index=values.index)
+
+
+def _isin(values: pd.Series, needles: list[object]) -> np.ndarray[Any, Any]:
+    """`values.isin(needles)` as plain bool (NA as False); a category column by its codes."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        # What `Categorical.isin` does, with a lookup table in place of a hash table.
+        categories = values.cat.categories
+        wanted = np.asarray(categories.get_indexer_for(pd.Index(needles, dtype=object)))
+        missing = np.asarray(pd.isna(np.asarray(needles, dtype=object)), dtype=bool)
+        table = np.zeros(len(categories) + 1, dtype=bool)
+        table[wanted[missing | (wanted >= 0)]] = True  # -1 (NA) is the last entry
+        found: np.ndarray[Any, Any] = table[values.cat.codes.to_numpy()]
+        return found
+    return _flags(values.isin(needles)).to_numpy(dtype=bool)
 
 
 def _map_distinct(values: pd.Series, function: Callable[[str], str]) -> pd.Series:
@@ -888,6 +1196,15 @@ def _figure_codes(*measures: Measure | None) -> list[str]:
     ]
 
 
+def _figure_rows(rows: pd.DataFrame) -> tuple[_FigureRow, ...]:
+    return tuple(
+        _FigureRow(int(file), int(row), None if key == "" else str(area), float(value))
+        for file, row, area, key, value in zip(
+            rows["file"], rows["row"], rows["area"], rows["area_key"], rows["value"], strict=True
+        )
+    )
+
+
 def _number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(value)
 
@@ -900,6 +1217,7 @@ __all__ = [
     "GroupBy",
     "assess",
     "compute",
+    "explain",
     "milestone_measurement",
     "no_data",
 ]

@@ -2,29 +2,33 @@
 
 Cells come back as text exactly as calamine (through fastexcel) sees them, positioned on
 the sheet's own grid (row 0 is Excel row 1), so every later problem can name its cell.
-Nothing here interprets the contract; `workbook.py` does.
+Nothing here interprets the contract (`workbook.py` does) beyond knowing, in `prefetch`,
+which sheet is worth starting to parse early.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import zipfile
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 from xml.etree import ElementTree
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CELL_ERROR = re.compile(r"Error\((\w+)\)")
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+_ERROR_TYPE = re.compile(rb"\st\s*=\s*[\"']e[\"']")
 # calamine's names for Excel's error values, as Excel shows them.
 _EXCEL_ERRORS = {
     "NA": "#N/A",
@@ -111,37 +115,98 @@ class Workbook:
             self._reader = fastexcel.read_excel(path)
         except fastexcel.FastExcelError as error:
             raise UnreadableWorkbook("unreadable_file", _first_line(error)) from error
+        self._sheet_names: list[str] = list(self._reader.sheet_names)
         self._sheet_parts: dict[str, str] | None = None
         self._is_zip = kind == "zip"
+        # fastexcel's reader takes one sheet at a time: a second caller waits its turn.
+        self._lock = threading.Lock()
+        self._fetching: dict[str, Future[_Fetched]] = {}
+
+    @classmethod
+    def open(cls, path: Path) -> Workbook:
+        """The workbook at `path`: the one `prefetch` opened if any, else opened now."""
+        opening = _PREFETCHED.pop(path.resolve(), None)
+        if opening is not None:
+            try:
+                return opening.result()
+            except Exception:
+                pass  # opened again below, which reports why
+        return cls(path)
 
     @property
     def sheet_names(self) -> list[str]:
-        return list(self._reader.sheet_names)
+        return list(self._sheet_names)
 
     def read_sheet(self, name: str) -> RawSheet:
+        fetching = self._fetching.pop(name, None)
+        fetched = fetching.result() if fetching is not None else self._fetch(name)
+        # The eager read is the fast one (calamine borrows the shared strings instead of
+        # copying one per cell) but turns error cells into blanks without saying where; a
+        # sheet whose XML holds any error cell is read again the way that reports them.
+        if fetched.batch is not None and fetched.scan.has_errors is False:
+            cells = _framed(fetched.batch, fetched.columns)
+            return RawSheet(name=name, cells=cells, merged=fetched.scan.merged)
+        merged = fetched.scan.merged
+        del fetched
+        return self._read_with_errors(name, merged)
+
+    def fetch_in_background(self, name: str) -> None:
+        """Start parsing a sheet in a thread; `read_sheet` then takes it from there.
+
+        Parsing releases the GIL, so whatever the caller does meanwhile (importing pandas,
+        say) overlaps it. Nothing here imports pandas: the frame is built by `read_sheet`.
+        """
+        self._fetching[name] = _in_thread(lambda: self._fetch(name))
+
+    def _fetch(self, name: str) -> _Fetched:
+        """The sheet's cells as Arrow (xlsx only) and what its XML says beside them."""
         import fastexcel
-        import pandas as pd
 
         # calamine keeps only the top-left value of a merged block and does not say where
         # blocks are; their list sits at the end of the sheet's XML, so it is scanned in a
         # thread (inflating releases the GIL) while fastexcel parses the cells.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            merges = pool.submit(self.merged_ranges, name)
+        scan = _in_thread(lambda: self._scan_sheet(name))
+        batch: pa.RecordBatch | None = None
+        columns: list[int] = []
+        if self._is_zip:
             try:
+                batch, columns = self._read_eager(name)
+            except fastexcel.FastExcelError:
+                batch = None  # read again the other way, which says what is wrong
+        return _Fetched(batch=batch, columns=columns, scan=scan.result())
+
+    def _read_eager(self, name: str) -> tuple[pa.RecordBatch, list[int]]:
+        columns: list[int] = []
+
+        def keep(column: Any) -> bool:
+            columns.append(column.absolute_index)
+            return True
+
+        with self._lock:
+            batch = self._reader.load_sheet(
+                name,
+                header_row=None,
+                skip_rows=0,
+                dtypes="string",
+                whitespace_as_null=True,
+                use_columns=keep,
+                eager=True,
+            )
+        return batch, columns
+
+    def _read_with_errors(self, name: str, merged: list[MergedRange]) -> RawSheet:
+        import fastexcel
+
+        try:
+            with self._lock:
                 sheet = self._reader.load_sheet(
-                    name,
-                    header_row=None,
-                    skip_rows=0,
-                    dtypes="string",
-                    whitespace_as_null=True,
+                    name, header_row=None, skip_rows=0, dtypes="string", whitespace_as_null=True
                 )
-                batch, errors = sheet.to_arrow_with_errors()
-            except fastexcel.FastExcelError as error:
-                raise UnreadableWorkbook("unreadable_sheet", _first_line(error)) from error
-            merged = merges.result()
+            batch, errors = sheet.to_arrow_with_errors()
+        except fastexcel.FastExcelError as error:
+            raise UnreadableWorkbook("unreadable_sheet", _first_line(error)) from error
         columns = [info.absolute_index for info in sheet.available_columns()]
-        cells = batch.to_pandas()
-        cells.columns = pd.Index(columns[: len(cells.columns)])
+        cells = _framed(batch, columns)
         error_cells: dict[tuple[int, int], str] = {}
         for cell_error in errors.errors if errors is not None else []:
             row, col = cell_error.offset_position
@@ -154,16 +219,84 @@ class Workbook:
 
     def merged_ranges(self, sheet_name: str) -> list[MergedRange]:
         """The merged blocks of a sheet (xlsx/xlsm only; other formats report none)."""
+        return self._scan_sheet(sheet_name).merged
+
+    def _scan_sheet(self, sheet_name: str) -> _SheetScan:
         if not self._is_zip:
-            return []
+            return _SheetScan(merged=[], has_errors=None)
         try:
             with zipfile.ZipFile(self.path) as archive:
                 if self._sheet_parts is None:
                     self._sheet_parts = _xlsx_sheet_paths(archive)
                 part = self._sheet_parts.get(sheet_name)
-                return list(_scan_merges(archive, part)) if part else []
+                return _scan_xml(archive, part) if part else _SheetScan([], None)
         except (KeyError, zipfile.BadZipFile, OSError, EOFError):
-            return []
+            return _SheetScan(merged=[], has_errors=None)
+
+
+def _framed(batch: pa.RecordBatch, columns: list[int]) -> pd.DataFrame:
+    import pandas as pd
+
+    cells: pd.DataFrame = batch.to_pandas()
+    cells.columns = pd.Index(columns[: len(cells.columns)])
+    return cells
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    batch: pa.RecordBatch | None
+    columns: list[int]
+    scan: _SheetScan
+
+
+T = TypeVar("T")
+
+
+def _in_thread(work: Callable[[], T]) -> Future[T]:
+    """Run `work` in a daemon thread: an abandoned read never holds up the exit."""
+    future: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(work())
+        except BaseException as error:  # handed to whoever waits for it
+            future.set_exception(error)
+
+    threading.Thread(target=run, daemon=True).start()
+    return future
+
+
+# Workbooks being opened ahead of time, by resolved path (see `prefetch`).
+_PREFETCHED: dict[Path, Future[Workbook]] = {}
+
+
+def prefetch(inputs: Sequence[str]) -> None:
+    """Open the one workbook given and start parsing its workforce sheet, in the background.
+
+    A command calls this before it imports pandas and the rest: parsing releases the GIL,
+    so the two overlap, and `Workbook.open` hands the workbook over as it stands. Only the
+    sheet's name is matched against the contract here; several inputs are left alone.
+    """
+    if len(inputs) != 1:
+        return
+    path = Path(inputs[0])
+    if not path.is_file() or path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        return
+    # Imported here, before the thread starts, so that no module is imported by two threads.
+    import fastexcel  # noqa: F401
+
+    from kpi_tritue.schema import CONTRACT, WORKFORCE
+
+    def open_and_fetch() -> Workbook:
+        workbook = Workbook(path)
+        for name in workbook.sheet_names:
+            spec = CONTRACT.match_sheet(name)
+            if spec is not None and spec.key == WORKFORCE.key:
+                workbook.fetch_in_background(name)
+                break
+        return workbook
+
+    _PREFETCHED[path.resolve()] = _in_thread(open_and_fetch)
 
 
 def _first_line(error: Exception) -> str:
@@ -189,11 +322,26 @@ def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     return paths
 
 
-def _scan_merges(archive: zipfile.ZipFile, part: str) -> Iterator[MergedRange]:
+@dataclass(frozen=True)
+class _SheetScan:
+    """What the sheet's XML says beside its cells: merged blocks, and whether any cell holds
+    an error value (None when the XML could not be scanned)."""
+
+    merged: list[MergedRange]
+    has_errors: bool | None
+
+
+def _scan_xml(archive: zipfile.ZipFile, part: str) -> _SheetScan:
+    merged: list[MergedRange] = []
+    has_errors = False
     tail = b""
     with archive.open(part) as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
             chunk = tail + block
+            # An attribute whose value is `e` is rare enough to check with a plain search
+            # first; the pattern then confirms it is a cell's type.
+            if not has_errors and (b'"e"' in chunk or b"'e'" in chunk):
+                has_errors = _ERROR_TYPE.search(chunk) is not None
             if b"mergeCell" not in chunk:
                 tail = chunk[-64:]
                 continue
@@ -201,10 +349,13 @@ def _scan_merges(archive: zipfile.ZipFile, part: str) -> Iterator[MergedRange]:
             for match in _MERGE_REF.finditer(chunk):
                 last_end = match.end()
                 c1, r1, c2, r2 = match.groups()
-                yield MergedRange(
-                    first_row=int(r1) - 1,
-                    first_col=_column_index(c1),
-                    last_row=int(r2) - 1,
-                    last_col=_column_index(c2),
+                merged.append(
+                    MergedRange(
+                        first_row=int(r1) - 1,
+                        first_col=_column_index(c1),
+                        last_row=int(r2) - 1,
+                        last_col=_column_index(c2),
+                    )
                 )
             tail = chunk[max(last_end, len(chunk) - 64) :]
+    return _SheetScan(merged=merged, has_errors=has_errors)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -49,18 +50,84 @@ MIN_YEAR = 1900
 ScalarResult = tuple[Any, str | None]
 
 
-@dataclass(frozen=True)
 class ParsedColumn:
-    """Typed values (NA where blank or invalid) and, per row, a problem code or None."""
+    """Typed values (NA where blank or invalid) and, per row, a problem code or None.
 
-    values: pd.Series
-    problems: pd.Series
-    blank: pd.Series
-    text: pd.Series
+    Problems and text are kept per distinct value with each row's code into them (-1:
+    blank); the per-row Series are built only when asked for, which for a clean column of
+    200,000 rows is never.
+    """
+
+    def __init__(
+        self,
+        values: pd.Series,
+        codes: np.ndarray[Any, Any],
+        distinct: list[str],
+        distinct_problems: list[str | None],
+    ) -> None:
+        self.values = values
+        self.codes = codes
+        self.distinct = distinct
+        self.distinct_problems = distinct_problems
+
+    @classmethod
+    def of_text(cls, text: pd.Series) -> ParsedColumn:
+        """A text column: the cleaned text is the value; nothing can be wrong with it."""
+        parsed = cls(text, np.empty(0, dtype="int64"), [], [])
+        parsed._text = text
+        return parsed
+
+    _text: pd.Series | None = None
+
+    @cached_property
+    def invalid_mask(self) -> np.ndarray[Any, Any]:
+        if self._text is not None or not any(p is not None for p in self.distinct_problems):
+            return np.zeros(len(self.values), dtype=bool)
+        flags = np.array([p is not None for p in self.distinct_problems] + [False])
+        invalid: np.ndarray[Any, Any] = flags[self.codes]
+        return invalid
+
+    @cached_property
+    def blank_mask(self) -> np.ndarray[Any, Any]:
+        if self._text is not None:
+            return self._text.isna().to_numpy(dtype=bool)
+        return self.codes < 0
+
+    def problem_at(self, position: int) -> str | None:
+        if self._text is not None:
+            return None
+        code = int(self.codes[position])
+        return None if code < 0 else self.distinct_problems[code]
+
+    def text_at(self, position: int) -> str | None:
+        """The cleaned text of one cell, None where blank."""
+        if self._text is not None:
+            value = self._text.iloc[position]
+            return None if pd.isna(value) else str(value)
+        code = int(self.codes[position])
+        return None if code < 0 else self.distinct[code]
+
+    @property
+    def problems(self) -> pd.Series:
+        if self._text is not None:
+            return pd.Series(None, index=self.values.index, dtype="object")
+        lookup = np.array([*self.distinct_problems, None], dtype=object)
+        return pd.Series(lookup[self.codes], index=self.values.index, dtype="object")
+
+    @property
+    def blank(self) -> pd.Series:
+        return pd.Series(self.blank_mask, index=self.values.index)
+
+    @property
+    def text(self) -> pd.Series:
+        if self._text is not None:
+            return self._text
+        lookup = np.array([*self.distinct, None], dtype=object)
+        return pd.Series(lookup[self.codes], index=self.values.index).astype("str")
 
     @property
     def invalid(self) -> pd.Series:
-        return self.problems.notna()
+        return pd.Series(self.invalid_mask, index=self.values.index)
 
 
 @dataclass(frozen=True)
@@ -173,50 +240,84 @@ def clean_text_column(raw: pd.Series) -> CleanText:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if raw.dtype == object:
-        raw = raw.map(lambda v: v if isinstance(v, str) else str(v), na_action="ignore")
-    encoded = pc.dictionary_encode(pa.array(raw, type=pa.large_string(), from_pandas=True))
-    distinct = pc.utf8_normalize(encoded.dictionary, form="NFC")
-    distinct = pc.replace_substring_regex(distinct, pattern=_ARROW_WHITESPACE, replacement=" ")
-    distinct = pc.utf8_trim(distinct, characters=" ")
-    distinct = pc.if_else(pc.equal(distinct, ""), pa.scalar(None, pa.large_string()), distinct)
-    text = pd.Series(
-        pc.take(distinct, encoded.indices),
-        index=raw.index,
-        dtype=pd.ArrowDtype(pa.large_string()),
-    ).astype("str")
-    values = distinct.to_pylist()
-    blank_code = np.array([v is None for v in values] + [True])
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype("int64")
-    codes = np.where(blank_code[codes], -1, codes)
-    return CleanText(text=text, codes=codes, distinct=[v or "" for v in values])
+    codes, distinct, cleaned = _distinct_codes(raw)
+    text = _arrow_text(pc.take(cleaned, pa.array(codes, mask=codes < 0)), raw.index)
+    return CleanText(text=text, codes=codes, distinct=distinct)
 
 
 def clean_column(raw: pd.Series) -> pd.Series:
-    """Only the cleaned text of `clean_text_column`."""
-    return clean_text_column(raw).text
+    """Only the cleaned text of `clean_text_column`, without the codes.
+
+    A column whose first cells are mostly distinct (IDs) is cleaned as it is: hashing it
+    into distinct values would cost more than the cleaning saves.
+    """
+    import pyarrow.compute as pc
+
+    array = _arrow_strings(raw)
+    if _mostly_distinct(array):
+        return _arrow_text(_cleaned(array), raw.index)
+    encoded = pc.dictionary_encode(array)
+    return _arrow_text(pc.take(_cleaned(encoded.dictionary), encoded.indices), raw.index)
+
+
+def _arrow_strings(raw: pd.Series) -> Any:
+    import pyarrow as pa
+
+    if raw.dtype == object:
+        raw = raw.map(lambda v: v if isinstance(v, str) else str(v), na_action="ignore")
+    return pa.array(raw, type=pa.large_string(), from_pandas=True)
+
+
+def _arrow_text(array: Any, index: pd.Index) -> pd.Series:
+    import pyarrow as pa
+
+    return pd.Series(array, index=index, dtype=pd.ArrowDtype(pa.large_string())).astype("str")
+
+
+def _cleaned(array: Any) -> Any:
+    """`clean_text` in Arrow; an empty result is blank. NFC leaves ASCII text as it is."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pc.all(pc.string_is_ascii(array)).as_py() is not True:
+        array = pc.utf8_normalize(array, form="NFC")
+    array = pc.replace_substring_regex(array, pattern=_ARROW_WHITESPACE, replacement=" ")
+    array = pc.utf8_trim(array, characters=" ")
+    return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.large_string()), array)
+
+
+def _mostly_distinct(array: Any, sample: int = 2048) -> bool:
+    import pyarrow.compute as pc
+
+    head = array.slice(0, sample).drop_null()
+    return len(head) >= 64 and len(pc.unique(head)) * 2 > len(head)
+
+
+def _distinct_codes(raw: pd.Series) -> tuple[np.ndarray[Any, Any], list[str], Any]:
+    """Each row's code (-1: blank) into the cleaned distinct values, as text and in Arrow."""
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(_arrow_strings(raw))
+    cleaned = _cleaned(encoded.dictionary)
+    values = cleaned.to_pylist()
+    blank_code = np.array([v is None for v in values] + [True])
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype("int64")
+    codes = np.where(blank_code[codes], -1, codes)
+    return codes, [v or "" for v in values], cleaned
 
 
 def parse_column(raw: pd.Series, column: ColumnSpec, bounds: Bounds) -> ParsedColumn:
     """Parse one column of cell text according to its contract type."""
-    cleaned = clean_text_column(raw)
-    text = cleaned.text
-    blank = text.isna()
     if column.type is ValueType.TEXT:
-        no_problems = pd.Series(None, index=raw.index, dtype="object")
-        return ParsedColumn(values=text, problems=no_problems, blank=blank, text=text)
-    parser = _scalar_parser(column, bounds)
-    results = [parser(value) if value else (None, None) for value in cleaned.distinct]
-    codes = cleaned.codes
-    # Index -1 (a blank cell) takes the last entry of each lookup array.
-    problems = np.array([problem for _, problem in results] + [None], dtype=object)[codes]
+        return ParsedColumn.of_text(clean_column(raw))
+    codes, distinct, cleaned = _distinct_codes(raw)
+    if column.type is ValueType.DATE:
+        results = _parse_dates(cleaned, distinct, _date_bounds(column, bounds))
+    else:
+        parser = _scalar_parser(column, bounds)
+        results = [parser(value) if value else (None, None) for value in distinct]
     values = _typed([value for value, _ in results], codes, column, raw.index)
-    return ParsedColumn(
-        values=values,
-        problems=pd.Series(problems, index=raw.index, dtype="object"),
-        blank=blank,
-        text=text,
-    )
+    return ParsedColumn(values, codes, distinct, [problem for _, problem in results])
 
 
 def _scalar_parser(column: ColumnSpec, bounds: Bounds) -> Callable[[str], ScalarResult]:
@@ -224,7 +325,7 @@ def _scalar_parser(column: ColumnSpec, bounds: Bounds) -> Callable[[str], Scalar
         case ValueType.BOOL:
             return parse_bool
         case ValueType.DATE:
-            return lambda text: parse_date(text, bounds)
+            return lambda text: parse_date(text, _date_bounds(column, bounds))
         case ValueType.YEAR:
             return lambda text: parse_year(text, bounds)
         case ValueType.INT:
@@ -236,6 +337,57 @@ def _scalar_parser(column: ColumnSpec, bounds: Bounds) -> Callable[[str], Scalar
             return _make_enum_parser(column.enum)
         case ValueType.TEXT:
             raise ValueError("text columns need no parser")
+
+
+def _date_bounds(column: ColumnSpec, bounds: Bounds) -> Bounds:
+    if column.future_allowed:
+        return Bounds(report_year=bounds.report_year, as_of=date.max)
+    return bounds
+
+
+# A date cell as calamine writes it as text: every one of a column's distinct dates is
+# parsed at once, in Arrow and numpy, exactly as `parse_date` would.
+_CELL_DATE = r"^\d{4}-\d{2}-\d{2} 00:00:00$"
+
+
+def _parse_dates(cleaned: Any, distinct: list[str], bounds: Bounds) -> list[ScalarResult]:
+    """`parse_date` of each distinct value ("" is blank): date cells at once, others one by one."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    is_cell = pc.fill_null(pc.match_substring_regex(cleaned, _CELL_DATE), False)
+    cells = is_cell.to_numpy(zero_copy_only=False)
+    results: list[ScalarResult] = [
+        (None, None) if not text or cell else parse_date(text, bounds)
+        for text, cell in zip(distinct, cells, strict=True)
+    ]
+    positions = np.flatnonzero(cells)
+    if not len(positions):
+        return results
+    texts = pc.filter(cleaned, is_cell)
+
+    def number(start: int, stop: int) -> np.ndarray[Any, Any]:
+        part = pc.utf8_slice_codeunits(texts, start, stop)
+        return np.asarray(pc.cast(part, pa.int64()).to_numpy(zero_copy_only=False))
+
+    year, month, day = number(0, 4), number(5, 7), number(8, 10)
+    # `date(year, month, day)` raises for these; the month is clipped only to compute.
+    known_month = (month >= 1) & (month <= 12)
+    months = ((year - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")
+    first = months.astype("datetime64[D]")
+    length = ((months + 1).astype("datetime64[D]") - first).astype("int64")
+    valid = known_month & (day >= 1) & (day <= length) & (year >= 1)
+    found = first + np.where(valid, day - 1, 0).astype("timedelta64[D]")
+    problems = np.where(
+        ~valid | (year < MIN_YEAR),
+        BAD_DATE,
+        np.where(found > np.datetime64(bounds.as_of, "D"), FUTURE_DATE, ""),
+    )
+    for position, value, problem in zip(
+        positions.tolist(), found.astype(object), problems.tolist(), strict=True
+    ):
+        results[position] = (value, None) if not problem else (None, problem)
+    return results
 
 
 def _typed(
@@ -255,15 +407,9 @@ def _typed(
             real = np.array([value or 0.0 for value in distinct] + [0.0], dtype="float64")[codes]
             return pd.Series(pd.arrays.FloatingArray(real, missing), index=index)
         case ValueType.DATE:
-            days = np.array(
-                [
-                    np.datetime64(value, "ns") if value else np.datetime64("NaT")
-                    for value in distinct
-                ]
-                + [np.datetime64("NaT")],
-                dtype="datetime64[ns]",
-            )[codes]
-            return pd.Series(days, index=index)
+            # None becomes NaT; the index -1 of a blank cell takes the last one.
+            days = np.array([*distinct, None], dtype="datetime64[D]").astype("datetime64[ns]")
+            return pd.Series(days[codes], index=index)
         case ValueType.ENUM:
             assert column.enum is not None
             categories = list(column.enum.codes)

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kpi_tritue.frames import at, item
@@ -162,7 +163,7 @@ def open_workbook(
     reporter = _Reporter(display, None)
     try:
         digest = sha256_of(path)
-        workbook = Workbook(path)
+        workbook = Workbook.open(path)
         names = workbook.sheet_names
     except UnreadableWorkbook as error:
         reporter.add(Severity.ERROR, error.reason, detail=error.detail)
@@ -429,27 +430,73 @@ def _data_rows(
     if first.notna().any() and all(is_column_code(str(v)) for v in first.dropna()):
         region = region.iloc[1:]
     nonempty = region.notna()
-    keep = nonempty.any(axis=1)
+    filled = nonempty.sum(axis=1)
+    keep = filled > 0
 
     # A totals row has no record key, or has its label where the key goes: only such rows
     # need their first filled cell looked at.
     key_cells = region[header.columns[spec.required_columns[0].key]]
-    initial = key_cells.astype("string").str.strip().str[:1].str.lower()
-    candidates = keep & (key_cells.isna() | initial.isin(["t", "c"]).fillna(False))
-    first_text = _first_filled(region[candidates])
-    for index in first_text.index:
-        if is_totals_label(str(item(first_text, index))):
-            reporter.add(Severity.INFO, "totals_row_skipped", row=int(index) + 1)
-            keep.at[index] = False
+    candidates = keep & (key_cells.isna() | _starts_like_totals(key_cells))
+    for index in _totals_rows(region, nonempty, candidates):
+        reporter.add(Severity.INFO, "totals_row_skipped", row=int(index) + 1)
+        keep.at[index] = False
 
     if spec.key == WORKFORCE.key:
-        keep &= ~_section_rows(region, keep, header, reporter)
+        keep &= ~_section_rows(region, keep & (filled == 1), header, reporter)
 
     mapped_cols = sorted(set(header.columns.values()))
     outside = keep & ~nonempty[mapped_cols].any(axis=1)
     for index in region.index[outside]:
         reporter.add(Severity.INFO, "row_outside_table", row=int(index) + 1)
-    return region[keep & ~outside]
+    kept = keep & ~outside
+    # Most sheets keep every row: taking them all would copy every column for nothing.
+    return region if kept.all() else region[kept]
+
+
+def _starts_like_totals(key_cells: pd.Series) -> pd.Series:
+    """Key cells whose first character, after white space, is `t` or `c` in any case.
+
+    A regular expression in Arrow finds the few cells that might; the exact test (strip,
+    first character, lower case) then runs on those only.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(key_cells, type=pa.large_string(), from_pandas=True)
+    # Anything that is not a letter or a digit before the T or C: a superset of white space.
+    matched = pc.match_substring_regex(array, pattern=r"^[^\pL\pN]*[TtCc]")
+    maybe = pc.fill_null(matched, False).to_numpy(zero_copy_only=False)
+    subset = key_cells[maybe]
+    initial = subset.astype("string").str.strip().str[:1].str.lower()
+    found = pd.Series(False, index=key_cells.index)
+    found[maybe] = initial.isin(["t", "c"]).fillna(False).to_numpy(dtype=bool)
+    return found
+
+
+def _totals_rows(region: pd.DataFrame, nonempty: pd.DataFrame, candidates: pd.Series) -> list[Any]:
+    """The candidate rows whose first filled cell, left to right, is a totals label.
+
+    Cleaned and case folded, a totals label holds `ng` (cộng, tổng) or `tal` (total), and
+    neither cleaning nor case folding makes those letters out of others: only the cells
+    that hold them in some case are tested one by one. A sheet of IDs starting with `C`
+    or `T` makes every row a candidate, so this stays vectorised.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = np.flatnonzero(candidates.to_numpy(dtype=bool))
+    if not len(rows):
+        return []
+    first_column = nonempty.to_numpy(dtype=bool)[rows].argmax(axis=1)
+    found: list[int] = []
+    for column in np.unique(first_column):
+        these = rows[first_column == column]
+        texts = pa.array(region.iloc[these, column], type=pa.large_string(), from_pandas=True)
+        hit = pc.fill_null(pc.match_substring_regex(texts, pattern="(?i)ng|tal"), False)
+        positions = these[hit.to_numpy(zero_copy_only=False)]
+        tested = zip(positions, texts.filter(hit).to_pylist(), strict=True)
+        found += [int(position) for position, text in tested if is_totals_label(str(text))]
+    return [region.index[position] for position in sorted(found)]
 
 
 def _first_filled(region: pd.DataFrame) -> pd.Series:
@@ -466,12 +513,14 @@ def _section_rows(
 ) -> pd.Series:
     """Group headings inside the data (`I. KHỐI TỈNH`): a single filled cell, not an ID.
 
+    `keep` holds the rows still kept that have exactly one filled cell.
+
     A lone cell in the ID column is a heading only when it reads like one (it has a space);
     a lone `HT00123` is a person whose other cells are missing, and is reported as such.
     """
     id_col = header.columns["id"]
     name_col = header.columns.get("full_name")
-    lonely = keep & (region.notna().sum(axis=1) == 1)
+    lonely = keep.copy()
     if name_col is not None:
         lonely &= region[name_col].isna()
     if not lonely.any():
@@ -502,7 +551,7 @@ def _parse_table(
 ) -> SheetTable:
     frame = pd.DataFrame(index=data.index)
     frame[ROW] = (data.index + 1).astype("int64")
-    invalid = pd.Series(False, index=data.index)
+    invalid = np.zeros(len(data), dtype=bool)
     headers: dict[str, str] = {}
     letters: dict[str, str] = {}
     parsed: dict[str, ParsedColumn] = {}
@@ -515,7 +564,7 @@ def _parse_table(
         result = parse_column(data[col], column, bounds)
         parsed[column.key] = result
         frame[column.key] = result.values
-        invalid |= result.invalid
+        invalid |= result.invalid_mask
     table = SheetTable(
         spec=spec, sheet_name=reporter.sheet or "", frame=frame, headers=headers, letters=letters
     )
@@ -523,9 +572,9 @@ def _parse_table(
     for key, result in parsed.items():
         _report_problems(table, spec.column(key), result, bounds, reporter, ids)
         if spec.column(key).required:
-            invalid |= result.blank & ~result.invalid
+            invalid |= result.blank_mask & ~result.invalid_mask
             _report_blanks(table, spec.column(key), result, reporter, ids)
-    invalid |= _report_cell_errors(table, header, raw, reporter)
+    invalid |= _report_cell_errors(table, header, raw, reporter).to_numpy(dtype=bool)
     frame[INVALID] = invalid
     return table
 
@@ -545,14 +594,16 @@ def _report_problems(
     reporter: _Reporter,
     ids: pd.Series | None,
 ) -> None:
-    problems = result.problems.dropna()
-    if problems.empty:
+    positions = np.flatnonzero(result.invalid_mask)
+    if not len(positions):
         return
-    raw_text = table.frame.loc[problems.index, ROW]
-    for index, problem in problems.items():
-        row = int(item(raw_text, index))
+    rows = table.frame[ROW].to_numpy()
+    for position in positions.tolist():
+        index = table.frame.index[position]
+        problem = result.problem_at(position)
+        row = int(rows[position])
         params: dict[str, ParamValue] = {
-            "value": _cell_text(result, index),
+            "value": (result.text_at(position) or "")[:80],
             "field": column.header,
             "id": _id_at(ids, index),
         }
@@ -576,11 +627,6 @@ def _report_problems(
         )
 
 
-def _cell_text(result: ParsedColumn, index: Any) -> str:
-    text = item(result.text, index)
-    return "" if pd.isna(text) else str(text)[:80]
-
-
 def _number_text(value: float | None) -> str:
     if value is None:
         return "?"
@@ -594,16 +640,19 @@ def _report_blanks(
     reporter: _Reporter,
     ids: pd.Series | None,
 ) -> None:
-    blank = result.blank & ~result.invalid
-    for index in blank[blank].index:
-        row = int(at(table.frame, index, ROW))
+    positions = np.flatnonzero(result.blank_mask & ~result.invalid_mask)
+    if not len(positions):
+        return
+    rows = table.frame[ROW].to_numpy()
+    for position in positions.tolist():
+        row = int(rows[position])
         reporter.add(
             Severity.ERROR,
             "required_blank",
             row=row,
             column=table.headers[column.key],
             cell=table.cell(column.key, row),
-            id=_id_at(ids, index),
+            id=_id_at(ids, table.frame.index[position]),
             field=column.header,
         )
 

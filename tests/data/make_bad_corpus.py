@@ -26,7 +26,17 @@ HEADER = [
     "Trình độ chuyên môn",
     "Chức danh nghề nghiệp",
 ]
-PERSON = ["HT001", "Nguyễn Văn An", "Sở Y tế", "Tỉnh", "Y tế", "Viên chức", "15/03/1985", "Đại học", "Bác sĩ"]
+PERSON = [
+    "HT001",
+    "Nguyễn Văn An",
+    "Sở Y tế",
+    "Tỉnh",
+    "Y tế",
+    "Viên chức",
+    "15/03/1985",
+    "Đại học",
+    "Bác sĩ",
+]
 FIXED_TIME = datetime(2024, 12, 31)
 
 
@@ -44,7 +54,19 @@ def _good_workbook() -> Workbook:
     sheet.title = "NhanSu"
     sheet.append(HEADER)
     sheet.append(PERSON)
-    sheet.append(["HT002", "Trần Thị Bình", "UBND xã Kỳ Tân", "Xã", "QLNN", "Công chức", "01/02/1990", "Đại học", "Chuyên viên"])
+    sheet.append(
+        [
+            "HT002",
+            "Trần Thị Bình",
+            "UBND xã Kỳ Tân",
+            "Xã",
+            "QLNN",
+            "Công chức",
+            "01/02/1990",
+            "Đại học",
+            "Chuyên viên",
+        ]
+    )
     return workbook
 
 
@@ -60,9 +82,10 @@ def _good_bytes() -> bytes:
 def _rewrite_sheet(source: bytes, name: str, transform) -> Path:  # type: ignore[no-untyped-def]
     """Copy an xlsx, passing sheet1.xml through `transform`."""
     path = OUT / name
-    with zipfile.ZipFile(io.BytesIO(source)) as original, zipfile.ZipFile(
-        path, "w", zipfile.ZIP_DEFLATED
-    ) as copy:
+    with (
+        zipfile.ZipFile(io.BytesIO(source)) as original,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as copy,
+    ):
         for item in original.infolist():
             data = original.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
@@ -92,9 +115,10 @@ def main() -> None:
         print("msoffcrypto-tool is not installed: password.xlsx left as it is")
 
     # A sheet that expands to about 3 GB of XML: rejected by its declared size.
-    with zipfile.ZipFile(io.BytesIO(good)) as original, zipfile.ZipFile(
-        OUT / "zip_bomb.xlsx", "w", zipfile.ZIP_DEFLATED
-    ) as copy:
+    with (
+        zipfile.ZipFile(io.BytesIO(good)) as original,
+        zipfile.ZipFile(OUT / "zip_bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as copy,
+    ):
         for item in original.infolist():
             if item.filename == "xl/worksheets/sheet1.xml":
                 xml = original.read(item.filename)
@@ -142,7 +166,19 @@ def main() -> None:
 
     workbook = _good_workbook()
     sheet = workbook.active
-    sheet.append(["HT003", "Lê Văn Cường", None, "Tỉnh", "Y tế", "Viên chức", "02/03/1970", "Thạc sĩ", "Bác sĩ"])
+    sheet.append(
+        [
+            "HT003",
+            "Lê Văn Cường",
+            None,
+            "Tỉnh",
+            "Y tế",
+            "Viên chức",
+            "02/03/1970",
+            "Thạc sĩ",
+            "Bác sĩ",
+        ]
+    )
     sheet["C2"] = "Bệnh viện Đa khoa tỉnh"
     sheet.merge_cells("C2:C4")
     _save(workbook, "merged_in_data.xlsx")
