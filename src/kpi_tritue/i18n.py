@@ -68,9 +68,9 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Column \u201c{value}\u201d is not part of the form and is ignored.",
     },
     "duplicate_column": {
-        "vi": "Cột {expected} xuất hiện hai lần (ô {other} và ô {cell}). "
+        "vi": "Cột {expected} xuất hiện hai lần (ô {other} và ô {here}). "
         "Chỉ cột ở ô {other} được đọc; xóa hoặc đổi tên cột còn lại.",
-        "en": "Column {expected} appears twice (cells {other} and {cell}). "
+        "en": "Column {expected} appears twice (cells {other} and {here}). "
         "Only the one at {other} is read; delete or rename the other.",
     },
     "totals_row_skipped": {
@@ -151,6 +151,29 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "vi": "\u201c{value}\u201d không phải là giá trị hợp lệ của cột {field}. "
         "Chọn một trong: {expected}.",
         "en": "\u201c{value}\u201d is not a valid {field}. Use one of: {expected}.",
+    },
+    "formula_without_value": {
+        "vi": "Ô chứa công thức nhưng chưa có giá trị được lưu (tệp do phần mềm khác tạo ra); "
+        "kpi không tự tính công thức. Mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi gửi.",
+        "en": "The cell holds a formula whose value was never saved (the file was written by "
+        "another program); kpi does not evaluate formulas. Open the file in Excel or "
+        "LibreOffice, save it and send it again.",
+    },
+    "limit_exceeded": {
+        "vi": "Tệp vượt giới hạn an toàn {setting}: phần {part} là {value}, giới hạn {limit}. "
+        "Có thể là tệp độc hại (\u201czip bomb\u201d); nếu đúng là tệp thật, tăng giới hạn "
+        "bằng biến môi trường {setting}.",
+        "en": "The file exceeds the safety limit {setting}: {part} is {value}, the limit is "
+        "{limit}. It may be a malicious file (a zip bomb); if it is a genuine file, raise the "
+        "limit with the environment variable {setting}.",
+    },
+    "legacy_encoding": {
+        "vi": "Cột {field} có vẻ được gõ bằng bảng mã {encoding} cũ, không phải Unicode "
+        "(ví dụ ô này: \u201c{value}\u201d, {count} ô như vậy). Chuyển bảng tính sang "
+        "Unicode (Unikey: Công cụ chuyển mã, {encoding} → Unicode) rồi gửi lại.",
+        "en": "Column {field} looks typed in the legacy {encoding} encoding, not Unicode "
+        "(e.g. this cell: \u201c{value}\u201d; {count} such cells). Convert the workbook to "
+        "Unicode (Unikey's converter, {encoding} → Unicode) and send it again.",
     },
     "cell_error": {
         "vi": "Ô chứa lỗi công thức Excel ({value}). Sửa công thức hoặc nhập giá trị.",

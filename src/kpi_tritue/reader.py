@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from xml.etree import ElementTree
 
+from kpi_tritue.limits import Limits, inspect_archive
+
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
@@ -29,6 +31,13 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CELL_ERROR = re.compile(r"Error\((\w+)\)")
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 _ERROR_TYPE = re.compile(rb"\st\s*=\s*[\"']e[\"']")
+_UNSAVED_FORMULA = re.compile(
+    rb'<c r="([A-Z]+)(\d+)"[^>]*>'
+    rb"(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)"
+    rb"(?:<v\s*/>|<v></v>)?</c>"
+)
+# Beyond this many cells of one kind, the first ones make the point.
+_MAX_LISTED = 1000
 # calamine's names for Excel's error values, as Excel shows them.
 _EXCEL_ERRORS = {
     "NA": "#N/A",
@@ -46,10 +55,11 @@ _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 class UnreadableWorkbook(Exception):
     """The file cannot be opened as a workbook; `reason` is an issue code."""
 
-    def __init__(self, reason: str, detail: str = "") -> None:
+    def __init__(self, reason: str, detail: str = "", **params: str) -> None:
         super().__init__(reason, detail)
         self.reason = reason
         self.detail = detail
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,9 @@ class RawSheet:
     cells: pd.DataFrame
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
     merged: list[MergedRange] = field(default_factory=list)
+    # Cells holding a formula whose value was never saved (a file written by a program,
+    # not by Excel): (grid row, column) of each; calamine reads them as blank.
+    unsaved_formulas: list[tuple[int, int]] = field(default_factory=list)
 
 
 def sha256_of(path: Path) -> str:
@@ -111,6 +124,17 @@ class Workbook:
         if kind == "ole2" and path.suffix.lower() in {".xlsx", ".xlsm"}:
             # An .xlsx inside an OLE2 container is how Excel stores an encrypted workbook.
             raise UnreadableWorkbook("password_protected")
+        if kind == "zip":
+            # A zip bomb is refused from the archive's directory, before calamine inflates it.
+            hit = inspect_archive(path, Limits.from_environment())
+            if hit is not None:
+                raise UnreadableWorkbook(
+                    "limit_exceeded",
+                    setting=hit.setting,
+                    part=hit.part,
+                    value=hit.value,
+                    limit=hit.limit,
+                )
         try:
             self._reader = fastexcel.read_excel(path)
         except fastexcel.FastExcelError as error:
@@ -143,12 +167,19 @@ class Workbook:
         # The eager read is the fast one (calamine borrows the shared strings instead of
         # copying one per cell) but turns error cells into blanks without saying where; a
         # sheet whose XML holds any error cell is read again the way that reports them.
-        if fetched.batch is not None and fetched.scan.has_errors is False:
+        scan = fetched.scan
+        if fetched.batch is not None and scan.has_errors is False:
             cells = _framed(fetched.batch, fetched.columns)
-            return RawSheet(name=name, cells=cells, merged=fetched.scan.merged)
-        merged = fetched.scan.merged
+            return RawSheet(
+                name=name,
+                cells=cells,
+                merged=scan.merged,
+                unsaved_formulas=scan.unsaved_formulas,
+            )
         del fetched
-        return self._read_with_errors(name, merged)
+        raw = self._read_with_errors(name, scan.merged)
+        raw.unsaved_formulas = scan.unsaved_formulas
+        return raw
 
     def fetch_in_background(self, name: str) -> None:
         """Start parsing a sheet in a thread; `read_sheet` then takes it from there.
@@ -329,15 +360,24 @@ class _SheetScan:
 
     merged: list[MergedRange]
     has_errors: bool | None
+    unsaved_formulas: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _scan_xml(archive: zipfile.ZipFile, part: str) -> _SheetScan:
     merged: list[MergedRange] = []
+    unsaved: list[tuple[int, int]] = []
     has_errors = False
     tail = b""
     with archive.open(part) as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
             chunk = tail + block
+            # A formula cell without a saved value ends `</f><v/></c>`, `</f><v></v></c>`
+            # or `</f></c>`; Excel itself always saves the value.
+            if b"</f><v" in chunk or b"</f></c>" in chunk or b"/></c>" in chunk:
+                for found in _UNSAVED_FORMULA.finditer(chunk):
+                    cell = (int(found[2]) - 1, _column_index(found[1]))
+                    if len(unsaved) < _MAX_LISTED and cell not in unsaved:
+                        unsaved.append(cell)
             # An attribute whose value is `e` is rare enough to check with a plain search
             # first; the pattern then confirms it is a cell's type.
             if not has_errors and (b'"e"' in chunk or b"'e'" in chunk):
@@ -358,4 +398,4 @@ def _scan_xml(archive: zipfile.ZipFile, part: str) -> _SheetScan:
                     )
                 )
             tail = chunk[max(last_end, len(chunk) - 64) :]
-    return _SheetScan(merged=merged, has_errors=has_errors)
+    return _SheetScan(merged=merged, has_errors=has_errors, unsaved_formulas=unsaved)

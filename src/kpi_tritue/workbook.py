@@ -8,6 +8,7 @@ then parse each column at once (see `values.py`). Rows keep their Excel row numb
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +20,8 @@ import pandas as pd
 
 from kpi_tritue.frames import at, item
 from kpi_tritue.issues import Issue, ParamValue, Severity, column_letter
+from kpi_tritue.legacy_text import first_legacy, legacy_encoding
+from kpi_tritue.limits import Limits
 from kpi_tritue.normalize import clean_text, fold, is_column_code, is_totals_label
 from kpi_tritue.reader import RawSheet, UnreadableWorkbook, Workbook, sha256_of
 from kpi_tritue.schema import (
@@ -29,6 +32,7 @@ from kpi_tritue.schema import (
     ColumnSpec,
     Contract,
     SheetSpec,
+    ValueType,
 )
 from kpi_tritue.values import (
     ABOVE_MAXIMUM,
@@ -45,6 +49,7 @@ from kpi_tritue.values import (
 )
 
 HEADER_SEARCH_ROWS = 20
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 ROW = "_row"
 INVALID = "_invalid"
 REDACTED = "***"
@@ -137,6 +142,10 @@ class _Reporter:
     ) -> None:
         params = {**(params or {}), **more}
         value = params.get("value")
+        if isinstance(value, str):
+            # A quoted cell must not drive the terminal: control characters are shown as �.
+            value = _CONTROL.sub("\ufffd", value)
+            params["value"] = value
         if isinstance(value, str) and clean_text(value).casefold() in self.names:
             params["value"] = REDACTED
         self.issues.append(
@@ -166,7 +175,7 @@ def open_workbook(
         workbook = Workbook.open(path)
         names = workbook.sheet_names
     except UnreadableWorkbook as error:
-        reporter.add(Severity.ERROR, error.reason, detail=error.detail)
+        reporter.add(Severity.ERROR, error.reason, params={"detail": error.detail, **error.params})
         return reporter.issues
     except OSError as error:
         reporter.add(Severity.ERROR, "unreadable_file", detail=error.strerror or str(error))
@@ -284,7 +293,18 @@ def _read_table(
     try:
         raw = opened.workbook.read_sheet(sheet_name)
     except UnreadableWorkbook as error:
-        reporter.add(Severity.ERROR, error.reason, detail=error.detail)
+        reporter.add(Severity.ERROR, error.reason, params={"detail": error.detail, **error.params})
+        return None, reporter.issues
+    limits = Limits.from_environment()
+    if len(raw.cells) > limits.max_rows:
+        reporter.add(
+            Severity.ERROR,
+            "limit_exceeded",
+            setting="KPI_MAX_ROWS",
+            part=sheet_name,
+            value=f"{len(raw.cells):,}",
+            limit=f"{limits.max_rows:,}",
+        )
         return None, reporter.issues
     cells = _fill_vertical_merges(raw)
     header = _find_header(cells, spec, reporter)
@@ -296,6 +316,34 @@ def _read_table(
     if spec.key == WORKFORCE.key:
         _check_workforce(table, reporter)
     return table, reporter.issues
+
+
+def _check_legacy_encoding(
+    table: SheetTable, parsed: Mapping[str, ParsedColumn], reporter: _Reporter
+) -> None:
+    """One warning per text or category column typed in TCVN3 or VNI (see legacy_text)."""
+    for key, result in parsed.items():
+        column = table.spec.column(key)
+        if column.type not in (ValueType.TEXT, ValueType.ENUM):
+            continue
+        text = result.text.dropna().astype(str)
+        found = first_legacy(str(v) for v in pd.unique(text))
+        if found is None:
+            continue
+        value, encoding = found
+        row = int(table.frame[ROW].loc[text.index[text == value][0]])
+        count = int(sum(legacy_encoding(v) is not None for v in text))
+        reporter.add(
+            Severity.WARNING,
+            "legacy_encoding",
+            row=row,
+            column=table.headers[key],
+            cell=table.cell(key, row),
+            field=column.header,
+            encoding=encoding.value,
+            value=value[:80],
+            count=count,
+        )
 
 
 def _fill_vertical_merges(raw: RawSheet) -> pd.DataFrame:
@@ -391,6 +439,7 @@ def _header_from(
                 row=header_row,
                 column=texts[extra],
                 cell=f"{column_letter(extra)}{header_row}",
+                here=f"{column_letter(extra)}{header_row}",
                 other=f"{column_letter(cols[0])}{header_row}",
                 expected=spec.column(key).header,
             )
@@ -569,13 +618,22 @@ def _parse_table(
         spec=spec, sheet_name=reporter.sheet or "", frame=frame, headers=headers, letters=letters
     )
     ids = frame.get("id")
+    # Cells whose content the reader could not give (an Excel error, a formula never
+    # computed) are reported as such, not as blank.
+    unreadable = _report_unreadable_cells(table, header, raw, reporter)
     for key, result in parsed.items():
         _report_problems(table, spec.column(key), result, bounds, reporter, ids)
         if spec.column(key).required:
-            invalid |= result.blank_mask & ~result.invalid_mask
-            _report_blanks(table, spec.column(key), result, reporter, ids)
-    invalid |= _report_cell_errors(table, header, raw, reporter).to_numpy(dtype=bool)
+            blank = result.blank_mask & ~result.invalid_mask
+            skip = unreadable.get(key)
+            if skip is not None:
+                blank &= ~skip
+            invalid |= blank
+            _report_blanks(table, spec.column(key), blank, reporter, ids)
+    for mask in unreadable.values():
+        invalid |= mask
     frame[INVALID] = invalid
+    _check_legacy_encoding(table, parsed, reporter)
     return table
 
 
@@ -636,11 +694,11 @@ def _number_text(value: float | None) -> str:
 def _report_blanks(
     table: SheetTable,
     column: ColumnSpec,
-    result: ParsedColumn,
+    blank: np.ndarray[Any, Any],
     reporter: _Reporter,
     ids: pd.Series | None,
 ) -> None:
-    positions = np.flatnonzero(result.blank_mask & ~result.invalid_mask)
+    positions = np.flatnonzero(blank)
     if not len(positions):
         return
     rows = table.frame[ROW].to_numpy()
@@ -657,28 +715,37 @@ def _report_blanks(
         )
 
 
-def _report_cell_errors(
+def _report_unreadable_cells(
     table: SheetTable, header: _Header, raw: RawSheet, reporter: _Reporter
-) -> pd.Series:
-    invalid = pd.Series(False, index=table.frame.index)
-    if not raw.error_cells:
-        return invalid
+) -> dict[str, np.ndarray[Any, Any]]:
+    """Excel error values and formulas without a saved value, per column key: a mask of
+    the frame's rows that have one (their content is unknown, so they are invalid)."""
+    found: dict[str, np.ndarray[Any, Any]] = {}
+    cells = [(cell, "cell_error", kind) for cell, kind in raw.error_cells.items()]
+    cells += [(cell, "formula_without_value", "") for cell in raw.unsaved_formulas]
+    if not cells:
+        return found
     by_col = {col: key for key, col in header.columns.items() if key in table.headers}
-    for (grid_row, col), kind in sorted(raw.error_cells.items()):
+    positions = pd.Index(table.frame.index)
+    for (grid_row, col), code, kind in sorted(cells):
         key = by_col.get(col)
-        if key is None or grid_row not in invalid.index:
+        position = positions.get_indexer([grid_row])[0]
+        if key is None or position < 0:
             continue
-        invalid.at[grid_row] = True
+        mask = found.setdefault(key, np.zeros(len(positions), dtype=bool))
+        if mask[position]:
+            continue
+        mask[position] = True
         row = grid_row + 1
         reporter.add(
             Severity.ERROR,
-            "cell_error",
+            code,
             row=row,
             column=table.headers[key],
             cell=table.cell(key, row),
             value=kind,
         )
-    return invalid
+    return found
 
 
 # ---------------------------------------------------------------------------------------

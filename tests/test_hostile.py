@@ -1,0 +1,116 @@
+"""The corpus of broken and hostile workbooks (tests/data/bad/, made by make_bad_corpus.py).
+
+Whatever arrives, `kpi` answers in a sentence: an exit code of 2 or 3 (0 where the input is
+in fact usable), a message naming the file and, where it applies, sheet and cell; never a
+traceback; never a changed input; never a name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kpi_tritue.cli import app
+
+BAD = Path(__file__).parent / "data" / "bad"
+NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường")
+runner = CliRunner()
+
+# file → (exit code of `kpi validate`, issue codes that must be reported)
+EXPECTED: dict[str, tuple[int, set[str]]] = {
+    "not_a_workbook.xlsx": (3, {"not_a_workbook"}),
+    "truncated.xlsx": (3, {"unreadable_file"}),
+    "csv_renamed.xlsx": (3, {"not_a_workbook"}),
+    "empty_file.xlsx": (3, {"not_a_workbook"}),
+    "password.xlsx": (3, {"password_protected"}),
+    "zip_bomb.xlsx": (3, {"limit_exceeded"}),
+    "huge_dimension.xlsx": (0, set()),
+    "empty_workbook.xlsx": (3, {"header_not_found"}),
+    "no_workforce_sheet.xlsx": (3, {"missing_workforce_sheet"}),
+    "missing_column.xlsx": (3, {"header_not_found"}),
+    "duplicated_headers.xlsx": (3, {"duplicate_column"}),
+    "formula_without_value.xlsx": (3, {"formula_without_value"}),
+    "merged_in_data.xlsx": (0, set()),
+    "hidden_sheet_and_row.xlsx": (0, {"unknown_sheet"}),
+    "control_and_long_text.xlsx": (0, set()),
+    "tcvn3_text.xlsx": (3, {"legacy_encoding"}),
+    "vni_text.xlsx": (3, {"legacy_encoding"}),
+}
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_corpus_is_complete() -> None:
+    assert {p.name for p in BAD.iterdir()} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_broken_file_gets_a_clear_answer(name: str) -> None:
+    path = BAD / name
+    before = digest(path)
+    exit_code, codes = EXPECTED[name]
+    result = runner.invoke(app, ["validate", str(path), "--format", "json"])
+    assert result.exit_code == exit_code, result.output
+    assert "Traceback" not in result.output
+    document = json.loads(result.stdout)
+    found = {issue["code"] for issue in document["issues"]}
+    assert codes <= found, found
+    for issue in document["issues"]:
+        assert issue["file"] in (None, path.as_posix())
+        assert issue["message"]
+    for text in (result.stdout, result.stderr):
+        for person in NAMES:
+            assert person not in text
+    assert digest(path) == before
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_compute_never_crashes_on_the_corpus(name: str) -> None:
+    result = runner.invoke(app, ["compute", str(BAD / name)])
+    assert result.exit_code in (0, 3), result.output
+    assert "Traceback" not in result.output
+    assert "Lỗi không mong muốn" not in result.output
+
+
+USABLE = sorted(name for name, (code, _) in EXPECTED.items() if code == 0)
+
+
+@pytest.mark.parametrize("name", USABLE)
+def test_no_output_of_a_usable_file_shows_a_name(name: str, tmp_path: Path) -> None:
+    import zipfile
+
+    path = BAD / name
+    before = digest(path)
+    report = tmp_path / "report.xlsx"
+    outputs = [
+        runner.invoke(app, ["compute", str(path), "--format", fmt]).stdout
+        for fmt in ("table", "json", "csv", "markdown")
+    ]
+    outputs.append(
+        runner.invoke(app, ["explain", "job_position_fit", str(path), "--format", "csv"]).stdout
+    )
+    exported = runner.invoke(app, ["export", str(path), "-o", str(report)])
+    assert exported.exit_code == 0, exported.output
+    with zipfile.ZipFile(report) as archive:
+        outputs += [archive.read(n).decode("utf-8", "replace") for n in archive.namelist()]
+    for text in outputs:
+        for person in NAMES:
+            assert person not in text
+    assert digest(path) == before
+
+
+def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
+    from builders import WORKFORCE_HEADER, person, write_workbook
+
+    rows = [WORKFORCE_HEADER, person("A1", level="Tỉnh_x001B_[2J")]
+    path = write_workbook(tmp_path / "c.xlsx", {"NhanSu": rows})
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 3
+    assert "\x1b" not in result.output
+    assert "Tỉnh\ufffd[2J" in result.stdout
