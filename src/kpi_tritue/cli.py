@@ -192,6 +192,7 @@ def validate(
 
     Example: kpi validate data/samples/ha_tinh_2024.xlsx --format json
     """
+    _prefetch(files)
     from kpi_tritue import render
 
     language: Lang = lang.value
@@ -275,6 +276,7 @@ def compute(
 
     Example: kpi compute data/samples/ha_tinh_2024.xlsx --by level --lang en
     """
+    _prefetch(files)
     from kpi_tritue import report
 
     language: Lang = lang.value
@@ -326,6 +328,7 @@ def export(
 
     Example: kpi export data/samples/ha_tinh_2024.xlsx -o gap_report.xlsx --by level
     """
+    _prefetch(files)
     language: Lang = lang.value
     with _guard(debug, language):
         results, context = _computed(files, targets, by, skip_invalid, as_of, language)
@@ -404,6 +407,7 @@ def check(
 
     Example: kpi check reports/ --fail-on not_met,no_data --junit kpi.xml
     """
+    _prefetch(files)
     from kpi_tritue import gate, report
 
     language: Lang = lang.value
@@ -495,6 +499,7 @@ def explain(
 
     Example: kpi explain doctors_per_10k data/samples/ha_tinh_2024.xlsx --format csv
     """
+    _prefetch(files)
     from kpi_tritue.catalog import CatalogError, load_catalog
     from kpi_tritue.engine import explain as explain_indicator
     from kpi_tritue.errors import UnknownIndicator
@@ -729,6 +734,13 @@ def _report_warnings(issues: Sequence[Issue], lang: Lang) -> None:
     warnings = [issue for issue in issues if issue.severity is Severity.WARNING]
     if warnings:
         _stderr().print(render.issues_table(warnings, lang))
+
+
+def _prefetch(files: list[str]) -> None:
+    """Start parsing a lone workbook now, while the heavy modules are being imported."""
+    from kpi_tritue.reader import prefetch
+
+    prefetch(files)
 
 
 def _text(key: str, lang: Lang, **params: object) -> str:

@@ -1,0 +1,58 @@
+"""The fast paths taken for large sheets give exactly what the plain ones give."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from builders import WORKFORCE_HEADER, person, write_workbook
+from kpi_tritue.dataset import load_dataset
+from kpi_tritue.normalize import clean_text
+from kpi_tritue.values import clean_column
+
+spaces = [" ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "\x0b", "\x85"]
+vietnamese = st.text(
+    alphabet=st.sampled_from(
+        list("aăâbcdđeêghiklmnoôơpqrstuưvxyAĐƠ ỳýỷỹỵ\u0300\u0301\u0303\u0309\u0323")
+        + [*spaces, "1", "."]
+    ),
+    max_size=12,
+)
+ascii_ids = st.text(alphabet=string.ascii_letters + string.digits + " \t", max_size=12)
+
+
+@given(st.lists(st.one_of(vietnamese, ascii_ids), min_size=70, max_size=120, unique=True))
+def test_a_column_of_distinct_values_is_cleaned_as_python_cleans(values: list[str]) -> None:
+    # Mostly distinct: cleaned as it is, without dictionary encoding.
+    cleaned = clean_column(pd.Series(values, dtype="object")).tolist()
+    assert [None if pd.isna(c) else c for c in cleaned] == [clean_text(v) or None for v in values]
+
+
+@given(st.lists(ascii_ids, min_size=70, max_size=120, unique=True))
+def test_ascii_text_needs_no_unicode_normalisation(values: list[str]) -> None:
+    cleaned = clean_column(pd.Series(values, dtype="object")).tolist()
+    assert [None if pd.isna(c) else c for c in cleaned] == [clean_text(v) or None for v in values]
+
+
+def test_ids_starting_with_c_or_t_are_people_and_totals_rows_still_go(tmp_path: Path) -> None:
+    # Every key starts like `Cộng`/`Tổng`: every row is a candidate for a totals row.
+    people = [person(f"{prefix}{n:04d}") for n in range(40) for prefix in ("CB", "TH", "Ct")]
+    rows = [
+        WORKFORCE_HEADER,
+        *people,
+        ["Tổng cộng", None, None, None, None, None, None, None, None, None, None],
+        [" total: 120"],
+        ["Cộng"],
+        person("Tổng hợp 01"),  # looks like a total to the quick test, not to the exact one
+    ]
+    dataset = load_dataset([str(write_workbook(tmp_path / "t.xlsx", {"NhanSu": rows}))])
+    skipped = [i.row for i in dataset.issues if i.code == "totals_row_skipped"]
+    offset = len(people) + 2
+    assert skipped == [offset, offset + 1, offset + 2]
+    frame = dataset.tables["workforce"].frame
+    assert len(frame) == len(people) + 1
+    assert frame["id"].iloc[-1] == "Tổng hợp 01"
