@@ -282,6 +282,28 @@ def _format_gap(result: IndicatorResult, measurement: Measurement, lang: Lang) -
     return format_number(measurement.gap, _UNIT_DECIMALS[result.unit], lang)
 
 
+def context_lines(context: ReportContext, lang: Lang) -> list[str]:
+    """What every report states about its data besides the date: who reported, and the
+    baseline it is compared with."""
+    lines: list[str] = []
+    completeness = context.dataset.completeness
+    if completeness is not None and completeness.registered:
+        rate = format_number(completeness.rate, 1, lang) + " %"
+        lines.append(
+            label(
+                "completeness",
+                lang,
+                reporting=completeness.reporting,
+                registered=completeness.registered,
+                rate=rate,
+            )
+        )
+    if context.baseline is not None:
+        as_of = context.baseline.as_of.strftime("%d/%m/%Y") if context.baseline.as_of else "?"
+        lines.append(label("baseline", lang, path=context.baseline.path, as_of=as_of))
+    return lines
+
+
 def _caption(results: Sequence[IndicatorResult], context: ReportContext, lang: Lang) -> str:
     from kpi_tritue.render import as_of_line
 
@@ -301,21 +323,7 @@ def _caption(results: Sequence[IndicatorResult], context: ReportContext, lang: L
         as_of_line(context.dataset, lang),
         label("sources", lang, files=", ".join(s.path for s in context.dataset.sources)),
     ]
-    completeness = context.dataset.completeness
-    if completeness is not None and completeness.registered:
-        rate = format_number(completeness.rate, 1, lang) + " %"
-        lines.append(
-            label(
-                "completeness",
-                lang,
-                reporting=completeness.reporting,
-                registered=completeness.registered,
-                rate=rate,
-            )
-        )
-    if context.baseline is not None:
-        as_of = context.baseline.as_of.strftime("%d/%m/%Y") if context.baseline.as_of else "?"
-        lines.append(label("baseline", lang, path=context.baseline.path, as_of=as_of))
+    lines += context_lines(context, lang)
     if context.skipped_rows:
         lines.append(label("skipped", lang, count=context.skipped_rows))
     return "\n".join(lines)

@@ -34,7 +34,6 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_tritue import __version__
-from kpi_tritue.formatting import format_number
 from kpi_tritue.i18n import Lang, text
 from kpi_tritue.issues import Issue, Severity, count_by_severity
 from kpi_tritue.notes import note_message
@@ -45,6 +44,7 @@ from kpi_tritue.report import (
     FIELD_ORDER,
     LABELS,
     ReportContext,
+    context_lines,
     format_target,
     group_label,
     label,
@@ -361,21 +361,7 @@ def _title_lines(
             "sources.many", lang, count=len(sources), sheet=xlsx_label("sheet.info", lang)
         ),
     ]
-    completeness = context.dataset.completeness
-    if completeness is not None and completeness.registered:
-        rate = format_number(completeness.rate, 1, lang) + " %"
-        lines.append(
-            label(
-                "completeness",
-                lang,
-                reporting=completeness.reporting,
-                registered=completeness.registered,
-                rate=rate,
-            )
-        )
-    if context.baseline is not None:
-        as_of = context.baseline.as_of.strftime("%d/%m/%Y") if context.baseline.as_of else "?"
-        lines.append(label("baseline", lang, path=context.baseline.path, as_of=as_of))
+    lines += context_lines(context, lang)
     if context.by:
         lines.append(label("by", lang, by=label(f"by.{context.by}", lang)).capitalize())
     if context.skipped_rows:
