@@ -1,57 +1,153 @@
-"""The catalog as a table or JSON for `kpi indicators`; light (no pandas) so it starts fast."""
+"""The catalog as a table or JSON for `kpi indicators`; light (no pandas, no pydantic).
+
+The packaged catalog is listed straight from its TOML, which the test suite validates;
+a `--targets` file is validated by `catalog.load_catalog` before it is listed.
+"""
 
 from __future__ import annotations
 
 import json
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from kpi_tritue.catalog import Catalog
 from kpi_tritue.formatting import format_target
 from kpi_tritue.i18n import Lang
+from kpi_tritue.results import Target
+
+if TYPE_CHECKING:
+    from kpi_tritue.catalog import Catalog
 
 _HEADERS: dict[Lang, tuple[str, ...]] = {
     "vi": ("Mã", "Chỉ tiêu", "Mục", "Mục tiêu", "Năm"),
     "en": ("ID", "Indicator", "Clause", "Target", "Year"),
 }
+DEFAULT_CATALOG = "ha_tinh_2030.toml"
 
 
-def catalog_table(catalog: Catalog, lang: Lang) -> Table:
-    table = Table(title=catalog.name_vi if lang == "vi" else catalog.name_en)
+@dataclass(frozen=True)
+class Listing:
+    id: str
+    name_vi: str
+    name_en: str
+    catalog_name_vi: str
+    catalog_name_en: str
+    entries: tuple[Entry, ...]
+
+    def name(self, lang: Lang) -> str:
+        return self.name_vi if lang == "vi" else self.name_en
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    name_vi: str
+    name_en: str
+    clause: str
+    field: str
+    unit: Any
+    target: Target | None
+
+
+def packaged_listing() -> Listing:
+    """The default catalog's indicators, read from the packaged TOML without pydantic."""
+    text = resources.files("kpi_tritue").joinpath("catalog", DEFAULT_CATALOG).read_text("utf-8")
+    data = tomllib.loads(text)
+    entries = []
+    for item in data["indicators"]:
+        target = item.get("target")
+        entries.append(
+            Entry(
+                id=item["id"],
+                name_vi=item["name_vi"],
+                name_en=item["name_en"],
+                clause=item["clause"],
+                field=item["field"],
+                unit=item["unit"],
+                target=None
+                if target is None
+                else Target(
+                    op=target["op"],
+                    year=int(target["year"]),
+                    value=_float(target.get("value")),
+                    min=_float(target.get("min")),
+                    max=_float(target.get("max")),
+                ),
+            )
+        )
+    return Listing(
+        id=data["id"],
+        name_vi=data["name_vi"],
+        name_en=data["name_en"],
+        catalog_name_vi=data["name_vi"],
+        catalog_name_en=data["name_en"],
+        entries=tuple(entries),
+    )
+
+
+def _float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+def catalog_listing(catalog: Catalog) -> Listing:
+    """The indicators of a validated catalog (a `--targets` file)."""
+    return Listing(
+        id=catalog.id,
+        name_vi=catalog.name_vi,
+        name_en=catalog.name_en,
+        catalog_name_vi=catalog.name_vi,
+        catalog_name_en=catalog.name_en,
+        entries=tuple(
+            Entry(
+                id=i.id,
+                name_vi=i.name_vi,
+                name_en=i.name_en,
+                clause=i.clause,
+                field=i.field,
+                unit=i.unit,
+                target=i.target_result,
+            )
+            for i in catalog.indicators
+        ),
+    )
+
+
+def catalog_table(listing: Listing, lang: Lang) -> Table:
+    table = Table(title=listing.name(lang))
     id_, name, clause, target, year = _HEADERS[lang]
     table.add_column(id_, no_wrap=True, style="dim")
     table.add_column(name, overflow="fold", ratio=1)
     table.add_column(clause, no_wrap=True)
     table.add_column(target, justify="right", no_wrap=True)
     table.add_column(year, justify="right", no_wrap=True)
-    for indicator in catalog.indicators:
-        result_target = indicator.target_result
+    for entry in listing.entries:
         table.add_row(
-            indicator.id,
-            indicator.name_vi if lang == "vi" else indicator.name_en,
-            indicator.clause,
-            format_target(indicator.unit, result_target, lang, horizon=None).split(" (")[0],
-            str(result_target.year) if result_target is not None else "—",
+            entry.id,
+            entry.name_vi if lang == "vi" else entry.name_en,
+            entry.clause,
+            format_target(entry.unit, entry.target, lang, horizon=None).split(" (")[0],
+            str(entry.target.year) if entry.target is not None else "—",
         )
     return table
 
 
-def catalog_json(catalog: Catalog, lang: Lang) -> str:
+def catalog_json(listing: Listing, lang: Lang) -> str:
     document = {
-        "catalog": catalog.id,
-        "name": catalog.name_vi if lang == "vi" else catalog.name_en,
+        "catalog": listing.id,
+        "name": listing.name(lang),
         "indicators": [
             {
-                "id": indicator.id,
-                "name": indicator.name_vi if lang == "vi" else indicator.name_en,
-                "clause": indicator.clause,
-                "field": indicator.field,
-                "unit": indicator.unit,
-                "target": None
-                if indicator.target_result is None
-                else indicator.target_result.to_dict(),
+                "id": entry.id,
+                "name": entry.name_vi if lang == "vi" else entry.name_en,
+                "clause": entry.clause,
+                "field": entry.field,
+                "unit": entry.unit,
+                "target": None if entry.target is None else entry.target.to_dict(),
             }
-            for indicator in catalog.indicators
+            for entry in listing.entries
         ],
     }
     return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"

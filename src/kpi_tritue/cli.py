@@ -450,21 +450,30 @@ def indicators(
 
     Example: kpi indicators --lang en
     """
-    from kpi_tritue.catalog import CatalogError, load_catalog
-    from kpi_tritue.catalog_view import catalog_json, catalog_table
+    from kpi_tritue.catalog_view import (
+        catalog_json,
+        catalog_listing,
+        catalog_table,
+        packaged_listing,
+    )
 
     language: Lang = lang.value
     with _guard(debug, language):
-        if targets is not None and not targets.is_file():
-            _check_paths([str(targets)], language)
-        try:
-            catalog = load_catalog(targets)
-        except CatalogError as error:
-            _fail(str(error), EXIT_INPUT, language)
-        if output_format is CheckFormat.JSON:
-            sys.stdout.write(catalog_json(catalog, language))
+        if targets is None:
+            listing = packaged_listing()
         else:
-            _stdout().print(catalog_table(catalog, language))
+            from kpi_tritue.catalog import CatalogError, load_catalog
+
+            if not targets.is_file():
+                _check_paths([str(targets)], language)
+            try:
+                listing = catalog_listing(load_catalog(targets))
+            except CatalogError as error:
+                _fail(str(error), EXIT_INPUT, language)
+        if output_format is CheckFormat.JSON:
+            sys.stdout.write(catalog_json(listing, language))
+        else:
+            _stdout().print(catalog_table(listing, language))
 
 
 class ExplainFormat(StrEnum):
