@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kpi_tritue.cli import app
@@ -114,3 +116,56 @@ def test_control_characters_never_reach_the_terminal(tmp_path: Path) -> None:
     assert result.exit_code == 3
     assert "\x1b" not in result.output
     assert "Tỉnh\ufffd[2J" in result.stdout
+
+
+# Names that could not be mistaken for anything else in an output.
+name_strategy = st.tuples(
+    st.sampled_from(["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng"]),
+    st.sampled_from(["Văn", "Thị", "Hữu", "Đức"]),
+    st.text(alphabet="ABCDEGHKLMNPQRSTVXY", min_size=6, max_size=9),
+).map(" ".join)
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    names=st.lists(name_strategy, min_size=1, max_size=5, unique=True),
+    levels=st.lists(st.sampled_from(["Tỉnh", "Xã", "Huyện", "??", "=1+1", "@x"]), min_size=5),
+)
+def test_generated_workbooks_keep_every_invariant(
+    tmp_path_factory: pytest.TempPathFactory, names: list[str], levels: list[str]
+) -> None:
+    import zipfile
+
+    from builders import WORKFORCE_HEADER, person, write_workbook
+
+    folder = tmp_path_factory.mktemp("generated")
+    header = [*WORKFORCE_HEADER, "Phù hợp vị trí việc làm"]
+    rows = [header] + [
+        [*person(f"G{i}", name=name, level=levels[i], unit=f"=Đơn vị {i}"), "x"]
+        for i, name in enumerate(names)
+    ]
+    # A row with a name typed into its unit and a wrong level: reported, quoting neither.
+    rows.append([*person("G99", name=names[0], unit=names[0], level="??"), "x"])
+    path = write_workbook(folder / "g.xlsx", {"NhanSu": rows})
+    before = digest(path)
+    report = folder / "r.xlsx"
+    outputs = [
+        runner.invoke(app, ["validate", str(path), "--format", "json"]).output,
+        runner.invoke(app, ["validate", str(path)]).output,
+        runner.invoke(app, ["compute", str(path), "--skip-invalid", "--format", "csv"]).output,
+        runner.invoke(app, ["compute", str(path), "--skip-invalid", "--by", "unit"]).output,
+        runner.invoke(
+            app, ["explain", "job_position_fit", str(path), "--skip-invalid", "--format", "csv"]
+        ).output,
+    ]
+    exported = runner.invoke(app, ["export", str(path), "--skip-invalid", "-o", str(report)])
+    assert exported.exit_code == 0, exported.output
+    with zipfile.ZipFile(report) as archive:
+        parts = {n: archive.read(n).decode("utf-8", "replace") for n in archive.namelist()}
+    outputs += parts.values()
+    for text in outputs:
+        for name in names:
+            assert name not in text
+    # Input text that looks like a formula stays text in the report.
+    assert not any("<f>" in xml for n, xml in parts.items() if n.startswith("xl/worksheets/"))
+    assert digest(path) == before
