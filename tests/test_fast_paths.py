@@ -56,3 +56,10 @@ def test_ids_starting_with_c_or_t_are_people_and_totals_rows_still_go(tmp_path: 
     frame = dataset.tables["workforce"].frame
     assert len(frame) == len(people) + 1
     assert frame["id"].iloc[-1] == "Tổng hợp 01"
+
+
+def test_no_ascii_character_gives_legacy_text_away() -> None:
+    # The check for TCVN3/VNI text skips plain ASCII values: it must stay a safe skip.
+    from kpi_tritue.legacy_text import legacy_encoding
+
+    assert all(legacy_encoding(chr(code) * 3) is None for code in range(128))

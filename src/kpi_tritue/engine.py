@@ -13,7 +13,7 @@ import math
 import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property, reduce
+from functools import cached_property, lru_cache, reduce
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -1158,13 +1158,18 @@ def _isin(values: pd.Series, needles: list[object]) -> np.ndarray[Any, Any]:
 def _map_distinct(values: pd.Series, function: Callable[[str], str]) -> pd.Series:
     """`function` applied once per distinct text of a column; NA stays NA."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    mapped = np.array([function(str(u)) for u in uniques] + [None], dtype=object)
+    # `tolist` hands over Python strings at once; iterating an Arrow-backed index does not.
+    mapped = np.array([function(str(u)) for u in uniques.tolist()] + [None], dtype=object)
     return pd.Series(mapped[codes], index=values.index, dtype="object")
+
+
+# The same unit names come from NhanSu and DonVi: each is keyed once.
+_unit_key = lru_cache(maxsize=1 << 16)(unit_key)
 
 
 def _keys(values: pd.Series) -> pd.Series:
     """Unit or area names as matching keys (cleaned, case folded, diacritics kept)."""
-    return _map_distinct(values, unit_key)
+    return _map_distinct(values, _unit_key)
 
 
 def _is_count(measure: Measure) -> bool:

@@ -58,6 +58,9 @@ class ParsedColumn:
     200,000 rows is never.
     """
 
+    # A text column's cleaned text, which is also its value (see `of_text`).
+    _text: pd.Series | None = None
+
     def __init__(
         self,
         values: pd.Series,
@@ -77,7 +80,9 @@ class ParsedColumn:
         parsed._text = text
         return parsed
 
-    _text: pd.Series | None = None
+    @property
+    def is_text(self) -> bool:
+        return self._text is not None
 
     @cached_property
     def invalid_mask(self) -> np.ndarray[Any, Any]:
