@@ -156,3 +156,40 @@ def test_new_commands_have_examples() -> None:
         result = runner.invoke(app, [name, "--help"])
         assert result.exit_code == 0
         assert "Example:" in result.stdout, name
+
+
+def test_export_of_several_years_adds_a_trend_sheet_with_line_charts(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    from openpyxl.chart import LineChart
+
+    from builders import WORKFORCE_HEADER, person, write_workbook
+
+    header = [*WORKFORCE_HEADER, "Phù hợp vị trí việc làm"]
+    for year, doctors in ((2022, 10), (2023, 11), (2024, 12)):
+        rows = [header, *([*person(f"{year}-{i}"), "x"] for i in range(doctors))]
+        write_workbook(
+            tmp_path / f"bao_cao_{year}.xlsx",
+            {
+                "ThongTin": [["Mục", "Giá trị"], ["Năm báo cáo", year]],
+                "NhanSu": rows,
+                "SoLieu": [["Chỉ tiêu", "Giá trị"], ["Dân số", 10000]],
+            },
+        )
+    output = tmp_path / "out" / "report.xlsx"
+    output.parent.mkdir()
+    result = CliRunner().invoke(app, ["export", str(tmp_path), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    workbook = load_workbook(output)
+    assert "Xu hướng" in workbook.sheetnames
+    sheet = workbook["Xu hướng"]
+    assert [c.value for c in sheet[3]][:5] == ["Mã", "Chỉ tiêu", "2022", "2023", "2024"]
+    doctors = next(row for row in sheet.iter_rows(min_row=4) if row[0].value == "doctors_per_10k")
+    assert [c.value for c in doctors[2:6]] == [10, 11, 12, 14]
+    assert doctors[8].value == "on_track"
+    charts = sheet._charts
+    assert charts
+    assert all(isinstance(chart, LineChart) for chart in charts)
+    assert all(len(chart.series) == 2 for chart in charts)  # the values and the target line
+    # The summary is of the latest year.
+    assert workbook["Tổng hợp"]["A1"].value is not None
+    assert any("2024" in str(cell) for row in workbook["Thông tin"].values for cell in row)

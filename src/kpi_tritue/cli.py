@@ -331,10 +331,79 @@ def export(
     _prefetch(files)
     language: Lang = lang.value
     with _guard(debug, language):
-        results, context = _computed(files, targets, by, skip_invalid, as_of, language)
+        trend_document: dict[str, object] | None = None
+        if as_of is None and len(_stated_years(files, language)) > 1:
+            # Several report years: the summary is of the latest, plus a trend sheet.
+            results, context, trend_document = _computed_over_years(
+                files, targets, by, skip_invalid, language
+            )
+        else:
+            results, context = _computed(files, targets, by, skip_invalid, as_of, language)
         _check_xlsx(output, files, targets, context, language)
-        _write_xlsx(output, results, context, files, targets, language)
+        _write_xlsx(output, results, context, files, targets, language, trend=trend_document)
         _report_warnings(context.issues, language)
+
+
+def _stated_years(files: list[str], lang: Lang) -> set[int]:
+    """The report years the workbooks state in `ThongTin` (only that sheet is read)."""
+    from kpi_tritue.dataset import expand_inputs
+    from kpi_tritue.workbook import open_workbook
+
+    _check_paths(files, lang)
+    years: set[int] = set()
+    for path, display in expand_inputs(files)[0]:
+        opened = open_workbook(path, display)
+        if isinstance(opened, list):
+            continue
+        info = opened.info
+        year = info.as_of.year if info.as_of is not None else info.report_year
+        if year is not None:
+            years.add(year)
+    return years
+
+
+def _computed_over_years(
+    files: list[str],
+    targets: Path | None,
+    by: GroupByChoice | None,
+    skip_invalid: bool,
+    lang: Lang,
+) -> tuple[list[IndicatorResult], ReportContext, dict[str, object]]:
+    """The latest year's results and report context, and the trend document of all years."""
+    from kpi_tritue import render, report
+    from kpi_tritue.catalog import CatalogError, load_catalog
+    from kpi_tritue.engine import compute as compute_indicators
+    from kpi_tritue.issues import Severity, sorted_issues
+    from kpi_tritue.trend import compute_trend, load_series
+    from kpi_tritue.trend_report import trend_document
+
+    if targets is not None and not targets.is_file():
+        _check_paths([str(targets)], lang)
+    try:
+        catalog = load_catalog(targets)
+    except CatalogError as error:
+        _fail(str(error), EXIT_INPUT, lang)
+    yearly = load_series(files, catalog=catalog)
+    skipped = 0
+    errors = [issue for issue in yearly.issues if issue.severity is Severity.ERROR]
+    if errors:
+        if not (skip_invalid and all(issue.row is not None for issue in errors)):
+            _stderr().print(render.issues_table(errors, lang))
+            _fail(_text("error.input", lang, errors=len(errors)), EXIT_INPUT, lang)
+        yearly, skipped = yearly.without_invalid_rows()
+    trend = compute_trend(yearly, catalog, by=by.value if by else None)
+    latest = yearly.years[-1].dataset
+    computation = compute_indicators(latest, catalog, by.value if by else None)
+    context = report.ReportContext(
+        dataset=latest,
+        catalog_id=catalog.id,
+        catalog_target_year=_target_year(computation.results),
+        issues=sorted_issues([*yearly.issues, *computation.issues]),
+        skipped_rows=skipped,
+        by=by.value if by else None,
+        people_shares=frozenset(i.id for i in catalog.indicators if i.is_share_of_people),
+    )
+    return computation.results, context, trend_document(trend, lang)
 
 
 @app.command()
@@ -667,8 +736,11 @@ def _computed(
 
 
 def _protected(files: list[str], targets: Path | None, context: ReportContext) -> list[Path]:
-    """Every input: the paths given, the workbooks read, the catalog."""
-    paths = [Path(f) for f in files] + [Path(s.path) for s in context.dataset.sources]
+    """Every input: the paths given, every workbook in a folder given, the catalog."""
+    from kpi_tritue.dataset import expand_inputs
+
+    paths = [Path(f) for f in files] + [path for path, _ in expand_inputs(files)[0]]
+    paths += [Path(s.path) for s in context.dataset.sources]
     return paths + ([targets] if targets is not None else [])
 
 
@@ -692,6 +764,8 @@ def _write_xlsx(
     files: list[str],
     targets: Path | None,
     lang: Lang,
+    *,
+    trend: dict[str, object] | None = None,
 ) -> None:
     from datetime import datetime
 
@@ -706,6 +780,7 @@ def _write_xlsx(
             lang,
             run_time=datetime.now(),
             protected=_protected(files, targets, context),
+            trend=trend,
         )
     except OutputError as error:
         _fail(str(error), EXIT_USAGE, lang)

@@ -19,9 +19,10 @@ name, and nothing here adds one.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -832,14 +833,20 @@ def build_gap_report(
     lang: Lang,
     *,
     run_time: datetime,
+    trend: Mapping[str, Any] | None = None,
 ) -> Workbook:
-    """The report as an openpyxl workbook, not yet saved."""
+    """The report as an openpyxl workbook, not yet saved; with `trend` (the document of
+    `trend_report.trend_document`, when several years were given), a trend sheet too."""
     workbook = Workbook()
     summary = workbook.active
     assert summary is not None
     _summary_sheet(summary, results, context, lang)
     _chart_sheet(workbook, results, context, lang)
     _breakdown_sheet(workbook, results, context, lang)
+    if trend is not None:
+        from kpi_tritue.xlsx_trend import trend_sheet
+
+        trend_sheet(workbook, trend, lang)
     _issues_sheet(workbook, context.issues, lang)
     _info_sheet(workbook, context, lang, run_time)
     properties = workbook.properties
@@ -859,6 +866,7 @@ def write_gap_report(
     *,
     run_time: datetime,
     protected: Iterable[Path] = (),
+    trend: Mapping[str, Any] | None = None,
 ) -> None:
     """Write the report to `path`, atomically; never over an input or a `protected` file.
 
@@ -866,7 +874,8 @@ def write_gap_report(
     """
     inputs = [Path(source.path) for source in context.dataset.sources] + list(protected)
     check_output(path, inputs, lang)
-    save_workbook(build_gap_report(results, context, lang, run_time=run_time), path, lang)
+    workbook = build_gap_report(results, context, lang, run_time=run_time, trend=trend)
+    save_workbook(workbook, path, lang)
 
 
 def save_workbook(workbook: Workbook, path: Path, lang: Lang) -> None:
