@@ -22,11 +22,13 @@ from rich.panel import Panel
 from kpi_tritue import __version__
 
 if TYPE_CHECKING:
+    from kpi_tritue.catalog import Catalog
     from kpi_tritue.dataset import Dataset
     from kpi_tritue.i18n import Lang
     from kpi_tritue.issues import Issue
     from kpi_tritue.report import ReportContext
     from kpi_tritue.results import IndicatorResult
+    from kpi_tritue.trend import YearlyData
 
 EXIT_OK = 0
 EXIT_GATE_FAILED = 1
@@ -370,27 +372,14 @@ def _computed_over_years(
     lang: Lang,
 ) -> tuple[list[IndicatorResult], ReportContext, dict[str, object]]:
     """The latest year's results and report context, and the trend document of all years."""
-    from kpi_tritue import render, report
-    from kpi_tritue.catalog import CatalogError, load_catalog
+    from kpi_tritue import report
     from kpi_tritue.engine import compute as compute_indicators
-    from kpi_tritue.issues import Severity, sorted_issues
+    from kpi_tritue.issues import sorted_issues
     from kpi_tritue.trend import compute_trend, load_series
     from kpi_tritue.trend_report import trend_document
 
-    if targets is not None and not targets.is_file():
-        _check_paths([str(targets)], lang)
-    try:
-        catalog = load_catalog(targets)
-    except CatalogError as error:
-        _fail(str(error), EXIT_INPUT, lang)
-    yearly = load_series(files, catalog=catalog)
-    skipped = 0
-    errors = [issue for issue in yearly.issues if issue.severity is Severity.ERROR]
-    if errors:
-        if not (skip_invalid and all(issue.row is not None for issue in errors)):
-            _stderr().print(render.issues_table(errors, lang))
-            _fail(_text("error.input", lang, errors=len(errors)), EXIT_INPUT, lang)
-        yearly, skipped = yearly.without_invalid_rows()
+    catalog = _catalog(targets, lang)
+    yearly, skipped = _usable_series(load_series(files, catalog=catalog), skip_invalid, lang)
     trend = compute_trend(yearly, catalog, by=by.value if by else None)
     latest = yearly.years[-1].dataset
     computation = compute_indicators(latest, catalog, by.value if by else None)
@@ -531,14 +520,7 @@ def indicators(
         if targets is None:
             listing = packaged_listing()
         else:
-            from kpi_tritue.catalog import CatalogError, load_catalog
-
-            if not targets.is_file():
-                _check_paths([str(targets)], language)
-            try:
-                listing = catalog_listing(load_catalog(targets))
-            except CatalogError as error:
-                _fail(str(error), EXIT_INPUT, language)
+            listing = catalog_listing(_catalog(targets, language))
         if output_format is CheckFormat.JSON:
             sys.stdout.write(catalog_json(listing, language))
         else:
@@ -578,19 +560,13 @@ def explain(
     Example: kpi explain doctors_per_10k data/samples/ha_tinh_2024.xlsx --format csv
     """
     _prefetch(files)
-    from kpi_tritue.catalog import CatalogError, load_catalog
     from kpi_tritue.engine import explain as explain_indicator
     from kpi_tritue.errors import UnknownIndicator
     from kpi_tritue.explain import explanation_csv, explanation_json, explanation_table
 
     language: Lang = lang.value
     with _guard(debug, language):
-        if targets is not None and not targets.is_file():
-            _check_paths([str(targets)], language)
-        try:
-            catalog = load_catalog(targets)
-        except CatalogError as error:
-            _fail(str(error), EXIT_INPUT, language)
+        catalog = _catalog(targets, language)
         if indicator not in {entry.id for entry in catalog.indicators}:
             _fail(
                 str(UnknownIndicator(indicator, [e.id for e in catalog.indicators])),
@@ -634,28 +610,16 @@ def trend(
 
     Example: kpi trend bao_cao_2023.xlsx bao_cao_2024.xlsx bao_cao_2025.xlsx --lang en
     """
-    from kpi_tritue import render
-    from kpi_tritue.catalog import CatalogError, load_catalog
-    from kpi_tritue.issues import Severity
     from kpi_tritue.trend import compute_trend, load_series
     from kpi_tritue.trend_report import trend_csv, trend_json, trend_table
 
     language: Lang = lang.value
     with _guard(debug, language):
-        if targets is not None and not targets.is_file():
-            _check_paths([str(targets)], language)
-        try:
-            catalog = load_catalog(targets)
-        except CatalogError as error:
-            _fail(str(error), EXIT_INPUT, language)
+        catalog = _catalog(targets, language)
         _check_paths(files, language)
-        yearly = load_series(files, catalog=catalog, as_of_override=parse_as_of(as_of, language))
-        errors = [issue for issue in yearly.issues if issue.severity is Severity.ERROR]
-        if errors:
-            if not (skip_invalid and all(issue.row is not None for issue in errors)):
-                _stderr().print(render.issues_table(errors, language))
-                _fail(_text("error.input", language, errors=len(errors)), EXIT_INPUT, language)
-            yearly, _ = yearly.without_invalid_rows()
+        as_of_date = parse_as_of(as_of, language)
+        yearly = load_series(files, catalog=catalog, as_of_override=as_of_date)
+        yearly, _ = _usable_series(yearly, skip_invalid, language)
         result = compute_trend(yearly, catalog, by=by.value if by else None)
         match output_format:
             case TrendFormat.JSON:
@@ -707,17 +671,15 @@ def _computed(
     """Load, check and compute as `compute` does: the results and what the report states."""
     from kpi_tritue import report
     from kpi_tritue.baseline import BaselineError, load_baseline
-    from kpi_tritue.catalog import CatalogError, load_catalog
     from kpi_tritue.engine import compute as compute_indicators
     from kpi_tritue.issues import sorted_issues
 
-    for option in (targets, baseline):
-        if option is not None and not option.is_file():
-            _check_paths([str(option)], lang)
+    catalog = _catalog(targets, lang)
+    if baseline is not None and not baseline.is_file():
+        _check_paths([str(baseline)], lang)
     try:
-        catalog = load_catalog(targets)
         previous = load_baseline(baseline) if baseline is not None else None
-    except (CatalogError, BaselineError) as error:
+    except BaselineError as error:
         _fail(str(error), EXIT_INPUT, lang)
     dataset = _load(files, as_of, lang)
     dataset, skipped = _usable(dataset, skip_invalid, lang)
@@ -818,6 +780,33 @@ def _report_warnings(issues: Sequence[Issue], lang: Lang) -> None:
     warnings = [issue for issue in issues if issue.severity is Severity.WARNING]
     if warnings:
         _stderr().print(render.issues_table(warnings, lang))
+
+
+def _catalog(targets: Path | None, lang: Lang) -> Catalog:
+    """The default catalog, or a `--targets` file: a missing file is usage (2), a bad one
+    is input (3)."""
+    from kpi_tritue.catalog import CatalogError, load_catalog
+
+    if targets is not None and not targets.is_file():
+        _check_paths([str(targets)], lang)
+    try:
+        return load_catalog(targets)
+    except CatalogError as error:
+        _fail(str(error), EXIT_INPUT, lang)
+
+
+def _usable_series(yearly: YearlyData, skip_invalid: bool, lang: Lang) -> tuple[YearlyData, int]:
+    """As `_usable`, for several report years."""
+    from kpi_tritue import render
+    from kpi_tritue.issues import Severity
+
+    errors = [issue for issue in yearly.issues if issue.severity is Severity.ERROR]
+    if not errors:
+        return yearly, 0
+    if skip_invalid and all(issue.row is not None for issue in errors):
+        return yearly.without_invalid_rows()
+    _stderr().print(render.issues_table(errors, lang))
+    _fail(_text("error.input", lang, errors=len(errors)), EXIT_INPUT, lang)
 
 
 def _prefetch(files: list[str]) -> None:
