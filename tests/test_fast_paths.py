@@ -6,6 +6,7 @@ import string
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -63,3 +64,30 @@ def test_no_ascii_character_gives_legacy_text_away() -> None:
     from kpi_tritue.legacy_text import legacy_encoding
 
     assert all(legacy_encoding(chr(code) * 3) is None for code in range(128))
+
+
+def test_a_prefetched_workbook_is_parsed_once_and_read_as_usual(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kpi_tritue import reader
+    from kpi_tritue.workbook import open_workbook
+
+    rows = [WORKFORCE_HEADER, person("A1"), person("A2", birth_date="#N/A")]
+    path = write_workbook(tmp_path / "p.xlsx", {"NhanSu": rows})
+    expected = load_dataset([str(path)])
+    fetched: list[str] = []
+    fetch = reader.Workbook._fetch
+
+    def counted(self: reader.Workbook, name: str) -> object:
+        fetched.append(name)
+        return fetch(self, name)
+
+    monkeypatch.setattr(reader.Workbook, "_fetch", counted)
+    reader.prefetch([str(path)])
+    # `kpi export` opens the workbook to look at its year, then loads it.
+    looked = open_workbook(path.resolve(), str(path))
+    dataset = load_dataset([str(path)])
+    assert not isinstance(looked, list)
+    assert fetched.count("NhanSu") == 1
+    assert [i.code for i in dataset.issues] == [i.code for i in expected.issues]
+    assert dataset.tables["workforce"].frame.equals(expected.tables["workforce"].frame)

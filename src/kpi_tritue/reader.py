@@ -148,13 +148,19 @@ class Workbook:
 
     @classmethod
     def open(cls, path: Path) -> Workbook:
-        """The workbook at `path`: the one `prefetch` opened if any, else opened now."""
-        opening = _PREFETCHED.pop(path.resolve(), None)
+        """The workbook at `path`: the one `prefetch` opened if any, else opened now.
+
+        The prefetched one is handed out as often as asked for: a command may open a
+        workbook once to look at `ThongTin` and again to read it all, and the sheet parsed
+        ahead must not be parsed a second time.
+        """
+        key = path.resolve()
+        opening = _PREFETCHED.get(key)
         if opening is not None:
             try:
                 return opening.result()
             except Exception:
-                pass  # opened again below, which reports why
+                del _PREFETCHED[key]  # opened again below, which reports why
         return cls(path)
 
     @property

@@ -226,35 +226,11 @@ def _make_enum_parser(enum: EnumSpec) -> Callable[[str], ScalarResult]:
 _ARROW_WHITESPACE = r"[\s\p{Z}\x0b\x1c-\x1f\x85]+"
 
 
-@dataclass(frozen=True)
-class CleanText:
-    """A column's cleaned text, and the same as codes into its distinct values (-1: blank)."""
-
-    text: pd.Series
-    codes: np.ndarray[Any, Any]
-    distinct: list[str]
-
-
-def clean_text_column(raw: pd.Series) -> CleanText:
+def clean_column(raw: pd.Series) -> pd.Series:
     """Cell text NFC-normalised, trimmed and folded (as `clean_text`); blank cells become NA.
 
-    The column is dictionary-encoded first and only its distinct values are cleaned, in
-    Arrow: an ID column has as many as it has rows, and a Python loop over those would
-    cost more than reading the sheet.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    codes, distinct, cleaned = _distinct_codes(raw)
-    text = _arrow_text(pc.take(cleaned, pa.array(codes, mask=codes < 0)), raw.index)
-    return CleanText(text=text, codes=codes, distinct=distinct)
-
-
-def clean_column(raw: pd.Series) -> pd.Series:
-    """Only the cleaned text of `clean_text_column`, without the codes.
-
-    A column whose first cells are mostly distinct (IDs) is cleaned as it is: hashing it
-    into distinct values would cost more than the cleaning saves.
+    In Arrow, over the column's distinct values; a column whose first cells are mostly
+    distinct (IDs) is cleaned as it is, since hashing it would cost more than it saves.
     """
     import pyarrow.compute as pc
 
