@@ -43,7 +43,7 @@ def test_export_writes_the_report(good: Path, tmp_path: Path) -> None:
     workbook = load_workbook(out)
     assert workbook.sheetnames == ["Tổng hợp", "Biểu đồ", "Vấn đề dữ liệu", "Thông tin"]
     summary = workbook["Tổng hợp"]
-    ids = [summary.cell(r, 9).value for r in range(1, summary.max_row + 1)]
+    ids = [summary.cell(r, 10).value for r in range(1, summary.max_row + 1)]
     row = ids.index("doctors_per_10k") + 1
     assert summary.cell(row, 3).value == pytest.approx(2 / 1_320_000 * 10_000)
 

@@ -24,6 +24,7 @@ from kpi_tritue.errors import OutputError
 from kpi_tritue.issues import sorted_issues
 from kpi_tritue.report import ReportContext, group_label
 from kpi_tritue.results import IndicatorResult, Status
+from kpi_tritue.stats import wilson_interval
 from kpi_tritue.xlsx_report import STATUS_COLOURS, build_gap_report, write_gap_report
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -49,6 +50,7 @@ def _context(paths: list[Path], by: str | None = None, skip_invalid: bool = Fals
         issues=sorted_issues([*dataset.issues, *computation.issues]),
         skipped_rows=skipped,
         by=by,
+        people_shares=frozenset(i.id for i in catalog.indicators if i.is_share_of_people),
     )
     return computation.results, context
 
@@ -112,11 +114,14 @@ def _cells(workbook: Workbook) -> Iterator[tuple[Worksheet, Any]]:
                     yield sheet, cell
 
 
+ID_COLUMN = 10  # the summary's last column, beyond the printed ones
+
+
 def _rows_by_id(sheet: Worksheet) -> dict[str, int]:
     return {
-        str(sheet.cell(row, 9).value): row
+        str(sheet.cell(row, ID_COLUMN).value): row
         for row in range(1, sheet.max_row + 1)
-        if sheet.cell(row, 9).value
+        if sheet.cell(row, ID_COLUMN).value
     }
 
 
@@ -133,7 +138,7 @@ def test_summary_has_every_indicator_value_as_a_number(tmp_path: Path, sample: P
     assert len(results) == 23
     for result in results:
         row = rows[result.id]
-        value, gap, shortfall = (sheet.cell(row, c) for c in (3, 5, 6))
+        value, gap, shortfall = (sheet.cell(row, c) for c in (3, 6, 7))
         assert sheet.cell(row, 1).value == result.clause
         assert sheet.cell(row, 2).value == result.name("vi")
         assert isinstance(value.value, float | int), result.id
@@ -146,11 +151,52 @@ def test_summary_has_every_indicator_value_as_a_number(tmp_path: Path, sample: P
             assert value.number_format == '0.0" %"'
     doctors = rows["doctors_per_10k"]
     assert sheet.cell(doctors, 3).number_format == "0.00"
-    assert sheet.cell(doctors, 4).value == "≥ 14"
-    assert sheet.cell(doctors, 6).number_format == "#,##0"
+    assert sheet.cell(doctors, 5).value == "≥ 14"
+    assert sheet.cell(doctors, 7).number_format == "#,##0"
     milestone = sheet.cell(rows["intellectual_database"], 3)
     assert milestone.value == 1 and "Hoàn thành" in milestone.number_format
-    assert sheet.cell(rows["talent_retention"], 4).value == "= 100 % (2045)"
+    assert sheet.cell(rows["talent_retention"], 5).value == "= 100 % (2045)"
+
+
+def test_summary_gives_the_wilson_interval_of_every_share_of_people(
+    tmp_path: Path, sample: Path
+) -> None:
+    results, context = _context([sample])
+    sheet = build_gap_report(results, context, "en", run_time=RUN_TIME)["Summary"]
+    rows = _rows_by_id(sheet)
+    shown = 0
+    for result in results:
+        interval = sheet.cell(rows[result.id], 4).value
+        k, n = result.measurement.numerator, result.measurement.denominator
+        if result.id in context.people_shares and n:
+            low, high = wilson_interval(k or 0, n)
+            assert interval == f"{low:.1f}–{high:.1f}", result.id
+            assert low <= result.measurement.value <= high  # type: ignore[operator]
+            shown += 1
+        else:
+            assert interval is None, result.id
+    # Doctors per 10,000 and the SoLieu ratios are not shares of counted people.
+    assert sheet.cell(rows["doctors_per_10k"], 4).value is None
+    assert shown >= 10
+
+
+def test_small_denominators_are_marked_and_the_value_stays_a_number(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [[*WORKFORCE_HEADER, "Lãnh đạo quản lý"]]
+    rows += [[*person(f"L{i}", unit=f"Sở {i % 2}"), "x"] for i in range(5)]
+    path = write_workbook(tmp_path / "few.xlsx", {"NhanSu": rows})
+    results, context = _context([path], by="level")
+    workbook = build_gap_report(results, context, "vi", run_time=RUN_TIME)
+    sheet = workbook["Tổng hợp"]
+    row = _rows_by_id(sheet)["provincial_leaders_under_40"]
+    value = sheet.cell(row, 3)
+    assert value.data_type == "n" and value.number_format == '0.0" %""*"'
+    assert sheet.cell(row, 4).value is not None
+    notes = [c.value for _, c in _cells(workbook) if str(c.value).startswith("* Mẫu số")]
+    assert len(notes) == 2  # under the summary and under the breakdown
+    marked = [
+        c for _, c in _cells(workbook) if c.data_type == "n" and c.number_format.endswith('"*"')
+    ]
+    assert len(marked) >= 2
 
 
 def test_summary_is_grouped_by_field_like_the_table(tmp_path: Path, sample: Path) -> None:
@@ -173,7 +219,7 @@ def test_status_cells_are_coloured(tmp_path: Path, sample: Path) -> None:
     rows = _rows_by_id(sheet)
     seen: set[Status] = set()
     for result in results:
-        cell = sheet.cell(rows[result.id], 7)
+        cell = sheet.cell(rows[result.id], 8)
         fill, _ = STATUS_COLOURS[result.measurement.status]
         assert cell.fill.fgColor.rgb.endswith(fill), result.id
         seen.add(result.measurement.status)
@@ -192,8 +238,8 @@ def test_no_data_shows_its_note(tmp_path: Path) -> None:
     sheet = build_gap_report(results, context, "en", run_time=RUN_TIME).worksheets[0]
     rows = _rows_by_id(sheet)
     row = rows["doctors_per_10k"]
-    assert sheet.cell(row, 7).value == "No data"
-    assert "SoLieu" in str(sheet.cell(row, 8).value)
+    assert sheet.cell(row, 8).value == "No data"
+    assert "SoLieu" in str(sheet.cell(row, 9).value)
     assert sheet.cell(row, 3).value is None
 
 
@@ -206,12 +252,13 @@ def test_header_frozen_columns_sized_and_printable(report: Path) -> None:
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
     assert sheet.print_title_rows == f"${header}:${header}"
-    assert sheet.print_area == f"'Tổng hợp'!$A$1:$H${sheet.max_row}"
+    assert sheet.print_area == f"'Tổng hợp'!$A$1:$I${sheet.max_row}"
     assert sheet.column_dimensions["B"].width >= 50
-    assert [sheet.cell(header, c).value for c in range(1, 9)] == [
+    assert [sheet.cell(header, c).value for c in range(1, 10)] == [
         "Mục",
         "Chỉ tiêu",
         "Hiện nay",
+        "Khoảng tin cậy 95 %",
         "Mục tiêu",
         "Khoảng cách",
         "Cần thêm",

@@ -35,6 +35,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_tritue import __version__
+from kpi_tritue.formatting import format_number
 from kpi_tritue.i18n import Lang, text
 from kpi_tritue.issues import Issue, Severity, count_by_severity
 from kpi_tritue.notes import note_message
@@ -44,10 +45,13 @@ from kpi_tritue.render import TOOL, as_of_line
 from kpi_tritue.report import (
     FIELD_ORDER,
     LABELS,
+    SMALL_MARK,
     ReportContext,
+    ci95,
     context_lines,
     format_target,
     group_label,
+    is_small,
     label,
 )
 from kpi_tritue.results import IndicatorResult, Measurement, Status, Unit
@@ -60,6 +64,7 @@ XLSX_LABELS: dict[str, dict[Lang, str]] = {
     "sheet.issues": {"vi": "Vấn đề dữ liệu", "en": "Data issues"},
     "sheet.info": {"vi": "Thông tin", "en": "Information"},
     "col.note": {"vi": "Ghi chú", "en": "Note"},
+    "col.ci95": {"vi": "Khoảng tin cậy 95 %", "en": "95 % interval"},
     "col.id": {"vi": "Mã chỉ tiêu", "en": "Indicator id"},
     "col.code": {"vi": "Mã", "en": "Code"},
     "col.file": {"vi": "Tệp", "en": "File"},
@@ -370,9 +375,10 @@ def _title_lines(
     return lines
 
 
-_SUMMARY_WIDTHS = (7.0, 64.0, 11.0, 15.0, 11.0, 10.0, 13.0, 46.0, 30.0)
+_SUMMARY_WIDTHS = (7.0, 60.0, 11.0, 14.0, 15.0, 11.0, 10.0, 13.0, 44.0, 30.0)
 _NOTE_WIDTH_EMPTY = 12.0  # a note column with nothing in it leaves the page to the rest
-_SUMMARY_PRINTED = 8  # the indicator id (last column) is for screens and scripts
+_SUMMARY_PRINTED = 9  # the indicator id (last column) is for screens and scripts
+_NOTE_COLUMN = 9
 
 
 def _summary_sheet(
@@ -391,6 +397,7 @@ def _summary_sheet(
         label("col.clause", lang),
         label("col.indicator", lang),
         label("col.value", lang),
+        xlsx_label("col.ci95", lang),
         label("col.target", lang),
         label("col.gap", lang),
         label("col.shortfall", lang),
@@ -399,9 +406,10 @@ def _summary_sheet(
         xlsx_label("col.id", lang),
     ]
     _header_row(sheet, header, headers)
+    _fit_row(sheet, header, zip(headers, _SUMMARY_WIDTHS, strict=True))
     _widths(sheet, _SUMMARY_WIDTHS)
     if all(r.measurement.note is None for r in results):
-        sheet.column_dimensions["H"].width = _NOTE_WIDTH_EMPTY
+        sheet.column_dimensions[get_column_letter(_NOTE_COLUMN)].width = _NOTE_WIDTH_EMPTY
     row = header + 1
     for field_name in _fields(results):
         for column in range(1, _SUMMARY_PRINTED + 1):
@@ -411,12 +419,16 @@ def _summary_sheet(
         for result in (r for r in results if r.field == field_name):
             _summary_row(sheet, row, result, context, lang)
             row += 1
+    last_row = row - 1
+    if any(is_small(r, r.measurement, context) for r in results):
+        last_row = row + 1
+        put(sheet, last_row, 2, label("small", lang), italic=True, colour="404040")
     sheet.freeze_panes = sheet.cell(row=header + 1, column=3)
     _print_setup(
         sheet,
         title_rows=f"{header}:{header}",
         last_column=_SUMMARY_PRINTED,
-        last_row=row - 1,
+        last_row=last_row,
         footer=title,
         lang=lang,
     )
@@ -436,24 +448,58 @@ def _summary_row(
         row,
         3,
         _number(measurement.value),
-        number_format=value_format(result.unit, lang),
+        number_format=_marked_value_format(result, measurement, context, lang),
         border=True,
         horizontal="right",
     )
-    put(sheet, row, 4, target, border=True, horizontal="right")
     put(
         sheet,
         row,
-        5,
+        4,
+        _interval_text(result, measurement, context, lang),
+        border=True,
+        horizontal="center",
+    )
+    put(sheet, row, 5, target, border=True, horizontal="right")
+    put(
+        sheet,
+        row,
+        6,
         _number(measurement.gap),
         number_format=_GAP_FORMATS[result.unit],
         border=True,
     )
-    put(sheet, row, 6, measurement.shortfall, number_format=COUNT_FORMAT, border=True)
-    _status_cell(sheet, row, 7, measurement.status, lang)
-    put(sheet, row, 8, note, wrap=True, colour="404040", border=True)
-    put(sheet, row, 9, result.id, colour="808080")
-    _fit_row(sheet, row, [(name, _SUMMARY_WIDTHS[1]), (note, _SUMMARY_WIDTHS[7])])
+    put(sheet, row, 7, measurement.shortfall, number_format=COUNT_FORMAT, border=True)
+    _status_cell(sheet, row, 8, measurement.status, lang)
+    put(sheet, row, _NOTE_COLUMN, note, wrap=True, colour="404040", border=True)
+    put(sheet, row, 10, result.id, colour="808080")
+    _fit_row(
+        sheet,
+        row,
+        [(name, _SUMMARY_WIDTHS[1]), (note, _SUMMARY_WIDTHS[_NOTE_COLUMN - 1])],
+    )
+
+
+def _marked_value_format(
+    result: IndicatorResult, measurement: Measurement, context: ReportContext, lang: Lang
+) -> str:
+    """The value's format, with the small-denominator mark shown after the number: the
+    cell stays a number that sorts and sums."""
+    fmt = value_format(result.unit, lang)
+    if not is_small(result, measurement, context):
+        return fmt
+    return ";".join(f'{part}"{SMALL_MARK}"' for part in fmt.split(";"))
+
+
+def _interval_text(
+    result: IndicatorResult, measurement: Measurement, context: ReportContext, lang: Lang
+) -> str | None:
+    """`8,2–25,4` (percent): the 95 % Wilson interval of a share of people, else blank."""
+    interval = ci95(result, measurement, context)
+    if interval is None:
+        return None
+    low, high = (format_number(bound, 1, lang) for bound in interval)
+    return f"{low}–{high}"
 
 
 _CHART_WIDTHS = (7.0, 72.0, 12.0, 16.0, 14.0)
@@ -583,6 +629,7 @@ def _breakdown_sheet(
         put(sheet, first_group + offset, 1, name, border=True)
     last_row = max(first_group + len(groups) - 1, province)
     name_height = 1
+    small = False
     for index, result in enumerate(split):
         value_col = 2 + 2 * index
         status_col = value_col + 1
@@ -632,7 +679,7 @@ def _breakdown_sheet(
             border=True,
         )
         put(sheet, targets, status_col, None, border=True)
-        fmt = value_format(result.unit, lang)
+        fmt = _marked_value_format(result, result.measurement, context, lang)
         _breakdown_cells(sheet, province, value_col, result.measurement, fmt, lang, bold=True)
         by_group = {g.group: g.measurement for g in result.breakdown or ()}
         for offset, group in enumerate(groups):
@@ -642,7 +689,9 @@ def _breakdown_sheet(
                 put(sheet, row, value_col, None, border=True)
                 put(sheet, row, status_col, None, border=True)
             else:
+                fmt = _marked_value_format(result, measurement, context, lang)
                 _breakdown_cells(sheet, row, value_col, measurement, fmt, lang)
+                small = small or is_small(result, measurement, context)
         # The colour follows the status text, so an edited status recolours its value.
         for status, (fill, font) in STATUS_COLOURS.items():
             word = label(f"status.{status.value}", lang).replace('"', '""')
@@ -658,6 +707,9 @@ def _breakdown_sheet(
             sheet.conditional_formatting.add(
                 values, FormulaRule(formula=[f'${status_letter}{province}="{word}"'], **style)
             )
+    if small or any(is_small(r, r.measurement, context) for r in split):
+        last_row += 2
+        put(sheet, last_row, 1, label("small", lang), italic=True, colour="404040")
     sheet.row_dimensions[names].height = LINE_HEIGHT * min(name_height, 6) + 3
     sheet.freeze_panes = sheet.cell(row=province + 1, column=2)
     last_column = 1 + 2 * len(split)
