@@ -1,7 +1,19 @@
-"""`kpi indicators` lists the packaged catalog without pydantic: it must agree with it."""
+"""`kpi indicators` lists the packaged catalog without pydantic or rich; it must agree with it."""
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kpi_tritue.catalog import load_catalog
-from kpi_tritue.catalog_view import catalog_json, catalog_listing, packaged_listing
+from kpi_tritue.catalog_view import (
+    _HEADERS,
+    _pad,
+    _printable,
+    _width,
+    catalog_json,
+    catalog_listing,
+    catalog_text,
+    packaged_listing,
+)
 
 
 def test_the_fast_listing_equals_the_validated_catalog() -> None:
@@ -9,3 +21,34 @@ def test_the_fast_listing_equals_the_validated_catalog() -> None:
         assert catalog_json(packaged_listing(), lang) == catalog_json(
             catalog_listing(load_catalog()), lang
         )
+
+
+def test_the_text_listing_is_one_aligned_line_per_indicator() -> None:
+    listing = packaged_listing()
+    for lang in ("vi", "en"):
+        lines = catalog_text(listing, lang).splitlines()
+        assert lines[0] == listing.name(lang) and lines[1] == ""
+        header, rows = lines[2], lines[3:]
+        assert [row.split()[0] for row in rows] == [e.id for e in listing.entries]
+        name_column = header.index(_HEADERS[lang][1])
+        for row, entry in zip(rows, listing.entries, strict=True):
+            name = entry.name_vi if lang == "vi" else entry.name_en
+            assert row[name_column:] == name  # every name starts in the same column
+    vietnamese = catalog_text(listing, "vi")
+    assert "15–20 %" in vietnamese and "≥ 14" in vietnamese
+
+
+def test_control_characters_of_a_targets_file_never_reach_the_terminal() -> None:
+    catalog = load_catalog()
+    first = catalog.indicators[0].model_copy(update={"name_vi": "Bác sĩ\x1b[31m\x07 đỏ"})
+    hostile = catalog.model_copy(update={"indicators": [first, *catalog.indicators[1:]]})
+    text = catalog_text(catalog_listing(hostile), "vi")
+    assert "\x1b" not in text and "\x07" not in text
+    assert "Bác sĩ\ufffd[31m\ufffd đỏ" in text
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=12))
+def test_padding_gives_every_cell_the_same_terminal_width(value: str) -> None:
+    cell = _printable(value)
+    assert _width(_pad(cell, _width(cell) + 3)) == _width(cell) + 3
+    assert _pad(cell, _width(cell) + 2, right=True).endswith(cell)

@@ -1,25 +1,30 @@
-"""The catalog as a table or JSON for `kpi indicators`; light (no pandas, no pydantic).
+"""The catalog as text or JSON for `kpi indicators`; light (no pandas, no pydantic, no rich).
 
 The packaged catalog is listed straight from its TOML, which the test suite validates;
 a `--targets` file is validated by `catalog.load_catalog` before it is listed.
+
+The text is one line per indicator in aligned columns, the long name last, as `pip list`
+or `kubectl get` print: it reads in any terminal width and pipes into `grep` whole. It is
+written without rich, whose import and table layout would cost more than the rest of the
+command (issue 7 wants `kpi indicators` within 1.5 × the start-up of `import typer`).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from rich.table import Table
-
 from kpi_tritue.formatting import format_target
-from kpi_tritue.i18n import Lang
-from kpi_tritue.results import Target
+from kpi_tritue.targets import Target
 
 if TYPE_CHECKING:
     from kpi_tritue.catalog import Catalog
+    from kpi_tritue.i18n import Lang
 
 _HEADERS: dict[Lang, tuple[str, ...]] = {
     "vi": ("Mã", "Chỉ tiêu", "Mục", "Mục tiêu", "Năm"),
@@ -115,23 +120,54 @@ def catalog_listing(catalog: Catalog) -> Listing:
     )
 
 
-def catalog_table(listing: Listing, lang: Lang) -> Table:
-    table = Table(title=listing.name(lang))
+def catalog_text(listing: Listing, lang: Lang) -> str:
+    """The catalog's title, then a header and one aligned line per indicator."""
     id_, name, clause, target, year = _HEADERS[lang]
-    table.add_column(id_, no_wrap=True, style="dim")
-    table.add_column(name, overflow="fold", ratio=1)
-    table.add_column(clause, no_wrap=True)
-    table.add_column(target, justify="right", no_wrap=True)
-    table.add_column(year, justify="right", no_wrap=True)
+    rows = [(id_, clause, target, year, name)]
     for entry in listing.entries:
-        table.add_row(
-            entry.id,
-            entry.name_vi if lang == "vi" else entry.name_en,
-            entry.clause,
-            format_target(entry.unit, entry.target, lang, horizon=None).split(" (")[0],
-            str(entry.target.year) if entry.target is not None else "—",
+        rows.append(
+            (
+                entry.id,
+                entry.clause,
+                format_target(entry.unit, entry.target, lang, horizon=None).split(" (")[0],
+                str(entry.target.year) if entry.target is not None else "—",
+                entry.name_vi if lang == "vi" else entry.name_en,
+            )
         )
-    return table
+    cells = [tuple(_printable(cell) for cell in row) for row in rows]
+    widths = [max(_width(row[column]) for row in cells) for column in range(4)]
+    lines = [_printable(listing.name(lang)), ""]
+    for row in cells:
+        parts = [
+            _pad(row[0], widths[0]),
+            _pad(row[1], widths[1]),
+            _pad(row[2], widths[2], right=True),
+            _pad(row[3], widths[3], right=True),
+            row[4],
+        ]
+        lines.append("  ".join(parts).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+# Control characters from a `--targets` file must not drive the terminal.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(value: str) -> str:
+    return _CONTROL.sub("\ufffd", unicodedata.normalize("NFC", value))
+
+
+def _width(value: str) -> int:
+    """Terminal columns: wide (CJK) characters take two, combining marks none."""
+    return sum(
+        0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        for char in value
+    )
+
+
+def _pad(value: str, width: int, right: bool = False) -> str:
+    fill = " " * (width - _width(value))
+    return fill + value if right else value + fill
 
 
 def catalog_json(listing: Listing, lang: Lang) -> str:

@@ -4,8 +4,6 @@ Heavy modules (pandas, the readers) are imported inside the commands, so `kpi --
 starts as fast as Typer itself.
 """
 
-from __future__ import annotations
-
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -16,12 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from rich.console import Console
-from rich.panel import Panel
 
 from kpi_tritue import __version__
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from kpi_tritue.catalog import Catalog
     from kpi_tritue.dataset import Dataset
     from kpi_tritue.i18n import Lang
@@ -95,22 +93,31 @@ DebugOpt = Annotated[
 _AS_OF = re.compile(r"^(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})/(\d{4}))$")
 
 
-def _stdout() -> Console:
+# rich is imported when something is printed, not at start-up: `kpi --help` does not need it.
+
+
+def _stdout() -> "Console":
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=False, markup=False)
 
 
-def _stderr() -> Console:
+def _stderr() -> "Console":
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, markup=False)
 
 
-def _fail(message: str, code: int, lang: Lang) -> NoReturn:
+def _fail(message: str, code: int, lang: "Lang") -> NoReturn:
+    from rich.panel import Panel
+
     from kpi_tritue.i18n import text
 
     _stderr().print(Panel(message, title=text("error.title", lang), border_style="red"))
     raise typer.Exit(code)
 
 
-def parse_as_of(value: str | None, lang: Lang) -> date | None:
+def parse_as_of(value: str | None, lang: "Lang") -> date | None:
     if value is None:
         return None
     match = _AS_OF.match(value.strip())
@@ -128,7 +135,7 @@ def parse_as_of(value: str | None, lang: Lang) -> date | None:
     _fail(message, EXIT_USAGE, lang)
 
 
-def _check_paths(files: list[str], lang: Lang) -> None:
+def _check_paths(files: list[str], lang: "Lang") -> None:
     missing = [f for f in files if not Path(f).exists()]
     if missing:
         from kpi_tritue.i18n import issue_message
@@ -141,7 +148,7 @@ def _check_paths(files: list[str], lang: Lang) -> None:
 
 
 @contextmanager
-def _guard(debug: bool, lang: Lang) -> Iterator[None]:
+def _guard(debug: bool, lang: "Lang") -> Iterator[None]:
     """Turn an unexpected failure into one short message, unless --debug asks for more."""
     try:
         yield
@@ -159,7 +166,7 @@ def _guard(debug: bool, lang: Lang) -> Iterator[None]:
         _fail(message, EXIT_INPUT, lang)
 
 
-def _load(files: list[str], as_of: str | None, lang: Lang) -> Dataset:
+def _load(files: list[str], as_of: str | None, lang: "Lang") -> "Dataset":
     from rich.progress import Progress
 
     from kpi_tritue.dataset import load_dataset
@@ -346,7 +353,7 @@ def export(
         _report_warnings(context.issues, language)
 
 
-def _stated_years(files: list[str], lang: Lang) -> set[int]:
+def _stated_years(files: list[str], lang: "Lang") -> set[int]:
     """The report years the workbooks state in `ThongTin` (only that sheet is read)."""
     from kpi_tritue.dataset import expand_inputs
     from kpi_tritue.workbook import open_workbook
@@ -369,8 +376,8 @@ def _computed_over_years(
     targets: Path | None,
     by: GroupByChoice | None,
     skip_invalid: bool,
-    lang: Lang,
-) -> tuple[list[IndicatorResult], ReportContext, dict[str, object]]:
+    lang: "Lang",
+) -> tuple[list["IndicatorResult"], "ReportContext", dict[str, object]]:
     """The latest year's results and report context, and the trend document of all years."""
     from kpi_tritue import report
     from kpi_tritue.engine import compute as compute_indicators
@@ -511,7 +518,7 @@ def indicators(
     from kpi_tritue.catalog_view import (
         catalog_json,
         catalog_listing,
-        catalog_table,
+        catalog_text,
         packaged_listing,
     )
 
@@ -524,7 +531,7 @@ def indicators(
         if output_format is CheckFormat.JSON:
             sys.stdout.write(catalog_json(listing, language))
         else:
-            _stdout().print(catalog_table(listing, language))
+            sys.stdout.write(catalog_text(listing, language))
 
 
 class ExplainFormat(StrEnum):
@@ -635,8 +642,8 @@ def _check_output_path(
     output: Path,
     files: list[str],
     targets: Path | None,
-    context: ReportContext,
-    lang: Lang,
+    context: "ReportContext",
+    lang: "Lang",
     suffixes: tuple[str, ...],
 ) -> None:
     from kpi_tritue.errors import OutputError
@@ -648,7 +655,7 @@ def _check_output_path(
         _fail(str(error), EXIT_USAGE, lang)
 
 
-def _write_text(output: Path, text: str, lang: Lang) -> None:
+def _write_text(output: Path, text: str, lang: "Lang") -> None:
     from kpi_tritue.errors import OutputError
     from kpi_tritue.outputs import write_atomically
 
@@ -664,10 +671,10 @@ def _computed(
     by: GroupByChoice | None,
     skip_invalid: bool,
     as_of: str | None,
-    lang: Lang,
+    lang: "Lang",
     *,
     baseline: Path | None = None,
-) -> tuple[list[IndicatorResult], ReportContext]:
+) -> tuple[list["IndicatorResult"], "ReportContext"]:
     """Load, check and compute as `compute` does: the results and what the report states."""
     from kpi_tritue import report
     from kpi_tritue.baseline import BaselineError, load_baseline
@@ -697,7 +704,7 @@ def _computed(
     return computation.results, context
 
 
-def _protected(files: list[str], targets: Path | None, context: ReportContext) -> list[Path]:
+def _protected(files: list[str], targets: Path | None, context: "ReportContext") -> list[Path]:
     """Every input: the paths given, every workbook in a folder given, the catalog."""
     from kpi_tritue.dataset import expand_inputs
 
@@ -707,7 +714,7 @@ def _protected(files: list[str], targets: Path | None, context: ReportContext) -
 
 
 def _check_xlsx(
-    output: Path, files: list[str], targets: Path | None, context: ReportContext, lang: Lang
+    output: Path, files: list[str], targets: Path | None, context: "ReportContext", lang: "Lang"
 ) -> None:
     """Refuse a bad output path before anything is printed or computed further."""
     from kpi_tritue.errors import OutputError
@@ -721,11 +728,11 @@ def _check_xlsx(
 
 def _write_xlsx(
     output: Path,
-    results: list[IndicatorResult],
-    context: ReportContext,
+    results: list["IndicatorResult"],
+    context: "ReportContext",
     files: list[str],
     targets: Path | None,
-    lang: Lang,
+    lang: "Lang",
     *,
     trend: dict[str, object] | None = None,
 ) -> None:
@@ -749,7 +756,7 @@ def _write_xlsx(
     _stderr().print(xlsx_label("written", lang, path=output))
 
 
-def _target_year(results: list[IndicatorResult]) -> int:
+def _target_year(results: list["IndicatorResult"]) -> int:
     """The plan's horizon for the title: the most common target year."""
     from collections import Counter
 
@@ -757,7 +764,7 @@ def _target_year(results: list[IndicatorResult]) -> int:
     return years.most_common(1)[0][0] if years else date.today().year
 
 
-def _usable(dataset: Dataset, skip_invalid: bool, lang: Lang) -> tuple[Dataset, int]:
+def _usable(dataset: "Dataset", skip_invalid: bool, lang: "Lang") -> tuple["Dataset", int]:
     """Stop on errors (exit 3, listing them), or leave the bad rows out with --skip-invalid."""
     from kpi_tritue import render
     from kpi_tritue.issues import Severity
@@ -773,7 +780,7 @@ def _usable(dataset: Dataset, skip_invalid: bool, lang: Lang) -> tuple[Dataset, 
     _fail(_text("error.input", lang, errors=len(errors)), EXIT_INPUT, lang)
 
 
-def _report_warnings(issues: Sequence[Issue], lang: Lang) -> None:
+def _report_warnings(issues: Sequence["Issue"], lang: "Lang") -> None:
     from kpi_tritue import render
     from kpi_tritue.issues import Severity
 
@@ -782,7 +789,7 @@ def _report_warnings(issues: Sequence[Issue], lang: Lang) -> None:
         _stderr().print(render.issues_table(warnings, lang))
 
 
-def _catalog(targets: Path | None, lang: Lang) -> Catalog:
+def _catalog(targets: Path | None, lang: "Lang") -> "Catalog":
     """The default catalog, or a `--targets` file: a missing file is usage (2), a bad one
     is input (3)."""
     from kpi_tritue.catalog import CatalogError, load_catalog
@@ -795,7 +802,9 @@ def _catalog(targets: Path | None, lang: Lang) -> Catalog:
         _fail(str(error), EXIT_INPUT, lang)
 
 
-def _usable_series(yearly: YearlyData, skip_invalid: bool, lang: Lang) -> tuple[YearlyData, int]:
+def _usable_series(
+    yearly: "YearlyData", skip_invalid: bool, lang: "Lang"
+) -> tuple["YearlyData", int]:
     """As `_usable`, for several report years."""
     from kpi_tritue import render
     from kpi_tritue.issues import Severity
@@ -816,7 +825,7 @@ def _prefetch(files: list[str]) -> None:
     prefetch(files)
 
 
-def _text(key: str, lang: Lang, **params: object) -> str:
+def _text(key: str, lang: "Lang", **params: object) -> str:
     from kpi_tritue.i18n import text
 
     return text(key, lang, **params)

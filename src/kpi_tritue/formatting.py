@@ -6,9 +6,11 @@ Light on purpose (no pandas): `kpi indicators` uses it, and must start fast.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from kpi_tritue.i18n import Lang
-from kpi_tritue.results import Target, Unit
+if TYPE_CHECKING:
+    from kpi_tritue.i18n import Lang
+    from kpi_tritue.targets import Target, Unit
 
 UNIT_DECIMALS: dict[str, int] = {"per_10k": 2, "percent": 1, "count": 0, "milestone": 0}
 

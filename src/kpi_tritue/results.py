@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
 
 from kpi_tritue.issues import ParamValue
+from kpi_tritue.targets import Target as Target
+from kpi_tritue.targets import TargetOp as TargetOp
+from kpi_tritue.targets import Unit as Unit
 
 
 class Status(StrEnum):
@@ -16,26 +18,6 @@ class Status(StrEnum):
     ABOVE_RANGE = "above_range"
     NO_DATA = "no_data"
     TRACKED = "tracked"
-
-
-Unit = Literal["per_10k", "percent", "milestone", "count"]
-TargetOp = Literal[">=", "==", "between"]
-
-
-@dataclass(frozen=True)
-class Target:
-    """`>= value`, `== value`, or `between min and max`, to be met by `year`."""
-
-    op: TargetOp
-    year: int
-    value: float | None = None
-    min: float | None = None
-    max: float | None = None
-
-    def to_dict(self) -> dict[str, object]:
-        if self.op == "between":
-            return {"op": self.op, "min": self.min, "max": self.max, "year": self.year}
-        return {"op": self.op, "value": self.value, "year": self.year}
 
 
 @dataclass(frozen=True)
