@@ -91,3 +91,37 @@ def test_a_prefetched_workbook_is_parsed_once_and_read_as_usual(
     assert fetched.count("NhanSu") == 1
     assert [i.code for i in dataset.issues] == [i.code for i in expected.issues]
     assert dataset.tables["workforce"].frame.equals(expected.tables["workforce"].frame)
+
+
+@given(
+    st.one_of(
+        st.sampled_from(["NhanSu", "NHÂN SỰ", "nhan su", "Staff", "workforce", "DonVi", "SoLieu"]),
+        st.text(max_size=10),
+    )
+)
+def test_the_light_sheet_matcher_agrees_with_the_contract(name: str) -> None:
+    from kpi_tritue.schema import CONTRACT, WORKFORCE
+    from kpi_tritue.sheet_names import is_workforce_sheet
+
+    spec = CONTRACT.match_sheet(name)
+    assert is_workforce_sheet(name) == (spec is not None and spec.key == WORKFORCE.key)
+
+
+def test_prefetch_starts_parsing_before_pydantic_or_pandas_is_imported(tmp_path: Path) -> None:
+    """The parse overlaps the imports only if it starts before them."""
+    import subprocess
+    import sys
+
+    path = write_workbook(tmp_path / "p.xlsx", {"NhanSu": [WORKFORCE_HEADER, person("A1")]})
+    script = (
+        "import sys\n"
+        "from kpi_tritue import reader\n"
+        "reader.prefetch([sys.argv[1]])\n"
+        "loaded = sorted(m for m in ('pydantic', 'pandas', 'rich') if m in sys.modules)\n"
+        "workbook = reader._PREFETCHED.popitem()[1].result()\n"
+        "print(loaded, list(workbook._fetching))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.strip() == "[] ['NhanSu']"

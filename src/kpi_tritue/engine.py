@@ -398,6 +398,7 @@ class _Engine:
         self._columns: dict[tuple[str, str], pd.Series] = {}
         self._distinct: dict[tuple[str, str], tuple[np.ndarray[Any, Any], list[str]]] = {}
         self._masks: dict[tuple[str, Where], pd.Series] = {}
+        self._conditions: dict[tuple[str, Condition], pd.Series] = {}
         self._group_counts: dict[tuple[str, Where], pd.Series] = {}
         self._earlier_reported: set[str] = set()
         self._area_warned = False
@@ -788,10 +789,18 @@ class _Engine:
         key = (sheet, where)
         if key not in self._masks:
             table = self._table(sheet)
-            parts = [self._condition(sheet, condition) for condition in where]
+            parts = [self._condition_once(sheet, condition) for condition in where]
             everyone = pd.Series(True, index=table.frame.index)
             self._masks[key] = reduce(operator.and_, parts, everyone)
         return self._masks[key]
+
+    def _condition_once(self, sheet: str, condition: Condition) -> pd.Series:
+        """`_condition`, computed once: many indicators share "active", "leader", a level."""
+        key = (sheet, condition)
+        found = self._conditions.get(key)
+        if found is None:
+            found = self._conditions[key] = self._condition(sheet, condition)
+        return found
 
     def _condition(self, sheet: str, condition: Condition) -> pd.Series:
         if condition.any_ is not None:

@@ -319,16 +319,16 @@ def prefetch(inputs: Sequence[str]) -> None:
     path = Path(inputs[0])
     if not path.is_file() or path.suffix.lower() not in WORKBOOK_SUFFIXES:
         return
-    # Imported here, before the thread starts, so that no module is imported by two threads.
+    # Imported here, before the thread starts, so that no module is imported by two threads;
+    # the sheet's names come from a light module, not the pydantic contract.
     import fastexcel  # noqa: F401
 
-    from kpi_tritue.schema import CONTRACT, WORKFORCE
+    from kpi_tritue.sheet_names import is_workforce_sheet
 
     def open_and_fetch() -> Workbook:
         workbook = Workbook(path)
         for name in workbook.sheet_names:
-            spec = CONTRACT.match_sheet(name)
-            if spec is not None and spec.key == WORKFORCE.key:
+            if is_workforce_sheet(name):
                 workbook.fetch_in_background(name)
                 break
         return workbook

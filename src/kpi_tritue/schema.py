@@ -12,6 +12,7 @@ from functools import cached_property
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kpi_tritue.normalize import fold
+from kpi_tritue.sheet_names import WORKFORCE_ALIASES, WORKFORCE_EN, WORKFORCE_KEY, WORKFORCE_NAME
 
 
 class ValueType(StrEnum):
@@ -228,10 +229,10 @@ def _col(key: str, header: str, en: str, type_: ValueType, **extra: object) -> C
 
 
 WORKFORCE = SheetSpec(
-    key="workforce",
-    name="NhanSu",
-    en="Workforce",
-    aliases=("Nhân sự", "staff"),
+    key=WORKFORCE_KEY,
+    name=WORKFORCE_NAME,
+    en=WORKFORCE_EN,
+    aliases=WORKFORCE_ALIASES,
     columns=(
         _col(
             "id",

@@ -8,6 +8,7 @@ then parse each column at once (see `values.py`). Rows keep their Excel row numb
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -623,16 +624,17 @@ def _parse_table(
     invalid = np.zeros(len(data), dtype=bool)
     headers: dict[str, str] = {}
     letters: dict[str, str] = {}
-    parsed: dict[str, ParsedColumn] = {}
+    present: dict[str, tuple[ColumnSpec, pd.Series]] = {}
     for column in spec.columns:
         col = header.columns.get(column.key)
         if col is None or column.key == "full_name":
             continue
         headers[column.key] = header.texts[col]
         letters[column.key] = column_letter(col)
-        result = parse_column(data[col], column, bounds)
-        parsed[column.key] = result
-        frame[column.key] = result.values
+        present[column.key] = (column, data[col])
+    parsed = _parse_columns(present, bounds)
+    for key, result in parsed.items():
+        frame[key] = result.values
         invalid |= result.invalid_mask
     table = SheetTable(
         spec=spec, sheet_name=reporter.sheet or "", frame=frame, headers=headers, letters=letters
@@ -655,6 +657,30 @@ def _parse_table(
     frame[INVALID] = invalid
     _check_legacy_encoding(table, parsed, reporter)
     return table
+
+
+# Columns are parsed on several threads: Arrow's kernels release the GIL, so while one column
+# is cleaned in Arrow another runs its Python parts. Below this many rows, threads cost
+# more than they save.
+_PARALLEL_FROM_ROWS = 20_000
+
+
+def _parse_columns(
+    present: Mapping[str, tuple[ColumnSpec, pd.Series]], bounds: Bounds
+) -> dict[str, ParsedColumn]:
+    """Each present column parsed (`values.parse_column`), in the contract's order."""
+    rows = max((len(raw) for _, raw in present.values()), default=0)
+    workers = min(4, os.cpu_count() or 1, len(present))
+    if rows < _PARALLEL_FROM_ROWS or workers < 2:
+        return {key: parse_column(raw, column, bounds) for key, (column, raw) in present.items()}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {
+            key: pool.submit(parse_column, raw, column, bounds)
+            for key, (column, raw) in present.items()
+        }
+        return {key: future.result() for key, future in futures.items()}
 
 
 def _id_at(ids: pd.Series | None, index: Any) -> str:
