@@ -181,6 +181,19 @@ def test_registered_units_without_staff_are_reported(tmp_path: Path) -> None:
     assert any("Sở Tư pháp" in i.message("vi") for i in dataset.issues)
 
 
+def test_each_unregistered_unit_is_noted_at_its_first_row_whatever_its_case(
+    tmp_path: Path,
+) -> None:
+    units = ["Sở A", "sở b", "Sở B", "Sở C", "Sở A", "SỞ C", "Sở D", "sở a"]
+    rows = [WORKFORCE_HEADER, *(person(f"P{i}", unit=u) for i, u in enumerate(units))]
+    path = write_workbook(tmp_path / "a.xlsx", {"DonVi": [["Đơn vị"], ["sở a"]], "NhanSu": rows})
+    dataset = load_dataset([str(path)])
+    noted = [(i.code, i.cell) for i in dataset.issues if i.code == "unit_not_registered"]
+    # Rows 2..9 hold the people; "Sở B" and "SỞ C" repeat units first met in rows 3 and 5.
+    assert noted == [("unit_not_registered", f"C{row}") for row in (3, 5, 8)]
+    assert dataset.completeness is not None and dataset.completeness.reporting == 1
+
+
 def test_staff_of_unregistered_units_are_noted_once_per_unit(tmp_path: Path) -> None:
     units = [["Đơn vị"], ["Sở Nội vụ"]]
     path = staff(tmp_path / "a.xlsx", "A1", "A2", DonVi=units)  # both in "Sở Y tế"

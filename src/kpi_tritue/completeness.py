@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
+
 from kpi_tritue.frames import at
 from kpi_tritue.issues import Issue, Severity
 from kpi_tritue.normalize import unit_keys
@@ -48,9 +51,12 @@ def assess_completeness(
     registered = units.frame[units.frame["unit"].notna()]
     registered_keys = unit_keys(registered["unit"])
     staff = workforce.frame if workforce is not None and "unit" in workforce.frame else None
-    # Unit keys of the staff are computed once; only their few distinct values are compared.
-    staff_keys = unit_keys(staff["unit"]) if staff is not None else None
-    staffed = set(staff_keys.dropna().unique()) if staff_keys is not None else set()
+    # Unit keys are computed on the staff's few distinct unit names, not on every row.
+    codes, distinct_units = (
+        pd.factorize(staff["unit"]) if staff is not None else (np.array([], "int64"), [])
+    )
+    distinct_keys = unit_keys(pd.Series(distinct_units, dtype="str")).tolist()
+    staffed = {key for key in distinct_keys if isinstance(key, str)}
     has_staff = registered_keys.isin(staffed).to_numpy()
 
     issues: list[Issue] = []
@@ -59,16 +65,22 @@ def assess_completeness(
         name = str(at(registered, index, "unit"))
         missing.append(name)
         issues.append(_issue(units, index, sources, "unit_without_staff", Severity.WARNING, name))
-    if staff is not None and staff_keys is not None and workforce is not None:
-        known = set(registered_keys.dropna().unique())
-        unknown = staffed - known
-        if unknown:
-            first_rows = staff_keys[staff_keys.isin(unknown)].drop_duplicates()
-            for index in first_rows.index:
-                name = str(at(staff, index, "unit"))
-                issues.append(
-                    _issue(workforce, index, sources, "unit_not_registered", Severity.INFO, name)
-                )
+    known = set(registered_keys.dropna().unique())
+    if staff is not None and workforce is not None and staffed - known:
+        # The first row of each unregistered unit: codes count up in order of appearance.
+        present, first_positions = np.unique(codes[codes >= 0], return_index=True)
+        positions = np.flatnonzero(codes >= 0)[first_positions]
+        reported: set[str] = set()
+        for code, position in zip(present.tolist(), positions.tolist(), strict=True):
+            key = distinct_keys[code]
+            if key in known or key in reported:
+                continue
+            reported.add(key)
+            index = staff.index[position]
+            name = str(at(staff, index, "unit"))
+            issues.append(
+                _issue(workforce, index, sources, "unit_not_registered", Severity.INFO, name)
+            )
     completeness = Completeness(
         registered=len(registered),
         reporting=int(has_staff.sum()),
