@@ -39,8 +39,9 @@ EXPECTED: dict[str, tuple[int, set[str]]] = {
     "merged_in_data.xlsx": (0, set()),
     "hidden_sheet_and_row.xlsx": (0, {"unknown_sheet"}),
     "control_and_long_text.xlsx": (0, set()),
-    "tcvn3_text.xlsx": (3, {"legacy_encoding"}),
-    "vni_text.xlsx": (3, {"legacy_encoding"}),
+    "tcvn3_text.xlsx": (0, {"legacy_encoding_converted"}),
+    "vni_text.xlsx": (0, {"legacy_encoding_converted"}),
+    "legacy_mixed.xlsx": (3, {"legacy_encoding", "bad_enum"}),
 }
 
 

@@ -167,6 +167,16 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "{limit}. It may be a malicious file (a zip bomb); if it is a genuine file, raise the "
         "limit with the environment variable {setting}.",
     },
+    "legacy_encoding_converted": {
+        "vi": "Cột {field} được gõ bằng bảng mã {encoding} cũ; {count} ô đã được chuyển sang "
+        "Unicode để tính (ví dụ \u201c{value}\u201d thành \u201c{converted}\u201d). Nên chuyển "
+        "cả bảng tính sang Unicode (Unikey: Công cụ chuyển mã, {encoding} → Unicode) để các "
+        "phần mềm khác cũng đọc được.",
+        "en": "Column {field} was typed in the legacy {encoding} encoding; {count} cells were "
+        "converted to Unicode for the computation (e.g. \u201c{value}\u201d became "
+        "\u201c{converted}\u201d). Convert the workbook to Unicode (Unikey's converter, "
+        "{encoding} → Unicode) so that other software reads it too.",
+    },
     "legacy_encoding": {
         "vi": "Cột {field} có vẻ được gõ bằng bảng mã {encoding} cũ, không phải Unicode "
         "(ví dụ ô này: \u201c{value}\u201d, {count} ô như vậy). Chuyển bảng tính sang "

@@ -21,7 +21,7 @@ import pandas as pd
 
 from kpi_tritue.frames import at, item
 from kpi_tritue.issues import Issue, ParamValue, Severity, column_letter
-from kpi_tritue.legacy_text import first_legacy, legacy_encoding
+from kpi_tritue.legacy_text import decode, decode_column, first_legacy, legacy_encoding
 from kpi_tritue.limits import Limits
 from kpi_tritue.normalize import clean_text, fold, is_column_code, is_totals_label
 from kpi_tritue.reader import RawSheet, UnreadableWorkbook, Workbook, sha256_of
@@ -317,6 +317,64 @@ def _read_table(
     if spec.key == WORKFORCE.key:
         _check_workforce(table, reporter)
     return table, reporter.issues
+
+
+def _decode_legacy_text(
+    raw: pd.Series, column: ColumnSpec, letter: str, reporter: _Reporter
+) -> pd.Series:
+    """The column with its TCVN3 or VNI values turned into Unicode, where that is certain.
+
+    One warning says so, with an example: the workbook still needs converting, since other
+    tools will not read it. Values that cannot be decoded with certainty are left as they
+    are, for `_check_legacy_encoding` to report.
+    """
+    texts = _non_ascii_distinct(raw)
+    if not any(legacy_encoding(text) is not None for text in texts):
+        return raw
+    found = decode_column(texts)
+    if found is None:
+        return raw
+    encoding, decoded = found
+    if column.enum is not None:
+        # `Y tÕ` has no letter only TCVN3 uses, but in a TCVN3 column it reads `Y tế`, a
+        # category; a value that reads as a category in the column's encoding is decoded.
+        lookup = column.enum.lookup
+        for text in texts:
+            reading = None if text in decoded or fold(text) in lookup else decode(text, encoding)
+            if reading is not None and fold(reading) in lookup:
+                decoded[text] = reading
+    hit = raw.isin(list(decoded))
+    converted = raw.where(~hit, raw[hit].map(decoded))
+    first = raw.index[hit.to_numpy(dtype=bool)][0]
+    example = str(raw.loc[first])
+    row = int(str(first)) + 1
+    shown = decoded[example]
+    if clean_text(shown).casefold() in reporter.names:
+        shown = REDACTED
+    reporter.add(
+        Severity.WARNING,
+        "legacy_encoding_converted",
+        row=row,
+        column=column.header,
+        cell=f"{letter}{row}",
+        field=column.header,
+        encoding=encoding.value,
+        value=example[:80],
+        converted=shown[:80],
+        count=int(hit.sum()),
+    )
+    return converted
+
+
+def _non_ascii_distinct(raw: pd.Series) -> list[str]:
+    """The distinct cell texts of a raw column that are not plain ASCII (one Arrow pass)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(raw, type=pa.large_string(), from_pandas=True)
+    unusual = pc.fill_null(pc.invert(pc.string_is_ascii(array)), False)
+    texts: list[str] = pc.unique(array.filter(unusual)).to_pylist()
+    return texts
 
 
 def _check_legacy_encoding(
@@ -631,7 +689,10 @@ def _parse_table(
             continue
         headers[column.key] = header.texts[col]
         letters[column.key] = column_letter(col)
-        present[column.key] = (column, data[col])
+        texts = data[col]
+        if column.type in (ValueType.TEXT, ValueType.ENUM) and column.key != "full_name":
+            texts = _decode_legacy_text(texts, column, letters[column.key], reporter)
+        present[column.key] = (column, texts)
     parsed = _parse_columns(present, bounds)
     for key, result in parsed.items():
         frame[key] = result.values

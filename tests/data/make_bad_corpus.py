@@ -196,7 +196,8 @@ def main() -> None:
     workbook.active["C3"] = "UBND\u200b xã\u00a0Kỳ Tân"
     _save(workbook, "control_and_long_text.xlsx")
 
-    # TCVN3 (ABC, font .VnTime): "Sở Y tế" is typed as "Së Y tÕ", "Viên chức" as "Viªn chøc".
+    # TCVN3 (ABC, font .VnTime): "Sở Y tế" is typed as "Së Y tÕ", "Viên chức" as "Viªn chøc";
+    # converted, since the reading is certain.
     workbook = _good_workbook()
     sheet = workbook.active
     sheet["C2"] = "Së Y tÕ"
@@ -211,6 +212,13 @@ def main() -> None:
     sheet["C2"] = "Sôû Y teá"
     sheet["F2"] = "Vieân chöùc"
     _save(workbook, "vni_text.xlsx")
+
+    # One column typed in both encodings: no reading is certain, so nothing is converted.
+    workbook = _good_workbook()
+    sheet = workbook.active
+    sheet["F2"] = "Viªn chøc"
+    sheet["F3"] = "Coâng chöùc"
+    _save(workbook, "legacy_mixed.xlsx")
 
     print(f"wrote {len(list(OUT.iterdir()))} files to {OUT}")
 
