@@ -76,13 +76,13 @@ def test_a_prefetched_workbook_is_parsed_once_and_read_as_usual(
     path = write_workbook(tmp_path / "p.xlsx", {"NhanSu": rows})
     expected = load_dataset([str(path)])
     fetched: list[str] = []
-    fetch = reader.Workbook._fetch
+    fetch = reader.Workbook._read_eager
 
     def counted(self: reader.Workbook, name: str) -> object:
         fetched.append(name)
         return fetch(self, name)
 
-    monkeypatch.setattr(reader.Workbook, "_fetch", counted)
+    monkeypatch.setattr(reader.Workbook, "_read_eager", counted)
     reader.prefetch([str(path)])
     # `kpi export` opens the workbook to look at its year, then loads it.
     looked = open_workbook(path.resolve(), str(path))

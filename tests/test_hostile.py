@@ -30,6 +30,7 @@ EXPECTED: dict[str, tuple[int, set[str]]] = {
     "empty_file.xlsx": (3, {"not_a_workbook"}),
     "password.xlsx": (3, {"password_protected"}),
     "zip_bomb.xlsx": (3, {"limit_exceeded"}),
+    "lying_sizes.xlsx": (3, {"archive_mismatch"}),
     "huge_dimension.xlsx": (0, set()),
     "empty_workbook.xlsx": (3, {"header_not_found"}),
     "no_workforce_sheet.xlsx": (3, {"missing_workforce_sheet"}),

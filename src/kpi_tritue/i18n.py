@@ -31,6 +31,14 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "The workbook is password-protected and cannot be read. "
         "Remove the password (File → Info → Protect Workbook) and send it again.",
     },
+    "archive_mismatch": {
+        "vi": "Tệp bị hỏng hoặc bị làm giả: phần {part} bên trong tệp không khớp với kích thước "
+        "mà tệp khai báo (có thể là tệp độc hại, một \u201cquả bom nén\u201d). Không đọc tiếp. "
+        "Mở tệp bằng Excel, lưu lại thành tệp mới rồi gửi lại.",
+        "en": "The file is damaged or forged: its part {part} does not match the size the file "
+        "declares (it may be malicious, a zip bomb). It was not read further. Open it in "
+        "Excel, save it as a new file and send that.",
+    },
     "unreadable_file": {
         "vi": "Không đọc được bảng tính ({detail}). Tệp có thể bị hỏng hoặc lưu dở: "
         "mở bằng Excel hoặc LibreOffice và lưu lại dưới dạng .xlsx.",

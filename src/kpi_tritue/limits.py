@@ -9,7 +9,10 @@ names the limit that was hit, so a user with a genuinely huge file knows what to
 from __future__ import annotations
 
 import os
+import struct
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,4 +83,100 @@ def inspect_archive(path: Path, limits: Limits) -> LimitHit | None:
                 return LimitHit(
                     "KPI_MAX_RATIO", entry.filename, f"{ratio:.0f}", f"{limits.max_ratio:.0f}"
                 )
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# An archive whose directory lies about sizes
+#
+# calamine inflates a part until its deflate stream ends, whatever size the directory
+# declares: a bomb that declares a small, plausible size would pass the limits above and
+# still inflate to gigabytes. So declared sizes are checked against the data: at once for
+# sizes deflate cannot produce, and by inflating the parts themselves, counting bytes and
+# stopping as soon as one inflates past its declared size (the small parts when the
+# workbook is opened; a sheet by the scan that reads its XML beside calamine).
+
+
+class ArchiveMismatch(Exception):
+    """A part of a zip archive does not inflate to the size its directory declares."""
+
+    def __init__(self, part: str) -> None:
+        super().__init__(part)
+        self.part = part
+
+
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
+_BLOCK = 1 << 20
+
+
+def inflated_blocks(path: Path, entry: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The part's bytes, block by block, never more than its declared size.
+
+    Raises `ArchiveMismatch` as soon as the part inflates past its declared size, or when
+    its data ends before it.
+    """
+    if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise ArchiveMismatch(entry.filename)
+    with path.open("rb") as stream:
+        stream.seek(entry.header_offset)
+        header = stream.read(_LOCAL_HEADER.size)
+        if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+            raise ArchiveMismatch(entry.filename)
+        fields = _LOCAL_HEADER.unpack(header)
+        stream.seek(fields[9] + fields[10], os.SEEK_CUR)
+        left = entry.compress_size
+        inflate = zlib.decompressobj(-15) if entry.compress_type == zipfile.ZIP_DEFLATED else None
+        produced = 0
+        while left > 0:
+            chunk = stream.read(min(_BLOCK, left))
+            if not chunk:
+                break
+            left -= len(chunk)
+            while chunk:
+                if inflate is None:
+                    block, chunk = chunk, b""
+                else:
+                    # Bounded output: the bomb is counted, never held.
+                    block = inflate.decompress(chunk, _BLOCK)
+                    chunk = inflate.unconsumed_tail
+                produced += len(block)
+                if produced > entry.file_size:
+                    raise ArchiveMismatch(entry.filename)
+                if block:
+                    yield block
+        ended = inflate is None or inflate.eof
+        if left > 0 or not ended or produced != entry.file_size:
+            raise ArchiveMismatch(entry.filename)
+
+
+def check_declared_sizes(path: Path) -> str | None:
+    """The first part of a zip-based workbook whose declared size is false, or None.
+
+    Every part is checked against what deflate can produce; the parts calamine reads in
+    full when it opens the workbook (shared strings, styles, the workbook itself) are
+    inflated and counted. Sheets are left to the scan that reads them anyway.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return None  # the reader reports a damaged archive in its own words
+    for entry in entries:
+        # Deflate never makes data more than a little bigger; stored data keeps its size.
+        most = entry.file_size + entry.file_size // 1000 + 1024
+        if entry.compress_type == zipfile.ZIP_STORED:
+            most = entry.file_size
+        if entry.compress_size > most:
+            return entry.filename
+    for entry in entries:
+        name = entry.filename
+        if name.startswith("xl/worksheets/") or not name.endswith((".xml", ".rels")):
+            continue
+        try:
+            for _ in inflated_blocks(path, entry):
+                pass
+        except ArchiveMismatch as mismatch:
+            return mismatch.part
+        except (OSError, zlib.error):
+            return name
     return None

@@ -12,14 +12,22 @@ import hashlib
 import re
 import threading
 import zipfile
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from xml.etree import ElementTree
 
-from kpi_tritue.limits import Limits, inspect_archive
+from kpi_tritue.limits import (
+    ArchiveMismatch,
+    Limits,
+    check_declared_sizes,
+    inflated_blocks,
+    inspect_archive,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -135,6 +143,10 @@ class Workbook:
                     value=hit.value,
                     limit=hit.limit,
                 )
+            # A directory that lies about sizes would let a bomb past the limits above.
+            lying = check_declared_sizes(path)
+            if lying is not None:
+                raise UnreadableWorkbook("archive_mismatch", part=lying)
         try:
             self._reader = fastexcel.read_excel(path)
         except fastexcel.FastExcelError as error:
@@ -144,7 +156,9 @@ class Workbook:
         self._is_zip = kind == "zip"
         # fastexcel's reader takes one sheet at a time: a second caller waits its turn.
         self._lock = threading.Lock()
-        self._fetching: dict[str, Future[_Fetched]] = {}
+        self._fetching: dict[str, _Reading] = {}
+        # Every scan started: whoever waits watches them for a part that lies about its size.
+        self._scans: list[Future[_SheetScan]] = []
 
     @classmethod
     def open(cls, path: Path) -> Workbook:
@@ -168,21 +182,23 @@ class Workbook:
         return list(self._sheet_names)
 
     def read_sheet(self, name: str) -> RawSheet:
-        fetching = self._fetching.pop(name, None)
-        fetched = fetching.result() if fetching is not None else self._fetch(name)
+        reading = self._fetching.pop(name, None) or self._start(name)
+        batch, columns = self._wait(reading.parse) or (None, [])
+        scan = self._wait(reading.scan)
+        if scan.mismatch is not None:
+            raise UnreadableWorkbook("archive_mismatch", part=scan.mismatch)
         # The eager read is the fast one (calamine borrows the shared strings instead of
         # copying one per cell) but turns error cells into blanks without saying where; a
         # sheet whose XML holds any error cell is read again the way that reports them.
-        scan = fetched.scan
-        if fetched.batch is not None and scan.has_errors is False:
-            cells = _framed(fetched.batch, fetched.columns)
+        if batch is not None and scan.has_errors is False:
+            cells = _framed(batch, columns)
             return RawSheet(
                 name=name,
                 cells=cells,
                 merged=scan.merged,
                 unsaved_formulas=scan.unsaved_formulas,
             )
-        del fetched
+        del batch
         raw = self._read_with_errors(name, scan.merged)
         raw.unsaved_formulas = scan.unsaved_formulas
         return raw
@@ -193,24 +209,58 @@ class Workbook:
         Parsing releases the GIL, so whatever the caller does meanwhile (importing pandas,
         say) overlaps it. Nothing here imports pandas: the frame is built by `read_sheet`.
         """
-        self._fetching[name] = _in_thread(lambda: self._fetch(name))
+        self._fetching[name] = self._start(name)
 
-    def _fetch(self, name: str) -> _Fetched:
-        """The sheet's cells as Arrow (xlsx only) and what its XML says beside them."""
+    def _start(self, name: str) -> _Reading:
+        """The sheet's cells parsed (xlsx only) in one thread, its XML scanned in another.
+
+        calamine keeps only the top-left value of a merged block and does not say where
+        blocks are; their list sits at the end of the sheet's XML, so it is scanned in a
+        thread (inflating releases the GIL) while fastexcel parses the cells. The scan also
+        counts what the XML inflates to, against what the archive declares.
+        """
+        scan = _in_thread(lambda: self._scan_sheet(name))
+        self._scans.append(scan)
+        return _Reading(scan=scan, parse=_in_thread(lambda: self._parse_eagerly(name)))
+
+    def _parse_eagerly(self, name: str) -> tuple[pa.RecordBatch, list[int]] | None:
         import fastexcel
 
-        # calamine keeps only the top-left value of a merged block and does not say where
-        # blocks are; their list sits at the end of the sheet's XML, so it is scanned in a
-        # thread (inflating releases the GIL) while fastexcel parses the cells.
-        scan = _in_thread(lambda: self._scan_sheet(name))
-        batch: pa.RecordBatch | None = None
-        columns: list[int] = []
-        if self._is_zip:
+        if not self._is_zip:
+            return None
+        try:
+            return self._read_eager(name)
+        except fastexcel.FastExcelError:
+            return None  # read again the other way, which says what is wrong
+
+    def _wait(self, future: Future[T]) -> T:
+        """The future's result; but a part found lying about its size ends the wait at once.
+
+        A bomb that declares a small size keeps calamine inflating for as long as it lasts;
+        the scan, which counts, finds it out early, and the read is then abandoned.
+        """
+        while True:
             try:
-                batch, columns = self._read_eager(name)
-            except fastexcel.FastExcelError:
-                batch = None  # read again the other way, which says what is wrong
-        return _Fetched(batch=batch, columns=columns, scan=scan.result())
+                return future.result(timeout=_WATCH_SECONDS)
+            except TimeoutError:
+                self._raise_on_mismatch()
+
+    def _raise_on_mismatch(self) -> None:
+        for scan in self._scans:
+            if scan.done() and scan.exception() is None:
+                part = scan.result().mismatch
+                if part is not None:
+                    raise UnreadableWorkbook("archive_mismatch", part=part)
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """fastexcel's reader to oneself, waiting for it as `_wait` waits."""
+        while not self._lock.acquire(timeout=_WATCH_SECONDS):
+            self._raise_on_mismatch()
+        try:
+            yield
+        finally:
+            self._lock.release()
 
     def _read_eager(self, name: str) -> tuple[pa.RecordBatch, list[int]]:
         columns: list[int] = []
@@ -219,7 +269,7 @@ class Workbook:
             columns.append(column.absolute_index)
             return True
 
-        with self._lock:
+        with self._turn():
             batch = self._reader.load_sheet(
                 name,
                 header_row=None,
@@ -235,7 +285,7 @@ class Workbook:
         import fastexcel
 
         try:
-            with self._lock:
+            with self._turn():
                 sheet = self._reader.load_sheet(
                     name, header_row=None, skip_rows=0, dtypes="string", whitespace_as_null=True
                 )
@@ -266,8 +316,13 @@ class Workbook:
                 if self._sheet_parts is None:
                     self._sheet_parts = _xlsx_sheet_paths(archive)
                 part = self._sheet_parts.get(sheet_name)
-                return _scan_xml(archive, part) if part else _SheetScan([], None)
-        except (KeyError, zipfile.BadZipFile, OSError, EOFError):
+                if not part:
+                    return _SheetScan([], None)
+                entry = archive.getinfo(part)
+            return _scan_xml(inflated_blocks(self.path, entry))
+        except ArchiveMismatch as mismatch:
+            return _SheetScan(merged=[], has_errors=None, mismatch=mismatch.part)
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
             return _SheetScan(merged=[], has_errors=None)
 
 
@@ -280,10 +335,15 @@ def _framed(batch: pa.RecordBatch, columns: list[int]) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class _Fetched:
-    batch: pa.RecordBatch | None
-    columns: list[int]
-    scan: _SheetScan
+class _Reading:
+    """A sheet being read: its cells parsed by calamine, its XML scanned beside it."""
+
+    scan: Future[_SheetScan]
+    parse: Future[tuple[pa.RecordBatch, list[int]] | None]
+
+
+# How often a wait looks whether a scan has found a part lying about its size.
+_WATCH_SECONDS = 0.05
 
 
 T = TypeVar("T")
@@ -367,41 +427,42 @@ class _SheetScan:
     merged: list[MergedRange]
     has_errors: bool | None
     unsaved_formulas: list[tuple[int, int]] = field(default_factory=list)
+    # The part, when it inflates to more (or less) than the archive declares.
+    mismatch: str | None = None
 
 
-def _scan_xml(archive: zipfile.ZipFile, part: str) -> _SheetScan:
+def _scan_xml(blocks: Iterable[bytes]) -> _SheetScan:
     merged: list[MergedRange] = []
     unsaved: list[tuple[int, int]] = []
     has_errors = False
     tail = b""
-    with archive.open(part) as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            chunk = tail + block
-            # A formula cell without a saved value ends `</f><v/></c>`, `</f><v></v></c>`
-            # or `</f></c>`; Excel itself always saves the value.
-            if b"</f><v" in chunk or b"</f></c>" in chunk or b"/></c>" in chunk:
-                for found in _UNSAVED_FORMULA.finditer(chunk):
-                    cell = (int(found[2]) - 1, _column_index(found[1]))
-                    if len(unsaved) < _MAX_LISTED and cell not in unsaved:
-                        unsaved.append(cell)
-            # An attribute whose value is `e` is rare enough to check with a plain search
-            # first; the pattern then confirms it is a cell's type.
-            if not has_errors and (b'"e"' in chunk or b"'e'" in chunk):
-                has_errors = _ERROR_TYPE.search(chunk) is not None
-            if b"mergeCell" not in chunk:
-                tail = chunk[-64:]
-                continue
-            last_end = 0
-            for match in _MERGE_REF.finditer(chunk):
-                last_end = match.end()
-                c1, r1, c2, r2 = match.groups()
-                merged.append(
-                    MergedRange(
-                        first_row=int(r1) - 1,
-                        first_col=_column_index(c1),
-                        last_row=int(r2) - 1,
-                        last_col=_column_index(c2),
-                    )
+    for block in blocks:
+        chunk = tail + block
+        # A formula cell without a saved value ends `</f><v/></c>`, `</f><v></v></c>`
+        # or `</f></c>`; Excel itself always saves the value.
+        if b"</f><v" in chunk or b"</f></c>" in chunk or b"/></c>" in chunk:
+            for found in _UNSAVED_FORMULA.finditer(chunk):
+                cell = (int(found[2]) - 1, _column_index(found[1]))
+                if len(unsaved) < _MAX_LISTED and cell not in unsaved:
+                    unsaved.append(cell)
+        # An attribute whose value is `e` is rare enough to check with a plain search
+        # first; the pattern then confirms it is a cell's type.
+        if not has_errors and (b'"e"' in chunk or b"'e'" in chunk):
+            has_errors = _ERROR_TYPE.search(chunk) is not None
+        if b"mergeCell" not in chunk:
+            tail = chunk[-64:]
+            continue
+        last_end = 0
+        for match in _MERGE_REF.finditer(chunk):
+            last_end = match.end()
+            c1, r1, c2, r2 = match.groups()
+            merged.append(
+                MergedRange(
+                    first_row=int(r1) - 1,
+                    first_col=_column_index(c1),
+                    last_row=int(r2) - 1,
+                    last_col=_column_index(c2),
                 )
-            tail = chunk[max(last_end, len(chunk) - 64) :]
+            )
+        tail = chunk[max(last_end, len(chunk) - 64) :]
     return _SheetScan(merged=merged, has_errors=has_errors, unsaved_formulas=unsaved)

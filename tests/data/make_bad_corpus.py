@@ -8,6 +8,7 @@ password-protected file). Every file is small on disk; `zip_bomb.xlsx` expands t
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -94,6 +95,30 @@ def _rewrite_sheet(source: bytes, name: str, transform) -> Path:  # type: ignore
     return path
 
 
+def _declare_sizes(archive: bytes, ratio: int) -> bytes:
+    """The archive with each sheet's declared size set to `ratio` times its compressed size,
+    in its local header and in the central directory."""
+    data = bytearray(archive)
+    with zipfile.ZipFile(io.BytesIO(archive)) as reading:
+        sheets = {
+            i.filename.encode(): i.compress_size * ratio
+            for i in reading.infolist()
+            if i.filename.startswith("xl/worksheets/")
+        }
+    for signature, name_at, size_at, offset in (
+        (b"PK\x03\x04", 26, 22, 30),
+        (b"PK\x01\x02", 28, 24, 46),
+    ):
+        start = data.find(signature)
+        while start >= 0:
+            (length,) = struct.unpack_from("<H", data, start + name_at)
+            name = bytes(data[start + offset : start + offset + length])
+            if name in sheets:
+                struct.pack_into("<I", data, start + size_at, sheets[name])
+            start = data.find(signature, start + 4)
+    return bytes(data)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     good = _good_bytes()
@@ -131,6 +156,26 @@ def main() -> None:
                     stream.write(b"</sheetData>" + tail)
             else:
                 copy.writestr(item, original.read(item.filename))
+
+    # A bomb whose directory lies: the sheet declares ten times its compressed size (a
+    # plausible sheet), but inflates to 1.5 GB. Only counting what it inflates to finds out.
+    lying = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(good)) as original,
+        zipfile.ZipFile(lying, "w", zipfile.ZIP_DEFLATED) as copy,
+    ):
+        for item in original.infolist():
+            if item.filename == "xl/worksheets/sheet1.xml":
+                head, tail = original.read(item.filename).split(b"</sheetData>")
+                with copy.open(item.filename, "w") as stream:
+                    stream.write(head)
+                    block = b" " * (1 << 20)
+                    for _ in range(1536):
+                        stream.write(block)
+                    stream.write(b"</sheetData>" + tail)
+            else:
+                copy.writestr(item, original.read(item.filename))
+    (OUT / "lying_sizes.xlsx").write_bytes(_declare_sizes(lying.getvalue(), ratio=10))
 
     # The used range claims XFD1048576 but three cells are filled.
     _rewrite_sheet(
