@@ -319,21 +319,32 @@ def _read_table(
     return table, reporter.issues
 
 
+@dataclass(frozen=True)
+class _Conversion:
+    """Legacy-encoded values of a column turned into Unicode, for the warning that says so."""
+
+    encoding: str
+    row: int
+    example: str
+    converted: str
+    count: int
+
+
 def _decode_legacy_text(
-    raw: pd.Series, column: ColumnSpec, letter: str, reporter: _Reporter
-) -> pd.Series:
+    raw: pd.Series, column: ColumnSpec
+) -> tuple[pd.Series, _Conversion | None, bool]:
     """The column with its TCVN3 or VNI values turned into Unicode, where that is certain.
 
-    One warning says so, with an example: the workbook still needs converting, since other
-    tools will not read it. Values that cannot be decoded with certainty are left as they
-    are, for `_check_legacy_encoding` to report.
+    Values that cannot be decoded with certainty are left as they are, for
+    `_check_legacy_encoding` to report; the last item says whether any such is left.
     """
     texts = _non_ascii_distinct(raw)
-    if not any(legacy_encoding(text) is not None for text in texts):
-        return raw
+    flagged = [text for text in texts if legacy_encoding(text) is not None]
+    if not flagged:
+        return raw, None, False
     found = decode_column(texts)
     if found is None:
-        return raw
+        return raw, None, True
     encoding, decoded = found
     if column.enum is not None:
         # `Y tÕ` has no letter only TCVN3 uses, but in a TCVN3 column it reads `Y tế`, a
@@ -347,23 +358,35 @@ def _decode_legacy_text(
     converted = raw.where(~hit, raw[hit].map(decoded))
     first = raw.index[hit.to_numpy(dtype=bool)][0]
     example = str(raw.loc[first])
-    row = int(str(first)) + 1
-    shown = decoded[example]
+    conversion = _Conversion(
+        encoding=encoding.value,
+        row=int(str(first)) + 1,
+        example=example,
+        converted=decoded[example],
+        count=int(hit.sum()),
+    )
+    return converted, conversion, any(text not in decoded for text in flagged)
+
+
+def _report_conversion(
+    conversion: _Conversion, column: ColumnSpec, letter: str, reporter: _Reporter
+) -> None:
+    """One warning: the workbook still needs converting, since other tools will not read it."""
+    shown = conversion.converted
     if clean_text(shown).casefold() in reporter.names:
         shown = REDACTED
     reporter.add(
         Severity.WARNING,
         "legacy_encoding_converted",
-        row=row,
+        row=conversion.row,
         column=column.header,
-        cell=f"{letter}{row}",
+        cell=f"{letter}{conversion.row}",
         field=column.header,
-        encoding=encoding.value,
-        value=example[:80],
+        encoding=conversion.encoding,
+        value=conversion.example[:80],
         converted=shown[:80],
-        count=int(hit.sum()),
+        count=conversion.count,
     )
-    return converted
 
 
 def _non_ascii_distinct(raw: pd.Series) -> list[str]:
@@ -689,12 +712,15 @@ def _parse_table(
             continue
         headers[column.key] = header.texts[col]
         letters[column.key] = column_letter(col)
-        texts = data[col]
-        if column.type in (ValueType.TEXT, ValueType.ENUM) and column.key != "full_name":
-            texts = _decode_legacy_text(texts, column, letters[column.key], reporter)
-        present[column.key] = (column, texts)
-    parsed = _parse_columns(present, bounds)
-    for key, result in parsed.items():
+        present[column.key] = (column, data[col])
+    parsed: dict[str, ParsedColumn] = {}
+    legacy_left: list[str] = []
+    for key, (result, conversion, left) in _parse_columns(present, bounds).items():
+        if conversion is not None:
+            _report_conversion(conversion, spec.column(key), letters[key], reporter)
+        if left:
+            legacy_left.append(key)
+        parsed[key] = result
         frame[key] = result.values
         invalid |= result.invalid_mask
     table = SheetTable(
@@ -716,7 +742,7 @@ def _parse_table(
     for mask in unreadable.values():
         invalid |= mask
     frame[INVALID] = invalid
-    _check_legacy_encoding(table, parsed, reporter)
+    _check_legacy_encoding(table, {key: parsed[key] for key in legacy_left}, reporter)
     return table
 
 
@@ -728,20 +754,32 @@ _PARALLEL_FROM_ROWS = 20_000
 
 def _parse_columns(
     present: Mapping[str, tuple[ColumnSpec, pd.Series]], bounds: Bounds
-) -> dict[str, ParsedColumn]:
-    """Each present column parsed (`values.parse_column`), in the contract's order."""
+) -> dict[str, _ParsedOne]:
+    """Each present column decoded from a legacy encoding if need be, then parsed
+    (`values.parse_column`); in the contract's order, whatever thread finished first."""
     rows = max((len(raw) for _, raw in present.values()), default=0)
     workers = min(4, os.cpu_count() or 1, len(present))
     if rows < _PARALLEL_FROM_ROWS or workers < 2:
-        return {key: parse_column(raw, column, bounds) for key, (column, raw) in present.items()}
+        return {key: _parse_one(column, raw, bounds) for key, (column, raw) in present.items()}
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {
-            key: pool.submit(parse_column, raw, column, bounds)
+            key: pool.submit(_parse_one, column, raw, bounds)
             for key, (column, raw) in present.items()
         }
         return {key: future.result() for key, future in futures.items()}
+
+
+_ParsedOne = tuple[ParsedColumn, "_Conversion | None", bool]
+
+
+def _parse_one(column: ColumnSpec, raw: pd.Series, bounds: Bounds) -> _ParsedOne:
+    """The column parsed, its legacy conversion if any, and whether legacy text is left."""
+    conversion, left = None, False
+    if column.type in (ValueType.TEXT, ValueType.ENUM):
+        raw, conversion, left = _decode_legacy_text(raw, column)
+    return parse_column(raw, column, bounds), conversion, left
 
 
 def _id_at(ids: pd.Series | None, index: Any) -> str:
