@@ -11,7 +11,6 @@ command (issue 7 wants `kpi indicators` within 1.5 × the start-up of `import ty
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 import unicodedata
@@ -171,6 +170,8 @@ def _pad(value: str, width: int, right: bool = False) -> str:
 
 
 def catalog_json(listing: Listing, lang: Lang) -> str:
+    import json
+
     document = {
         "catalog": listing.id,
         "name": listing.name(lang),
