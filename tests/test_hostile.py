@@ -171,3 +171,47 @@ def test_generated_workbooks_keep_every_invariant(
     # Input text that looks like a formula stays text in the report.
     assert not any("<f>" in xml for n, xml in parts.items() if n.startswith("xl/worksheets/"))
     assert digest(path) == before
+
+
+def test_a_name_typed_into_the_unit_column_is_hidden_everywhere(tmp_path: Path) -> None:
+    import zipfile
+
+    from builders import WORKFORCE_HEADER, person, write_workbook
+
+    rows = [
+        WORKFORCE_HEADER,
+        person("A1", name=NAMES[0]),
+        person("A2", name=NAMES[1], unit="Sở Nội vụ"),
+        # A valid row but for its unit: another person's name, in other case and spacing.
+        person("A3", name=NAMES[2], unit="  trần THỊ   bình "),
+        person("A4", name=NAMES[2], unit="Bác sĩ", profession=NAMES[0]),
+    ]
+    path = write_workbook(tmp_path / "n.xlsx", {"NhanSu": rows})
+    checked = runner.invoke(app, ["validate", str(path), "--format", "json"])
+    assert checked.exit_code == 3
+    found = [
+        (i["code"], i["cell"])
+        for i in json.loads(checked.stdout)["issues"]
+        if i["code"] == "name_in_text_column"
+    ]
+    assert found == [("name_in_text_column", "C4"), ("name_in_text_column", "J5")]
+    report = tmp_path / "r.xlsx"
+    outputs = [
+        checked.output,
+        runner.invoke(app, ["compute", str(path), "--skip-invalid", "--by", "unit"]).output,
+        runner.invoke(
+            app, ["compute", str(path), "--skip-invalid", "--by", "unit", "--format", "json"]
+        ).output,
+        runner.invoke(
+            app, ["explain", "doctors_per_10k", str(path), "--skip-invalid", "--format", "csv"]
+        ).output,
+    ]
+    exported = runner.invoke(
+        app, ["export", str(path), "--skip-invalid", "--by", "unit", "-o", str(report)]
+    )
+    assert exported.exit_code == 0, exported.output
+    with zipfile.ZipFile(report) as archive:
+        outputs += [archive.read(n).decode("utf-8", "replace") for n in archive.namelist()]
+    for text in outputs:
+        for name in (*NAMES, "trần THỊ", "bình"):
+            assert name not in text, name

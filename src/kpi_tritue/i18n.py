@@ -175,6 +175,13 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "{limit}. It may be a malicious file (a zip bomb); if it is a genuine file, raise the "
         "limit with the environment variable {setting}.",
     },
+    "name_in_text_column": {
+        "vi": "Ô {field} của dòng có mã {id} chứa đúng một họ tên trong cột Họ và tên (có thể "
+        "nhập nhầm cột). Giá trị này được ẩn ở mọi kết quả; sửa ô thành {field} đúng.",
+        "en": "The {field} cell of the row with ID {id} holds exactly a name of the Họ và tên "
+        "column (a column typed in the wrong place?). It is hidden from every output; put the "
+        "right {field} in the cell.",
+    },
     "legacy_encoding_converted": {
         "vi": "Cột {field} được gõ bằng bảng mã {encoding} cũ; {count} ô đã được chuyển sang "
         "Unicode để tính (ví dụ \u201c{value}\u201d thành \u201c{converted}\u201d). Nên chuyển "

@@ -255,6 +255,11 @@ def _arrow_text(array: Any, index: pd.Index) -> pd.Series:
     return pd.Series(array, index=index, dtype=pd.ArrowDtype(pa.large_string())).astype("str")
 
 
+def clean_strings(array: Any) -> Any:
+    """`clean_text` of an Arrow string array, in Arrow; a value left empty becomes null."""
+    return _cleaned(array)
+
+
 def _cleaned(array: Any) -> Any:
     """`clean_text` in Arrow; an empty result is blank. NFC leaves ASCII text as it is."""
     import pyarrow as pa

@@ -44,6 +44,7 @@ from kpi_tritue.values import (
     Bounds,
     ParsedColumn,
     clean_column,
+    clean_strings,
     parse_column,
     parse_date,
     parse_year,
@@ -727,6 +728,8 @@ def _parse_table(
         spec=spec, sheet_name=reporter.sheet or "", frame=frame, headers=headers, letters=letters
     )
     ids = frame.get("id")
+    for key, is_name in _names_in_text(data, header, parsed).items():
+        invalid |= _hide_names(table, key, is_name, reporter, ids)
     # Cells whose content the reader could not give (an Excel error, a formula never
     # computed) are reported as such, not as blank.
     unreadable = _report_unreadable_cells(table, header, raw, reporter)
@@ -780,6 +783,65 @@ def _parse_one(column: ColumnSpec, raw: pd.Series, bounds: Bounds) -> _ParsedOne
     if column.type in (ValueType.TEXT, ValueType.ENUM):
         raw, conversion, left = _decode_legacy_text(raw, column)
     return parse_column(raw, column, bounds), conversion, left
+
+
+# Free-text columns of `NhanSu` that a person's name could be typed into by mistake.
+_NAME_PRONE = ("unit", "profession")
+
+
+def _names_in_text(
+    data: pd.DataFrame, header: _Header, parsed: Mapping[str, ParsedColumn]
+) -> dict[str, np.ndarray[Any, Any]]:
+    """Rows whose unit or profession is the same text as a name of the `Họ và tên` column.
+
+    Such a cell (columns swapped, a name typed in the wrong place) would put a person's
+    name into a breakdown, `explain` or the Excel report. Only distinct values are
+    compared, in Arrow: a sheet whose columns hold no name costs two hash passes.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = header.columns.get("full_name")
+    candidates = [key for key in _NAME_PRONE if key in parsed]
+    if col is None or not candidates:
+        return {}
+    cells = pa.array(data[col], type=pa.large_string(), from_pandas=True)
+    names = pc.unique(pc.utf8_lower(clean_strings(pc.unique(cells.drop_null()))).drop_null())
+    found: dict[str, np.ndarray[Any, Any]] = {}
+    for key in candidates:
+        values = pa.array(parsed[key].values, type=pa.large_string(), from_pandas=True)
+        distinct = pc.unique(values.drop_null())
+        named = distinct.filter(pc.is_in(pc.utf8_lower(distinct), value_set=names))
+        if len(named):
+            hit = pc.fill_null(pc.is_in(values, value_set=named), False)
+            found[key] = np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
+    return found
+
+
+def _hide_names(
+    table: SheetTable,
+    key: str,
+    is_name: np.ndarray[Any, Any],
+    reporter: _Reporter,
+    ids: pd.Series | None,
+) -> np.ndarray[Any, Any]:
+    """Blank the cells that hold a name, with an error at each; the rows are invalid."""
+    frame = table.frame
+    column = table.spec.column(key)
+    rows = frame[ROW].to_numpy()
+    for position in np.flatnonzero(is_name).tolist():
+        row = int(rows[position])
+        reporter.add(
+            Severity.ERROR,
+            "name_in_text_column",
+            row=row,
+            column=table.headers[key],
+            cell=table.cell(key, row),
+            field=column.header,
+            id=_id_at(ids, frame.index[position]),
+        )
+    frame[key] = frame[key].mask(pd.Series(is_name, index=frame.index))
+    return is_name
 
 
 def _id_at(ids: pd.Series | None, index: Any) -> str:
