@@ -48,6 +48,8 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         ["BÁO CÁO ĐỘI NGŨ NĂM 2024"],
         WORKFORCE_HEADER,
         person("A1", birth_date=datetime(1980, 5, 3)),
+        # Its unit is A1's, through a vertical merge: every format must say so.
+        person("A5", unit=None, birth_date="01/01/1985"),
         person("A2", birth_date="05/03/1991", level="Xã", unit="UBND xã Kỳ Tân"),
         person("A3", birth_date=None, birth_year=1990, profession="Giáo viên", school_level="THCS"),
         person("A4", level="Trung ương"),
@@ -60,7 +62,7 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "NhanSu": rows,
             "SoLieu": [["Chỉ tiêu", "Giá trị"], ["Dân số", 1320000]],
         },
-        merges={"NhanSu": ["A1:K1"]},
+        merges={"NhanSu": ["A1:K1", "C3:C4"]},
     )
     return {
         "xlsx": source,

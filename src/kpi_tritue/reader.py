@@ -18,7 +18,7 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from xml.etree import ElementTree
 
 from kpi_tritue.limits import (
@@ -305,17 +305,22 @@ class Workbook:
         return RawSheet(name=name, cells=cells, error_cells=error_cells, merged=merged)
 
     def merged_ranges(self, sheet_name: str) -> list[MergedRange]:
-        """The merged blocks of a sheet (xlsx/xlsm only; other formats report none)."""
+        """The merged blocks of a sheet, in any of the formats read."""
         return self._scan_sheet(sheet_name).merged
 
     def _scan_sheet(self, sheet_name: str) -> _SheetScan:
         if not self._is_zip:
-            return _SheetScan(merged=[], has_errors=None)
+            # A legacy .xls: calamine reads its merged blocks, which fastexcel does not give.
+            return _SheetScan(merged=_xls_merged(self.path, sheet_name), has_errors=None)
         try:
             with zipfile.ZipFile(self.path) as archive:
                 if self._sheet_parts is None:
                     self._sheet_parts = _xlsx_sheet_paths(archive)
                 part = self._sheet_parts.get(sheet_name)
+                if not part and "content.xml" in archive.namelist():
+                    entry = archive.getinfo("content.xml")
+                    merged = _ods_merged(inflated_blocks(self.path, entry), sheet_name)
+                    return _SheetScan(merged=merged, has_errors=None)
                 if not part:
                     return _SheetScan([], None)
                 entry = archive.getinfo(part)
@@ -324,6 +329,67 @@ class Workbook:
             return _SheetScan(merged=[], has_errors=None, mismatch=mismatch.part)
         except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
             return _SheetScan(merged=[], has_errors=None)
+
+
+def _xls_merged(path: Path, sheet_name: str) -> list[MergedRange]:
+    """The merged blocks of a sheet of a legacy .xls, through python-calamine."""
+    try:
+        import python_calamine
+
+        sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet_name)
+        ranges = sheet.merged_cell_ranges or []
+    except Exception:  # the cells are read, and any damage told, by fastexcel
+        return []
+    return [
+        MergedRange(first_row=r1, first_col=c1, last_row=r2, last_col=c2)
+        for (r1, c1), (r2, c2) in ranges
+    ]
+
+
+_ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+
+
+def _ods_merged(blocks: Iterable[bytes], sheet_name: str) -> list[MergedRange]:
+    """The merged blocks of one sheet of an .ods, from `content.xml`.
+
+    A merged cell carries `number-rows-spanned` / `number-columns-spanned`; positions are
+    counted through `number-rows-repeated` and `number-columns-repeated`, as the format
+    compresses runs of equal rows and cells.
+    """
+    parser: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(
+        events=("start", "end")
+    )
+    table, row, col = f"{{{_ODS_TABLE}}}", -1, 0
+    inside = False
+    merged: list[MergedRange] = []
+    for block in blocks:
+        parser.feed(block)
+        for found in parser.read_events():
+            event, element = cast("tuple[str, ElementTree.Element]", found)
+            tag = element.tag
+            if tag == f"{table}table":
+                if event == "start":
+                    inside = element.get(f"{table}name") == sheet_name
+                elif inside:
+                    return merged
+                else:
+                    element.clear()
+                continue
+            if not inside:
+                continue
+            if tag == f"{table}table-row":
+                if event == "start":
+                    row, col = row + 1, 0
+                else:
+                    row += int(element.get(f"{table}number-rows-repeated", "1")) - 1
+                    element.clear()
+            elif event == "start" and tag in (f"{table}table-cell", f"{table}covered-table-cell"):
+                rows = int(element.get(f"{table}number-rows-spanned", "1"))
+                cols = int(element.get(f"{table}number-columns-spanned", "1"))
+                if rows > 1 or cols > 1:
+                    merged.append(MergedRange(row, col, row + rows - 1, col + cols - 1))
+                col += int(element.get(f"{table}number-columns-repeated", "1"))
+    return merged
 
 
 def _framed(batch: pa.RecordBatch, columns: list[int]) -> pd.DataFrame:
