@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kpi_tritue.formatting import format_target
 from kpi_tritue.targets import Target
@@ -32,8 +31,7 @@ _HEADERS: dict[Lang, tuple[str, ...]] = {
 DEFAULT_CATALOG = "ha_tinh_2030.toml"
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(NamedTuple):
     id: str
     name_vi: str
     name_en: str
@@ -45,8 +43,7 @@ class Listing:
         return self.name_vi if lang == "vi" else self.name_en
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     id: str
     name_vi: str
     name_en: str

@@ -1,16 +1,18 @@
-"""An indicator's unit and target: small and light, for `kpi indicators` as for the engine."""
+"""An indicator's unit and target: small and light, for `kpi indicators` as for the engine.
+
+`Target` is a named tuple rather than a dataclass: `kpi indicators` then does not import
+`dataclasses` at all (issue 7 wants it within 1.5 x the start-up of `import typer`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Unit = Literal["per_10k", "percent", "milestone", "count"]
 TargetOp = Literal[">=", "==", "between"]
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """`>= value`, `== value`, or `between min and max`, to be met by `year`."""
 
     op: TargetOp
