@@ -432,21 +432,14 @@ def _check_legacy_encoding(
 
 
 def _non_ascii_texts(result: ParsedColumn) -> list[str]:
-    """The distinct non-blank texts of a column that are not plain ASCII.
+    """The distinct non-blank texts of a parsed column that are not plain ASCII.
 
     The letters that give TCVN3 and VNI away all lie outside ASCII, so these are the only
     values worth testing; an ID column of 200,000 ASCII values then costs one Arrow pass.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     if result.is_text:
-        array = pa.array(result.values, type=pa.large_string(), from_pandas=True)
-    else:
-        array = pa.array([text for text in result.distinct if text], type=pa.large_string())
-    unusual = pc.fill_null(pc.invert(pc.string_is_ascii(array)), False)
-    texts: list[str] = pc.unique(array.filter(unusual)).to_pylist()
-    return texts
+        return _non_ascii_distinct(result.values)
+    return [text for text in result.distinct if text and not text.isascii()]
 
 
 def _fill_vertical_merges(raw: RawSheet) -> pd.DataFrame:
