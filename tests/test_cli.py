@@ -154,3 +154,45 @@ def test_text_from_the_input_is_never_read_as_terminal_markup(tmp_path: Path) ->
     computed = runner.invoke(app, ["compute", str(path), "--skip-invalid", "--by", "unit"])
     assert computed.exit_code == 0, computed.output
     assert "[bold]Sở[/bold] [red]Y tế" in computed.stdout
+
+
+def test_a_read_left_running_ends_the_process_without_shutting_the_interpreter_down(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An early failure leaves the prefetched parse running in a native thread; Python's
+    shutdown would then abort (exit 134) instead of exiting with the command's code."""
+    import sys
+
+    from kpi_tritue import cli, reader
+
+    ended: list[int] = []
+
+    def end(code: int) -> None:
+        ended.append(code)
+        raise SystemExit(code)  # stands in for os._exit, which would end the test run
+
+    monkeypatch.setattr(cli.os, "_exit", end)
+    monkeypatch.setattr(reader, "reads_in_flight", lambda: True)
+    monkeypatch.setattr(sys, "argv", ["kpi", "compute", str(tmp_path / "absent.xlsx")])
+    with pytest.raises(SystemExit):
+        cli.main()
+    assert ended == [2]
+    monkeypatch.setattr(reader, "reads_in_flight", lambda: False)
+    with pytest.raises(SystemExit) as normal:
+        cli.main()
+    assert normal.value.code == 2 and ended == [2]
+
+
+def test_reads_in_flight_follows_the_background_threads(tmp_path: Path) -> None:
+    import threading
+
+    from kpi_tritue import reader
+
+    release = threading.Event()
+    future = reader._in_thread(release.wait)
+    assert reader.reads_in_flight()
+    release.set()
+    future.result()
+    for thread in list(reader._THREADS):
+        thread.join()
+    assert not reader.reads_in_flight()

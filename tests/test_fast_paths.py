@@ -120,8 +120,19 @@ def test_prefetch_starts_parsing_before_pydantic_or_pandas_is_imported(tmp_path:
         "loaded = sorted(m for m in ('pydantic', 'pandas', 'rich') if m in sys.modules)\n"
         "workbook = reader._PREFETCHED.popitem()[1].result()\n"
         "print(loaded, list(workbook._fetching))\n"
+        "workbook.read_sheet('NhanSu')\n"  # no read left running at the exit
     )
     run = subprocess.run(
         [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
     )
     assert run.stdout.strip() == "[] ['NhanSu']"
+
+
+def test_a_prefetched_workbook_is_not_used_once_its_file_has_changed(tmp_path: Path) -> None:
+    from kpi_tritue import reader
+
+    path = write_workbook(tmp_path / "p.xlsx", {"NhanSu": [WORKFORCE_HEADER, person("A1")]})
+    reader.prefetch([str(path)])
+    write_workbook(path, {"NhanSu": [WORKFORCE_HEADER, person("B1"), person("B2")]})
+    frame = load_dataset([str(path)]).tables["workforce"].frame
+    assert list(frame["id"]) == ["B1", "B2"]

@@ -4,6 +4,7 @@ Heavy modules (pandas, the readers) are imported inside the commands, so `kpi --
 starts as fast as Typer itself.
 """
 
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -850,7 +851,24 @@ def _root(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        from kpi_tritue.reader import reads_in_flight
+
+        if reads_in_flight():
+            # A parse left running in a native thread would abort the interpreter's
+            # shutdown; everything the command writes is written, so end here.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(_exit_status(done.code))
+        raise
+
+
+def _exit_status(code: object) -> int:
+    if code is None:
+        return EXIT_OK
+    return code if isinstance(code, int) else EXIT_GATE_FAILED
 
 
 _: Callable[[], None] = main

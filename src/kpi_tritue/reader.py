@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+import weakref
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -170,6 +171,9 @@ class Workbook:
         """
         key = path.resolve()
         opening = _PREFETCHED.get(key)
+        if opening is not None and opening.signature != _signature(key):
+            del _PREFETCHED[key]  # the file changed since: what was parsed is not it
+            opening = None
         if opening is not None:
             try:
                 return opening.result()
@@ -415,9 +419,9 @@ _WATCH_SECONDS = 0.05
 T = TypeVar("T")
 
 
-def _in_thread(work: Callable[[], T]) -> Future[T]:
+def _in_thread(work: Callable[[], T], future: Future[T] | None = None) -> Future[T]:
     """Run `work` in a daemon thread: an abandoned read never holds up the exit."""
-    future: Future[T] = Future()
+    future = Future() if future is None else future
 
     def run() -> None:
         try:
@@ -425,12 +429,43 @@ def _in_thread(work: Callable[[], T]) -> Future[T]:
         except BaseException as error:  # handed to whoever waits for it
             future.set_exception(error)
 
-    threading.Thread(target=run, daemon=True).start()
+    thread = threading.Thread(target=run, daemon=True)
+    _THREADS.add(thread)
+    thread.start()
     return future
 
 
+# Threads of `_in_thread`, so that the command line can tell whether a read is still going.
+_THREADS: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+
+
+def reads_in_flight() -> bool:
+    """Whether a background read (a parse or a scan) is still running.
+
+    A read abandoned on the way out (a command that failed early, a bomb refused while
+    calamine still inflates it) must not be there when the interpreter shuts down: a native
+    thread that comes back into Python then aborts the process (`FATAL: exception not
+    rethrown`). The command line ends the process directly in that case.
+    """
+    return any(thread.is_alive() for thread in list(_THREADS))
+
+
 # Workbooks being opened ahead of time, by resolved path (see `prefetch`).
-_PREFETCHED: dict[Path, Future[Workbook]] = {}
+_PREFETCHED: dict[Path, _Prefetched] = {}
+
+
+class _Prefetched(Future["Workbook"]):
+    """A workbook being opened ahead, with the size and time of the file it was opened from."""
+
+    signature: tuple[int, int] | None = None
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
 
 
 def prefetch(inputs: Sequence[str]) -> None:
@@ -459,7 +494,11 @@ def prefetch(inputs: Sequence[str]) -> None:
                 break
         return workbook
 
-    _PREFETCHED[path.resolve()] = _in_thread(open_and_fetch)
+    key = path.resolve()
+    opening = _Prefetched()
+    opening.signature = _signature(key)
+    _in_thread(open_and_fetch, opening)
+    _PREFETCHED[key] = opening
 
 
 def _first_line(error: Exception) -> str:
