@@ -854,9 +854,9 @@ def main() -> None:
     try:
         app()
     except SystemExit as done:
-        from kpi_tritue.reader import reads_in_flight
-
-        if reads_in_flight():
+        # Only a command that read a workbook has the reader loaded (not `--help`).
+        reader = sys.modules.get("kpi_tritue.reader")
+        if reader is not None and reader.reads_in_flight():
             # A parse left running in a native thread would abort the interpreter's
             # shutdown; everything the command writes is written, so end here.
             sys.stdout.flush()
