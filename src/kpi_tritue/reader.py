@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-import weakref
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -429,25 +428,8 @@ def _in_thread(work: Callable[[], T], future: Future[T] | None = None) -> Future
         except BaseException as error:  # handed to whoever waits for it
             future.set_exception(error)
 
-    thread = threading.Thread(target=run, daemon=True)
-    _THREADS.add(thread)
-    thread.start()
+    threading.Thread(target=run, daemon=True).start()
     return future
-
-
-# Threads of `_in_thread`, so that the command line can tell whether a read is still going.
-_THREADS: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
-
-
-def reads_in_flight() -> bool:
-    """Whether a background read (a parse or a scan) is still running.
-
-    A read abandoned on the way out (a command that failed early, a bomb refused while
-    calamine still inflates it) must not be there when the interpreter shuts down: a native
-    thread that comes back into Python then aborts the process (`FATAL: exception not
-    rethrown`). The command line ends the process directly in that case.
-    """
-    return any(thread.is_alive() for thread in list(_THREADS))
 
 
 # Workbooks being opened ahead of time, by resolved path (see `prefetch`).

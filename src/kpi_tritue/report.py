@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rich.console import Group
+from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -142,8 +142,37 @@ class ReportContext:
 # The terminal table
 
 
-def results_table(results: Sequence[IndicatorResult], context: ReportContext, lang: Lang) -> Group:
-    """One table, grouped by field; notes of no_data rows as numbered footnotes below it."""
+# Below this width the clause and gap columns give their room to the indicator's name:
+# at 80 columns (a pipe, a CI log, a small terminal) the name would otherwise get 1.
+_NARROW_BELOW = 110
+
+
+def results_table(
+    results: Sequence[IndicatorResult], context: ReportContext, lang: Lang
+) -> ResultsView:
+    """One table, grouped by field; notes of no_data rows as numbered footnotes below it.
+
+    Laid out when printed, for the width there is.
+    """
+    return ResultsView(results, context, lang)
+
+
+@dataclass(frozen=True)
+class ResultsView:
+    """The results table, which drops two columns where the width is short."""
+
+    results: Sequence[IndicatorResult]
+    context: ReportContext
+    lang: Lang
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        narrow = options.max_width < _NARROW_BELOW
+        yield _results_group(self.results, self.context, self.lang, narrow=narrow)
+
+
+def _results_group(
+    results: Sequence[IndicatorResult], context: ReportContext, lang: Lang, *, narrow: bool
+) -> Group:
     title = label("title", lang, year=context.catalog_target_year)
     table = Table(
         title=title,
@@ -152,11 +181,13 @@ def results_table(results: Sequence[IndicatorResult], context: ReportContext, la
         show_lines=False,
         pad_edge=False,
     )
-    table.add_column(label("col.clause", lang), no_wrap=True, style="dim")
+    if not narrow:
+        table.add_column(label("col.clause", lang), no_wrap=True, style="dim")
     table.add_column(label("col.indicator", lang), overflow="fold", ratio=1)
     table.add_column(label("col.value", lang), justify="right", no_wrap=True)
     table.add_column(label("col.target", lang), justify="right", no_wrap=True)
-    table.add_column(label("col.gap", lang), justify="right", no_wrap=True)
+    if not narrow:
+        table.add_column(label("col.gap", lang), justify="right", no_wrap=True)
     table.add_column(label("col.shortfall", lang), justify="right", no_wrap=True)
     table.add_column(label("col.status", lang), no_wrap=True)
     if context.baseline is not None:
@@ -164,14 +195,17 @@ def results_table(results: Sequence[IndicatorResult], context: ReportContext, la
     footnotes: list[str] = []
     for field_name in _fields(results):
         members = [r for r in results if r.field == field_name]
-        table.add_row("", Text(_field_label(field_name, lang), style="bold"))
+        heading = Text(_field_label(field_name, lang), style="bold")
+        table.add_row(heading) if narrow else table.add_row("", heading)
         for result in members:
             rows = [(result.name(lang), result.measurement)] + [
                 (f"  └ {group_label(group.group, context.by, lang)}", group.measurement)
                 for group in result.breakdown or ()
             ]
             for name, measurement in rows:
-                _add_result_row(table, result, measurement, name, lang, footnotes, context)
+                _add_result_row(
+                    table, result, measurement, name, lang, footnotes, context, narrow=narrow
+                )
         table.add_section()
     lines = [Text(f"[{i}] {note}", style="dim") for i, note in enumerate(footnotes, start=1)]
     marked = any(
@@ -211,6 +245,8 @@ def _add_result_row(
     lang: Lang,
     footnotes: list[str],
     context: ReportContext,
+    *,
+    narrow: bool = False,
 ) -> None:
     status = Text(label(f"status.{measurement.status.value}", lang))
     status.stylize(_STATUS_STYLE[measurement.status])
@@ -226,15 +262,22 @@ def _add_result_row(
     value = format_value(result, measurement.value, lang)
     if is_small(result, measurement, context):
         value += SMALL_MARK
+    target = format_target(result, lang, context.catalog_target_year) if is_top else ""
+    shortfall = (
+        format_number(measurement.shortfall, 0, lang)
+        if measurement.shortfall
+        else ("0" if measurement.shortfall == 0 else "—")
+    )
+    if narrow:
+        table.add_row(name, value, target, shortfall, status, *extra)
+        return
     table.add_row(
         result.clause if is_top else "",
         name,
         value,
-        format_target(result, lang, context.catalog_target_year) if is_top else "",
+        target,
         _format_gap(result, measurement, lang),
-        format_number(measurement.shortfall, 0, lang)
-        if measurement.shortfall
-        else ("0" if measurement.shortfall == 0 else "—"),
+        shortfall,
         status,
         *extra,
     )
