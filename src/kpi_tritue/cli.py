@@ -1,7 +1,9 @@
 """The `kpi` command: Typer only. Parse options, call the core, render, map to exit codes.
 
-Heavy modules (pandas, the readers) are imported inside the commands, so `kpi --help`
-starts as fast as Typer itself.
+Heavy modules (pandas, the readers, rich) are imported inside the commands, so `kpi --help`
+starts about as fast as Typer itself. Annotations are evaluated at definition (no
+`from __future__ import annotations`): Typer would otherwise compile every one of them
+from a string at each start; names imported only for type checking are quoted.
 """
 
 import os
