@@ -197,3 +197,34 @@ def test_small_denominators_are_marked_in_the_table() -> None:
     assert "Mẫu số dưới 30 người" in result.stdout
     plain = runner.invoke(app, ["compute", str(SAMPLE)])
     assert "%*" not in plain.stdout
+
+
+def test_the_trend_table_keeps_its_class_column_at_eighty_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from builders import WORKFORCE_HEADER, person, write_workbook
+
+    files = []
+    for y, doctors in ((2022, 10), (2023, 11), (2024, 12)):
+        rows = [WORKFORCE_HEADER, *(person(f"{y}-{i}") for i in range(doctors))]
+        files.append(
+            str(
+                write_workbook(
+                    tmp_path / f"bao_cao_{y}.xlsx",
+                    {
+                        "ThongTin": [["Mục", "Giá trị"], ["Năm báo cáo", y]],
+                        "NhanSu": rows,
+                        "SoLieu": [["Chỉ tiêu", "Giá trị"], ["Dân số", 10000]],
+                    },
+                )
+            )
+        )
+    monkeypatch.setenv("COLUMNS", "80")
+    narrow = runner.invoke(app, ["trend", *files])
+    assert narrow.exit_code == 0, narrow.output
+    table = [line for line in narrow.stdout.splitlines() if line.startswith(("┃", "│"))]
+    assert table and all(line.endswith(("┃", "│")) for line in table)  # nothing cut off
+    assert "Đánh giá" in narrow.stdout and "Đúng tiến độ" in narrow.stdout
+    monkeypatch.setenv("COLUMNS", "200")
+    wide = runner.invoke(app, ["trend", *files])
+    assert all(str(y) in wide.stdout.splitlines()[2] for y in (2022, 2023, 2024))

@@ -11,9 +11,10 @@ import csv
 import io
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from rich.console import Group
+from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -223,9 +224,29 @@ def _pace(progress: Progress, unit: Unit, lang: Lang) -> str:
 # The terminal table
 
 
-def trend_table(trend: TrendResult, lang: Lang) -> Group:
+# Below this width only the latest year's value is shown beside the sparkline, and the
+# ratio and pace columns are left to JSON and CSV: at 80 columns (a pipe, a CI log, a
+# small terminal) the class would otherwise be cut off the right edge.
+_NARROW_BELOW = 120
+
+
+def trend_table(trend: TrendResult, lang: Lang) -> TrendView:
     """One row per indicator (and group): the yearly values, a sparkline, the projection
-    to the target year, the ratio, the class and the pace still needed."""
+    to the target year, the ratio, the class and the pace still needed; laid out when
+    printed, for the width there is."""
+    return TrendView(trend, lang)
+
+
+@dataclass(frozen=True)
+class TrendView:
+    trend: TrendResult
+    lang: Lang
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield _trend_group(self.trend, self.lang, narrow=options.max_width < _NARROW_BELOW)
+
+
+def _trend_group(trend: TrendResult, lang: Lang, *, narrow: bool) -> Group:
     horizon = trend.horizon
     table = Table(
         title=label("title", lang, year=horizon or "—"),
@@ -233,15 +254,20 @@ def trend_table(trend: TrendResult, lang: Lang) -> Group:
         caption_justify="left",
         pad_edge=False,
     )
-    table.add_column(label("col.indicator", lang), overflow="fold", ratio=1, min_width=18)
-    for year in trend.year_numbers:
+    table.add_column(
+        label("col.indicator", lang), overflow="fold", ratio=1, min_width=14 if narrow else 18
+    )
+    shown = trend.year_numbers[-1:] if narrow else trend.year_numbers
+    for year in shown:
         table.add_column(str(year), justify="right", no_wrap=True)
     table.add_column(label("col.trend", lang), no_wrap=True)
     table.add_column(label("col.target", lang), justify="right", no_wrap=True)
     table.add_column(label("col.projection", lang), justify="right", no_wrap=True)
-    table.add_column(label("col.ratio", lang), justify="right", no_wrap=True)
+    if not narrow:
+        table.add_column(label("col.ratio", lang), justify="right", no_wrap=True)
     table.add_column(label("col.class", lang), no_wrap=False)
-    table.add_column(label("col.pace", lang), justify="right")
+    if not narrow:
+        table.add_column(label("col.pace", lang), justify="right")
     footnotes: list[str] = []
     for field_name in _fields(trend.indicators):
         table.add_row(Text(_field_label(field_name, lang), style="bold"))
@@ -254,18 +280,22 @@ def trend_table(trend: TrendResult, lang: Lang) -> Group:
                 rows.append((name, group.points, group.progress, False))
             for name, points, progress, top in rows:
                 marks = _footnote_marks(points, lang, footnotes)
-                cells = [name]
-                cells += [_year_cell(indicator, p, marks.get(p.year), lang) for p in points]
+                cells: list[str | Text] = [name]
+                cells += [
+                    _year_cell(indicator, p, marks.get(p.year), lang)
+                    for p in points
+                    if p.year in shown
+                ]
                 cells.append(sparkline([p.value for p in points]))
                 cells.append(format_target(indicator.unit, indicator.target, lang, horizon))
-                table.add_row(
-                    *cells,
-                    format_value(indicator.unit, progress.projection, lang),
-                    format_number(progress.ratio, 2, lang) if progress.ratio is not None else "—",
-                    _class_cell(progress, indicator.target is None, lang),
-                    _pace(progress, indicator.unit, lang),
-                    style=None if top else "dim",
-                )
+                cells.append(format_value(indicator.unit, progress.projection, lang))
+                if not narrow:
+                    ratio = progress.ratio
+                    cells.append(format_number(ratio, 2, lang) if ratio is not None else "—")
+                cells.append(_class_cell(progress, indicator.target is None, lang))
+                if not narrow:
+                    cells.append(_pace(progress, indicator.unit, lang))
+                table.add_row(*cells, style=None if top else "dim")
         table.add_section()
     lines = [Text(f"[{i}] {note}", style="dim") for i, note in enumerate(footnotes, start=1)]
     return Group(table, *lines)
