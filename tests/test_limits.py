@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import random
-import struct
 import tempfile
 import zipfile
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from data.make_bad_corpus import declare_sizes
 from kpi_tritue.limits import ArchiveMismatch, check_declared_sizes, inflated_blocks
 
 
@@ -24,19 +24,7 @@ def _archive(path: Path, parts: dict[str, bytes], method: int = zipfile.ZIP_DEFL
 
 
 def _declare(path: Path, part: str, size: int) -> None:
-    """Set the part's declared size in its local header and the central directory."""
-    data = bytearray(path.read_bytes())
-    for signature, name_at, size_at, offset in (
-        (b"PK\x03\x04", 26, 22, 30),
-        (b"PK\x01\x02", 28, 24, 46),
-    ):
-        start = data.find(signature)
-        while start >= 0:
-            (length,) = struct.unpack_from("<H", data, start + name_at)
-            if data[start + offset : start + offset + length] == part.encode():
-                struct.pack_into("<I", data, start + size_at, size)
-            start = data.find(signature, start + 4)
-    path.write_bytes(bytes(data))
+    path.write_bytes(declare_sizes(path.read_bytes(), {part: size}))
 
 
 @settings(max_examples=30)

@@ -59,14 +59,19 @@ class LimitHit:
 _PARSED_PARTS = ("xl/worksheets/", "xl/sharedStrings", "content.xml")
 
 
-def inspect_archive(path: Path, limits: Limits) -> LimitHit | None:
-    """The first limit a zip-based workbook exceeds, from its directory alone; or None."""
+def _directory(path: Path) -> list[zipfile.ZipInfo]:
+    """The archive's directory; empty when it cannot be read, which the reader then reports
+    in its own words."""
     try:
         with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
+            return archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError):
-        return None  # the reader reports a damaged archive in its own words
-    for entry in entries:
+        return []
+
+
+def inspect_archive(path: Path, limits: Limits) -> LimitHit | None:
+    """The first limit a zip-based workbook exceeds, from its directory alone; or None."""
+    for entry in _directory(path):
         if not entry.filename.startswith(_PARSED_PARTS):
             continue
         if entry.file_size > limits.max_sheet_bytes:
@@ -156,11 +161,7 @@ def check_declared_sizes(path: Path) -> str | None:
     full when it opens the workbook (shared strings, styles, the workbook itself) are
     inflated and counted. Sheets are left to the scan that reads them anyway.
     """
-    try:
-        with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError):
-        return None  # the reader reports a damaged archive in its own words
+    entries = _directory(path)
     for entry in entries:
         # Deflate never makes data more than a little bigger; stored data keeps its size.
         most = entry.file_size + entry.file_size // 1000 + 1024

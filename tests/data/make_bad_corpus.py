@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -95,16 +96,11 @@ def _rewrite_sheet(source: bytes, name: str, transform) -> Path:  # type: ignore
     return path
 
 
-def _declare_sizes(archive: bytes, ratio: int) -> bytes:
-    """The archive with each sheet's declared size set to `ratio` times its compressed size,
-    in its local header and in the central directory."""
+def declare_sizes(archive: bytes, sizes: Mapping[str, int]) -> bytes:
+    """The archive with the parts named in `sizes` declaring those uncompressed sizes, in
+    their local headers and in the central directory (the data itself unchanged)."""
     data = bytearray(archive)
-    with zipfile.ZipFile(io.BytesIO(archive)) as reading:
-        sheets = {
-            i.filename.encode(): i.compress_size * ratio
-            for i in reading.infolist()
-            if i.filename.startswith("xl/worksheets/")
-        }
+    wanted = {name.encode(): size for name, size in sizes.items()}
     for signature, name_at, size_at, offset in (
         (b"PK\x03\x04", 26, 22, 30),
         (b"PK\x01\x02", 28, 24, 46),
@@ -113,8 +109,8 @@ def _declare_sizes(archive: bytes, ratio: int) -> bytes:
         while start >= 0:
             (length,) = struct.unpack_from("<H", data, start + name_at)
             name = bytes(data[start + offset : start + offset + length])
-            if name in sheets:
-                struct.pack_into("<I", data, start + size_at, sheets[name])
+            if name in wanted:
+                struct.pack_into("<I", data, start + size_at, wanted[name])
             start = data.find(signature, start + 4)
     return bytes(data)
 
@@ -175,7 +171,13 @@ def main() -> None:
                     stream.write(b"</sheetData>" + tail)
             else:
                 copy.writestr(item, original.read(item.filename))
-    (OUT / "lying_sizes.xlsx").write_bytes(_declare_sizes(lying.getvalue(), ratio=10))
+    with zipfile.ZipFile(lying) as reading:
+        plausible = {
+            i.filename: i.compress_size * 10
+            for i in reading.infolist()
+            if i.filename.startswith("xl/worksheets/")
+        }
+    (OUT / "lying_sizes.xlsx").write_bytes(declare_sizes(lying.getvalue(), plausible))
 
     # The used range claims XFD1048576 but three cells are filled.
     _rewrite_sheet(
