@@ -467,16 +467,12 @@ def template(
 
     Example: kpi template -o mau_bao_cao_kpi.xlsx
     """
-    from kpi_tritue.errors import OutputError
     from kpi_tritue.template import write_template
     from kpi_tritue.xlsx_report import xlsx_label
 
     language: Lang = lang.value
     with _guard(debug, language):
-        try:
-            write_template(output, language, force=force)
-        except OutputError as error:
-            _fail(str(error), EXIT_USAGE, language)
+        write_template(output, language, force=force)
         _stderr().print(xlsx_label("written", language, path=output))
 
 
@@ -693,25 +689,17 @@ def _check_output_path(
     lang: "Lang",
     suffixes: tuple[str, ...],
 ) -> None:
-    from kpi_tritue.errors import OutputError
     from kpi_tritue.outputs import check_output
 
-    try:
-        check_output(output, _protected(files, targets, context), lang, suffixes=suffixes)
-    except OutputError as error:
-        _fail(str(error), EXIT_USAGE, lang)
+    check_output(output, _protected(files, targets, context), lang, suffixes=suffixes)
 
 
 def _write_text(output: Path, text: str, lang: "Lang") -> None:
-    from kpi_tritue.errors import OutputError
     from kpi_tritue.outputs import write_atomically
 
-    try:
-        # "replace": a file name that is not UTF-8 must not stop the report.
-        data = text.encode("utf-8", errors="replace")
-        write_atomically(output, lambda stream: stream.write(data), lang)
-    except OutputError as error:
-        _fail(str(error), EXIT_USAGE, lang)
+    # "replace": a file name that is not UTF-8 must not stop the report.
+    data = text.encode("utf-8", errors="replace")
+    write_atomically(output, lambda stream: stream.write(data), lang)
 
 
 def _computed(
@@ -726,17 +714,14 @@ def _computed(
 ) -> tuple[list["IndicatorResult"], "ReportContext"]:
     """Load, check and compute as `compute` does: the results and what the report states."""
     from kpi_tritue import report
-    from kpi_tritue.baseline import BaselineError, load_baseline
+    from kpi_tritue.baseline import load_baseline
     from kpi_tritue.engine import compute as compute_indicators
     from kpi_tritue.issues import sorted_issues
 
     catalog = _catalog(targets, lang)
     if baseline is not None and not baseline.is_file():
         _check_paths([str(baseline)], lang)
-    try:
-        previous = load_baseline(baseline) if baseline is not None else None
-    except BaselineError as error:
-        _fail(str(error), EXIT_INPUT, lang)
+    previous = load_baseline(baseline) if baseline is not None else None  # BaselineError: 3
     dataset = _load(files, as_of, lang)
     dataset, skipped = _usable(dataset, skip_invalid, lang)
     computation = compute_indicators(dataset, catalog, by.value if by else None)
@@ -766,13 +751,9 @@ def _check_xlsx(
     output: Path, files: list[str], targets: Path | None, context: "ReportContext", lang: "Lang"
 ) -> None:
     """Refuse a bad output path before anything is printed or computed further."""
-    from kpi_tritue.errors import OutputError
     from kpi_tritue.xlsx_report import check_output
 
-    try:
-        check_output(output, _protected(files, targets, context), lang)
-    except OutputError as error:
-        _fail(str(error), EXIT_USAGE, lang)
+    check_output(output, _protected(files, targets, context), lang)
 
 
 def _write_xlsx(
@@ -787,21 +768,17 @@ def _write_xlsx(
 ) -> None:
     from datetime import datetime
 
-    from kpi_tritue.errors import OutputError
     from kpi_tritue.xlsx_report import write_gap_report, xlsx_label
 
-    try:
-        write_gap_report(
-            output,
-            results,
-            context,
-            lang,
-            run_time=datetime.now(),
-            protected=_protected(files, targets, context),
-            trend=trend,
-        )
-    except OutputError as error:
-        _fail(str(error), EXIT_USAGE, lang)
+    write_gap_report(
+        output,
+        results,
+        context,
+        lang,
+        run_time=datetime.now(),
+        protected=_protected(files, targets, context),
+        trend=trend,
+    )
     _stderr().print(xlsx_label("written", lang, path=output))
 
 
@@ -841,14 +818,11 @@ def _report_warnings(issues: Sequence["Issue"], lang: "Lang") -> None:
 def _catalog(targets: Path | None, lang: "Lang") -> "Catalog":
     """The default catalog, or a `--targets` file: a missing file is usage (2), a bad one
     is input (3)."""
-    from kpi_tritue.catalog import CatalogError, load_catalog
+    from kpi_tritue.catalog import load_catalog
 
     if targets is not None and not targets.is_file():
         _check_paths([str(targets)], lang)
-    try:
-        return load_catalog(targets)
-    except CatalogError as error:
-        _fail(str(error), EXIT_INPUT, lang)
+    return load_catalog(targets)  # CatalogError: 3, as every KpiError (see _guard)
 
 
 def _usable_series(
