@@ -719,7 +719,7 @@ def _computed(
     from kpi_tritue.issues import sorted_issues
 
     catalog = _catalog(targets, lang)
-    if baseline is not None and not baseline.is_file():
+    if baseline is not None and not _is_file(baseline):
         _check_paths([str(baseline)], lang)
     previous = load_baseline(baseline) if baseline is not None else None  # BaselineError: 3
     dataset = _load(files, as_of, lang)
@@ -820,7 +820,7 @@ def _catalog(targets: Path | None, lang: "Lang") -> "Catalog":
     is input (3)."""
     from kpi_tritue.catalog import load_catalog
 
-    if targets is not None and not targets.is_file():
+    if targets is not None and not _is_file(targets):
         _check_paths([str(targets)], lang)
     return load_catalog(targets)  # CatalogError: 3, as every KpiError (see _guard)
 
@@ -841,11 +841,22 @@ def _usable_series(
     _fail(_text("error.input", lang, errors=len(errors)), EXIT_INPUT, lang)
 
 
+def _is_file(path: Path) -> bool:
+    """`path.is_file()`, False for a path the system will not look at (a name too long)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def _prefetch(files: list[str]) -> None:
     """Start parsing a lone workbook now, while the heavy modules are being imported."""
     from kpi_tritue.reader import prefetch
 
-    prefetch(files)
+    # Only a head start: a path it cannot look at (a name too long…) is the plain read's
+    # to report, inside the command's guard.
+    with suppress(OSError, ValueError):
+        prefetch(files)
 
 
 def _text(key: str, lang: "Lang", **params: object) -> str:
