@@ -244,8 +244,8 @@ def _terminated_while_writing(arguments: list[str], folder: Path) -> int:
             raise AssertionError("kpi ended before writing")
         assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]  # mid-write
         process.send_signal(signal.SIGTERM)
-        rest = process.stderr.read()
-        code = process.wait(timeout=120)
+        _, rest = process.communicate(timeout=300)  # a safety net, not a measurement
+        code = process.returncode
     finally:
         if process.poll() is None:
             process.kill()
