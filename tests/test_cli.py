@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -199,3 +202,250 @@ def test_the_table_stays_readable_at_eighty_columns(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("COLUMNS", "120")
     wide = runner.invoke(app, ["compute", str(sample)])
     assert "Khoảng cách" in wide.stdout and "Mục" in wide.stdout.splitlines()[2]
+
+
+# --- Exit codes: a bug is 4, an expected failure keeps its code -----------------------------
+
+SAMPLE = ROOT / "data" / "samples" / "ha_tinh_2024.xlsx"
+A_NAME = "Nguyễn Văn An"  # what a bug's exception could quote from a cell
+
+
+def _flat(text: str) -> str:
+    """A message as read, without the panel's borders and line breaks."""
+    return " ".join(text.replace("\u2502", " ").split())
+
+
+def _bug(*args: object, **kwargs: object) -> None:
+    raise KeyError(A_NAME)
+
+
+# Each command, and one function it calls that a bug is planted in.
+BUGS = {
+    "validate": ("kpi_tritue.dataset.load_dataset", ["validate", "{good}"]),
+    "compute": ("kpi_tritue.dataset.load_dataset", ["compute", "{good}"]),
+    "export": ("kpi_tritue.dataset.load_dataset", ["export", "{good}", "-o", "{out}"]),
+    "check": ("kpi_tritue.dataset.load_dataset", ["check", "{good}"]),
+    "explain": ("kpi_tritue.dataset.load_dataset", ["explain", "doctors_per_10k", "{good}"]),
+    "trend": ("kpi_tritue.trend.load_series", ["trend", "{good}"]),
+    "template": ("kpi_tritue.template.write_template", ["template", "-o", "{out}"]),
+    "indicators": ("kpi_tritue.catalog_view.packaged_listing", ["indicators"]),
+}
+
+
+def _arguments(command: str, good: Path, tmp_path: Path) -> tuple[str, list[str]]:
+    target, arguments = BUGS[command]
+    out = str(tmp_path / "out.xlsx")
+    return target, [a.format(good=good, out=out) for a in arguments]
+
+
+@pytest.mark.parametrize("command", sorted(BUGS))
+def test_a_bug_in_any_command_exits_4_and_asks_for_a_report(
+    command: str, good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target, arguments = _arguments(command, good, tmp_path)
+    monkeypatch.setattr(target, _bug)
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 4, result.output
+    said = _flat(result.stderr)
+    assert "Lỗi nội bộ" in said and "--debug" in said and "KeyError" in said
+    assert "báo cho nhóm phát triển" in said
+    assert "Traceback" not in result.output
+    assert A_NAME not in result.output  # the exception's text may quote a cell
+    english = runner.invoke(app, [*arguments, "--lang", "en"])
+    assert english.exit_code == 4
+    assert "bug" in _flat(english.stderr) and "report it" in _flat(english.stderr)
+
+
+def test_with_debug_a_bug_shows_its_traceback_and_still_exits_4(
+    good: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kpi_tritue.dataset.load_dataset", _bug)
+    result = runner.invoke(app, ["compute", str(good), "--debug"])
+    assert result.exit_code == 4
+    assert "Traceback" in result.stderr and "KeyError" in result.stderr
+    assert "--debug" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        ("InputError", 3),
+        ("OutputError", 2),
+    ],
+)
+def test_expected_failures_keep_their_codes(
+    error: str, code: int, good: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kpi_tritue import errors
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise getattr(errors, error)("Sửa tệp rồi chạy lại.")
+
+    monkeypatch.setattr("kpi_tritue.dataset.load_dataset", refuse)
+    result = runner.invoke(app, ["compute", str(good)])
+    assert result.exit_code == code
+    assert "Sửa tệp rồi chạy lại." in _flat(result.stderr)
+    assert "Lỗi nội bộ" not in result.stderr
+
+
+def test_a_bad_targets_file_is_still_an_input_error(good: Path, tmp_path: Path) -> None:
+    targets = tmp_path / "targets.toml"
+    targets.write_text("[[indicator]\n", encoding="utf-8")
+    result = runner.invoke(app, ["compute", str(good), "--targets", str(targets)])
+    assert result.exit_code == 3
+    assert "Lỗi nội bộ" not in result.stderr
+
+
+# --- The real process: file descriptors, encodings, file names -----------------------------
+
+
+def _child_environment(**extra: str) -> dict[str, str]:
+    """The environment of a child `python`: it imports the package under test, wherever
+    it runs from (PYTHONPATH=src is relative)."""
+    import kpi_tritue
+
+    source = str(Path(kpi_tritue.__file__).parents[1])
+    path = os.pathsep.join([source, *filter(None, [os.environ.get("PYTHONPATH")])])
+    return {**os.environ, "PYTHONPATH": path, **extra}
+
+
+def _kpi(
+    *arguments: str | bytes,
+    redirect: str = "",
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> subprocess.CompletedProcess[bytes]:
+    """`python -m kpi_tritue ARGUMENTS REDIRECT` through sh, as a user types it."""
+    environment = _child_environment(**(env or {}))
+    script = f'exec "$0" -m kpi_tritue "$@" {redirect}'
+    return subprocess.run(
+        ["sh", "-c", script, sys.executable, *arguments],
+        capture_output=True,
+        env=environment,
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
+
+
+def _clean(run: subprocess.CompletedProcess[bytes]) -> str:
+    """stderr, decoded strictly: a message that cannot be printed is a bug too."""
+    stderr = run.stderr.decode("utf-8")
+    assert "Traceback" not in stderr
+    return stderr
+
+
+def test_a_closed_stdout_fails_the_run_with_a_message() -> None:
+    run = _kpi("compute", str(SAMPLE), redirect=">&-")
+    assert run.returncode == 2
+    assert "stdout" in _clean(run) and "đã bị đóng" in _flat(run.stderr.decode())
+
+
+def test_a_closed_stdout_does_not_matter_to_a_command_that_prints_nothing(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "r.xlsx"
+    run = _kpi("export", str(SAMPLE), "-o", str(out), redirect=">&-")
+    assert run.returncode == 0, run.stderr.decode()
+    assert out.exists()
+    _clean(run)
+
+
+def test_a_closed_stderr_keeps_the_exit_code(tmp_path: Path) -> None:
+    run = _kpi("compute", str(SAMPLE), "--format", "json", redirect="2>&-")
+    assert run.returncode == 0
+    assert json.loads(run.stdout)["indicators"]
+    missing = _kpi("compute", str(tmp_path / "absent.xlsx"), redirect="2>&-")
+    assert missing.returncode == 2 and missing.stderr == b""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+@pytest.mark.parametrize("output_format", ["table", "json"])
+def test_a_full_disk_on_stdout_is_not_success(output_format: str) -> None:
+    run = _kpi("compute", str(SAMPLE), "--format", output_format, redirect=">/dev/full")
+    assert run.returncode == 2
+    assert "ổ đĩa đã đầy" in _flat(_clean(run))
+    english = _kpi("indicators", "--lang", "en", redirect=">/dev/full")
+    assert english.returncode == 2 and "the disk is full" in _flat(_clean(english))
+
+
+def test_a_reader_that_leaves_fails_the_run_quietly() -> None:
+    """`kpi … | head`: the pipe is closed by its reader; no message, not a success."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first byte
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "kpi_tritue", "explain", "doctors_per_10k", str(SAMPLE)],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            env=_child_environment(),
+            timeout=300,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert run.returncode == 2
+    assert run.stderr.decode("utf-8") == ""
+
+
+def test_an_ascii_terminal_gets_vietnamese_without_diacritics(tmp_path: Path) -> None:
+    ascii_only = {"PYTHONIOENCODING": "ascii"}
+    for arguments in (["validate", str(SAMPLE)], ["compute", str(SAMPLE)], ["indicators"]):
+        run = _kpi(*arguments, env=ascii_only)
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.isascii() and run.stderr.isascii()
+        _clean(run)
+    computed = _kpi("compute", str(SAMPLE), env=ascii_only)
+    assert b"So bac si tren 10.000" in computed.stdout
+    missing = _kpi("validate", str(tmp_path / "absent.xlsx"), env=ascii_only)
+    assert missing.returncode == 2
+    assert "Khong tim thay tep" in _flat(_clean(missing))
+
+
+def test_a_file_name_that_is_not_utf8_is_printed_without_error(tmp_path: Path) -> None:
+    odd = os.fsencode(tmp_path) + b"/bao_cao_\xff.xlsx"
+    with open(odd, "wb") as copy:
+        copy.write(SAMPLE.read_bytes())
+    for env in ({}, {"PYTHONIOENCODING": "ascii"}):
+        validated = _kpi("validate", odd, "--format", "json", env=env)
+        assert validated.returncode in (0, 3), validated.stderr
+        _clean(validated)
+        document = json.loads(validated.stdout.decode("utf-8"))  # valid UTF-8, valid JSON
+        assert "bao_cao_" in json.dumps(document, ensure_ascii=False)
+        for arguments in (["validate"], ["compute"], ["compute", "--format", "json"]):
+            run = _kpi(*arguments, odd, env=env)
+            assert run.returncode in (0, 3), run.stderr
+            run.stdout.decode("utf-8")
+            assert "bao_cao_" in _clean(run) + run.stdout.decode("utf-8")
+    missing = _kpi("validate", os.fsencode(tmp_path) + b"/thieu_\xff.xlsx")
+    assert missing.returncode == 2
+    assert "thieu_\ufffd.xlsx" in _flat(_clean(missing))
+
+
+def test_a_bug_outside_any_command_exits_4_without_traceback(good: Path) -> None:
+    planted = (
+        "import sys, kpi_tritue.reader as reader\n"
+        "def bug(files): raise KeyError('Nguyễn Văn An')\n"
+        "reader.prefetch = bug\n"
+        "from kpi_tritue.cli import main\n"
+        "sys.argv = ['kpi', *sys.argv[1:]]\n"
+        "main()\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", planted, "compute", str(good)],
+        capture_output=True,
+        env=_child_environment(),
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 4
+    stderr = _flat(_clean(run))
+    assert "Lỗi nội bộ" in stderr and "--debug" in stderr and "Nguyễn" not in stderr
+    debug = subprocess.run(
+        [sys.executable, "-c", planted, "compute", str(good), "--debug"],
+        capture_output=True,
+        env=_child_environment(),
+        timeout=300,
+        check=False,
+    )
+    assert debug.returncode == 4 and b"Traceback" in debug.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,149 @@ def test_export_of_several_years_adds_a_trend_sheet_with_line_charts(tmp_path: P
     # The summary is of the latest year.
     assert workbook["Tổng hợp"]["A1"].value is not None
     assert any("2024" in str(cell) for row in workbook["Thông tin"].values for cell in row)
+
+
+# --- Exits: signals, existing outputs, long names, failed writes ---------------------------
+
+SAMPLE = Path(__file__).parents[1] / "data" / "samples" / "ha_tinh_2024.xlsx"
+
+# Runs `kpi` with its last write held open: the bytes are in the temporary file, and the
+# process waits in `fsync` until a signal comes. No clock is involved: the test waits for
+# the line this prints, then sends the signal.
+HELD_WRITE = """\
+import os, sys, time
+
+def held(fd):
+    sys.__stderr__.write("KPI-TEST-WRITING\\n")
+    sys.__stderr__.flush()
+    time.sleep(3600)
+
+os.fsync = held
+from kpi_tritue.cli import main
+sys.argv = ["kpi", *sys.argv[1:]]
+main()
+"""
+
+
+def _terminated_while_writing(arguments: list[str], folder: Path) -> int:
+    import signal
+    import subprocess
+    import sys
+
+    import kpi_tritue
+
+    # The package under test, wherever the child runs from.
+    source = str(Path(kpi_tritue.__file__).parents[1])
+    path = os.pathsep.join([source, *filter(None, [os.environ.get("PYTHONPATH")])])
+    process = subprocess.Popen(
+        [sys.executable, "-c", HELD_WRITE, *arguments],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": path},
+    )
+    try:
+        assert process.stderr is not None
+        for line in process.stderr:
+            if b"KPI-TEST-WRITING" in line:
+                break
+        else:
+            raise AssertionError("kpi ended before writing")
+        assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]  # mid-write
+        process.send_signal(signal.SIGTERM)
+        _, rest = process.communicate(timeout=300)  # a safety net, not a measurement
+        code = process.returncode
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert b"Traceback" not in rest
+    return code
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["export", str(SAMPLE), "-o", "report.xlsx"],
+        ["compute", str(SAMPLE), "--xlsx", "report.xlsx"],
+        ["template", "-o", "report.xlsx"],
+        ["check", str(SAMPLE), "--junit", "report.xml"],
+    ],
+    ids=["export", "compute-xlsx", "template", "junit"],
+)
+def test_sigterm_while_writing_leaves_no_temporary_file(
+    arguments: list[str], tmp_path: Path
+) -> None:
+    code = _terminated_while_writing(arguments, tmp_path)
+    assert code == 128 + 15
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_sigterm_while_replacing_a_report_keeps_the_old_one(tmp_path: Path) -> None:
+    report = tmp_path / "report.xlsx"
+    first = runner.invoke(app, ["export", str(SAMPLE), "-o", str(report)])
+    assert first.exit_code == 0, first.output
+    before = report.read_bytes()
+    code = _terminated_while_writing(["export", str(SAMPLE), "-o", "report.xlsx"], tmp_path)
+    assert code == 128 + 15
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.xlsx"]
+    assert report.read_bytes() == before
+
+
+def test_export_replaces_an_existing_report_whole(good: Path, tmp_path: Path) -> None:
+    """A report is a generated artifact: a CI rerun replaces it without --force (only
+    `template`, whose output may hold someone's typing, asks for it)."""
+    out = tmp_path / "report.xlsx"
+    out.write_bytes(b"an older report, or anything")
+    old_inode = out.stat().st_ino
+    result = runner.invoke(app, ["export", str(good), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert load_workbook(out).sheetnames[0] == "Tổng hợp"
+    assert out.stat().st_ino != old_inode  # renamed into place, never written over in place
+    again = runner.invoke(app, ["compute", str(good), "--xlsx", str(out)])
+    assert again.exit_code == 0, again.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.xlsx", "report.xlsx"]
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["export", "{good}", "-o", "{name}.xlsx"],
+        ["compute", "{good}", "--xlsx", "{name}.xlsx"],
+        ["check", "{good}", "--junit", "{name}.xml"],
+        ["template", "-o", "{name}.xlsx"],
+    ],
+    ids=["export", "compute-xlsx", "junit", "template"],
+)
+def test_an_output_name_too_long_is_refused_clearly(
+    arguments: list[str], good: Path, tmp_path: Path
+) -> None:
+    longest = tmp_path / ("a" * (255 - 5))  # 255 bytes with the suffix: allowed
+    fits = runner.invoke(app, [a.format(good=good, name=longest) for a in arguments])
+    assert fits.exit_code in (0, 1), fits.output  # 1: the gate of `check`
+    assert len([p for p in tmp_path.iterdir() if p.name.startswith("aaa")]) == 1
+    too_long = tmp_path / ("b" * 300)
+    refused = runner.invoke(app, [a.format(good=good, name=too_long) for a in arguments])
+    assert refused.exit_code == 2
+    said = " ".join(refused.stderr.replace("\u2502", " ").split())
+    assert "byte" in said and "255" in said and "Chọn tên ngắn hơn" in said
+    assert "Traceback" not in refused.output
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(("b", ".b"))]
+
+
+def test_a_full_disk_while_writing_is_said_and_leaves_nothing(
+    good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from openpyxl import Workbook
+
+    def full(self: Workbook, stream: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Workbook, "save", full)
+    out = tmp_path / "report.xlsx"
+    result = runner.invoke(app, ["export", str(good), "-o", str(out)])
+    assert result.exit_code == 2
+    assert "ổ đĩa đã đầy" in result.stderr and "Excel" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.xlsx"]

@@ -464,7 +464,7 @@ def test_a_failed_save_is_an_output_error(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Workbook, "save", full_disk)
-    with pytest.raises(OutputError, match="No space left"):
+    with pytest.raises(OutputError, match="ổ đĩa đã đầy"):  # the reason, in Vietnamese
         write_gap_report(tmp_path / "r.xlsx", results, context, "vi", run_time=RUN_TIME)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bao_cao.xlsx"]
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from kpi_tritue.catalog import Catalog
     from kpi_tritue.dataset import Dataset
+    from kpi_tritue.errors import OutputLost
     from kpi_tritue.i18n import Lang
     from kpi_tritue.issues import Issue
     from kpi_tritue.report import ReportContext
@@ -35,6 +36,7 @@ EXIT_OK = 0
 EXIT_GATE_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INPUT = 3
+EXIT_INTERNAL = 4
 
 app = typer.Typer(
     name="kpi",
@@ -112,12 +114,16 @@ def _stderr() -> "Console":
 
 
 def _fail(message: str, code: int, lang: "Lang") -> NoReturn:
+    _print_error(message, lang)
+    raise typer.Exit(code)
+
+
+def _print_error(message: str, lang: "Lang") -> None:
     from rich.panel import Panel
 
     from kpi_tritue.i18n import text
 
     _stderr().print(Panel(message, title=text("error.title", lang), border_style="red"))
-    raise typer.Exit(code)
 
 
 def parse_as_of(value: str | None, lang: "Lang") -> date | None:
@@ -152,21 +158,59 @@ def _check_paths(files: list[str], lang: "Lang") -> None:
 
 @contextmanager
 def _guard(debug: bool, lang: "Lang") -> Iterator[None]:
-    """Turn an unexpected failure into one short message, unless --debug asks for more."""
+    """Map what a command raises to one short message and its exit code, once:
+    a `KpiError` to its own code, stdout failing to 2, anything else (a bug) to 4."""
+    from kpi_tritue.errors import KpiError, OutputLost
+
     try:
         yield
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
+    except OutputLost as lost:
+        _output_lost(lost, lang)
+        raise typer.Exit(EXIT_USAGE) from None
+    except KpiError as error:
+        _fail(str(error), error.exit_code, lang)
     except Exception as error:
-        if debug:
-            raise
-        message = {
-            "vi": f"Lỗi không mong muốn: {type(error).__name__}: {error}. "
-            "Chạy lại với --debug để xem chi tiết và báo cho nhóm phát triển.",
-            "en": f"Unexpected error: {type(error).__name__}: {error}. "
-            "Run again with --debug for details and report it.",
-        }[lang]
-        _fail(message, EXIT_INPUT, lang)
+        _internal_error(error, debug, lang)
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _internal_error(error: BaseException, debug: bool, lang: "Lang") -> None:
+    """Say that this is a bug and how to report it; with --debug, the traceback first.
+
+    Without --debug the message names the exception's type and the line of `kpi` it came
+    from, never its text: that may quote a cell, and so a person's name.
+    """
+    import traceback
+
+    from kpi_tritue.i18n import text
+
+    if debug:
+        with suppress(Exception):
+            sys.stderr.write("".join(traceback.format_exception(error)))
+    where = "?"
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [frame for frame in frames if "kpi_tritue" in Path(frame.filename).parts]
+    if ours or frames:
+        frame = (ours or frames)[-1]
+        where = f"{Path(frame.filename).name}:{frame.lineno}"
+    message = text("error.internal", lang, kind=type(error).__name__, where=where)
+    with suppress(Exception):  # the report of a bug must not raise a second one
+        _print_error(message, lang)
+
+
+def _output_lost(lost: "OutputLost", lang: "Lang") -> None:
+    """Say once that the results did not all reach stdout (not when a pipe's reader left:
+    `kpi … | head` stops reading on purpose)."""
+    from kpi_tritue.i18n import text
+    from kpi_tritue.outputs import os_reason
+
+    if lost.reported or lost.reader_left:
+        lost.reported = True
+        return
+    lost.reported = True
+    _print_error(text("error.stdout", lang, reason=os_reason(lost.cause, lang)), lang)
 
 
 def _load(files: list[str], as_of: str | None, lang: "Lang") -> "Dataset":
@@ -423,16 +467,12 @@ def template(
 
     Example: kpi template -o mau_bao_cao_kpi.xlsx
     """
-    from kpi_tritue.errors import OutputError
     from kpi_tritue.template import write_template
     from kpi_tritue.xlsx_report import xlsx_label
 
     language: Lang = lang.value
     with _guard(debug, language):
-        try:
-            write_template(output, language, force=force)
-        except OutputError as error:
-            _fail(str(error), EXIT_USAGE, language)
+        write_template(output, language, force=force)
         _stderr().print(xlsx_label("written", language, path=output))
 
 
@@ -649,23 +689,17 @@ def _check_output_path(
     lang: "Lang",
     suffixes: tuple[str, ...],
 ) -> None:
-    from kpi_tritue.errors import OutputError
     from kpi_tritue.outputs import check_output
 
-    try:
-        check_output(output, _protected(files, targets, context), lang, suffixes=suffixes)
-    except OutputError as error:
-        _fail(str(error), EXIT_USAGE, lang)
+    check_output(output, _protected(files, targets, context), lang, suffixes=suffixes)
 
 
 def _write_text(output: Path, text: str, lang: "Lang") -> None:
-    from kpi_tritue.errors import OutputError
     from kpi_tritue.outputs import write_atomically
 
-    try:
-        write_atomically(output, lambda stream: stream.write(text.encode("utf-8")), lang)
-    except OutputError as error:
-        _fail(str(error), EXIT_USAGE, lang)
+    # "replace": a file name that is not UTF-8 must not stop the report.
+    data = text.encode("utf-8", errors="replace")
+    write_atomically(output, lambda stream: stream.write(data), lang)
 
 
 def _computed(
@@ -680,17 +714,14 @@ def _computed(
 ) -> tuple[list["IndicatorResult"], "ReportContext"]:
     """Load, check and compute as `compute` does: the results and what the report states."""
     from kpi_tritue import report
-    from kpi_tritue.baseline import BaselineError, load_baseline
+    from kpi_tritue.baseline import load_baseline
     from kpi_tritue.engine import compute as compute_indicators
     from kpi_tritue.issues import sorted_issues
 
     catalog = _catalog(targets, lang)
-    if baseline is not None and not baseline.is_file():
+    if baseline is not None and not _is_file(baseline):
         _check_paths([str(baseline)], lang)
-    try:
-        previous = load_baseline(baseline) if baseline is not None else None
-    except BaselineError as error:
-        _fail(str(error), EXIT_INPUT, lang)
+    previous = load_baseline(baseline) if baseline is not None else None  # BaselineError: 3
     dataset = _load(files, as_of, lang)
     dataset, skipped = _usable(dataset, skip_invalid, lang)
     computation = compute_indicators(dataset, catalog, by.value if by else None)
@@ -720,13 +751,9 @@ def _check_xlsx(
     output: Path, files: list[str], targets: Path | None, context: "ReportContext", lang: "Lang"
 ) -> None:
     """Refuse a bad output path before anything is printed or computed further."""
-    from kpi_tritue.errors import OutputError
     from kpi_tritue.xlsx_report import check_output
 
-    try:
-        check_output(output, _protected(files, targets, context), lang)
-    except OutputError as error:
-        _fail(str(error), EXIT_USAGE, lang)
+    check_output(output, _protected(files, targets, context), lang)
 
 
 def _write_xlsx(
@@ -741,21 +768,17 @@ def _write_xlsx(
 ) -> None:
     from datetime import datetime
 
-    from kpi_tritue.errors import OutputError
     from kpi_tritue.xlsx_report import write_gap_report, xlsx_label
 
-    try:
-        write_gap_report(
-            output,
-            results,
-            context,
-            lang,
-            run_time=datetime.now(),
-            protected=_protected(files, targets, context),
-            trend=trend,
-        )
-    except OutputError as error:
-        _fail(str(error), EXIT_USAGE, lang)
+    write_gap_report(
+        output,
+        results,
+        context,
+        lang,
+        run_time=datetime.now(),
+        protected=_protected(files, targets, context),
+        trend=trend,
+    )
     _stderr().print(xlsx_label("written", lang, path=output))
 
 
@@ -795,14 +818,11 @@ def _report_warnings(issues: Sequence["Issue"], lang: "Lang") -> None:
 def _catalog(targets: Path | None, lang: "Lang") -> "Catalog":
     """The default catalog, or a `--targets` file: a missing file is usage (2), a bad one
     is input (3)."""
-    from kpi_tritue.catalog import CatalogError, load_catalog
+    from kpi_tritue.catalog import load_catalog
 
-    if targets is not None and not targets.is_file():
+    if targets is not None and not _is_file(targets):
         _check_paths([str(targets)], lang)
-    try:
-        return load_catalog(targets)
-    except CatalogError as error:
-        _fail(str(error), EXIT_INPUT, lang)
+    return load_catalog(targets)  # CatalogError: 3, as every KpiError (see _guard)
 
 
 def _usable_series(
@@ -821,11 +841,22 @@ def _usable_series(
     _fail(_text("error.input", lang, errors=len(errors)), EXIT_INPUT, lang)
 
 
+def _is_file(path: Path) -> bool:
+    """`path.is_file()`, False for a path the system will not look at (a name too long)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def _prefetch(files: list[str]) -> None:
     """Start parsing a lone workbook now, while the heavy modules are being imported."""
     from kpi_tritue.reader import prefetch
 
-    prefetch(files)
+    # Only a head start: a path it cannot look at (a name too long…) is the plain read's
+    # to report, inside the command's guard.
+    with suppress(OSError, ValueError):
+        prefetch(files)
 
 
 def _text(key: str, lang: "Lang", **params: object) -> str:
@@ -853,21 +884,54 @@ def _root(
 
 
 def main() -> None:
+    """Run the command; end with its exit code once its output is out.
+
+    stdout and stderr are guarded first (see `streams`): results that could not all be
+    written make the run fail (exit 2, as an output file that cannot be written), a bug
+    anywhere exits 4, and SIGTERM during a write exits 143 once the write is undone.
+    """
+    from kpi_tritue import streams
+    from kpi_tritue.errors import OutputLost, Terminated
+
+    installed = streams.install()
+    lang = _lang_of(sys.argv[1:])
     try:
         app()
+        status = EXIT_OK
     except SystemExit as done:
-        if "kpi_tritue.reader" in sys.modules:
-            # A command that read workbooks ends the process here, once its output is out:
-            # a parse left running in a native thread (a command that failed early, a bomb
-            # refused mid-read) would abort the interpreter's shutdown (exit 134), and the
-            # shutdown would free the frames object by object (0.3 s at 200,000 rows) for
-            # memory the system takes back at once.
-            for stream in (sys.stdout, sys.stderr):
-                # A closed pipe (`kpi compute … | head`): nothing more to say.
-                with suppress(OSError):
-                    stream.flush()
-            os._exit(_exit_status(done.code))
-        raise
+        status = _exit_status(done.code)
+    except Terminated as stop:
+        status = stop.exit_code
+    except OutputLost as early:  # outside a command: --help, --version, a usage error
+        _output_lost(early, lang)
+        status = EXIT_USAGE
+    except Exception as error:  # a bug outside any command's guard
+        _internal_error(error, "--debug" in sys.argv[1:], lang)
+        status = EXIT_INTERNAL
+    lost = streams.flush_results()
+    if lost is not None:
+        _output_lost(lost, lang)
+        if status in (EXIT_OK, EXIT_GATE_FAILED):
+            status = EXIT_USAGE  # the results are incomplete: not a success, not a gate
+    installed.restore()
+    if "kpi_tritue.reader" in sys.modules:
+        # A command that read workbooks ends the process here, once its output is out:
+        # a parse left running in a native thread (a command that failed early, a bomb
+        # refused mid-read) would abort the interpreter's shutdown (exit 134), and the
+        # shutdown would free the frames object by object (0.3 s at 200,000 rows) for
+        # memory the system takes back at once.
+        os._exit(status)
+    sys.exit(status)
+
+
+def _lang_of(arguments: Sequence[str]) -> "Lang":
+    """The --lang given, for the few messages said before or outside a command."""
+    for index, argument in enumerate(arguments):
+        if argument == "--lang" and arguments[index + 1 : index + 2] == ["en"]:
+            return "en"
+        if argument == "--lang=en":
+            return "en"
+    return "vi"
 
 
 def _exit_status(code: object) -> int:

@@ -349,6 +349,79 @@ TEXT: dict[str, dict[Lang, str]] = {
     "asof.year": {"vi": "Năm báo cáo trong trang ThongTin", "en": "ThongTin's report year"},
     "asof.today": {"vi": "ngày hôm nay", "en": "today's date"},
     "error.title": {"vi": "Lỗi", "en": "Error"},
+    # Exits: a bug, results that could not be written, output files (outputs.py).
+    "error.internal": {
+        "vi": "Lỗi nội bộ của kpi ({kind} ở {where}): đây là lỗi của chương trình, không phải "
+        "của dữ liệu. Xin báo cho nhóm phát triển, gửi kèm toàn bộ thông báo khi chạy lại "
+        "đúng lệnh này với --debug (đọc lại trước khi gửi: phần chi tiết có thể trích nội "
+        "dung ô).",
+        "en": "Internal error in kpi ({kind} at {where}): this is a bug in the program, not "
+        "a problem with the data. Please report it to the developers, with the whole output "
+        "of the same command run again with --debug (read it before sending: the details "
+        "may quote cell contents).",
+    },
+    "error.stdout": {
+        "vi": "Không ghi được kết quả ra đầu ra chuẩn (stdout): {reason}. Kết quả in ra "
+        "chưa đầy đủ. Chuyển kết quả vào một tệp ở nơi còn chỗ trống (ví dụ > ket_qua.txt) "
+        "rồi chạy lại.",
+        "en": "Cannot write the results to standard output (stdout): {reason}. The results "
+        "printed are incomplete. Send them to a file where there is room (e.g. > "
+        "results.txt) and run again.",
+    },
+    "output.suffix": {
+        "vi": "Không ghi được {path}: tên tệp kết quả phải có đuôi {suffixes}.",
+        "en": "Cannot write {path}: the output file name must end with {suffixes}.",
+    },
+    "output.is_folder": {
+        "vi": "Không ghi được {path}: đây là một thư mục. Ghi tên tệp, ví dụ -o bao_cao.xlsx.",
+        "en": "Cannot write {path}: it is a folder. Give a file name, e.g. -o report.xlsx.",
+    },
+    "output.is_input": {
+        "vi": "Không ghi đè {path}: đây là tệp đầu vào. Chọn tên tệp kết quả khác.",
+        "en": "Will not write over {path}: it is an input file. Choose another output name.",
+    },
+    "output.no_folder": {
+        "vi": "Không ghi được {path}: thư mục {folder} không tồn tại. Tạo thư mục trước "
+        "hoặc chọn nơi khác.",
+        "en": "Cannot write {path}: the folder {folder} does not exist. Create it first or "
+        "choose another place.",
+    },
+    "output.not_writable": {
+        "vi": "Không ghi được vào thư mục {folder} (không có quyền ghi). Chọn nơi khác với -o.",
+        "en": "Cannot write in the folder {folder} (no permission). Choose another place with -o.",
+    },
+    "output.name_too_long": {
+        "vi": "Không ghi được {path}: tên tệp dài {length} byte, hệ thống tệp chỉ cho phép "
+        "{limit} byte. Chọn tên ngắn hơn với -o.",
+        "en": "Cannot write {path}: the file name is {length} bytes long, the file system "
+        "allows {limit}. Choose a shorter name with -o.",
+    },
+    "output.exists": {
+        "vi": "Tệp {path} đã có. Dùng --force để ghi đè, hoặc chọn tên khác với -o.",
+        "en": "{path} already exists. Use --force to replace it, or choose another name with -o.",
+    },
+    "output.write": {
+        "vi": "Không ghi được {path}: {reason}.",
+        "en": "Cannot write {path}: {reason}.",
+    },
+    "output.write_locked": {
+        "vi": "Không ghi được {path}: {reason}. Nếu tệp đang mở trong Excel, hãy đóng lại "
+        "rồi chạy lại.",
+        "en": "Cannot write {path}: {reason}. If the file is open in Excel, close it and "
+        "run again.",
+    },
+    "output.reason.no_space": {"vi": "ổ đĩa đã đầy", "en": "the disk is full"},
+    "output.reason.permission": {"vi": "không có quyền ghi", "en": "permission denied"},
+    "output.reason.read_only": {
+        "vi": "ổ đĩa chỉ cho đọc",
+        "en": "the file system is read-only",
+    },
+    "output.reason.name_too_long": {
+        "vi": "tên hoặc đường dẫn quá dài",
+        "en": "the name or path is too long",
+    },
+    "output.reason.closed": {"vi": "đầu ra đã bị đóng", "en": "the output is closed"},
+    "output.reason.io": {"vi": "lỗi đọc ghi của ổ đĩa", "en": "an input/output error"},
     "gate.bad_fail_on": {
         "vi": "--fail-on: {value} không phải là trạng thái dùng được cho cổng kiểm tra.",
         "en": "--fail-on: {value} is not a status the gate can fail on.",

@@ -538,5 +538,5 @@ def write_template(path: Path, lang: Lang, *, force: bool = False) -> None:
     """
     check_output(path, (), lang)
     if path.exists() and not force:
-        raise OutputError(output_label("error.exists", lang, path=str(path)))
+        raise OutputError(output_label("exists", lang, path=str(path)))
     save_workbook(build_template(lang), path, lang)
