@@ -112,6 +112,25 @@ def test_messy_report_reports_what_it_skipped(messy: Path) -> None:
     assert [i.sheet for i in by_code(issues, "unknown_sheet")] == ["Ghi chú"]
 
 
+def test_a_totals_row_is_found_by_its_first_non_empty_cell_in_any_column(tmp_path: Path) -> None:
+    # The label may sit in STT, left of the data, with a count where the ID goes; it may
+    # follow white space, be decomposed or merged across cells. `Công an tỉnh` is a unit.
+    rows = [
+        ["STT", *WORKFORCE_HEADER],
+        [1, *person("HT001")],
+        [2, *person("HT002")],
+        ["Tổng cộng", "330 người"],
+        ["  ", nfd("TỔNG SỐ:"), None, 330],
+        ["Công an tỉnh", *person("HT003")],
+        ["Cộng", None, None, 3],
+    ]
+    path = write_workbook(tmp_path / "t.xlsx", {"NhanSu": rows}, merges={"NhanSu": ["A7:C7"]})
+    dataset = load_dataset([str(path)])
+    assert errors(dataset.issues) == []
+    assert [i.row for i in by_code(dataset.issues, "totals_row_skipped")] == [4, 5, 7]
+    assert list(dataset.tables["workforce"].frame["id"]) == ["HT001", "HT002", "HT003"]
+
+
 def test_header_not_found_names_the_missing_columns(tmp_path: Path) -> None:
     header = [h for h in WORKFORCE_HEADER if h not in ("Cấp", "Ngày sinh", "Năm sinh")]
     path = write_workbook(tmp_path / "a.xlsx", {"NhanSu": [header, ["X1"]]})

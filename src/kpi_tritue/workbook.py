@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -574,15 +575,13 @@ def _data_rows(
     first = region.iloc[0]
     if first.notna().any() and all(is_column_code(str(v)) for v in first.dropna()):
         region = region.iloc[1:]
-    nonempty = region.notna()
+    flags = region.notna().to_numpy(dtype=bool, copy=True)
+    # Also clears the cells that clean to nothing where one comes first in its row.
+    totals = _totals_rows(region, flags)
+    nonempty = pd.DataFrame(flags, index=region.index, columns=region.columns)
     filled = nonempty.sum(axis=1)
     keep = filled > 0
-
-    # A totals row has no record key, or has its label where the key goes: only such rows
-    # need their first filled cell looked at.
-    key_cells = region[header.columns[spec.required_columns[0].key]]
-    candidates = keep & (key_cells.isna() | _starts_like_totals(key_cells))
-    for index in _totals_rows(region, nonempty, candidates):
+    for index in totals:
         reporter.add(Severity.INFO, "totals_row_skipped", row=int(index) + 1)
         keep.at[index] = False
 
@@ -598,50 +597,94 @@ def _data_rows(
     return region if kept.all() else region[kept]
 
 
-def _starts_like_totals(key_cells: pd.Series) -> pd.Series:
-    """Key cells whose first character, after white space, is `t` or `c` in any case.
+# The spec's rule for a totals row (`input-format.md`, "Matching names"): its first
+# non-empty cell, in whatever column (`STT` included), is a totals label. A cell that
+# cleans to nothing (white space only) is empty. `_totals_rows_plain` says it row by row;
+# `_totals_rows` is the same rule for 200,000 rows, and a property test holds them equal.
 
-    A regular expression in Arrow finds the few cells that might; the exact test (strip,
-    first character, lower case) then runs on those only.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
-    array = pa.array(key_cells, type=pa.large_string(), from_pandas=True)
-    # Anything that is not a letter or a digit before the T or C: a superset of white space.
-    matched = pc.match_substring_regex(array, pattern=r"^[^\pL\pN]*[TtCc]")
-    maybe = pc.fill_null(matched, False).to_numpy(zero_copy_only=False)
-    subset = key_cells[maybe]
-    initial = subset.astype("string").str.strip().str[:1].str.lower()
-    found = pd.Series(False, index=key_cells.index)
-    found[maybe] = initial.isin(["t", "c"]).fillna(False).to_numpy(dtype=bool)
+def _totals_rows_plain(region: pd.DataFrame) -> list[Any]:
+    """The index of every row whose first non-empty cell is a totals label (`is_totals_label`)."""
+    found: list[Any] = []
+    for index, values in zip(region.index, region.itertuples(index=False), strict=True):
+        for value in values:
+            text = "" if pd.isna(value) else clean_text(str(value))
+            if text:
+                if is_totals_label(text):
+                    found.append(index)
+                break
     return found
 
 
-def _totals_rows(region: pd.DataFrame, nonempty: pd.DataFrame, candidates: pd.Series) -> list[Any]:
-    """The candidate rows whose first filled cell, left to right, is a totals label.
+# First UTF-8 bytes that settle it: a cell starting with an ASCII letter or digit other than
+# `t` or `c` holds something (so it is the row's first) and is no totals label.
+_NEVER_TOTALS = np.zeros(256, dtype=bool)
+_NEVER_TOTALS[[ord(c) for c in string.ascii_letters + string.digits if c not in "TtCc"]] = True
+# A superset of the other first cells the rule can match, for Arrow to find: nothing but
+# white space (the cell is empty, the row is looked at again), or, after what is neither a
+# letter nor a digit, a letter that case folds to `t` or `c` with `ng` (tổng, cộng) or `tal`
+# (total) further on: neither NFC nor case folding makes those letters out of others.
+_MAYBE_TOTALS = r"(?s)^[^\pL\pN]*(?:$|[TtCc\x{1E97}].*(?i:ng|tal))"
 
-    Cleaned and case folded, a totals label holds `ng` (cộng, tổng) or `tal` (total), and
-    neither cleaning nor case folding makes those letters out of others: only the cells
-    that hold them in some case are tested one by one. A sheet of IDs starting with `C`
-    or `T` makes every row a candidate, so this stays vectorised.
+
+def _totals_rows(region: pd.DataFrame, nonempty: np.ndarray[Any, Any]) -> list[Any]:
+    """`_totals_rows_plain`, vectorised: the first filled cell of each row, by column, is
+    looked at by its first byte, then in Arrow against `_MAYBE_TOTALS`; only the cells that
+    match are tested one by one. A sheet of IDs starting with `C` or `T` and no `STT`
+    column makes every row's first cell start like a total: the second half of the pattern
+    keeps that cheap.
+
+    `nonempty` (rows × columns of `region`) is updated where a row's first filled cell
+    cleans to nothing (`\\x1c`, which the reader does not take for white space): such a
+    cell is cleared, and the row looked at again.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    rows = np.flatnonzero(candidates.to_numpy(dtype=bool))
-    if not len(rows):
-        return []
-    first_column = nonempty.to_numpy(dtype=bool)[rows].argmax(axis=1)
+    rows = np.flatnonzero(nonempty.any(axis=1))
     found: list[int] = []
-    for column in np.unique(first_column):
-        these = rows[first_column == column]
-        texts = pa.array(region.iloc[these, column], type=pa.large_string(), from_pandas=True)
-        hit = pc.fill_null(pc.match_substring_regex(texts, pattern="(?i)ng|tal"), False)
-        positions = these[hit.to_numpy(zero_copy_only=False)]
-        tested = zip(positions, texts.filter(hit).to_pylist(), strict=True)
-        found += [int(position) for position, text in tested if is_totals_label(str(text))]
+    while len(rows):
+        first_column = np.zeros(len(rows), dtype=np.intp)
+        later = ~nonempty[rows, 0]
+        if later.any():
+            first_column[later] = nonempty[rows[later]].argmax(axis=1)
+        again: list[int] = []
+        for column in np.flatnonzero(np.bincount(first_column)).tolist():
+            these = rows[first_column == column]
+            texts = pa.array(region.iloc[these, column], type=pa.large_string(), from_pandas=True)
+            if isinstance(texts, pa.ChunkedArray):
+                texts = texts.combine_chunks()
+            maybe = ~_NEVER_TOTALS[_first_bytes(texts)]
+            if not maybe.any():
+                continue
+            these, texts = these[maybe], texts.filter(pa.array(maybe))
+            hit = pc.fill_null(pc.match_substring_regex(texts, pattern=_MAYBE_TOTALS), False)
+            positions = these[hit.to_numpy(zero_copy_only=False)]
+            for position, raw in zip(
+                positions.tolist(), texts.filter(hit).to_pylist(), strict=True
+            ):
+                text = clean_text(str(raw))
+                if not text:
+                    nonempty[position, column] = False
+                    again.append(position)
+                elif is_totals_label(text):
+                    found.append(position)
+        rows = np.array([row for row in again if nonempty[row].any()], dtype=np.intp)
     return [region.index[position] for position in sorted(found)]
+
+
+def _first_bytes(texts: Any) -> np.ndarray[Any, Any]:
+    """The first UTF-8 byte of each string of an Arrow large-string array (0: empty, null)."""
+    _, offset_buffer, data_buffer = texts.buffers()
+    offsets = np.frombuffer(offset_buffer, dtype=np.int64)[
+        texts.offset : texts.offset + len(texts) + 1
+    ]
+    starts = offsets[:-1]
+    filled = offsets[1:] > starts
+    first = np.zeros(len(texts), dtype=np.uint8)
+    if data_buffer is not None and filled.any():
+        first[filled] = np.frombuffer(data_buffer, dtype=np.uint8)[starts[filled]]
+    return first
 
 
 def _first_filled(region: pd.DataFrame) -> pd.Series:
