@@ -59,6 +59,44 @@ def test_the_same_person_in_two_files_names_both_places(tmp_path: Path) -> None:
     assert issue.severity is Severity.ERROR
 
 
+@pytest.mark.parametrize("bad", ["first", "second", "both"])
+def test_a_repeated_id_is_an_error_whatever_else_is_wrong_with_the_rows(
+    tmp_path: Path, bad: str
+) -> None:
+    # One run reports every problem: the rows' own errors do not hide the duplicate.
+    first = person("HT1", level="Trung ương" if bad != "second" else "Tỉnh")
+    second = person(
+        "HT1", name="Trần Thị Bình", birth_date="31/02/1980" if bad != "first" else "15/03/1985"
+    )
+    path = write_workbook(
+        tmp_path / "a.xlsx", {"NhanSu": [WORKFORCE_HEADER, person("HT0"), first, second]}
+    )
+    dataset = load_dataset([str(path)])
+    (issue,) = [i for i in dataset.issues if i.code == "duplicate_id"]
+    assert (issue.severity, issue.sheet, issue.cell) == (Severity.ERROR, "NhanSu", "A4")
+    assert "NhanSu!A3" in issue.message("vi")
+    for name in ("Nguyễn Văn An", "Trần Thị Bình"):
+        assert name not in issue.message("vi") and name not in issue.message("en")
+    other = {"first": {"bad_enum"}, "second": {"bad_date"}, "both": {"bad_enum", "bad_date"}}
+    assert {i.code for i in dataset.issues if i.severity is Severity.ERROR} == {
+        "duplicate_id",
+        *other[bad],
+    }
+
+
+def test_a_repeated_id_in_another_file_is_reported_though_the_row_has_errors(
+    tmp_path: Path,
+) -> None:
+    a = staff(tmp_path / "a.xlsx", "A1", "X1")
+    b = write_workbook(
+        tmp_path / "b.xlsx", {"NhanSu": [WORKFORCE_HEADER, person("X1", category="Khách")]}
+    )
+    dataset = load_dataset([str(a), str(b)])
+    (issue,) = [i for i in dataset.issues if i.code == "duplicate_id"]
+    assert (Path(issue.file or "").name, issue.cell) == ("b.xlsx", "A2")
+    assert f"{a.as_posix()} › NhanSu!A3" in issue.message("en")
+
+
 def test_a_folder_means_every_workbook_in_it(tmp_path: Path) -> None:
     (tmp_path / "huyen").mkdir()
     staff(tmp_path / "a.xlsx", "A1")

@@ -381,9 +381,23 @@ def _may_repeat(table: Table) -> bool:
     if combined is None or first is None:
         # No key column at all, or no first key: every row's first key is "".
         return False
-    usable = (first != "").to_numpy(dtype=bool) & ~frame[INVALID].to_numpy(dtype=bool)
+    usable = (first != "").to_numpy(dtype=bool) & _comparable(table).to_numpy(dtype=bool)
     repeated = np.bincount(combined)[combined] > 1
     return bool((usable & repeated).any())
+
+
+def _comparable(table: Table) -> pd.Series:
+    """The rows whose key is checked for repeats.
+
+    A person's `Mã` is checked whatever else is wrong with the row: the same ID twice is
+    an error of its own, to be reported in the same run as the row's other errors. Other
+    sheets compare their repeated rows' values to decide (merged, accepted once, or in
+    conflict), which a row with an invalid value cannot take part in.
+    """
+    invalid = table.frame[INVALID]
+    if table.spec.key == WORKFORCE.key:
+        return pd.Series(True, index=invalid.index)
+    return ~invalid
 
 
 def _key_text(table: Table, index: int) -> str:
@@ -416,7 +430,7 @@ def _check_duplicates(table: Table, sources: list[Source], issues: list[Issue]) 
     if not _may_repeat(table):
         return
     keys = _key_frame(table)
-    usable = (keys[table.spec.row_key[0]] != "") & ~frame[INVALID]
+    usable = (keys[table.spec.row_key[0]] != "") & _comparable(table)
     repeated = usable & keys.duplicated(keep=False)
     if not repeated.any():
         return
