@@ -181,6 +181,9 @@ def load_dataset(
         else:
             opened.append(result)
 
+    if not opened:
+        issues += nothing_but_reports(issues)
+
     reference, date_issues = resolve_reference_date(opened, as_of, today or date.today())
     issues.extend(date_issues)
     bounds = Bounds(report_year=reference.report_year, as_of=reference.as_of)
@@ -214,6 +217,21 @@ def load_dataset(
         issues=sorted_issues(issues),
         completeness=completeness,
     )
+
+
+def nothing_but_reports(issues: Sequence[Issue]) -> list[Issue]:
+    """A run whose files are all reports `kpi export` wrote has no workforce sheet: each
+    report skipped says so as any workbook without `NhanSu` does."""
+    return [
+        Issue(
+            Severity.ERROR,
+            "missing_workforce_sheet",
+            file=issue.file,
+            params={"sheets": issue.params.get("sheets")},
+        )
+        for issue in issues
+        if issue.code == "own_report_skipped"
+    ]
 
 
 def resolve_reference_date(

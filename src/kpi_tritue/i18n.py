@@ -55,6 +55,20 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "No workforce sheet (NhanSu). The file has: {sheets}. "
         "Name the sheet of staff records \u201cNhanSu\u201d.",
     },
+    "own_report_skipped": {
+        "vi": "Tệp này là báo cáo do kpi xuất ra, không phải số liệu đầu vào, nên được bỏ qua. "
+        "Chỉ đưa vào các bảng tính theo mẫu (kpi template).",
+        "en": "This file is a report written by kpi, not input data, and is skipped. "
+        "Give only workbooks in the form (kpi template).",
+    },
+    "info_value_column_missing": {
+        "vi": "Trang ThongTin có cột \u201c{item}\u201d nhưng không có cột \u201c{expected}\u201d, "
+        "nên năm báo cáo, ngày số liệu và đơn vị báo cáo không được đọc. "
+        "Ghi tiêu đề \u201c{expected}\u201d vào ô này và giá trị của từng mục bên dưới.",
+        "en": "The ThongTin sheet has a \u201c{item}\u201d column but no \u201c{expected}\u201d "
+        "column, so its report year, reference date and reporting unit are not read. "
+        "Write the header \u201c{expected}\u201d in this cell and each item's value below it.",
+    },
     "unknown_sheet": {
         "vi": "Trang \u201c{name}\u201d không thuộc mẫu báo cáo nên được bỏ qua.",
         "en": "Sheet \u201c{name}\u201d is not part of the form and is ignored.",

@@ -79,6 +79,7 @@ class SheetTable:
     frame: pd.DataFrame
     headers: dict[str, str]
     letters: dict[str, str]
+    header_row: int | None = None  # the Excel row of the (lower) header row
 
     @property
     def present(self) -> frozenset[str]:
@@ -184,6 +185,13 @@ def open_workbook(
         reporter.add(Severity.ERROR, "unreadable_file", detail=error.strerror or str(error))
         return reporter.issues
 
+    report_sheet = _own_report_sheet(workbook, names, contract)
+    if report_sheet is not None:
+        reporter.add(
+            Severity.INFO, "own_report_skipped", sheet=report_sheet, sheets=", ".join(names)
+        )
+        return reporter.issues
+
     matched: dict[str, str] = {}
     for name in names:
         spec = contract.match_sheet(name)
@@ -226,6 +234,10 @@ def _read_info(opened: OpenedWorkbook) -> None:
         return
     opened.info_table = table
     reporter = _Reporter(opened.display, table.sheet_name)
+    if "value" not in table.headers:
+        _report_missing_value_column(table, reporter)
+        opened.issues.extend(reporter.issues)
+        return
     found: dict[str, Any] = {}
     frame = table.frame
     for entry, text, row in zip(frame["item"], frame["value"], frame[ROW], strict=True):
@@ -245,7 +257,7 @@ def _read_info(opened: OpenedWorkbook) -> None:
                 row=int(row),
                 column=table.headers.get("value"),
                 cell=table.cell("value", int(row)),
-                value=str(text),
+                value=str(text)[:80],
             )
     opened.issues.extend(reporter.issues)
     opened.info = ReportInfo(
@@ -253,6 +265,70 @@ def _read_info(opened: OpenedWorkbook) -> None:
         as_of=found.get("as_of"),
         reporting_unit=found.get("reporting_unit"),
     )
+
+
+def _report_missing_value_column(table: SheetTable, reporter: _Reporter) -> None:
+    """`ThongTin` has its `Mục` header but no `Giá trị` beside it: nothing it says is read."""
+    row = table.header_row
+    letter = table.letters.get("item")
+    cell = f"{column_letter(_column_index(letter) + 1)}{row}" if letter and row else None
+    reporter.add(
+        Severity.ERROR,
+        "info_value_column_missing",
+        row=row,
+        cell=cell,
+        expected=table.spec.column("value").header,
+        item=table.spec.column("item").header,
+    )
+
+
+def _column_index(letters: str) -> int:
+    """The 0-based index of a column's letters: A → 0, AB → 27."""
+    index = 0
+    for char in letters:
+        index = index * 26 + ord(char) - 64
+    return index - 1
+
+
+# What `kpi export` writes as its information sheet (xlsx_report: `sheet.info`, then an
+# `info.tool` row holding `kpi-tritue <version>`), folded, in every language it speaks.
+_REPORT_INFO_SHEETS = frozenset({"thong tin", "information"})
+_REPORT_TOOL_LABELS = frozenset({"cong cu", "tool"})
+_REPORT_TOOL = "kpi-tritue "
+_REPORT_INFO_ROWS = 20
+
+
+def _own_report_sheet(workbook: Workbook, names: list[str], contract: Contract) -> str | None:
+    """The information sheet that shows a workbook to be a report `kpi export` wrote, if so.
+
+    Such a report has no data sheet of the contract (its `Thông tin` sheet looks like
+    `ThongTin`, without `Giá trị`); a workbook that has one is input, whatever else it holds.
+    """
+    for name in names:
+        spec = contract.match_sheet(name)
+        if spec is not None and spec.key != INFO.key:
+            return None
+    for name in names:
+        if fold(name) not in _REPORT_INFO_SHEETS:
+            continue
+        try:
+            cells = workbook.read_sheet(name).cells
+        except UnreadableWorkbook:
+            continue
+        labels, values = cells.get(0), cells.get(1)
+        if labels is None or values is None:
+            continue
+        for label, value in zip(
+            labels.iloc[:_REPORT_INFO_ROWS], values.iloc[:_REPORT_INFO_ROWS], strict=True
+        ):
+            if (
+                isinstance(label, str)
+                and isinstance(value, str)
+                and fold(label) in _REPORT_TOOL_LABELS
+                and value.startswith(_REPORT_TOOL)
+            ):
+                return name
+    return None
 
 
 def read_tables(
@@ -761,7 +837,12 @@ def _parse_table(
         frame[key] = result.values
         invalid |= result.invalid_mask
     table = SheetTable(
-        spec=spec, sheet_name=reporter.sheet or "", frame=frame, headers=headers, letters=letters
+        spec=spec,
+        sheet_name=reporter.sheet or "",
+        frame=frame,
+        headers=headers,
+        letters=letters,
+        header_row=header.rows[-1] + 1,
     )
     ids = frame.get("id")
     for key, is_name in _names_in_text(data, header, parsed).items():
