@@ -251,6 +251,63 @@ def test_figures_sheet_rules(tmp_path: Path) -> None:
     assert found == {("duplicate_row", "A3"), ("below_minimum", "B5"), ("bad_enum", "A6")}
 
 
+def test_numbers_too_large_are_errors_at_their_cells_and_json_stays_valid(
+    tmp_path: Path,
+) -> None:
+    # 1E+308 sums to infinity, 1E+19 does not fit in 64 bits, 5,000 digits is past what
+    # Python turns into an int: each is an error at its cell, never a crash or a NaN.
+    import json
+
+    from typer.testing import CliRunner
+
+    from kpi_tritue.cli import app
+
+    figures = [
+        ["Chỉ tiêu", "Giá trị", "Năm"],
+        ["Dân số", 1e308, 2024],
+        ["Lực lượng lao động", 1e308, 2024],
+        ["Bằng sáng chế", "9" * 5000, 2024],
+        ["Công trình khoa học", 12, "9" * 5000],
+    ]
+    teams = [["Chuyên khoa", "Số kíp"], ["Tim mạch", 1e19], ["Ung bướu", 2]]
+    path = write_workbook(
+        tmp_path / "n.xlsx",
+        {
+            "ThongTin": INFO_2024,
+            "NhanSu": [WORKFORCE_HEADER, person("A1")],
+            "SoLieu": figures,
+            "KipChuyenSau": teams,
+        },
+    )
+    dataset = load_dataset([str(path)])
+    found = {(i.sheet, i.cell, i.code) for i in errors(dataset.issues)}
+    assert found == {
+        ("SoLieu", "B2", "number_too_large"),
+        ("SoLieu", "B3", "number_too_large"),
+        ("SoLieu", "B4", "number_too_large"),
+        ("SoLieu", "C5", "year_out_of_range"),
+        ("KipChuyenSau", "B2", "number_too_large"),
+    }
+    (first,) = [
+        i
+        for i in by_code(dataset.issues, "number_too_large")
+        if i.cell == "B2" and i.sheet == "SoLieu"
+    ]
+    message = first.message("en")
+    assert "KPI_MAX_NUMBER" in message and "1e+308" in message
+    runner = CliRunner()
+    refused = runner.invoke(app, ["compute", str(path), "--format", "json"])
+    assert refused.exit_code == 3 and "Traceback" not in refused.output
+    for command in (["compute", "--skip-invalid"], ["validate"]):
+        result = runner.invoke(app, [*command, str(path), "--format", "json"])
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+
+        def refuse(constant: str) -> None:
+            raise AssertionError(f"{constant} in JSON")
+
+        json.loads(result.stdout, parse_constant=refuse)
+
+
 # Anything a person may type in a cell.
 any_cell = st.one_of(
     st.none(),

@@ -21,6 +21,7 @@ import pandas as pd
 from kpi_tritue.completeness import Completeness, assess_completeness
 from kpi_tritue.frames import at
 from kpi_tritue.issues import Issue, Severity, has_errors, sorted_issues
+from kpi_tritue.limits import Limits
 from kpi_tritue.normalize import unit_keys
 from kpi_tritue.reader import WORKBOOK_SUFFIXES
 from kpi_tritue.schema import (
@@ -186,7 +187,11 @@ def load_dataset(
 
     reference, date_issues = resolve_reference_date(opened, as_of, today or date.today())
     issues.extend(date_issues)
-    bounds = Bounds(report_year=reference.report_year, as_of=reference.as_of)
+    bounds = Bounds(
+        report_year=reference.report_year,
+        as_of=reference.as_of,
+        max_number=Limits.from_environment().max_number,
+    )
 
     loaded: list[LoadedWorkbook] = []
     for step, workbook in enumerate(opened):

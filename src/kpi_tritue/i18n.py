@@ -157,6 +157,14 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "\u201c{value}\u201d is not a number. Write it without thousands separators, "
         "e.g. 1320000 or 12.5.",
     },
+    "number_too_large": {
+        "vi": "Số \u201c{value}\u201d quá lớn: kpi chỉ nhận số có độ lớn đến {limit} "
+        "(giới hạn {setting}). Kiểm tra lại ô này, có thể thừa chữ số; nếu đúng là số "
+        "thật, tăng giới hạn bằng biến môi trường {setting} (tối đa {ceiling}).",
+        "en": "The number \u201c{value}\u201d is too large: kpi takes numbers up to {limit} "
+        "in size (limit {setting}). Check this cell for extra digits; if the figure is "
+        "genuine, raise the limit with the environment variable {setting} (at most {ceiling}).",
+    },
     "not_whole_number": {
         "vi": "\u201c{value}\u201d phải là số nguyên.",
         "en": "\u201c{value}\u201d must be a whole number.",

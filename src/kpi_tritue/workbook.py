@@ -23,7 +23,7 @@ import pandas as pd
 from kpi_tritue.frames import at, item
 from kpi_tritue.issues import Issue, ParamValue, Severity, column_letter
 from kpi_tritue.legacy_text import decode, decode_column, first_legacy, legacy_encoding
-from kpi_tritue.limits import Limits
+from kpi_tritue.limits import MAX_NUMBER_CEILING, Limits
 from kpi_tritue.normalize import clean_text, fold, is_column_code, is_totals_label
 from kpi_tritue.reader import RawSheet, UnreadableWorkbook, Workbook, sha256_of
 from kpi_tritue.schema import (
@@ -41,11 +41,13 @@ from kpi_tritue.values import (
     BAD_ENUM,
     BELOW_MINIMUM,
     FUTURE_DATE,
+    NUMBER_TOO_LARGE,
     YEAR_OUT_OF_RANGE,
     Bounds,
     ParsedColumn,
     clean_column,
     clean_strings,
+    number_shown,
     parse_column,
     parse_date,
     parse_year,
@@ -1024,6 +1026,13 @@ def _report_problems(
             params["report_year"] = bounds.report_year
         elif problem == FUTURE_DATE:
             params["as_of"] = bounds.as_of.strftime("%d/%m/%Y")
+        elif problem == NUMBER_TOO_LARGE:
+            params.update(
+                value=number_shown(result.text_at(position) or "")[:80],
+                setting="KPI_MAX_NUMBER",
+                limit=_grouped(bounds.max_number),
+                ceiling=_grouped(MAX_NUMBER_CEILING),
+            )
         reporter.add(
             Severity.ERROR,
             str(problem),
@@ -1032,6 +1041,11 @@ def _report_problems(
             cell=table.cell(column.key, row),
             params=params,
         )
+
+
+def _grouped(number: int) -> str:
+    """Digits in threes, apart by a no-break space: read alike in Vietnamese and English."""
+    return f"{number:,}".replace(",", "\u00a0")
 
 
 def _number_text(value: float | None) -> str:
