@@ -171,7 +171,8 @@ def test_the_scan_runs_niced_and_the_caller_keeps_its_priority() -> None:
 # or normalise into others.
 _LABELS = ["Tổng cộng", "TỔNG SỐ:", "tổng số cán bộ", "Total", " total: 120", "Cộng", "CỘNG :"]
 _NOT_LABELS = ["Công an tỉnh", "Cộng đồng", "Tổng cục Thuế", "Tổng hợp 01", "cong", "330 người"]
-_TRICKY = [" ", "\t", "\u00a0", "\u3000", "\x1c", "\x1f \x0b", "\u200b", "ŉ", "ẗ", "ﬂ", "ſ", ":"]
+_TRICKY = [" ", "\t", "\u00a0", "\u3000", "\x1c", "\x1f \x0b", "\u2000", "\u2028", "\u200b"]
+_TRICKY += ["\ufeff", "\u180e", "ŉ", "ẗ", "ﬂ", "ſ", ":"]
 totals_text = st.one_of(
     st.sampled_from(_LABELS + _NOT_LABELS),
     st.sampled_from(_LABELS + _NOT_LABELS).map(lambda t: unicodedata.normalize("NFD", t)),
@@ -182,7 +183,7 @@ totals_text = st.one_of(
     ),
     st.sampled_from(["1", "12", "(1)", "CB0001", "TH12", "Ct7", "HT001"]),
 )
-totals_cell = st.one_of(st.none(), st.sampled_from(_TRICKY[:6]), totals_text)
+totals_cell = st.one_of(st.none(), st.sampled_from(_TRICKY[:8]), totals_text)
 
 
 @given(

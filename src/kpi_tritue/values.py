@@ -172,12 +172,15 @@ def _number(text: str) -> float | None:
 
 
 def number_shown(text: str) -> str:
-    """A number cell as a message quotes it: a long one (`1E+308` as calamine writes it,
-    309 digits) in six significant digits, which say its size; anything else as it is."""
-    number = _number(text)
-    if number is None or len(text) <= 20 or not math.isfinite(number):
+    """A number too large (`NUMBER_TOO_LARGE`) as a message quotes it: a long one (`1E+308`
+    as calamine writes it, 309 digits) in six significant digits, which say its size."""
+    if len(text) <= 20:
         return text
-    return f"{number:.6g}"
+    try:
+        number = float(text.replace(" ", ""))
+    except ValueError:
+        return text  # `999…9 %` in a percentage column
+    return f"{number:.6g}" if math.isfinite(number) else text
 
 
 def parse_date(text: str, bounds: Bounds) -> ScalarResult:

@@ -741,8 +741,8 @@ def _totals_rows(region: pd.DataFrame, nonempty: np.ndarray[Any, Any]) -> list[A
             for position, raw in zip(
                 positions.tolist(), texts.filter(hit).to_pylist(), strict=True
             ):
-                text = clean_text(str(raw))
-                if not text:
+                text = str(raw)
+                if not text.strip():  # what `clean_text` leaves empty: Python's white space
                     nonempty[position, column] = False
                     again.append(position)
                 elif is_totals_label(text):
