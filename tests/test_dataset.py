@@ -59,6 +59,44 @@ def test_the_same_person_in_two_files_names_both_places(tmp_path: Path) -> None:
     assert issue.severity is Severity.ERROR
 
 
+@pytest.mark.parametrize("bad", ["first", "second", "both"])
+def test_a_repeated_id_is_an_error_whatever_else_is_wrong_with_the_rows(
+    tmp_path: Path, bad: str
+) -> None:
+    # One run reports every problem: the rows' own errors do not hide the duplicate.
+    first = person("HT1", level="Trung ương" if bad != "second" else "Tỉnh")
+    second = person(
+        "HT1", name="Trần Thị Bình", birth_date="31/02/1980" if bad != "first" else "15/03/1985"
+    )
+    path = write_workbook(
+        tmp_path / "a.xlsx", {"NhanSu": [WORKFORCE_HEADER, person("HT0"), first, second]}
+    )
+    dataset = load_dataset([str(path)])
+    (issue,) = [i for i in dataset.issues if i.code == "duplicate_id"]
+    assert (issue.severity, issue.sheet, issue.cell) == (Severity.ERROR, "NhanSu", "A4")
+    assert "NhanSu!A3" in issue.message("vi")
+    for name in ("Nguyễn Văn An", "Trần Thị Bình"):
+        assert name not in issue.message("vi") and name not in issue.message("en")
+    other = {"first": {"bad_enum"}, "second": {"bad_date"}, "both": {"bad_enum", "bad_date"}}
+    assert {i.code for i in dataset.issues if i.severity is Severity.ERROR} == {
+        "duplicate_id",
+        *other[bad],
+    }
+
+
+def test_a_repeated_id_in_another_file_is_reported_though_the_row_has_errors(
+    tmp_path: Path,
+) -> None:
+    a = staff(tmp_path / "a.xlsx", "A1", "X1")
+    b = write_workbook(
+        tmp_path / "b.xlsx", {"NhanSu": [WORKFORCE_HEADER, person("X1", category="Khách")]}
+    )
+    dataset = load_dataset([str(a), str(b)])
+    (issue,) = [i for i in dataset.issues if i.code == "duplicate_id"]
+    assert (Path(issue.file or "").name, issue.cell) == ("b.xlsx", "A2")
+    assert f"{a.as_posix()} › NhanSu!A3" in issue.message("en")
+
+
 def test_a_folder_means_every_workbook_in_it(tmp_path: Path) -> None:
     (tmp_path / "huyen").mkdir()
     staff(tmp_path / "a.xlsx", "A1")
@@ -231,3 +269,87 @@ def test_a_unit_change_may_take_effect_after_the_reference_date(tmp_path: Path) 
     )
     dataset = load_dataset([str(path)])
     assert not dataset.has_errors
+
+
+def test_thongtin_without_a_value_column_is_an_error_at_its_header(tmp_path: Path) -> None:
+    path = staff(tmp_path / "a.xlsx", "A1", ThongTin=[["Mục", "Nội dung"], ["Năm báo cáo", 2024]])
+    dataset = load_dataset([str(path)])
+    (issue,) = [i for i in dataset.issues if i.severity is Severity.ERROR]
+    assert (issue.code, issue.sheet, issue.cell) == ("info_value_column_missing", "ThongTin", "B1")
+    assert "Giá trị" in issue.message("vi") and "Giá trị" in issue.message("en")
+    assert list(dataset.tables["workforce"].frame["id"]) == ["A1"]
+
+
+def _export(source: Path, output: Path, lang: str) -> Path:
+    from typer.testing import CliRunner
+
+    from kpi_tritue.cli import app
+
+    result = CliRunner().invoke(app, ["export", str(source), "-o", str(output), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    return output
+
+
+@pytest.fixture
+def reports(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A folder holding a workbook and the reports `kpi export` wrote of it, in vi and en."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = staff(folder / "a.xlsx", "A1", "A2", ThongTin=info(2024, datetime(2024, 12, 31)))
+    _export(good, tmp_path / "vi.xlsx", "vi").rename(folder / "bao_cao.xlsx")
+    _export(good, tmp_path / "en.xlsx", "en").rename(folder / "report.xlsx")
+    return folder, folder / "bao_cao.xlsx", folder / "report.xlsx"
+
+
+def test_kpi_s_own_reports_in_an_input_folder_are_skipped(
+    reports: tuple[Path, Path, Path],
+) -> None:
+    folder, vi, _ = reports
+    dataset = load_dataset([str(folder)])
+    assert not dataset.has_errors
+    others = {
+        (Path(i.file or "").name, i.code, i.severity)
+        for i in dataset.issues
+        if Path(i.file or "").name != "a.xlsx"
+    }
+    assert others == {
+        ("bao_cao.xlsx", "own_report_skipped", Severity.INFO),
+        ("report.xlsx", "own_report_skipped", Severity.INFO),
+    }
+    assert [s.path for s in dataset.sources] == [(folder / "a.xlsx").as_posix()]
+    assert list(dataset.tables["workforce"].frame["id"]) == ["A1", "A2"]
+    # Given by name beside the data, a report is skipped the same way.
+    named = load_dataset([str(folder / "a.xlsx"), str(vi)])
+    assert not named.has_errors and len(named.sources) == 1
+
+
+def test_a_run_of_nothing_but_kpi_reports_has_no_workforce_sheet(
+    reports: tuple[Path, Path, Path],
+) -> None:
+    _, vi, en = reports
+    dataset = load_dataset([str(vi), str(en)])
+    assert sorted((Path(i.file or "").name, i.code) for i in dataset.issues) == [
+        ("bao_cao.xlsx", "missing_workforce_sheet"),
+        ("bao_cao.xlsx", "own_report_skipped"),
+        ("report.xlsx", "missing_workforce_sheet"),
+        ("report.xlsx", "own_report_skipped"),
+    ]
+    assert dataset.has_errors
+    # A trend of them says the same.
+    from kpi_tritue.catalog import load_catalog
+    from kpi_tritue.trend import load_series
+
+    yearly = load_series([str(vi)], catalog=load_catalog())
+    assert [i.code for i in yearly.issues if i.severity is Severity.ERROR] == [
+        "missing_workforce_sheet"
+    ]
+
+
+def test_a_workbook_with_data_is_read_whatever_its_information_sheet_says(
+    tmp_path: Path,
+) -> None:
+    signed = [["Thông tin về báo cáo"], [], ["Mục", "Nội dung"], ["Công cụ", "kpi-tritue 0.1.0"]]
+    path = staff(tmp_path / "a.xlsx", "A1", **{"Thông tin": signed})
+    dataset = load_dataset([str(path)])
+    assert "own_report_skipped" not in {i.code for i in dataset.issues}
+    assert list(dataset.tables["workforce"].frame["id"]) == ["A1"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -163,3 +164,44 @@ def test_the_scan_runs_niced_and_the_caller_keeps_its_priority() -> None:
     before = niceness("")
     inside = reader._in_thread(lambda: reader._yielding(niceness, "NhanSu")).result()
     assert inside == min(before + 10, 19) and niceness("") == before
+
+
+# Cells a totals row and its neighbours may hold: labels in every spelling, look-alikes
+# that are not labels, white space the reader keeps (`\x1c`), and letters that case fold
+# or normalise into others.
+_LABELS = ["Tổng cộng", "TỔNG SỐ:", "tổng số cán bộ", "Total", " total: 120", "Cộng", "CỘNG :"]
+_NOT_LABELS = ["Công an tỉnh", "Cộng đồng", "Tổng cục Thuế", "Tổng hợp 01", "cong", "330 người"]
+_TRICKY = [" ", "\t", "\u00a0", "\u3000", "\x1c", "\x1f \x0b", "\u2000", "\u2028", "\u200b"]
+_TRICKY += ["\ufeff", "\u180e", "ŉ", "ẗ", "ﬂ", "ſ", ":"]
+totals_text = st.one_of(
+    st.sampled_from(_LABELS + _NOT_LABELS),
+    st.sampled_from(_LABELS + _NOT_LABELS).map(lambda t: unicodedata.normalize("NFD", t)),
+    st.sampled_from(_LABELS).map(str.upper),
+    st.tuples(st.sampled_from(_TRICKY), st.sampled_from(_LABELS + _NOT_LABELS)).map("".join),
+    st.lists(st.sampled_from(list("TtCcoổộngalsố1\u0302\u0323") + _TRICKY), max_size=12).map(
+        "".join
+    ),
+    st.sampled_from(["1", "12", "(1)", "CB0001", "TH12", "Ct7", "HT001"]),
+)
+totals_cell = st.one_of(st.none(), st.sampled_from(_TRICKY[:8]), totals_text)
+
+
+@given(
+    st.integers(1, 5).flatmap(
+        lambda width: st.lists(st.lists(totals_cell, min_size=width, max_size=width), max_size=8)
+    )
+)
+def test_the_totals_rows_found_fast_are_those_of_the_rule_as_written(
+    rows: list[list[str | None]],
+) -> None:
+    from kpi_tritue.workbook import _totals_rows, _totals_rows_plain
+
+    region = pd.DataFrame(rows, dtype="object", index=pd.RangeIndex(5, 5 + len(rows)))
+    if region.empty:
+        return
+    region.columns = pd.Index(range(3, 3 + region.shape[1]))
+    flags = region.notna().to_numpy(dtype=bool, copy=True)
+    assert _totals_rows(region, flags) == _totals_rows_plain(region)
+    # A cell cleared as empty held nothing but white space.
+    cleared = region.notna().to_numpy(dtype=bool) & ~flags
+    assert all(not clean_text(str(v)) for v in region.to_numpy()[cleared])

@@ -1,3 +1,4 @@
+import math
 from datetime import date
 
 import pandas as pd
@@ -5,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpi_tritue.schema import FIGURES, UNITS, WORKFORCE
+from kpi_tritue.schema import FIGURES, SPECIALIST_TEAMS, UNITS, WORKFORCE, SheetSpec
 from kpi_tritue.values import (
     BAD_BOOL,
     BAD_DATE,
@@ -16,6 +17,7 @@ from kpi_tritue.values import (
     DATE_IS_NUMBER,
     FUTURE_DATE,
     NOT_WHOLE,
+    NUMBER_TOO_LARGE,
     YEAR_OUT_OF_RANGE,
     Bounds,
     parse_bool,
@@ -144,6 +146,66 @@ def test_int_column_refuses_fractions() -> None:
     values, problems = _column(["2", "2.5"], "teams", SPECIALIST_TEAMS)
     assert values[0] == 2
     assert problems[1] == NOT_WHOLE
+
+
+@pytest.mark.parametrize(
+    "text", ["1E+308", "1" * 5000, "-1e20", "1000000000000001", "inf", "-Infinity"]
+)
+@pytest.mark.parametrize(("sheet", "key"), [(FIGURES, "value"), (SPECIALIST_TEAMS, "teams")])
+def test_a_number_too_large_is_a_problem_of_its_own(sheet: SheetSpec, key: str, text: str) -> None:
+    values, problems = _column([text, "1000000000000000"], key, sheet)
+    assert problems == [NUMBER_TOO_LARGE, None]
+    assert pd.isna(values[0]) and values[1] == 10**15
+
+
+def test_the_largest_number_is_a_setting_up_to_where_numbers_stay_exact(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kpi_tritue.limits import MAX_NUMBER, MAX_NUMBER_CEILING, Limits
+
+    assert Limits.from_environment().max_number == MAX_NUMBER == 10**15
+    monkeypatch.setenv("KPI_MAX_NUMBER", str(5 * 10**15))
+    assert Limits.from_environment().max_number == 5 * 10**15
+    monkeypatch.setenv("KPI_MAX_NUMBER", "9" * 40)
+    assert Limits.from_environment().max_number == MAX_NUMBER_CEILING == 2**53
+    bounds = Bounds(report_year=2025, as_of=date(2025, 12, 31), max_number=5 * 10**15)
+    parsed = parse_column(pd.Series(["2e15"]), FIGURES.column("value"), bounds)
+    assert parsed.values.tolist() == [2e15]
+
+
+numbers_of_any_size = st.one_of(
+    st.floats(allow_nan=False).map(repr),
+    st.integers().map(str),
+    st.integers(1, 6000).map(lambda n: "9" * n),
+    st.integers(-400, 400).map(lambda e: f"1E+{e}"),
+)
+
+
+@pytest.mark.parametrize(
+    ("sheet", "key"), [(FIGURES, "value"), (SPECIALIST_TEAMS, "teams"), (UNITS, "postgrad_norm")]
+)
+@given(texts=st.lists(numbers_of_any_size, max_size=8))
+def test_a_parsed_number_is_finite_and_fits_in_64_bits(
+    sheet: SheetSpec, key: str, texts: list[str]
+) -> None:
+    parsed = parse_column(pd.Series(texts, dtype="object"), sheet.column(key), BOUNDS)
+    for value, problem in zip(parsed.values, parsed.problems, strict=True):
+        assert (problem is None) != pd.isna(value)
+        if problem is None:
+            assert math.isfinite(float(value)) and abs(value) <= 10**15
+
+
+@pytest.mark.parametrize("text", ["1E+308", "9" * 5000, "inf"])
+def test_a_year_of_any_size_is_out_of_range_or_not_a_year(text: str) -> None:
+    assert parse_year(text, BOUNDS)[1] in (YEAR_OUT_OF_RANGE, BAD_YEAR)
+
+
+def test_a_long_number_is_quoted_by_its_size() -> None:
+    from kpi_tritue.values import number_shown
+
+    assert number_shown("1" + "0" * 308) == "1e+308"
+    assert number_shown("12345") == "12345" and number_shown("inf") == "inf"
+    assert number_shown("x" * 30) == "x" * 30
 
 
 cell_text = st.one_of(

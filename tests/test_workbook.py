@@ -112,6 +112,25 @@ def test_messy_report_reports_what_it_skipped(messy: Path) -> None:
     assert [i.sheet for i in by_code(issues, "unknown_sheet")] == ["Ghi chú"]
 
 
+def test_a_totals_row_is_found_by_its_first_non_empty_cell_in_any_column(tmp_path: Path) -> None:
+    # The label may sit in STT, left of the data, with a count where the ID goes; it may
+    # follow white space, be decomposed or merged across cells. `Công an tỉnh` is a unit.
+    rows = [
+        ["STT", *WORKFORCE_HEADER],
+        [1, *person("HT001")],
+        [2, *person("HT002")],
+        ["Tổng cộng", "330 người"],
+        ["  ", nfd("TỔNG SỐ:"), None, 330],
+        ["Công an tỉnh", *person("HT003")],
+        ["Cộng", None, None, 3],
+    ]
+    path = write_workbook(tmp_path / "t.xlsx", {"NhanSu": rows}, merges={"NhanSu": ["A7:C7"]})
+    dataset = load_dataset([str(path)])
+    assert errors(dataset.issues) == []
+    assert [i.row for i in by_code(dataset.issues, "totals_row_skipped")] == [4, 5, 7]
+    assert list(dataset.tables["workforce"].frame["id"]) == ["HT001", "HT002", "HT003"]
+
+
 def test_header_not_found_names_the_missing_columns(tmp_path: Path) -> None:
     header = [h for h in WORKFORCE_HEADER if h not in ("Cấp", "Ngày sinh", "Năm sinh")]
     path = write_workbook(tmp_path / "a.xlsx", {"NhanSu": [header, ["X1"]]})
@@ -230,6 +249,63 @@ def test_figures_sheet_rules(tmp_path: Path) -> None:
     dataset = load_dataset([str(path)])
     found = {(i.code, i.cell) for i in errors(dataset.issues)}
     assert found == {("duplicate_row", "A3"), ("below_minimum", "B5"), ("bad_enum", "A6")}
+
+
+def test_numbers_too_large_are_errors_at_their_cells_and_json_stays_valid(
+    tmp_path: Path,
+) -> None:
+    # 1E+308 sums to infinity, 1E+19 does not fit in 64 bits, 5,000 digits is past what
+    # Python turns into an int: each is an error at its cell, never a crash or a NaN.
+    import json
+
+    from typer.testing import CliRunner
+
+    from kpi_tritue.cli import app
+
+    figures = [
+        ["Chỉ tiêu", "Giá trị", "Năm"],
+        ["Dân số", 1e308, 2024],
+        ["Lực lượng lao động", 1e308, 2024],
+        ["Bằng sáng chế", "9" * 5000, 2024],
+        ["Công trình khoa học", 12, "9" * 5000],
+    ]
+    teams = [["Chuyên khoa", "Số kíp"], ["Tim mạch", 1e19], ["Ung bướu", 2]]
+    path = write_workbook(
+        tmp_path / "n.xlsx",
+        {
+            "ThongTin": INFO_2024,
+            "NhanSu": [WORKFORCE_HEADER, person("A1")],
+            "SoLieu": figures,
+            "KipChuyenSau": teams,
+        },
+    )
+    dataset = load_dataset([str(path)])
+    found = {(i.sheet, i.cell, i.code) for i in errors(dataset.issues)}
+    assert found == {
+        ("SoLieu", "B2", "number_too_large"),
+        ("SoLieu", "B3", "number_too_large"),
+        ("SoLieu", "B4", "number_too_large"),
+        ("SoLieu", "C5", "year_out_of_range"),
+        ("KipChuyenSau", "B2", "number_too_large"),
+    }
+    (first,) = [
+        i
+        for i in by_code(dataset.issues, "number_too_large")
+        if i.cell == "B2" and i.sheet == "SoLieu"
+    ]
+    message = first.message("en")
+    assert "KPI_MAX_NUMBER" in message and "1e+308" in message
+    runner = CliRunner()
+    refused = runner.invoke(app, ["compute", str(path), "--format", "json"])
+    assert refused.exit_code == 3 and "Traceback" not in refused.output
+    for command in (["compute", "--skip-invalid"], ["validate"]):
+        result = runner.invoke(app, [*command, str(path), "--format", "json"])
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+
+        def refuse(constant: str) -> None:
+            raise AssertionError(f"{constant} in JSON")
+
+        json.loads(result.stdout, parse_constant=refuse)
 
 
 # Anything a person may type in a cell.

@@ -21,6 +21,7 @@ import pandas as pd
 from kpi_tritue.completeness import Completeness, assess_completeness
 from kpi_tritue.frames import at
 from kpi_tritue.issues import Issue, Severity, has_errors, sorted_issues
+from kpi_tritue.limits import Limits
 from kpi_tritue.normalize import unit_keys
 from kpi_tritue.reader import WORKBOOK_SUFFIXES
 from kpi_tritue.schema import (
@@ -181,9 +182,16 @@ def load_dataset(
         else:
             opened.append(result)
 
+    if not opened:
+        issues += nothing_but_reports(issues)
+
     reference, date_issues = resolve_reference_date(opened, as_of, today or date.today())
     issues.extend(date_issues)
-    bounds = Bounds(report_year=reference.report_year, as_of=reference.as_of)
+    bounds = Bounds(
+        report_year=reference.report_year,
+        as_of=reference.as_of,
+        max_number=Limits.from_environment().max_number,
+    )
 
     loaded: list[LoadedWorkbook] = []
     for step, workbook in enumerate(opened):
@@ -214,6 +222,21 @@ def load_dataset(
         issues=sorted_issues(issues),
         completeness=completeness,
     )
+
+
+def nothing_but_reports(issues: Sequence[Issue]) -> list[Issue]:
+    """A run whose files are all reports `kpi export` wrote has no workforce sheet: each
+    report skipped says so as any workbook without `NhanSu` does."""
+    return [
+        Issue(
+            Severity.ERROR,
+            "missing_workforce_sheet",
+            file=issue.file,
+            params={"sheets": issue.params.get("sheets")},
+        )
+        for issue in issues
+        if issue.code == "own_report_skipped"
+    ]
 
 
 def resolve_reference_date(
@@ -381,9 +404,23 @@ def _may_repeat(table: Table) -> bool:
     if combined is None or first is None:
         # No key column at all, or no first key: every row's first key is "".
         return False
-    usable = (first != "").to_numpy(dtype=bool) & ~frame[INVALID].to_numpy(dtype=bool)
+    usable = (first != "").to_numpy(dtype=bool) & _comparable(table).to_numpy(dtype=bool)
     repeated = np.bincount(combined)[combined] > 1
     return bool((usable & repeated).any())
+
+
+def _comparable(table: Table) -> pd.Series:
+    """The rows whose key is checked for repeats.
+
+    A person's `Mã` is checked whatever else is wrong with the row: the same ID twice is
+    an error of its own, to be reported in the same run as the row's other errors. Other
+    sheets compare their repeated rows' values to decide (merged, accepted once, or in
+    conflict), which a row with an invalid value cannot take part in.
+    """
+    invalid = table.frame[INVALID]
+    if table.spec.key == WORKFORCE.key:
+        return pd.Series(True, index=invalid.index)
+    return ~invalid
 
 
 def _key_text(table: Table, index: int) -> str:
@@ -416,7 +453,7 @@ def _check_duplicates(table: Table, sources: list[Source], issues: list[Issue]) 
     if not _may_repeat(table):
         return
     keys = _key_frame(table)
-    usable = (keys[table.spec.row_key[0]] != "") & ~frame[INVALID]
+    usable = (keys[table.spec.row_key[0]] != "") & _comparable(table)
     repeated = usable & keys.duplicated(keep=False)
     if not repeated.any():
         return

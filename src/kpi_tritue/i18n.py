@@ -55,6 +55,20 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "No workforce sheet (NhanSu). The file has: {sheets}. "
         "Name the sheet of staff records \u201cNhanSu\u201d.",
     },
+    "own_report_skipped": {
+        "vi": "Tệp này là báo cáo do kpi xuất ra, không phải số liệu đầu vào, nên được bỏ qua. "
+        "Chỉ đưa vào các bảng tính theo mẫu (kpi template).",
+        "en": "This file is a report written by kpi, not input data, and is skipped. "
+        "Give only workbooks in the form (kpi template).",
+    },
+    "info_value_column_missing": {
+        "vi": "Trang ThongTin có cột \u201c{item}\u201d nhưng không có cột \u201c{expected}\u201d, "
+        "nên năm báo cáo, ngày số liệu và đơn vị báo cáo không được đọc. "
+        "Ghi tiêu đề \u201c{expected}\u201d vào ô này và giá trị của từng mục bên dưới.",
+        "en": "The ThongTin sheet has a \u201c{item}\u201d column but no \u201c{expected}\u201d "
+        "column, so its report year, reference date and reporting unit are not read. "
+        "Write the header \u201c{expected}\u201d in this cell and each item's value below it.",
+    },
     "unknown_sheet": {
         "vi": "Trang \u201c{name}\u201d không thuộc mẫu báo cáo nên được bỏ qua.",
         "en": "Sheet \u201c{name}\u201d is not part of the form and is ignored.",
@@ -142,6 +156,14 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "nghìn, ví dụ 1320000 hoặc 12.5.",
         "en": "\u201c{value}\u201d is not a number. Write it without thousands separators, "
         "e.g. 1320000 or 12.5.",
+    },
+    "number_too_large": {
+        "vi": "Số \u201c{value}\u201d quá lớn: kpi chỉ nhận số có độ lớn đến {limit} "
+        "(giới hạn {setting}). Kiểm tra lại ô này, có thể thừa chữ số; nếu đúng là số "
+        "thật, tăng giới hạn bằng biến môi trường {setting} (tối đa {ceiling}).",
+        "en": "The number \u201c{value}\u201d is too large: kpi takes numbers up to {limit} "
+        "in size (limit {setting}). Check this cell for extra digits; if the figure is "
+        "genuine, raise the limit with the environment variable {setting} (at most {ceiling}).",
     },
     "not_whole_number": {
         "vi": "\u201c{value}\u201d phải là số nguyên.",

@@ -17,6 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MIB = 1 << 20
+# The largest number a cell may hold, in size: a province's population is 10^6, a figure
+# of 10^15 is a slip of the keyboard. Past it a sum could overflow to infinity and a count
+# would not fit in 64 bits; up to the ceiling (2^53) every whole number is exact.
+MAX_NUMBER = 10**15
+MAX_NUMBER_CEILING = 2**53
 
 
 @dataclass(frozen=True)
@@ -24,15 +29,18 @@ class Limits:
     max_sheet_bytes: int = 2048 * MIB
     max_ratio: float = 200.0
     max_rows: int = 1_048_576
+    max_number: int = MAX_NUMBER
 
     @classmethod
     def from_environment(cls) -> Limits:
-        """Defaults, overridden by `KPI_MAX_SHEET_MB`, `KPI_MAX_RATIO`, `KPI_MAX_ROWS`."""
+        """Defaults, overridden by `KPI_MAX_SHEET_MB`, `KPI_MAX_RATIO`, `KPI_MAX_ROWS`,
+        `KPI_MAX_NUMBER` (at most `MAX_NUMBER_CEILING`)."""
         defaults = cls()
         return cls(
             max_sheet_bytes=_int_env("KPI_MAX_SHEET_MB", defaults.max_sheet_bytes // MIB) * MIB,
             max_ratio=float(_int_env("KPI_MAX_RATIO", int(defaults.max_ratio))),
             max_rows=_int_env("KPI_MAX_ROWS", defaults.max_rows),
+            max_number=min(_int_env("KPI_MAX_NUMBER", defaults.max_number), MAX_NUMBER_CEILING),
         )
 
 

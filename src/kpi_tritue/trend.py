@@ -80,6 +80,7 @@ from kpi_tritue.dataset import (
     Table,
     expand_inputs,
     load_dataset,
+    nothing_but_reports,
 )
 from kpi_tritue.engine import TOLERANCE, Computation, GroupBy, compute
 from kpi_tritue.frames import at, is_missing
@@ -268,6 +269,8 @@ def load_series(
             )
             continue
         opened.append(found)
+    if not sources:
+        issues += nothing_but_reports(issues)
 
     groups: dict[int, list[_Opened]] = defaultdict(list)
     for found in opened:

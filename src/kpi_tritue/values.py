@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kpi_tritue.limits import MAX_NUMBER
 from kpi_tritue.normalize import fold
 from kpi_tritue.schema import ColumnSpec, EnumSpec, ValueType
 
@@ -33,6 +34,7 @@ BAD_NUMBER = "bad_number"
 NOT_WHOLE = "not_whole_number"
 BELOW_MINIMUM = "below_minimum"
 ABOVE_MAXIMUM = "above_maximum"
+NUMBER_TOO_LARGE = "number_too_large"
 BAD_ENUM = "bad_enum"
 
 TRUE_SPELLINGS = ("x", "✓", "✔", "có", "yes", "1", "TRUE", "đạt")
@@ -137,10 +139,12 @@ class ParsedColumn:
 
 @dataclass(frozen=True)
 class Bounds:
-    """What the report year allows: no year after it, no date after the reference date."""
+    """What the report year allows: no year after it, no date after the reference date;
+    and no number larger in size than `max_number` (`limits.MAX_NUMBER`)."""
 
     report_year: int
     as_of: date
+    max_number: int = MAX_NUMBER
 
 
 def parse_bool(text: str) -> ScalarResult:
@@ -152,12 +156,31 @@ def parse_bool(text: str) -> ScalarResult:
     return None, BAD_BOOL
 
 
+# How calamine writes a number cell too large for a float (the XML may hold any digits).
+_INFINITY = frozenset({"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"})
+
+
 def _number(text: str) -> float | None:
+    """A plain number's value; infinite where it is too large for a float (`1E+999`, or
+    5,000 digits: `float` reads any number of them, unlike `int`)."""
     compact = text.replace(" ", "")
     if _PLAIN_NUMBER.match(compact):
-        value = float(compact)
-        return value if math.isfinite(value) else None
+        return float(compact)
+    if compact.lower() in _INFINITY:
+        return math.inf
     return None
+
+
+def number_shown(text: str) -> str:
+    """A number too large (`NUMBER_TOO_LARGE`) as a message quotes it: a long one (`1E+308`
+    as calamine writes it, 309 digits) in six significant digits, which say its size."""
+    if len(text) <= 20:
+        return text
+    try:
+        number = float(text.replace(" ", ""))
+    except ValueError:
+        return text  # `999…9 %` in a percentage column
+    return f"{number:.6g}" if math.isfinite(number) else text
 
 
 def parse_date(text: str, bounds: Bounds) -> ScalarResult:
@@ -186,21 +209,27 @@ def parse_year(text: str, bounds: Bounds) -> ScalarResult:
         year = int(match[4])
     else:
         number = _number(text)
-        if number is None or not number.is_integer():
+        if number is None or (math.isfinite(number) and not number.is_integer()):
             return None, BAD_YEAR
+        if not math.isfinite(number):
+            return None, YEAR_OUT_OF_RANGE
         year = int(number)
     if not MIN_YEAR <= year <= bounds.report_year:
         return None, YEAR_OUT_OF_RANGE
     return year, None
 
 
-def _make_number_parser(column: ColumnSpec, whole: bool) -> Callable[[str], ScalarResult]:
+def _make_number_parser(
+    column: ColumnSpec, whole: bool, bounds: Bounds
+) -> Callable[[str], ScalarResult]:
     def parse(text: str) -> ScalarResult:
         number = _number(text)
         if number is None and column.maximum == 100 and (match := _PERCENT.match(text)):
             number = float(match[1])
         if number is None:
             return None, BAD_NUMBER
+        if not abs(number) <= bounds.max_number:
+            return None, NUMBER_TOO_LARGE
         if whole and not number.is_integer():
             return None, NOT_WHOLE
         if column.minimum is not None and number < column.minimum:
@@ -315,9 +344,9 @@ def _scalar_parser(column: ColumnSpec, bounds: Bounds) -> Callable[[str], Scalar
         case ValueType.YEAR:
             return lambda text: parse_year(text, bounds)
         case ValueType.INT:
-            return _make_number_parser(column, whole=True)
+            return _make_number_parser(column, whole=True, bounds=bounds)
         case ValueType.NUMBER:
-            return _make_number_parser(column, whole=False)
+            return _make_number_parser(column, whole=False, bounds=bounds)
         case ValueType.ENUM:
             assert column.enum is not None
             return _make_enum_parser(column.enum)

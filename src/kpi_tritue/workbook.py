@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +23,7 @@ import pandas as pd
 from kpi_tritue.frames import at, item
 from kpi_tritue.issues import Issue, ParamValue, Severity, column_letter
 from kpi_tritue.legacy_text import decode, decode_column, first_legacy, legacy_encoding
-from kpi_tritue.limits import Limits
+from kpi_tritue.limits import MAX_NUMBER_CEILING, Limits
 from kpi_tritue.normalize import clean_text, fold, is_column_code, is_totals_label
 from kpi_tritue.reader import RawSheet, UnreadableWorkbook, Workbook, sha256_of
 from kpi_tritue.schema import (
@@ -40,11 +41,13 @@ from kpi_tritue.values import (
     BAD_ENUM,
     BELOW_MINIMUM,
     FUTURE_DATE,
+    NUMBER_TOO_LARGE,
     YEAR_OUT_OF_RANGE,
     Bounds,
     ParsedColumn,
     clean_column,
     clean_strings,
+    number_shown,
     parse_column,
     parse_date,
     parse_year,
@@ -78,6 +81,7 @@ class SheetTable:
     frame: pd.DataFrame
     headers: dict[str, str]
     letters: dict[str, str]
+    header_row: int | None = None  # the Excel row of the (lower) header row
 
     @property
     def present(self) -> frozenset[str]:
@@ -183,6 +187,13 @@ def open_workbook(
         reporter.add(Severity.ERROR, "unreadable_file", detail=error.strerror or str(error))
         return reporter.issues
 
+    report_sheet = _own_report_sheet(workbook, names, contract)
+    if report_sheet is not None:
+        reporter.add(
+            Severity.INFO, "own_report_skipped", sheet=report_sheet, sheets=", ".join(names)
+        )
+        return reporter.issues
+
     matched: dict[str, str] = {}
     for name in names:
         spec = contract.match_sheet(name)
@@ -225,6 +236,10 @@ def _read_info(opened: OpenedWorkbook) -> None:
         return
     opened.info_table = table
     reporter = _Reporter(opened.display, table.sheet_name)
+    if "value" not in table.headers:
+        _report_missing_value_column(table, reporter)
+        opened.issues.extend(reporter.issues)
+        return
     found: dict[str, Any] = {}
     frame = table.frame
     for entry, text, row in zip(frame["item"], frame["value"], frame[ROW], strict=True):
@@ -244,7 +259,7 @@ def _read_info(opened: OpenedWorkbook) -> None:
                 row=int(row),
                 column=table.headers.get("value"),
                 cell=table.cell("value", int(row)),
-                value=str(text),
+                value=str(text)[:80],
             )
     opened.issues.extend(reporter.issues)
     opened.info = ReportInfo(
@@ -252,6 +267,70 @@ def _read_info(opened: OpenedWorkbook) -> None:
         as_of=found.get("as_of"),
         reporting_unit=found.get("reporting_unit"),
     )
+
+
+def _report_missing_value_column(table: SheetTable, reporter: _Reporter) -> None:
+    """`ThongTin` has its `Mục` header but no `Giá trị` beside it: nothing it says is read."""
+    row = table.header_row
+    letter = table.letters.get("item")
+    cell = f"{column_letter(_column_index(letter) + 1)}{row}" if letter and row else None
+    reporter.add(
+        Severity.ERROR,
+        "info_value_column_missing",
+        row=row,
+        cell=cell,
+        expected=table.spec.column("value").header,
+        item=table.spec.column("item").header,
+    )
+
+
+def _column_index(letters: str) -> int:
+    """The 0-based index of a column's letters: A → 0, AB → 27."""
+    index = 0
+    for char in letters:
+        index = index * 26 + ord(char) - 64
+    return index - 1
+
+
+# What `kpi export` writes as its information sheet (xlsx_report: `sheet.info`, then an
+# `info.tool` row holding `kpi-tritue <version>`), folded, in every language it speaks.
+_REPORT_INFO_SHEETS = frozenset({"thong tin", "information"})
+_REPORT_TOOL_LABELS = frozenset({"cong cu", "tool"})
+_REPORT_TOOL = "kpi-tritue "
+_REPORT_INFO_ROWS = 20
+
+
+def _own_report_sheet(workbook: Workbook, names: list[str], contract: Contract) -> str | None:
+    """The information sheet that shows a workbook to be a report `kpi export` wrote, if so.
+
+    Such a report has no data sheet of the contract (its `Thông tin` sheet looks like
+    `ThongTin`, without `Giá trị`); a workbook that has one is input, whatever else it holds.
+    """
+    for name in names:
+        spec = contract.match_sheet(name)
+        if spec is not None and spec.key != INFO.key:
+            return None
+    for name in names:
+        if fold(name) not in _REPORT_INFO_SHEETS:
+            continue
+        try:
+            cells = workbook.read_sheet(name).cells
+        except UnreadableWorkbook:
+            continue
+        labels, values = cells.get(0), cells.get(1)
+        if labels is None or values is None:
+            continue
+        for label, value in zip(
+            labels.iloc[:_REPORT_INFO_ROWS], values.iloc[:_REPORT_INFO_ROWS], strict=True
+        ):
+            if (
+                isinstance(label, str)
+                and isinstance(value, str)
+                and fold(label) in _REPORT_TOOL_LABELS
+                and value.startswith(_REPORT_TOOL)
+            ):
+                return name
+    return None
 
 
 def read_tables(
@@ -574,15 +653,13 @@ def _data_rows(
     first = region.iloc[0]
     if first.notna().any() and all(is_column_code(str(v)) for v in first.dropna()):
         region = region.iloc[1:]
-    nonempty = region.notna()
+    flags = region.notna().to_numpy(dtype=bool, copy=True)
+    # Also clears the cells that clean to nothing where one comes first in its row.
+    totals = _totals_rows(region, flags)
+    nonempty = pd.DataFrame(flags, index=region.index, columns=region.columns)
     filled = nonempty.sum(axis=1)
     keep = filled > 0
-
-    # A totals row has no record key, or has its label where the key goes: only such rows
-    # need their first filled cell looked at.
-    key_cells = region[header.columns[spec.required_columns[0].key]]
-    candidates = keep & (key_cells.isna() | _starts_like_totals(key_cells))
-    for index in _totals_rows(region, nonempty, candidates):
+    for index in totals:
         reporter.add(Severity.INFO, "totals_row_skipped", row=int(index) + 1)
         keep.at[index] = False
 
@@ -598,50 +675,94 @@ def _data_rows(
     return region if kept.all() else region[kept]
 
 
-def _starts_like_totals(key_cells: pd.Series) -> pd.Series:
-    """Key cells whose first character, after white space, is `t` or `c` in any case.
+# The spec's rule for a totals row (`input-format.md`, "Matching names"): its first
+# non-empty cell, in whatever column (`STT` included), is a totals label. A cell that
+# cleans to nothing (white space only) is empty. `_totals_rows_plain` says it row by row;
+# `_totals_rows` is the same rule for 200,000 rows, and a property test holds them equal.
 
-    A regular expression in Arrow finds the few cells that might; the exact test (strip,
-    first character, lower case) then runs on those only.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
-    array = pa.array(key_cells, type=pa.large_string(), from_pandas=True)
-    # Anything that is not a letter or a digit before the T or C: a superset of white space.
-    matched = pc.match_substring_regex(array, pattern=r"^[^\pL\pN]*[TtCc]")
-    maybe = pc.fill_null(matched, False).to_numpy(zero_copy_only=False)
-    subset = key_cells[maybe]
-    initial = subset.astype("string").str.strip().str[:1].str.lower()
-    found = pd.Series(False, index=key_cells.index)
-    found[maybe] = initial.isin(["t", "c"]).fillna(False).to_numpy(dtype=bool)
+def _totals_rows_plain(region: pd.DataFrame) -> list[Any]:
+    """The index of every row whose first non-empty cell is a totals label (`is_totals_label`)."""
+    found: list[Any] = []
+    for index, values in zip(region.index, region.itertuples(index=False), strict=True):
+        for value in values:
+            text = "" if pd.isna(value) else clean_text(str(value))
+            if text:
+                if is_totals_label(text):
+                    found.append(index)
+                break
     return found
 
 
-def _totals_rows(region: pd.DataFrame, nonempty: pd.DataFrame, candidates: pd.Series) -> list[Any]:
-    """The candidate rows whose first filled cell, left to right, is a totals label.
+# First UTF-8 bytes that settle it: a cell starting with an ASCII letter or digit other than
+# `t` or `c` holds something (so it is the row's first) and is no totals label.
+_NEVER_TOTALS = np.zeros(256, dtype=bool)
+_NEVER_TOTALS[[ord(c) for c in string.ascii_letters + string.digits if c not in "TtCc"]] = True
+# A superset of the other first cells the rule can match, for Arrow to find: nothing but
+# white space (the cell is empty, the row is looked at again), or, after what is neither a
+# letter nor a digit, a letter that case folds to `t` or `c` with `ng` (tổng, cộng) or `tal`
+# (total) further on: neither NFC nor case folding makes those letters out of others.
+_MAYBE_TOTALS = r"(?s)^[^\pL\pN]*(?:$|[TtCc\x{1E97}].*(?i:ng|tal))"
 
-    Cleaned and case folded, a totals label holds `ng` (cộng, tổng) or `tal` (total), and
-    neither cleaning nor case folding makes those letters out of others: only the cells
-    that hold them in some case are tested one by one. A sheet of IDs starting with `C`
-    or `T` makes every row a candidate, so this stays vectorised.
+
+def _totals_rows(region: pd.DataFrame, nonempty: np.ndarray[Any, Any]) -> list[Any]:
+    """`_totals_rows_plain`, vectorised: the first filled cell of each row, by column, is
+    looked at by its first byte, then in Arrow against `_MAYBE_TOTALS`; only the cells that
+    match are tested one by one. A sheet of IDs starting with `C` or `T` and no `STT`
+    column makes every row's first cell start like a total: the second half of the pattern
+    keeps that cheap.
+
+    `nonempty` (rows × columns of `region`) is updated where a row's first filled cell
+    cleans to nothing (`\\x1c`, which the reader does not take for white space): such a
+    cell is cleared, and the row looked at again.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    rows = np.flatnonzero(candidates.to_numpy(dtype=bool))
-    if not len(rows):
-        return []
-    first_column = nonempty.to_numpy(dtype=bool)[rows].argmax(axis=1)
+    rows = np.flatnonzero(nonempty.any(axis=1))
     found: list[int] = []
-    for column in np.unique(first_column):
-        these = rows[first_column == column]
-        texts = pa.array(region.iloc[these, column], type=pa.large_string(), from_pandas=True)
-        hit = pc.fill_null(pc.match_substring_regex(texts, pattern="(?i)ng|tal"), False)
-        positions = these[hit.to_numpy(zero_copy_only=False)]
-        tested = zip(positions, texts.filter(hit).to_pylist(), strict=True)
-        found += [int(position) for position, text in tested if is_totals_label(str(text))]
+    while len(rows):
+        first_column = np.zeros(len(rows), dtype=np.intp)
+        later = ~nonempty[rows, 0]
+        if later.any():
+            first_column[later] = nonempty[rows[later]].argmax(axis=1)
+        again: list[int] = []
+        for column in np.flatnonzero(np.bincount(first_column)).tolist():
+            these = rows[first_column == column]
+            texts = pa.array(region.iloc[these, column], type=pa.large_string(), from_pandas=True)
+            if isinstance(texts, pa.ChunkedArray):
+                texts = texts.combine_chunks()
+            maybe = ~_NEVER_TOTALS[_first_bytes(texts)]
+            if not maybe.any():
+                continue
+            these, texts = these[maybe], texts.filter(pa.array(maybe))
+            hit = pc.fill_null(pc.match_substring_regex(texts, pattern=_MAYBE_TOTALS), False)
+            positions = these[hit.to_numpy(zero_copy_only=False)]
+            for position, raw in zip(
+                positions.tolist(), texts.filter(hit).to_pylist(), strict=True
+            ):
+                text = str(raw)
+                if not text.strip():  # what `clean_text` leaves empty: Python's white space
+                    nonempty[position, column] = False
+                    again.append(position)
+                elif is_totals_label(text):
+                    found.append(position)
+        rows = np.array([row for row in again if nonempty[row].any()], dtype=np.intp)
     return [region.index[position] for position in sorted(found)]
+
+
+def _first_bytes(texts: Any) -> np.ndarray[Any, Any]:
+    """The first UTF-8 byte of each string of an Arrow large-string array (0: empty, null)."""
+    _, offset_buffer, data_buffer = texts.buffers()
+    offsets = np.frombuffer(offset_buffer, dtype=np.int64)[
+        texts.offset : texts.offset + len(texts) + 1
+    ]
+    starts = offsets[:-1]
+    filled = offsets[1:] > starts
+    first = np.zeros(len(texts), dtype=np.uint8)
+    if data_buffer is not None and filled.any():
+        first[filled] = np.frombuffer(data_buffer, dtype=np.uint8)[starts[filled]]
+    return first
 
 
 def _first_filled(region: pd.DataFrame) -> pd.Series:
@@ -718,7 +839,12 @@ def _parse_table(
         frame[key] = result.values
         invalid |= result.invalid_mask
     table = SheetTable(
-        spec=spec, sheet_name=reporter.sheet or "", frame=frame, headers=headers, letters=letters
+        spec=spec,
+        sheet_name=reporter.sheet or "",
+        frame=frame,
+        headers=headers,
+        letters=letters,
+        header_row=header.rows[-1] + 1,
     )
     ids = frame.get("id")
     for key, is_name in _names_in_text(data, header, parsed).items():
@@ -900,6 +1026,13 @@ def _report_problems(
             params["report_year"] = bounds.report_year
         elif problem == FUTURE_DATE:
             params["as_of"] = bounds.as_of.strftime("%d/%m/%Y")
+        elif problem == NUMBER_TOO_LARGE:
+            params.update(
+                value=number_shown(result.text_at(position) or "")[:80],
+                setting="KPI_MAX_NUMBER",
+                limit=_grouped(bounds.max_number),
+                ceiling=_grouped(MAX_NUMBER_CEILING),
+            )
         reporter.add(
             Severity.ERROR,
             str(problem),
@@ -908,6 +1041,11 @@ def _report_problems(
             cell=table.cell(column.key, row),
             params=params,
         )
+
+
+def _grouped(number: int) -> str:
+    """Digits in threes, apart by a no-break space: read alike in Vietnamese and English."""
+    return f"{number:,}".replace(",", "\u00a0")
 
 
 def _number_text(value: float | None) -> str:
