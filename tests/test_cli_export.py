@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,25 @@ def test_export_refuses_to_write_over_its_input(good: Path, tmp_path: Path) -> N
     folder_input = runner.invoke(app, ["export", str(tmp_path), "-o", str(good)])
     assert folder_input.exit_code == 2
     assert good.read_bytes() == before
+
+
+def test_export_into_its_input_folder_replaces_its_own_earlier_report(
+    good: Path, tmp_path: Path
+) -> None:
+    """CI reruns `kpi export reports/ -o reports/r.xlsx`: the earlier report is skipped as an
+    input (kpi's own), so it is replaced, while the data workbook beside it stays protected."""
+    out = tmp_path / "r.xlsx"
+    data_before = good.read_bytes()
+    first = runner.invoke(app, ["export", str(tmp_path), "-o", str(out)])
+    assert first.exit_code == 0, first.output
+    first_bytes = out.read_bytes()
+    second = runner.invoke(app, ["export", str(tmp_path), "-o", str(out)])
+    assert second.exit_code == 0, second.output
+    assert out.exists() and out.read_bytes() != b""
+    assert load_workbook(out).sheetnames == load_workbook(BytesIO(first_bytes)).sheetnames
+    over_data = runner.invoke(app, ["export", str(tmp_path), "-o", str(good)])
+    assert over_data.exit_code == 2
+    assert good.read_bytes() == data_before
 
 
 def test_export_refuses_a_bad_output_name(good: Path, tmp_path: Path) -> None:

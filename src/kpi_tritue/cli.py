@@ -742,7 +742,15 @@ def _protected(files: list[str], targets: Path | None, context: "ReportContext")
     """Every input: the paths given, every workbook in a folder given, the catalog."""
     from kpi_tritue.dataset import expand_inputs
 
-    paths = [Path(f) for f in files] + [path for path, _ in expand_inputs(files)[0]]
+    # A report of kpi's own found in a folder given was skipped, not read: the rerun of
+    # `kpi export reports/ -o reports/ket_qua.xlsx` replaces it, as any generated artifact.
+    reports = {
+        Path(issue.file).resolve()
+        for issue in context.dataset.issues
+        if issue.code == "own_report_skipped" and issue.file
+    }
+    listed = [path for path, _ in expand_inputs(files)[0] if path.resolve() not in reports]
+    paths = [Path(f) for f in files] + listed
     paths += [Path(s.path) for s in context.dataset.sources]
     return paths + ([targets] if targets is not None else [])
 
