@@ -189,10 +189,16 @@ def _workbooks_in(folder: Path) -> tuple[list[Path], list[Issue]]:
                 continue
             if entry.name.startswith("~$") or child.suffix.lower() not in WORKBOOK_SUFFIXES:
                 continue
-            problem = path_problem(child, folder_ok=False)
-            if problem is None:
+            try:
+                # A regular file, through symlinks (no extra stat for a plain file).
+                regular = entry.is_file()
+            except OSError:
+                regular = False
+            if regular:
                 workbooks.append(child)
-            elif problem.code != "missing" or entry.is_symlink():
+                continue
+            problem = path_problem(child, folder_ok=False)
+            if problem is not None and (problem.code != "missing" or entry.is_symlink()):
                 # (A file gone since the folder was listed was never an input.)
                 skipped.append(_unreadable(child.as_posix(), problem))
     return sorted(workbooks), sorted(skipped, key=Issue.sort_key)
