@@ -317,7 +317,7 @@ def test_bad_toml_and_missing_file(tmp_path: Path) -> None:
     assert len(errors) == 1
     assert "not valid TOML" in errors[0][1]
     assert "line" in errors[0][1]
-    with pytest.raises(CatalogError, match="no such file"):
+    with pytest.raises(CatalogError, match="No file or folder"):
         load_catalog(tmp_path / "absent.toml")
 
 

@@ -30,7 +30,6 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
-    PositiveFloat,
     StrictBool,
     Tag,
     ValidationError,
@@ -39,8 +38,20 @@ from pydantic import (
 )
 
 from kpi_tritue.errors import KpiError
+from kpi_tritue.i18n import Lang, text
 from kpi_tritue.normalize import fold
 from kpi_tritue.results import Target, Unit
+from kpi_tritue.safe_files import (
+    INDICATORS_LIMIT,
+    TARGETS_LIMIT,
+    VALUES_LIMIT,
+    UnsafeInput,
+    check_toml_structure,
+    count_values,
+    decode_utf8,
+    read_capped,
+    shorten,
+)
 from kpi_tritue.schema import (
     METRIC,
     SPECIALIST_TEAMS,
@@ -61,20 +72,62 @@ _SYMBOL = re.compile(r"^report_year\s*(?:([+-])\s*(\d+))?$")
 _ID = r"^[a-z][a-z0-9_]*$"
 
 
-class CatalogError(KpiError):
-    """A catalog file that cannot be used: one `(location, message)` per problem."""
+# A catalog with a thousand problems is not read problem by problem: the first ones are
+# listed, then how many more there are.
+MAX_ERRORS_SHOWN = 20
 
-    def __init__(self, path: str, errors: Sequence[tuple[str, str]]) -> None:
+
+class CatalogError(KpiError):
+    """A catalog file that cannot be used: one `(location, message)` per problem (the first
+    `MAX_ERRORS_SHOWN`; `total` counts them all), or the `problem` that kept it unread."""
+
+    def __init__(
+        self,
+        path: str,
+        errors: Sequence[tuple[str, str]],
+        *,
+        total: int | None = None,
+        problem: UnsafeInput | None = None,
+    ) -> None:
         self.path = path
-        self.errors = list(errors)
-        bullets = "\n".join(f"- {loc}: {msg}" if loc else f"- {msg}" for loc, msg in errors)
+        self.errors = list(errors)[:MAX_ERRORS_SHOWN]
+        self.total = len(errors) if total is None else total
+        self.problem = problem
+        if problem is not None and not self.errors:
+            self.errors = [("", problem.message("en"))]
         super().__init__(
-            f"Danh mục chỉ tiêu không hợp lệ (invalid indicator catalog): {path}\n{bullets}"
+            f"Danh mục chỉ tiêu không hợp lệ (invalid indicator catalog): {path}\n"
+            + self._bullets("en")
         )
+
+    def message(self, lang: Lang) -> str:
+        """The header and the problems, in the user's language where they are ours."""
+        return text("catalog.invalid", lang, path=self.path) + "\n" + self._bullets(lang)
+
+    def _bullets(self, lang: Lang) -> str:
+        if self.problem is not None:
+            return f"- {self.problem.message(lang)}"
+        lines = [f"- {loc}: {msg}" if loc else f"- {msg}" for loc, msg in self.errors]
+        if self.total > len(self.errors):
+            more = self.total - len(self.errors)
+            lines.append(text("input.more_errors", lang, count=more, shown=len(self.errors)))
+        return "\n".join(lines)
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # No infinity or NaN anywhere: TOML has `inf` and `nan`, and a result holding one is
+    # not valid JSON.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
+    )
+
+
+# Numbers of a catalog stay far from a float's range, so that no computation overflows:
+# a target or a figure within ±10^12, a scale (a factor, a weight, a norm) within
+# 10^-12..10^12.
+MAX_NUMBER = 1e12
+Number = Annotated[float, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]
+Scale = Annotated[float, Field(ge=1 / MAX_NUMBER, le=MAX_NUMBER)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -150,8 +203,8 @@ class FigureMeasure(_Frozen):
     """
 
     figure: str
-    weight: PositiveFloat | str = 1.0
-    default: float | None = None
+    weight: Scale | str = 1.0
+    default: Number | None = None
     earlier_years: bool = True
 
 
@@ -222,9 +275,9 @@ def iter_measures(measure: Measure) -> Iterator[Measure]:
 class TargetSpec(_Frozen):
     op: Literal[">=", "==", "between"]
     year: int = Field(ge=2000, le=2100)
-    value: float | None = None
-    min: float | None = None
-    max: float | None = None
+    value: Number | None = None
+    min: Number | None = None
+    max: Number | None = None
 
     @model_validator(mode="after")
     def _bounds(self) -> TargetSpec:
@@ -271,7 +324,7 @@ class Indicator(_Frozen):
     kind: Literal["ratio", "unit_norm", "milestone"] = "ratio"
     numerator: Measure | None = None
     denominator: Measure | None = None
-    factor: PositiveFloat = 1.0
+    factor: Scale = 1.0
     override: Override | None = None
     unit_norm: UnitNorm | None = None
     milestone: str | None = None
@@ -347,7 +400,7 @@ class Catalog(_Frozen):
     name_vi: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
     trend: TrendSettings = TrendSettings()
-    norms: dict[str, PositiveFloat] = Field(default_factory=dict)
+    norms: dict[str, Scale] = Field(default_factory=dict)
     milestones: tuple[MilestoneSpec, ...] = ()
     indicators: tuple[Indicator, ...]
 
@@ -478,7 +531,7 @@ class _Checker:
             if id_ in seen:
                 self.error(
                     (table, number, "id"),
-                    f"duplicate id `{id_}` (also number {seen[id_] + 1} of [[{table}]])",
+                    f"duplicate id `{shorten(id_)}` (also number {seen[id_] + 1} of [[{table}]])",
                 )
             seen.setdefault(id_, number)
 
@@ -488,7 +541,7 @@ class _Checker:
             if indicator.milestone not in known:
                 self.error(
                     (*loc, "milestone"),
-                    f"unknown milestone `{indicator.milestone}`; "
+                    f"unknown milestone `{shorten(indicator.milestone)}`; "
                     f"the catalog's milestones are: {', '.join(known) or 'none'}",
                 )
             return
@@ -518,12 +571,13 @@ class _Checker:
             if metric_code(measure.figure) is None:
                 self.error(
                     (*loc, "figure"),
-                    f"unknown SoLieu figure `{measure.figure}`; known: {', '.join(METRIC.codes)}",
+                    f"unknown SoLieu figure `{shorten(measure.figure)}`; "
+                    f"known: {', '.join(METRIC.codes)}",
                 )
             if isinstance(measure.weight, str) and measure.weight not in self.catalog.norms:
                 self.error(
                     (*loc, "weight"),
-                    f"`{measure.weight}` is neither a number nor a norm of [norms] "
+                    f"`{shorten(measure.weight)}` is neither a number nor a norm of [norms] "
                     f"({', '.join(self.catalog.norms) or 'none defined'})",
                 )
         elif isinstance(measure, SumMeasure):
@@ -546,7 +600,7 @@ class _Checker:
             numeric = [k for k, v in units.items() if v.type is ValueType.NUMBER]
             self.error(
                 (*loc, "norm"),
-                f"`{spec.norm}` is not a number column of DonVi ({', '.join(numeric)})",
+                f"`{shorten(spec.norm)}` is not a number column of DonVi ({', '.join(numeric)})",
             )
         self._where((*loc, "where"), spec.where, UNITS.key)
         self._where((*loc, "people"), spec.people, WORKFORCE.key)
@@ -569,7 +623,7 @@ class _Checker:
         if info is None:
             self.error(
                 (*loc, "column"),
-                f"unknown column `{condition.column}` of sheet {sheet}; "
+                f"unknown column `{shorten(condition.column)}` of sheet {sheet}; "
                 f"known: {', '.join(sorted(columns))}",
             )
             return
@@ -610,15 +664,15 @@ def _value_problem(info: ColumnInfo, operator: str, value: object) -> str | None
     if info.type is ValueType.ENUM:
         assert info.enum is not None
         if not isinstance(value, str) or enum_code(info.enum, value) is None:
-            return f"unknown value `{value}` (one of {', '.join(info.enum.codes)})"
+            return f"unknown value `{shorten(value)}` (one of {', '.join(info.enum.codes)})"
         return None
     if info.type is ValueType.TEXT:
-        return None if isinstance(value, str) else f"`{value}` is not text"
+        return None if isinstance(value, str) else f"`{shorten(value)}` is not text"
     if isinstance(value, str):
         try:
             resolve_operand(value, 2000)
         except ValueError:
-            return f"`{value}` is neither a number nor report_year ± N"
+            return f"`{shorten(value)}` is neither a number nor report_year ± N"
     return None
 
 
@@ -628,7 +682,7 @@ def _value_problem(info: ColumnInfo, operator: str, value: object) -> str | None
 
 def _format_loc(loc: Loc, data: Any) -> str:
     """`indicators[doctors_per_10k].numerator.where[0].column` from a raw location."""
-    text = ""
+    shown = ""
     node = data
     for part in loc:
         if isinstance(part, int):
@@ -636,22 +690,25 @@ def _format_loc(loc: Loc, data: Any) -> str:
             if isinstance(node, list) and part < len(node):
                 item = node[part]
                 if isinstance(item, Mapping) and isinstance(item.get("id"), str):
-                    label = item["id"]
+                    label = shorten(item["id"], 40)
                 node = item
             else:
                 node = None
-            text += f"[{label}]"
+            shown += f"[{label}]"
             continue
         if part in _MEASURE_TAGS.values():
             continue  # a union tag, not a key of the file
         node = node.get(part) if isinstance(node, Mapping) else None
-        text += f".{part}" if text else part
-    return text
+        key = shorten(part, 40)
+        shown += f".{key}" if shown else key
+    return shown
 
 
 def _pydantic_errors(error: ValidationError, data: Any) -> list[tuple[str, str]]:
-    found = []
+    found: list[tuple[str, str]] = []
     for detail in error.errors(include_url=False):
+        if len(found) == MAX_ERRORS_SHOWN:
+            break
         loc = tuple(p for p in detail["loc"] if isinstance(p, str | int))
         message = detail["msg"].removeprefix("Value error, ")
         found.append((_format_loc(loc, data), message))
@@ -660,30 +717,43 @@ def _pydantic_errors(error: ValidationError, data: Any) -> list[tuple[str, str]]
 
 def parse_catalog(data: Mapping[str, Any], path: str = "<catalog>") -> Catalog:
     """Validate a catalog already read from TOML; `CatalogError` lists every problem."""
+    indicators = data.get("indicators")
+    if isinstance(indicators, list) and len(indicators) > INDICATORS_LIMIT.value:
+        raise CatalogError(path, [], problem=INDICATORS_LIMIT.problem(len(indicators)))
+    values = count_values(data, VALUES_LIMIT.value)
+    if values > VALUES_LIMIT.value:
+        raise CatalogError(path, [], problem=VALUES_LIMIT.problem(values))
     try:
         catalog = Catalog.model_validate(data)
     except ValidationError as error:
-        raise CatalogError(path, _pydantic_errors(error, data)) from None
+        raise CatalogError(path, _pydantic_errors(error, data), total=error.error_count()) from None
     problems = _Checker(catalog).run()
     if problems:
-        raise CatalogError(path, [(_format_loc(loc, data), msg) for loc, msg in problems])
+        shown = problems[:MAX_ERRORS_SHOWN]
+        raise CatalogError(
+            path, [(_format_loc(loc, data), msg) for loc, msg in shown], total=len(problems)
+        )
     return catalog
 
 
 def load_catalog(path: Path | None = None) -> Catalog:
-    """The catalog in `path`, or the default one (Hà Tĩnh's plan) shipped in the package."""
+    """The catalog in `path`, or the default one (Hà Tĩnh's plan) shipped in the package.
+
+    Only a regular file is read, up to `TARGETS_LIMIT`; its dotted keys, nesting and
+    numbers are bounded before the TOML parser sees it (see `safe_files`).
+    """
     if path is None:
         resource = resources.files("kpi_tritue").joinpath("catalog").joinpath(DEFAULT_CATALOG)
         return parse_catalog(tomllib.loads(resource.read_text("utf-8")), DEFAULT_CATALOG)
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CatalogError(shown, [("", "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise CatalogError(shown, [("", f"cannot read the file: {error}")]) from None
+        source = decode_utf8(read_capped(path, TARGETS_LIMIT))
+        check_toml_structure(source)
+    except UnsafeInput as problem:
+        raise CatalogError(shown, [], problem=problem) from None
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        data = tomllib.loads(source)
+    except (ValueError, RecursionError) as error:
+        # TOMLDecodeError is a ValueError; the others are kept out by the structure check.
         raise CatalogError(shown, [("", f"not valid TOML: {error}")]) from None
     return parse_catalog(data, shown)

@@ -184,4 +184,7 @@ def catalog_json(listing: Listing, lang: Lang) -> str:
             for entry in listing.entries
         ],
     }
-    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    # allow_nan=False: strict JSON, as render.dumps.
+    return (
+        json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False) + "\n"
+    )

@@ -144,16 +144,16 @@ def parse_as_of(value: str | None, lang: "Lang") -> date | None:
     _fail(message, EXIT_USAGE, lang)
 
 
-def _check_paths(files: list[str], lang: "Lang") -> None:
-    missing = [f for f in files if not Path(f).exists()]
-    if missing:
-        from kpi_tritue.i18n import issue_message
+def _check_paths(files: list[str], lang: "Lang", *, folders: bool = True) -> None:
+    """Exit 2 unless every path names a regular file (or a folder, where `folders`): the
+    command line names something that cannot be read (missing, or a device, a FIFO...),
+    so the fix is to the command, and nothing was read. Never opens anything."""
+    from kpi_tritue.safe_files import path_problem
 
-        _fail(
-            "\n".join(issue_message("file_not_found", lang, {"path": m}) for m in missing),
-            EXIT_USAGE,
-            lang,
-        )
+    problems = [path_problem(Path(f), folder_ok=folders) for f in files]
+    found = [problem.message(lang) for problem in problems if problem is not None]
+    if found:
+        _fail("\n".join(found), EXIT_USAGE, lang)
 
 
 @contextmanager
@@ -170,7 +170,7 @@ def _guard(debug: bool, lang: "Lang") -> Iterator[None]:
         _output_lost(lost, lang)
         raise typer.Exit(EXIT_USAGE) from None
     except KpiError as error:
-        _fail(str(error), error.exit_code, lang)
+        _fail(error.message(lang), error.exit_code, lang)
     except Exception as error:
         _internal_error(error, debug, lang)
         raise typer.Exit(EXIT_INTERNAL) from None
@@ -719,8 +719,8 @@ def _computed(
     from kpi_tritue.issues import sorted_issues
 
     catalog = _catalog(targets, lang)
-    if baseline is not None and not _is_file(baseline):
-        _check_paths([str(baseline)], lang)
+    if baseline is not None:
+        _check_paths([str(baseline)], lang, folders=False)
     previous = load_baseline(baseline) if baseline is not None else None  # BaselineError: 3
     dataset = _load(files, as_of, lang)
     dataset, skipped = _usable(dataset, skip_invalid, lang)
@@ -824,12 +824,12 @@ def _report_warnings(issues: Sequence["Issue"], lang: "Lang") -> None:
 
 
 def _catalog(targets: Path | None, lang: "Lang") -> "Catalog":
-    """The default catalog, or a `--targets` file: a missing file is usage (2), a bad one
-    is input (3)."""
+    """The default catalog, or a `--targets` file: a path that is not a regular file is
+    usage (2), a bad catalog is input (3)."""
     from kpi_tritue.catalog import load_catalog
 
-    if targets is not None and not _is_file(targets):
-        _check_paths([str(targets)], lang)
+    if targets is not None:
+        _check_paths([str(targets)], lang, folders=False)
     return load_catalog(targets)  # CatalogError: 3, as every KpiError (see _guard)
 
 
@@ -847,14 +847,6 @@ def _usable_series(
         return yearly.without_invalid_rows()
     _stderr().print(render.issues_table(errors, lang))
     _fail(_text("error.input", lang, errors=len(errors)), EXIT_INPUT, lang)
-
-
-def _is_file(path: Path) -> bool:
-    """`path.is_file()`, False for a path the system will not look at (a name too long)."""
-    try:
-        return path.is_file()
-    except (OSError, ValueError):
-        return False
 
 
 def _prefetch(files: list[str]) -> None:

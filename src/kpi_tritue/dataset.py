@@ -8,6 +8,7 @@ changes a result.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -24,6 +25,7 @@ from kpi_tritue.issues import Issue, Severity, has_errors, sorted_issues
 from kpi_tritue.limits import Limits
 from kpi_tritue.normalize import unit_keys
 from kpi_tritue.reader import WORKBOOK_SUFFIXES
+from kpi_tritue.safe_files import UnsafeInput, path_problem
 from kpi_tritue.schema import (
     CONTRACT,
     FIGURES,
@@ -130,20 +132,19 @@ class Dataset:
 
 
 def expand_inputs(inputs: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Issue]]:
-    """Files and folders as given → (path, display name) of every workbook, sorted."""
+    """Files and folders as given → (path, display name) of every workbook, sorted.
+
+    Only regular files are taken (through symlinks): a device, a FIFO or a socket, given
+    or met in a folder under a workbook's name, is an error and is never opened, since
+    reading it may never end. Folders are walked without following symlinked folders.
+    """
     found: dict[Path, str] = {}
     issues: list[Issue] = []
     for given in inputs:
         path = Path(given)
         if path.is_dir():
-            workbooks = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in WORKBOOK_SUFFIXES
-                and not p.name.startswith(("~$", "."))
-                and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
-            )
+            workbooks, skipped = _workbooks_in(path)
+            issues += skipped
             if not workbooks:
                 issues.append(
                     Issue(
@@ -152,13 +153,64 @@ def expand_inputs(inputs: Sequence[str]) -> tuple[list[tuple[Path, str]], list[I
                 )
             for workbook in workbooks:
                 found.setdefault(workbook.resolve(), workbook.as_posix())
-        elif path.exists():
+            continue
+        problem = path_problem(path, folder_ok=False)
+        if problem is None:
             found.setdefault(path.resolve(), path.as_posix())
         else:
-            issues.append(
-                Issue(Severity.ERROR, "file_not_found", file=given, params={"path": given})
-            )
+            issues.append(_unreadable(given, problem))
     return sorted(found.items(), key=lambda item: item[1]), issues
+
+
+def _workbooks_in(folder: Path) -> tuple[list[Path], list[Issue]]:
+    """The workbooks under `folder` (regular files, hidden and lock files left out), and an
+    error for each entry named as a workbook that is not a regular file (or a symlink to
+    nothing). Iterative: a folder nested thousands deep costs no recursion."""
+    workbooks: list[Path] = []
+    skipped: list[Issue] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                listed = list(entries)
+        except OSError:
+            continue  # an unreadable folder holds nothing that can be read
+        for entry in listed:
+            if entry.name.startswith("."):
+                continue
+            child = current / entry.name
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder:
+                pending.append(child)
+                continue
+            if entry.name.startswith("~$") or child.suffix.lower() not in WORKBOOK_SUFFIXES:
+                continue
+            try:
+                # A regular file, through symlinks (no extra stat for a plain file).
+                regular = entry.is_file()
+            except OSError:
+                regular = False
+            if regular:
+                workbooks.append(child)
+                continue
+            problem = path_problem(child, folder_ok=False)
+            if problem is not None and (problem.code != "missing" or entry.is_symlink()):
+                # (A file gone since the folder was listed was never an input.)
+                skipped.append(_unreadable(child.as_posix(), problem))
+    return sorted(workbooks), sorted(skipped, key=Issue.sort_key)
+
+
+def _unreadable(shown: str, problem: UnsafeInput) -> Issue:
+    code = {"missing": "file_not_found", "unreadable": "unreadable_path"}.get(
+        problem.code, "not_a_regular_file"
+    )
+    detail = problem.params.get("detail")
+    params = {"path": shown, "detail": None if detail is None else str(detail)}
+    return Issue(Severity.ERROR, code, file=shown, params=params)
 
 
 def load_dataset(

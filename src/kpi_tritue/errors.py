@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import errno
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kpi_tritue.i18n import Lang
 
 
 class KpiError(Exception):
     """Base class: something the user can fix, with a message that says how."""
 
     exit_code = 3
+
+    def message(self, lang: Lang) -> str:
+        """The message in the user's language, for errors that have one in each."""
+        return str(self)
 
 
 class InputError(KpiError):

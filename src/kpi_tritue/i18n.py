@@ -15,6 +15,18 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "vi": "Không tìm thấy tệp hoặc thư mục {path}. Kiểm tra lại đường dẫn.",
         "en": "No file or folder {path}. Check the path.",
     },
+    "not_a_regular_file": {
+        "vi": "{path} không phải là tệp thông thường (mà là thiết bị, ống dẫn có tên FIFO, "
+        "socket hay thư mục) nên không được đọc: đọc nó có thể không bao giờ dừng. Chỉ ra "
+        "chính tệp cần đọc, hoặc chép nội dung vào một tệp thường rồi chạy lại.",
+        "en": "{path} is not a regular file (but a device, a named pipe (FIFO), a socket or "
+        "a folder), so it is not read: reading it might never end. Name the file itself, "
+        "or copy its content into a regular file and run again.",
+    },
+    "unreadable_path": {
+        "vi": "Không đọc được {path} ({detail}). Kiểm tra đường dẫn và quyền đọc tệp.",
+        "en": "{path} cannot be read ({detail}). Check the path and that it may be read.",
+    },
     "no_workbooks_in_folder": {
         "vi": "Thư mục {path} không có bảng tính nào (.xlsx, .xlsm, .xls, .ods).",
         "en": "The folder {path} holds no workbook (.xlsx, .xlsm, .xls, .ods).",
@@ -461,6 +473,86 @@ TEXT: dict[str, dict[Lang, str]] = {
         "hoặc dùng --skip-invalid để bỏ qua các dòng lỗi.",
         "en": "The input has {errors} error(s). Fix the cells listed and run again, "
         "or use --skip-invalid to leave the bad rows out.",
+    },
+    # Reading --targets and --baseline (safe_files.py, catalog.py, baseline.py).
+    "input.line": {"vi": "dòng {line}: ", "en": "line {line}: "},
+    "input.too_big": {
+        "vi": "tệp lớn hơn giới hạn {limit} nên không được đọc (có thể nhầm tệp, hoặc là "
+        "tệp độc hại). Nếu đúng là tệp cần dùng, đặt biến môi trường {setting} lớn hơn, "
+        "ví dụ {setting}={suggest}.",
+        "en": "the file is larger than the limit of {limit}, so it is not read (it may be "
+        "the wrong file, or a malicious one). If it is the right file, raise the "
+        "environment variable {setting}, e.g. {setting}={suggest}.",
+    },
+    "input.not_utf8": {
+        "vi": "tệp không phải văn bản UTF-8 (lỗi ở byte thứ {position}). "
+        "Lưu lại tệp với bảng mã UTF-8.",
+        "en": "the file is not UTF-8 text (at byte {position}). Save it again as UTF-8.",
+    },
+    "input.too_many_parts": {
+        "vi": "có tên khóa gồm hơn {limit} phần nối bằng dấu chấm (a.b.c…), quá giới hạn "
+        "{setting}; tệp có thể là tệp độc hại. Viết khóa ngắn hơn, hoặc đặt biến môi "
+        "trường {setting} lớn hơn nếu tệp là thật.",
+        "en": "a dotted key has more than {limit} parts (a.b.c…), past the limit {setting}; "
+        "the file may be malicious. Write a shorter key, or raise the environment "
+        "variable {setting} if the file is genuine.",
+    },
+    "input.too_deep": {
+        "vi": "các mảng [ ] hoặc bảng {{ }} lồng nhau quá {limit} cấp, quá giới hạn "
+        "{setting}; tệp có thể là tệp độc hại. Bớt lồng nhau, hoặc đặt biến môi trường "
+        "{setting} lớn hơn nếu tệp là thật.",
+        "en": "arrays [ ] or tables {{ }} are nested more than {limit} levels deep, past the "
+        "limit {setting}; the file may be malicious. Nest less, or raise the environment "
+        "variable {setting} if the file is genuine.",
+    },
+    "input.json_too_deep": {
+        "vi": "các mảng hoặc đối tượng lồng nhau quá sâu, không đọc được.",
+        "en": "arrays or objects are nested too deeply to be read.",
+    },
+    "input.number_too_long": {
+        "vi": "số {value} dài hơn {limit} ký tự; không số nào ở đây cần dài như vậy. "
+        "Sửa lại số này.",
+        "en": "the number {value} is longer than {limit} characters; no number here needs "
+        "to be. Correct it.",
+    },
+    "input.not_finite": {
+        "vi": "{value} không phải là một số hữu hạn (không dùng được vô cực hay NaN). "
+        "Ghi một số cụ thể.",
+        "en": "{value} is not a finite number (infinity and NaN cannot be used). "
+        "Write an actual number.",
+    },
+    "input.too_many_indicators": {
+        "vi": "tệp có {count} chỉ tiêu, nhiều hơn giới hạn {limit} ({setting}). Nếu đúng là "
+        "tệp cần dùng, đặt biến môi trường {setting} lớn hơn.",
+        "en": "the file has {count} indicators, more than the limit of {limit} ({setting}). "
+        "If it is the right file, raise the environment variable {setting}.",
+    },
+    "input.too_many_values": {
+        "vi": "tệp có hơn {limit} khóa và giá trị ({setting}); danh mục của kế hoạch chỉ cần "
+        "vài trăm. Nếu đúng là tệp cần dùng, đặt biến môi trường {setting} lớn hơn.",
+        "en": "the file holds more than {limit} keys and values ({setting}); the plan's "
+        "catalog needs a few hundred. If it is the right file, raise the environment "
+        "variable {setting}.",
+    },
+    "input.more_errors": {
+        "vi": "… và {count} lỗi khác (chỉ hiện {shown} lỗi đầu).",
+        "en": "… and {count} more error(s) (only the first {shown} are shown).",
+    },
+    "catalog.invalid": {
+        "vi": "Danh mục chỉ tiêu không hợp lệ: {path}",
+        "en": "Invalid indicator catalog: {path}",
+    },
+    "baseline.invalid": {
+        "vi": "Không dùng được tệp --baseline {path}:",
+        "en": "The --baseline file {path} cannot be used:",
+    },
+    "baseline.not_json": {
+        "vi": "tệp không phải JSON ({detail}). Dùng tệp do kpi compute --format json ghi ra.",
+        "en": "the file is not JSON ({detail}). Use a file written by kpi compute --format json.",
+    },
+    "baseline.not_result": {
+        "vi": "tệp không phải kết quả của kpi compute --format json:",
+        "en": "the file is not a result of kpi compute --format json:",
     },
 }
 

@@ -115,5 +115,11 @@ def validation_json(dataset: Dataset, lang: Lang) -> str:
 
 
 def dumps(document: dict[str, Any]) -> str:
-    """Deterministic JSON: sorted keys, UTF-8 text, the same bytes for the same input."""
-    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    """Deterministic JSON: sorted keys, UTF-8 text, the same bytes for the same input.
+
+    Strict JSON: a NaN or an infinity is a bug upstream, refused rather than printed as the
+    bare `NaN`/`Infinity` that no JSON reader accepts.
+    """
+    return (
+        json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False) + "\n"
+    )
