@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kpi_tritue.issues import MAX_ISSUES_PER_CODE
+
 MIB = 1 << 20
 
 
@@ -24,6 +26,8 @@ class Limits:
     max_sheet_bytes: int = 2048 * MIB
     max_ratio: float = 200.0
     max_rows: int = 1_048_576
+    # Issues of one code listed per sheet of a file; the others are counted (issues.py).
+    max_issues_per_code: int = MAX_ISSUES_PER_CODE
 
     @classmethod
     def from_environment(cls) -> Limits:
@@ -33,6 +37,7 @@ class Limits:
             max_sheet_bytes=_int_env("KPI_MAX_SHEET_MB", defaults.max_sheet_bytes // MIB) * MIB,
             max_ratio=float(_int_env("KPI_MAX_RATIO", int(defaults.max_ratio))),
             max_rows=_int_env("KPI_MAX_ROWS", defaults.max_rows),
+            max_issues_per_code=_int_env("KPI_MAX_ISSUES_PER_CODE", defaults.max_issues_per_code),
         )
 
 
