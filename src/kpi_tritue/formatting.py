@@ -35,10 +35,15 @@ def _replace_control(match: re.Match[str]) -> str:
     return " " if match.group() in _SPACES else REPLACEMENT
 
 
-def printable(text: str) -> str:
-    """`text` safe for a terminal: white space controls as a space, other control
-    characters (and their `_xHHHH_` forms) as `�`. Every renderer passes input text here."""
-    return _CONTROL.sub(_replace_control, text)
+def _replace_in_lines(match: re.Match[str]) -> str:
+    return match.group() if match.group() in ("\n", "\t") else _replace_control(match)
+
+
+def printable(text: str, *, lines: bool = False) -> str:
+    """`text` safe for a terminal: white space controls as a space (newlines and tabs
+    kept with `lines`, for a whole document), other control characters (and their
+    `_xHHHH_` forms) as `�`. Every renderer passes the input text it shows through here."""
+    return _CONTROL.sub(_replace_in_lines if lines else _replace_control, text)
 
 
 def spreadsheet_text(text: str) -> str:

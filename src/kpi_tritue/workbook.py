@@ -781,7 +781,7 @@ def _parse_one(column: ColumnSpec, raw: pd.Series, bounds: Bounds) -> _ParsedOne
 
 # An ID column reads as names when most of its first values are two words or more of
 # letters only: `Nguyễn Văn An`, never `HT00123` (the `Mã` and `Họ và tên` headers swapped).
-_NAME_LIKE = r"^[^\W\d_]+(?:\s+[^\W\d_]+)+$"
+_NAME_LIKE = r"^[\pL\pM]+(?:\s+[\pL\pM]+)+$"
 _NAME_SAMPLE = 1000
 
 
@@ -818,7 +818,7 @@ def _reads_as_names(ids: pd.Series) -> bool:
     if not len(sample):
         return False
     named = pc.sum(pc.match_substring_regex(pc.utf8_trim_whitespace(sample), _NAME_LIKE))
-    return bool(named.as_py() or 0) * 2 > len(sample)
+    return int(named.as_py() or 0) * 2 > len(sample)
 
 
 def known_names(tables: Iterable[SheetTable]) -> KnownNames:
