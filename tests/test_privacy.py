@@ -147,3 +147,8 @@ def test_the_log_keeps_the_first_issues_of_a_code_and_counts_the_others() -> Non
     assert count_by_severity(issues)[Severity.ERROR] == 11 + 1000
     assert count_by_severity(capped(issues, 3)) == count_by_severity(issues)
     assert "KPI_MAX_ISSUES_PER_CODE" in summaries["bad_enum"].message("vi")
+
+
+def test_the_names_of_several_runs_are_known_together() -> None:
+    union = KnownNames.union([KnownNames.of([NAME]), KnownNames.of(["Lê A"]), KnownNames()])
+    assert union.holding(["Nguyen Van An", "le a", "Sở Y tế"]) == [True, True, False]

@@ -120,6 +120,17 @@ class KnownNames:
         names = pa.concat_arrays([c.cast(pa.large_string()) for c in chunks])
         return cls(fold_array(names.unique()))
 
+    @classmethod
+    def union(cls, all_names: Iterable[KnownNames]) -> KnownNames:
+        """The names known to any of several runs (the years of a trend)."""
+        import pyarrow as pa
+
+        arrays: list[Any] = []
+        for names in all_names:
+            short = pa.array(sorted(names._short), type=pa.large_string())
+            arrays += [names._long.cast(pa.large_string()), short]
+        return cls(pa.concat_arrays(arrays)) if arrays else cls()
+
     def __bool__(self) -> bool:
         return bool(self._short or len(self._long))
 
