@@ -155,17 +155,44 @@ class KnownNames:
         return self._holding_keys([fold(text) for text in texts])
 
     def holding_array(self, values: Any) -> np.ndarray[Any, Any]:
-        """`holding` of an Arrow string array (a null holds nothing): the distinct values
-        folded in Arrow (`fold_array`), and only those that contain the start of a name,
-        or are a short one, looked at one by one."""
+        """`holding` of an Arrow string array (a null holds nothing).
+
+        Plain ASCII values (a column of IDs) are folded at once in Arrow and most are
+        screened out there; the others' distinct values are folded (`fold_array`), and
+        only those that contain the start of a name, or are a short one, are looked at
+        one by one.
+        """
         import numpy as np
         import pyarrow as pa
         import pyarrow.compute as pc
 
+        found = np.zeros(len(values), dtype=bool)
         if not self or not len(values):
-            return np.zeros(len(values), dtype=bool)
-        encoded = values.cast(pa.large_string()).dictionary_encode()
+            return found
+        values = values.cast(pa.large_string())
+        plain = pc.fill_null(_plain_ascii(values), False)
+        other = pc.indices_nonzero(pc.and_(pc.is_valid(values), pc.invert(plain)))
+        plain_rows = pc.indices_nonzero(plain)
+        if len(plain_rows):
+            screened = self._may_hold(_fold_ascii(values.take(plain_rows)))
+            plain_rows = plain_rows.filter(pc.fill_null(screened, False))
+        rows = pa.concat_arrays([other, plain_rows]) if len(plain_rows) else other
+        if not len(rows):
+            return found
+        encoded = values.take(rows).dictionary_encode()
         keys = fold_array(encoded.dictionary)
+        positions = pc.indices_nonzero(pc.fill_null(self._may_hold(keys), False))
+        held = np.zeros(len(keys) + 1, dtype=bool)
+        held[positions.to_numpy()] = self._holding_keys(pc.take(keys, positions).to_pylist())
+        indices = pc.fill_null(encoded.indices, len(keys)).to_numpy(zero_copy_only=False)
+        found[rows.to_numpy()] = held[indices]
+        return found
+
+    def _may_hold(self, keys: Any) -> Any:
+        """Folded texts that are a short name or contain the start of a long one."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         short = pa.array(sorted(self._short), type=pa.large_string())
         maybe = pc.is_in(keys, value_set=short)
         pattern = _alternation(self._starts)
@@ -173,12 +200,7 @@ class KnownNames:
             maybe = pc.or_(maybe, pc.match_substring_regex(keys, pattern))
         elif self._starts:
             maybe = pc.or_(maybe, pc.greater_equal(pc.utf8_length(keys), MIN_CONTAINED))
-        positions = pc.indices_nonzero(pc.fill_null(maybe, False))
-        held = np.zeros(len(keys) + 1, dtype=bool)
-        held[positions.to_numpy()] = self._holding_keys(pc.take(keys, positions).to_pylist())
-        indices = pc.fill_null(encoded.indices, len(keys)).to_numpy(zero_copy_only=False)
-        result: np.ndarray[Any, Any] = held[indices]
-        return result
+        return maybe
 
     def _holding_keys(self, keys: Sequence[str]) -> list[bool]:
         """Whether each folded text holds a known name: a short name it equals, or a long
@@ -224,6 +246,22 @@ def _alternation(starts: frozenset[str]) -> str | None:
     return "|".join(re.escape(start) for start in sorted(starts))
 
 
+def _plain_ascii(texts: Any) -> Any:
+    """ASCII texts without an `_x` escape: their fold is `_fold_ascii`."""
+    import pyarrow.compute as pc
+
+    return pc.and_(
+        pc.string_is_ascii(texts), pc.invert(pc.match_substring(texts, "_x", ignore_case=True))
+    )
+
+
+def _fold_ascii(texts: Any) -> Any:
+    """The fold of plain ASCII texts: lower-cased, letters and digits only."""
+    import pyarrow.compute as pc
+
+    return pc.replace_substring_regex(pc.utf8_lower(texts), "[^a-z0-9]+", "")
+
+
 def fold_array(texts: Any) -> Any:
     """`fold` of each text of an Arrow string array (a null stays null), the fast way.
 
@@ -239,12 +277,8 @@ def fold_array(texts: Any) -> Any:
     words = pc.utf8_split_whitespace(texts)
     encoded = pc.list_flatten(words).dictionary_encode()
     vocabulary = encoded.dictionary
-    plain = pc.and_(
-        pc.string_is_ascii(vocabulary),
-        pc.invert(pc.match_substring(vocabulary, "_x", ignore_case=True)),
-    )
-    folded = pc.replace_substring_regex(pc.utf8_lower(vocabulary), "[^a-z0-9]+", "")
-    other = pc.invert(plain)
+    folded = _fold_ascii(vocabulary)
+    other = pc.invert(_plain_ascii(vocabulary))
     unusual = vocabulary.filter(other).to_pylist()
     if unusual:
         replacements = pa.array([fold(word) for word in unusual], type=pa.large_string())

@@ -875,8 +875,14 @@ def _holding(values: pd.Series, names: KnownNames) -> np.ndarray[Any, Any]:
     """Which cells of a text column hold a known name."""
     import pyarrow as pa
 
-    array = pa.array(values.astype("object"), type=pa.large_string(), from_pandas=True)
-    return names.holding_array(array)
+    try:
+        # An Arrow-backed column is handed over as it is, without a copy.
+        array = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        array = pa.array(values.astype("object").astype(str).where(values.notna()))
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return names.holding_array(array.cast(pa.large_string()))
 
 
 def _id_at(ids: pd.Series | None, index: Any) -> str:
