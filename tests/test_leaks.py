@@ -93,6 +93,8 @@ def test_one_mistake_repeated_is_a_hundred_issues_and_a_count(tmp_path: Path) ->
     assert "150" in summary["message"] and "KPI_MAX_ISSUES_PER_CODE" in summary["message"]
     # The summary line counts every problem, the ones only counted too.
     assert "250 lỗi" in result.output
+    stopped = runner.invoke(app, ["compute", str(path)])
+    assert stopped.exit_code == 3 and "có 250 lỗi" in stopped.output
     # The limit is a setting: raised, every issue is listed.
     raised = issues_of(path, env={"KPI_MAX_ISSUES_PER_CODE": "1000"})
     assert sum(i["code"] == "bad_enum" for i in raised) == 250
