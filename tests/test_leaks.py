@@ -137,6 +137,21 @@ def test_rows_past_the_limit_are_never_looked_at_one_by_one(
     assert int(dataset.tables["workforce"].frame["_invalid"].sum()) == 3000
 
 
+def test_a_column_of_excel_errors_is_a_hundred_issues_and_a_count(tmp_path: Path) -> None:
+    path = write(tmp_path / "na.xlsx", {"NhanSu": [HEADER] + [staff(f"A{i}") for i in range(300)]})
+    book = __import__("openpyxl").load_workbook(path)
+    for row in range(2, 302):
+        cell = book["NhanSu"].cell(row=row, column=4)
+        cell.value, cell.data_type = "#N/A", "e"
+    book.save(path)
+    issues = issues_of(path)
+    assert sum(i["code"] == "cell_error" for i in issues) == 100
+    (summary,) = [i for i in issues if i["code"] == MORE_ISSUES]
+    assert summary["more"] == {"code": "cell_error", "count": 200}
+    dataset = load_dataset([str(path)])
+    assert int(dataset.tables["workforce"].frame["_invalid"].sum()) == 300
+
+
 def test_a_long_cell_is_quoted_cut_to_80_characters(tmp_path: Path) -> None:
     value = "Trung ương " * 1000
     path = write(tmp_path / "long.xlsx", {"NhanSu": [HEADER, staff("A1", level=value)]})

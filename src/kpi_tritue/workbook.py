@@ -975,12 +975,47 @@ def _report_unreadable_cells(
     table: SheetTable, header: _Header, raw: RawSheet, reporter: _Reporter
 ) -> dict[str, np.ndarray[Any, Any]]:
     """Excel error values and formulas without a saved value, per column key: a mask of
-    the frame's rows that have one (their content is unknown, so they are invalid)."""
+    the frame's rows that have one (their content is unknown, so they are invalid).
+
+    A cell that is both is reported once, as an error value. All in numpy: a sheet of a million
+    `#N/A` is not looked at cell by cell, past the issues that are listed.
+    """
     found: dict[str, np.ndarray[Any, Any]] = {}
-    cells = [(cell, "cell_error", kind) for cell, kind in raw.error_cells.items()]
-    cells += [(cell, "formula_without_value", "") for cell in raw.unsaved_formulas]
+    cells = [*raw.error_cells, *raw.unsaved_formulas]
     if not cells:
         return found
+    kinds = np.array([*raw.error_cells.values(), *[""] * len(raw.unsaved_formulas)], dtype=object)
+    codes = np.repeat([0, 1], [len(raw.error_cells), len(raw.unsaved_formulas)])
+    grid = np.array(cells, dtype=np.int64).reshape(-1, 2)
+    by_col = {col: key for key, col in header.columns.items() if key in table.headers}
+    positions = pd.Index(table.frame.index).get_indexer(grid[:, 0])
+    wanted = (positions >= 0) & np.isin(grid[:, 1], list(by_col))
+    order = np.flatnonzero(wanted)
+    # In reading order, and one issue a cell: an error value before an unsaved formula.
+    order = order[np.lexsort((codes[order], grid[order, 1], grid[order, 0]))]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (np.diff(grid[order, 0]) != 0) | (np.diff(grid[order, 1]) != 0)
+    order = order[first]
+    for col, key in by_col.items():
+        these = order[grid[order, 1] == col]
+        if len(these):
+            mask = found.setdefault(key, np.zeros(len(table.frame), dtype=bool))
+            mask[positions[these]] = True
+    for code_index, code in enumerate(("cell_error", "formula_without_value")):
+        these = order[codes[order] == code_index]
+
+        def build(i: int, these: Any = these) -> dict[str, Any]:
+            row = int(grid[these[i], 0]) + 1
+            key = by_col[int(grid[these[i], 1])]
+            return {
+                "row": row,
+                "column": table.headers[key],
+                "cell": table.cell(key, row),
+                "value": str(kinds[these[i]]),
+            }
+
+        reporter.add_each(Severity.ERROR, code, len(these), build)
+    return found
     by_col = {col: key for key, col in header.columns.items() if key in table.headers}
     cells.sort()
     index = pd.Index(table.frame.index)
