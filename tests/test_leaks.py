@@ -232,6 +232,15 @@ def test_a_name_in_another_files_units_is_hidden_too(tmp_path: Path) -> None:
     assert "tam" not in fold(result.output.replace("Tâm", ""))
 
 
+def test_a_name_where_no_output_shows_it_is_no_error(tmp_path: Path) -> None:
+    info = [["Mục", "Giá trị"], ["Năm báo cáo", "2024"], ["Đơn vị báo cáo", "Lê Văn Tám"]]
+    rows = [HEADER, staff("A1", name="Lê Văn Tám")]
+    path = write(tmp_path / "i.xlsx", {"ThongTin": info, "NhanSu": rows})
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "tam" not in fold(result.output.replace("Tâm", ""))
+
+
 def test_swapped_headers_hide_every_id(tmp_path: Path) -> None:
     header = list(HEADER)
     header[0], header[1] = header[1], header[0]

@@ -29,6 +29,7 @@ from kpi_tritue.reader import RawSheet, UnreadableWorkbook, Workbook, sha256_of
 from kpi_tritue.schema import (
     CONTRACT,
     INFO,
+    MILESTONES,
     STATUS,
     WORKFORCE,
     ColumnSpec,
@@ -821,6 +822,12 @@ def _reads_as_names(ids: pd.Series) -> bool:
     return int(named.as_py() or 0) * 2 > len(sample)
 
 
+# Text columns whose cells no output shows (a message quoting one is redacted): a name in
+# them is no error. `Mã` is shown, but as `***` if it holds a name (`hide_ids`), after the
+# duplicate check has used it.
+_NOT_SHOWN = frozenset({(WORKFORCE.key, "id"), (INFO.key, "value"), (MILESTONES.key, "note")})
+
+
 def known_names(tables: Iterable[SheetTable]) -> KnownNames:
     """The known names of a run: those of every sheet read (see privacy.py)."""
     arrays = [table.names for table in tables if table.names is not None]
@@ -839,7 +846,7 @@ def hide_names(table: SheetTable, names: KnownNames, display: str) -> list[Issue
         key = column.key
         if column.type is not ValueType.TEXT or key not in table.headers or key not in frame:
             continue
-        if table.spec.key == WORKFORCE.key and key == "id":
+        if (table.spec.key, key) in _NOT_SHOWN:
             continue
         is_name = _holding(frame[key], names)
         if not is_name.any():
