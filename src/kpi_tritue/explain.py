@@ -460,7 +460,8 @@ def _header(expl: Explanation, lang: Lang) -> list[RenderableType]:
     result = expl.result
     measurement = result.measurement
     title = Text(label("title", lang, id=result.id), style="bold")
-    title.append(f" · {result.name(lang)} ({label('clause', lang, clause=result.clause)})")
+    clause = label("clause", lang, clause=result.clause)
+    title.append(printable(f" · {result.name(lang)} ({clause})"))
     lines: list[RenderableType] = [title]
     files = ", ".join(printable(source.path) for source in expl.sources) or "—"
     as_of = expl.as_of.strftime("%d/%m/%Y")
