@@ -152,6 +152,15 @@ def test_a_column_of_excel_errors_is_a_hundred_issues_and_a_count(tmp_path: Path
     assert int(dataset.tables["workforce"].frame["_invalid"].sum()) == 300
 
 
+def test_many_unknown_sheets_are_a_hundred_notices_and_a_count(tmp_path: Path) -> None:
+    sheets: dict[str, Sequence[Sequence[Any]]] = {"NhanSu": [HEADER, staff("A1")]}
+    sheets.update({f"Trang {i}": [["x"]] for i in range(130)})
+    issues = issues_of(write(tmp_path / "s.xlsx", sheets))
+    assert sum(i["code"] == "unknown_sheet" for i in issues) == 100
+    (summary,) = [i for i in issues if i["code"] == MORE_ISSUES]
+    assert summary["more"] == {"code": "unknown_sheet", "count": 30}
+
+
 def test_a_long_cell_is_quoted_cut_to_80_characters(tmp_path: Path) -> None:
     value = "Trung ương " * 1000
     path = write(tmp_path / "long.xlsx", {"NhanSu": [HEADER, staff("A1", level=value)]})

@@ -191,10 +191,16 @@ def open_workbook(
         return reporter.issues
 
     matched: dict[str, str] = {}
+    unknown = 0
     for name in names:
         spec = contract.match_sheet(name)
         if spec is None:
-            reporter.add(Severity.INFO, "unknown_sheet", sheet=name, name=name)
+            # Each is in a sheet of its own: the limit of issues is counted over the file.
+            unknown += 1
+            if unknown <= reporter.log.limit:
+                reporter.add(Severity.INFO, "unknown_sheet", sheet=name, name=name)
+            else:
+                reporter.log.omit(Severity.INFO, "unknown_sheet", display, None, 1, None)
         elif spec.key in matched:
             reporter.add(
                 Severity.WARNING,
