@@ -139,18 +139,6 @@ def test_a_prefetched_workbook_is_not_used_once_its_file_has_changed(tmp_path: P
     assert list(frame["id"]) == ["B1", "B2"]
 
 
-@given(st.lists(st.one_of(vietnamese, ascii_ids), min_size=1, max_size=40))
-def test_name_keys_are_the_cleaned_lower_case_names(values: list[str]) -> None:
-    import pyarrow as pa
-
-    from kpi_tritue.workbook import _name_keys
-
-    keys = _name_keys(pa.array(values, type=pa.large_string())).to_pylist()
-    expected = [clean_text(v).lower() for v in values]
-    # Order aside (the few names that needed cleaning come last); blanks never match a unit.
-    assert sorted(k for k in keys if k) == sorted(e for e in expected if e)
-
-
 @pytest.mark.skipif(__import__("sys").platform != "linux", reason="per-thread priority is Linux's")
 def test_the_scan_runs_niced_and_the_caller_keeps_its_priority() -> None:
     import os

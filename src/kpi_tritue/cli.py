@@ -811,7 +811,8 @@ def _usable(dataset: "Dataset", skip_invalid: bool, lang: "Lang") -> tuple["Data
         return dataset.without_invalid_rows()
     console = _stderr()
     console.print(render.issues_table(errors, lang))
-    _fail(_text("error.input", lang, errors=len(errors)), EXIT_INPUT, lang)
+    # A summary of issues past the limit counts as the errors it stands for.
+    _fail(_text("error.input", lang, errors=sum(i.weight for i in errors)), EXIT_INPUT, lang)
 
 
 def _report_warnings(issues: Sequence["Issue"], lang: "Lang") -> None:
@@ -846,7 +847,8 @@ def _usable_series(
     if skip_invalid and all(issue.row is not None for issue in errors):
         return yearly.without_invalid_rows()
     _stderr().print(render.issues_table(errors, lang))
-    _fail(_text("error.input", lang, errors=len(errors)), EXIT_INPUT, lang)
+    # A summary of issues past the limit counts as the errors it stands for.
+    _fail(_text("error.input", lang, errors=sum(i.weight for i in errors)), EXIT_INPUT, lang)
 
 
 def _prefetch(files: list[str]) -> None:

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from kpi_tritue.frames import at
-from kpi_tritue.issues import Issue, Severity
+from kpi_tritue.issues import Issue, IssueLog, Severity
+from kpi_tritue.limits import Limits
 from kpi_tritue.normalize import unit_keys
 
 if TYPE_CHECKING:
@@ -59,13 +60,35 @@ def assess_completeness(
     staffed = {key for key in distinct_keys if isinstance(key, str)}
     has_staff = registered_keys.isin(staffed).to_numpy()
 
-    issues: list[Issue] = []
-    missing: list[str] = []
-    for index in registered.index[~has_staff]:
-        name = str(at(registered, index, "unit"))
-        missing.append(name)
-        issues.append(_issue(units, index, sources, "unit_without_staff", Severity.WARNING, name))
-    known = set(registered_keys.dropna().unique())
+    from kpi_tritue.dataset import FILE
+
+    issues = IssueLog(Limits.from_environment().max_issues_per_code)
+    unstaffed = registered.index[~has_staff]
+    missing = registered.loc[unstaffed, "unit"].astype(str).tolist()
+    # A registry of a million units none of which has staff: only the issues that will be
+    # listed are made, the others counted (issues.IssueLog).
+    files = registered.loc[unstaffed, FILE].to_numpy()
+    for file_index in pd.unique(files).tolist():
+        these = unstaffed[files == file_index]
+        _, sheet, _ = units.where(these[0])
+        room = issues.room(sources[file_index].path, sheet, "unit_without_staff")
+        for index in these[:room]:
+            name = str(at(registered, index, "unit"))
+            issues.append(
+                _issue(units, index, sources, "unit_without_staff", Severity.WARNING, name)
+            )
+        if len(these) > room:
+            _, _, row = units.where(these[room])
+            issues.omit(
+                Severity.WARNING,
+                "unit_without_staff",
+                sources[file_index].path,
+                sheet,
+                len(these) - room,
+                row,
+            )
+    # The staff's units that are registered: a few keys looked up in the registry.
+    known = set(registered_keys[registered_keys.isin(staffed)].unique())
     if staff is not None and workforce is not None and staffed - known:
         # The first row of each unregistered unit: codes count up in order of appearance.
         present, first_positions = np.unique(codes[codes >= 0], return_index=True)
@@ -86,7 +109,7 @@ def assess_completeness(
         reporting=int(has_staff.sum()),
         missing_units=tuple(sorted(missing)),
     )
-    return completeness, issues
+    return completeness, issues.issues
 
 
 def _issue(

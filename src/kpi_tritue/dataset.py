@@ -21,9 +21,10 @@ import pandas as pd
 
 from kpi_tritue.completeness import Completeness, assess_completeness
 from kpi_tritue.frames import at
-from kpi_tritue.issues import Issue, Severity, has_errors, sorted_issues
+from kpi_tritue.issues import Issue, Severity, capped, has_errors, sorted_issues
 from kpi_tritue.limits import Limits
 from kpi_tritue.normalize import unit_keys
+from kpi_tritue.privacy import KnownNames, redact_issues
 from kpi_tritue.reader import WORKBOOK_SUFFIXES
 from kpi_tritue.safe_files import UnsafeInput, path_problem
 from kpi_tritue.schema import (
@@ -44,6 +45,9 @@ from kpi_tritue.workbook import (
     LoadedWorkbook,
     OpenedWorkbook,
     SheetTable,
+    hide_ids,
+    hide_names,
+    known_names,
     open_workbook,
     read_tables,
 )
@@ -104,6 +108,8 @@ class Dataset:
     tables: dict[str, Table]
     issues: list[Issue] = field(default_factory=list)
     completeness: Completeness | None = None
+    # The personal names of the run, which no output may show (privacy.py).
+    names: KnownNames = field(default_factory=KnownNames)
 
     @property
     def as_of(self) -> date:
@@ -252,6 +258,12 @@ def load_dataset(
         loaded.append(read_tables(workbook, bounds, contract))
     if progress:
         progress(total, total, "")
+    # Names are hidden once every file is read: a name in one file's NhanSu is hidden in
+    # another file's DonVi too.
+    names = known_names(t for w in loaded for t in w.tables.values())
+    for done in loaded:
+        for table in done.tables.values():
+            done.issues.extend(hide_names(table, names, done.display))
 
     sources = [Source(path=w.display, sha256=w.sha256) for w in loaded]
     tables: dict[str, Table] = {}
@@ -267,12 +279,16 @@ def load_dataset(
         tables.get(UNITS.key), tables.get(WORKFORCE.key), sources
     )
     issues.extend(completeness_issues)
+    if WORKFORCE.key in tables:
+        hide_ids(tables[WORKFORCE.key].frame, names)
+    limit = Limits.from_environment().max_issues_per_code
     return Dataset(
         sources=sources,
         reference=reference,
         tables=tables,
-        issues=sorted_issues(issues),
+        issues=sorted_issues(redact_issues(capped(issues, limit), names)),
         completeness=completeness,
+        names=names,
     )
 
 

@@ -35,6 +35,7 @@ from kpi_tritue.catalog import (
     vocabulary,
 )
 from kpi_tritue.dataset import Source
+from kpi_tritue.formatting import printable, spreadsheet_text
 from kpi_tritue.i18n import Lang
 from kpi_tritue.notes import note_message
 from kpi_tritue.render import TOOL, dumps
@@ -459,9 +460,10 @@ def _header(expl: Explanation, lang: Lang) -> list[RenderableType]:
     result = expl.result
     measurement = result.measurement
     title = Text(label("title", lang, id=result.id), style="bold")
-    title.append(f" · {result.name(lang)} ({label('clause', lang, clause=result.clause)})")
+    clause = label("clause", lang, clause=result.clause)
+    title.append(printable(f" · {result.name(lang)} ({clause})"))
     lines: list[RenderableType] = [title]
-    files = ", ".join(source.path for source in expl.sources) or "—"
+    files = ", ".join(printable(source.path) for source in expl.sources) or "—"
     as_of = expl.as_of.strftime("%d/%m/%Y")
     lines.append(Text(label("as_of", lang, as_of=as_of, year=expl.report_year, files=files)))
     status = report_label(f"status.{measurement.status.value}", lang)
@@ -531,8 +533,8 @@ def _rows_table(expl: Explanation, lang: Lang) -> list[RenderableType]:
 
 
 def _text_cells(*cells: str) -> list[Text]:
-    """Cells as plain text: a unit named `[b]` is not rich markup."""
-    return [Text(cell) for cell in cells]
+    """Cells as plain text: a unit named `[b]` is not rich markup, nor `\x1b[2J` a command."""
+    return [Text(printable(cell)) for cell in cells]
 
 
 def _optional_number(value: float | None, lang: Lang) -> str:
@@ -612,7 +614,7 @@ def _milestone_line(expl: Explanation, lang: Lang) -> list[RenderableType]:
         return []
     place = _place(expl, lang, milestone.file, milestone.sheet, milestone.row)
     state = MILESTONE_STATE.label(milestone.state, lang)
-    return [Text(label("milestone", lang, place=place, state=state))]
+    return [Text(label("milestone", lang, place=printable(place), state=state))]
 
 
 def explanation_table(expl: Explanation, lang: Lang) -> Group:
@@ -724,6 +726,8 @@ def _csv_cell(value: object) -> object:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, str):
+        return spreadsheet_text(value)
     return value
 
 

@@ -6,6 +6,7 @@ Light on purpose (no pandas): `kpi indicators` uses it, and must start fast.
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -19,6 +20,37 @@ WORDS: dict[str, dict[Lang, str]] = {
     "not_done": {"vi": "Chưa xong", "en": "Not done"},
     "tracked": {"vi": "theo dõi", "en": "tracked"},
 }
+
+
+# Control characters (C0, DEL, C1) and Excel's `_xHHHH_` escapes of them, which Excel and
+# the reader turn back into the character: none may reach a terminal or a report.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]|_x(?:00[0-1][0-9A-Fa-f]|007[Ff]|00[89][0-9A-Fa-f])_")
+_SPACES = frozenset("\t\n\r\x0b\x0c")
+REPLACEMENT = "\ufffd"
+# What a spreadsheet would take for a formula at the start of a cell (OWASP CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _replace_control(match: re.Match[str]) -> str:
+    return " " if match.group() in _SPACES else REPLACEMENT
+
+
+def _replace_in_lines(match: re.Match[str]) -> str:
+    return match.group() if match.group() in ("\n", "\t") else _replace_control(match)
+
+
+def printable(text: str, *, lines: bool = False) -> str:
+    """`text` safe for a terminal: white space controls as a space (newlines and tabs
+    kept with `lines`, for a whole document), other control characters (and their
+    `_xHHHH_` forms) as `�`. Every renderer passes the input text it shows through here."""
+    return _CONTROL.sub(_replace_in_lines if lines else _replace_control, text)
+
+
+def spreadsheet_text(text: str) -> str:
+    """Input text for a CSV or Markdown cell: printable, and never read as a formula: text
+    starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'` (as the xlsx report
+    stores it as text)."""
+    return "'" + printable(text) if text.startswith(FORMULA_START) else printable(text)
 
 
 def word(key: str, lang: Lang) -> str:

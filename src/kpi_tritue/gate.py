@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable, Sequence
 from xml.etree import ElementTree
 
+from kpi_tritue.formatting import printable
 from kpi_tritue.i18n import Lang, text
 from kpi_tritue.notes import note_message
 from kpi_tritue.render import dumps
@@ -123,7 +124,8 @@ def junit_xml(
         else:
             ElementTree.SubElement(case, "system-out").text = f"{status.value}: {text}"
     ElementTree.indent(suites)
-    body = ElementTree.tostring(suites, encoding="unicode")
+    # Control characters of a file name or a targets file are not even valid XML.
+    body = printable(ElementTree.tostring(suites, encoding="unicode"), lines=True)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 

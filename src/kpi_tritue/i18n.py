@@ -209,12 +209,29 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "{limit}. It may be a malicious file (a zip bomb); if it is a genuine file, raise the "
         "limit with the environment variable {setting}.",
     },
+    "more_issues": {
+        "vi": "Còn {count} vấn đề cùng loại {code} nữa trong trang này, vấn đề đầu tiên ở dòng "
+        "này (mỗi loại chỉ liệt kê {limit} vấn đề đầu tiên: giới hạn {setting}). Thường là cùng "
+        "một lỗi lặp lại: sửa như ở các ô đã nêu rồi chạy lại; muốn liệt kê hết, tăng giới hạn "
+        "bằng biến môi trường {setting}.",
+        "en": "{count} more {code} issue(s) in this sheet, the first at this row (only the first "
+        "{limit} of each kind are listed: the limit {setting}). It is usually one mistake "
+        "repeated: fix it as in the cells listed and run again; to list them all, raise the "
+        "limit with the environment variable {setting}.",
+    },
     "name_in_text_column": {
-        "vi": "Ô {field} của dòng có mã {id} chứa đúng một họ tên trong cột Họ và tên (có thể "
-        "nhập nhầm cột). Giá trị này được ẩn ở mọi kết quả; sửa ô thành {field} đúng.",
-        "en": "The {field} cell of the row with ID {id} holds exactly a name of the Họ và tên "
-        "column (a column typed in the wrong place?). It is hidden from every output; put the "
-        "right {field} in the cell.",
+        "vi": "Ô {field} chứa họ tên của một người có trong cột Họ và tên (có thể nhập nhầm "
+        "cột). Giá trị này được ẩn ở mọi kết quả và dòng được coi là có lỗi; sửa ô thành "
+        "{field} đúng.",
+        "en": "The {field} cell holds the name of someone in a Họ và tên column (a column "
+        "typed in the wrong place?). It is hidden from every output and the row counts as "
+        "wrong; put the right {field} in the cell.",
+    },
+    "id_column_holds_names": {
+        "vi": "Cột {field} có vẻ chứa họ tên chứ không phải mã (tiêu đề Mã và Họ và tên bị "
+        "đổi chỗ?). Mã của trang này được ẩn (***) ở mọi kết quả. Kiểm tra lại dòng tiêu đề.",
+        "en": "Column {field} seems to hold names, not IDs (the Mã and Họ và tên headers "
+        "swapped?). This sheet's IDs are hidden (***) in every output. Check the header row.",
     },
     "legacy_encoding_converted": {
         "vi": "Cột {field} được gõ bằng bảng mã {encoding} cũ; {count} ô đã được chuyển sang "
@@ -371,8 +388,8 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "{errors} error(s), {warnings} warning(s), {infos} info in {files} file(s).",
     },
     "issues.more": {
-        "vi": "… và {count} vấn đề cùng loại {code} nữa (xem đủ với --format json).",
-        "en": "… and {count} more {code} issue(s) (see all with --format json).",
+        "vi": "… và {count} vấn đề cùng loại {code} nữa (xem thêm với --format json).",
+        "en": "… and {count} more {code} issue(s) (see more with --format json).",
     },
     "asof.line": {
         "vi": "Ngày số liệu: {as_of} (năm báo cáo {report_year}; theo {source}).",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -10,6 +11,11 @@ from typing import Any
 from kpi_tritue.i18n import Lang, issue_message
 
 ParamValue = str | int | float | None
+
+# After this many issues of one code in one sheet of one file, the others are only counted:
+# one summary issue (`MORE_ISSUES`) says how many (`KPI_MAX_ISSUES_PER_CODE`, limits.py).
+MAX_ISSUES_PER_CODE = 100
+MORE_ISSUES = "more_issues"
 
 
 class Severity(StrEnum):
@@ -63,8 +69,16 @@ class Issue:
             self.code,
         )
 
-    def to_dict(self, lang: Lang) -> dict[str, ParamValue]:
-        return {
+    @property
+    def weight(self) -> int:
+        """How many problems the issue stands for: a summary stands for those it counts."""
+        if self.code == MORE_ISSUES:
+            count = self.params.get("count")
+            return count if isinstance(count, int) else 1
+        return 1
+
+    def to_dict(self, lang: Lang) -> dict[str, Any]:
+        document: dict[str, Any] = {
             "severity": self.severity.value,
             "code": self.code,
             "message": self.message(lang),
@@ -74,6 +88,111 @@ class Issue:
             "column": self.column,
             "cell": self.cell,
         }
+        if self.code == MORE_ISSUES:
+            # The exact number left out, for scripts: {"code": "bad_enum", "count": 999900}.
+            document["more"] = {"code": self.params.get("code"), "count": self.weight}
+        return document
+
+
+_Place = tuple[str | None, str | None, str]
+
+
+@dataclass
+class _Omitted:
+    severity: Severity
+    count: int
+    row: int | None
+
+
+class IssueLog:
+    """Issues as they are found, at most `limit` of one code in one sheet of one file.
+
+    Past the limit an issue is only counted, and `issues` ends with one summary issue
+    (`more_issues`) per code and sheet saying how many more there are, located at the
+    first one left out (at a row, so that `--skip-invalid` still sees a row error).
+
+    The limit bounds what a sheet of a million bad rows costs. It never changes which rows
+    are invalid (those masks are computed apart) nor the worst severity found, since the
+    first issues of every code are kept.
+    """
+
+    def __init__(self, limit: int = MAX_ISSUES_PER_CODE) -> None:
+        self.limit = limit
+        self._kept: list[Issue] = []
+        self._counts: Counter[_Place] = Counter()
+        self._omitted: dict[_Place, _Omitted] = {}
+
+    def room(self, file: str | None, sheet: str | None, code: str) -> int:
+        """How many more issues of `code` in this sheet are kept."""
+        return max(0, self.limit - self._counts[(file, sheet, code)])
+
+    def append(self, issue: Issue) -> None:
+        if issue.code == MORE_ISSUES:
+            # A summary made elsewhere: its count joins this log's own for that code.
+            code = str(issue.params.get("code"))
+            self.omit(issue.severity, code, issue.file, issue.sheet, issue.weight, issue.row)
+            return
+        place = (issue.file, issue.sheet, issue.code)
+        if self._counts[place] >= self.limit:
+            self.omit(issue.severity, issue.code, issue.file, issue.sheet, 1, issue.row)
+            return
+        self._counts[place] += 1
+        self._kept.append(issue)
+
+    def extend(self, issues: Iterable[Issue]) -> None:
+        for issue in issues:
+            self.append(issue)
+
+    def omit(
+        self,
+        severity: Severity,
+        code: str,
+        file: str | None,
+        sheet: str | None,
+        count: int,
+        row: int | None,
+    ) -> None:
+        """Count `count` issues of `code` left out, the first of them at `row`."""
+        if count <= 0:
+            return
+        place = (file, sheet, code)
+        omitted = self._omitted.get(place)
+        if omitted is None:
+            self._omitted[place] = _Omitted(severity, count, row)
+            return
+        omitted.count += count
+        if omitted.row is None:
+            omitted.row = row
+        if _SEVERITY_ORDER[severity] < _SEVERITY_ORDER[omitted.severity]:
+            omitted.severity = severity
+
+    @property
+    def issues(self) -> list[Issue]:
+        """The issues kept, then one summary per code and sheet that had more."""
+        summaries = [
+            Issue(
+                severity=omitted.severity,
+                code=MORE_ISSUES,
+                file=file,
+                sheet=sheet,
+                row=omitted.row,
+                params={
+                    "code": code,
+                    "count": omitted.count,
+                    "limit": self.limit,
+                    "setting": "KPI_MAX_ISSUES_PER_CODE",
+                },
+            )
+            for (file, sheet, code), omitted in self._omitted.items()
+        ]
+        return [*self._kept, *summaries]
+
+
+def capped(issues: Iterable[Issue], limit: int = MAX_ISSUES_PER_CODE) -> list[Issue]:
+    """`issues` with at most `limit` of one code per sheet and file, and the summaries."""
+    log = IssueLog(limit)
+    log.extend(issues)
+    return log.issues
 
 
 def sorted_issues(issues: Iterable[Issue]) -> list[Issue]:
@@ -86,7 +205,8 @@ def has_errors(issues: Iterable[Issue]) -> bool:
 
 
 def count_by_severity(issues: Iterable[Issue]) -> dict[Severity, int]:
+    """Problems by severity, a summary issue counted as the issues it stands for."""
     counts = dict.fromkeys(Severity, 0)
     for issue in issues:
-        counts[issue.severity] += 1
+        counts[issue.severity] += issue.weight
     return counts

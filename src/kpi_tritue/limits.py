@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kpi_tritue.issues import MAX_ISSUES_PER_CODE
+
 MIB = 1 << 20
 # The largest number a cell may hold, in size: a province's population is 10^6, a figure
 # of 10^15 is a slip of the keyboard. Past it a sum could overflow to infinity and a count
@@ -30,6 +32,8 @@ class Limits:
     max_ratio: float = 200.0
     max_rows: int = 1_048_576
     max_number: int = MAX_NUMBER
+    # Issues of one code listed per sheet of a file; the others are counted (issues.py).
+    max_issues_per_code: int = MAX_ISSUES_PER_CODE
 
     @classmethod
     def from_environment(cls) -> Limits:
@@ -41,6 +45,7 @@ class Limits:
             max_ratio=float(_int_env("KPI_MAX_RATIO", int(defaults.max_ratio))),
             max_rows=_int_env("KPI_MAX_ROWS", defaults.max_rows),
             max_number=min(_int_env("KPI_MAX_NUMBER", defaults.max_number), MAX_NUMBER_CEILING),
+            max_issues_per_code=_int_env("KPI_MAX_ISSUES_PER_CODE", defaults.max_issues_per_code),
         )
 
 

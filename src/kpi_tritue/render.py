@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -12,6 +13,7 @@ from rich.text import Text
 
 from kpi_tritue import __version__
 from kpi_tritue.dataset import AsOfSource, Dataset
+from kpi_tritue.formatting import printable
 from kpi_tritue.i18n import Lang, text
 from kpi_tritue.issues import Issue, Severity, count_by_severity
 
@@ -27,7 +29,7 @@ _AS_OF_TEXT = {
 
 
 def location(issue: Issue, with_file: bool = True) -> str:
-    """`file › Sheet!F12`: as much of the place as the issue knows."""
+    """`file › Sheet!F12`: as much of the place as the issue knows (printable)."""
     parts = [issue.file] if issue.file and with_file else []
     if issue.sheet:
         place = issue.sheet
@@ -36,7 +38,7 @@ def location(issue: Issue, with_file: bool = True) -> str:
         elif issue.row is not None:
             place += f"!{issue.row}:{issue.row}"
         parts.append(place)
-    return " › ".join(parts) if parts else "—"
+    return printable(" › ".join(parts)) if parts else "—"
 
 
 def issues_table(issues: Sequence[Issue], lang: Lang) -> Table:
@@ -47,7 +49,7 @@ def issues_table(issues: Sequence[Issue], lang: Lang) -> Table:
     files = {issue.file for issue in issues}
     single = len(files) == 1 and None not in files
     title = (
-        text("issues.title_file", lang, file=next(iter(files)))
+        text("issues.title_file", lang, file=printable(str(next(iter(files)))))
         if single
         else text("issues.title", lang)
     )
@@ -61,7 +63,7 @@ def issues_table(issues: Sequence[Issue], lang: Lang) -> Table:
         shown[issue.code] += 1
         if shown[issue.code] > ISSUES_PER_CODE:
             continue
-        message = Text(issue.message(lang))
+        message = Text(printable(issue.message(lang)))
         message.append(f" [{issue.code}]", style="dim")
         table.add_row(
             Text(text(f"severity.{issue.severity.value}", lang), _SEVERITY_STYLE[issue.severity]),
@@ -114,12 +116,18 @@ def validation_json(dataset: Dataset, lang: Lang) -> str:
     return dumps(document)
 
 
+# JSON escapes C0 control characters itself; DEL and C1 (U+009B is a terminal's CSI) are
+# escaped here too, so that no control character reaches a terminal that prints JSON.
+_UNESCAPED_CONTROL = re.compile("[\x7f-\x9f]")
+
+
 def dumps(document: dict[str, Any]) -> str:
     """Deterministic JSON: sorted keys, UTF-8 text, the same bytes for the same input.
 
     Strict JSON: a NaN or an infinity is a bug upstream, refused rather than printed as the
     bare `NaN`/`Infinity` that no JSON reader accepts.
     """
-    return (
+    encoded = (
         json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2, allow_nan=False) + "\n"
     )
+    return _UNESCAPED_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)

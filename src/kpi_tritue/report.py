@@ -20,7 +20,7 @@ from rich.text import Text
 from kpi_tritue.baseline import Baseline
 from kpi_tritue.dataset import Dataset
 from kpi_tritue.formatting import UNIT_DECIMALS as _UNIT_DECIMALS
-from kpi_tritue.formatting import WORDS, percent_sign
+from kpi_tritue.formatting import WORDS, percent_sign, printable, spreadsheet_text
 from kpi_tritue.formatting import format_number as format_number
 from kpi_tritue.formatting import format_target as _format_target
 from kpi_tritue.i18n import Lang
@@ -198,8 +198,8 @@ def _results_group(
         heading = Text(_field_label(field_name, lang), style="bold")
         table.add_row(heading) if narrow else table.add_row("", heading)
         for result in members:
-            rows = [(result.name(lang), result.measurement)] + [
-                (f"  └ {group_label(group.group, context.by, lang)}", group.measurement)
+            rows = [(printable(result.name(lang)), result.measurement)] + [
+                (f"  └ {printable(group_label(group.group, context.by, lang))}", group.measurement)
                 for group in result.breakdown or ()
             ]
             for name, measurement in rows:
@@ -343,7 +343,8 @@ def context_lines(context: ReportContext, lang: Lang) -> list[str]:
         )
     if context.baseline is not None:
         as_of = context.baseline.as_of.strftime("%d/%m/%Y") if context.baseline.as_of else "?"
-        lines.append(label("baseline", lang, path=context.baseline.path, as_of=as_of))
+        path = printable(context.baseline.path)
+        lines.append(label("baseline", lang, path=path, as_of=as_of))
     return lines
 
 
@@ -364,7 +365,7 @@ def _caption(results: Sequence[IndicatorResult], context: ReportContext, lang: L
             no_data=counts[Status.NO_DATA],
         ),
         as_of_line(context.dataset, lang),
-        label("sources", lang, files=", ".join(s.path for s in context.dataset.sources)),
+        label("sources", lang, files=", ".join(printable(s.path) for s in context.dataset.sources)),
     ]
     lines += context_lines(context, lang)
     if context.skipped_rows:
@@ -467,11 +468,12 @@ def _csv_rows(results: Sequence[IndicatorResult], lang: Lang) -> Iterable[list[A
         ]
         for group, measurement in rows:
             data = measurement_dict(measurement, lang)
+            # Text is never read as a formula by a spreadsheet; numbers stay numbers.
             yield [
-                result.id,
-                group,
-                result.name(lang),
-                result.clause,
+                spreadsheet_text(result.id),
+                spreadsheet_text(group),
+                spreadsheet_text(result.name(lang)),
+                spreadsheet_text(result.clause),
                 result.unit,
                 "" if data["value"] is None else repr(data["value"]),
                 format_target(result, "en"),
@@ -480,7 +482,7 @@ def _csv_rows(results: Sequence[IndicatorResult], lang: Lang) -> Iterable[list[A
                 "" if data["shortfall"] is None else data["shortfall"],
                 "" if data["numerator"] is None else data["numerator"],
                 "" if data["denominator"] is None else data["denominator"],
-                data["note"] or "",
+                spreadsheet_text(data["note"] or ""),
             ]
 
 
@@ -514,13 +516,13 @@ def results_markdown(results: Sequence[IndicatorResult], context: ReportContext,
         "|" + "---|" * 2 + "---:|" * 4 + "---|",
     ]
     for result in results:
-        rows = [(result.name(lang), result.measurement)] + [
-            (f"↳ {group_label(group.group, context.by, lang)}", group.measurement)
+        rows = [(spreadsheet_text(result.name(lang)), result.measurement)] + [
+            (f"↳ {spreadsheet_text(group_label(group.group, context.by, lang))}", group.measurement)
             for group in result.breakdown or ()
         ]
         for name, measurement in rows:
             cells = [
-                result.clause,
+                spreadsheet_text(result.clause),
                 name,
                 format_value(result, measurement.value, lang),
                 format_target(result, lang),
@@ -531,5 +533,5 @@ def results_markdown(results: Sequence[IndicatorResult], context: ReportContext,
                 label(f"status.{measurement.status.value}", lang)
                 + (f" ({note_message(measurement.note, lang)})" if measurement.note else ""),
             ]
-            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+            lines.append("| " + " | ".join(printable(c).replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"

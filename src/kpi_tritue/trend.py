@@ -87,6 +87,7 @@ from kpi_tritue.frames import at, is_missing
 from kpi_tritue.i18n import Lang
 from kpi_tritue.issues import Issue, Severity, sorted_issues
 from kpi_tritue.normalize import unit_key, unit_keys
+from kpi_tritue.privacy import KnownNames, redact_issues
 from kpi_tritue.results import (
     IndicatorResult,
     Measurement,
@@ -305,6 +306,8 @@ def load_series(
     years = _year_datasets(loaded, pool, catalog)
     for data in years:
         issues.extend(data.dataset.issues)
+    # The names of every year hide what the files that were not read as a year quote.
+    issues = redact_issues(issues, KnownNames.union(d.names for d in loaded.values()))
     return YearlyData(
         years=tuple(years),
         sources=tuple(sorted(sources, key=lambda s: s.path)),

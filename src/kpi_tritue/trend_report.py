@@ -19,7 +19,13 @@ from rich.table import Table
 from rich.text import Text
 
 from kpi_tritue import __version__
-from kpi_tritue.formatting import UNIT_DECIMALS, format_number, format_target
+from kpi_tritue.formatting import (
+    UNIT_DECIMALS,
+    format_number,
+    format_target,
+    printable,
+    spreadsheet_text,
+)
 from kpi_tritue.i18n import Lang
 from kpi_tritue.notes import note_message
 from kpi_tritue.render import TOOL, dumps
@@ -273,10 +279,10 @@ def _trend_group(trend: TrendResult, lang: Lang, *, narrow: bool) -> Group:
         table.add_row(Text(_field_label(field_name, lang), style="bold"))
         for indicator in (i for i in trend.indicators if i.field == field_name):
             rows: list[tuple[str, Sequence[YearPoint], Progress, bool]] = [
-                (indicator.name(lang), indicator.points, indicator.progress, True)
+                (printable(indicator.name(lang)), indicator.points, indicator.progress, True)
             ]
             for group in indicator.breakdown or ():
-                name = f"  └ {group_label(group.group, trend.by, lang)}"
+                name = f"  └ {printable(group_label(group.group, trend.by, lang))}"
                 rows.append((name, group.points, group.progress, False))
             for name, points, progress, top in rows:
                 marks = _footnote_marks(points, lang, footnotes)
@@ -368,7 +374,7 @@ def _caption(trend: TrendResult, lang: Lang) -> str:
             counts[indicator.progress.trend_class] += 1
     items = []
     for year in trend.years:
-        files = ", ".join(s.path for s in year.sources) or label("figures_only", lang)
+        files = ", ".join(printable(s.path) for s in year.sources) or label("figures_only", lang)
         items.append(
             label(
                 "year_item",
@@ -557,6 +563,9 @@ def _cell(value: object) -> object:
     if isinstance(value, float):
         number = _number(value)
         return repr(number) if isinstance(number, float) else number
+    if isinstance(value, str):
+        # Text is never read as a formula by a spreadsheet; numbers stay numbers.
+        return spreadsheet_text(value)
     return value
 
 

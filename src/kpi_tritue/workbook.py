@@ -8,10 +8,10 @@ then parse each column at once (see `values.py`). Rows keep their Excel row numb
 
 from __future__ import annotations
 
+import functools
 import os
-import re
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,14 +21,16 @@ import numpy as np
 import pandas as pd
 
 from kpi_tritue.frames import at, item
-from kpi_tritue.issues import Issue, ParamValue, Severity, column_letter
+from kpi_tritue.issues import Issue, IssueLog, ParamValue, Severity, column_letter
 from kpi_tritue.legacy_text import decode, decode_column, first_legacy, legacy_encoding
 from kpi_tritue.limits import MAX_NUMBER_CEILING, Limits
 from kpi_tritue.normalize import clean_text, fold, is_column_code, is_totals_label
+from kpi_tritue.privacy import REDACTED, KnownNames, quoted_params
 from kpi_tritue.reader import RawSheet, UnreadableWorkbook, Workbook, sha256_of
 from kpi_tritue.schema import (
     CONTRACT,
     INFO,
+    MILESTONES,
     STATUS,
     WORKFORCE,
     ColumnSpec,
@@ -45,8 +47,6 @@ from kpi_tritue.values import (
     YEAR_OUT_OF_RANGE,
     Bounds,
     ParsedColumn,
-    clean_column,
-    clean_strings,
     number_shown,
     parse_column,
     parse_date,
@@ -54,10 +54,8 @@ from kpi_tritue.values import (
 )
 
 HEADER_SEARCH_ROWS = 20
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 ROW = "_row"
 INVALID = "_invalid"
-REDACTED = "***"
 # Headers that forms carry but the contract does not need: ignored without a word.
 _IGNORED_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu", "ghi chu"})
 _TEACHER_PREFIX = "giao vien"
@@ -82,6 +80,9 @@ class SheetTable:
     headers: dict[str, str]
     letters: dict[str, str]
     header_row: int | None = None  # the Excel row of the (lower) header row
+    # The sheet's personal names (an Arrow array of its `Họ và tên` cells, and its `Mã`
+    # cells if they read as names): kept apart, for `known_names`, never in `frame`.
+    names: Any = None
 
     @property
     def present(self) -> frozenset[str]:
@@ -115,24 +116,21 @@ class LoadedWorkbook:
 
 
 class _Reporter:
-    """Collects the issues of one sheet, with the location filled in."""
+    """Collects the issues of one sheet, with the location filled in.
+
+    At most `KPI_MAX_ISSUES_PER_CODE` issues of one code are kept (`IssueLog`); quoted
+    text is cut and made printable as it is recorded. Names are hidden once the whole run
+    is read, when every name is known (`privacy.redact_issues`).
+    """
 
     def __init__(self, file: str, sheet: str | None) -> None:
         self.file = file
         self.sheet = sheet
-        self.issues: list[Issue] = []
-        self._names: frozenset[str] | None = frozenset()
-        self._find_names: Callable[[], frozenset[str]] | None = None
-
-    def redact_names_from(self, find_names: Callable[[], frozenset[str]]) -> None:
-        """Where to find the sheet's personal names; looked up only if a message quotes a value."""
-        self._names, self._find_names = None, find_names
+        self.log = IssueLog(Limits.from_environment().max_issues_per_code)
 
     @property
-    def names(self) -> frozenset[str]:
-        if self._names is None:
-            self._names = self._find_names() if self._find_names else frozenset()
-        return self._names
+    def issues(self) -> list[Issue]:
+        return self.log.issues
 
     def add(
         self,
@@ -146,26 +144,35 @@ class _Reporter:
         params: Mapping[str, ParamValue] | None = None,
         **more: ParamValue,
     ) -> None:
-        params = {**(params or {}), **more}
-        value = params.get("value")
-        if isinstance(value, str):
-            # A quoted cell must not drive the terminal: control characters are shown as �.
-            value = _CONTROL.sub("\ufffd", value)
-            params["value"] = value
-        if isinstance(value, str) and clean_text(value).casefold() in self.names:
-            params["value"] = REDACTED
-        self.issues.append(
+        sheet = sheet or self.sheet
+        if not self.log.room(self.file, sheet, code):
+            self.log.omit(severity, code, self.file, sheet, 1, row)
+            return
+        self.log.append(
             Issue(
                 severity=severity,
                 code=code,
                 file=self.file,
-                sheet=sheet or self.sheet,
+                sheet=sheet,
                 row=row,
                 column=column,
                 cell=cell,
-                params=params,
+                params=quoted_params({**(params or {}), **more}),
             )
         )
+
+    def add_each(
+        self, severity: Severity, code: str, count: int, build: Callable[[int], dict[str, Any]]
+    ) -> None:
+        """One issue for each of `count` places, `build(i)` giving the place and the
+        params of the i-th; only those the limit keeps are built (and the first one
+        left out, for its row), so a million bad rows cost a hundred issues."""
+        room = min(count, self.log.room(self.file, self.sheet, code))
+        for position in range(room):
+            self.add(severity, code, **build(position))
+        if count > room:
+            row = build(room).get("row")
+            self.log.omit(severity, code, self.file, self.sheet, count - room, row)
 
 
 def open_workbook(
@@ -195,10 +202,16 @@ def open_workbook(
         return reporter.issues
 
     matched: dict[str, str] = {}
+    unknown = 0
     for name in names:
         spec = contract.match_sheet(name)
         if spec is None:
-            reporter.add(Severity.INFO, "unknown_sheet", sheet=name, name=name)
+            # Each is in a sheet of its own: the limit of issues is counted over the file.
+            unknown += 1
+            if unknown <= reporter.log.limit:
+                reporter.add(Severity.INFO, "unknown_sheet", sheet=name, name=name)
+            else:
+                reporter.log.omit(Severity.INFO, "unknown_sheet", display, None, 1, None)
         elif spec.key in matched:
             reporter.add(
                 Severity.WARNING,
@@ -391,10 +404,10 @@ def _read_table(
     header = _find_header(cells, spec, reporter)
     if header is None:
         return None, reporter.issues
-    reporter.redact_names_from(lambda: _personal_names(cells, header))
     data = _data_rows(cells, header, spec, reporter)
     table = _parse_table(data, header, spec, bounds, reporter, raw)
     if spec.key == WORKFORCE.key:
+        table.names = _personal_names(data, header, table, reporter)
         _check_workforce(table, reporter)
     return table, reporter.issues
 
@@ -452,9 +465,6 @@ def _report_conversion(
     conversion: _Conversion, column: ColumnSpec, letter: str, reporter: _Reporter
 ) -> None:
     """One warning: the workbook still needs converting, since other tools will not read it."""
-    shown = conversion.converted
-    if clean_text(shown).casefold() in reporter.names:
-        shown = REDACTED
     reporter.add(
         Severity.WARNING,
         "legacy_encoding_converted",
@@ -463,8 +473,8 @@ def _report_conversion(
         cell=f"{letter}{conversion.row}",
         field=column.header,
         encoding=conversion.encoding,
-        value=conversion.example[:80],
-        converted=shown[:80],
+        value=conversion.example,
+        converted=conversion.converted,
         count=conversion.count,
     )
 
@@ -505,7 +515,7 @@ def _check_legacy_encoding(
             cell=table.cell(key, row),
             field=column.header,
             encoding=encoding.value,
-            value=value[:80],
+            value=value,
             count=count,
         )
 
@@ -633,15 +643,6 @@ def _header_from(
     return _Header(rows=rows, columns=columns, texts=texts)
 
 
-def _personal_names(cells: pd.DataFrame, header: _Header) -> frozenset[str]:
-    """The names in a full-name column, so that no message ever quotes one."""
-    col = header.columns.get("full_name")
-    if col is None:
-        return frozenset()
-    names = clean_column(cells[col].iloc[header.rows[-1] + 1 :]).dropna().unique()
-    return frozenset(str(name).casefold() for name in names)
-
-
 def _data_rows(
     cells: pd.DataFrame, header: _Header, spec: SheetSpec, reporter: _Reporter
 ) -> pd.DataFrame:
@@ -668,8 +669,13 @@ def _data_rows(
 
     mapped_cols = sorted(set(header.columns.values()))
     outside = keep & ~nonempty[mapped_cols].any(axis=1)
-    for index in region.index[outside]:
-        reporter.add(Severity.INFO, "row_outside_table", row=int(index) + 1)
+    outside_rows = region.index[outside]
+    reporter.add_each(
+        Severity.INFO,
+        "row_outside_table",
+        len(outside_rows),
+        lambda i: {"row": int(outside_rows[i]) + 1},
+    )
     kept = keep & ~outside
     # Most sheets keep every row: taking them all would copy every column for nothing.
     return region if kept.all() else region[kept]
@@ -797,13 +803,14 @@ def _section_rows(
     looks_like_heading &= ~in_id_column | first_text.str.contains(" ")
     lonely &= region.index.isin(first_text.index[looks_like_heading])
     first_text = first_text[looks_like_heading]
-    for index, text in first_text.items():
-        reporter.add(
-            Severity.INFO,
-            "section_row_skipped",
-            row=int(str(index)) + 1,
-            value=clean_text(str(text))[:80],
-        )
+
+    def build(i: int) -> dict[str, Any]:
+        return {
+            "row": int(str(first_text.index[i])) + 1,
+            "value": clean_text(str(first_text.iloc[i])),
+        }
+
+    reporter.add_each(Severity.INFO, "section_row_skipped", len(first_text), build)
     return lonely
 
 
@@ -847,8 +854,6 @@ def _parse_table(
         header_row=header.rows[-1] + 1,
     )
     ids = frame.get("id")
-    for key, is_name in _names_in_text(data, header, parsed).items():
-        invalid |= _hide_names(table, key, is_name, reporter, ids)
     # Cells whose content the reader could not give (an Excel error, a formula never
     # computed) are reported as such, not as blank.
     unreadable = _report_unreadable_cells(table, header, raw, reporter)
@@ -904,88 +909,119 @@ def _parse_one(column: ColumnSpec, raw: pd.Series, bounds: Bounds) -> _ParsedOne
     return parse_column(raw, column, bounds), conversion, left
 
 
-# Free-text columns of `NhanSu` that a person's name could be typed into by mistake.
-_NAME_PRONE = ("unit", "profession")
+# ---------------------------------------------------------------------------------------
+# Personal names (the rule is in privacy.py)
+
+# An ID column reads as names when most of its first values are two words or more of
+# letters only: `Nguyễn Văn An`, never `HT00123` (the `Mã` and `Họ và tên` headers swapped).
+_NAME_LIKE = r"^[\pL\pM]+(?:\s+[\pL\pM]+)+$"
+_NAME_SAMPLE = 1000
 
 
-def _names_in_text(
-    data: pd.DataFrame, header: _Header, parsed: Mapping[str, ParsedColumn]
-) -> dict[str, np.ndarray[Any, Any]]:
-    """Rows whose unit or profession is the same text as a name of the `Họ và tên` column.
-
-    Such a cell (columns swapped, a name typed in the wrong place) would put a person's
-    name into a breakdown, `explain` or the Excel report. The few distinct values of the
-    two columns are looked for among the names, in Arrow.
-    """
+def _personal_names(
+    data: pd.DataFrame, header: _Header, table: SheetTable, reporter: _Reporter
+) -> Any:
+    """The sheet's names as an Arrow array: its `Họ và tên` cells, and its `Mã` cells when
+    they read as names (a warning then says the IDs are hidden)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
+    parts: list[Any] = []
     col = header.columns.get("full_name")
-    candidates = [key for key in _NAME_PRONE if key in parsed]
-    if col is None or not candidates:
-        return {}
-    names = _name_keys(pa.array(data[col], type=pa.large_string(), from_pandas=True))
-    found: dict[str, np.ndarray[Any, Any]] = {}
-    for key in candidates:
-        values = pa.array(parsed[key].values, type=pa.large_string(), from_pandas=True)
-        distinct = pc.unique(values.drop_null())
-        lowered = pc.utf8_lower(distinct)
-        # Which of these few values some name equals: a small set looked up 200,000 times.
-        matched = pc.unique(names.filter(pc.is_in(names, value_set=lowered)))
-        named = distinct.filter(pc.is_in(lowered, value_set=matched))
-        if len(named):
-            hit = pc.fill_null(pc.is_in(values, value_set=named), False)
-            found[key] = np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
-    return found
+    if col is not None:
+        parts.append(pa.array(data[col], type=pa.large_string(), from_pandas=True))
+    ids = table.frame.get("id")
+    if ids is not None and _reads_as_names(ids):
+        parts.append(pa.array(ids.astype("object"), type=pa.large_string(), from_pandas=True))
+        reporter.add(
+            Severity.WARNING,
+            "id_column_holds_names",
+            row=header.rows[-1] + 1,
+            column=table.headers["id"],
+            cell=table.cell("id", header.rows[-1] + 1),
+            field=table.spec.column("id").header,
+        )
+    return pa.concat_arrays(parts) if parts else None
 
 
-# Characters that `clean_text` would change and that lower-casing and trimming do not:
-# combining marks (decomposed letters) and spaces other than the plain one, or two in a row.
-_UNCLEAN_NAME = "[\u0300-\u036f\t\n\r\x0b\x0c\x1c-\x1f\x85]|[^\\PZ ]|  "
-
-
-def _name_keys(names: Any) -> Any:
-    """Names as the cleaned, lower-cased text they would be in a unit cell.
-
-    Cleaning all of them as `clean_text` does (NFC, every kind of space) costs 0.3 s for
-    200,000 distinct names; names are only compared here, so the costly steps are taken
-    only by the few names that need them.
-    """
+def _reads_as_names(ids: pd.Series) -> bool:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    keys = pc.utf8_lower(pc.utf8_trim_whitespace(names.drop_null()))
-    unclean = pc.fill_null(pc.match_substring_regex(keys, _UNCLEAN_NAME), False)
-    if not pc.any(unclean).as_py():
-        return keys
-    cleaned = pc.utf8_lower(clean_strings(keys.filter(unclean)))
-    return pa.concat_arrays([keys.filter(pc.invert(unclean)), cleaned.cast(pa.large_string())])
+    sample = pa.array(ids.dropna().iloc[:_NAME_SAMPLE].astype(str), type=pa.large_string())
+    if not len(sample):
+        return False
+    named = pc.sum(pc.match_substring_regex(pc.utf8_trim_whitespace(sample), _NAME_LIKE))
+    return int(named.as_py() or 0) * 2 > len(sample)
 
 
-def _hide_names(
-    table: SheetTable,
-    key: str,
-    is_name: np.ndarray[Any, Any],
-    reporter: _Reporter,
-    ids: pd.Series | None,
-) -> np.ndarray[Any, Any]:
-    """Blank the cells that hold a name, with an error at each; the rows are invalid."""
+# Text columns whose cells no output shows (a message quoting one is redacted): a name in
+# them is no error. `Mã` is shown, but as `***` if it holds a name (`hide_ids`), after the
+# duplicate check has used it.
+_NOT_SHOWN = frozenset({(WORKFORCE.key, "id"), (INFO.key, "value"), (MILESTONES.key, "note")})
+
+
+def known_names(tables: Iterable[SheetTable]) -> KnownNames:
+    """The known names of a run: those of every sheet read (see privacy.py)."""
+    arrays = [table.names for table in tables if table.names is not None]
+    return KnownNames.of_arrays(arrays) if arrays else KnownNames()
+
+
+def hide_names(table: SheetTable, names: KnownNames, display: str) -> list[Issue]:
+    """Blank the text cells that hold a known name, with an error at each (their rows
+    are invalid); the ID column of `NhanSu` keeps its values for the duplicate check,
+    and is hidden later (`hide_ids`)."""
+    if not names:
+        return []
+    reporter = _Reporter(display, table.sheet_name)
     frame = table.frame
-    column = table.spec.column(key)
-    rows = frame[ROW].to_numpy()
-    for position in np.flatnonzero(is_name).tolist():
-        row = int(rows[position])
-        reporter.add(
+    for column in table.spec.columns:
+        key = column.key
+        if column.type is not ValueType.TEXT or key not in table.headers or key not in frame:
+            continue
+        if (table.spec.key, key) in _NOT_SHOWN:
+            continue
+        is_name = _holding(frame[key], names)
+        if not is_name.any():
+            continue
+        _report_rows(
+            table,
+            reporter,
             Severity.ERROR,
             "name_in_text_column",
-            row=row,
-            column=table.headers[key],
-            cell=table.cell(key, row),
-            field=column.header,
-            id=_id_at(ids, frame.index[position]),
+            pd.Series(is_name, index=frame.index),
+            key,
+            functools.partial(_field_param, column.header),
         )
-    frame[key] = frame[key].mask(pd.Series(is_name, index=frame.index))
-    return is_name
+        frame[key] = frame[key].mask(pd.Series(is_name, index=frame.index))
+        frame[INVALID] = frame[INVALID].to_numpy(dtype=bool) | is_name
+    return reporter.issues
+
+
+def _field_param(header: str, _index: Any) -> dict[str, ParamValue]:
+    return {"field": header}
+
+
+def hide_ids(frame: pd.DataFrame, names: KnownNames) -> None:
+    """Show as `***` the IDs that hold a known name, once duplicates are found."""
+    if not names or "id" not in frame:
+        return
+    is_name = _holding(frame["id"], names)
+    if is_name.any():
+        frame["id"] = frame["id"].mask(pd.Series(is_name, index=frame.index), REDACTED)
+
+
+def _holding(values: pd.Series, names: KnownNames) -> np.ndarray[Any, Any]:
+    """Which cells of a text column hold a known name."""
+    import pyarrow as pa
+
+    try:
+        # An Arrow-backed column is handed over as it is, without a copy.
+        array = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        array = pa.array(values.astype("object").astype(str).where(values.notna()))
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return names.holding_array(array.cast(pa.large_string()))
 
 
 def _id_at(ids: pd.Series | None, index: Any) -> str:
@@ -1007,40 +1043,46 @@ def _report_problems(
     if not len(positions):
         return
     rows = table.frame[ROW].to_numpy()
-    for position in positions.tolist():
-        index = table.frame.index[position]
-        problem = result.problem_at(position)
-        row = int(rows[position])
-        params: dict[str, ParamValue] = {
-            "value": (result.text_at(position) or "")[:80],
-            "field": column.header,
-            "id": _id_at(ids, index),
-        }
-        if problem == BAD_ENUM and column.enum is not None:
-            params["expected"] = column.enum.choices("vi")
-        elif problem == BELOW_MINIMUM:
-            params["minimum"] = _number_text(column.minimum)
-        elif problem == ABOVE_MAXIMUM:
-            params["maximum"] = _number_text(column.maximum)
-        elif problem == YEAR_OUT_OF_RANGE:
-            params["report_year"] = bounds.report_year
-        elif problem == FUTURE_DATE:
-            params["as_of"] = bounds.as_of.strftime("%d/%m/%Y")
-        elif problem == NUMBER_TOO_LARGE:
-            params.update(
-                value=number_shown(result.text_at(position) or "")[:80],
-                setting="KPI_MAX_NUMBER",
-                limit=_grouped(bounds.max_number),
-                ceiling=_grouped(MAX_NUMBER_CEILING),
-            )
-        reporter.add(
-            Severity.ERROR,
-            str(problem),
-            row=row,
-            column=table.headers[column.key],
-            cell=table.cell(column.key, row),
-            params=params,
-        )
+    # The problem of each bad cell, from the few distinct values: then one code at a time,
+    # so that past the limit of issues no cell is looked at one by one.
+    lookup = np.array([*result.distinct_problems, None], dtype=object)
+    problems = lookup[result.codes[positions]]
+    for problem in dict.fromkeys(problems.tolist()):
+        these = positions[problems == problem]
+
+        def build(i: int, these: Any = these, problem: Any = problem) -> dict[str, Any]:
+            position = int(these[i])
+            row = int(rows[position])
+            params: dict[str, ParamValue] = {
+                "value": result.text_at(position) or "",
+                "field": column.header,
+                "id": _id_at(ids, table.frame.index[position]),
+            }
+            if problem == BAD_ENUM and column.enum is not None:
+                params["expected"] = column.enum.choices("vi")
+            elif problem == BELOW_MINIMUM:
+                params["minimum"] = _number_text(column.minimum)
+            elif problem == ABOVE_MAXIMUM:
+                params["maximum"] = _number_text(column.maximum)
+            elif problem == YEAR_OUT_OF_RANGE:
+                params["report_year"] = bounds.report_year
+            elif problem == FUTURE_DATE:
+                params["as_of"] = bounds.as_of.strftime("%d/%m/%Y")
+            elif problem == NUMBER_TOO_LARGE:
+                params.update(
+                    value=number_shown(result.text_at(position) or ""),
+                    setting="KPI_MAX_NUMBER",
+                    limit=_grouped(bounds.max_number),
+                    ceiling=_grouped(MAX_NUMBER_CEILING),
+                )
+            return {
+                "row": row,
+                "column": table.headers[column.key],
+                "cell": table.cell(column.key, row),
+                "params": params,
+            }
+
+        reporter.add_each(Severity.ERROR, str(problem), len(these), build)
 
 
 def _grouped(number: int) -> str:
@@ -1065,34 +1107,74 @@ def _report_blanks(
     if not len(positions):
         return
     rows = table.frame[ROW].to_numpy()
-    for position in positions.tolist():
+
+    def build(i: int) -> dict[str, Any]:
+        position = int(positions[i])
         row = int(rows[position])
-        reporter.add(
-            Severity.ERROR,
-            "required_blank",
-            row=row,
-            column=table.headers[column.key],
-            cell=table.cell(column.key, row),
-            id=_id_at(ids, table.frame.index[position]),
-            field=column.header,
-        )
+        return {
+            "row": row,
+            "column": table.headers[column.key],
+            "cell": table.cell(column.key, row),
+            "id": _id_at(ids, table.frame.index[position]),
+            "field": column.header,
+        }
+
+    reporter.add_each(Severity.ERROR, "required_blank", len(positions), build)
 
 
 def _report_unreadable_cells(
     table: SheetTable, header: _Header, raw: RawSheet, reporter: _Reporter
 ) -> dict[str, np.ndarray[Any, Any]]:
     """Excel error values and formulas without a saved value, per column key: a mask of
-    the frame's rows that have one (their content is unknown, so they are invalid)."""
+    the frame's rows that have one (their content is unknown, so they are invalid).
+
+    A cell that is both is reported once, as an error value. All in numpy: a sheet of a million
+    `#N/A` is not looked at cell by cell, past the issues that are listed.
+    """
     found: dict[str, np.ndarray[Any, Any]] = {}
-    cells = [(cell, "cell_error", kind) for cell, kind in raw.error_cells.items()]
-    cells += [(cell, "formula_without_value", "") for cell in raw.unsaved_formulas]
+    cells = [*raw.error_cells, *raw.unsaved_formulas]
     if not cells:
         return found
+    kinds = np.array([*raw.error_cells.values(), *[""] * len(raw.unsaved_formulas)], dtype=object)
+    codes = np.repeat([0, 1], [len(raw.error_cells), len(raw.unsaved_formulas)])
+    grid = np.array(cells, dtype=np.int64).reshape(-1, 2)
     by_col = {col: key for key, col in header.columns.items() if key in table.headers}
-    positions = pd.Index(table.frame.index)
-    for (grid_row, col), code, kind in sorted(cells):
+    positions = pd.Index(table.frame.index).get_indexer(grid[:, 0])
+    wanted = (positions >= 0) & np.isin(grid[:, 1], list(by_col))
+    order = np.flatnonzero(wanted)
+    # In reading order, and one issue a cell: an error value before an unsaved formula.
+    order = order[np.lexsort((codes[order], grid[order, 1], grid[order, 0]))]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (np.diff(grid[order, 0]) != 0) | (np.diff(grid[order, 1]) != 0)
+    order = order[first]
+    for col, key in by_col.items():
+        these = order[grid[order, 1] == col]
+        if len(these):
+            mask = found.setdefault(key, np.zeros(len(table.frame), dtype=bool))
+            mask[positions[these]] = True
+    for code_index, code in enumerate(("cell_error", "formula_without_value")):
+        these = order[codes[order] == code_index]
+
+        def build(i: int, these: Any = these) -> dict[str, Any]:
+            row = int(grid[these[i], 0]) + 1
+            key = by_col[int(grid[these[i], 1])]
+            return {
+                "row": row,
+                "column": table.headers[key],
+                "cell": table.cell(key, row),
+                "value": str(kinds[these[i]]),
+            }
+
+        reporter.add_each(Severity.ERROR, code, len(these), build)
+    return found
+    by_col = {col: key for key, col in header.columns.items() if key in table.headers}
+    cells.sort()
+    index = pd.Index(table.frame.index)
+    # Every cell's row at once: a sheet of a million `#N/A` is not looked up one by one.
+    where = index.get_indexer([grid_row for (grid_row, _), _, _ in cells]).tolist()
+    positions = index
+    for ((grid_row, col), code, kind), position in zip(cells, where, strict=True):
         key = by_col.get(col)
-        position = positions.get_indexer([grid_row])[0]
         if key is None or position < 0:
             continue
         mask = found.setdefault(key, np.zeros(len(positions), dtype=bool))
@@ -1141,32 +1223,46 @@ def _check_workforce(table: SheetTable, reporter: _Reporter) -> None:
         teacher = frame["profession_key"].str.startswith(_TEACHER_PREFIX)
         if "school_level" in frame:
             bad = teacher & frame["school_level"].isna() & ~frame[INVALID]
-            for index in frame.index[bad]:
-                row = int(at(frame, index, ROW))
-                reporter.add(
-                    Severity.ERROR,
-                    "teacher_without_school_level",
-                    row=row,
-                    column=table.headers["school_level"],
-                    cell=table.cell("school_level", row),
-                    id=_id_at(ids, index),
-                )
+            _report_rows(
+                table, reporter, Severity.ERROR, "teacher_without_school_level", bad, "school_level"
+            )
             frame[INVALID] |= bad
     if "talent" in frame:
         years = frame.get("attracted_year")
         no_year = frame["talent"].fillna(False).astype(bool)
         if years is not None:
             no_year &= years.isna()
-        for index in frame.index[no_year]:
-            row = int(at(frame, index, ROW))
-            reporter.add(
-                Severity.INFO,
-                "talent_without_year",
-                row=row,
-                column=table.headers["talent"],
-                cell=table.cell("talent", row),
-                id=_id_at(ids, index),
-            )
+        _report_rows(table, reporter, Severity.INFO, "talent_without_year", no_year, "talent")
+
+
+def _report_rows(
+    table: SheetTable,
+    reporter: _Reporter,
+    severity: Severity,
+    code: str,
+    where: pd.Series,
+    key: str,
+    params: Callable[[Any], dict[str, ParamValue]] | None = None,
+) -> None:
+    """One issue at the `key` cell of each row where `where` holds, with the row's ID."""
+    frame = table.frame
+    ids = frame.get("id")
+    indexes = frame.index[where.to_numpy(dtype=bool)]
+
+    def build(i: int) -> dict[str, Any]:
+        index = indexes[i]
+        row = int(at(frame, index, ROW))
+        found: dict[str, ParamValue] = {"id": _id_at(ids, index)}
+        if params is not None:
+            found.update(params(index))
+        return {
+            "row": row,
+            "column": table.headers[key],
+            "cell": table.cell(key, row),
+            "params": found,
+        }
+
+    reporter.add_each(severity, code, len(indexes), build)
 
 
 def _check_birth(table: SheetTable, reporter: _Reporter, ids: pd.Series | None) -> None:
@@ -1182,32 +1278,21 @@ def _check_birth(table: SheetTable, reporter: _Reporter, ids: pd.Series | None) 
     )
     if has_date and has_year:
         disagree = (date_year != stated_year).fillna(False).astype(bool)
-        for index in frame.index[disagree]:
-            row = int(at(frame, index, ROW))
-            reporter.add(
-                Severity.WARNING,
-                "birth_mismatch",
-                row=row,
-                column=table.headers["birth_year"],
-                cell=table.cell("birth_year", row),
-                value=int(item(stated_year, index)),
-                other=at(frame, index, "birth_date").strftime("%d/%m/%Y"),
-                id=_id_at(ids, index),
-            )
+
+        def mismatch(index: Any) -> dict[str, ParamValue]:
+            return {
+                "value": int(item(stated_year, index)),
+                "other": at(frame, index, "birth_date").strftime("%d/%m/%Y"),
+            }
+
+        _report_rows(
+            table, reporter, Severity.WARNING, "birth_mismatch", disagree, "birth_year", mismatch
+        )
     effective = date_year.fillna(stated_year)
     key = "birth_date" if has_date else "birth_year"
     # A cell that failed to parse is already reported; a row with nothing at all is not.
     nothing = effective.isna() & ~frame[INVALID]
-    for index in frame.index[nothing]:
-        row = int(at(frame, index, ROW))
-        reporter.add(
-            Severity.ERROR,
-            "birth_blank",
-            row=row,
-            column=table.headers[key],
-            cell=table.cell(key, row),
-            id=_id_at(ids, index),
-        )
+    _report_rows(table, reporter, Severity.ERROR, "birth_blank", nothing, key)
     frame[INVALID] |= nothing
     frame["birth_year"] = effective
     if not has_date:

@@ -19,6 +19,7 @@ name, and nothing here adds one.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -35,7 +36,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_tritue import __version__
-from kpi_tritue.formatting import format_number
+from kpi_tritue.formatting import FORMULA_START, format_number, printable
 from kpi_tritue.i18n import Lang, text
 from kpi_tritue.issues import Issue, Severity, count_by_severity
 from kpi_tritue.notes import note_message
@@ -121,7 +122,10 @@ XLSX_LABELS: dict[str, dict[Lang, str]] = {
     "written": {"vi": "Đã ghi {path}", "en": "Wrote {path}"},
 }
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+FORMULA_PREFIXES = FORMULA_START
+# Excel reads `_x001B_` in a cell's text as the character U+001B: a literal one is
+# written with its underscore escaped (`_x005F_`), so the report shows what the input held.
+_EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 MAX_CELL_TEXT = 32_767
 FONT_NAME = "Arial"
 FONT_SIZE = 10
@@ -174,7 +178,8 @@ def xlsx_label(key: str, lang: Lang, **params: object) -> str:
 
 def put_text(cell: Cell, value: str) -> Cell:
     """Write `value` as a string cell: never a formula, whatever it starts with."""
-    cleaned = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_TEXT]
+    cleaned = ILLEGAL_CHARACTERS_RE.sub("", printable(value, lines=True))
+    cleaned = _EXCEL_ESCAPE.sub(r"_x005F_\1", cleaned)[:MAX_CELL_TEXT]
     cell.value = cleaned
     # openpyxl makes any text starting with `=` a formula; the type is set back explicitly.
     cell.data_type = "s"
