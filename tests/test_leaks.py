@@ -328,11 +328,14 @@ def test_csv_and_markdown_never_start_a_cell_with_a_formula(tmp_path: Path) -> N
     groups = {row["group"] for row in table}
     # A tab before is trimmed as the cell is read: `=1` is left, and quoted.
     assert {"'=cmd|' /C calc'!A0", "'+1+1", "'-2+3", "'@SUM(A1)", "'=1"} <= groups
+    assert "'= 100 % (2030)" in {row["target"] for row in table}
     for row in table:
         for column, cell in row.items():
-            if column == "target" or not cell.startswith(FORMULA_START):
-                continue  # `target` is kpi's own `= 100 %`, never input text
-            float(cell)  # otherwise only a number may start with a sign
+            if not cell.startswith(FORMULA_START):
+                continue
+            # Only a number may start with a sign; kpi's own `= 100 % (2030)` target is
+            # quoted like input text, since a spreadsheet reads either as a formula.
+            float(cell)
     markdown = runner.invoke(app, [*args, "markdown"]).stdout
     assert "↳ '=cmd\\|' /C calc'!A0" in markdown and "↳ =cmd" not in markdown
 

@@ -476,7 +476,7 @@ def _csv_rows(results: Sequence[IndicatorResult], lang: Lang) -> Iterable[list[A
                 spreadsheet_text(result.clause),
                 result.unit,
                 "" if data["value"] is None else repr(data["value"]),
-                format_target(result, "en"),
+                spreadsheet_text(format_target(result, "en")),
                 data["status"],
                 "" if data["gap"] is None else repr(data["gap"]),
                 "" if data["shortfall"] is None else data["shortfall"],
