@@ -45,6 +45,30 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "The workbook cannot be read ({detail}). It may be damaged or half-saved: "
         "open it in Excel or LibreOffice and save it again as .xlsx.",
     },
+    "unsupported_compression": {
+        "vi": "Phần {part} bên trong tệp được nén bằng phương pháp mà Excel không dùng (LZMA, "
+        "bzip2...) nên không đọc được. Mở tệp bằng Excel hoặc LibreOffice, lưu lại dưới dạng "
+        ".xlsx rồi gửi lại.",
+        "en": "The part {part} inside the file is compressed with a method Excel does not use "
+        "(LZMA, bzip2...) and cannot be read. Open the file in Excel or LibreOffice, save it "
+        "as .xlsx and send it again.",
+    },
+    "too_many_cells": {
+        "vi": "Trang tính trải tới ô {cell}: vùng dữ liệu gồm {value} ô, vượt giới hạn an toàn "
+        "{setting} ({limit} ô) nên không được đọc. Nhấn Ctrl+End để tới ô cuối, xóa các dòng "
+        "và cột thừa sau dữ liệu rồi lưu lại; nếu dữ liệu thật sự lớn như vậy, tăng giới hạn "
+        "bằng biến môi trường {setting}.",
+        "en": "The sheet reaches cell {cell}: its range spans {value} cells, over the safety "
+        "limit {setting} ({limit} cells), so it was not read. Press Ctrl+End to go to the last "
+        "cell, delete the rows and columns beyond your data and save; if the data really is "
+        "that large, raise the limit with the environment variable {setting}.",
+    },
+    "far_cells_ignored": {
+        "vi": "{count} ô nằm ngoài vùng đọc (quá cột giới hạn {limit} hoặc quá lưới của Excel), "
+        "ô đầu tiên là {first}, đã được bỏ qua. Nhấn Ctrl+End để tìm và xóa các ô thừa này.",
+        "en": "{count} cell(s) beyond the columns read ({limit}) or beyond Excel's grid were "
+        "ignored, the first at {first}. Press Ctrl+End to find them and delete them.",
+    },
     "unreadable_sheet": {
         "vi": "Không đọc được trang tính này ({detail}). Mở tệp và lưu lại dưới dạng .xlsx.",
         "en": "This sheet cannot be read ({detail}). Open the file and save it again as .xlsx.",

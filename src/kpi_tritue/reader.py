@@ -9,9 +9,7 @@ which sheet is worth starting to parse early.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import sys
 import threading
 import zipfile
 import zlib
@@ -23,12 +21,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from xml.etree import ElementTree
 
+from kpi_tritue import extent
 from kpi_tritue.limits import (
     ArchiveMismatch,
+    LimitHit,
     Limits,
     check_declared_sizes,
     inflated_blocks,
     inspect_archive,
+    unsupported_compression,
 )
 
 if TYPE_CHECKING:
@@ -93,6 +94,9 @@ class RawSheet:
     # Cells holding a formula whose value was never saved (a file written by a program,
     # not by Excel): (grid row, column) of each; calamine reads them as blank.
     unsaved_formulas: list[tuple[int, int]] = field(default_factory=list)
+    # Cells left out because they lie past Excel's grid or `Limits.max_columns`: how many,
+    # and the name of the first (e.g. `XFD1048576`).
+    far_cells: tuple[int, str] | None = None
 
 
 def sha256_of(path: Path) -> str:
@@ -134,25 +138,29 @@ class Workbook:
         if kind == "ole2" and path.suffix.lower() in {".xlsx", ".xlsm"}:
             # An .xlsx inside an OLE2 container is how Excel stores an encrypted workbook.
             raise UnreadableWorkbook("password_protected")
+        self._limits = Limits.from_environment()
         if kind == "zip":
+            # calamine inflates deflate only: LZMA or bzip2 would fail deep inside it.
+            method = unsupported_compression(path)
+            if method is not None:
+                raise UnreadableWorkbook("unsupported_compression", part=method)
             # A zip bomb is refused from the archive's directory, before calamine inflates it.
-            hit = inspect_archive(path, Limits.from_environment())
+            hit = inspect_archive(path, self._limits)
             if hit is not None:
-                raise UnreadableWorkbook(
-                    "limit_exceeded",
-                    setting=hit.setting,
-                    part=hit.part,
-                    value=hit.value,
-                    limit=hit.limit,
-                )
+                raise _limit_error(hit)
             # A directory that lies about sizes would let a bomb past the limits above.
-            lying = check_declared_sizes(path)
+            lying = check_declared_sizes(path, self._limits)
+            if isinstance(lying, LimitHit):
+                raise _limit_error(lying)
             if lying is not None:
                 raise UnreadableWorkbook("archive_mismatch", part=lying)
+        _quiet_rust_logs()
         try:
             self._reader = fastexcel.read_excel(path)
         except fastexcel.FastExcelError as error:
             raise UnreadableWorkbook("unreadable_file", _first_line(error)) from error
+        # A sheet mended in memory (far cells left out) is read from a copy of the workbook.
+        self._mended: dict[str, Any] = {}
         self._sheet_names: list[str] = list(self._reader.sheet_names)
         self._sheet_parts: dict[str, str] | None = None
         self._is_zip = kind == "zip"
@@ -187,11 +195,14 @@ class Workbook:
         return list(self._sheet_names)
 
     def read_sheet(self, name: str) -> RawSheet:
+        extent.pyarrow_ready()
         reading = self._fetching.pop(name, None) or self._start(name)
-        batch, columns = self._wait(reading.parse) or (None, [])
         scan = self._wait(reading.scan)
         if scan.mismatch is not None:
             raise UnreadableWorkbook("archive_mismatch", part=scan.mismatch)
+        if scan.refusal is not None:
+            raise scan.refusal
+        batch, columns = self._wait(reading.parse) or (None, [])
         # The eager read is the fast one (calamine borrows the shared strings instead of
         # copying one per cell) but turns error cells into blanks without saying where; a
         # sheet whose XML holds any error cell is read again the way that reports them.
@@ -202,10 +213,12 @@ class Workbook:
                 cells=cells,
                 merged=scan.merged,
                 unsaved_formulas=scan.unsaved_formulas,
+                far_cells=scan.far_cells,
             )
         del batch
         raw = self._read_with_errors(name, scan.merged)
         raw.unsaved_formulas = scan.unsaved_formulas
+        raw.far_cells = scan.far_cells
         return raw
 
     def fetch_in_background(self, name: str) -> None:
@@ -217,16 +230,40 @@ class Workbook:
         self._fetching[name] = self._start(name)
 
     def _start(self, name: str) -> _Reading:
-        """The sheet's cells parsed (xlsx only) in one thread, its XML scanned in another.
+        """The sheet's XML scanned, then its cells parsed (xlsx only), in one thread.
 
-        calamine keeps only the top-left value of a merged block and does not say where
-        blocks are; their list sits at the end of the sheet's XML, so it is scanned in a
-        thread (inflating releases the GIL) while fastexcel parses the cells. The scan also
-        counts what the XML inflates to, against what the archive declares.
+        calamine lays every cell of a sheet in one dense grid: a single far cell makes it
+        allocate more than any machine has and abort the process. So the scan, which
+        establishes where the cells lie (see `extent`), runs before calamine is handed the
+        sheet; it also lists the merged blocks (calamine keeps only their top-left value)
+        and counts what the XML inflates to against what the archive declares. Inflating
+        and the regular expression of `extent` release the GIL.
         """
-        scan = _in_thread(lambda: _yielding(self._scan_sheet, name))
+        scan: Future[_SheetScan] = Future()
+        parse: Future[tuple[pa.RecordBatch, list[int]] | None] = Future()
+
+        def run() -> None:
+            try:
+                found = self._scan_sheet(name)
+            except BaseException as error:
+                scan.set_exception(error)
+                parse.set_result(None)
+                return
+            scan.set_result(found)
+            if found.refusal is not None or found.mismatch is not None:
+                parse.set_result(None)
+                return
+            try:
+                parse.set_result(self._parse_eagerly(name))
+            except BaseException as error:
+                parse.set_exception(error)
+
         self._scans.append(scan)
-        return _Reading(scan=scan, parse=_in_thread(lambda: self._parse_eagerly(name)))
+        threading.Thread(target=run, daemon=True).start()
+        return _Reading(scan=scan, parse=parse)
+
+    def _reader_for(self, name: str) -> Any:
+        return self._mended.get(name, self._reader)
 
     def _parse_eagerly(self, name: str) -> tuple[pa.RecordBatch, list[int]] | None:
         import fastexcel
@@ -275,7 +312,7 @@ class Workbook:
             return True
 
         with self._turn():
-            batch = self._reader.load_sheet(
+            batch = self._reader_for(name).load_sheet(
                 name,
                 header_row=None,
                 skip_rows=0,
@@ -291,7 +328,7 @@ class Workbook:
 
         try:
             with self._turn():
-                sheet = self._reader.load_sheet(
+                sheet = self._reader_for(name).load_sheet(
                     name, header_row=None, skip_rows=0, dtypes="string", whitespace_as_null=True
                 )
             batch, errors = sheet.to_arrow_with_errors()
@@ -326,31 +363,118 @@ class Workbook:
                     entry = archive.getinfo("content.xml")
                     merged = _ods_merged(inflated_blocks(self.path, entry), sheet_name)
                     return _SheetScan(merged=merged, has_errors=None)
-                if not part:
-                    return _SheetScan([], None)
-                entry = archive.getinfo(part)
-            return _scan_xml(inflated_blocks(self.path, entry))
+                chosen, candidates = (None, 0) if not part else extent.calamine_entry(archive, part)
+                if chosen is None:
+                    # Not a sheet whose XML can be found: calamine is not handed it unseen.
+                    return _refused("unreadable_sheet", detail="worksheet part not found")
+                return self._gate(archive, chosen, candidates, sheet_name)
         except ArchiveMismatch as mismatch:
             return _SheetScan(merged=[], has_errors=None, mismatch=mismatch.part)
-        except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
-            return _SheetScan(merged=[], has_errors=None)
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
+            return _refused("unreadable_sheet", detail=type(error).__name__)
+
+    def _gate(
+        self, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, candidates: int, name: str
+    ) -> _SheetScan:
+        """Scan the sheet's XML once; when the fast check of `extent` finds a cell outside
+        its safe box, place every cell exactly and, if any is far, read a mended copy."""
+        limits = self._limits
+        check = extent.FastCheck(limits)
+        scanner = _Scanner()
+        for block in inflated_blocks(self.path, entry):
+            check.feed(block)
+            scanner.feed(block)
+            if check.long_run:
+                return _refused_limit(
+                    LimitHit("KPI_MAX_TEXT_KB", name, "", f"{limits.max_text_bytes // 1024} kB")
+                )
+        check.finish()
+        scan = scanner.result()
+        if not check.suspect and candidates == 1:
+            return scan
+        try:
+            found = extent.analyse(inflated_blocks(self.path, entry), limits)
+        except (extent.MalformedSheet, extent.TooManyEdits) as error:
+            return _refused("unreadable_sheet", detail=f"{type(error).__name__}: {error}")
+        if found.cells > limits.max_cells:
+            farthest = (
+                found.max_row_cell
+                if found.max_row * limits.max_columns >= found.max_col
+                else found.max_col_cell
+            )
+            return _refused(
+                "too_many_cells",
+                cell=extent.cell_name(*farthest),
+                value=f"{found.cells:,}",
+                limit=f"{limits.max_cells:,}",
+                setting="KPI_MAX_CELLS",
+            )
+        if found.needs_rewrite or candidates > 1:
+            import fastexcel
+
+            mended = extent.mended_workbook(
+                archive, entry, extent.rewrite(inflated_blocks(self.path, entry), found)
+            )
+            if not _mended_is_safe(mended, entry.filename, limits):
+                return _refused("unreadable_sheet", detail="far cells could not be left out")
+            try:
+                self._mended[name] = fastexcel.read_excel(mended)
+            except fastexcel.FastExcelError as error:
+                return _refused("unreadable_sheet", detail=_first_line(error))
+        if found.far_count:
+            first = found.first_far or (0, 0)
+            label = (
+                extent.cell_name(*first)
+                if first[0] < extent.GRID_ROWS * 1000 and first[1] < extent.GRID_COLUMNS * 1000
+                else found.first_far_text
+            )
+            scan = _SheetScan(
+                merged=scan.merged,
+                has_errors=scan.has_errors,
+                unsaved_formulas=scan.unsaved_formulas,
+                far_cells=(found.far_count, label),
+            )
+        return scan
 
 
-def _yielding(work: Callable[[str], T], name: str) -> T:
-    """`work(name)` at a lower scheduling priority (Linux only).
+def _mended_is_safe(mended: bytes, part: str, limits: Limits) -> bool:
+    """The mended sheet placed again: nothing far, nothing without `r`, within the budget."""
+    import io
 
-    The scan competes for the CPU with the parse and with the imports of the main thread;
-    on a machine with two cores it would slow the parse, which everything waits for. Niced,
-    it takes the core the imports leave free when they are done.
-    """
-    if sys.platform == "linux":
-        # On Linux a thread's id is a scheduling entity of its own; elsewhere this call
-        # would renice the whole process, so it is made here only.
-        with suppress(OSError):
-            thread = threading.get_native_id()
-            niceness = os.getpriority(os.PRIO_PROCESS, thread)
-            os.setpriority(os.PRIO_PROCESS, thread, min(niceness + 10, 19))
-    return work(name)
+    with zipfile.ZipFile(io.BytesIO(mended)) as archive:
+        entry = archive.getinfo(part)
+        with archive.open(entry) as stream:
+            again = extent.analyse(iter(lambda: stream.read(1 << 20), b""), limits)
+    return not again.needs_rewrite and again.far_count == 0 and again.cells <= limits.max_cells
+
+
+def _refused(reason: str, detail: str = "", **params: str) -> _SheetScan:
+    return _SheetScan(
+        merged=[], has_errors=None, refusal=UnreadableWorkbook(reason, detail, **params)
+    )
+
+
+def _refused_limit(hit: LimitHit) -> _SheetScan:
+    return _SheetScan(merged=[], has_errors=None, refusal=_limit_error(hit))
+
+
+def _limit_error(hit: LimitHit) -> UnreadableWorkbook:
+    return UnreadableWorkbook(
+        "limit_exceeded", setting=hit.setting, part=hit.part, value=hit.value, limit=hit.limit
+    )
+
+
+def _quiet_rust_logs() -> None:
+    """calamine's warnings (\"xlsx has more than maximum number of rows\"...) reach Python's
+    logging through pyo3-log, and from there stderr, raw and in English: the reader says
+    what matters in its own issues, so they are dropped here."""
+    import logging
+
+    for name in ("calamine", "fastexcel", "zip", "quick_xml"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
+        logger.propagate = False
 
 
 def _xls_merged(path: Path, sheet_name: str) -> list[MergedRange]:
@@ -500,6 +624,9 @@ def prefetch(inputs: Sequence[str]) -> None:
     opening.signature = _signature(key)
     _in_thread(open_and_fetch, opening)
     _PREFETCHED[key] = opening
+    # The scan's regular expression runs in pyarrow: imported here, while the thread opens
+    # the workbook (pandas would import it a moment later anyway), and by this thread only.
+    extent.pyarrow_ready()
 
 
 def _first_line(error: Exception) -> str:
@@ -520,8 +647,14 @@ def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
             continue
         target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
         if target:
-            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            paths[sheet.get("name", "")] = part
+            # As calamine resolves it; of two sheets of one name, it reads the first.
+            if target.startswith("/xl/"):
+                part = target[1:]
+            elif target.startswith("xl/"):
+                part = target
+            else:
+                part = f"xl/{target}"
+            paths.setdefault(sheet.get("name", ""), part)
     return paths
 
 
@@ -535,40 +668,79 @@ class _SheetScan:
     unsaved_formulas: list[tuple[int, int]] = field(default_factory=list)
     # The part, when it inflates to more (or less) than the archive declares.
     mismatch: str | None = None
+    # Why the sheet is not handed to calamine at all.
+    refusal: UnreadableWorkbook | None = None
+    far_cells: tuple[int, str] | None = None
 
 
-def _scan_xml(blocks: Iterable[bytes]) -> _SheetScan:
-    merged: list[MergedRange] = []
-    unsaved: list[tuple[int, int]] = []
-    has_errors = False
-    tail = b""
-    for block in blocks:
-        chunk = tail + block
+class _Scanner:
+    """Merged blocks, unsaved formulas and error cells of a sheet's XML, fed block by block.
+
+    What a block ends in the middle of (a cell, a tag) is carried whole into the next, so
+    a cell is seen the same wherever the blocks are cut (up to `_MAX_CARRY`: a cell that
+    long holds text, not an unsaved formula).
+    """
+
+    def __init__(self) -> None:
+        self.merged: list[MergedRange] = []
+        self.unsaved: list[tuple[int, int]] = []
+        self.has_errors = False
+        self._tail = b""
+
+    def feed(self, block: bytes) -> None:
+        chunk = self._tail + block
         # A formula cell without a saved value ends `</f><v/></c>`, `</f><v></v></c>`
         # or `</f></c>`; Excel itself always saves the value.
         if b"</f><v" in chunk or b"</f></c>" in chunk or b"/></c>" in chunk:
             for found in _UNSAVED_FORMULA.finditer(chunk):
                 cell = (int(found[2]) - 1, _column_index(found[1]))
-                if len(unsaved) < _MAX_LISTED and cell not in unsaved:
-                    unsaved.append(cell)
+                if len(self.unsaved) < _MAX_LISTED and cell not in self.unsaved:
+                    self.unsaved.append(cell)
         # An attribute whose value is `e` is rare enough to check with a plain search
         # first; the pattern then confirms it is a cell's type.
-        if not has_errors and (b'"e"' in chunk or b"'e'" in chunk):
-            has_errors = _ERROR_TYPE.search(chunk) is not None
-        if b"mergeCell" not in chunk:
-            tail = chunk[-64:]
-            continue
+        if not self.has_errors and (b'"e"' in chunk or b"'e'" in chunk):
+            self.has_errors = _ERROR_TYPE.search(chunk) is not None
         last_end = 0
-        for match in _MERGE_REF.finditer(chunk):
-            last_end = match.end()
-            c1, r1, c2, r2 = match.groups()
-            merged.append(
-                MergedRange(
-                    first_row=int(r1) - 1,
-                    first_col=_column_index(c1),
-                    last_row=int(r2) - 1,
-                    last_col=_column_index(c2),
+        if b"mergeCell" in chunk:
+            for match in _MERGE_REF.finditer(chunk):
+                last_end = match.end()
+                c1, r1, c2, r2 = match.groups()
+                self.merged.append(
+                    MergedRange(
+                        first_row=int(r1) - 1,
+                        first_col=_column_index(c1),
+                        last_row=int(r2) - 1,
+                        last_col=_column_index(c2),
+                    )
                 )
-            )
-        tail = chunk[max(last_end, len(chunk) - 64) :]
-    return _SheetScan(merged=merged, has_errors=has_errors, unsaved_formulas=unsaved)
+        self._tail = chunk[max(last_end, _carry_from(chunk)) :]
+
+    def result(self) -> _SheetScan:
+        return _SheetScan(
+            merged=self.merged, has_errors=self.has_errors, unsaved_formulas=self.unsaved
+        )
+
+
+# The longest unfinished cell carried from one block to the next.
+_MAX_CARRY = 1 << 20
+
+
+def _carry_from(chunk: bytes) -> int:
+    """Where the unfinished end of `chunk` starts: its last cell if not closed, else its
+    last tag if not closed (everything before is complete)."""
+    cell = chunk.rfind(b"<c ")
+    if cell >= 0 and chunk.find(b"</c>", cell) < 0 and len(chunk) - cell <= _MAX_CARRY:
+        end = chunk.find(b">", cell)
+        if end < 0 or chunk[end - 1 : end] != b"/":
+            return cell
+    tag = chunk.rfind(b"<")
+    if tag >= 0 and chunk.find(b">", tag) < 0 and len(chunk) - tag <= _MAX_CARRY:
+        return tag
+    return len(chunk)
+
+
+def _scan_xml(blocks: Iterable[bytes]) -> _SheetScan:
+    scanner = _Scanner()
+    for block in blocks:
+        scanner.feed(block)
+    return scanner.result()

@@ -24,6 +24,7 @@ from kpi_tritue.issues import Issue, ParamValue, Severity, column_letter
 from kpi_tritue.legacy_text import decode, decode_column, first_legacy, legacy_encoding
 from kpi_tritue.limits import Limits
 from kpi_tritue.normalize import clean_text, fold, is_column_code, is_totals_label
+from kpi_tritue.extent import column_letters
 from kpi_tritue.reader import RawSheet, UnreadableWorkbook, Workbook, sha256_of
 from kpi_tritue.schema import (
     CONTRACT,
@@ -298,6 +299,14 @@ def _read_table(
         reporter.add(Severity.ERROR, error.reason, params={"detail": error.detail, **error.params})
         return None, reporter.issues
     limits = Limits.from_environment()
+    if raw.far_cells is not None:
+        reporter.add(
+            Severity.INFO,
+            "far_cells_ignored",
+            count=f"{raw.far_cells[0]:,}",
+            first=raw.far_cells[1],
+            limit=column_letters(limits.max_columns - 1),
+        )
     if len(raw.cells) > limits.max_rows:
         reporter.add(
             Severity.ERROR,
