@@ -148,18 +148,3 @@ def test_name_keys_are_the_cleaned_lower_case_names(values: list[str]) -> None:
     expected = [clean_text(v).lower() for v in values]
     # Order aside (the few names that needed cleaning come last); blanks never match a unit.
     assert sorted(k for k in keys if k) == sorted(e for e in expected if e)
-
-
-@pytest.mark.skipif(__import__("sys").platform != "linux", reason="per-thread priority is Linux's")
-def test_the_scan_runs_niced_and_the_caller_keeps_its_priority() -> None:
-    import os
-    import threading
-
-    from kpi_tritue import reader
-
-    def niceness(_: str) -> int:
-        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-    before = niceness("")
-    inside = reader._in_thread(lambda: reader._yielding(niceness, "NhanSu")).result()
-    assert inside == min(before + 10, 19) and niceness("") == before

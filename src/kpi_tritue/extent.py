@@ -170,7 +170,10 @@ def _matches(pattern: str, chunk: bytes) -> bool:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    found = pc.match_substring_regex(pa.array([chunk], pa.binary()), pattern)
+    offsets = pa.py_buffer(array("q", (0, len(chunk))).tobytes())
+    # Zero-copy: one large-binary value over the chunk's own bytes.
+    value = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(chunk)])
+    found = pc.match_substring_regex(value, pattern)
     return bool(found[0].as_py())
 
 
@@ -196,17 +199,22 @@ def safe_box(first_block: bytes, limits: Limits) -> tuple[int, int]:
     return rows, cols
 
 
+# The fast check matches this much XML at a time (pyarrow compiles the pattern per call).
+_BATCH = 8 << 20
+
+
 class FastCheck:
     """Feeds a sheet's XML block by block; `suspect` turns true at the first cell that is
-    not plainly inside the safe box. The unfinished tag at the end of a block is carried
-    into the next."""
+    not plainly inside the safe box. The check runs over whole tags: the unfinished tag at
+    the end of a batch is carried into the next."""
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.suspect = False
         self.long_run = False
         self._pattern: str | None = None
-        self._tail = b""
+        self._pending: list[bytes] = []
+        self._size = 0
         self._run = TextRun(limits.max_text_bytes)
 
     def feed(self, block: bytes) -> None:
@@ -216,21 +224,28 @@ class FastCheck:
             return
         if self._pattern is None:
             self._pattern = danger_pattern(*safe_box(block, self.limits))
-        chunk = self._tail + block
-        cut = chunk.rfind(b"<")
-        # The check runs over whole tags: what follows the last `<` waits for the next
-        # block (bounded: a run without `<` that long is refused by `_count_run`).
-        if cut >= 0 and chunk.find(b">", cut) < 0:
-            checked, self._tail = chunk[:cut], chunk[cut:]
-        else:
-            checked, self._tail = chunk, b""
-        if checked and _matches(self._pattern, checked):
-            self.suspect = True
+        self._pending.append(block)
+        self._size += len(block)
+        if self._size >= _BATCH:
+            self._check(final=False)
 
     def finish(self) -> None:
-        if self._tail and not self.suspect and self._pattern is not None:
-            self.suspect = _matches(self._pattern, self._tail + b">")
-        self._tail = b""
+        if not self.suspect and not self.long_run and self._pending:
+            self._check(final=True)
+        self._pending, self._size = [], 0
+
+    def _check(self, final: bool) -> None:
+        assert self._pattern is not None
+        chunk = b"".join(self._pending)
+        cut = chunk.rfind(b"<")
+        if not final and cut >= 0 and chunk.find(b">", cut) < 0:
+            # Bounded: a run without `<` longer than the limit is refused by `TextRun`.
+            checked, rest = chunk[:cut], chunk[cut:]
+        else:
+            checked, rest = chunk, b""
+        self._pending, self._size = ([rest], len(rest)) if rest else ([], 0)
+        if checked and _matches(self._pattern, checked + (b">" if final else b"")):
+            self.suspect = True
 
 
 # ---------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from kpi_tritue.limits import (
     check_declared_sizes,
     inflated_blocks,
     inspect_archive,
+    long_text_hit,
     unsupported_compression,
 )
 
@@ -128,10 +129,18 @@ def _column_index(letters: bytes) -> int:
 class Workbook:
     """An open workbook. Reads lazily, one sheet at a time; never writes to the file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, early: Callable[[str], bool] | None = None) -> None:
+        """Open the workbook; `early` picks a sheet whose scan starts while calamine opens
+        the workbook (the scan must end before calamine parses the sheet)."""
         import fastexcel
 
         self.path = path
+        self._mended: dict[str, Any] = {}
+        self._sheet_parts: dict[str, str] | None = None
+        self._is_zip = kind_is_zip = False
+        self._early_scans: dict[str, Future[_SheetScan]] = {}
+        # Every scan started: whoever waits watches them for a part that lies about its size.
+        self._scans: list[Future[_SheetScan]] = []
         kind = sniff_format(path)
         if kind == "unknown":
             raise UnreadableWorkbook("not_a_workbook")
@@ -154,21 +163,35 @@ class Workbook:
                 raise _limit_error(lying)
             if lying is not None:
                 raise UnreadableWorkbook("archive_mismatch", part=lying)
+            kind_is_zip = True
+        self._is_zip = kind_is_zip
+        if early is not None and kind_is_zip:
+            self._scan_early(early)
         _quiet_rust_logs()
         try:
             self._reader = fastexcel.read_excel(path)
         except fastexcel.FastExcelError as error:
             raise UnreadableWorkbook("unreadable_file", _first_line(error)) from error
-        # A sheet mended in memory (far cells left out) is read from a copy of the workbook.
-        self._mended: dict[str, Any] = {}
         self._sheet_names: list[str] = list(self._reader.sheet_names)
-        self._sheet_parts: dict[str, str] | None = None
-        self._is_zip = kind == "zip"
         # fastexcel's reader takes one sheet at a time: a second caller waits its turn.
         self._lock = threading.Lock()
         self._fetching: dict[str, _Reading] = {}
-        # Every scan started: whoever waits watches them for a part that lies about its size.
-        self._scans: list[Future[_SheetScan]] = []
+
+    def _scan_early(self, early: Callable[[str], bool]) -> None:
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                self._sheet_parts = _xlsx_sheet_paths(archive)
+        except (zipfile.BadZipFile, OSError, EOFError):
+            return
+        for name in self._sheet_parts:
+            if early(name):
+                self._early_scans[name] = self._scan_in_thread(name)
+                return
+
+    def _scan_in_thread(self, name: str) -> Future[_SheetScan]:
+        scan = _in_thread(lambda: self._scan_sheet(name))
+        self._scans.append(scan)
+        return scan
 
     @classmethod
     def open(cls, path: Path) -> Workbook:
@@ -239,28 +262,18 @@ class Workbook:
         and counts what the XML inflates to against what the archive declares. Inflating
         and the regular expression of `extent` release the GIL.
         """
-        scan: Future[_SheetScan] = Future()
-        parse: Future[tuple[pa.RecordBatch, list[int]] | None] = Future()
+        scan = self._early_scans.pop(name, None) or self._scan_in_thread(name)
 
-        def run() -> None:
+        def parse() -> tuple[pa.RecordBatch, list[int]] | None:
             try:
-                found = self._scan_sheet(name)
-            except BaseException as error:
-                scan.set_exception(error)
-                parse.set_result(None)
-                return
-            scan.set_result(found)
+                found = scan.result()
+            except BaseException:
+                return None  # `read_sheet` raises it
             if found.refusal is not None or found.mismatch is not None:
-                parse.set_result(None)
-                return
-            try:
-                parse.set_result(self._parse_eagerly(name))
-            except BaseException as error:
-                parse.set_exception(error)
+                return None
+            return self._parse_eagerly(name)
 
-        self._scans.append(scan)
-        threading.Thread(target=run, daemon=True).start()
-        return _Reading(scan=scan, parse=parse)
+        return _Reading(scan=scan, parse=_in_thread(parse))
 
     def _reader_for(self, name: str) -> Any:
         return self._mended.get(name, self._reader)
@@ -381,13 +394,15 @@ class Workbook:
         limits = self._limits
         check = extent.FastCheck(limits)
         scanner = _Scanner()
-        for block in inflated_blocks(self.path, entry):
+        blocks = inflated_blocks(self.path, entry)
+        for block in blocks:
             check.feed(block)
-            scanner.feed(block)
             if check.long_run:
-                return _refused_limit(
-                    LimitHit("KPI_MAX_TEXT_KB", name, "", f"{limits.max_text_bytes // 1024} kB")
-                )
+                # Counted to its end first: a part that lies about its size says so.
+                for _ in blocks:
+                    pass
+                return _refused_limit(long_text_hit(name, limits))
+            scanner.feed(block)
         check.finish()
         scan = scanner.result()
         if not check.suspect and candidates == 1:
@@ -612,7 +627,7 @@ def prefetch(inputs: Sequence[str]) -> None:
     from kpi_tritue.sheet_names import is_workforce_sheet
 
     def open_and_fetch() -> Workbook:
-        workbook = Workbook(path)
+        workbook = Workbook(path, early=is_workforce_sheet)
         for name in workbook.sheet_names:
             if is_workforce_sheet(name):
                 workbook.fetch_in_background(name)
