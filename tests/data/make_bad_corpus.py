@@ -81,19 +81,38 @@ def _good_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def _rewrite_sheet(source: bytes, name: str, transform) -> Path:  # type: ignore[no-untyped-def]
-    """Copy an xlsx, passing sheet1.xml through `transform`."""
+def _rewrite_sheet(  # type: ignore[no-untyped-def]
+    source: bytes, name: str, transform, method: int = zipfile.ZIP_DEFLATED, duplicate=None
+) -> Path:
+    """Copy an xlsx, passing sheet1.xml through `transform` (and, with `duplicate`, adding a
+    second entry of the same name holding `duplicate(sheet1.xml)` after the first)."""
+    import warnings
+
     path = OUT / name
     with (
         zipfile.ZipFile(io.BytesIO(source)) as original,
-        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as copy,
+        zipfile.ZipFile(path, "w", method) as copy,
     ):
         for item in original.infolist():
             data = original.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
                 data = transform(data)
-            copy.writestr(item, data)
+            info = zipfile.ZipInfo(item.filename, date_time=item.date_time)
+            info.compress_type = method
+            copy.writestr(info, data)
+        if duplicate is not None:
+            sheet = original.read("xl/worksheets/sheet1.xml")
+            info = zipfile.ZipInfo("xl/worksheets/sheet1.xml", date_time=(2024, 12, 31, 0, 0, 0))
+            info.compress_type = method
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the duplicate name is the point
+                copy.writestr(info, duplicate(sheet))
     return path
+
+
+def _append_rows(rows: bytes):  # type: ignore[no-untyped-def]
+    """A transform adding `rows` at the end of the sheet's data."""
+    return lambda xml: xml.replace(b"</sheetData>", rows + b"</sheetData>")
 
 
 def declare_sizes(archive: bytes, sizes: Mapping[str, int]) -> bytes:
@@ -266,6 +285,50 @@ def main() -> None:
     sheet["F2"] = "Viªn chøc"
     sheet["F3"] = "Coâng chöùc"
     _save(workbook, "legacy_mixed.xlsx")
+
+    # Far cells: calamine would lay a grid of 17 billion cells and abort the process. Each
+    # is left out with an info and the sheet read (tests/test_hostile.py).
+    far = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    _rewrite_sheet(good, "far_cell.xlsx", _append_rows(far))
+    _rewrite_sheet(
+        good,
+        "far_cell_empty_inline.xlsx",
+        _append_rows(b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t></t></is></c></row>'),
+    )
+    _rewrite_sheet(
+        good, "far_cell_past_xfd.xlsx", _append_rows(b'<row r="7"><c r="ZZZZZZ7"><v>1</v></c></row>')
+    )
+    # Cells without `r` are placed by position: the last of these is column 1,101.
+    _rewrite_sheet(
+        good,
+        "far_cell_without_r.xlsx",
+        _append_rows(b"<row>" + b"<c/>" * 1100 + b"<c><v>1</v></c></row>"),
+    )
+    _rewrite_sheet(
+        good,
+        "far_cell_prefixed.xlsx",
+        _append_rows(
+            b'<x:row xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="9">'
+            b'<x:c r="XFD9"><x:v>1</x:v></x:c></x:row>'
+        ),
+    )
+    # Two entries of the sheet's name: calamine reads the last, which holds the far cell.
+    _rewrite_sheet(good, "far_cell_duplicate_entry.xlsx", lambda xml: xml, duplicate=_append_rows(far))
+    # Within the columns read, but a grid of a billion cells: refused, naming the cell.
+    _rewrite_sheet(
+        good,
+        "too_many_cells.xlsx",
+        _append_rows(b'<row r="1048576"><c r="AMJ1048576"><v>1</v></c></row>'),
+    )
+    _rewrite_sheet(good, "lzma_compressed.xlsx", lambda xml: xml, method=zipfile.ZIP_LZMA)
+    # 2 MB of text in one cell (Excel holds 32,767 characters): a few kB on disk.
+    _rewrite_sheet(
+        good,
+        "long_text_cell.xlsx",
+        _append_rows(
+            b'<row r="4"><c r="C4" t="inlineStr"><is><t>' + b"a" * (2 << 20) + b"</t></is></c></row>"
+        ),
+    )
 
     print(f"wrote {len(list(OUT.iterdir()))} files to {OUT}")
 
