@@ -135,7 +135,8 @@ def danger_pattern(rows: int, cols: int) -> str:
     name_end = r"(?:[\s/>])"
     odd_cell = (
         # any prefixed `c` element
-        r"<[^\s<>/!?:\"'=]+:c" + name_end
+        r"<[^\s<>/!?:\"'=]+:c"
+        + name_end
         # an unprefixed `c` element not starting with ` r="`
         + r"|<c(?:>|/|[\t\r\n]| [\t\r\n ]| [^r\t\r\n ]| r[^=]| r=[^\"])"
     )
@@ -145,9 +146,10 @@ def danger_pattern(rows: int, cols: int) -> str:
         + _greater_column(cols - 1)
         + "|"
         + within_col
-        + r"(?:[^0-9]|0*(?:"
+        # (a letter next makes a longer column: matched above if past the box)
+        + r"(?:[^0-9A-Za-z]|0*"
         + _greater_number(rows)
-        + r"|[^0-9]|[^1-9])|[0-9]+[^0-9\"]))"
+        + r"|0+[^0-9]|[0-9]+[^0-9\"]))"
     )
     second_r = r"<c r=\"[^\"]*\"(?:[^>\"']|\"[^\"]*\"|'[^']*')*[\s\"']r\s*="
     return f"{odd_cell}|{far_ref}|{second_r}"
@@ -386,10 +388,9 @@ def analyse(blocks: Iterable[bytes], limits: Limits) -> Extent:
                 ref = _attribute_r(match[3])
                 if ref is not None:
                     parsed = parse_ref(ref)
-                    if parsed is None or parsed[1] is None:
-                        row, col = _INF, _INF
-                    else:
-                        row, col = parsed
+                    row, col = _INF, _INF
+                    if parsed is not None and parsed[1] is not None:
+                        row, col = parsed[0], parsed[1]
                     insert = None
                 else:
                     row, col = row_index, col_index
@@ -427,11 +428,8 @@ def _attribute_r(attributes: bytes) -> bytes | None:
     found = None
     for match in _R_ATTR.finditer(attributes):
         value = match[1] if match[1] is not None else match[2]
-        if found is None:
-            found = value
-        else:
-            # A second `r`: quick-xml refuses the tag; count it as far in any case.
-            found = b"!"
+        # A second `r` (calamine would take the last): counted as far in any case.
+        found = value if found is None else b"!"
     return found
 
 

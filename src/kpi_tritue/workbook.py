@@ -19,12 +19,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kpi_tritue.extent import column_letters
 from kpi_tritue.frames import at, item
 from kpi_tritue.issues import Issue, ParamValue, Severity, column_letter
 from kpi_tritue.legacy_text import decode, decode_column, first_legacy, legacy_encoding
 from kpi_tritue.limits import Limits
 from kpi_tritue.normalize import clean_text, fold, is_column_code, is_totals_label
-from kpi_tritue.extent import column_letters
 from kpi_tritue.reader import RawSheet, UnreadableWorkbook, Workbook, sha256_of
 from kpi_tritue.schema import (
     CONTRACT,

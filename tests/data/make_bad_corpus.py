@@ -293,10 +293,14 @@ def main() -> None:
     _rewrite_sheet(
         good,
         "far_cell_empty_inline.xlsx",
-        _append_rows(b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t></t></is></c></row>'),
+        _append_rows(
+            b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t></t></is></c></row>'
+        ),
     )
     _rewrite_sheet(
-        good, "far_cell_past_xfd.xlsx", _append_rows(b'<row r="7"><c r="ZZZZZZ7"><v>1</v></c></row>')
+        good,
+        "far_cell_past_xfd.xlsx",
+        _append_rows(b'<row r="7"><c r="ZZZZZZ7"><v>1</v></c></row>'),
     )
     # Cells without `r` are placed by position: the last of these is column 1,101.
     _rewrite_sheet(
@@ -313,7 +317,9 @@ def main() -> None:
         ),
     )
     # Two entries of the sheet's name: calamine reads the last, which holds the far cell.
-    _rewrite_sheet(good, "far_cell_duplicate_entry.xlsx", lambda xml: xml, duplicate=_append_rows(far))
+    _rewrite_sheet(
+        good, "far_cell_duplicate_entry.xlsx", lambda xml: xml, duplicate=_append_rows(far)
+    )
     # Within the columns read, but a grid of a billion cells: refused, naming the cell.
     _rewrite_sheet(
         good,
@@ -326,7 +332,9 @@ def main() -> None:
         good,
         "long_text_cell.xlsx",
         _append_rows(
-            b'<row r="4"><c r="C4" t="inlineStr"><is><t>' + b"a" * (2 << 20) + b"</t></is></c></row>"
+            b'<row r="4"><c r="C4" t="inlineStr"><is><t>'
+            + b"a" * (2 << 20)
+            + b"</t></is></c></row>"
         ),
     )
 
