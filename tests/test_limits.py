@@ -147,7 +147,7 @@ def test_cells_without_r_are_placed_as_calamine_places_them() -> None:
         b"<row><c/><c><v>3</v></c></row>"
         b'<row r="10">' + b"<c/>" * 1030 + b"<c><v>4</v></c></row>"
     )
-    assert (found.max_row, found.max_col) == (3, 2)  # D4 is the last kept cell
+    assert (found.stats.height, found.stats.width) == (4, 3)  # C4 is the last kept cell
     # Empty cells past the columns read go too (calamine would skip them anyway).
     assert found.far_count == 7 and found.first_far == (9, 1024)
     # Every kept cell without `r` gets one when the sheet is mended.

@@ -34,6 +34,10 @@ MAX_COLUMNS = 1024
 # The longest run of text or tag without a `<` in a sheet or the shared strings: Excel's
 # longest cell holds 32,767 characters (at most about 200 kB of XML).
 MAX_TEXT_KB = 1024
+# An .ods row holding values may stand for at most this many equal rows
+# (`number-rows-repeated`): a sheet of people has no two rows alike, a 1 kB file may ask
+# for a million.
+MAX_REPEATS = 1000
 
 
 @dataclass(frozen=True)
@@ -44,11 +48,12 @@ class Limits:
     max_cells: int = MAX_CELLS
     max_columns: int = MAX_COLUMNS
     max_text_bytes: int = MAX_TEXT_KB * 1024
+    max_repeats: int = MAX_REPEATS
 
     @classmethod
     def from_environment(cls) -> Limits:
         """Defaults, overridden by `KPI_MAX_SHEET_MB`, `KPI_MAX_RATIO`, `KPI_MAX_ROWS`,
-        `KPI_MAX_CELLS`, `KPI_MAX_COLUMNS`, `KPI_MAX_TEXT_KB`."""
+        `KPI_MAX_CELLS`, `KPI_MAX_COLUMNS`, `KPI_MAX_TEXT_KB`, `KPI_MAX_REPEATS`."""
         defaults = cls()
         return cls(
             max_sheet_bytes=_int_env("KPI_MAX_SHEET_MB", defaults.max_sheet_bytes // MIB) * MIB,
@@ -57,6 +62,7 @@ class Limits:
             max_cells=_int_env("KPI_MAX_CELLS", defaults.max_cells),
             max_columns=_int_env("KPI_MAX_COLUMNS", defaults.max_columns),
             max_text_bytes=_int_env("KPI_MAX_TEXT_KB", defaults.max_text_bytes // 1024) * 1024,
+            max_repeats=_int_env("KPI_MAX_REPEATS", defaults.max_repeats),
         )
 
 

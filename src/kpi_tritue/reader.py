@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from xml.etree import ElementTree
 
-from kpi_tritue import extent
+from kpi_tritue import extent, extent_ods, extent_xls
 from kpi_tritue.limits import (
+    MIB,
     ArchiveMismatch,
     LimitHit,
     Limits,
@@ -165,17 +166,88 @@ class Workbook:
                 raise UnreadableWorkbook("archive_mismatch", part=lying)
             kind_is_zip = True
         self._is_zip = kind_is_zip
+        # calamine lays out every sheet of an .ods or .xls as it opens it: those are placed
+        # first (`extent_ods`, `extent_xls`), and calamine given a mended copy if need be.
+        self._legacy: dict[str, _Legacy] = {}
+        source: Path | bytes = path
+        if kind == "ole2":
+            source = self._settle_xls() or path
+        elif kind_is_zip:
+            source = self._settle_ods() or path
         if early is not None and kind_is_zip:
             self._scan_early(early)
         _quiet_rust_logs()
         try:
-            self._reader = fastexcel.read_excel(path)
+            self._reader = fastexcel.read_excel(source)
         except fastexcel.FastExcelError as error:
             raise UnreadableWorkbook("unreadable_file", _first_line(error)) from error
+        except BaseException as error:  # a panic in calamine (pyo3's PanicException)
+            if type(error).__name__ != "PanicException":
+                raise
+            raise UnreadableWorkbook("unreadable_file", type(error).__name__) from error
         self._sheet_names: list[str] = list(self._reader.sheet_names)
         # fastexcel's reader takes one sheet at a time: a second caller waits its turn.
         self._lock = threading.Lock()
         self._fetching: dict[str, _Reading] = {}
+
+    def _settle_xls(self) -> bytes | None:
+        limits = self._limits
+        size = self.path.stat().st_size
+        if size > limits.max_sheet_bytes:
+            raise _limit_error(
+                LimitHit(
+                    "KPI_MAX_SHEET_MB",
+                    self.path.name,
+                    f"{size // MIB} MB",
+                    f"{limits.max_sheet_bytes // MIB} MB",
+                )
+            )
+        try:
+            found = extent_xls.settle(self.path.read_bytes(), limits)
+        except extent_xls.NoWorkbookStream:
+            return None  # not a workbook: calamine says so, without laying out anything
+        except (extent_xls.XlsUnreadable, extent.TooManyEdits) as error:
+            raise UnreadableWorkbook("unreadable_file", str(error)) from error
+        for sheet in found.sheets:
+            self._legacy.setdefault(
+                sheet.name,
+                _Legacy(
+                    merged=[MergedRange(*block) for block in sheet.merged],
+                    far_cells=sheet.far_cells,
+                    refusal=_legacy_refusal(sheet.decision, None),
+                ),
+            )
+        return found.mended
+
+    def _settle_ods(self) -> bytes | None:
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                names = {_ascii_lower(n) for n in archive.namelist()}
+                if b"content.xml" not in names or b"xl/workbook.xml" in names:
+                    return None
+                entry = archive.getinfo("content.xml")
+
+                def read() -> Iterator[bytes]:
+                    return inflated_blocks(self.path, entry)
+
+                found = extent_ods.settle(read, self._limits)
+                for sheet in found.sheets:
+                    self._legacy[sheet.name] = _Legacy(
+                        merged=None,
+                        far_cells=sheet.far_cells,
+                        refusal=_legacy_refusal(sheet.decision, sheet.repeated, self._limits),
+                    )
+                if not found.needs_rewrite:
+                    return None
+                return extent.mended_workbook(
+                    archive, entry, extent_ods.rewrite(read(), found.edits)
+                )
+        except ArchiveMismatch as mismatch:
+            raise UnreadableWorkbook("archive_mismatch", part=mismatch.part) from mismatch
+        except (extent_ods.OdsUnreadable, extent.TooManyEdits) as error:
+            raise UnreadableWorkbook("unreadable_file", str(error)) from error
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
+            return None  # calamine says what is wrong with it
 
     def _scan_early(self, early: Callable[[str], bool]) -> None:
         try:
@@ -364,9 +436,16 @@ class Workbook:
         return self._scan_sheet(sheet_name).merged
 
     def _scan_sheet(self, sheet_name: str) -> _SheetScan:
+        legacy = self._legacy.get(sheet_name)
+        if legacy is not None and legacy.refusal is not None:
+            return _SheetScan(merged=[], has_errors=None, refusal=legacy.refusal)
         if not self._is_zip:
-            # A legacy .xls: calamine reads its merged blocks, which fastexcel does not give.
-            return _SheetScan(merged=_xls_merged(self.path, sheet_name), has_errors=None)
+            # A legacy .xls: its merged blocks were read with its cells' places.
+            return _SheetScan(
+                merged=legacy.merged or [] if legacy is not None else [],
+                has_errors=None,
+                far_cells=legacy.far_cells if legacy is not None else None,
+            )
         try:
             with zipfile.ZipFile(self.path) as archive:
                 if self._sheet_parts is None:
@@ -375,7 +454,11 @@ class Workbook:
                 if not part and "content.xml" in archive.namelist():
                     entry = archive.getinfo("content.xml")
                     merged = _ods_merged(inflated_blocks(self.path, entry), sheet_name)
-                    return _SheetScan(merged=merged, has_errors=None)
+                    return _SheetScan(
+                        merged=merged,
+                        has_errors=None,
+                        far_cells=legacy.far_cells if legacy is not None else None,
+                    )
                 chosen, candidates = (None, 0) if not part else extent.calamine_entry(archive, part)
                 if chosen is None:
                     # Not a sheet whose XML can be found: calamine is not handed it unseen.
@@ -390,7 +473,8 @@ class Workbook:
         self, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, candidates: int, name: str
     ) -> _SheetScan:
         """Scan the sheet's XML once; when the fast check of `extent` finds a cell outside
-        its safe box, place every cell exactly and, if any is far, read a mended copy."""
+        its safe box, place the cells exactly (`locate`, else `settle`) and, if any is far,
+        read a mended copy."""
         limits = self._limits
         check = extent.FastCheck(limits)
         scanner = _Scanner()
@@ -407,49 +491,61 @@ class Workbook:
         scan = scanner.result()
         if not check.suspect and candidates == 1:
             return scan
+
+        def read() -> Iterator[bytes]:
+            return inflated_blocks(self.path, entry)
+
+        found: extent.Extent | None = None
         try:
-            found = extent.analyse(inflated_blocks(self.path, entry), limits)
+            if candidates == 1:
+                located = extent.locate(check, limits, read)
+                del check
+                if located is not None and self._mend(archive, entry, name, located, located):
+                    found = located
+            if found is None:
+                found = extent.settle(read, limits)
+                mending = not found.refused and (found.needs_rewrite or candidates > 1)
+                if mending and not self._mend(archive, entry, name, found, None):
+                    return _refused("unreadable_sheet", detail="far cells could not be left out")
         except (extent.MalformedSheet, extent.TooManyEdits) as error:
             return _refused("unreadable_sheet", detail=f"{type(error).__name__}: {error}")
-        if found.cells > limits.max_cells:
-            farthest = (
-                found.max_row_cell
-                if found.max_row * limits.max_columns >= found.max_col
-                else found.max_col_cell
-            )
-            return _refused(
-                "too_many_cells",
-                cell=extent.cell_name(*farthest),
-                value=f"{found.cells:,}",
-                limit=f"{limits.max_cells:,}",
-                setting="KPI_MAX_CELLS",
-            )
-        if found.needs_rewrite or candidates > 1:
-            import fastexcel
-
-            mended = extent.mended_workbook(
-                archive, entry, extent.rewrite(inflated_blocks(self.path, entry), found)
-            )
-            if not _mended_is_safe(mended, entry.filename, limits):
-                return _refused("unreadable_sheet", detail="far cells could not be left out")
-            try:
-                self._mended[name] = fastexcel.read_excel(mended)
-            except fastexcel.FastExcelError as error:
-                return _refused("unreadable_sheet", detail=_first_line(error))
+        except UnreadableWorkbook as error:
+            return _SheetScan(merged=[], has_errors=None, refusal=error)
+        if found.refused:
+            return _refused_cells(found.decision)
         if found.far_count:
-            first = found.first_far or (0, 0)
-            label = (
-                extent.cell_name(*first)
-                if first[0] < extent.GRID_ROWS * 1000 and first[1] < extent.GRID_COLUMNS * 1000
-                else found.first_far_text
-            )
             scan = _SheetScan(
                 merged=scan.merged,
                 has_errors=scan.has_errors,
                 unsaved_formulas=scan.unsaved_formulas,
-                far_cells=(found.far_count, label),
+                far_cells=(found.far_count, found.first_far_label),
             )
         return scan
+
+    def _mend(
+        self,
+        archive: zipfile.ZipFile,
+        entry: zipfile.ZipInfo,
+        name: str,
+        found: extent.Extent,
+        located: extent.Located | None,
+    ) -> bool:
+        """Give calamine a copy of the workbook with the far cells left out, when there are
+        any; False when the copy does not pass its check."""
+        import fastexcel
+
+        if located is not None and (located.refused or not located.needs_rewrite):
+            return True
+        blocks = extent.rewrite(inflated_blocks(self.path, entry), found)
+        mended = extent.mended_workbook(archive, entry, blocks)
+        # What `locate` mended, it checked; what `settle` mended is placed again.
+        if located is None and not _mended_is_safe(mended, entry.filename, self._limits):
+            return False
+        try:
+            self._mended[name] = fastexcel.read_excel(mended)
+        except fastexcel.FastExcelError as error:
+            raise UnreadableWorkbook("unreadable_sheet", _first_line(error)) from error
+        return True
 
 
 def _mended_is_safe(mended: bytes, part: str, limits: Limits) -> bool:
@@ -460,7 +556,20 @@ def _mended_is_safe(mended: bytes, part: str, limits: Limits) -> bool:
         entry = archive.getinfo(part)
         with archive.open(entry) as stream:
             again = extent.analyse(iter(lambda: stream.read(1 << 20), b""), limits)
-    return not again.needs_rewrite and again.far_count == 0 and again.cells <= limits.max_cells
+    decision = extent.decide(again.stats, again.written, limits)
+    return not again.needs_rewrite and again.far_count == 0 and decision.cut_row is None
+
+
+def _refused_cells(decision: extent.Decision | None) -> _SheetScan:
+    assert decision is not None
+    return _refused(
+        "too_many_cells",
+        cell=extent.cell_name(*decision.cell),
+        value=f"{decision.box:,}",
+        limit=f"{decision.budget:,}",
+        setting="KPI_MAX_CELLS",
+        needed=f"{decision.needed:,}",
+    )
 
 
 def _refused(reason: str, detail: str = "", **params: str) -> _SheetScan:
@@ -492,19 +601,38 @@ def _quiet_rust_logs() -> None:
         logger.propagate = False
 
 
-def _xls_merged(path: Path, sheet_name: str) -> list[MergedRange]:
-    """The merged blocks of a sheet of a legacy .xls, through python-calamine."""
-    try:
-        import python_calamine
+@dataclass(frozen=True)
+class _Legacy:
+    """What placing an .xls or .ods sheet found before calamine opened the workbook."""
 
-        sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet_name)
-        ranges = sheet.merged_cell_ranges or []
-    except Exception:  # the cells are read, and any damage told, by fastexcel
-        return []
-    return [
-        MergedRange(first_row=r1, first_col=c1, last_row=r2, last_col=c2)
-        for (r1, c1), (r2, c2) in ranges
-    ]
+    merged: list[MergedRange] | None
+    far_cells: tuple[int, str] | None
+    refusal: UnreadableWorkbook | None
+
+
+def _legacy_refusal(
+    decision: extent.Decision | None,
+    repeated: tuple[int, int] | None,
+    limits: Limits | None = None,
+) -> UnreadableWorkbook | None:
+    if repeated is not None and limits is not None:
+        row, times = repeated
+        return UnreadableWorkbook(
+            "repeated_row",
+            row=f"{row + 1:,}",
+            value=f"{times:,}",
+            limit=f"{limits.max_repeats:,}",
+            setting="KPI_MAX_REPEATS",
+        )
+    if decision is None or not decision.refused:
+        return None
+    refusal = _refused_cells(decision).refusal
+    assert refusal is not None
+    return refusal
+
+
+def _ascii_lower(name: str) -> bytes:
+    return name.encode("utf-8", "surrogateescape").lower()
 
 
 _ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
