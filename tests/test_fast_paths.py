@@ -139,21 +139,6 @@ def test_a_prefetched_workbook_is_not_used_once_its_file_has_changed(tmp_path: P
     assert list(frame["id"]) == ["B1", "B2"]
 
 
-@pytest.mark.skipif(__import__("sys").platform != "linux", reason="per-thread priority is Linux's")
-def test_the_scan_runs_niced_and_the_caller_keeps_its_priority() -> None:
-    import os
-    import threading
-
-    from kpi_tritue import reader
-
-    def niceness(_: str) -> int:
-        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-    before = niceness("")
-    inside = reader._in_thread(lambda: reader._yielding(niceness, "NhanSu")).result()
-    assert inside == min(before + 10, 19) and niceness("") == before
-
-
 # Cells a totals row and its neighbours may hold: labels in every spelling, look-alikes
 # that are not labels, white space the reader keeps (`\x1c`), and letters that case fold
 # or normalise into others.
