@@ -330,7 +330,7 @@ def test_csv_and_markdown_never_start_a_cell_with_a_formula(tmp_path: Path) -> N
     assert {"'=cmd|' /C calc'!A0", "'+1+1", "'-2+3", "'@SUM(A1)", "'=1"} <= groups
     assert "'= 100 % (2030)" in {row["target"] for row in table}
     for row in table:
-        for column, cell in row.items():
+        for cell in row.values():
             if not cell.startswith(FORMULA_START):
                 continue
             # Only a number may start with a sign; kpi's own `= 100 % (2030)` target is
