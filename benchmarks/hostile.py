@@ -125,7 +125,7 @@ def run_one(kpi: str, path: Path, command: str, cap: int, timeout: float) -> Run
 def corpus_files(targets: Sequence[str]) -> list[Path]:
     found: list[Path] = []
     for target in targets or [str(DEFAULT_CORPUS)]:
-        path = Path(target)
+        path = Path(target).resolve()  # each run starts in a scratch folder of its own
         if path.is_dir():
             found.extend(sorted(p for p in path.iterdir() if p.is_file()))
         else:
