@@ -192,6 +192,84 @@ def test_units_merge_attributes_and_refuse_conflicts(tmp_path: Path) -> None:
     ]
 
 
+def test_a_unit_is_merged_in_the_order_of_its_rows(tmp_path: Path) -> None:
+    # A repeated unit is compared with the first row as merged so far: a row in conflict
+    # fills nothing, a later row fills a blank, and a row after it must agree with that.
+    units_header = ["Đơn vị", "Cấp", "Lĩnh vực"]
+    path = staff(
+        tmp_path / "a.xlsx",
+        "A1",
+        DonVi=[
+            units_header,
+            ["Sở Y tế", None, "Y tế"],
+            ["Sở Y tế", "Huyện", "Giáo dục"],  # conflicts on the sector: fills no level
+            ["SỞ Y TẾ", "Xã", None],  # fills the level
+            ["Sở Y tế", "Tỉnh", None],  # conflicts with the level just filled
+            ["sở y tế", "Xã", "Y tế"],
+        ],
+    )
+    dataset = load_dataset([str(path)])
+    found = [
+        (i.code, i.cell)
+        for i in dataset.issues
+        if i.code in {"conflicting_row", "repeated_row_merged"}
+    ]
+    assert found == [
+        ("conflicting_row", "A3"),
+        ("repeated_row_merged", "A4"),
+        ("conflicting_row", "A5"),
+        ("repeated_row_merged", "A6"),
+    ]
+    units = dataset.tables["units"].frame
+    assert list(units["_row"]) == [2, 3, 5]
+    assert list(units["level"].astype(object)) == ["commune", "district", "province"]
+    assert [str(v) for v in units["sector"].astype(object).fillna("")] == [
+        "health",
+        "education",
+        "",
+    ]
+    assert list(units["_invalid"]) == [False, True, True]
+
+
+@pytest.mark.parametrize("sheet", ["DonVi", "NhanSu"])
+def test_a_million_repeats_build_a_hundred_issues_and_count_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sheet: str
+) -> None:
+    # Every repeated row is judged and acted on; only the issues kept are built.
+    from kpi_tritue import dataset as module
+
+    built: list[int] = []
+    key_text = module._key_text
+
+    def counted(table: module.Table, index: int) -> str:
+        built.append(index)
+        return key_text(table, index)
+
+    monkeypatch.setattr(module, "_key_text", counted)
+    rows = 1200
+    if sheet == "DonVi":
+        # Every other row agrees with the first (merged), the others conflict.
+        units = [["Sở Y tế", "Tỉnh" if n % 2 == 0 else "Xã"] for n in range(rows)]
+        path = staff(tmp_path / "a.xlsx", "A1", DonVi=[["Đơn vị", "Cấp"], *units])
+        expected = {"repeated_row_merged": rows // 2 - 1, "conflicting_row": rows // 2}
+    else:
+        people = [person(f"HT{n % (rows // 2)}") for n in range(rows)]
+        path = write_workbook(tmp_path / "a.xlsx", {"NhanSu": [WORKFORCE_HEADER, *people]})
+        expected = {"duplicate_id": rows // 2}
+    dataset = load_dataset([str(path)])
+    counts = dict.fromkeys(expected, 0)
+    for issue in dataset.issues:
+        code = str(issue.params.get("code")) if issue.code == "more_issues" else issue.code
+        if code in counts:
+            counts[code] += issue.weight
+    assert counts == expected
+    assert len(built) == 100 * len(expected)
+    table = dataset.tables["units" if sheet == "DonVi" else "workforce"]
+    errors = expected.get("conflicting_row", expected.get("duplicate_id", 0))
+    assert int(table.frame["_invalid"].sum()) == errors
+    assert len(table.frame) == rows - expected.get("repeated_row_merged", 0)
+
+
 def test_without_invalid_rows_says_how_many_were_left_out(tmp_path: Path) -> None:
     rows = [WORKFORCE_HEADER, person("A1"), person("A2", level="??"), person("A3")]
     dataset = load_dataset([str(write_workbook(tmp_path / "a.xlsx", {"NhanSu": rows}))])

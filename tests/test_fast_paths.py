@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -12,9 +13,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from builders import WORKFORCE_HEADER, person, write_workbook
-from kpi_tritue.dataset import load_dataset
+from kpi_tritue.dataset import FILE, Source, Table, load_dataset
+from kpi_tritue.issues import Issue, capped, column_letter
 from kpi_tritue.normalize import clean_text
+from kpi_tritue.schema import (
+    CONTRACT,
+    INFO,
+    UNITS,
+    WORKFORCE,
+    ColumnSpec,
+    SheetSpec,
+    ValueType,
+)
 from kpi_tritue.values import clean_column
+from kpi_tritue.workbook import INVALID, ROW
 
 spaces = [" ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "\x0b", "\x85"]
 vietnamese = st.text(
@@ -139,21 +151,6 @@ def test_a_prefetched_workbook_is_not_used_once_its_file_has_changed(tmp_path: P
     assert list(frame["id"]) == ["B1", "B2"]
 
 
-@pytest.mark.skipif(__import__("sys").platform != "linux", reason="per-thread priority is Linux's")
-def test_the_scan_runs_niced_and_the_caller_keeps_its_priority() -> None:
-    import os
-    import threading
-
-    from kpi_tritue import reader
-
-    def niceness(_: str) -> int:
-        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-    before = niceness("")
-    inside = reader._in_thread(lambda: reader._yielding(niceness, "NhanSu")).result()
-    assert inside == min(before + 10, 19) and niceness("") == before
-
-
 # Cells a totals row and its neighbours may hold: labels in every spelling, look-alikes
 # that are not labels, white space the reader keeps (`\x1c`), and letters that case fold
 # or normalise into others.
@@ -193,3 +190,103 @@ def test_the_totals_rows_found_fast_are_those_of_the_rule_as_written(
     # A cell cleared as empty held nothing but white space.
     cleared = region.notna().to_numpy(dtype=bool) & ~flags
     assert all(not clean_text(str(v)) for v in region.to_numpy()[cleared])
+
+
+# Repeated rows: small pools of values, so that keys repeat often, across files, with
+# blanks, case differences (unit names group case-insensitively) and -0.0 against 0.0.
+_DATES = [pd.Timestamp("2024-01-01"), pd.Timestamp("2025-07-01")]
+
+
+def _pool(column: ColumnSpec) -> list[object]:
+    match column.type:
+        case ValueType.TEXT:
+            return ["Sở Y tế", "SỞ Y TẾ", "sở y tế", "UBND xã A", "Kỳ Anh", None]
+        case ValueType.ENUM:
+            assert column.enum is not None
+            return [*column.enum.codes[:3], None]
+        case ValueType.BOOL:
+            return [True, False, None]
+        case ValueType.YEAR | ValueType.INT:
+            return [2023, 2024, None]
+        case ValueType.NUMBER:
+            return [0.0, -0.0, 1.5, 100.0, None]
+        case ValueType.DATE:
+            return [*_DATES, None]
+
+
+def _typed(column: ColumnSpec, values: list[object], text_dtype: str) -> pd.Series:
+    match column.type:
+        case ValueType.TEXT:
+            return pd.Series(values, dtype=text_dtype)
+        case ValueType.ENUM:
+            assert column.enum is not None
+            return pd.Series(pd.Categorical(values, categories=list(column.enum.codes)))
+        case ValueType.BOOL:
+            return pd.Series(values, dtype="boolean")
+        case ValueType.YEAR | ValueType.INT:
+            return pd.Series(values, dtype="Int64")
+        case ValueType.NUMBER:
+            return pd.Series(values, dtype="Float64")
+        case ValueType.DATE:
+            return pd.Series(values, dtype="datetime64[ns]")
+
+
+@st.composite
+def _repeated_tables(draw: st.DrawFn, *sheets: SheetSpec) -> tuple[Table, list[Source]]:
+    spec = draw(st.sampled_from(sheets or [s for s in CONTRACT.sheets if s.key != INFO.key]))
+    # A person's many columns play no part: a few are enough.
+    columns = spec.columns[:6] if spec.key == WORKFORCE.key else spec.columns
+    kept = [c for c in columns if c.key in spec.row_key[:1] or draw(st.booleans())]
+    files = draw(st.integers(1, 3))
+    length = draw(st.integers(0, 40))
+    file_of = sorted(draw(st.lists(st.integers(0, files - 1), min_size=length, max_size=length)))
+    rows = [2 + file_of[:n].count(f) for n, f in enumerate(file_of)]
+    data: dict[str, object] = {FILE: file_of, ROW: rows}
+    text_dtype = draw(st.sampled_from(["str", "object"]))
+    for column in kept:
+        pool = _pool(column)
+        if spec.key == UNITS.key and column.key not in spec.row_key:
+            # Few values and many blanks: later rows fill blanks, then conflict with them.
+            pool = [*pool[:2], None, None]
+        values = draw(st.lists(st.sampled_from(pool), min_size=length, max_size=length))
+        data[column.key] = _typed(column, values, text_dtype)
+    invalid = draw(st.lists(st.booleans(), min_size=length, max_size=length))
+    data[INVALID] = pd.Series(invalid, dtype=bool)
+    frame = pd.DataFrame(data, index=pd.RangeIndex(length))
+    letters = {
+        f: {c.key: column_letter(n) for n, c in enumerate(kept) if f or draw(st.booleans())}
+        for f in range(files)
+    }
+    table = Table(
+        spec=spec,
+        frame=frame,
+        present=frozenset(c.key for c in kept),
+        sheet_names={f: f"{spec.name}{f % 2 or ''}" for f in range(files)},
+        letters=letters,
+    )
+    return table, [Source(path=f"{f}.xlsx", sha256="") for f in range(files)]
+
+
+def _copy(table: Table) -> Table:
+    return replace(table, frame=table.frame.copy(deep=True))
+
+
+@given(st.one_of(_repeated_tables(), _repeated_tables(UNITS)), st.integers(0, 3))
+def test_repeated_rows_judged_at_once_are_judged_as_one_by_one(
+    drawn: tuple[Table, list[Source]], limit: int
+) -> None:
+    from kpi_tritue.dataset import _check_duplicates, _check_duplicates_plain
+
+    table, sources = drawn
+    plain, fast, few = _copy(table), _copy(table), _copy(table)
+    expected: list[Issue] = []
+    _check_duplicates_plain(plain, sources, expected)
+    found: list[Issue] = []
+    _check_duplicates(fast, sources, found, limit=len(table.frame) + 1)
+    assert found == expected
+    pd.testing.assert_frame_equal(fast.frame, plain.frame)
+    # Past the limit only the count is kept, as `capped` keeps it of the whole list.
+    counted: list[Issue] = []
+    _check_duplicates(few, sources, counted, limit=limit)
+    assert capped(counted, limit) == capped(expected, limit)
+    pd.testing.assert_frame_equal(few.frame, plain.frame)

@@ -43,6 +43,21 @@ EXPECTED: dict[str, tuple[int, set[str]]] = {
     "tcvn3_text.xlsx": (0, {"legacy_encoding_converted"}),
     "vni_text.xlsx": (0, {"legacy_encoding_converted"}),
     "legacy_mixed.xlsx": (3, {"legacy_encoding", "bad_enum"}),
+    "far_cell.xlsx": (0, {"far_cells_ignored"}),
+    "far_cell_empty_inline.xlsx": (0, {"far_cells_ignored"}),
+    "far_cell_past_xfd.xlsx": (0, {"far_cells_ignored"}),
+    "far_cell_without_r.xlsx": (0, {"far_cells_ignored"}),
+    "far_cell_prefixed.xlsx": (0, {"far_cells_ignored"}),
+    "far_cell_duplicate_entry.xlsx": (0, {"far_cells_ignored"}),
+    "too_many_cells.xlsx": (3, {"too_many_cells"}),
+    "stray_cell.xlsx": (0, {"far_cells_ignored"}),
+    "wide_header.xlsx": (0, {"far_cells_ignored"}),
+    "far_cell.xls": (0, {"far_cells_ignored"}),
+    "huge_dimensions.xls": (0, {"far_cells_ignored"}),
+    "far_cell.ods": (0, {"far_cells_ignored"}),
+    "repeated_row.ods": (3, {"repeated_row"}),
+    "lzma_compressed.xlsx": (3, {"unsupported_compression"}),
+    "long_text_cell.xlsx": (3, {"limit_exceeded"}),
 }
 
 

@@ -66,3 +66,119 @@ def test_a_sheet_declaring_less_than_its_compressed_data_is_refused_from_the_dir
     path = _archive(tmp_path / "a.xlsx", {"xl/worksheets/sheet1.xml": noise})
     _declare(path, "xl/worksheets/sheet1.xml", 4096)
     assert check_declared_sizes(path) == "xl/worksheets/sheet1.xml"
+
+
+# ---------------------------------------------------------------------------------------
+# The extent of a sheet's cells (issue 12, item 1): the fast check lets nothing far through.
+
+from kpi_tritue import extent  # noqa: E402
+from kpi_tritue.limits import Limits, unsupported_compression  # noqa: E402
+
+BOX = (200_001, 24)  # rows, columns: A1:X200001
+
+
+def _flagged(xml: bytes) -> bool:
+    extent.pyarrow_ready()
+    check = extent.FastCheck(Limits())
+    head = b'<worksheet><dimension ref="A1:X200001"/><sheetData>'
+    for block in (head, xml, b"</sheetData></worksheet>"):
+        check.feed(block)
+    check.finish()
+    return check.suspect
+
+
+def _letters(col: int, lower: bool) -> str:
+    name = extent.column_letters(col)
+    return name.lower() if lower else name
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    row=st.integers(min_value=1, max_value=3_000_000),
+    col=st.integers(min_value=0, max_value=40_000),
+    lower=st.booleans(),
+    zeros=st.integers(min_value=0, max_value=3),
+)
+def test_a_cell_outside_the_safe_box_is_always_flagged(
+    row: int, col: int, lower: bool, zeros: int
+) -> None:
+    ref = f"{_letters(col, lower)}{'0' * zeros}{row}".encode()
+    rows, cols = extent.safe_box(b'<dimension ref="A1:X200001"/>', Limits())
+    outside = row > rows or col >= cols
+    flagged = _flagged(b'<row r="1"><c r="' + ref + b'"><v>1</v></c></row>')
+    if outside:
+        assert flagged
+    elif not zeros:
+        assert not flagged  # plain refs inside the box pass the fast way
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b"<c><v>1</v></c>",
+        b'<c s="1" r="A1"><v>1</v></c>',
+        b'<x:c r="A1"><x:v>1</x:v></x:c>',
+        b'<c\tr="A1"><v>1</v></c>',
+        b"<c r='A1'><v>1</v></c>",
+        b'<c r="A1" t="n" r="XFD1048576"><v>1</v></c>',
+        b'<c r=""><v>1</v></c>',
+        b'<c r="A0"><v>1</v></c>',
+    ],
+)
+def test_a_cell_not_written_the_plain_way_is_flagged(cell: bytes) -> None:
+    assert _flagged(b'<row r="1">' + cell + b"</row>")
+
+
+def test_an_ordinary_sheet_is_not_flagged() -> None:
+    rows = b"".join(
+        f'<row r="{r}"><c r="A{r}" t="s"><v>1</v></c><c r="X{r}"><v>2</v></c></row>'.encode()
+        for r in range(1, 3000)
+    )
+    assert not _flagged(rows)
+
+
+def _cells(xml: bytes) -> extent.Extent:
+    return extent.analyse([b"<worksheet><sheetData>", xml, b"</sheetData></worksheet>"], Limits())
+
+
+def test_cells_without_r_are_placed_as_calamine_places_them() -> None:
+    found = _cells(
+        b'<row r="3"><c r="B3"><v>1</v></c><c><v>2</v></c></row>'
+        b"<row><c/><c><v>3</v></c></row>"
+        b'<row r="10">' + b"<c/>" * 1030 + b"<c><v>4</v></c></row>"
+    )
+    assert (found.stats.height, found.stats.width) == (4, 3)  # C4 is the last kept cell
+    # Empty cells past the columns read go too (calamine would skip them anyway).
+    assert found.far_count == 7 and found.first_far == (9, 1024)
+    # Every kept cell without `r` gets one when the sheet is mended.
+    assert [bytes(r) for r in found.insert_refs][:2] == [b' r="C3"', b' r="A4"']
+
+
+def test_a_cell_nested_in_a_cell_is_refused() -> None:
+    with pytest.raises(extent.MalformedSheet):
+        _cells(b'<row r="1"><c r="A1"><v>1<c r="XFD1"/></v></c></row>')
+
+
+def test_the_mended_sheet_keeps_the_cells_and_loses_the_far_ones() -> None:
+    xml = (
+        b'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c><c><v>2</v></c></row>'
+        b'<row r="1048576"><c r="XFD1048576"><v>3</v></c></row>'
+        b"<row><c><v>4</v></c></row></sheetData></worksheet>"
+    )
+    found = extent.analyse([xml], Limits())
+    for size in (1, 7, 64, len(xml)):
+        blocks = [xml[i : i + size] for i in range(0, len(xml), size)]
+        mended = b"".join(extent.rewrite(blocks, found))
+        assert b"XFD" not in mended
+        assert b'<c r="B1"><v>2</v></c>' in mended
+        # The cell after row 1,048,576 would be placed past Excel's grid: far too.
+        assert b"<v>4</v>" not in mended
+    assert found.far_count == 2
+
+
+def test_lzma_and_bzip2_entries_are_named(tmp_path: Path) -> None:
+    for method in (zipfile.ZIP_LZMA, zipfile.ZIP_BZIP2):
+        path = _archive(tmp_path / f"{method}.xlsx", {"xl/workbook.xml": b"<workbook/>"}, method)
+        assert unsupported_compression(path) == "xl/workbook.xml"
+    plain = _archive(tmp_path / "plain.xlsx", {"xl/workbook.xml": b"<workbook/>"})
+    assert unsupported_compression(plain) is None

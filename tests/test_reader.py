@@ -37,3 +37,45 @@ def test_ods_merges_are_placed_through_repeated_rows_and_cells() -> None:
     ]
     assert _ods_merged([content], "Khac") == [MergedRange(0, 0, 4, 0)]
     assert _ods_merged([content], "Khong co") == []
+
+
+# ---------------------------------------------------------------------------------------
+# The XML scan beside the cells (issue 12, item 7): blocks may be cut anywhere.
+
+import itertools  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from kpi_tritue.reader import _scan_xml  # noqa: E402
+
+_SHEET = (
+    b'<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>'
+    b'<c r="B1" s="3"><f>IF(1=1,"T\xe1\xbb\x89nh","X\xc3\xa3")</f><v></v></c></row>'
+    b'<row r="2"><c r="C2"><f>DATE(1990,2,1)+IF(ISBLANK(A2),0,VLOOKUP(A2,DonVi!A:B,2,FALSE))</f>'
+    b'</c><c r="D2" t="e"><v>#N/A</v></c>'
+    b'<c r="AB2"><f t="shared" ref="AB2:AB9" si="0"/></c></row></sheetData>'
+    b'<mergeCells count="2"><mergeCell ref="A3:A9"/><mergeCell ref="B3:C4"/></mergeCells>'
+    b"</worksheet>"
+)
+
+
+def test_the_scan_finds_unsaved_formulas_errors_and_merges() -> None:
+    whole = _scan_xml([_SHEET])
+    assert whole.unsaved_formulas == [(0, 1), (1, 2), (1, 27)]
+    assert whole.has_errors is True
+    assert [(m.first_row, m.last_row) for m in whole.merged] == [(2, 8), (2, 3)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=len(_SHEET)), max_size=6))
+def test_cutting_the_xml_anywhere_finds_the_same_cells(cuts: list[int]) -> None:
+    points = [0, *sorted(cuts), len(_SHEET)]
+    blocks = [_SHEET[a:b] for a, b in itertools.pairwise(points)]
+    assert _scan_xml(blocks) == _scan_xml([_SHEET])
+
+
+def test_cutting_the_xml_at_every_single_position_finds_the_same_cells() -> None:
+    whole = _scan_xml([_SHEET])
+    for cut in range(len(_SHEET) + 1):
+        assert _scan_xml([_SHEET[:cut], _SHEET[cut:]]) == whole, cut

@@ -21,7 +21,15 @@ import pandas as pd
 
 from kpi_tritue.completeness import Completeness, assess_completeness
 from kpi_tritue.frames import at
-from kpi_tritue.issues import Issue, Severity, capped, has_errors, sorted_issues
+from kpi_tritue.issues import (
+    MAX_ISSUES_PER_CODE,
+    Issue,
+    IssueLog,
+    Severity,
+    capped,
+    has_errors,
+    sorted_issues,
+)
 from kpi_tritue.limits import Limits
 from kpi_tritue.normalize import unit_keys
 from kpi_tritue.privacy import KnownNames, redact_issues
@@ -266,13 +274,14 @@ def load_dataset(
             done.issues.extend(hide_names(table, names, done.display))
 
     sources = [Source(path=w.display, sha256=w.sha256) for w in loaded]
+    limit = Limits.from_environment().max_issues_per_code
     tables: dict[str, Table] = {}
     for spec in contract.sheets:
         if spec.key == INFO.key:
             continue
         parts = [(i, w.tables[spec.key]) for i, w in enumerate(loaded) if spec.key in w.tables]
         if parts:
-            tables[spec.key] = _concat(spec, parts, sources, issues, reference)
+            tables[spec.key] = _concat(spec, parts, sources, issues, reference, limit)
     for done in loaded:
         issues.extend(done.issues)
     completeness, completeness_issues = assess_completeness(
@@ -281,7 +290,6 @@ def load_dataset(
     issues.extend(completeness_issues)
     if WORKFORCE.key in tables:
         hide_ids(tables[WORKFORCE.key].frame, names)
-    limit = Limits.from_environment().max_issues_per_code
     return Dataset(
         sources=sources,
         reference=reference,
@@ -396,6 +404,7 @@ def _concat(
     sources: list[Source],
     issues: list[Issue],
     reference: ReferenceDate,
+    limit: int = MAX_ISSUES_PER_CODE,
 ) -> Table:
     present = frozenset().union(*(table.present for _, table in parts))
     frames = []
@@ -432,7 +441,7 @@ def _concat(
         if "year" not in result.frame:
             result.frame["year"] = _typed_empty(spec, "year", result.frame.index)
         result.frame["year"] = result.frame["year"].fillna(reference.report_year)
-    _check_duplicates(result, sources, issues)
+    _check_duplicates(result, sources, issues, limit)
     return result
 
 
@@ -448,33 +457,6 @@ def _key_frame(table: Table) -> pd.DataFrame:
         else:
             keys[key] = frame[key].astype("object").fillna("").astype(str)
     return keys
-
-
-def _may_repeat(table: Table) -> bool:
-    """Whether any usable row shares its key with another: `_key_frame` without building
-    a column of Python strings, so that 200,000 distinct IDs are checked in milliseconds."""
-    frame = table.frame
-    combined: np.ndarray[Any, Any] | None = None
-    first: pd.Series | None = None
-    for key in table.spec.row_key:
-        if key not in frame:
-            continue  # a constant "" groups nothing apart
-        if table.spec.column(key).type is ValueType.TEXT:
-            column = frame[key].astype("string[pyarrow]").str.lower().fillna("")
-        else:
-            column = frame[key].astype("object").fillna("").astype(str)
-        if key == table.spec.row_key[0]:
-            first = column
-        codes = np.asarray(pd.factorize(column)[0], dtype="int64")
-        if combined is not None:
-            codes = np.asarray(pd.factorize(combined * (int(codes.max()) + 1) + codes)[0])
-        combined = codes
-    if combined is None or first is None:
-        # No key column at all, or no first key: every row's first key is "".
-        return False
-    usable = (first != "").to_numpy(dtype=bool) & _comparable(table).to_numpy(dtype=bool)
-    repeated = np.bincount(combined)[combined] > 1
-    return bool((usable & repeated).any())
 
 
 def _comparable(table: Table) -> pd.Series:
@@ -513,12 +495,232 @@ def _where_text(table: Table, sources: list[Source], index: int, seen_from: int)
     return place if file_index == seen_from else f"{sources[file_index].path} › {place}"
 
 
-def _check_duplicates(table: Table, sources: list[Source], issues: list[Issue]) -> None:
-    """The same person, figure or unit twice: refused, merged or accepted once (see spec)."""
+def _duplicate_issue(
+    table: Table, sources: list[Source], severity: Severity, code: str, index: int, first: int
+) -> Issue:
+    """The issue of a repeated row (`index`) at its ID cell, naming where its first is."""
+    file_index, sheet, row = table.where(index)
+    key = table.spec.row_key[0]
+    return Issue(
+        severity,
+        code,
+        file=sources[file_index].path,
+        sheet=sheet,
+        row=row,
+        column=table.spec.column(key).header,
+        cell=table.cell(file_index, key, row),
+        params={
+            "id": str(at(table.frame, index, key)),
+            "key": _key_text(table, index),
+            "other": _where_text(table, sources, first, file_index),
+        },
+    )
+
+
+# The verdicts on a repeated row (`_duplicate_verdict`), by their index in the fast path.
+_VERDICTS: tuple[tuple[str, Severity], ...] = (
+    ("duplicate_id", Severity.ERROR),
+    ("conflicting_row", Severity.ERROR),
+    ("duplicate_row", Severity.ERROR),
+    ("repeated_row_merged", Severity.INFO),
+)
+_DUPLICATE_ID, _CONFLICTING, _DUPLICATE_ROW, _MERGED = range(len(_VERDICTS))
+_IS_ERROR = np.asarray([severity is Severity.ERROR for _, severity in _VERDICTS])
+
+
+def _check_duplicates(
+    table: Table, sources: list[Source], issues: list[Issue], limit: int = MAX_ISSUES_PER_CODE
+) -> None:
+    """The same person, figure or unit twice: refused, merged or accepted once (see spec).
+
+    The rule is `_check_duplicates_plain`'s, row by row; here every repeated row is judged
+    at once in numpy, so that a million copies of one unit take a second, not twenty
+    minutes. Issues are built only for the first `limit` of each code in each sheet (the
+    others are counted in one `more_issues` summary, as `capped` would leave them), but
+    every row's verdict is applied: errors marked invalid, repeats dropped, units merged.
+    """
     frame = table.frame
     if frame.empty or not table.spec.row_key:
         return
-    if not _may_repeat(table):
+    found = _repeats(table)
+    if found is None:
+        return
+    others, firsts = found
+    verdicts, merges = _verdicts(table, others, firsts)
+
+    errors = others[_IS_ERROR[verdicts]]
+    if len(errors):
+        invalid = frame[INVALID].to_numpy(dtype=bool, copy=True)
+        invalid[errors] = True
+        frame[INVALID] = invalid
+    for key, (targets, origins) in merges.items():
+        taken = np.arange(len(frame))
+        taken[targets] = origins
+        frame[key] = frame[key].take(taken).set_axis(frame.index)
+    _report_duplicates(table, sources, issues, limit, others, firsts, verdicts)
+    dropped = others[verdicts == _MERGED]
+    if len(dropped):
+        table.frame = frame.drop(index=frame.index[dropped]).reset_index(drop=True)
+
+
+def _repeats(table: Table) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]] | None:
+    """The positions (not labels) of the rows that repeat an earlier row's key, and of
+    that first row, in the order `_check_duplicates_plain` meets them (by first row, then
+    by position).
+
+    Keys are grouped as in `_key_frame`, without building a column of Python strings per
+    key: 200,000 distinct IDs are checked in milliseconds. None when nothing repeats.
+    """
+    frame = table.frame
+    combined: np.ndarray[Any, Any] | None = None
+    first_key: pd.Series | None = None
+    for key in table.spec.row_key:
+        if key not in frame:
+            continue  # a constant "" groups nothing apart
+        if table.spec.column(key).type is ValueType.TEXT:
+            column = frame[key].astype("string[pyarrow]").str.lower().fillna("")
+        else:
+            column = frame[key].astype("object").fillna("").astype(str)
+        if key == table.spec.row_key[0]:
+            first_key = column
+        codes = np.asarray(pd.factorize(column)[0], dtype="int64")
+        if combined is not None:
+            codes = np.asarray(pd.factorize(combined * (int(codes.max()) + 1) + codes)[0])
+        combined = codes
+    if combined is None or first_key is None:
+        # No key column at all, or no first key: every row's first key is "".
+        return None
+    usable = (first_key != "").to_numpy(dtype=bool) & _comparable(table).to_numpy(dtype=bool)
+    positions = np.flatnonzero(usable)
+    if not (np.bincount(combined[positions]) > 1).any():
+        return None  # the common case, decided without sorting
+    _, first_of_group, group = np.unique(
+        combined[positions], return_index=True, return_inverse=True
+    )
+    firsts = positions[first_of_group[group.reshape(-1)]]
+    later = positions != firsts
+    if not later.any():
+        return None
+    others, firsts = positions[later], firsts[later]
+    order = np.argsort(firsts, kind="stable")  # positions are ascending already
+    return others[order], firsts[order]
+
+
+def _value_codes(column: pd.Series) -> np.ndarray[Any, Any]:
+    """Each value as an integer, equal where the values are equal; -1 for a blank."""
+    codes = np.asarray(pd.factorize(column)[0], dtype="int64")
+    codes[column.isna().to_numpy(dtype=bool)] = -1
+    return codes
+
+
+def _verdicts(
+    table: Table, others: np.ndarray[Any, Any], firsts: np.ndarray[Any, Any]
+) -> tuple[np.ndarray[Any, Any], dict[str, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]]:
+    """`_duplicate_verdict` of every repeated row (an index into `_VERDICTS`), and for units
+    the attributes merged: per column, the first rows filled and the rows they take from."""
+    frame = table.frame
+    if table.spec.key == WORKFORCE.key:
+        return np.full(len(others), _DUPLICATE_ID), {}
+    attributes = [
+        c.key for c in table.spec.columns if c.key in frame and c.key not in table.spec.row_key
+    ]
+    values = np.empty((len(frame), len(attributes)), dtype="int32")  # a million rows: 20 MB
+    for j, key in enumerate(attributes):
+        values[:, j] = _value_codes(frame[key])
+    if table.spec.key == UNITS.key:
+        return _unit_verdicts(values, others, firsts, attributes)
+    # Elsewhere a blank is a value like another: blank against blank is no difference.
+    differs = (values[others] != values[firsts]).any(axis=1)
+    files = frame[FILE].to_numpy()
+    same_file = files[others] == files[firsts]
+    verdicts = np.where(differs, _CONFLICTING, np.where(same_file, _DUPLICATE_ROW, _MERGED))
+    return verdicts, {}
+
+
+def _unit_verdicts(
+    values: np.ndarray[Any, Any],
+    others: np.ndarray[Any, Any],
+    firsts: np.ndarray[Any, Any],
+    attributes: list[str],
+) -> tuple[np.ndarray[Any, Any], dict[str, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]]:
+    """Units are merged attribute by attribute, in the order of the rows: a repeated row
+    conflicts if it differs where both it and the first row (as merged so far) have a
+    value; otherwise it fills the first row's blanks. The first row changes only when an
+    accepted row fills a blank, at most once per attribute; so the rows are judged in
+    rounds, all groups at once: each round judges every row up to the first that fills a
+    blank in its group, then fills it. At most one round per attribute, and one more.
+    """
+    starts = np.flatnonzero(np.r_[True, firsts[1:] != firsts[:-1]])
+    group = np.cumsum(np.r_[True, firsts[1:] != firsts[:-1]]) - 1
+    state = values[firsts[starts]].copy()  # each group's first row, as merged so far
+    source = np.full(state.shape, -1, dtype="int64")  # the row each blank was filled from
+    mine = values[others]
+    accepted = np.zeros(len(others), dtype=bool)
+    pending = np.arange(len(others))
+    while len(pending):
+        now = state[group[pending]]
+        theirs = mine[pending]
+        conflict = ((theirs >= 0) & (now >= 0) & (theirs != now)).any(axis=1)
+        fills = ~conflict & ((theirs >= 0) & (now < 0)).any(axis=1)
+        filling = pending[fills]  # ascending: the first of each group is its first filler
+        filled_groups, first_filler = np.unique(group[filling], return_index=True)
+        stop = np.full(len(starts), len(others))
+        stop[filled_groups] = filling[first_filler]
+        judged = pending <= stop[group[pending]]
+        accepted[pending[judged]] = ~conflict[judged]
+        fillers = stop[filled_groups]
+        blank = state[filled_groups] < 0
+        state[filled_groups] = np.where(blank, mine[fillers], state[filled_groups])
+        taken = blank & (mine[fillers] >= 0)
+        source[filled_groups] = np.where(taken, others[fillers][:, None], source[filled_groups])
+        pending = pending[~judged]
+    merges = {}
+    for j, key in enumerate(attributes):
+        filled = source[:, j] >= 0
+        if filled.any():
+            merges[key] = (firsts[starts][filled], source[filled, j])
+    return np.where(accepted, _MERGED, _CONFLICTING), merges
+
+
+def _report_duplicates(
+    table: Table,
+    sources: list[Source],
+    issues: list[Issue],
+    limit: int,
+    others: np.ndarray[Any, Any],
+    firsts: np.ndarray[Any, Any],
+    verdicts: np.ndarray[Any, Any],
+) -> None:
+    """The issues `_check_duplicates_plain` gives, in its order, but only the first `limit`
+    of each code in each sheet built; the rest counted in a summary as `capped` would."""
+    files = table.frame[FILE].to_numpy(dtype="int64")[others]
+    places = {i: (sources[i].path, table.sheet_names[i]) for i in np.unique(files).tolist()}
+    ids = {place: n for n, place in enumerate(dict.fromkeys(places.values()))}
+    of_file = np.zeros(int(files.max()) + 1, dtype="int64")
+    for file_index, where in places.items():
+        of_file[file_index] = ids[where]
+    place = of_file[files] * len(_VERDICTS) + verdicts
+    rank = pd.Series(place).groupby(place).cumcount().to_numpy()
+    counts = np.bincount(place)
+    labels = table.frame.index
+    log = IssueLog(limit)
+    for n in np.flatnonzero(rank < limit).tolist():
+        code, severity = _VERDICTS[int(verdicts[n])]
+        index, first = labels[others[n]], labels[firsts[n]]
+        log.append(_duplicate_issue(table, sources, severity, code, index, first))
+    for n in np.flatnonzero(rank == limit).tolist():
+        code, severity = _VERDICTS[int(verdicts[n])]
+        path, sheet = places[int(files[n])]
+        row = table.where(labels[others[n]])[2]
+        log.omit(severity, code, path, sheet, int(counts[place[n]]) - limit, row)
+    issues.extend(log.issues)
+
+
+def _check_duplicates_plain(table: Table, sources: list[Source], issues: list[Issue]) -> None:
+    """`_check_duplicates` row by row, every issue built: the rule as written, which the
+    fast version is tested to follow (tests/test_fast_paths.py)."""
+    frame = table.frame
+    if frame.empty or not table.spec.row_key:
         return
     keys = _key_frame(table)
     usable = (keys[table.spec.row_key[0]] != "") & _comparable(table)
@@ -531,24 +733,7 @@ def _check_duplicates(table: Table, sources: list[Source], issues: list[Issue]) 
         first, *others = list(group.index)
         for index in others:
             code, severity = _duplicate_verdict(table, first, index, [c.key for c in compared])
-            file_index, sheet, row = table.where(index)
-            key = table.spec.row_key[0]
-            issues.append(
-                Issue(
-                    severity,
-                    code,
-                    file=sources[file_index].path,
-                    sheet=sheet,
-                    row=row,
-                    column=table.spec.column(key).header,
-                    cell=table.cell(file_index, key, row),
-                    params={
-                        "id": str(at(frame, index, key)),
-                        "key": _key_text(table, index),
-                        "other": _where_text(table, sources, first, file_index),
-                    },
-                )
-            )
+            issues.append(_duplicate_issue(table, sources, severity, code, index, first))
             if severity is Severity.ERROR:
                 frame.at[index, INVALID] = True
             else:

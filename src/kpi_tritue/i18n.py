@@ -57,6 +57,47 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "The workbook cannot be read ({detail}). It may be damaged or half-saved: "
         "open it in Excel or LibreOffice and save it again as .xlsx.",
     },
+    "unsupported_compression": {
+        "vi": "Phần {part} bên trong tệp được nén bằng phương pháp mà Excel không dùng (LZMA, "
+        "bzip2...) nên không đọc được. Mở tệp bằng Excel hoặc LibreOffice, lưu lại dưới dạng "
+        ".xlsx rồi gửi lại.",
+        "en": "The part {part} inside the file is compressed with a method Excel does not use "
+        "(LZMA, bzip2...) and cannot be read. Open the file in Excel or LibreOffice, save it "
+        "as .xlsx and send it again.",
+    },
+    "too_many_cells": {
+        "vi": "Trang tính trải tới ô {cell}: vùng dữ liệu sẽ gồm {value} ô, vượt giới hạn an toàn "
+        "{limit} ô (8 lần số ô có dữ liệu, ít nhất 1/8 và nhiều nhất bằng {setting}) nên không "
+        "được đọc. Nhấn Ctrl+End để tới ô cuối, xóa các dòng và cột thừa sau dữ liệu rồi lưu "
+        "lại; nếu dữ liệu thật sự lớn như vậy, tăng giới hạn bằng biến môi trường {setting} "
+        "(tới ít nhất {needed}).",
+        "en": "The sheet reaches cell {cell}: its range would span {value} cells, over the "
+        "safety limit of {limit} cells (8 times the cells holding a value, at least an eighth "
+        "of {setting}, at most {setting}), so it was not read. Press Ctrl+End to go to the last "
+        "cell, delete the rows and columns beyond your data and save; if the data really is "
+        "that large, raise the limit with the environment variable {setting} (to at least "
+        "{needed}).",
+    },
+    "far_cells_ignored": {
+        "vi": "{count} ô nằm quá xa vùng dữ liệu (quá cột giới hạn {limit}, quá lưới của Excel "
+        "hoặc ở vài dòng lẻ rất xa phía dưới dữ liệu), ô đầu tiên là {first}, đã được bỏ qua. "
+        "Nhấn Ctrl+End để tìm và xóa các ô thừa này.",
+        "en": "{count} cell(s) far from the data (beyond the columns read ({limit}), beyond "
+        "Excel's grid, or in a few stray rows far below the data) were ignored, the first at "
+        "{first}. Press Ctrl+End to find them and delete them.",
+    },
+    "repeated_row": {
+        "vi": "Dòng {row} của trang tính chứa dữ liệu và được lặp lại {value} lần (tệp .ods lưu "
+        "các dòng giống nhau liền nhau thành một dòng lặp lại), vượt giới hạn an toàn "
+        "{setting} ({limit} lần) nên trang tính không được đọc. Mở tệp, xóa các dòng thừa từ "
+        "dòng {row} trở xuống rồi lưu lại; nếu dữ liệu thật sự như vậy, tăng giới hạn bằng "
+        "biến môi trường {setting}.",
+        "en": "Row {row} of the sheet holds values and is repeated {value} times (an .ods "
+        "stores equal adjacent rows as one repeated row), over the safety limit {setting} "
+        "({limit} times), so the sheet was not read. Open the file, delete the extra rows from "
+        "row {row} down and save; if the data really is like that, raise the limit with the "
+        "environment variable {setting}.",
+    },
     "unreadable_sheet": {
         "vi": "Không đọc được trang tính này ({detail}). Mở tệp và lưu lại dưới dạng .xlsx.",
         "en": "This sheet cannot be read ({detail}). Open the file and save it again as .xlsx.",

@@ -26,19 +26,45 @@ MAX_NUMBER = 10**15
 MAX_NUMBER_CEILING = 2**53
 
 
+# The XML of a genuine sheet of 1,048,575 rows by 24 columns is about 600 MB, inflated from
+# a ninth of that; 1 GiB leaves room, and stops a sheet that would take calamine over 20 s.
+MAX_SHEET_MB = 1024
+# Above `RATIO_FROM_MB` of XML, a part may not inflate more than this many times: genuine
+# sheets compress 5 to 30 times, the 1.2 GB sheet of a 18 MB file 67 times.
+MAX_RATIO = 50
+RATIO_FROM_MB = 64
+# Cells of a sheet's box (last row × last column that hold a value): calamine allocates 32
+# bytes for each, filled or not. Excel's 1,048,576 rows by 32 columns (1 GiB).
+MAX_CELLS = 1 << 25
+# Columns read: a sheet of the contract has about 25; cells beyond are ignored.
+MAX_COLUMNS = 1024
+# The longest run of text or tag without a `<` in a sheet or the shared strings: Excel's
+# longest cell holds 32,767 characters (at most about 200 kB of XML).
+MAX_TEXT_KB = 1024
+# An .ods row holding values may stand for at most this many equal rows
+# (`number-rows-repeated`): a sheet of people has no two rows alike, a 1 kB file may ask
+# for a million.
+MAX_REPEATS = 1000
+
+
 @dataclass(frozen=True)
 class Limits:
-    max_sheet_bytes: int = 2048 * MIB
-    max_ratio: float = 200.0
+    max_sheet_bytes: int = MAX_SHEET_MB * MIB
+    max_ratio: float = float(MAX_RATIO)
     max_rows: int = 1_048_576
     max_number: int = MAX_NUMBER
     # Issues of one code listed per sheet of a file; the others are counted (issues.py).
     max_issues_per_code: int = MAX_ISSUES_PER_CODE
+    max_cells: int = MAX_CELLS
+    max_columns: int = MAX_COLUMNS
+    max_text_bytes: int = MAX_TEXT_KB * 1024
+    max_repeats: int = MAX_REPEATS
 
     @classmethod
     def from_environment(cls) -> Limits:
         """Defaults, overridden by `KPI_MAX_SHEET_MB`, `KPI_MAX_RATIO`, `KPI_MAX_ROWS`,
-        `KPI_MAX_NUMBER` (at most `MAX_NUMBER_CEILING`)."""
+        `KPI_MAX_NUMBER` (at most `MAX_NUMBER_CEILING`), `KPI_MAX_ISSUES_PER_CODE`,
+        `KPI_MAX_CELLS`, `KPI_MAX_COLUMNS`, `KPI_MAX_TEXT_KB`, `KPI_MAX_REPEATS`."""
         defaults = cls()
         return cls(
             max_sheet_bytes=_int_env("KPI_MAX_SHEET_MB", defaults.max_sheet_bytes // MIB) * MIB,
@@ -46,6 +72,10 @@ class Limits:
             max_rows=_int_env("KPI_MAX_ROWS", defaults.max_rows),
             max_number=min(_int_env("KPI_MAX_NUMBER", defaults.max_number), MAX_NUMBER_CEILING),
             max_issues_per_code=_int_env("KPI_MAX_ISSUES_PER_CODE", defaults.max_issues_per_code),
+            max_cells=_int_env("KPI_MAX_CELLS", defaults.max_cells),
+            max_columns=_int_env("KPI_MAX_COLUMNS", defaults.max_columns),
+            max_text_bytes=_int_env("KPI_MAX_TEXT_KB", defaults.max_text_bytes // 1024) * 1024,
+            max_repeats=_int_env("KPI_MAX_REPEATS", defaults.max_repeats),
         )
 
 
@@ -82,6 +112,14 @@ def _directory(path: Path) -> list[zipfile.ZipInfo]:
         return []
 
 
+def unsupported_compression(path: Path) -> str | None:
+    """The first part compressed by a method calamine cannot inflate (LZMA, bzip2, ...)."""
+    for entry in _directory(path):
+        if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            return entry.filename
+    return None
+
+
 def inspect_archive(path: Path, limits: Limits) -> LimitHit | None:
     """The first limit a zip-based workbook exceeds, from its directory alone; or None."""
     for entry in _directory(path):
@@ -95,7 +133,7 @@ def inspect_archive(path: Path, limits: Limits) -> LimitHit | None:
                 f"{limits.max_sheet_bytes // MIB} MB",
             )
         # A ratio only means something once there is something to inflate.
-        if entry.file_size > 64 * MIB and entry.compress_size > 0:
+        if entry.file_size > RATIO_FROM_MB * MIB and entry.compress_size > 0:
             ratio = entry.file_size / entry.compress_size
             if ratio > limits.max_ratio:
                 return LimitHit(
@@ -167,12 +205,34 @@ def inflated_blocks(path: Path, entry: zipfile.ZipInfo) -> Iterator[bytes]:
             raise ArchiveMismatch(entry.filename)
 
 
-def check_declared_sizes(path: Path) -> str | None:
+class TextRun:
+    """The longest run of bytes without a `<` in a part fed block by block: no cell of
+    Excel's holds more than 32,767 characters, so a far longer one is a crafted file."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.run = 0
+        self.exceeded = False
+
+    def feed(self, block: bytes) -> None:
+        first = block.find(b"<")
+        if first < 0:
+            self.run += len(block)
+        else:
+            if self.run + first > self.limit:
+                self.exceeded = True
+            self.run = len(block) - block.rfind(b"<")
+        if self.run > self.limit:
+            self.exceeded = True
+
+
+def check_declared_sizes(path: Path, limits: Limits | None = None) -> str | LimitHit | None:
     """The first part of a zip-based workbook whose declared size is false, or None.
 
     Every part is checked against what deflate can produce; the parts calamine reads in
     full when it opens the workbook (shared strings, styles, the workbook itself) are
-    inflated and counted. Sheets are left to the scan that reads them anyway.
+    inflated and counted. Sheets are left to the scan that reads them anyway. With
+    `limits`, a part holding a run of text longer than `max_text_bytes` is a `LimitHit`.
     """
     entries = _directory(path)
     for entry in entries:
@@ -186,11 +246,20 @@ def check_declared_sizes(path: Path) -> str | None:
         name = entry.filename
         if name.startswith("xl/worksheets/") or not name.endswith((".xml", ".rels")):
             continue
+        run = TextRun(limits.max_text_bytes) if limits is not None else None
         try:
-            for _ in inflated_blocks(path, entry):
-                pass
+            for block in inflated_blocks(path, entry):
+                if run is not None:
+                    run.feed(block)
+                    if run.exceeded:
+                        return long_text_hit(name, limits)
         except ArchiveMismatch as mismatch:
             return mismatch.part
         except (OSError, zlib.error):
             return name
     return None
+
+
+def long_text_hit(part: str, limits: Limits | None) -> LimitHit:
+    limit = (limits or Limits()).max_text_bytes
+    return LimitHit("KPI_MAX_TEXT_KB", part, f"> {limit // 1024} kB", f"{limit // 1024} kB")

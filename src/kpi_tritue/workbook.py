@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kpi_tritue.extent import column_letters
 from kpi_tritue.frames import at, item
 from kpi_tritue.issues import Issue, IssueLog, ParamValue, Severity, column_letter
 from kpi_tritue.legacy_text import decode, decode_column, first_legacy, legacy_encoding
@@ -390,6 +391,14 @@ def _read_table(
         reporter.add(Severity.ERROR, error.reason, params={"detail": error.detail, **error.params})
         return None, reporter.issues
     limits = Limits.from_environment()
+    if raw.far_cells is not None:
+        reporter.add(
+            Severity.INFO,
+            "far_cells_ignored",
+            count=f"{raw.far_cells[0]:,}",
+            first=raw.far_cells[1],
+            limit=column_letters(limits.max_columns - 1),
+        )
     if len(raw.cells) > limits.max_rows:
         reporter.add(
             Severity.ERROR,
