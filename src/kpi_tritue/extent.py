@@ -1044,6 +1044,12 @@ def rewrite(blocks: Iterable[bytes], extent: Extent) -> Iterator[bytes]:
     for at, text in zip(extent.inserts, extent.insert_refs, strict=True):
         edits.append((at, at, text))
     edits.sort(key=lambda edit: (edit[0], edit[1]))
+    return apply_edits(blocks, edits)
+
+
+def apply_edits(blocks: Iterable[bytes], edits: list[tuple[int, int, bytes]]) -> Iterator[bytes]:
+    """`blocks` with each (start, stop, text) edit, in order, replacing bytes start:stop by
+    text, in one streaming pass; an edit inside a cut already made is dropped."""
     offset = 0
     index = 0
     skip_to = 0

@@ -28,6 +28,7 @@ from kpi_tritue.extent import (
     Decision,
     RowStats,
     TooManyEdits,
+    apply_edits,
     cell_label,
     decide,
 )
@@ -367,28 +368,4 @@ def settle(read: Callable[[], Iterable[bytes]], limits: Limits) -> OdsExtent:
 
 def rewrite(blocks: Iterable[bytes], edits: list[tuple[int, int, bytes]]) -> Iterator[bytes]:
     """content.xml with `edits` applied, streaming."""
-    ordered = sorted(edits)
-    offset = 0
-    index = 0
-    skip_to = 0
-    for block in blocks:
-        end = offset + len(block)
-        pos = offset
-        out: list[bytes] = []
-        while index < len(ordered) and ordered[index][0] < end:
-            start, stop, text = ordered[index]
-            if start < skip_to:  # inside a cut already made
-                index += 1
-                continue
-            begin = max(pos, skip_to)
-            if start > begin:
-                out.append(block[begin - offset : start - offset])
-            out.append(text)
-            pos = start
-            skip_to = max(skip_to, stop)
-            index += 1
-        begin = max(pos, skip_to)
-        if begin < end:
-            out.append(block[begin - offset :])
-        offset = end
-        yield b"".join(out)
+    return apply_edits(blocks, sorted(edits))
