@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from builders import write_workbook
-from kpi_tritue.catalog import Catalog, load_catalog
-from kpi_tritue.dataset import Dataset, load_dataset
-from kpi_tritue.engine import Computation, GroupBy, compute
-from kpi_tritue.results import IndicatorResult
-from kpi_tritue.schema import FIGURES, MILESTONES, SPECIALIST_TEAMS, UNITS, WORKFORCE
+from kpi_tritue.catalog.model import Catalog, load_catalog
+from kpi_tritue.compute.engine import Computation, GroupBy, compute
+from kpi_tritue.contract.schema import FIGURES, MILESTONES, SPECIALIST_TEAMS, UNITS, WORKFORCE
+from kpi_tritue.io.dataset import Dataset, load_dataset
+from kpi_tritue.model.results import IndicatorResult
 
 AS_OF = date(2024, 12, 31)
 CATALOG = load_catalog()

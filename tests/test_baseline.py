@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi_tritue.baseline import BaselineError, load_baseline
+from kpi_tritue.compute.baseline import BaselineError, load_baseline
 from test_gate import RESULTS
 
 

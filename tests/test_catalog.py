@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from engine_fixtures import Book, doctor, figures, person, run
-from kpi_tritue.catalog import CatalogError, load_catalog, parse_catalog, vocabulary
+from kpi_tritue.catalog.model import CatalogError, load_catalog, parse_catalog, vocabulary
 from kpi_tritue.errors import KpiError
-from kpi_tritue.results import Status, Target
+from kpi_tritue.model.results import Status, Target
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "catalog.md"
 

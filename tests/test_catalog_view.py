@@ -3,8 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpi_tritue.catalog import load_catalog
-from kpi_tritue.catalog_view import (
+from kpi_tritue.catalog.listing import (
     _HEADERS,
     _pad,
     _printable,
@@ -14,6 +13,7 @@ from kpi_tritue.catalog_view import (
     catalog_text,
     packaged_listing,
 )
+from kpi_tritue.catalog.model import load_catalog
 
 
 def test_the_fast_listing_equals_the_validated_catalog() -> None:

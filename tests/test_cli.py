@@ -123,11 +123,11 @@ def test_every_issue_code_raised_anywhere_has_a_message_in_both_languages() -> N
 
     from kpi_tritue.i18n import ISSUE_MESSAGES
 
-    source = "\n".join(p.read_text() for p in (ROOT / "src" / "kpi_tritue").glob("*.py"))
+    source = "\n".join(p.read_text() for p in (ROOT / "src" / "kpi_tritue").rglob("*.py"))
     raised = set(re.findall(r"Severity\.\w+,\s*\n?\s*\"([a-z_]+)\"", source))
     assert len(raised) > 20
     # Codes made at run time: cell problems, unreadable files, ThongTin values.
-    from kpi_tritue import values
+    from kpi_tritue.contract import values
 
     raised |= {
         v
@@ -176,12 +176,12 @@ def test_a_command_that_read_workbooks_ends_the_process_once_its_output_is_out(
 
     monkeypatch.setattr(cli.os, "_exit", end)
     monkeypatch.setattr(sys, "argv", ["kpi", "compute", str(tmp_path / "absent.xlsx")])
-    import kpi_tritue.reader  # noqa: F401 -- as after any command that read a workbook
+    import kpi_tritue.io.reader  # noqa: F401 -- as after any command that read a workbook
 
     with pytest.raises(SystemExit):
         cli.main()
     assert ended == [2]
-    monkeypatch.delitem(sys.modules, "kpi_tritue.reader")
+    monkeypatch.delitem(sys.modules, "kpi_tritue.io.reader")
     monkeypatch.setattr(sys, "argv", ["kpi", "--help"])
     with pytest.raises(SystemExit) as plain:
         cli.main()
@@ -221,14 +221,14 @@ def _bug(*args: object, **kwargs: object) -> None:
 
 # Each command, and one function it calls that a bug is planted in.
 BUGS = {
-    "validate": ("kpi_tritue.dataset.load_dataset", ["validate", "{good}"]),
-    "compute": ("kpi_tritue.dataset.load_dataset", ["compute", "{good}"]),
-    "export": ("kpi_tritue.dataset.load_dataset", ["export", "{good}", "-o", "{out}"]),
-    "check": ("kpi_tritue.dataset.load_dataset", ["check", "{good}"]),
-    "explain": ("kpi_tritue.dataset.load_dataset", ["explain", "doctors_per_10k", "{good}"]),
-    "trend": ("kpi_tritue.trend.load_series", ["trend", "{good}"]),
-    "template": ("kpi_tritue.template.write_template", ["template", "-o", "{out}"]),
-    "indicators": ("kpi_tritue.catalog_view.packaged_listing", ["indicators"]),
+    "validate": ("kpi_tritue.io.dataset.load_dataset", ["validate", "{good}"]),
+    "compute": ("kpi_tritue.io.dataset.load_dataset", ["compute", "{good}"]),
+    "export": ("kpi_tritue.io.dataset.load_dataset", ["export", "{good}", "-o", "{out}"]),
+    "check": ("kpi_tritue.io.dataset.load_dataset", ["check", "{good}"]),
+    "explain": ("kpi_tritue.io.dataset.load_dataset", ["explain", "doctors_per_10k", "{good}"]),
+    "trend": ("kpi_tritue.compute.trend.load_series", ["trend", "{good}"]),
+    "template": ("kpi_tritue.render.template.write_template", ["template", "-o", "{out}"]),
+    "indicators": ("kpi_tritue.catalog.listing.packaged_listing", ["indicators"]),
 }
 
 
@@ -259,7 +259,7 @@ def test_a_bug_in_any_command_exits_4_and_asks_for_a_report(
 def test_with_debug_a_bug_shows_its_traceback_and_still_exits_4(
     good: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("kpi_tritue.dataset.load_dataset", _bug)
+    monkeypatch.setattr("kpi_tritue.io.dataset.load_dataset", _bug)
     result = runner.invoke(app, ["compute", str(good), "--debug"])
     assert result.exit_code == 4
     assert "Traceback" in result.stderr and "KeyError" in result.stderr
@@ -281,7 +281,7 @@ def test_expected_failures_keep_their_codes(
     def refuse(*args: object, **kwargs: object) -> None:
         raise getattr(errors, error)("Sửa tệp rồi chạy lại.")
 
-    monkeypatch.setattr("kpi_tritue.dataset.load_dataset", refuse)
+    monkeypatch.setattr("kpi_tritue.io.dataset.load_dataset", refuse)
     result = runner.invoke(app, ["compute", str(good)])
     assert result.exit_code == code
     assert "Sửa tệp rồi chạy lại." in _flat(result.stderr)
@@ -424,7 +424,7 @@ def test_a_file_name_that_is_not_utf8_is_printed_without_error(tmp_path: Path) -
 
 def test_a_bug_outside_any_command_exits_4_without_traceback(good: Path) -> None:
     planted = (
-        "import sys, kpi_tritue.reader as reader\n"
+        "import sys, kpi_tritue.io.reader as reader\n"
         "def bug(files): raise KeyError('Nguyễn Văn An')\n"
         "reader.prefetch = bug\n"
         "from kpi_tritue.cli import main\n"

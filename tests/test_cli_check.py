@@ -180,7 +180,7 @@ def test_trend_through_the_cli_does_not_depend_on_file_order(tmp_path: Path) -> 
 
 
 def test_shares_of_people_carry_a_wilson_interval(sample_json: dict[str, object]) -> None:
-    from kpi_tritue.stats import wilson_interval
+    from kpi_tritue.compute.stats import wilson_interval
 
     indicators = {i["id"]: i for i in sample_json["indicators"]}  # type: ignore[attr-defined]
     leaders = indicators["provincial_leaders_under_40"]

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from builders import WORKFORCE_HEADER, person, write_workbook
 from kpi_tritue.cli import app
-from kpi_tritue.dataset import load_dataset
-from kpi_tritue.template import DEFAULT_NAME
+from kpi_tritue.io.dataset import load_dataset
+from kpi_tritue.render.template import DEFAULT_NAME
 
 runner = CliRunner()
 

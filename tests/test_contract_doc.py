@@ -1,18 +1,18 @@
 from pathlib import Path
 
-from kpi_tritue.contract_doc import render_document
+from kpi_tritue.render.contract_doc import render_document
 
 DOC = Path(__file__).parent.parent / "docs" / "input-format.md"
 
 
 def test_the_input_format_document_matches_the_contract() -> None:
-    # Regenerate with: python -c "from kpi_tritue.contract_doc import render_document;
+    # Regenerate with: python -c "from kpi_tritue.render.contract_doc import render_document;
     #   open('docs/input-format.md', 'w').write(render_document())"
     assert DOC.read_text(encoding="utf-8") == render_document()
 
 
 def test_every_sheet_and_column_is_documented_in_both_languages() -> None:
-    from kpi_tritue.schema import CONTRACT
+    from kpi_tritue.contract.schema import CONTRACT
 
     text = render_document()
     vietnamese, english = text.split("\n---\n")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from builders import WORKFORCE_HEADER, person, write_workbook
-from kpi_tritue.dataset import AsOfSource, expand_inputs, load_dataset
-from kpi_tritue.issues import Severity
+from kpi_tritue.io.dataset import AsOfSource, expand_inputs, load_dataset
+from kpi_tritue.model.issues import Severity
 
 
 def info(year: int | None = None, as_of: object = None) -> list[list[object]]:
@@ -236,7 +236,7 @@ def test_a_million_repeats_build_a_hundred_issues_and_count_the_rest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sheet: str
 ) -> None:
     # Every repeated row is judged and acted on; only the issues kept are built.
-    from kpi_tritue import dataset as module
+    from kpi_tritue.io import dataset as module
 
     built: list[int] = []
     key_text = module._key_text
@@ -414,8 +414,8 @@ def test_a_run_of_nothing_but_kpi_reports_has_no_workforce_sheet(
     ]
     assert dataset.has_errors
     # A trend of them says the same.
-    from kpi_tritue.catalog import load_catalog
-    from kpi_tritue.trend import load_series
+    from kpi_tritue.catalog.model import load_catalog
+    from kpi_tritue.compute.trend import load_series
 
     yearly = load_series([str(vi)], catalog=load_catalog())
     assert [i.code for i in yearly.issues if i.severity is Severity.ERROR] == [

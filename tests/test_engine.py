@@ -27,12 +27,12 @@ from engine_fixtures import (
     run,
     teacher,
 )
-from kpi_tritue.catalog import parse_catalog
-from kpi_tritue.dataset import load_dataset
-from kpi_tritue.engine import NO_GROUP, assess, compute
+from kpi_tritue.catalog.model import parse_catalog
+from kpi_tritue.compute.engine import NO_GROUP, assess, compute
 from kpi_tritue.i18n import ISSUE_MESSAGES
-from kpi_tritue.notes import NOTE_MESSAGES, note_message
-from kpi_tritue.results import Measurement, Note, Status, Target
+from kpi_tritue.io.dataset import load_dataset
+from kpi_tritue.model.results import Measurement, Note, Status, Target
+from kpi_tritue.render.notes import NOTE_MESSAGES, note_message
 
 
 def approx(value: float) -> Any:

@@ -29,11 +29,9 @@ from engine_fixtures import (
     person,
     teacher,
 )
-from kpi_tritue.catalog import parse_catalog
-from kpi_tritue.dataset import Dataset, load_dataset
-from kpi_tritue.engine import compute, explain
-from kpi_tritue.errors import KpiError, UnknownIndicator
-from kpi_tritue.explain import (
+from kpi_tritue.catalog.model import parse_catalog
+from kpi_tritue.compute.engine import compute, explain
+from kpi_tritue.compute.explain import (
     ROW_COLUMNS,
     TABLE_ROWS,
     UNIT_COLUMNS,
@@ -43,9 +41,11 @@ from kpi_tritue.explain import (
     explanation_json,
     explanation_table,
 )
+from kpi_tritue.errors import KpiError, UnknownIndicator
 from kpi_tritue.i18n import LANGS, Lang
-from kpi_tritue.report import result_dict
-from kpi_tritue.results import Status
+from kpi_tritue.io.dataset import Dataset, load_dataset
+from kpi_tritue.model.results import Status
+from kpi_tritue.render.report import result_dict
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "ha_tinh_2024.xlsx"
 needs_sample = pytest.mark.skipif(not SAMPLE.exists(), reason="the sample workbook is not there")

@@ -13,10 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from builders import WORKFORCE_HEADER, person, write_workbook
-from kpi_tritue.dataset import FILE, Source, Table, load_dataset
-from kpi_tritue.issues import Issue, capped, column_letter
-from kpi_tritue.normalize import clean_text
-from kpi_tritue.schema import (
+from kpi_tritue.contract.normalize import clean_text
+from kpi_tritue.contract.schema import (
     CONTRACT,
     INFO,
     UNITS,
@@ -25,8 +23,10 @@ from kpi_tritue.schema import (
     SheetSpec,
     ValueType,
 )
-from kpi_tritue.values import clean_column
-from kpi_tritue.workbook import INVALID, ROW
+from kpi_tritue.contract.values import clean_column
+from kpi_tritue.io.dataset import FILE, Source, Table, load_dataset
+from kpi_tritue.io.workbook import INVALID, ROW
+from kpi_tritue.model.issues import Issue, capped, column_letter
 
 spaces = [" ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "\x0b", "\x85"]
 vietnamese = st.text(
@@ -74,7 +74,7 @@ def test_ids_starting_with_c_or_t_are_people_and_totals_rows_still_go(tmp_path: 
 
 def test_no_ascii_character_gives_legacy_text_away() -> None:
     # The check for TCVN3/VNI text skips plain ASCII values: it must stay a safe skip.
-    from kpi_tritue.legacy_text import legacy_encoding
+    from kpi_tritue.io.legacy_text import legacy_encoding
 
     assert all(legacy_encoding(chr(code) * 3) is None for code in range(128))
 
@@ -82,8 +82,8 @@ def test_no_ascii_character_gives_legacy_text_away() -> None:
 def test_a_prefetched_workbook_is_parsed_once_and_read_as_usual(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kpi_tritue import reader
-    from kpi_tritue.workbook import open_workbook
+    from kpi_tritue.io import reader
+    from kpi_tritue.io.workbook import open_workbook
 
     rows = [WORKFORCE_HEADER, person("A1"), person("A2", birth_date="#N/A")]
     path = write_workbook(tmp_path / "p.xlsx", {"NhanSu": rows})
@@ -113,8 +113,8 @@ def test_a_prefetched_workbook_is_parsed_once_and_read_as_usual(
     )
 )
 def test_the_light_sheet_matcher_agrees_with_the_contract(name: str) -> None:
-    from kpi_tritue.schema import CONTRACT, WORKFORCE
-    from kpi_tritue.sheet_names import is_workforce_sheet
+    from kpi_tritue.contract.schema import CONTRACT, WORKFORCE
+    from kpi_tritue.contract.sheet_names import is_workforce_sheet
 
     spec = CONTRACT.match_sheet(name)
     assert is_workforce_sheet(name) == (spec is not None and spec.key == WORKFORCE.key)
@@ -128,7 +128,7 @@ def test_prefetch_starts_parsing_before_pydantic_or_pandas_is_imported(tmp_path:
     path = write_workbook(tmp_path / "p.xlsx", {"NhanSu": [WORKFORCE_HEADER, person("A1")]})
     script = (
         "import sys\n"
-        "from kpi_tritue import reader\n"
+        "from kpi_tritue.io import reader\n"
         "reader.prefetch([sys.argv[1]])\n"
         "loaded = sorted(m for m in ('pydantic', 'pandas', 'rich') if m in sys.modules)\n"
         "workbook = reader._PREFETCHED.popitem()[1].result()\n"
@@ -142,7 +142,7 @@ def test_prefetch_starts_parsing_before_pydantic_or_pandas_is_imported(tmp_path:
 
 
 def test_a_prefetched_workbook_is_not_used_once_its_file_has_changed(tmp_path: Path) -> None:
-    from kpi_tritue import reader
+    from kpi_tritue.io import reader
 
     path = write_workbook(tmp_path / "p.xlsx", {"NhanSu": [WORKFORCE_HEADER, person("A1")]})
     reader.prefetch([str(path)])
@@ -179,7 +179,7 @@ totals_cell = st.one_of(st.none(), st.sampled_from(_TRICKY[:8]), totals_text)
 def test_the_totals_rows_found_fast_are_those_of_the_rule_as_written(
     rows: list[list[str | None]],
 ) -> None:
-    from kpi_tritue.workbook import _totals_rows, _totals_rows_plain
+    from kpi_tritue.io.workbook import _totals_rows, _totals_rows_plain
 
     region = pd.DataFrame(rows, dtype="object", index=pd.RangeIndex(5, 5 + len(rows)))
     if region.empty:
@@ -275,7 +275,7 @@ def _copy(table: Table) -> Table:
 def test_repeated_rows_judged_at_once_are_judged_as_one_by_one(
     drawn: tuple[Table, list[Source]], limit: int
 ) -> None:
-    from kpi_tritue.dataset import _check_duplicates, _check_duplicates_plain
+    from kpi_tritue.io.dataset import _check_duplicates, _check_duplicates_plain
 
     table, sources = drawn
     plain, fast, few = _copy(table), _copy(table), _copy(table)

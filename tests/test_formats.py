@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from builders import WORKFORCE_HEADER, person, write_workbook
-from kpi_tritue.dataset import load_dataset
+from kpi_tritue.io.dataset import load_dataset
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(

@@ -7,10 +7,10 @@ from xml.etree import ElementTree
 
 import pytest
 
-from kpi_tritue.dataset import AsOfSource, Dataset, ReferenceDate, Source
-from kpi_tritue.gate import DEFAULT_FAIL_ON, gate_failures, junit_xml, parse_fail_on
-from kpi_tritue.report import ReportContext
-from kpi_tritue.results import IndicatorResult, Measurement, Note, Status, Target
+from kpi_tritue.io.dataset import AsOfSource, Dataset, ReferenceDate, Source
+from kpi_tritue.model.results import IndicatorResult, Measurement, Note, Status, Target
+from kpi_tritue.render.gate import DEFAULT_FAIL_ON, gate_failures, junit_xml, parse_fail_on
+from kpi_tritue.render.report import ReportContext
 
 
 def result(

@@ -19,12 +19,12 @@ from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from builders import WORKFORCE_HEADER, person
-from kpi_tritue import workbook as workbook_module
 from kpi_tritue.cli import app
-from kpi_tritue.dataset import load_dataset
-from kpi_tritue.formatting import FORMULA_START
-from kpi_tritue.issues import MORE_ISSUES
-from kpi_tritue.privacy import fold
+from kpi_tritue.contract.privacy import fold
+from kpi_tritue.i18n.numbers import FORMULA_START
+from kpi_tritue.io import workbook as workbook_module
+from kpi_tritue.io.dataset import load_dataset
+from kpi_tritue.model.issues import MORE_ISSUES
 
 runner = CliRunner()
 HEADER = [*WORKFORCE_HEADER, "Phù hợp vị trí việc làm"]
@@ -343,7 +343,7 @@ def test_csv_and_markdown_never_start_a_cell_with_a_formula(tmp_path: Path) -> N
 def test_the_report_keeps_excel_escapes_as_text() -> None:
     from openpyxl import Workbook as Book
 
-    from kpi_tritue.xlsx_report import put_text
+    from kpi_tritue.render.xlsx_report import put_text
 
     sheet = Book().active
     assert put_text(sheet["A1"], "x_x0041_y").value == "x_x005F_x0041_y"
@@ -352,7 +352,7 @@ def test_the_report_keeps_excel_escapes_as_text() -> None:
 
 
 def test_json_escapes_del_and_c1_controls() -> None:
-    from kpi_tritue.render import dumps
+    from kpi_tritue.render.terminal import dumps
 
     text = dumps({"unit": "a\x1b\x7f\x9bb"})
     assert text == '{\n  "unit": "a\\u001b\\u007f\\u009bb"\n}\n'

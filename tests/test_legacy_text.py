@@ -4,7 +4,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from kpi_tritue.legacy_text import (
+from kpi_tritue.io.legacy_text import (
     TCVN3_TO_UNICODE,
     LegacyEncoding,
     decode_column,
@@ -140,7 +140,7 @@ def _encode_tcvn3(text: str) -> str:
 
 
 def _encode_vni(text: str) -> str:
-    from kpi_tritue.legacy_text import _VNI_PAIRS, _VNI_SINGLES
+    from kpi_tritue.io.legacy_text import _VNI_PAIRS, _VNI_SINGLES
 
     codes = {letter: code for code, letter in {**_VNI_SINGLES, **_VNI_PAIRS}.items()}
     return "".join(codes.get(char, char) for char in text)
@@ -164,7 +164,7 @@ def test_vietnamese_in_either_case_survives_vni(text: str, upper: bool) -> None:
 
 def test_a_workbook_typed_in_tcvn3_gives_the_figures_of_its_unicode_twin(tmp_path: Path) -> None:
     from builders import WORKFORCE_HEADER, person, write_workbook
-    from kpi_tritue.dataset import load_dataset
+    from kpi_tritue.io.dataset import load_dataset
 
     people = [
         person("A1", unit="Sở Y tế", category="Viên chức"),

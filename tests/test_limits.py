@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from data.make_bad_corpus import declare_sizes
-from kpi_tritue.limits import ArchiveMismatch, check_declared_sizes, inflated_blocks
+from kpi_tritue.contract.limits import ArchiveMismatch, check_declared_sizes, inflated_blocks
 
 
 def _archive(path: Path, parts: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> Path:
@@ -71,8 +71,8 @@ def test_a_sheet_declaring_less_than_its_compressed_data_is_refused_from_the_dir
 # ---------------------------------------------------------------------------------------
 # The extent of a sheet's cells (issue 12, item 1): the fast check lets nothing far through.
 
-from kpi_tritue import extent  # noqa: E402
-from kpi_tritue.limits import Limits, unsupported_compression  # noqa: E402
+from kpi_tritue.io import extent  # noqa: E402
+from kpi_tritue.contract.limits import Limits, unsupported_compression  # noqa: E402
 
 BOX = (200_001, 24)  # rows, columns: A1:X200001
 

@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpi_tritue.normalize import clean_text, fold, is_column_code, is_totals_label, unit_key
+from kpi_tritue.contract.normalize import (
+    clean_text,
+    fold,
+    is_column_code,
+    is_totals_label,
+    unit_key,
+)
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpi_tritue import privacy
-from kpi_tritue.formatting import printable, spreadsheet_text
-from kpi_tritue.issues import MORE_ISSUES, Issue, IssueLog, Severity, capped, count_by_severity
-from kpi_tritue.privacy import KnownNames, fold, fold_array, holds_plain, quote, redact_issues
+from kpi_tritue.contract import privacy
+from kpi_tritue.contract.privacy import (
+    KnownNames,
+    fold,
+    fold_array,
+    holds_plain,
+    quote,
+    redact_issues,
+)
+from kpi_tritue.i18n.numbers import printable, spreadsheet_text
+from kpi_tritue.model.issues import (
+    MORE_ISSUES,
+    Issue,
+    IssueLog,
+    Severity,
+    capped,
+    count_by_severity,
+)
 
 NAME = "Nguyễn Văn An"
 

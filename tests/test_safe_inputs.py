@@ -20,13 +20,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from kpi_tritue.baseline import BaselineError, load_baseline
-from kpi_tritue.catalog import MAX_ERRORS_SHOWN, CatalogError, load_catalog
+from kpi_tritue.catalog.model import MAX_ERRORS_SHOWN, CatalogError, load_catalog
 from kpi_tritue.cli import app
-from kpi_tritue.dataset import expand_inputs
-from kpi_tritue.render import dumps
-from kpi_tritue.results import Status
-from kpi_tritue.safe_files import (
+from kpi_tritue.compute.baseline import BaselineError, load_baseline
+from kpi_tritue.io.dataset import expand_inputs
+from kpi_tritue.io.safe_files import (
     DEFAULT_NESTING,
     TARGETS_LIMIT,
     UnsafeInput,
@@ -34,6 +32,8 @@ from kpi_tritue.safe_files import (
     path_problem,
     read_capped,
 )
+from kpi_tritue.model.results import Status
+from kpi_tritue.render.terminal import dumps
 from test_gate import result
 
 SAMPLE = Path(__file__).parent.parent / "data" / "samples" / "ha_tinh_2024.xlsx"
@@ -115,7 +115,7 @@ def test_a_fifo_swapped_in_after_the_check_is_opened_without_blocking(tmp_path: 
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from kpi_tritue import safe_files\n"
+        "from kpi_tritue.io import safe_files\n"
         "safe_files.path_problem = lambda path, folder_ok: None\n"  # the check lost the race
         "try:\n"
         "    safe_files.read_capped(Path(sys.argv[1]), safe_files.TARGETS_LIMIT)\n"

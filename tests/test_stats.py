@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpi_tritue.stats import Z95, wilson_interval
+from kpi_tritue.compute.stats import Z95, wilson_interval
 
 
 @st.composite

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kpi_tritue.errors import OutputLost
-from kpi_tritue.streams import ERRORS, GuardedStream
+from kpi_tritue.render.streams import ERRORS, GuardedStream
 
 
 @given(st.text(st.characters(exclude_categories=())))

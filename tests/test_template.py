@@ -12,13 +12,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi_tritue.catalog import load_catalog
-from kpi_tritue.dataset import load_dataset
-from kpi_tritue.engine import compute
+from kpi_tritue.catalog.model import load_catalog
+from kpi_tritue.compute.engine import compute
+from kpi_tritue.contract.schema import CONTRACT, ColumnSpec, ValueType
 from kpi_tritue.errors import OutputError
-from kpi_tritue.issues import Severity
-from kpi_tritue.schema import CONTRACT, ColumnSpec, ValueType
-from kpi_tritue.template import DEFAULT_NAME, LISTS_SHEET, write_template
+from kpi_tritue.io.dataset import load_dataset
+from kpi_tritue.model.issues import Severity
+from kpi_tritue.render.template import DEFAULT_NAME, LISTS_SHEET, write_template
 
 
 @pytest.fixture(scope="module")

@@ -18,10 +18,8 @@ from rich.console import Console
 
 from builders import write_workbook
 from engine_fixtures import CATALOG, Book, doctor, figures, person
-from kpi_tritue.catalog import TrendSettings
-from kpi_tritue.results import Status, Target
-from kpi_tritue.schema import UNIT_CHANGES
-from kpi_tritue.trend import (
+from kpi_tritue.catalog.model import TrendSettings
+from kpi_tritue.compute.trend import (
     Progress,
     TrendClass,
     TrendResult,
@@ -34,7 +32,15 @@ from kpi_tritue.trend import (
     load_series,
     unit_mapping,
 )
-from kpi_tritue.trend_report import CSV_COLUMNS, sparkline, trend_csv, trend_json, trend_table
+from kpi_tritue.contract.schema import UNIT_CHANGES
+from kpi_tritue.model.results import Status, Target
+from kpi_tritue.render.trend_terminal import (
+    CSV_COLUMNS,
+    sparkline,
+    trend_csv,
+    trend_json,
+    trend_table,
+)
 
 SETTINGS = TrendSettings()
 AT_LEAST_50 = Target(op=">=", value=50, year=2030)

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpi_tritue.schema import FIGURES, SPECIALIST_TEAMS, UNITS, WORKFORCE, SheetSpec
-from kpi_tritue.values import (
+from kpi_tritue.contract.schema import FIGURES, SPECIALIST_TEAMS, UNITS, WORKFORCE, SheetSpec
+from kpi_tritue.contract.values import (
     BAD_BOOL,
     BAD_DATE,
     BAD_ENUM,
@@ -141,7 +141,7 @@ def test_percent_text_in_a_percentage_column() -> None:
 
 
 def test_int_column_refuses_fractions() -> None:
-    from kpi_tritue.schema import SPECIALIST_TEAMS
+    from kpi_tritue.contract.schema import SPECIALIST_TEAMS
 
     values, problems = _column(["2", "2.5"], "teams", SPECIALIST_TEAMS)
     assert values[0] == 2
@@ -161,7 +161,7 @@ def test_a_number_too_large_is_a_problem_of_its_own(sheet: SheetSpec, key: str, 
 def test_the_largest_number_is_a_setting_up_to_where_numbers_stay_exact(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from kpi_tritue.limits import MAX_NUMBER, MAX_NUMBER_CEILING, Limits
+    from kpi_tritue.contract.limits import MAX_NUMBER, MAX_NUMBER_CEILING, Limits
 
     assert Limits.from_environment().max_number == MAX_NUMBER == 10**15
     monkeypatch.setenv("KPI_MAX_NUMBER", str(5 * 10**15))
@@ -201,7 +201,7 @@ def test_a_year_of_any_size_is_out_of_range_or_not_a_year(text: str) -> None:
 
 
 def test_a_long_number_is_quoted_by_its_size() -> None:
-    from kpi_tritue.values import number_shown
+    from kpi_tritue.contract.values import number_shown
 
     assert number_shown("1" + "0" * 308) == "1e+308"
     assert number_shown("12345") == "12345" and number_shown("inf") == "inf"
@@ -242,8 +242,8 @@ vietnamese_text = st.text(
 
 @given(st.lists(vietnamese_text, max_size=8))
 def test_arrow_cleaning_agrees_with_python_cleaning(values: list[str]) -> None:
-    from kpi_tritue.normalize import clean_text
-    from kpi_tritue.values import clean_column
+    from kpi_tritue.contract.normalize import clean_text
+    from kpi_tritue.contract.values import clean_column
 
     cleaned = clean_column(pd.Series(values, dtype="object")).tolist()
     expected = [clean_text(v) or None for v in values]

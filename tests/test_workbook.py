@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builders import WORKFORCE_HEADER, person, write_workbook
-from kpi_tritue.dataset import load_dataset
-from kpi_tritue.issues import Issue, Severity
+from kpi_tritue.io.dataset import load_dataset
+from kpi_tritue.model.issues import Issue, Severity
 
 INFO_2024 = [["Mục", "Giá trị"], ["Năm báo cáo", 2024], ["Ngày số liệu", datetime(2024, 12, 31)]]
 

@@ -17,15 +17,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from builders import WORKFORCE_HEADER, person, write_workbook
 from kpi_tritue import __version__
-from kpi_tritue.catalog import load_catalog
-from kpi_tritue.dataset import load_dataset
-from kpi_tritue.engine import compute
+from kpi_tritue.catalog.model import load_catalog
+from kpi_tritue.compute.engine import compute
+from kpi_tritue.compute.stats import wilson_interval
 from kpi_tritue.errors import OutputError
-from kpi_tritue.issues import sorted_issues
-from kpi_tritue.report import ReportContext, group_label
-from kpi_tritue.results import IndicatorResult, Status
-from kpi_tritue.stats import wilson_interval
-from kpi_tritue.xlsx_report import STATUS_COLOURS, build_gap_report, write_gap_report
+from kpi_tritue.io.dataset import load_dataset
+from kpi_tritue.model.issues import sorted_issues
+from kpi_tritue.model.results import IndicatorResult, Status
+from kpi_tritue.render.report import ReportContext, group_label
+from kpi_tritue.render.xlsx_report import STATUS_COLOURS, build_gap_report, write_gap_report
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 RUN_TIME = datetime(2025, 1, 15, 9, 30)
@@ -335,7 +335,7 @@ def test_breakdown_sheet_groups_by_indicators(tmp_path: Path, sample: Path) -> N
 
 
 def _label(key: str) -> str:
-    from kpi_tritue.report import label
+    from kpi_tritue.render.report import label
 
     return label(key, "vi")
 

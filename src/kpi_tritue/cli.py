@@ -23,14 +23,14 @@ from kpi_tritue import __version__
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from kpi_tritue.catalog import Catalog
-    from kpi_tritue.dataset import Dataset
+    from kpi_tritue.catalog.model import Catalog
+    from kpi_tritue.compute.trend import YearlyData
     from kpi_tritue.errors import OutputLost
     from kpi_tritue.i18n import Lang
-    from kpi_tritue.issues import Issue
-    from kpi_tritue.report import ReportContext
-    from kpi_tritue.results import IndicatorResult
-    from kpi_tritue.trend import YearlyData
+    from kpi_tritue.io.dataset import Dataset
+    from kpi_tritue.model.issues import Issue
+    from kpi_tritue.model.results import IndicatorResult
+    from kpi_tritue.render.report import ReportContext
 
 EXIT_OK = 0
 EXIT_GATE_FAILED = 1
@@ -148,7 +148,7 @@ def _check_paths(files: list[str], lang: "Lang", *, folders: bool = True) -> Non
     """Exit 2 unless every path names a regular file (or a folder, where `folders`): the
     command line names something that cannot be read (missing, or a device, a FIFO...),
     so the fix is to the command, and nothing was read. Never opens anything."""
-    from kpi_tritue.safe_files import path_problem
+    from kpi_tritue.io.safe_files import path_problem
 
     problems = [path_problem(Path(f), folder_ok=folders) for f in files]
     found = [problem.message(lang) for problem in problems if problem is not None]
@@ -204,7 +204,7 @@ def _output_lost(lost: "OutputLost", lang: "Lang") -> None:
     """Say once that the results did not all reach stdout (not when a pipe's reader left:
     `kpi … | head` stops reading on purpose)."""
     from kpi_tritue.i18n import text
-    from kpi_tritue.outputs import os_reason
+    from kpi_tritue.render.outputs import os_reason
 
     if lost.reported or lost.reader_left:
         lost.reported = True
@@ -216,7 +216,7 @@ def _output_lost(lost: "OutputLost", lang: "Lang") -> None:
 def _load(files: list[str], as_of: str | None, lang: "Lang") -> "Dataset":
     from rich.progress import Progress
 
-    from kpi_tritue.dataset import load_dataset
+    from kpi_tritue.io.dataset import load_dataset
 
     _check_paths(files, lang)
     reference = parse_as_of(as_of, lang)
@@ -249,7 +249,7 @@ def validate(
     Example: kpi validate data/samples/ha_tinh_2024.xlsx --format json
     """
     _prefetch(files)
-    from kpi_tritue import render
+    from kpi_tritue.render import terminal as render
 
     language: Lang = lang.value
     with _guard(debug, language):
@@ -333,7 +333,7 @@ def compute(
     Example: kpi compute data/samples/ha_tinh_2024.xlsx --by level --lang en
     """
     _prefetch(files)
-    from kpi_tritue import report
+    from kpi_tritue.render import report
 
     language: Lang = lang.value
     with _guard(debug, language):
@@ -402,8 +402,8 @@ def export(
 
 def _stated_years(files: list[str], lang: "Lang") -> set[int]:
     """The report years the workbooks state in `ThongTin` (only that sheet is read)."""
-    from kpi_tritue.dataset import expand_inputs
-    from kpi_tritue.workbook import open_workbook
+    from kpi_tritue.io.dataset import expand_inputs
+    from kpi_tritue.io.workbook import open_workbook
 
     _check_paths(files, lang)
     years: set[int] = set()
@@ -426,11 +426,11 @@ def _computed_over_years(
     lang: "Lang",
 ) -> tuple[list["IndicatorResult"], "ReportContext", dict[str, object]]:
     """The latest year's results and report context, and the trend document of all years."""
-    from kpi_tritue import report
-    from kpi_tritue.engine import compute as compute_indicators
-    from kpi_tritue.issues import sorted_issues
-    from kpi_tritue.trend import compute_trend, load_series
-    from kpi_tritue.trend_report import trend_document
+    from kpi_tritue.compute.engine import compute as compute_indicators
+    from kpi_tritue.compute.trend import compute_trend, load_series
+    from kpi_tritue.model.issues import sorted_issues
+    from kpi_tritue.render import report
+    from kpi_tritue.render.trend_terminal import trend_document
 
     catalog = _catalog(targets, lang)
     yearly, skipped = _usable_series(load_series(files, catalog=catalog), skip_invalid, lang)
@@ -467,8 +467,8 @@ def template(
 
     Example: kpi template -o mau_bao_cao_kpi.xlsx
     """
-    from kpi_tritue.template import write_template
-    from kpi_tritue.xlsx_report import xlsx_label
+    from kpi_tritue.render.template import write_template
+    from kpi_tritue.render.xlsx_report import xlsx_label
 
     language: Lang = lang.value
     with _guard(debug, language):
@@ -516,7 +516,7 @@ def check(
     Example: kpi check reports/ --fail-on not_met,no_data --junit kpi.xml
     """
     _prefetch(files)
-    from kpi_tritue import gate, report
+    from kpi_tritue.render import gate, report
 
     language: Lang = lang.value
     with _guard(debug, language):
@@ -558,7 +558,7 @@ def indicators(
 
     Example: kpi indicators --lang en
     """
-    from kpi_tritue.catalog_view import (
+    from kpi_tritue.catalog.listing import (
         catalog_json,
         catalog_listing,
         catalog_text,
@@ -610,9 +610,9 @@ def explain(
     Example: kpi explain doctors_per_10k data/samples/ha_tinh_2024.xlsx --format csv
     """
     _prefetch(files)
-    from kpi_tritue.engine import explain as explain_indicator
+    from kpi_tritue.compute.engine import explain as explain_indicator
+    from kpi_tritue.compute.explain import explanation_csv, explanation_json, explanation_table
     from kpi_tritue.errors import UnknownIndicator
-    from kpi_tritue.explain import explanation_csv, explanation_json, explanation_table
 
     language: Lang = lang.value
     with _guard(debug, language):
@@ -660,8 +660,8 @@ def trend(
 
     Example: kpi trend bao_cao_2023.xlsx bao_cao_2024.xlsx bao_cao_2025.xlsx --lang en
     """
-    from kpi_tritue.trend import compute_trend, load_series
-    from kpi_tritue.trend_report import trend_csv, trend_json, trend_table
+    from kpi_tritue.compute.trend import compute_trend, load_series
+    from kpi_tritue.render.trend_terminal import trend_csv, trend_json, trend_table
 
     language: Lang = lang.value
     with _guard(debug, language):
@@ -689,13 +689,13 @@ def _check_output_path(
     lang: "Lang",
     suffixes: tuple[str, ...],
 ) -> None:
-    from kpi_tritue.outputs import check_output
+    from kpi_tritue.render.outputs import check_output
 
     check_output(output, _protected(files, targets, context), lang, suffixes=suffixes)
 
 
 def _write_text(output: Path, text: str, lang: "Lang") -> None:
-    from kpi_tritue.outputs import write_atomically
+    from kpi_tritue.render.outputs import write_atomically
 
     # "replace": a file name that is not UTF-8 must not stop the report.
     data = text.encode("utf-8", errors="replace")
@@ -713,10 +713,10 @@ def _computed(
     baseline: Path | None = None,
 ) -> tuple[list["IndicatorResult"], "ReportContext"]:
     """Load, check and compute as `compute` does: the results and what the report states."""
-    from kpi_tritue import report
-    from kpi_tritue.baseline import load_baseline
-    from kpi_tritue.engine import compute as compute_indicators
-    from kpi_tritue.issues import sorted_issues
+    from kpi_tritue.compute.baseline import load_baseline
+    from kpi_tritue.compute.engine import compute as compute_indicators
+    from kpi_tritue.model.issues import sorted_issues
+    from kpi_tritue.render import report
 
     catalog = _catalog(targets, lang)
     if baseline is not None:
@@ -740,7 +740,7 @@ def _computed(
 
 def _protected(files: list[str], targets: Path | None, context: "ReportContext") -> list[Path]:
     """Every input: the paths given, every workbook in a folder given, the catalog."""
-    from kpi_tritue.dataset import expand_inputs
+    from kpi_tritue.io.dataset import expand_inputs
 
     # A report of kpi's own found in a folder given was skipped, not read: the rerun of
     # `kpi export reports/ -o reports/ket_qua.xlsx` replaces it, as any generated artifact.
@@ -759,7 +759,7 @@ def _check_xlsx(
     output: Path, files: list[str], targets: Path | None, context: "ReportContext", lang: "Lang"
 ) -> None:
     """Refuse a bad output path before anything is printed or computed further."""
-    from kpi_tritue.xlsx_report import check_output
+    from kpi_tritue.render.xlsx_report import check_output
 
     check_output(output, _protected(files, targets, context), lang)
 
@@ -776,7 +776,7 @@ def _write_xlsx(
 ) -> None:
     from datetime import datetime
 
-    from kpi_tritue.xlsx_report import write_gap_report, xlsx_label
+    from kpi_tritue.render.xlsx_report import write_gap_report, xlsx_label
 
     write_gap_report(
         output,
@@ -800,8 +800,8 @@ def _target_year(results: list["IndicatorResult"]) -> int:
 
 def _usable(dataset: "Dataset", skip_invalid: bool, lang: "Lang") -> tuple["Dataset", int]:
     """Stop on errors (exit 3, listing them), or leave the bad rows out with --skip-invalid."""
-    from kpi_tritue import render
-    from kpi_tritue.issues import Severity
+    from kpi_tritue.model.issues import Severity
+    from kpi_tritue.render import terminal as render
 
     errors = [issue for issue in dataset.issues if issue.severity is Severity.ERROR]
     if not errors:
@@ -816,8 +816,8 @@ def _usable(dataset: "Dataset", skip_invalid: bool, lang: "Lang") -> tuple["Data
 
 
 def _report_warnings(issues: Sequence["Issue"], lang: "Lang") -> None:
-    from kpi_tritue import render
-    from kpi_tritue.issues import Severity
+    from kpi_tritue.model.issues import Severity
+    from kpi_tritue.render import terminal as render
 
     warnings = [issue for issue in issues if issue.severity is Severity.WARNING]
     if warnings:
@@ -827,7 +827,7 @@ def _report_warnings(issues: Sequence["Issue"], lang: "Lang") -> None:
 def _catalog(targets: Path | None, lang: "Lang") -> "Catalog":
     """The default catalog, or a `--targets` file: a path that is not a regular file is
     usage (2), a bad catalog is input (3)."""
-    from kpi_tritue.catalog import load_catalog
+    from kpi_tritue.catalog.model import load_catalog
 
     if targets is not None:
         _check_paths([str(targets)], lang, folders=False)
@@ -838,8 +838,8 @@ def _usable_series(
     yearly: "YearlyData", skip_invalid: bool, lang: "Lang"
 ) -> tuple["YearlyData", int]:
     """As `_usable`, for several report years."""
-    from kpi_tritue import render
-    from kpi_tritue.issues import Severity
+    from kpi_tritue.model.issues import Severity
+    from kpi_tritue.render import terminal as render
 
     errors = [issue for issue in yearly.issues if issue.severity is Severity.ERROR]
     if not errors:
@@ -853,7 +853,7 @@ def _usable_series(
 
 def _prefetch(files: list[str]) -> None:
     """Start parsing a lone workbook now, while the heavy modules are being imported."""
-    from kpi_tritue.reader import prefetch
+    from kpi_tritue.io.reader import prefetch
 
     # Only a head start: a path it cannot look at (a name too long…) is the plain read's
     # to report, inside the command's guard.
@@ -892,8 +892,8 @@ def main() -> None:
     written make the run fail (exit 2, as an output file that cannot be written), a bug
     anywhere exits 4, and SIGTERM during a write exits 143 once the write is undone.
     """
-    from kpi_tritue import streams
     from kpi_tritue.errors import OutputLost, Terminated
+    from kpi_tritue.render import streams
 
     installed = streams.install()
     lang = _lang_of(sys.argv[1:])
@@ -916,7 +916,7 @@ def main() -> None:
         if status in (EXIT_OK, EXIT_GATE_FAILED):
             status = EXIT_USAGE  # the results are incomplete: not a success, not a gate
     installed.restore()
-    if "kpi_tritue.reader" in sys.modules:
+    if "kpi_tritue.io.reader" in sys.modules:
         # A command that read workbooks ends the process here, once its output is out:
         # a parse left running in a native thread (a command that failed early, a bomb
         # refused mid-read) would abort the interpreter's shutdown (exit 134), and the

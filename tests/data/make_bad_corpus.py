@@ -240,7 +240,7 @@ def _xls_files(good: bytes) -> None:
 def declare_dimensions(xls: bytes, rows: int) -> bytes:
     """The .xls with every sheet's DIMENSIONS record declaring `rows` rows and 256 columns
     (its cells unchanged): found through the reader's own reading of the container."""
-    from kpi_tritue import extent_xls
+    from kpi_tritue.io import extent_xls
 
     data = bytearray(xls)
     container = extent_xls._Container(xls)

@@ -1,0 +1,89 @@
+"""Numbers and targets as people read them, Vietnamese way or English way.
+
+Light on purpose (no pandas): `kpi indicators` uses it, and must start fast.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kpi_tritue.i18n import Lang
+    from kpi_tritue.model.targets import Target, Unit
+
+UNIT_DECIMALS: dict[str, int] = {"per_10k": 2, "percent": 1, "count": 0, "milestone": 0}
+
+WORDS: dict[str, dict[Lang, str]] = {
+    "done": {"vi": "Hoàn thành", "en": "Done"},
+    "not_done": {"vi": "Chưa xong", "en": "Not done"},
+    "tracked": {"vi": "theo dõi", "en": "tracked"},
+}
+
+
+# Control characters (C0, DEL, C1) and Excel's `_xHHHH_` escapes of them, which Excel and
+# the reader turn back into the character: none may reach a terminal or a report.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]|_x(?:00[0-1][0-9A-Fa-f]|007[Ff]|00[89][0-9A-Fa-f])_")
+_SPACES = frozenset("\t\n\r\x0b\x0c")
+REPLACEMENT = "\ufffd"
+# What a spreadsheet would take for a formula at the start of a cell (OWASP CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _replace_control(match: re.Match[str]) -> str:
+    return " " if match.group() in _SPACES else REPLACEMENT
+
+
+def _replace_in_lines(match: re.Match[str]) -> str:
+    return match.group() if match.group() in ("\n", "\t") else _replace_control(match)
+
+
+def printable(text: str, *, lines: bool = False) -> str:
+    """`text` safe for a terminal: white space controls as a space (newlines and tabs
+    kept with `lines`, for a whole document), other control characters (and their
+    `_xHHHH_` forms) as `�`. Every renderer passes the input text it shows through here."""
+    return _CONTROL.sub(_replace_in_lines if lines else _replace_control, text)
+
+
+def spreadsheet_text(text: str) -> str:
+    """Input text for a CSV or Markdown cell: printable, and never read as a formula: text
+    starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'` (as the xlsx report
+    stores it as text)."""
+    return "'" + printable(text) if text.startswith(FORMULA_START) else printable(text)
+
+
+def word(key: str, lang: Lang) -> str:
+    return WORDS[key][lang]
+
+
+def format_number(value: float | None, decimals: int, lang: Lang) -> str:
+    """`1.320.000,5` in Vietnamese, `1,320,000.5` in English; `—` for nothing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{value:,.{decimals}f}"
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def percent_sign(unit: str) -> str:
+    return " %" if unit == "percent" else ""
+
+
+def format_target(unit: Unit, target: Target | None, lang: Lang, horizon: int | None = None) -> str:
+    """`≥ 14`, `= 100 %`, `15–20 %`, `Hoàn thành`; the year added unless it is `horizon`."""
+    if target is None:
+        return word("tracked", lang)
+    year = "" if target.year == horizon else f" ({target.year})"
+    if unit == "milestone":
+        return f"{word('done', lang)}{year}"
+    bounds = [b for b in (target.value, target.min, target.max) if b is not None]
+    decimals = 0 if all(float(b).is_integer() for b in bounds) else UNIT_DECIMALS[unit]
+    sign = percent_sign(unit)
+    if target.op == "between":
+        low = format_number(target.min, decimals, lang)
+        high = format_number(target.max, decimals, lang)
+        return f"{low}–{high}{sign}{year}"
+    op = "≥" if target.op == ">=" else "="
+    return f"{op} {format_number(target.value, decimals, lang)}{sign}{year}"

@@ -1,0 +1,772 @@
+"""Several workbooks and folders consolidated into one dataset for one reference date.
+
+files → `open_workbook` (sheets matched, `ThongTin` read) → one reference date for all →
+`read_tables` → rows concatenated, duplicates and conflicts reported → `Dataset`.
+Files are taken in the order of their paths, so the order on the command line never
+changes a result.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kpi_tritue.contract.limits import Limits
+from kpi_tritue.contract.normalize import unit_keys
+from kpi_tritue.contract.privacy import KnownNames, redact_issues
+from kpi_tritue.contract.schema import (
+    CONTRACT,
+    FIGURES,
+    INFO,
+    METRIC,
+    UNITS,
+    WORKFORCE,
+    Contract,
+    SheetSpec,
+    ValueType,
+)
+from kpi_tritue.contract.values import Bounds
+from kpi_tritue.io.completeness import Completeness, assess_completeness
+from kpi_tritue.io.frames import at
+from kpi_tritue.io.reader import WORKBOOK_SUFFIXES
+from kpi_tritue.io.safe_files import UnsafeInput, path_problem
+from kpi_tritue.io.workbook import (
+    INVALID,
+    ROW,
+    LoadedWorkbook,
+    OpenedWorkbook,
+    SheetTable,
+    hide_ids,
+    hide_names,
+    known_names,
+    open_workbook,
+    read_tables,
+)
+from kpi_tritue.model.issues import (
+    MAX_ISSUES_PER_CODE,
+    Issue,
+    IssueLog,
+    Severity,
+    capped,
+    has_errors,
+    sorted_issues,
+)
+
+FILE = "_file"
+ProgressCallback = Callable[[int, int, str], None]
+
+
+class AsOfSource(StrEnum):
+    """Where the reference date came from, first to last."""
+
+    OPTION = "option"
+    SHEET = "sheet"
+    YEAR = "year"
+    TODAY = "today"
+
+
+@dataclass(frozen=True)
+class ReferenceDate:
+    as_of: date
+    source: AsOfSource
+
+    @property
+    def report_year(self) -> int:
+        return self.as_of.year
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str
+    sha256: str
+
+
+@dataclass
+class Table:
+    """One sheet over all files: typed columns by key, plus `_file`, `_row`, `_invalid`."""
+
+    spec: SheetSpec
+    frame: pd.DataFrame
+    present: frozenset[str]
+    sheet_names: dict[int, str]
+    letters: dict[int, dict[str, str]]
+
+    def where(self, index: int) -> tuple[int, str, int]:
+        """(file index, sheet name, Excel row) of a row of the frame."""
+        file_index = int(at(self.frame, index, FILE))
+        return file_index, self.sheet_names[file_index], int(at(self.frame, index, ROW))
+
+    def cell(self, file_index: int, key: str, row: int) -> str | None:
+        letter = self.letters.get(file_index, {}).get(key)
+        return f"{letter}{row}" if letter else None
+
+
+@dataclass
+class Dataset:
+    sources: list[Source]
+    reference: ReferenceDate
+    tables: dict[str, Table]
+    issues: list[Issue] = field(default_factory=list)
+    completeness: Completeness | None = None
+    # The personal names of the run, which no output may show (privacy.py).
+    names: KnownNames = field(default_factory=KnownNames)
+
+    @property
+    def as_of(self) -> date:
+        return self.reference.as_of
+
+    @property
+    def report_year(self) -> int:
+        return self.reference.report_year
+
+    @property
+    def has_errors(self) -> bool:
+        return has_errors(self.issues)
+
+    def table(self, key: str) -> Table | None:
+        return self.tables.get(key)
+
+    def without_invalid_rows(self) -> tuple[Dataset, int]:
+        """The dataset with every row that has an error left out, and how many were."""
+        dropped = 0
+        tables: dict[str, Table] = {}
+        for key, table in self.tables.items():
+            keep = ~table.frame[INVALID]
+            dropped += int((~keep).sum())
+            tables[key] = replace(table, frame=table.frame[keep])
+        return replace(self, tables=tables), dropped
+
+
+def expand_inputs(inputs: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Issue]]:
+    """Files and folders as given → (path, display name) of every workbook, sorted.
+
+    Only regular files are taken (through symlinks): a device, a FIFO or a socket, given
+    or met in a folder under a workbook's name, is an error and is never opened, since
+    reading it may never end. Folders are walked without following symlinked folders.
+    """
+    found: dict[Path, str] = {}
+    issues: list[Issue] = []
+    for given in inputs:
+        path = Path(given)
+        if path.is_dir():
+            workbooks, skipped = _workbooks_in(path)
+            issues += skipped
+            if not workbooks:
+                issues.append(
+                    Issue(
+                        Severity.ERROR, "no_workbooks_in_folder", file=given, params={"path": given}
+                    )
+                )
+            for workbook in workbooks:
+                found.setdefault(workbook.resolve(), workbook.as_posix())
+            continue
+        problem = path_problem(path, folder_ok=False)
+        if problem is None:
+            found.setdefault(path.resolve(), path.as_posix())
+        else:
+            issues.append(_unreadable(given, problem))
+    return sorted(found.items(), key=lambda item: item[1]), issues
+
+
+def _workbooks_in(folder: Path) -> tuple[list[Path], list[Issue]]:
+    """The workbooks under `folder` (regular files, hidden and lock files left out), and an
+    error for each entry named as a workbook that is not a regular file (or a symlink to
+    nothing). Iterative: a folder nested thousands deep costs no recursion."""
+    workbooks: list[Path] = []
+    skipped: list[Issue] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                listed = list(entries)
+        except OSError:
+            continue  # an unreadable folder holds nothing that can be read
+        for entry in listed:
+            if entry.name.startswith("."):
+                continue
+            child = current / entry.name
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder:
+                pending.append(child)
+                continue
+            if entry.name.startswith("~$") or child.suffix.lower() not in WORKBOOK_SUFFIXES:
+                continue
+            try:
+                # A regular file, through symlinks (no extra stat for a plain file).
+                regular = entry.is_file()
+            except OSError:
+                regular = False
+            if regular:
+                workbooks.append(child)
+                continue
+            problem = path_problem(child, folder_ok=False)
+            if problem is not None and (problem.code != "missing" or entry.is_symlink()):
+                # (A file gone since the folder was listed was never an input.)
+                skipped.append(_unreadable(child.as_posix(), problem))
+    return sorted(workbooks), sorted(skipped, key=Issue.sort_key)
+
+
+def _unreadable(shown: str, problem: UnsafeInput) -> Issue:
+    code = {"missing": "file_not_found", "unreadable": "unreadable_path"}.get(
+        problem.code, "not_a_regular_file"
+    )
+    detail = problem.params.get("detail")
+    params = {"path": shown, "detail": None if detail is None else str(detail)}
+    return Issue(Severity.ERROR, code, file=shown, params=params)
+
+
+def load_dataset(
+    inputs: Sequence[str],
+    *,
+    as_of: date | None = None,
+    today: date | None = None,
+    contract: Contract = CONTRACT,
+    progress: ProgressCallback | None = None,
+) -> Dataset:
+    """Read, validate and consolidate workbooks. Never raises for bad input: see `issues`."""
+    files, issues = expand_inputs(inputs)
+    opened: list[OpenedWorkbook] = []
+    total = len(files) * 2
+    for step, (path, display) in enumerate(files):
+        if progress:
+            progress(step, total, display)
+        result = open_workbook(path, display, contract)
+        if isinstance(result, list):
+            issues.extend(result)
+        else:
+            opened.append(result)
+
+    if not opened:
+        issues += nothing_but_reports(issues)
+
+    reference, date_issues = resolve_reference_date(opened, as_of, today or date.today())
+    issues.extend(date_issues)
+    bounds = Bounds(
+        report_year=reference.report_year,
+        as_of=reference.as_of,
+        max_number=Limits.from_environment().max_number,
+    )
+
+    loaded: list[LoadedWorkbook] = []
+    for step, workbook in enumerate(opened):
+        if progress:
+            progress(len(files) + step, total, workbook.display)
+        loaded.append(read_tables(workbook, bounds, contract))
+    if progress:
+        progress(total, total, "")
+    # Names are hidden once every file is read: a name in one file's NhanSu is hidden in
+    # another file's DonVi too.
+    names = known_names(t for w in loaded for t in w.tables.values())
+    for done in loaded:
+        for table in done.tables.values():
+            done.issues.extend(hide_names(table, names, done.display))
+
+    sources = [Source(path=w.display, sha256=w.sha256) for w in loaded]
+    limit = Limits.from_environment().max_issues_per_code
+    tables: dict[str, Table] = {}
+    for spec in contract.sheets:
+        if spec.key == INFO.key:
+            continue
+        parts = [(i, w.tables[spec.key]) for i, w in enumerate(loaded) if spec.key in w.tables]
+        if parts:
+            tables[spec.key] = _concat(spec, parts, sources, issues, reference, limit)
+    for done in loaded:
+        issues.extend(done.issues)
+    completeness, completeness_issues = assess_completeness(
+        tables.get(UNITS.key), tables.get(WORKFORCE.key), sources
+    )
+    issues.extend(completeness_issues)
+    if WORKFORCE.key in tables:
+        hide_ids(tables[WORKFORCE.key].frame, names)
+    return Dataset(
+        sources=sources,
+        reference=reference,
+        tables=tables,
+        issues=sorted_issues(redact_issues(capped(issues, limit), names)),
+        completeness=completeness,
+        names=names,
+    )
+
+
+def nothing_but_reports(issues: Sequence[Issue]) -> list[Issue]:
+    """A run whose files are all reports `kpi export` wrote has no workforce sheet: each
+    report skipped says so as any workbook without `NhanSu` does."""
+    return [
+        Issue(
+            Severity.ERROR,
+            "missing_workforce_sheet",
+            file=issue.file,
+            params={"sheets": issue.params.get("sheets")},
+        )
+        for issue in issues
+        if issue.code == "own_report_skipped"
+    ]
+
+
+def resolve_reference_date(
+    opened: Sequence[OpenedWorkbook], option: date | None, today: date
+) -> tuple[ReferenceDate, list[Issue]]:
+    """`--as-of`, else `Ngày số liệu`, else 31 December of `Năm báo cáo`, else today."""
+    issues: list[Issue] = []
+    stated: list[tuple[date, AsOfSource, str]] = []
+    for workbook in opened:
+        info = workbook.info
+        if info.as_of is not None:
+            stated.append((info.as_of, AsOfSource.SHEET, workbook.display))
+            if info.report_year is not None and info.as_of.year != info.report_year:
+                issues.append(
+                    Issue(
+                        Severity.WARNING,
+                        "info_mismatch",
+                        file=workbook.display,
+                        sheet=workbook.sheet_names.get(INFO.key),
+                        params={
+                            "value": info.as_of.strftime("%d/%m/%Y"),
+                            "report_year": info.report_year,
+                        },
+                    )
+                )
+        elif info.report_year is not None:
+            stated.append((date(info.report_year, 12, 31), AsOfSource.YEAR, workbook.display))
+    if option is not None:
+        return ReferenceDate(option, AsOfSource.OPTION), issues
+    if not stated:
+        return ReferenceDate(today, AsOfSource.TODAY), issues
+    years = sorted({when.year for when, _, _ in stated})
+    if len(years) > 1:
+        issues.append(
+            Issue(
+                Severity.ERROR,
+                "report_years_differ",
+                params={
+                    "years": ", ".join(
+                        f"{when.year} ({display})" for when, _, display in sorted(stated)
+                    )
+                },
+            )
+        )
+    latest = max(stated, key=lambda item: (item[0], item[1] is AsOfSource.SHEET))
+    dates = sorted({when for when, _, _ in stated})
+    if len(years) == 1 and len(dates) > 1:
+        issues.append(
+            Issue(
+                Severity.WARNING,
+                "as_of_differs",
+                params={
+                    "dates": ", ".join(d.strftime("%d/%m/%Y") for d in dates),
+                    "as_of": latest[0].strftime("%d/%m/%Y"),
+                },
+            )
+        )
+    return ReferenceDate(latest[0], latest[1]), issues
+
+
+# ---------------------------------------------------------------------------------------
+# Consolidation
+
+
+def _typed_empty(spec: SheetSpec, key: str, index: pd.Index) -> pd.Series:
+    column = spec.column(key)
+    match column.type:
+        case ValueType.BOOL:
+            return pd.Series(pd.NA, index=index, dtype="boolean")
+        case ValueType.YEAR | ValueType.INT:
+            return pd.Series(pd.NA, index=index, dtype="Int64")
+        case ValueType.NUMBER:
+            return pd.Series(pd.NA, index=index, dtype="Float64")
+        case ValueType.DATE:
+            return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+        case ValueType.ENUM:
+            assert column.enum is not None
+            return pd.Series(
+                pd.Categorical([None] * len(index), categories=list(column.enum.codes)),
+                index=index,
+            )
+        case ValueType.TEXT:
+            return pd.Series(pd.NA, index=index, dtype="object")
+
+
+def _concat(
+    spec: SheetSpec,
+    parts: list[tuple[int, SheetTable]],
+    sources: list[Source],
+    issues: list[Issue],
+    reference: ReferenceDate,
+    limit: int = MAX_ISSUES_PER_CODE,
+) -> Table:
+    present = frozenset().union(*(table.present for _, table in parts))
+    frames = []
+    for file_index, table in parts:
+        # A shallow copy: pandas copies on write, so the sheet's own frame stays as it was.
+        frame = table.frame.copy(deep=False)
+        for key in sorted(present - table.present):
+            if spec.key == WORKFORCE.key and key == "birth_date":
+                continue
+            frame[key] = _typed_empty(spec, key, frame.index)
+            if len(parts) > 1:
+                issues.append(
+                    Issue(
+                        Severity.WARNING,
+                        "column_absent_in_file",
+                        file=sources[file_index].path,
+                        sheet=table.sheet_name,
+                        params={"field": spec.column(key).header},
+                    )
+                )
+        frame.insert(0, FILE, file_index)
+        frames.append(frame)
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    frame = frame.reset_index(drop=True)
+    result = Table(
+        spec=spec,
+        frame=frame,
+        present=present,
+        sheet_names={i: t.sheet_name for i, t in parts},
+        letters={i: t.letters for i, t in parts},
+    )
+    if spec.key == FIGURES.key:
+        # `Năm` is optional: a blank cell, or no such column, means the report year.
+        if "year" not in result.frame:
+            result.frame["year"] = _typed_empty(spec, "year", result.frame.index)
+        result.frame["year"] = result.frame["year"].fillna(reference.report_year)
+    _check_duplicates(result, sources, issues, limit)
+    return result
+
+
+def _key_frame(table: Table) -> pd.DataFrame:
+    frame = table.frame
+    keys = pd.DataFrame(index=frame.index)
+    for key in table.spec.row_key:
+        if key not in frame:
+            keys[key] = ""
+            continue
+        if table.spec.column(key).type is ValueType.TEXT:
+            keys[key] = unit_keys(frame[key]).fillna("")
+        else:
+            keys[key] = frame[key].astype("object").fillna("").astype(str)
+    return keys
+
+
+def _comparable(table: Table) -> pd.Series:
+    """The rows whose key is checked for repeats.
+
+    A person's `Mã` is checked whatever else is wrong with the row: the same ID twice is
+    an error of its own, to be reported in the same run as the row's other errors. Other
+    sheets compare their repeated rows' values to decide (merged, accepted once, or in
+    conflict), which a row with an invalid value cannot take part in.
+    """
+    invalid = table.frame[INVALID]
+    if table.spec.key == WORKFORCE.key:
+        return pd.Series(True, index=invalid.index)
+    return ~invalid
+
+
+def _key_text(table: Table, index: int) -> str:
+    parts: list[str] = []
+    for key in table.spec.row_key:
+        if key not in table.frame:
+            continue
+        value = at(table.frame, index, key)
+        if pd.isna(value):
+            continue
+        if key == "metric":
+            value = METRIC.label(str(value), "vi")
+        parts.append(str(value))
+    return " / ".join(parts)
+
+
+def _where_text(table: Table, sources: list[Source], index: int, seen_from: int) -> str:
+    """Where the first of a duplicated pair is: `Sheet!A12`, with the file if another one."""
+    file_index, sheet, row = table.where(index)
+    key = table.spec.row_key[0]
+    place = f"{sheet}!{table.cell(file_index, key, row) or row}"
+    return place if file_index == seen_from else f"{sources[file_index].path} › {place}"
+
+
+def _duplicate_issue(
+    table: Table, sources: list[Source], severity: Severity, code: str, index: int, first: int
+) -> Issue:
+    """The issue of a repeated row (`index`) at its ID cell, naming where its first is."""
+    file_index, sheet, row = table.where(index)
+    key = table.spec.row_key[0]
+    return Issue(
+        severity,
+        code,
+        file=sources[file_index].path,
+        sheet=sheet,
+        row=row,
+        column=table.spec.column(key).header,
+        cell=table.cell(file_index, key, row),
+        params={
+            "id": str(at(table.frame, index, key)),
+            "key": _key_text(table, index),
+            "other": _where_text(table, sources, first, file_index),
+        },
+    )
+
+
+# The verdicts on a repeated row (`_duplicate_verdict`), by their index in the fast path.
+_VERDICTS: tuple[tuple[str, Severity], ...] = (
+    ("duplicate_id", Severity.ERROR),
+    ("conflicting_row", Severity.ERROR),
+    ("duplicate_row", Severity.ERROR),
+    ("repeated_row_merged", Severity.INFO),
+)
+_DUPLICATE_ID, _CONFLICTING, _DUPLICATE_ROW, _MERGED = range(len(_VERDICTS))
+_IS_ERROR = np.asarray([severity is Severity.ERROR for _, severity in _VERDICTS])
+
+
+def _check_duplicates(
+    table: Table, sources: list[Source], issues: list[Issue], limit: int = MAX_ISSUES_PER_CODE
+) -> None:
+    """The same person, figure or unit twice: refused, merged or accepted once (see spec).
+
+    The rule is `_check_duplicates_plain`'s, row by row; here every repeated row is judged
+    at once in numpy, so that a million copies of one unit take a second, not twenty
+    minutes. Issues are built only for the first `limit` of each code in each sheet (the
+    others are counted in one `more_issues` summary, as `capped` would leave them), but
+    every row's verdict is applied: errors marked invalid, repeats dropped, units merged.
+    """
+    frame = table.frame
+    if frame.empty or not table.spec.row_key:
+        return
+    found = _repeats(table)
+    if found is None:
+        return
+    others, firsts = found
+    verdicts, merges = _verdicts(table, others, firsts)
+
+    errors = others[_IS_ERROR[verdicts]]
+    if len(errors):
+        invalid = frame[INVALID].to_numpy(dtype=bool, copy=True)
+        invalid[errors] = True
+        frame[INVALID] = invalid
+    for key, (targets, origins) in merges.items():
+        taken = np.arange(len(frame))
+        taken[targets] = origins
+        frame[key] = frame[key].take(taken).set_axis(frame.index)
+    _report_duplicates(table, sources, issues, limit, others, firsts, verdicts)
+    dropped = others[verdicts == _MERGED]
+    if len(dropped):
+        table.frame = frame.drop(index=frame.index[dropped]).reset_index(drop=True)
+
+
+def _repeats(table: Table) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]] | None:
+    """The positions (not labels) of the rows that repeat an earlier row's key, and of
+    that first row, in the order `_check_duplicates_plain` meets them (by first row, then
+    by position).
+
+    Keys are grouped as in `_key_frame`, without building a column of Python strings per
+    key: 200,000 distinct IDs are checked in milliseconds. None when nothing repeats.
+    """
+    frame = table.frame
+    combined: np.ndarray[Any, Any] | None = None
+    first_key: pd.Series | None = None
+    for key in table.spec.row_key:
+        if key not in frame:
+            continue  # a constant "" groups nothing apart
+        if table.spec.column(key).type is ValueType.TEXT:
+            column = frame[key].astype("string[pyarrow]").str.lower().fillna("")
+        else:
+            column = frame[key].astype("object").fillna("").astype(str)
+        if key == table.spec.row_key[0]:
+            first_key = column
+        codes = np.asarray(pd.factorize(column)[0], dtype="int64")
+        if combined is not None:
+            codes = np.asarray(pd.factorize(combined * (int(codes.max()) + 1) + codes)[0])
+        combined = codes
+    if combined is None or first_key is None:
+        # No key column at all, or no first key: every row's first key is "".
+        return None
+    usable = (first_key != "").to_numpy(dtype=bool) & _comparable(table).to_numpy(dtype=bool)
+    positions = np.flatnonzero(usable)
+    if not (np.bincount(combined[positions]) > 1).any():
+        return None  # the common case, decided without sorting
+    _, first_of_group, group = np.unique(
+        combined[positions], return_index=True, return_inverse=True
+    )
+    firsts = positions[first_of_group[group.reshape(-1)]]
+    later = positions != firsts
+    if not later.any():
+        return None
+    others, firsts = positions[later], firsts[later]
+    order = np.argsort(firsts, kind="stable")  # positions are ascending already
+    return others[order], firsts[order]
+
+
+def _value_codes(column: pd.Series) -> np.ndarray[Any, Any]:
+    """Each value as an integer, equal where the values are equal; -1 for a blank."""
+    codes = np.asarray(pd.factorize(column)[0], dtype="int64")
+    codes[column.isna().to_numpy(dtype=bool)] = -1
+    return codes
+
+
+def _verdicts(
+    table: Table, others: np.ndarray[Any, Any], firsts: np.ndarray[Any, Any]
+) -> tuple[np.ndarray[Any, Any], dict[str, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]]:
+    """`_duplicate_verdict` of every repeated row (an index into `_VERDICTS`), and for units
+    the attributes merged: per column, the first rows filled and the rows they take from."""
+    frame = table.frame
+    if table.spec.key == WORKFORCE.key:
+        return np.full(len(others), _DUPLICATE_ID), {}
+    attributes = [
+        c.key for c in table.spec.columns if c.key in frame and c.key not in table.spec.row_key
+    ]
+    values = np.empty((len(frame), len(attributes)), dtype="int32")  # a million rows: 20 MB
+    for j, key in enumerate(attributes):
+        values[:, j] = _value_codes(frame[key])
+    if table.spec.key == UNITS.key:
+        return _unit_verdicts(values, others, firsts, attributes)
+    # Elsewhere a blank is a value like another: blank against blank is no difference.
+    differs = (values[others] != values[firsts]).any(axis=1)
+    files = frame[FILE].to_numpy()
+    same_file = files[others] == files[firsts]
+    verdicts = np.where(differs, _CONFLICTING, np.where(same_file, _DUPLICATE_ROW, _MERGED))
+    return verdicts, {}
+
+
+def _unit_verdicts(
+    values: np.ndarray[Any, Any],
+    others: np.ndarray[Any, Any],
+    firsts: np.ndarray[Any, Any],
+    attributes: list[str],
+) -> tuple[np.ndarray[Any, Any], dict[str, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]]:
+    """Units are merged attribute by attribute, in the order of the rows: a repeated row
+    conflicts if it differs where both it and the first row (as merged so far) have a
+    value; otherwise it fills the first row's blanks. The first row changes only when an
+    accepted row fills a blank, at most once per attribute; so the rows are judged in
+    rounds, all groups at once: each round judges every row up to the first that fills a
+    blank in its group, then fills it. At most one round per attribute, and one more.
+    """
+    starts = np.flatnonzero(np.r_[True, firsts[1:] != firsts[:-1]])
+    group = np.cumsum(np.r_[True, firsts[1:] != firsts[:-1]]) - 1
+    state = values[firsts[starts]].copy()  # each group's first row, as merged so far
+    source = np.full(state.shape, -1, dtype="int64")  # the row each blank was filled from
+    mine = values[others]
+    accepted = np.zeros(len(others), dtype=bool)
+    pending = np.arange(len(others))
+    while len(pending):
+        now = state[group[pending]]
+        theirs = mine[pending]
+        conflict = ((theirs >= 0) & (now >= 0) & (theirs != now)).any(axis=1)
+        fills = ~conflict & ((theirs >= 0) & (now < 0)).any(axis=1)
+        filling = pending[fills]  # ascending: the first of each group is its first filler
+        filled_groups, first_filler = np.unique(group[filling], return_index=True)
+        stop = np.full(len(starts), len(others))
+        stop[filled_groups] = filling[first_filler]
+        judged = pending <= stop[group[pending]]
+        accepted[pending[judged]] = ~conflict[judged]
+        fillers = stop[filled_groups]
+        blank = state[filled_groups] < 0
+        state[filled_groups] = np.where(blank, mine[fillers], state[filled_groups])
+        taken = blank & (mine[fillers] >= 0)
+        source[filled_groups] = np.where(taken, others[fillers][:, None], source[filled_groups])
+        pending = pending[~judged]
+    merges = {}
+    for j, key in enumerate(attributes):
+        filled = source[:, j] >= 0
+        if filled.any():
+            merges[key] = (firsts[starts][filled], source[filled, j])
+    return np.where(accepted, _MERGED, _CONFLICTING), merges
+
+
+def _report_duplicates(
+    table: Table,
+    sources: list[Source],
+    issues: list[Issue],
+    limit: int,
+    others: np.ndarray[Any, Any],
+    firsts: np.ndarray[Any, Any],
+    verdicts: np.ndarray[Any, Any],
+) -> None:
+    """The issues `_check_duplicates_plain` gives, in its order, but only the first `limit`
+    of each code in each sheet built; the rest counted in a summary as `capped` would."""
+    files = table.frame[FILE].to_numpy(dtype="int64")[others]
+    places = {i: (sources[i].path, table.sheet_names[i]) for i in np.unique(files).tolist()}
+    ids = {place: n for n, place in enumerate(dict.fromkeys(places.values()))}
+    of_file = np.zeros(int(files.max()) + 1, dtype="int64")
+    for file_index, where in places.items():
+        of_file[file_index] = ids[where]
+    place = of_file[files] * len(_VERDICTS) + verdicts
+    rank = pd.Series(place).groupby(place).cumcount().to_numpy()
+    counts = np.bincount(place)
+    labels = table.frame.index
+    log = IssueLog(limit)
+    for n in np.flatnonzero(rank < limit).tolist():
+        code, severity = _VERDICTS[int(verdicts[n])]
+        index, first = labels[others[n]], labels[firsts[n]]
+        log.append(_duplicate_issue(table, sources, severity, code, index, first))
+    for n in np.flatnonzero(rank == limit).tolist():
+        code, severity = _VERDICTS[int(verdicts[n])]
+        path, sheet = places[int(files[n])]
+        row = table.where(labels[others[n]])[2]
+        log.omit(severity, code, path, sheet, int(counts[place[n]]) - limit, row)
+    issues.extend(log.issues)
+
+
+def _check_duplicates_plain(table: Table, sources: list[Source], issues: list[Issue]) -> None:
+    """`_check_duplicates` row by row, every issue built: the rule as written, which the
+    fast version is tested to follow (tests/test_fast_paths.py)."""
+    frame = table.frame
+    if frame.empty or not table.spec.row_key:
+        return
+    keys = _key_frame(table)
+    usable = (keys[table.spec.row_key[0]] != "") & _comparable(table)
+    repeated = usable & keys.duplicated(keep=False)
+    if not repeated.any():
+        return
+    compared = [c for c in table.spec.columns if c.key in frame and c.key not in table.spec.row_key]
+    drop: list[int] = []
+    for _, group in keys[repeated].groupby(list(keys.columns), sort=False):
+        first, *others = list(group.index)
+        for index in others:
+            code, severity = _duplicate_verdict(table, first, index, [c.key for c in compared])
+            issues.append(_duplicate_issue(table, sources, severity, code, index, first))
+            if severity is Severity.ERROR:
+                frame.at[index, INVALID] = True
+            else:
+                if table.spec.key == UNITS.key:
+                    _merge_unit_attributes(frame, first, index, [c.key for c in compared])
+                drop.append(index)
+    if drop:
+        table.frame = frame.drop(index=drop).reset_index(drop=True)
+
+
+def _duplicate_verdict(
+    table: Table, first: int, other: int, attributes: list[str]
+) -> tuple[str, Severity]:
+    frame = table.frame
+    if table.spec.key == WORKFORCE.key:
+        return "duplicate_id", Severity.ERROR
+    same_file = at(frame, first, FILE) == at(frame, other, FILE)
+    differs = False
+    for key in attributes:
+        a, b = at(frame, first, key), at(frame, other, key)
+        if pd.isna(a) or pd.isna(b):
+            # Units are merged attribute by attribute; elsewhere a blank is a difference.
+            differs |= table.spec.key != UNITS.key and not (pd.isna(a) and pd.isna(b))
+            continue
+        differs |= bool(a != b)
+    if differs:
+        return "conflicting_row", Severity.ERROR
+    if same_file and table.spec.key != UNITS.key:
+        return "duplicate_row", Severity.ERROR
+    return "repeated_row_merged", Severity.INFO
+
+
+def _merge_unit_attributes(frame: pd.DataFrame, first: int, other: int, keys: list[str]) -> None:
+    for key in keys:
+        if pd.isna(at(frame, first, key)) and pd.notna(at(frame, other, key)):
+            frame.loc[first, key] = at(frame, other, key)

@@ -1,0 +1,889 @@
+"""Raw access to a workbook file: which sheets it has and the text of their cells.
+
+Cells come back as text exactly as calamine (through fastexcel) sees them, positioned on
+the sheet's own grid (row 0 is Excel row 1), so every later problem can name its cell.
+Nothing here interprets the contract (`workbook.py` does) beyond knowing, in `prefetch`,
+which sheet is worth starting to parse early.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+from xml.etree import ElementTree
+
+from kpi_tritue.contract.limits import (
+    MIB,
+    ArchiveMismatch,
+    LimitHit,
+    Limits,
+    check_declared_sizes,
+    inflated_blocks,
+    inspect_archive,
+    long_text_hit,
+    unsupported_compression,
+)
+from kpi_tritue.io import extent, extent_ods, extent_xls
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_CELL_ERROR = re.compile(r"Error\((\w+)\)")
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+_ERROR_TYPE = re.compile(rb"\st\s*=\s*[\"']e[\"']")
+_UNSAVED_FORMULA = re.compile(
+    rb'<c r="([A-Z]+)(\d+)"[^>]*>'
+    rb"(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)"
+    rb"(?:<v\s*/>|<v></v>)?</c>"
+)
+# Beyond this many cells of one kind, the first ones make the point.
+_MAX_LISTED = 1000
+# calamine's names for Excel's error values, as Excel shows them.
+_EXCEL_ERRORS = {
+    "NA": "#N/A",
+    "Div0": "#DIV/0!",
+    "Value": "#VALUE!",
+    "Ref": "#REF!",
+    "Name": "#NAME?",
+    "Num": "#NUM!",
+    "Null": "#NULL!",
+    "GettingData": "#GETTING_DATA",
+}
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+class UnreadableWorkbook(Exception):
+    """The file cannot be opened as a workbook; `reason` is an issue code."""
+
+    def __init__(self, reason: str, detail: str = "", **params: str) -> None:
+        super().__init__(reason, detail)
+        self.reason = reason
+        self.detail = detail
+        self.params = params
+
+
+@dataclass(frozen=True)
+class MergedRange:
+    """A merged block, 0-based and inclusive, on the sheet's grid."""
+
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+
+
+@dataclass
+class RawSheet:
+    """The cells of one sheet as text; `cells` columns are absolute 0-based column indexes."""
+
+    name: str
+    cells: pd.DataFrame
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    merged: list[MergedRange] = field(default_factory=list)
+    # Cells holding a formula whose value was never saved (a file written by a program,
+    # not by Excel): (grid row, column) of each; calamine reads them as blank.
+    unsaved_formulas: list[tuple[int, int]] = field(default_factory=list)
+    # Cells left out because they lie past Excel's grid or `Limits.max_columns`: how many,
+    # and the name of the first (e.g. `XFD1048576`).
+    far_cells: tuple[int, str] | None = None
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sniff_format(path: Path) -> str:
+    """What the bytes say the file is: `zip`, `ole2`, or `unknown`. Never trusts the suffix."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(_ZIP_MAGIC):
+        return "zip"
+    if head == _OLE2_MAGIC:
+        return "ole2"
+    return "unknown"
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for char in letters:
+        index = index * 26 + (char - 64)
+    return index - 1
+
+
+class Workbook:
+    """An open workbook. Reads lazily, one sheet at a time; never writes to the file."""
+
+    def __init__(self, path: Path, early: Callable[[str], bool] | None = None) -> None:
+        """Open the workbook; `early` picks a sheet whose scan starts while calamine opens
+        the workbook (the scan must end before calamine parses the sheet)."""
+        import fastexcel
+
+        self.path = path
+        self._mended: dict[str, Any] = {}
+        self._sheet_parts: dict[str, str] | None = None
+        self._is_zip = kind_is_zip = False
+        self._early_scans: dict[str, Future[_SheetScan]] = {}
+        # Every scan started: whoever waits watches them for a part that lies about its size.
+        self._scans: list[Future[_SheetScan]] = []
+        kind = sniff_format(path)
+        if kind == "unknown":
+            raise UnreadableWorkbook("not_a_workbook")
+        if kind == "ole2" and path.suffix.lower() in {".xlsx", ".xlsm"}:
+            # An .xlsx inside an OLE2 container is how Excel stores an encrypted workbook.
+            raise UnreadableWorkbook("password_protected")
+        self._limits = Limits.from_environment()
+        if kind == "zip":
+            # calamine inflates deflate only: LZMA or bzip2 would fail deep inside it.
+            method = unsupported_compression(path)
+            if method is not None:
+                raise UnreadableWorkbook("unsupported_compression", part=method)
+            # A zip bomb is refused from the archive's directory, before calamine inflates it.
+            hit = inspect_archive(path, self._limits)
+            if hit is not None:
+                raise _limit_error(hit)
+            # A directory that lies about sizes would let a bomb past the limits above.
+            lying = check_declared_sizes(path, self._limits)
+            if isinstance(lying, LimitHit):
+                raise _limit_error(lying)
+            if lying is not None:
+                raise UnreadableWorkbook("archive_mismatch", part=lying)
+            kind_is_zip = True
+        self._is_zip = kind_is_zip
+        # calamine lays out every sheet of an .ods or .xls as it opens it: those are placed
+        # first (`extent_ods`, `extent_xls`), and calamine given a mended copy if need be.
+        self._legacy: dict[str, _Legacy] = {}
+        source: Path | bytes = path
+        if kind == "ole2":
+            source = self._settle_xls() or path
+        elif kind_is_zip:
+            source = self._settle_ods() or path
+        if early is not None and kind_is_zip:
+            self._scan_early(early)
+        _quiet_rust_logs()
+        try:
+            self._reader = fastexcel.read_excel(source)
+        except fastexcel.FastExcelError as error:
+            raise UnreadableWorkbook("unreadable_file", _first_line(error)) from error
+        except BaseException as error:  # a panic in calamine (pyo3's PanicException)
+            if type(error).__name__ != "PanicException":
+                raise
+            raise UnreadableWorkbook("unreadable_file", type(error).__name__) from error
+        self._sheet_names: list[str] = list(self._reader.sheet_names)
+        # fastexcel's reader takes one sheet at a time: a second caller waits its turn.
+        self._lock = threading.Lock()
+        self._fetching: dict[str, _Reading] = {}
+
+    def _settle_xls(self) -> bytes | None:
+        limits = self._limits
+        size = self.path.stat().st_size
+        if size > limits.max_sheet_bytes:
+            raise _limit_error(
+                LimitHit(
+                    "KPI_MAX_SHEET_MB",
+                    self.path.name,
+                    f"{size // MIB} MB",
+                    f"{limits.max_sheet_bytes // MIB} MB",
+                )
+            )
+        try:
+            found = extent_xls.settle(self.path.read_bytes(), limits)
+        except extent_xls.NoWorkbookStream:
+            return None  # not a workbook: calamine says so, without laying out anything
+        except (extent_xls.XlsUnreadable, extent.TooManyEdits) as error:
+            raise UnreadableWorkbook("unreadable_file", str(error)) from error
+        for sheet in found.sheets:
+            self._legacy.setdefault(
+                sheet.name,
+                _Legacy(
+                    merged=[MergedRange(*block) for block in sheet.merged],
+                    far_cells=sheet.far_cells,
+                    refusal=_legacy_refusal(sheet.decision, None),
+                ),
+            )
+        return found.mended
+
+    def _settle_ods(self) -> bytes | None:
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                names = {_ascii_lower(n) for n in archive.namelist()}
+                if b"content.xml" not in names or b"xl/workbook.xml" in names:
+                    return None
+                entry = archive.getinfo("content.xml")
+
+                def read() -> Iterator[bytes]:
+                    return inflated_blocks(self.path, entry)
+
+                found = extent_ods.settle(read, self._limits)
+                for sheet in found.sheets:
+                    self._legacy[sheet.name] = _Legacy(
+                        merged=None,
+                        far_cells=sheet.far_cells,
+                        refusal=_legacy_refusal(sheet.decision, sheet.repeated, self._limits),
+                    )
+                if not found.needs_rewrite:
+                    return None
+                return extent.mended_workbook(
+                    archive, entry, extent_ods.rewrite(read(), found.edits)
+                )
+        except ArchiveMismatch as mismatch:
+            raise UnreadableWorkbook("archive_mismatch", part=mismatch.part) from mismatch
+        except (extent_ods.OdsUnreadable, extent.TooManyEdits) as error:
+            raise UnreadableWorkbook("unreadable_file", str(error)) from error
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
+            return None  # calamine says what is wrong with it
+
+    def _scan_early(self, early: Callable[[str], bool]) -> None:
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                self._sheet_parts = _xlsx_sheet_paths(archive)
+        except (zipfile.BadZipFile, OSError, EOFError):
+            return
+        for name in self._sheet_parts:
+            if early(name):
+                self._early_scans[name] = self._scan_in_thread(name)
+                return
+
+    def _scan_in_thread(self, name: str) -> Future[_SheetScan]:
+        scan = _in_thread(lambda: self._scan_sheet(name))
+        self._scans.append(scan)
+        return scan
+
+    @classmethod
+    def open(cls, path: Path) -> Workbook:
+        """The workbook at `path`: the one `prefetch` opened if any, else opened now.
+
+        The prefetched one is handed out as often as asked for: a command may open a
+        workbook once to look at `ThongTin` and again to read it all, and the sheet parsed
+        ahead must not be parsed a second time.
+        """
+        key = path.resolve()
+        opening = _PREFETCHED.get(key)
+        if opening is not None and opening.signature != _signature(key):
+            del _PREFETCHED[key]  # the file changed since: what was parsed is not it
+            opening = None
+        if opening is not None:
+            try:
+                return opening.result()
+            except Exception:
+                del _PREFETCHED[key]  # opened again below, which reports why
+        return cls(path)
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self._sheet_names)
+
+    def read_sheet(self, name: str) -> RawSheet:
+        extent.pyarrow_ready()
+        reading = self._fetching.pop(name, None) or self._start(name)
+        scan = self._wait(reading.scan)
+        if scan.mismatch is not None:
+            raise UnreadableWorkbook("archive_mismatch", part=scan.mismatch)
+        if scan.refusal is not None:
+            raise scan.refusal
+        batch, columns = self._wait(reading.parse) or (None, [])
+        # The eager read is the fast one (calamine borrows the shared strings instead of
+        # copying one per cell) but turns error cells into blanks without saying where; a
+        # sheet whose XML holds any error cell is read again the way that reports them.
+        if batch is not None and scan.has_errors is False:
+            cells = _framed(batch, columns)
+            return RawSheet(
+                name=name,
+                cells=cells,
+                merged=scan.merged,
+                unsaved_formulas=scan.unsaved_formulas,
+                far_cells=scan.far_cells,
+            )
+        del batch
+        raw = self._read_with_errors(name, scan.merged)
+        raw.unsaved_formulas = scan.unsaved_formulas
+        raw.far_cells = scan.far_cells
+        return raw
+
+    def fetch_in_background(self, name: str) -> None:
+        """Start parsing a sheet in a thread; `read_sheet` then takes it from there.
+
+        Parsing releases the GIL, so whatever the caller does meanwhile (importing pandas,
+        say) overlaps it. Nothing here imports pandas: the frame is built by `read_sheet`.
+        """
+        self._fetching[name] = self._start(name)
+
+    def _start(self, name: str) -> _Reading:
+        """The sheet's XML scanned, then its cells parsed (xlsx only), in one thread.
+
+        calamine lays every cell of a sheet in one dense grid: a single far cell makes it
+        allocate more than any machine has and abort the process. So the scan, which
+        establishes where the cells lie (see `extent`), runs before calamine is handed the
+        sheet; it also lists the merged blocks (calamine keeps only their top-left value)
+        and counts what the XML inflates to against what the archive declares. Inflating
+        and the regular expression of `extent` release the GIL.
+        """
+        scan = self._early_scans.pop(name, None) or self._scan_in_thread(name)
+
+        def parse() -> tuple[pa.RecordBatch, list[int]] | None:
+            try:
+                found = scan.result()
+            except BaseException:
+                return None  # `read_sheet` raises it
+            if found.refusal is not None or found.mismatch is not None:
+                return None
+            return self._parse_eagerly(name)
+
+        return _Reading(scan=scan, parse=_in_thread(parse))
+
+    def _reader_for(self, name: str) -> Any:
+        return self._mended.get(name, self._reader)
+
+    def _parse_eagerly(self, name: str) -> tuple[pa.RecordBatch, list[int]] | None:
+        import fastexcel
+
+        if not self._is_zip:
+            return None
+        try:
+            return self._read_eager(name)
+        except fastexcel.FastExcelError:
+            return None  # read again the other way, which says what is wrong
+
+    def _wait(self, future: Future[T]) -> T:
+        """The future's result; but a part found lying about its size ends the wait at once.
+
+        A bomb that declares a small size keeps calamine inflating for as long as it lasts;
+        the scan, which counts, finds it out early, and the read is then abandoned.
+        """
+        while True:
+            try:
+                return future.result(timeout=_WATCH_SECONDS)
+            except TimeoutError:
+                self._raise_on_mismatch()
+
+    def _raise_on_mismatch(self) -> None:
+        for scan in self._scans:
+            if scan.done() and scan.exception() is None:
+                part = scan.result().mismatch
+                if part is not None:
+                    raise UnreadableWorkbook("archive_mismatch", part=part)
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """fastexcel's reader to oneself, waiting for it as `_wait` waits."""
+        while not self._lock.acquire(timeout=_WATCH_SECONDS):
+            self._raise_on_mismatch()
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    def _read_eager(self, name: str) -> tuple[pa.RecordBatch, list[int]]:
+        columns: list[int] = []
+
+        def keep(column: Any) -> bool:
+            columns.append(column.absolute_index)
+            return True
+
+        with self._turn():
+            batch = self._reader_for(name).load_sheet(
+                name,
+                header_row=None,
+                skip_rows=0,
+                dtypes="string",
+                whitespace_as_null=True,
+                use_columns=keep,
+                eager=True,
+            )
+        return batch, columns
+
+    def _read_with_errors(self, name: str, merged: list[MergedRange]) -> RawSheet:
+        import fastexcel
+
+        try:
+            with self._turn():
+                sheet = self._reader_for(name).load_sheet(
+                    name, header_row=None, skip_rows=0, dtypes="string", whitespace_as_null=True
+                )
+            batch, errors = sheet.to_arrow_with_errors()
+        except fastexcel.FastExcelError as error:
+            raise UnreadableWorkbook("unreadable_sheet", _first_line(error)) from error
+        columns = [info.absolute_index for info in sheet.available_columns()]
+        cells = _framed(batch, columns)
+        error_cells: dict[tuple[int, int], str] = {}
+        for cell_error in errors.errors if errors is not None else []:
+            row, col = cell_error.offset_position
+            match = _CELL_ERROR.search(cell_error.detail)
+            kind = match.group(1) if match else "Error"
+            error_cells[(row, columns[col] if col < len(columns) else col)] = _EXCEL_ERRORS.get(
+                kind, f"#{kind}"
+            )
+        return RawSheet(name=name, cells=cells, error_cells=error_cells, merged=merged)
+
+    def merged_ranges(self, sheet_name: str) -> list[MergedRange]:
+        """The merged blocks of a sheet, in any of the formats read."""
+        return self._scan_sheet(sheet_name).merged
+
+    def _scan_sheet(self, sheet_name: str) -> _SheetScan:
+        legacy = self._legacy.get(sheet_name)
+        if legacy is not None and legacy.refusal is not None:
+            return _SheetScan(merged=[], has_errors=None, refusal=legacy.refusal)
+        if not self._is_zip:
+            # A legacy .xls: its merged blocks were read with its cells' places.
+            return _SheetScan(
+                merged=legacy.merged or [] if legacy is not None else [],
+                has_errors=None,
+                far_cells=legacy.far_cells if legacy is not None else None,
+            )
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                if self._sheet_parts is None:
+                    self._sheet_parts = _xlsx_sheet_paths(archive)
+                part = self._sheet_parts.get(sheet_name)
+                if not part and "content.xml" in archive.namelist():
+                    entry = archive.getinfo("content.xml")
+                    merged = _ods_merged(inflated_blocks(self.path, entry), sheet_name)
+                    return _SheetScan(
+                        merged=merged,
+                        has_errors=None,
+                        far_cells=legacy.far_cells if legacy is not None else None,
+                    )
+                chosen, candidates = (None, 0) if not part else extent.calamine_entry(archive, part)
+                if chosen is None:
+                    # Not a sheet whose XML can be found: calamine is not handed it unseen.
+                    return _refused("unreadable_sheet", detail="worksheet part not found")
+                return self._gate(archive, chosen, candidates, sheet_name)
+        except ArchiveMismatch as mismatch:
+            return _SheetScan(merged=[], has_errors=None, mismatch=mismatch.part)
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
+            return _refused("unreadable_sheet", detail=type(error).__name__)
+
+    def _gate(
+        self, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, candidates: int, name: str
+    ) -> _SheetScan:
+        """Scan the sheet's XML once; when the fast check of `extent` finds a cell outside
+        its safe box, place the cells exactly (`locate`, else `settle`) and, if any is far,
+        read a mended copy."""
+        limits = self._limits
+        check = extent.FastCheck(limits)
+        scanner = _Scanner()
+        blocks = inflated_blocks(self.path, entry)
+        for block in blocks:
+            check.feed(block)
+            if check.long_run:
+                # Counted to its end first: a part that lies about its size says so.
+                for _ in blocks:
+                    pass
+                return _refused_limit(long_text_hit(name, limits))
+            scanner.feed(block)
+        check.finish()
+        scan = scanner.result()
+        if not check.suspect and candidates == 1:
+            return scan
+
+        def read() -> Iterator[bytes]:
+            return inflated_blocks(self.path, entry)
+
+        found: extent.Extent | None = None
+        try:
+            if candidates == 1:
+                located = extent.locate(check, limits, read)
+                del check
+                if located is not None and self._mend(archive, entry, name, located, located):
+                    found = located
+            if found is None:
+                found = extent.settle(read, limits)
+                mending = not found.refused and (found.needs_rewrite or candidates > 1)
+                if mending and not self._mend(archive, entry, name, found, None):
+                    return _refused("unreadable_sheet", detail="far cells could not be left out")
+        except (extent.MalformedSheet, extent.TooManyEdits) as error:
+            return _refused("unreadable_sheet", detail=f"{type(error).__name__}: {error}")
+        except UnreadableWorkbook as error:
+            return _SheetScan(merged=[], has_errors=None, refusal=error)
+        if found.refused:
+            return _refused_cells(found.decision)
+        if found.far_count:
+            scan = _SheetScan(
+                merged=scan.merged,
+                has_errors=scan.has_errors,
+                unsaved_formulas=scan.unsaved_formulas,
+                far_cells=(found.far_count, found.first_far_label),
+            )
+        return scan
+
+    def _mend(
+        self,
+        archive: zipfile.ZipFile,
+        entry: zipfile.ZipInfo,
+        name: str,
+        found: extent.Extent,
+        located: extent.Located | None,
+    ) -> bool:
+        """Give calamine a copy of the workbook with the far cells left out, when there are
+        any; False when the copy does not pass its check."""
+        import fastexcel
+
+        if located is not None and (located.refused or not located.needs_rewrite):
+            return True
+        blocks = extent.rewrite(inflated_blocks(self.path, entry), found)
+        mended = extent.mended_workbook(archive, entry, blocks)
+        # What `locate` mended, it checked; what `settle` mended is placed again.
+        if located is None and not _mended_is_safe(mended, entry.filename, self._limits):
+            return False
+        try:
+            self._mended[name] = fastexcel.read_excel(mended)
+        except fastexcel.FastExcelError as error:
+            raise UnreadableWorkbook("unreadable_sheet", _first_line(error)) from error
+        return True
+
+
+def _mended_is_safe(mended: bytes, part: str, limits: Limits) -> bool:
+    """The mended sheet placed again: nothing far, nothing without `r`, within the budget."""
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(mended)) as archive:
+        entry = archive.getinfo(part)
+        with archive.open(entry) as stream:
+            again = extent.analyse(iter(lambda: stream.read(1 << 20), b""), limits)
+    decision = extent.decide(again.stats, again.written, limits)
+    return not again.needs_rewrite and again.far_count == 0 and decision.cut_row is None
+
+
+def _refused_cells(decision: extent.Decision | None) -> _SheetScan:
+    assert decision is not None
+    return _refused(
+        "too_many_cells",
+        cell=extent.cell_name(*decision.cell),
+        value=f"{decision.box:,}",
+        limit=f"{decision.budget:,}",
+        setting="KPI_MAX_CELLS",
+        needed=f"{decision.needed:,}",
+    )
+
+
+def _refused(reason: str, detail: str = "", **params: str) -> _SheetScan:
+    return _SheetScan(
+        merged=[], has_errors=None, refusal=UnreadableWorkbook(reason, detail, **params)
+    )
+
+
+def _refused_limit(hit: LimitHit) -> _SheetScan:
+    return _SheetScan(merged=[], has_errors=None, refusal=_limit_error(hit))
+
+
+def _limit_error(hit: LimitHit) -> UnreadableWorkbook:
+    return UnreadableWorkbook(
+        "limit_exceeded", setting=hit.setting, part=hit.part, value=hit.value, limit=hit.limit
+    )
+
+
+def _quiet_rust_logs() -> None:
+    """calamine's warnings (\"xlsx has more than maximum number of rows\"...) reach Python's
+    logging through pyo3-log, and from there stderr, raw and in English: the reader says
+    what matters in its own issues, so they are dropped here."""
+    import logging
+
+    for name in ("calamine", "fastexcel", "zip", "quick_xml"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
+        logger.propagate = False
+
+
+@dataclass(frozen=True)
+class _Legacy:
+    """What placing an .xls or .ods sheet found before calamine opened the workbook."""
+
+    merged: list[MergedRange] | None
+    far_cells: tuple[int, str] | None
+    refusal: UnreadableWorkbook | None
+
+
+def _legacy_refusal(
+    decision: extent.Decision | None,
+    repeated: tuple[int, int] | None,
+    limits: Limits | None = None,
+) -> UnreadableWorkbook | None:
+    if repeated is not None and limits is not None:
+        row, times = repeated
+        return UnreadableWorkbook(
+            "repeated_row",
+            row=f"{row + 1:,}",
+            value=f"{times:,}",
+            limit=f"{limits.max_repeats:,}",
+            setting="KPI_MAX_REPEATS",
+        )
+    if decision is None or not decision.refused:
+        return None
+    refusal = _refused_cells(decision).refusal
+    assert refusal is not None
+    return refusal
+
+
+def _ascii_lower(name: str) -> bytes:
+    return name.encode("utf-8", "surrogateescape").lower()
+
+
+_ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+
+
+def _ods_merged(blocks: Iterable[bytes], sheet_name: str) -> list[MergedRange]:
+    """The merged blocks of one sheet of an .ods, from `content.xml`.
+
+    A merged cell carries `number-rows-spanned` / `number-columns-spanned`; positions are
+    counted through `number-rows-repeated` and `number-columns-repeated`, as the format
+    compresses runs of equal rows and cells.
+    """
+    parser: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(
+        events=("start", "end")
+    )
+    table, row, col = f"{{{_ODS_TABLE}}}", -1, 0
+    inside = False
+    merged: list[MergedRange] = []
+    for block in blocks:
+        parser.feed(block)
+        for found in parser.read_events():
+            event, element = cast("tuple[str, ElementTree.Element]", found)
+            tag = element.tag
+            if tag == f"{table}table":
+                if event == "start":
+                    inside = element.get(f"{table}name") == sheet_name
+                elif inside:
+                    return merged
+                else:
+                    element.clear()
+                continue
+            if not inside:
+                continue
+            if tag == f"{table}table-row":
+                if event == "start":
+                    row, col = row + 1, 0
+                else:
+                    row += int(element.get(f"{table}number-rows-repeated", "1")) - 1
+                    element.clear()
+            elif event == "start" and tag in (f"{table}table-cell", f"{table}covered-table-cell"):
+                rows = int(element.get(f"{table}number-rows-spanned", "1"))
+                cols = int(element.get(f"{table}number-columns-spanned", "1"))
+                if rows > 1 or cols > 1:
+                    merged.append(MergedRange(row, col, row + rows - 1, col + cols - 1))
+                col += int(element.get(f"{table}number-columns-repeated", "1"))
+    return merged
+
+
+def _framed(batch: pa.RecordBatch, columns: list[int]) -> pd.DataFrame:
+    import pandas as pd
+
+    cells: pd.DataFrame = batch.to_pandas()
+    cells.columns = pd.Index(columns[: len(cells.columns)])
+    return cells
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """A sheet being read: its cells parsed by calamine, its XML scanned beside it."""
+
+    scan: Future[_SheetScan]
+    parse: Future[tuple[pa.RecordBatch, list[int]] | None]
+
+
+# How often a wait looks whether a scan has found a part lying about its size.
+_WATCH_SECONDS = 0.05
+
+
+T = TypeVar("T")
+
+
+def _in_thread(work: Callable[[], T], future: Future[T] | None = None) -> Future[T]:
+    """Run `work` in a daemon thread: an abandoned read never holds up the exit."""
+    future = Future() if future is None else future
+
+    def run() -> None:
+        try:
+            future.set_result(work())
+        except BaseException as error:  # handed to whoever waits for it
+            future.set_exception(error)
+
+    threading.Thread(target=run, daemon=True).start()
+    return future
+
+
+# Workbooks being opened ahead of time, by resolved path (see `prefetch`).
+_PREFETCHED: dict[Path, _Prefetched] = {}
+
+
+class _Prefetched(Future["Workbook"]):
+    """A workbook being opened ahead, with the size and time of the file it was opened from."""
+
+    signature: tuple[int, int] | None = None
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
+
+
+def prefetch(inputs: Sequence[str]) -> None:
+    """Open the one workbook given and start parsing its workforce sheet, in the background.
+
+    A command calls this before it imports pandas and the rest: parsing releases the GIL,
+    so the two overlap, and `Workbook.open` hands the workbook over as it stands. Only the
+    sheet's name is matched against the contract here; several inputs are left alone.
+    """
+    if len(inputs) != 1:
+        return
+    path = Path(inputs[0])
+    if not path.is_file() or path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        return
+    # Imported here, before the thread starts, so that no module is imported by two threads;
+    # the sheet's names come from a light module, not the pydantic contract.
+    import fastexcel  # noqa: F401
+
+    from kpi_tritue.contract.sheet_names import is_workforce_sheet
+
+    def open_and_fetch() -> Workbook:
+        workbook = Workbook(path, early=is_workforce_sheet)
+        for name in workbook.sheet_names:
+            if is_workforce_sheet(name):
+                workbook.fetch_in_background(name)
+                break
+        return workbook
+
+    key = path.resolve()
+    opening = _Prefetched()
+    opening.signature = _signature(key)
+    _in_thread(open_and_fetch, opening)
+    _PREFETCHED[key] = opening
+    # The scan's regular expression runs in pyarrow: imported here, while the thread opens
+    # the workbook (pandas would import it a moment later anyway), and by this thread only.
+    extent.pyarrow_ready()
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → part name inside the archive, from workbook.xml and its relationships."""
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    paths: dict[str, str] = {}
+    for sheet in workbook.iter():
+        if not sheet.tag.endswith("}sheet"):
+            continue
+        target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
+        if target:
+            # As calamine resolves it; of two sheets of one name, it reads the first.
+            if target.startswith("/xl/"):
+                part = target[1:]
+            elif target.startswith("xl/"):
+                part = target
+            else:
+                part = f"xl/{target}"
+            paths.setdefault(sheet.get("name", ""), part)
+    return paths
+
+
+@dataclass(frozen=True)
+class _SheetScan:
+    """What the sheet's XML says beside its cells: merged blocks, and whether any cell holds
+    an error value (None when the XML could not be scanned)."""
+
+    merged: list[MergedRange]
+    has_errors: bool | None
+    unsaved_formulas: list[tuple[int, int]] = field(default_factory=list)
+    # The part, when it inflates to more (or less) than the archive declares.
+    mismatch: str | None = None
+    # Why the sheet is not handed to calamine at all.
+    refusal: UnreadableWorkbook | None = None
+    far_cells: tuple[int, str] | None = None
+
+
+class _Scanner:
+    """Merged blocks, unsaved formulas and error cells of a sheet's XML, fed block by block.
+
+    What a block ends in the middle of (a cell, a tag) is carried whole into the next, so
+    a cell is seen the same wherever the blocks are cut (up to `_MAX_CARRY`: a cell that
+    long holds text, not an unsaved formula).
+    """
+
+    def __init__(self) -> None:
+        self.merged: list[MergedRange] = []
+        self.unsaved: list[tuple[int, int]] = []
+        self.has_errors = False
+        self._tail = b""
+
+    def feed(self, block: bytes) -> None:
+        chunk = self._tail + block
+        # A formula cell without a saved value ends `</f><v/></c>`, `</f><v></v></c>`
+        # or `</f></c>`; Excel itself always saves the value.
+        if b"</f><v" in chunk or b"</f></c>" in chunk or b"/></c>" in chunk:
+            for found in _UNSAVED_FORMULA.finditer(chunk):
+                cell = (int(found[2]) - 1, _column_index(found[1]))
+                if len(self.unsaved) < _MAX_LISTED and cell not in self.unsaved:
+                    self.unsaved.append(cell)
+        # An attribute whose value is `e` is rare enough to check with a plain search
+        # first; the pattern then confirms it is a cell's type.
+        if not self.has_errors and (b'"e"' in chunk or b"'e'" in chunk):
+            self.has_errors = _ERROR_TYPE.search(chunk) is not None
+        last_end = 0
+        if b"mergeCell" in chunk:
+            for match in _MERGE_REF.finditer(chunk):
+                last_end = match.end()
+                c1, r1, c2, r2 = match.groups()
+                self.merged.append(
+                    MergedRange(
+                        first_row=int(r1) - 1,
+                        first_col=_column_index(c1),
+                        last_row=int(r2) - 1,
+                        last_col=_column_index(c2),
+                    )
+                )
+        self._tail = chunk[max(last_end, _carry_from(chunk)) :]
+
+    def result(self) -> _SheetScan:
+        return _SheetScan(
+            merged=self.merged, has_errors=self.has_errors, unsaved_formulas=self.unsaved
+        )
+
+
+# The longest unfinished cell carried from one block to the next.
+_MAX_CARRY = 1 << 20
+
+
+def _carry_from(chunk: bytes) -> int:
+    """Where the unfinished end of `chunk` starts: its last cell if not closed, else its
+    last tag if not closed (everything before is complete)."""
+    cell = chunk.rfind(b"<c ")
+    if cell >= 0 and chunk.find(b"</c>", cell) < 0 and len(chunk) - cell <= _MAX_CARRY:
+        end = chunk.find(b">", cell)
+        if end < 0 or chunk[end - 1 : end] != b"/":
+            return cell
+    tag = chunk.rfind(b"<")
+    if tag >= 0 and chunk.find(b">", tag) < 0 and len(chunk) - tag <= _MAX_CARRY:
+        return tag
+    return len(chunk)
+
+
+def _scan_xml(blocks: Iterable[bytes]) -> _SheetScan:
+    scanner = _Scanner()
+    for block in blocks:
+        scanner.feed(block)
+    return scanner.result()

@@ -1,0 +1,940 @@
+"""The gap report as an Excel workbook (`kpi export`, `kpi compute --xlsx`), with openpyxl.
+
+Sheets: the summary (one row per indicator, grouped by field as in the terminal table),
+a bar chart of value against target for the percentage indicators, the breakdown (`--by`:
+groups as rows, indicators as columns), the data issues and the information on the run.
+
+Numbers are real numbers with number formats. A percentage is stored in percent units,
+as in the JSON output (81.8 for 81.8 %), and shown with the format `0.0" %"`; gaps of
+percentages are percentage points (`0.0`); a milestone is 1 (done) or 0, shown as its word
+by the format.
+
+Every text cell is written as a string, never as a formula, whatever it starts with (`=`,
+`+`, `-`, `@`): unit names, messages, file names and catalog names come from the user. The
+workbook goes to a temporary file beside the target and is renamed into place only once
+complete, and it is never written over one of the inputs. The results carry no personal
+name, and nothing here adds one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kpi_tritue import __version__
+from kpi_tritue.i18n import Lang, text
+from kpi_tritue.i18n.numbers import FORMULA_START, format_number, printable
+from kpi_tritue.model.issues import Issue, Severity, count_by_severity
+from kpi_tritue.model.results import IndicatorResult, Measurement, Status, Unit
+from kpi_tritue.render.notes import note_message
+from kpi_tritue.render.outputs import check_output as check_output
+from kpi_tritue.render.outputs import write_atomically
+from kpi_tritue.render.report import (
+    FIELD_ORDER,
+    LABELS,
+    SMALL_MARK,
+    ReportContext,
+    ci95,
+    context_lines,
+    format_target,
+    group_label,
+    is_small,
+    label,
+)
+from kpi_tritue.render.terminal import TOOL, as_of_line
+
+# Labels of the workbook that the terminal table does not have.
+XLSX_LABELS: dict[str, dict[Lang, str]] = {
+    "sheet.summary": {"vi": "Tổng hợp", "en": "Summary"},
+    "sheet.chart": {"vi": "Biểu đồ", "en": "Chart"},
+    "sheet.breakdown": {"vi": "Theo {by}", "en": "By {by}"},
+    "sheet.issues": {"vi": "Vấn đề dữ liệu", "en": "Data issues"},
+    "sheet.info": {"vi": "Thông tin", "en": "Information"},
+    "col.note": {"vi": "Ghi chú", "en": "Note"},
+    "col.ci95": {"vi": "Khoảng tin cậy 95 %", "en": "95 % interval"},
+    "col.id": {"vi": "Mã chỉ tiêu", "en": "Indicator id"},
+    "col.code": {"vi": "Mã", "en": "Code"},
+    "col.file": {"vi": "Tệp", "en": "File"},
+    "col.sheet": {"vi": "Trang", "en": "Sheet"},
+    "col.row": {"vi": "Dòng", "en": "Row"},
+    "col.column": {"vi": "Cột", "en": "Column"},
+    "col.cell": {"vi": "Ô", "en": "Cell"},
+    "col.item": {"vi": "Mục", "en": "Item"},
+    "col.content": {"vi": "Nội dung", "en": "Value"},
+    "col.sha256": {"vi": "SHA-256", "en": "SHA-256"},
+    "col.target_min": {"vi": "Mục tiêu (mức tối thiểu)", "en": "Target (lower bound)"},
+    "row.target": {"vi": "Mục tiêu", "en": "Target"},
+    "row.province": {"vi": "Toàn tỉnh", "en": "Whole province"},
+    "chart.title": {
+        "vi": "Hiện nay so với mục tiêu (%)",
+        "en": "Value against target (%)",
+    },
+    "chart.value": {"vi": "Hiện nay", "en": "Value"},
+    "chart.target": {"vi": "Mục tiêu", "en": "Target"},
+    "chart.note": {
+        "vi": "Với mục tiêu là một khoảng (ví dụ 15–20 %), cột mục tiêu là mức tối thiểu.",
+        "en": "For a target band (such as 15–20 %), the target bar is its lower bound.",
+    },
+    "breakdown.title": {"vi": "Các chỉ tiêu theo {by}", "en": "Indicators by {by}"},
+    "sources.many": {
+        "vi": "Nguồn: {count} tệp (xem trang {sheet}).",
+        "en": "Sources: {count} files (see the {sheet} sheet).",
+    },
+    "info.title": {"vi": "Thông tin về báo cáo", "en": "About this report"},
+    "info.tool": {"vi": "Công cụ", "en": "Tool"},
+    "info.run_time": {"vi": "Thời điểm chạy", "en": "Run at"},
+    "info.as_of": {"vi": "Ngày số liệu", "en": "Data as of"},
+    "info.as_of_source": {"vi": "Ngày số liệu lấy theo", "en": "Reference date from"},
+    "info.report_year": {"vi": "Năm báo cáo", "en": "Report year"},
+    "info.catalog": {"vi": "Danh mục chỉ tiêu", "en": "Indicator catalog"},
+    "info.target_year": {"vi": "Năm mục tiêu", "en": "Target year"},
+    "info.by": {"vi": "Chia theo nhóm", "en": "Breakdown"},
+    "info.skipped": {
+        "vi": "Số dòng có lỗi đã bỏ qua (--skip-invalid)",
+        "en": "Rows with errors left out (--skip-invalid)",
+    },
+    "info.errors": {"vi": "Số lỗi", "en": "Errors"},
+    "info.warnings": {"vi": "Số cảnh báo", "en": "Warnings"},
+    "info.infos": {"vi": "Số thông tin", "en": "Info"},
+    "info.sources": {"vi": "Tệp nguồn", "en": "Source files"},
+    "info.percent": {
+        "vi": "Tỷ lệ ghi theo đơn vị phần trăm (81,8 nghĩa là 81,8 %); khoảng cách của tỷ lệ "
+        "tính bằng điểm phần trăm.",
+        "en": "Percentages are stored in percent units (81.8 means 81.8 %); the gap of a "
+        "percentage is in percentage points.",
+    },
+    "none": {"vi": "—", "en": "—"},
+    "footer.page": {"vi": "Trang &P/&N", "en": "Page &P of &N"},
+    "written": {"vi": "Đã ghi {path}", "en": "Wrote {path}"},
+}
+
+FORMULA_PREFIXES = FORMULA_START
+# Excel reads `_x001B_` in a cell's text as the character U+001B: a literal one is
+# written with its underscore escaped (`_x005F_`), so the report shows what the input held.
+_EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+MAX_CELL_TEXT = 32_767
+FONT_NAME = "Arial"
+FONT_SIZE = 10
+LINE_HEIGHT = 13.0  # points per line of 10-point text, for rows with wrapped text
+PAPER_A4 = "9"
+
+STATUS_COLOURS: dict[Status, tuple[str, str]] = {
+    # (fill, font): the green/red/amber of Excel's own Good/Bad/Neutral styles.
+    Status.MET: ("C6EFCE", "006100"),
+    Status.NOT_MET: ("FFC7CE", "9C0006"),
+    Status.ABOVE_RANGE: ("FFEB9C", "9C5700"),
+    Status.NO_DATA: ("E7E6E6", "595959"),
+    Status.TRACKED: ("DDEBF7", "1F4E78"),
+}
+SEVERITY_COLOURS: dict[Severity, tuple[str, str]] = {
+    Severity.ERROR: STATUS_COLOURS[Status.NOT_MET],
+    Severity.WARNING: STATUS_COLOURS[Status.ABOVE_RANGE],
+    Severity.INFO: STATUS_COLOURS[Status.NO_DATA],
+}
+HEADER_FILL = "1F4E78"
+FIELD_FILL = "D9E1F2"
+THIN = Side(style="thin", color="BFBFBF")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+_VALUE_FORMATS: dict[Unit, str] = {
+    "per_10k": "0.00",
+    "percent": '0.0" %"',
+    "count": "#,##0",
+    "milestone": "0",  # replaced by the words of `_milestone_format`
+}
+_GAP_FORMATS: dict[Unit, str] = {
+    "per_10k": "0.00;-0.00;0",
+    "percent": "0.0;-0.0;0",
+    "count": "#,##0",
+    "milestone": "0",
+}
+COUNT_FORMAT = "#,##0"
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
+
+
+def xlsx_label(key: str, lang: Lang, **params: object) -> str:
+    template = XLSX_LABELS[key][lang]
+    return template.format(**params) if params else template
+
+
+# ---------------------------------------------------------------------------------------
+# Cells
+
+
+def put_text(cell: Cell, value: str) -> Cell:
+    """Write `value` as a string cell: never a formula, whatever it starts with."""
+    cleaned = ILLEGAL_CHARACTERS_RE.sub("", printable(value, lines=True))
+    cleaned = _EXCEL_ESCAPE.sub(r"_x005F_\1", cleaned)[:MAX_CELL_TEXT]
+    cell.value = cleaned
+    # openpyxl makes any text starting with `=` a formula; the type is set back explicitly.
+    cell.data_type = "s"
+    if cleaned.startswith(FORMULA_PREFIXES):
+        # The quote prefix keeps it text when someone edits the cell in Excel, too.
+        cell.quotePrefix = True
+    return cell
+
+
+def put(
+    sheet: Worksheet,
+    row: int,
+    column: int,
+    value: str | float | date | None,
+    *,
+    number_format: str | None = None,
+    bold: bool = False,
+    italic: bool = False,
+    size: float = FONT_SIZE,
+    colour: str | None = None,
+    fill: str | None = None,
+    wrap: bool = False,
+    horizontal: str | None = None,
+    border: bool = False,
+) -> Cell:
+    """One styled cell; text through `put_text`, a NaN or None left empty."""
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        put_text(cell, value)
+    elif isinstance(value, float) and not math.isfinite(value):
+        cell.value = None
+    else:
+        cell.value = value
+    cell.font = Font(name=FONT_NAME, size=size, bold=bold, italic=italic, color=colour)
+    if fill is not None:
+        cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
+    if number_format is not None:
+        cell.number_format = number_format
+    cell.alignment = Alignment(wrap_text=wrap, vertical="top", horizontal=horizontal)
+    if border:
+        cell.border = GRID
+    return cell
+
+
+def _lines(value: str, width: float) -> int:
+    """How many lines `value` takes in a column of `width` characters, wrapped by words."""
+    chars = max(int(width * 1.3) - 1, 1)  # Arial 10 is narrower than the width unit
+    total = 0
+    for paragraph in value.split("\n"):
+        lines, used = 1, 0
+        for word in paragraph.split(" "):
+            if used and used + 1 + len(word) > chars:
+                lines, used = lines + 1, len(word)
+            else:
+                used += len(word) + (1 if used else 0)
+            lines += max(0, (len(word) - 1) // chars) if len(word) > chars else 0
+        total += lines
+    return total
+
+
+def _fit_row(sheet: Worksheet, row: int, texts: Iterable[tuple[str, float]]) -> None:
+    """Give a row with wrapped text the height of its tallest cell."""
+    lines = max((_lines(value, width) for value, width in texts if value), default=1)
+    if lines > 1:
+        sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 3
+
+
+def _header_row(sheet: Worksheet, row: int, headers: Sequence[str]) -> None:
+    for column, heading in enumerate(headers, start=1):
+        put(
+            sheet,
+            row,
+            column,
+            heading,
+            bold=True,
+            colour="FFFFFF",
+            fill=HEADER_FILL,
+            wrap=True,
+            horizontal="center",
+            border=True,
+        )
+
+
+def _widths(sheet: Worksheet, widths: Sequence[float]) -> None:
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def _print_setup(
+    sheet: Worksheet,
+    *,
+    title_rows: str | None,
+    last_column: int,
+    last_row: int,
+    fit_width: bool = True,
+    title_columns: str | None = None,
+    footer: str = "",
+    lang: Lang = "vi",
+) -> None:
+    """A4 landscape, fitted to the page width, the header repeated on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = PAPER_A4
+    if fit_width:
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+    if title_rows:
+        sheet.print_title_rows = title_rows
+    if title_columns:
+        sheet.print_title_cols = title_columns
+    sheet.print_area = f"A1:{get_column_letter(last_column)}{max(last_row, 1)}"
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.page_margins.header = sheet.page_margins.footer = 0.3
+    sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.left.text = footer.replace("&", "&&")
+    sheet.oddFooter.left.size = 8
+    sheet.oddFooter.right.text = xlsx_label("footer.page", lang)
+    sheet.oddFooter.right.size = 8
+
+
+def _status_cell(
+    sheet: Worksheet, row: int, column: int, status: Status, lang: Lang, border: bool = True
+) -> Cell:
+    fill, font = STATUS_COLOURS[status]
+    return put(
+        sheet,
+        row,
+        column,
+        label(f"status.{status.value}", lang),
+        bold=True,
+        colour=font,
+        fill=fill,
+        border=border,
+        horizontal="center",
+    )
+
+
+def _number(value: float | None) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def _milestone_format(lang: Lang) -> str:
+    """1 shows as done, 0 as not done: the value stays a number."""
+    done = label("done", lang).replace('"', "")
+    not_done = label("not_done", lang).replace('"', "")
+    return f'"{done}";"{not_done}";"{not_done}"'
+
+
+def value_format(unit: Unit, lang: Lang) -> str:
+    return _milestone_format(lang) if unit == "milestone" else _VALUE_FORMATS[unit]
+
+
+# ---------------------------------------------------------------------------------------
+# Sheets
+
+
+def _fields(results: Sequence[IndicatorResult]) -> list[str]:
+    present = list(dict.fromkeys(r.field for r in results))
+    return sorted(present, key=lambda f: FIELD_ORDER.index(f) if f in FIELD_ORDER else 99)
+
+
+def _field_label(field_name: str, lang: Lang) -> str:
+    key = f"field.{field_name}"
+    return label(key, lang) if key in LABELS else field_name
+
+
+def _title_lines(
+    results: Sequence[IndicatorResult], context: ReportContext, lang: Lang
+) -> list[str]:
+    counts = dict.fromkeys(Status, 0)
+    for result in results:
+        counts[result.measurement.status] += 1
+    sources = context.dataset.sources
+    lines = [
+        label(
+            "summary",
+            lang,
+            met=counts[Status.MET],
+            total=len(results) - counts[Status.TRACKED],
+            not_met=counts[Status.NOT_MET] + counts[Status.ABOVE_RANGE],
+            no_data=counts[Status.NO_DATA],
+        ),
+        as_of_line(context.dataset, lang),
+        label("sources", lang, files=", ".join(s.path for s in sources))
+        if len(sources) <= 3
+        else xlsx_label(
+            "sources.many", lang, count=len(sources), sheet=xlsx_label("sheet.info", lang)
+        ),
+    ]
+    lines += context_lines(context, lang)
+    if context.by:
+        lines.append(label("by", lang, by=label(f"by.{context.by}", lang)).capitalize())
+    if context.skipped_rows:
+        lines.append(label("skipped", lang, count=context.skipped_rows))
+    return lines
+
+
+_SUMMARY_WIDTHS = (7.0, 60.0, 11.0, 14.0, 15.0, 11.0, 10.0, 13.0, 44.0, 30.0)
+_NOTE_WIDTH_EMPTY = 12.0  # a note column with nothing in it leaves the page to the rest
+_SUMMARY_PRINTED = 9  # the indicator id (last column) is for screens and scripts
+_NOTE_COLUMN = 9
+
+
+def _summary_sheet(
+    sheet: Worksheet, results: Sequence[IndicatorResult], context: ReportContext, lang: Lang
+) -> None:
+    title = label("title", lang, year=context.catalog_target_year)
+    sheet.title = xlsx_label("sheet.summary", lang)
+    put(sheet, 1, 1, title, bold=True, size=14, colour=HEADER_FILL)
+    sheet.row_dimensions[1].height = 22
+    row = 2
+    for line in _title_lines(results, context, lang):
+        put(sheet, row, 1, line, colour="404040")
+        row += 1
+    header = row + 1
+    headers = [
+        label("col.clause", lang),
+        label("col.indicator", lang),
+        label("col.value", lang),
+        xlsx_label("col.ci95", lang),
+        label("col.target", lang),
+        label("col.gap", lang),
+        label("col.shortfall", lang),
+        label("col.status", lang),
+        xlsx_label("col.note", lang),
+        xlsx_label("col.id", lang),
+    ]
+    _header_row(sheet, header, headers)
+    _fit_row(sheet, header, zip(headers, _SUMMARY_WIDTHS, strict=True))
+    _widths(sheet, _SUMMARY_WIDTHS)
+    if all(r.measurement.note is None for r in results):
+        sheet.column_dimensions[get_column_letter(_NOTE_COLUMN)].width = _NOTE_WIDTH_EMPTY
+    row = header + 1
+    for field_name in _fields(results):
+        for column in range(1, _SUMMARY_PRINTED + 1):
+            put(sheet, row, column, None, fill=FIELD_FILL, border=True)
+        put(sheet, row, 2, _field_label(field_name, lang), bold=True, fill=FIELD_FILL, border=True)
+        row += 1
+        for result in (r for r in results if r.field == field_name):
+            _summary_row(sheet, row, result, context, lang)
+            row += 1
+    last_row = row - 1
+    if any(is_small(r, r.measurement, context) for r in results):
+        last_row = row + 1
+        put(sheet, last_row, 2, label("small", lang), italic=True, colour="404040")
+    sheet.freeze_panes = sheet.cell(row=header + 1, column=3)
+    _print_setup(
+        sheet,
+        title_rows=f"{header}:{header}",
+        last_column=_SUMMARY_PRINTED,
+        last_row=last_row,
+        footer=title,
+        lang=lang,
+    )
+
+
+def _summary_row(
+    sheet: Worksheet, row: int, result: IndicatorResult, context: ReportContext, lang: Lang
+) -> None:
+    measurement = result.measurement
+    name = result.name(lang)
+    note = note_message(measurement.note, lang) if measurement.note is not None else ""
+    target = format_target(result, lang, context.catalog_target_year)
+    put(sheet, row, 1, result.clause, colour="595959", border=True)
+    put(sheet, row, 2, name, wrap=True, border=True)
+    put(
+        sheet,
+        row,
+        3,
+        _number(measurement.value),
+        number_format=_marked_value_format(result, measurement, context, lang),
+        border=True,
+        horizontal="right",
+    )
+    put(
+        sheet,
+        row,
+        4,
+        _interval_text(result, measurement, context, lang),
+        border=True,
+        horizontal="center",
+    )
+    put(sheet, row, 5, target, border=True, horizontal="right")
+    put(
+        sheet,
+        row,
+        6,
+        _number(measurement.gap),
+        number_format=_GAP_FORMATS[result.unit],
+        border=True,
+    )
+    put(sheet, row, 7, measurement.shortfall, number_format=COUNT_FORMAT, border=True)
+    _status_cell(sheet, row, 8, measurement.status, lang)
+    put(sheet, row, _NOTE_COLUMN, note, wrap=True, colour="404040", border=True)
+    put(sheet, row, 10, result.id, colour="808080")
+    _fit_row(
+        sheet,
+        row,
+        [(name, _SUMMARY_WIDTHS[1]), (note, _SUMMARY_WIDTHS[_NOTE_COLUMN - 1])],
+    )
+
+
+def _marked_value_format(
+    result: IndicatorResult, measurement: Measurement, context: ReportContext, lang: Lang
+) -> str:
+    """The value's format, with the small-denominator mark shown after the number: the
+    cell stays a number that sorts and sums."""
+    fmt = value_format(result.unit, lang)
+    if not is_small(result, measurement, context):
+        return fmt
+    return ";".join(f'{part}"{SMALL_MARK}"' for part in fmt.split(";"))
+
+
+def _interval_text(
+    result: IndicatorResult, measurement: Measurement, context: ReportContext, lang: Lang
+) -> str | None:
+    """`8,2–25,4` (percent): the 95 % Wilson interval of a share of people, else blank."""
+    interval = ci95(result, measurement, context)
+    if interval is None:
+        return None
+    low, high = (format_number(bound, 1, lang) for bound in interval)
+    return f"{low}–{high}"
+
+
+_CHART_WIDTHS = (7.0, 72.0, 12.0, 16.0, 14.0)
+_CM_PER_WIDTH = 0.2  # a column width unit (one digit of the default font) in centimetres
+_CHART_ROWS = 30  # rows the chart covers before its data table starts
+
+
+def _chart_sheet(
+    workbook: Workbook, results: Sequence[IndicatorResult], context: ReportContext, lang: Lang
+) -> None:
+    shares = [r for r in results if r.unit == "percent"]
+    if not shares:
+        return
+    sheet = workbook.create_sheet(xlsx_label("sheet.chart", lang))
+    title = xlsx_label("chart.title", lang)
+    put(sheet, 1, 1, title, bold=True, size=14, colour=HEADER_FILL)
+    put(sheet, 2, 1, xlsx_label("chart.note", lang), italic=True, colour="595959")
+    _widths(sheet, _CHART_WIDTHS)
+    header = _CHART_ROWS + 2
+    _header_row(
+        sheet,
+        header,
+        [
+            label("col.clause", lang),
+            label("col.indicator", lang),
+            xlsx_label("chart.value", lang),
+            xlsx_label("col.target_min", lang),
+            label("col.status", lang),
+        ],
+    )
+    sheet.row_dimensions[header].height = LINE_HEIGHT * 2 + 3
+    for offset, result in enumerate(shares, start=1):
+        row = header + offset
+        target = result.target
+        bound = None if target is None else (target.min if target.op == "between" else target.value)
+        put(sheet, row, 1, result.clause, colour="595959", border=True)
+        put(sheet, row, 2, result.name(lang), wrap=True, border=True)
+        put(sheet, row, 3, _number(result.measurement.value), number_format='0.0" %"', border=True)
+        put(sheet, row, 4, _number(bound), number_format='0" %"', border=True)
+        _status_cell(sheet, row, 5, result.measurement.status, lang)
+        _fit_row(sheet, row, [(result.name(lang), _CHART_WIDTHS[1])])
+    last = header + len(shares)
+
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "clustered"
+    chart.title = None
+    chart.style = 10
+    chart.add_data(
+        Reference(sheet, min_col=3, max_col=4, min_row=header, max_row=last), titles_from_data=True
+    )
+    chart.set_categories(Reference(sheet, min_col=2, min_row=header + 1, max_row=last))
+    value_series, target_series = chart.series
+    value_series.graphicalProperties.solidFill = "2E75B6"
+    value_series.graphicalProperties.line.solidFill = "2E75B6"
+    target_series.graphicalProperties.solidFill = "A6A6A6"
+    target_series.graphicalProperties.line.solidFill = "A6A6A6"
+    value_series.dLbls = DataLabelList()
+    value_series.dLbls.showVal = True
+    value_series.dLbls.numFmt = '0.0" %"'
+    for flag in ("showSerName", "showCatName", "showLegendKey", "showPercent"):
+        setattr(value_series.dLbls, flag, False)
+    chart.gapWidth = 60
+    # Categories top to bottom in the order of the table; the value axis below them.
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.y_axis.crosses = "max"
+    chart.y_axis.scaling.min = 0
+    top = max([100.0, *(r.measurement.value or 0.0 for r in shares)])
+    chart.y_axis.scaling.max = math.ceil(top / 20) * 20
+    chart.y_axis.majorUnit = 20
+    chart.y_axis.number_format = '0" %"'
+    # openpyxl 3.1 marks axes deleted unless told otherwise: Excel would hide them.
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    chart.width = sum(_CHART_WIDTHS) * _CM_PER_WIDTH
+    chart.height = 14
+    sheet.add_chart(chart, "A3")
+    # The chart on the first page, its table on the next.
+    sheet.row_breaks.append(Break(id=header - 1))
+    _print_setup(
+        sheet,
+        title_rows=None,
+        last_column=len(_CHART_WIDTHS),
+        last_row=last,
+        footer=label("title", lang, year=context.catalog_target_year),
+        lang=lang,
+    )
+
+
+_BREAKDOWN_VALUE_WIDTH = 11.0
+_BREAKDOWN_STATUS_WIDTH = 12.0
+
+
+def _breakdown_sheet(
+    workbook: Workbook, results: Sequence[IndicatorResult], context: ReportContext, lang: Lang
+) -> None:
+    """Groups as rows; each indicator a pair of columns (value, status), coloured by status."""
+    if context.by is None:
+        return
+    split = [r for r in results if r.breakdown is not None]
+    by = label(f"by.{context.by}", lang)
+    sheet = workbook.create_sheet(xlsx_label("sheet.breakdown", lang, by=by)[:31])
+    title = xlsx_label("breakdown.title", lang, by=by)
+    put(sheet, 1, 1, title, bold=True, size=14, colour=HEADER_FILL)
+    put(sheet, 2, 1, as_of_line(context.dataset, lang), colour="404040")
+    groups = list(dict.fromkeys(g.group for r in split for g in r.breakdown or ()))
+    shown = [group_label(group, context.by, lang) for group in groups]
+    names, subheads, targets, province = 4, 5, 6, 7
+    group_width = max([24.0, *(min(len(g) * 1.05 + 2, 48.0) for g in shown)])
+    sheet.column_dimensions["A"].width = group_width
+    put(
+        sheet,
+        names,
+        1,
+        label("col.group", lang),
+        bold=True,
+        colour="FFFFFF",
+        fill=HEADER_FILL,
+        border=True,
+    )
+    put(sheet, subheads, 1, by.capitalize(), bold=True, colour="FFFFFF", fill=HEADER_FILL)
+    put(sheet, targets, 1, xlsx_label("row.target", lang), italic=True, border=True)
+    put(sheet, province, 1, xlsx_label("row.province", lang), bold=True, border=True)
+    first_group = province + 1
+    for offset, name in enumerate(shown):
+        put(sheet, first_group + offset, 1, name, border=True)
+    last_row = max(first_group + len(groups) - 1, province)
+    name_height = 1
+    small = False
+    for index, result in enumerate(split):
+        value_col = 2 + 2 * index
+        status_col = value_col + 1
+        value_letter = get_column_letter(value_col)
+        status_letter = get_column_letter(status_col)
+        sheet.column_dimensions[value_letter].width = _BREAKDOWN_VALUE_WIDTH
+        sheet.column_dimensions[status_letter].width = _BREAKDOWN_STATUS_WIDTH
+        heading = f"{result.clause} {result.name(lang)}"
+        put(
+            sheet,
+            names,
+            value_col,
+            heading,
+            bold=True,
+            colour="FFFFFF",
+            fill=HEADER_FILL,
+            wrap=True,
+            horizontal="center",
+            border=True,
+        )
+        put(sheet, names, status_col, None, fill=HEADER_FILL, border=True)
+        sheet.merge_cells(
+            start_row=names, start_column=value_col, end_row=names, end_column=status_col
+        )
+        name_height = max(
+            name_height, _lines(heading, _BREAKDOWN_VALUE_WIDTH + _BREAKDOWN_STATUS_WIDTH)
+        )
+        for column, key in ((value_col, "col.value"), (status_col, "col.status")):
+            put(
+                sheet,
+                subheads,
+                column,
+                label(key, lang),
+                bold=True,
+                colour="FFFFFF",
+                fill=HEADER_FILL,
+                horizontal="center",
+                border=True,
+            )
+        put(
+            sheet,
+            targets,
+            value_col,
+            format_target(result, lang, context.catalog_target_year),
+            italic=True,
+            horizontal="right",
+            border=True,
+        )
+        put(sheet, targets, status_col, None, border=True)
+        fmt = _marked_value_format(result, result.measurement, context, lang)
+        _breakdown_cells(sheet, province, value_col, result.measurement, fmt, lang, bold=True)
+        by_group = {g.group: g.measurement for g in result.breakdown or ()}
+        for offset, group in enumerate(groups):
+            measurement = by_group.get(group)
+            row = first_group + offset
+            if measurement is None:
+                put(sheet, row, value_col, None, border=True)
+                put(sheet, row, status_col, None, border=True)
+            else:
+                fmt = _marked_value_format(result, measurement, context, lang)
+                _breakdown_cells(sheet, row, value_col, measurement, fmt, lang)
+                small = small or is_small(result, measurement, context)
+        # The colour follows the status text, so an edited status recolours its value.
+        for status, (fill, font) in STATUS_COLOURS.items():
+            word = label(f"status.{status.value}", lang).replace('"', '""')
+            style = {
+                "fill": PatternFill("solid", start_color=fill, end_color=fill),
+                "font": Font(color=font),
+            }
+            cells = f"{status_letter}{province}:{status_letter}{last_row}"
+            values = f"{value_letter}{province}:{value_letter}{last_row}"
+            sheet.conditional_formatting.add(
+                cells, CellIsRule(operator="equal", formula=[f'"{word}"'], **style)
+            )
+            sheet.conditional_formatting.add(
+                values, FormulaRule(formula=[f'${status_letter}{province}="{word}"'], **style)
+            )
+    if small or any(is_small(r, r.measurement, context) for r in split):
+        last_row += 2
+        put(sheet, last_row, 1, label("small", lang), italic=True, colour="404040")
+    sheet.row_dimensions[names].height = LINE_HEIGHT * min(name_height, 6) + 3
+    sheet.freeze_panes = sheet.cell(row=province + 1, column=2)
+    last_column = 1 + 2 * len(split)
+    _print_setup(
+        sheet,
+        title_rows=f"{names}:{subheads}",
+        title_columns="A:A",
+        last_column=max(last_column, 1),
+        last_row=last_row,
+        fit_width=False,
+        footer=title,
+        lang=lang,
+    )
+
+
+def _breakdown_cells(
+    sheet: Worksheet,
+    row: int,
+    value_col: int,
+    measurement: Measurement,
+    number_format: str,
+    lang: Lang,
+    *,
+    bold: bool = False,
+) -> None:
+    put(
+        sheet,
+        row,
+        value_col,
+        _number(measurement.value),
+        number_format=number_format,
+        bold=bold,
+        border=True,
+    )
+    put(
+        sheet,
+        row,
+        value_col + 1,
+        label(f"status.{measurement.status.value}", lang),
+        bold=bold,
+        border=True,
+        horizontal="center",
+    )
+
+
+_ISSUE_WIDTHS = (11.0, 22.0, 70.0, 32.0, 14.0, 8.0, 22.0, 7.0)
+
+
+def _issues_sheet(workbook: Workbook, issues: Sequence[Issue], lang: Lang) -> None:
+    sheet = workbook.create_sheet(xlsx_label("sheet.issues", lang))
+    headers = [
+        text("col.severity", lang),
+        xlsx_label("col.code", lang),
+        text("col.message", lang),
+        xlsx_label("col.file", lang),
+        xlsx_label("col.sheet", lang),
+        xlsx_label("col.row", lang),
+        xlsx_label("col.column", lang),
+        xlsx_label("col.cell", lang),
+    ]
+    _header_row(sheet, 1, headers)
+    _widths(sheet, _ISSUE_WIDTHS)
+    if not issues:
+        put(sheet, 2, 3, text("issues.none", lang))
+    for row, issue in enumerate(issues, start=2):
+        fill, font = SEVERITY_COLOURS[issue.severity]
+        message = issue.message(lang)
+        put(
+            sheet,
+            row,
+            1,
+            text(f"severity.{issue.severity.value}", lang),
+            fill=fill,
+            colour=font,
+            border=True,
+        )
+        put(sheet, row, 2, issue.code, colour="595959", border=True)
+        put(sheet, row, 3, message, wrap=True, border=True)
+        put(sheet, row, 4, issue.file, wrap=True, border=True)
+        put(sheet, row, 5, issue.sheet, border=True)
+        put(sheet, row, 6, issue.row, border=True)
+        put(sheet, row, 7, issue.column, wrap=True, border=True)
+        put(sheet, row, 8, issue.cell, border=True)
+        _fit_row(
+            sheet,
+            row,
+            [
+                (message, _ISSUE_WIDTHS[2]),
+                (issue.file or "", _ISSUE_WIDTHS[3]),
+                (issue.column or "", _ISSUE_WIDTHS[6]),
+            ],
+        )
+    last = max(len(issues) + 1, 2)
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
+    sheet.freeze_panes = "A2"
+    _print_setup(
+        sheet,
+        title_rows="1:1",
+        last_column=len(headers),
+        last_row=last,
+        footer=xlsx_label("sheet.issues", lang),
+        lang=lang,
+    )
+
+
+def _local(moment: datetime) -> datetime:
+    """Excel has no time zones: an aware time is shown in local time."""
+    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _info_sheet(workbook: Workbook, context: ReportContext, lang: Lang, run_time: datetime) -> None:
+    sheet = workbook.create_sheet(xlsx_label("sheet.info", lang))
+    dataset = context.dataset
+    put(sheet, 1, 1, xlsx_label("info.title", lang), bold=True, size=14, colour=HEADER_FILL)
+    _header_row(sheet, 3, [xlsx_label("col.item", lang), xlsx_label("col.content", lang)])
+    counts = count_by_severity(context.issues)
+    by = label(f"by.{context.by}", lang) if context.by else xlsx_label("none", lang)
+    rows: list[tuple[str, str | float | date | None, str | None]] = [
+        ("info.tool", f"{TOOL} {__version__}", None),
+        ("info.run_time", _local(run_time), DATETIME_FORMAT),
+        ("info.as_of", dataset.as_of, DATE_FORMAT),
+        ("info.as_of_source", text(f"asof.{dataset.reference.source.value}", lang), None),
+        ("info.report_year", dataset.report_year, "0"),
+        ("info.catalog", context.catalog_id, None),
+        ("info.target_year", context.catalog_target_year, "0"),
+        ("info.by", by, None),
+        ("info.skipped", context.skipped_rows, COUNT_FORMAT),
+        ("info.errors", counts[Severity.ERROR], COUNT_FORMAT),
+        ("info.warnings", counts[Severity.WARNING], COUNT_FORMAT),
+        ("info.infos", counts[Severity.INFO], COUNT_FORMAT),
+    ]
+    row = 4
+    for key, value, number_format in rows:
+        put(sheet, row, 1, xlsx_label(key, lang), bold=True, border=True)
+        put(
+            sheet,
+            row,
+            2,
+            value,
+            number_format=number_format,
+            horizontal="left",
+            border=True,
+        )
+        row += 1
+    put(sheet, row + 1, 1, xlsx_label("info.percent", lang), italic=True, colour="595959")
+    row += 3
+    put(sheet, row, 1, xlsx_label("info.sources", lang), bold=True, size=12, colour=HEADER_FILL)
+    row += 1
+    _header_row(sheet, row, [xlsx_label("col.file", lang), xlsx_label("col.sha256", lang)])
+    for source in dataset.sources:
+        row += 1
+        put(sheet, row, 1, source.path, wrap=True, border=True)
+        put(sheet, row, 2, source.sha256, border=True)
+        _fit_row(sheet, row, [(source.path, 44.0)])
+    _widths(sheet, (44.0, 70.0))
+    _print_setup(
+        sheet,
+        title_rows=None,
+        last_column=2,
+        last_row=row,
+        footer=xlsx_label("info.title", lang),
+        lang=lang,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The workbook
+
+
+def build_gap_report(
+    results: Sequence[IndicatorResult],
+    context: ReportContext,
+    lang: Lang,
+    *,
+    run_time: datetime,
+    trend: Mapping[str, Any] | None = None,
+) -> Workbook:
+    """The report as an openpyxl workbook, not yet saved; with `trend` (the document of
+    `trend_report.trend_document`, when several years were given), a trend sheet too."""
+    workbook = Workbook()
+    summary = workbook.active
+    assert summary is not None
+    _summary_sheet(summary, results, context, lang)
+    _chart_sheet(workbook, results, context, lang)
+    _breakdown_sheet(workbook, results, context, lang)
+    if trend is not None:
+        from kpi_tritue.render.xlsx_trend import trend_sheet
+
+        trend_sheet(workbook, trend, lang)
+    _issues_sheet(workbook, context.issues, lang)
+    _info_sheet(workbook, context, lang, run_time)
+    properties = workbook.properties
+    properties.title = label("title", lang, year=context.catalog_target_year)
+    properties.creator = f"{TOOL} {__version__}"
+    properties.lastModifiedBy = None
+    properties.created = properties.modified = _local(run_time)
+    properties.language = lang
+    return workbook
+
+
+def write_gap_report(
+    path: Path,
+    results: Sequence[IndicatorResult],
+    context: ReportContext,
+    lang: Lang,
+    *,
+    run_time: datetime,
+    protected: Iterable[Path] = (),
+    trend: Mapping[str, Any] | None = None,
+) -> None:
+    """Write the report to `path`, atomically; never over an input or a `protected` file.
+
+    Raises `OutputError` when the path is an input or cannot be written.
+    """
+    inputs = [Path(source.path) for source in context.dataset.sources] + list(protected)
+    check_output(path, inputs, lang)
+    workbook = build_gap_report(results, context, lang, run_time=run_time, trend=trend)
+    save_workbook(workbook, path, lang)
+
+
+def save_workbook(workbook: Workbook, path: Path, lang: Lang) -> None:
+    """Save atomically (see `outputs.write_atomically`)."""
+    write_atomically(path, workbook.save, lang)
