@@ -17,10 +17,11 @@ import pandas as pd
 from kpi_tritue.contract.limits import Limits
 from kpi_tritue.contract.normalize import unit_keys
 from kpi_tritue.io.frames import at
+from kpi_tritue.io.tables import FILE
 from kpi_tritue.model.issues import Issue, IssueLog, Severity
 
 if TYPE_CHECKING:
-    from kpi_tritue.io.dataset import Source, Table
+    from kpi_tritue.io.tables import Source, Table
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,6 @@ def assess_completeness(
     distinct_keys = unit_keys(pd.Series(distinct_units, dtype="str")).tolist()
     staffed = {key for key in distinct_keys if isinstance(key, str)}
     has_staff = registered_keys.isin(staffed).to_numpy()
-
-    from kpi_tritue.io.dataset import FILE
 
     issues = IssueLog(Limits.from_environment().max_issues_per_code)
     unstaffed = registered.index[~has_staff]

@@ -38,9 +38,11 @@ from kpi_tritue.io.completeness import Completeness, assess_completeness
 from kpi_tritue.io.frames import at
 from kpi_tritue.io.reader import WORKBOOK_SUFFIXES
 from kpi_tritue.io.safe_files import UnsafeInput, path_problem
+from kpi_tritue.io.tables import FILE as FILE
+from kpi_tritue.io.tables import Source as Source
+from kpi_tritue.io.tables import Table as Table
 from kpi_tritue.io.workbook import (
     INVALID,
-    ROW,
     LoadedWorkbook,
     OpenedWorkbook,
     SheetTable,
@@ -60,7 +62,6 @@ from kpi_tritue.model.issues import (
     sorted_issues,
 )
 
-FILE = "_file"
 ProgressCallback = Callable[[int, int, str], None]
 
 
@@ -81,32 +82,6 @@ class ReferenceDate:
     @property
     def report_year(self) -> int:
         return self.as_of.year
-
-
-@dataclass(frozen=True)
-class Source:
-    path: str
-    sha256: str
-
-
-@dataclass
-class Table:
-    """One sheet over all files: typed columns by key, plus `_file`, `_row`, `_invalid`."""
-
-    spec: SheetSpec
-    frame: pd.DataFrame
-    present: frozenset[str]
-    sheet_names: dict[int, str]
-    letters: dict[int, dict[str, str]]
-
-    def where(self, index: int) -> tuple[int, str, int]:
-        """(file index, sheet name, Excel row) of a row of the frame."""
-        file_index = int(at(self.frame, index, FILE))
-        return file_index, self.sheet_names[file_index], int(at(self.frame, index, ROW))
-
-    def cell(self, file_index: int, key: str, row: int) -> str | None:
-        letter = self.letters.get(file_index, {}).get(key)
-        return f"{letter}{row}" if letter else None
 
 
 @dataclass
