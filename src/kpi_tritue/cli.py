@@ -611,8 +611,8 @@ def explain(
     """
     _prefetch(files)
     from kpi_tritue.compute.engine import explain as explain_indicator
-    from kpi_tritue.compute.explain import explanation_csv, explanation_json, explanation_table
     from kpi_tritue.errors import UnknownIndicator
+    from kpi_tritue.render.explain import explanation_csv, explanation_json, explanation_table
 
     language: Lang = lang.value
     with _guard(debug, language):
