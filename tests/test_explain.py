@@ -31,20 +31,17 @@ from engine_fixtures import (
 )
 from kpi_tritue.catalog.model import parse_catalog
 from kpi_tritue.compute.engine import compute, explain
-from kpi_tritue.compute.explain import (
-    ROW_COLUMNS,
+from kpi_tritue.errors import KpiError, UnknownIndicator
+from kpi_tritue.i18n import LANGS, Lang
+from kpi_tritue.io.dataset import Dataset, load_dataset
+from kpi_tritue.model.explanation import ROW_COLUMNS, UNIT_COLUMNS, Explanation, Side
+from kpi_tritue.model.results import Status
+from kpi_tritue.render.explain import (
     TABLE_ROWS,
-    UNIT_COLUMNS,
-    Explanation,
-    Side,
     explanation_csv,
     explanation_json,
     explanation_table,
 )
-from kpi_tritue.errors import KpiError, UnknownIndicator
-from kpi_tritue.i18n import LANGS, Lang
-from kpi_tritue.io.dataset import Dataset, load_dataset
-from kpi_tritue.model.results import Status
 from kpi_tritue.render.report import result_dict
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "ha_tinh_2024.xlsx"

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from xml.etree import ElementTree
 
 import pytest
 
+from kpi_tritue.compute.gate import DEFAULT_FAIL_ON, gate_failures, judge, parse_fail_on
 from kpi_tritue.io.dataset import AsOfSource, Dataset, ReferenceDate, Source
 from kpi_tritue.model.results import IndicatorResult, Measurement, Note, Status, Target
-from kpi_tritue.render.gate import DEFAULT_FAIL_ON, gate_failures, junit_xml, parse_fail_on
+from kpi_tritue.render.gate import gate_json, gate_summary, junit_xml
 from kpi_tritue.render.report import ReportContext
 
 
@@ -76,7 +78,7 @@ def test_fail_on_refuses_what_cannot_fail(text: str) -> None:
 
 def test_junit_has_a_testcase_per_indicator_and_a_failure_per_gate_failure() -> None:
     fail_on = parse_fail_on("not_met,above_range")
-    xml = junit_xml(RESULTS, fail_on, context(), "en")
+    xml = junit_xml(RESULTS, judge(RESULTS, fail_on), context(), "en")
     root = ElementTree.fromstring(xml)
     assert root.tag == "testsuites"
     assert (root.get("tests"), root.get("failures"), root.get("skipped")) == ("5", "2", "1")
@@ -100,6 +102,28 @@ def test_junit_has_a_testcase_per_indicator_and_a_failure_per_gate_failure() -> 
 
 
 def test_junit_is_deterministic() -> None:
-    assert junit_xml(RESULTS, DEFAULT_FAIL_ON, context(), "vi") == junit_xml(
-        RESULTS, DEFAULT_FAIL_ON, context(), "vi"
+    verdict = judge(RESULTS, DEFAULT_FAIL_ON)
+    assert junit_xml(RESULTS, verdict, context(), "vi") == junit_xml(
+        RESULTS, verdict, context(), "vi"
     )
+
+
+def test_the_verdict_is_decided_once_and_carried() -> None:
+    verdict = judge(RESULTS, parse_fail_on("not_met"))
+    assert [r.id for r in verdict.failed] == ["b"]
+    assert [r.id for r in verdict.skipped] == ["d"]
+    assert not verdict.passed
+    with_no_data = judge(RESULTS, parse_fail_on("no_data"))
+    assert ([r.id for r in with_no_data.failed], with_no_data.skipped) == (["d"], ())
+    assert judge(RESULTS[:1], DEFAULT_FAIL_ON).passed
+
+
+def test_gate_json_and_summary_show_the_verdict() -> None:
+    verdict = judge(RESULTS, parse_fail_on("not_met,above_range"))
+    gate = json.loads(gate_json(RESULTS, verdict, context(), "en"))["gate"]
+    assert gate == {"fail_on": ["above_range", "not_met"], "failed": ["b", "c"], "passed": False}
+    summary = gate_summary(verdict, "en")
+    assert "b, c" in summary
+    passed = judge(RESULTS[:1], DEFAULT_FAIL_ON)
+    assert json.loads(gate_json(RESULTS[:1], passed, context(), "en"))["gate"]["passed"] is True
+    assert gate_summary(passed, "en") != summary

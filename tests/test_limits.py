@@ -71,8 +71,8 @@ def test_a_sheet_declaring_less_than_its_compressed_data_is_refused_from_the_dir
 # ---------------------------------------------------------------------------------------
 # The extent of a sheet's cells (issue 12, item 1): the fast check lets nothing far through.
 
-from kpi_tritue.io import extent  # noqa: E402
 from kpi_tritue.contract.limits import Limits, unsupported_compression  # noqa: E402
+from kpi_tritue.io import extent  # noqa: E402
 
 BOX = (200_001, 24)  # rows, columns: A1:X200001
 

@@ -516,12 +516,13 @@ def check(
     Example: kpi check reports/ --fail-on not_met,no_data --junit kpi.xml
     """
     _prefetch(files)
+    from kpi_tritue.compute.gate import judge, parse_fail_on
     from kpi_tritue.render import gate, report
 
     language: Lang = lang.value
     with _guard(debug, language):
         try:
-            statuses = gate.parse_fail_on(fail_on)
+            statuses = parse_fail_on(fail_on)
         except ValueError as error:
             _fail(_text("gate.bad_fail_on", language, value=str(error)), EXIT_USAGE, language)
         results, context = _computed(
@@ -529,17 +530,17 @@ def check(
         )
         if junit is not None:
             _check_output_path(junit, files, targets, context, language, (".xml",))
-        failures = gate.gate_failures(results, statuses)
+        verdict = judge(results, statuses)
         if output_format is CheckFormat.JSON:
-            sys.stdout.write(gate.gate_json(results, statuses, context, language))
+            sys.stdout.write(gate.gate_json(results, verdict, context, language))
         else:
             _stdout().print(report.results_table(results, context, language))
         if junit is not None:
-            xml = gate.junit_xml(results, statuses, context, language)
+            xml = gate.junit_xml(results, verdict, context, language)
             _write_text(junit, xml, language)
         _report_warnings(context.issues, language)
-        _stderr().print(gate.gate_summary(failures, statuses, language))
-    if failures:
+        _stderr().print(gate.gate_summary(verdict, language))
+    if not verdict.passed:
         raise typer.Exit(EXIT_GATE_FAILED)
 
 
@@ -611,8 +612,8 @@ def explain(
     """
     _prefetch(files)
     from kpi_tritue.compute.engine import explain as explain_indicator
-    from kpi_tritue.compute.explain import explanation_csv, explanation_json, explanation_table
     from kpi_tritue.errors import UnknownIndicator
+    from kpi_tritue.render.explain import explanation_csv, explanation_json, explanation_table
 
     language: Lang = lang.value
     with _guard(debug, language):

@@ -38,12 +38,6 @@ from kpi_tritue.catalog.model import (
     vocabulary,
 )
 from kpi_tritue.compute.explain import (
-    Bilingual,
-    Conditions,
-    Explanation,
-    FigureUsed,
-    MilestoneRow,
-    Side,
     bilingual,
     count_text,
     counted_rows,
@@ -67,6 +61,14 @@ from kpi_tritue.errors import UnknownIndicator
 from kpi_tritue.i18n import Lang
 from kpi_tritue.io.dataset import FILE, Dataset, Table
 from kpi_tritue.io.workbook import ROW
+from kpi_tritue.model.explanation import (
+    Bilingual,
+    Conditions,
+    Explanation,
+    FigureUsed,
+    MilestoneRow,
+    Side,
+)
 from kpi_tritue.model.issues import Issue, ParamValue, Severity, sorted_issues
 from kpi_tritue.model.results import (
     GroupResult,

@@ -67,6 +67,12 @@ def format_number(value: float | None, decimals: int, lang: Lang) -> str:
     return text
 
 
+def format_exact(value: float, lang: Lang, most: int = 6) -> str:
+    """A number with the decimals it has (at most `most`): `2,5`, `1.320.000`, `512,9`."""
+    fraction = f"{float(value):.{most}f}".split(".")[1].rstrip("0")
+    return format_number(value, len(fraction), lang)
+
+
 def percent_sign(unit: str) -> str:
     return " %" if unit == "percent" else ""
 

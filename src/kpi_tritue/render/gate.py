@@ -1,18 +1,20 @@
-"""The CI gate: which indicators fail it, and the same as JUnit XML for CI servers.
+"""The CI gate's verdict shown: JUnit XML for CI servers, JSON, the summary line.
 
-Each indicator is a test case: one whose status is in `fail_on` fails (with its value,
-target and shortfall), `no_data` not in `fail_on` is skipped with its note, others pass.
+Which indicators fail is decided once, in compute/gate.py, and comes here as a
+`GateVerdict`. Each indicator is a test case: a failed one shows its value, target and
+shortfall, a skipped one (`no_data` not in `fail_on`) its note, the others pass.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from xml.etree import ElementTree
 
 from kpi_tritue.i18n import Lang, text
 from kpi_tritue.i18n.numbers import printable
-from kpi_tritue.model.results import IndicatorResult, Status
+from kpi_tritue.model.gate import GateVerdict
+from kpi_tritue.model.results import IndicatorResult
 from kpi_tritue.render.notes import note_message
 from kpi_tritue.render.report import (
     ReportContext,
@@ -23,35 +25,6 @@ from kpi_tritue.render.report import (
     results_json,
 )
 from kpi_tritue.render.terminal import dumps
-
-DEFAULT_FAIL_ON = frozenset({Status.NOT_MET})
-GATE_STATUSES = (Status.NOT_MET, Status.ABOVE_RANGE, Status.NO_DATA)
-
-
-def parse_fail_on(text: str) -> frozenset[Status]:
-    """`not_met,above_range` → statuses; raises ValueError naming what is not one."""
-    chosen: set[Status] = set()
-    for part in (p.strip() for p in text.split(",")):
-        if not part:
-            continue
-        try:
-            status = Status(part)
-        except ValueError:
-            allowed = ", ".join(s.value for s in GATE_STATUSES)
-            raise ValueError(f"{part!r} (allowed: {allowed})") from None
-        if status not in GATE_STATUSES:
-            allowed = ", ".join(s.value for s in GATE_STATUSES)
-            raise ValueError(f"{part!r} (allowed: {allowed})")
-        chosen.add(status)
-    if not chosen:
-        raise ValueError("empty")
-    return frozenset(chosen)
-
-
-def gate_failures(
-    results: Iterable[IndicatorResult], fail_on: frozenset[Status]
-) -> list[IndicatorResult]:
-    return [result for result in results if result.measurement.status in fail_on]
 
 
 def failure_text(result: IndicatorResult, lang: Lang, horizon: int | None = None) -> str:
@@ -70,13 +43,12 @@ def failure_text(result: IndicatorResult, lang: Lang, horizon: int | None = None
 
 def junit_xml(
     results: Sequence[IndicatorResult],
-    fail_on: frozenset[Status],
+    verdict: GateVerdict,
     context: ReportContext,
     lang: Lang,
 ) -> str:
     """JUnit XML, one test case per indicator; deterministic (no clock, no host name)."""
-    failures = gate_failures(results, fail_on)
-    skipped = [r for r in results if r.measurement.status is Status.NO_DATA and r not in failures]
+    failures, skipped, fail_on = verdict.failed, verdict.skipped, verdict.fail_on
     suites = ElementTree.Element(
         "testsuites",
         name="kpi",
@@ -129,29 +101,27 @@ def junit_xml(
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
-def gate_summary(
-    failures: Sequence[IndicatorResult], fail_on: frozenset[Status], lang: Lang
-) -> str:
-    statuses = ", ".join(sorted(status.value for status in fail_on))
-    if not failures:
+def gate_summary(verdict: GateVerdict, lang: Lang) -> str:
+    """One line for the terminal: passed, or how many failed and which."""
+    statuses = ", ".join(sorted(status.value for status in verdict.fail_on))
+    if verdict.passed:
         return text("gate.passed", lang, fail_on=statuses)
-    ids = ", ".join(result.id for result in failures)
-    return text("gate.failed", lang, count=len(failures), fail_on=statuses, ids=ids)
+    ids = ", ".join(result.id for result in verdict.failed)
+    return text("gate.failed", lang, count=len(verdict.failed), fail_on=statuses, ids=ids)
 
 
 def gate_json(
     results: Sequence[IndicatorResult],
-    fail_on: frozenset[Status],
+    verdict: GateVerdict,
     context: ReportContext,
     lang: Lang,
 ) -> str:
     """compute's JSON plus `gate`: what fails it, which failed, whether it passed."""
     document = json.loads(results_json(results, context, lang))
-    failures = gate_failures(results, fail_on)
     document["gate"] = {
-        "fail_on": sorted(status.value for status in fail_on),
-        "failed": [result.id for result in failures],
-        "passed": not failures,
+        "fail_on": sorted(status.value for status in verdict.fail_on),
+        "failed": [result.id for result in verdict.failed],
+        "passed": verdict.passed,
     }
     return dumps(document)
 
