@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 from openpyxl import load_workbook
 from rich.console import Console
 
+from kpi_tritue.i18n import Lang
 from kpi_tritue.io.dataset import AsOfSource, Dataset, ReferenceDate, Source
 from kpi_tritue.model.issues import Issue, Severity
 from kpi_tritue.model.results import (
@@ -34,13 +35,10 @@ RUN_TIME = datetime(2025, 1, 15, 9, 30)
 
 
 def printed(renderable: Any, width: int) -> str:
-    console = Console(
-        file=io.StringIO(), width=width, color_system=None, highlight=False, markup=False
-    )
+    stream = io.StringIO()
+    console = Console(file=stream, width=width, color_system=None, highlight=False, markup=False)
     console.print(renderable)
-    output = console.file.getvalue()
-    assert isinstance(output, str)
-    return output
+    return stream.getvalue()
 
 
 def measurement(
@@ -118,7 +116,7 @@ def context(*, people_shares: frozenset[str] = frozenset(), files: int = 1) -> R
 # render/terminal.py: the issues
 
 
-def issue(code: str = "required_blank", file: str = "a.xlsx", **where: Any) -> Issue:
+def issue(code: str = "required_blank", file: str | None = "a.xlsx", **where: Any) -> Issue:
     where = {"sheet": "NhanSu", "row": 5, "cell": "C5", **where}
     params = {"field": "Đơn vị", "id": "HT000001"}
     return Issue(Severity.ERROR, code, file=file, params=params, **where)
@@ -128,7 +126,7 @@ def test_an_issue_is_located_as_far_as_it_is_known() -> None:
     assert location(issue()) == "a.xlsx › NhanSu!C5"
     assert location(issue(), with_file=False) == "NhanSu!C5"
     assert location(issue(cell=None)) == "a.xlsx › NhanSu!5:5"
-    assert location(issue(file=None, sheet=None)) == "—"  # type: ignore[arg-type]
+    assert location(issue(file=None, sheet=None)) == "—"
 
 
 def test_the_issues_of_one_file_name_it_once_in_the_title() -> None:
@@ -240,8 +238,8 @@ def test_junit_stays_valid_xml_whatever_the_names_hold() -> None:
 # render/xlsx_report.py: the workbook, read back
 
 
-def _saved(tmp_path: Path, lang: str, **options: Any) -> Any:
-    workbook = build_gap_report(RESULTS, context(**options), lang, run_time=RUN_TIME)  # type: ignore[arg-type]
+def _saved(tmp_path: Path, lang: Lang, **options: Any) -> Any:
+    workbook = build_gap_report(RESULTS, context(**options), lang, run_time=RUN_TIME)
     path = tmp_path / f"report.{lang}.xlsx"
     workbook.save(path)
     return load_workbook(path)
