@@ -16,6 +16,6 @@ def test_every_sheet_and_column_is_documented_in_both_languages() -> None:
 
     text = render_document()
     vietnamese, english = text.split("\n---\n")
-    for sheet in CONTRACT.sheets:
-        for column in sheet.columns:
-            assert f"`{column.key}`" in vietnamese and f"`{column.key}`" in english
+    keys = [column.key for sheet in CONTRACT.sheets for column in sheet.columns]
+    assert len(keys) > 20
+    assert [k for k in keys if f"`{k}`" not in vietnamese or f"`{k}`" not in english] == []

@@ -47,6 +47,102 @@ def test_sample_output_matches_its_golden_file(name: str, monkeypatch: pytest.Mo
     assert result.stdout == golden.read_text(encoding="utf-8")
 
 
+# The outputs of trend, explain and check, pinned before the layers were reshaped (issue 13)
+# so that the move shows in no byte. The tool's version reads `<version>` in them (a release
+# leaves them alone); what a command writes to stderr is pinned beside, in `*.stderr.txt`,
+# and must be empty when there is no such file. Environment: width COLUMNS (120) by default.
+PINNED: dict[str, tuple[list[str], int, dict[str, str]]] = {
+    "ha_tinh_2024.trend.txt": (["trend", "ha_tinh_2024.xlsx"], 0, {}),
+    "ha_tinh_2024.trend.80.txt": (["trend", "ha_tinh_2024.xlsx"], 0, {"COLUMNS": "80"}),
+    "ha_tinh_2024.trend.en.txt": (["trend", "ha_tinh_2024.xlsx", "--lang", "en"], 0, {}),
+    "ha_tinh_2024.trend.json": (["trend", "ha_tinh_2024.xlsx", "--format", "json"], 0, {}),
+    "ha_tinh_2024.trend.csv": (["trend", "ha_tinh_2024.xlsx", "--format", "csv"], 0, {}),
+    "ha_tinh_2024.explain.talent_retention.txt": (
+        ["explain", "talent_retention", "ha_tinh_2024.xlsx"],
+        0,
+        {},
+    ),
+    "ha_tinh_2024.explain.talent_retention.en.txt": (
+        ["explain", "talent_retention", "ha_tinh_2024.xlsx", "--lang", "en"],
+        0,
+        {},
+    ),
+    "ha_tinh_2024.explain.talent_retention.json": (
+        ["explain", "talent_retention", "ha_tinh_2024.xlsx", "--format", "json"],
+        0,
+        {},
+    ),
+    "ha_tinh_2024.explain.talent_retention.csv": (
+        ["explain", "talent_retention", "ha_tinh_2024.xlsx", "--format", "csv"],
+        0,
+        {},
+    ),
+    "ha_tinh_2024.explain.certified_labour_share.txt": (
+        ["explain", "certified_labour_share", "ha_tinh_2024.xlsx"],
+        0,
+        {},
+    ),
+    "ha_tinh_2024.explain.certified_labour_share.json": (
+        ["explain", "certified_labour_share", "ha_tinh_2024.xlsx", "--format", "json"],
+        0,
+        {},
+    ),
+    "ha_tinh_2024.check.txt": (["check", "ha_tinh_2024.xlsx"], 1, {}),
+    "ha_tinh_2024.check.en.txt": (["check", "ha_tinh_2024.xlsx", "--lang", "en"], 1, {}),
+    "ha_tinh_2024.check.json": (["check", "ha_tinh_2024.xlsx", "--format", "json"], 1, {}),
+    "loi_mau.check.txt": (["check", "loi_mau.xlsx"], 3, {}),
+}
+
+# `kpi check --junit`: the XML file it writes, by language.
+JUNIT = {
+    "ha_tinh_2024.check.junit.xml": ["--lang", "vi"],
+    "ha_tinh_2024.check.junit.en.xml": ["--lang", "en"],
+}
+
+
+def _masked(text: str) -> str:
+    from kpi_tritue import __version__
+
+    text = text.replace(f'"version": "{__version__}"', '"version": "<version>"')
+    return text.replace(str(SAMPLES), "<samples>")
+
+
+def _matches_golden(name: str, text: str) -> None:
+    golden = GOLDEN / name
+    if os.environ.get("KPI_UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8"), name
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_pinned_output_matches_its_golden_file(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    arguments, exit_code, env = PINNED[name]
+    monkeypatch.chdir(SAMPLES)
+    result = CliRunner().invoke(app, arguments, env=env)
+    assert result.exit_code == exit_code, result.output
+    assert (result.stdout + result.stderr).strip()
+    _matches_golden(name, _masked(result.stdout))
+    stderr = GOLDEN / f"{Path(name).stem}.stderr.txt"
+    if os.environ.get("KPI_UPDATE_GOLDEN"):
+        stderr.unlink(missing_ok=True)
+        if result.stderr:
+            stderr.write_text(_masked(result.stderr), encoding="utf-8")
+    expected = stderr.read_text(encoding="utf-8") if stderr.exists() else ""
+    assert _masked(result.stderr) == expected
+
+
+@pytest.mark.parametrize("name", sorted(JUNIT))
+def test_the_junit_file_matches_its_golden_file(
+    name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(SAMPLES)
+    junit = tmp_path / "kpi.xml"
+    arguments = ["check", "ha_tinh_2024.xlsx", "--junit", str(junit), *JUNIT[name]]
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 1, result.output
+    _matches_golden(name, _masked(junit.read_text(encoding="utf-8")))
+
+
 def test_no_output_of_the_sample_shows_a_name() -> None:
     from openpyxl import load_workbook
 

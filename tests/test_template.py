@@ -72,6 +72,7 @@ def test_every_contract_sheet_with_its_canonical_headers(workbook: Workbook) -> 
 
 
 def test_drop_downs_for_every_list_and_yes_no_column(workbook: Workbook) -> None:
+    checked: list[ValueType] = []
     for spec in CONTRACT.sheets:
         sheet = workbook[spec.name]
         for index, column in enumerate(spec.columns, start=1):
@@ -86,10 +87,13 @@ def test_drop_downs_for_every_list_and_yes_no_column(workbook: Workbook) -> None
                 assert _list_values(workbook, validation.formula1) == labels
                 # Synonyms typed by hand are accepted by kpi: Excel only warns.
                 assert validation.errorStyle == "warning"
+                checked.append(column.type)
             elif column.type is ValueType.BOOL:
                 assert validation is not None, (spec.name, column.header)
                 assert validation.type == "list" and validation.formula1 == '"x"'
                 assert validation.allow_blank
+                checked.append(column.type)
+    assert ValueType.ENUM in checked and ValueType.BOOL in checked
 
 
 def test_solieu_metric_labels_are_a_drop_down(workbook: Workbook) -> None:

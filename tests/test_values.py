@@ -189,6 +189,7 @@ def test_a_parsed_number_is_finite_and_fits_in_64_bits(
     sheet: SheetSpec, key: str, texts: list[str]
 ) -> None:
     parsed = parse_column(pd.Series(texts, dtype="object"), sheet.column(key), BOUNDS)
+    assert len(parsed.values) == len(parsed.problems) == len(texts)
     for value, problem in zip(parsed.values, parsed.problems, strict=True):
         assert (problem is None) != pd.isna(value)
         if problem is None:
