@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 from openpyxl import load_workbook
 from rich.console import Console
 
+from kpi_tritue.compute.gate import DEFAULT_FAIL_ON, judge
 from kpi_tritue.i18n import Lang
 from kpi_tritue.io.dataset import AsOfSource, Dataset, ReferenceDate, Source
 from kpi_tritue.model.issues import Issue, Severity
@@ -26,7 +27,7 @@ from kpi_tritue.model.results import (
     Status,
     Target,
 )
-from kpi_tritue.render.gate import DEFAULT_FAIL_ON, junit_xml
+from kpi_tritue.render.gate import junit_xml
 from kpi_tritue.render.report import ReportContext, results_table
 from kpi_tritue.render.terminal import issues_summary, issues_table, location
 from kpi_tritue.render.xlsx_report import build_gap_report
@@ -216,7 +217,9 @@ def test_a_share_of_few_people_is_marked_and_explained() -> None:
 
 def test_junit_of_a_passing_gate_has_no_failure_and_a_line_per_indicator() -> None:
     passing = [r for r in RESULTS if r.measurement.status is not Status.NOT_MET]
-    root = ElementTree.fromstring(junit_xml(passing, DEFAULT_FAIL_ON, context(), "en"))
+    root = ElementTree.fromstring(
+        junit_xml(passing, judge(passing, DEFAULT_FAIL_ON), context(), "en")
+    )
     assert (root.get("tests"), root.get("failures"), root.get("skipped")) == ("2", "0", "1")
     outs = [out.text for out in root.iter("system-out")]
     assert outs == ["met: 75.0 % / ≥ 60 %"]
@@ -226,7 +229,7 @@ def test_junit_of_a_passing_gate_has_no_failure_and_a_line_per_indicator() -> No
 
 def test_junit_stays_valid_xml_whatever_the_names_hold() -> None:
     strange = result("x\x1b[31m\x07", measurement(10.0, Status.NOT_MET, 1, 10))
-    xml = junit_xml([strange], DEFAULT_FAIL_ON, context(), "vi")
+    xml = junit_xml([strange], judge([strange], DEFAULT_FAIL_ON), context(), "vi")
     root = ElementTree.fromstring(xml)  # a raw ESC or BEL would not parse
     (case,) = root.iter("testcase")
     assert "\x1b" not in xml and "\x07" not in xml
