@@ -53,7 +53,7 @@ from kpi_tritue.contract.schema import (
     Contract,
 )
 from kpi_tritue.contract.values import Bounds
-from kpi_tritue.io.dataset import FILE, Dataset, Table, load_dataset
+from kpi_tritue.io.dataset import Dataset, load_dataset
 from kpi_tritue.io.frames import at, is_missing
 from kpi_tritue.io.inputs import (
     OpenedInputs,
@@ -61,6 +61,7 @@ from kpi_tritue.io.inputs import (
     nothing_but_reports,
     open_inputs,
 )
+from kpi_tritue.io.tables import FILE, Table
 from kpi_tritue.io.workbook import INVALID, ROW, OpenedWorkbook, read_tables
 from kpi_tritue.model.issues import Issue, Severity, sorted_issues
 from kpi_tritue.model.sources import AsOfSource, ReferenceDate, Source
