@@ -226,7 +226,7 @@ BUGS = {
     "export": ("kpi_tritue.io.dataset.load_dataset", ["export", "{good}", "-o", "{out}"]),
     "check": ("kpi_tritue.io.dataset.load_dataset", ["check", "{good}"]),
     "explain": ("kpi_tritue.io.dataset.load_dataset", ["explain", "doctors_per_10k", "{good}"]),
-    "trend": ("kpi_tritue.compute.trend.load_series", ["trend", "{good}"]),
+    "trend": ("kpi_tritue.io.series.load_series", ["trend", "{good}"]),
     "template": ("kpi_tritue.render.template.write_template", ["template", "-o", "{out}"]),
     "indicators": ("kpi_tritue.catalog.listing.packaged_listing", ["indicators"]),
 }

@@ -343,7 +343,7 @@ def test_csv_and_markdown_never_start_a_cell_with_a_formula(tmp_path: Path) -> N
 def test_the_report_keeps_excel_escapes_as_text() -> None:
     from openpyxl import Workbook as Book
 
-    from kpi_tritue.render.xlsx_report import put_text
+    from kpi_tritue.render.xlsx_cells import put_text
 
     sheet = Book().active
     assert put_text(sheet["A1"], "x_x0041_y").value == "x_x005F_x0041_y"

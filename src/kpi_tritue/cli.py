@@ -24,10 +24,11 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from kpi_tritue.catalog.model import Catalog
-    from kpi_tritue.compute.trend import YearlyData
     from kpi_tritue.errors import OutputLost
     from kpi_tritue.i18n import Lang
     from kpi_tritue.io.dataset import Dataset
+    from kpi_tritue.io.inputs import OpenedInputs
+    from kpi_tritue.io.series import YearlyData
     from kpi_tritue.model.issues import Issue
     from kpi_tritue.model.results import IndicatorResult
     from kpi_tritue.render.report import ReportContext
@@ -213,23 +214,27 @@ def _output_lost(lost: "OutputLost", lang: "Lang") -> None:
     _print_error(text("error.stdout", lang, reason=os_reason(lost.cause, lang)), lang)
 
 
-def _load(files: list[str], as_of: str | None, lang: "Lang") -> "Dataset":
+def _load(
+    files: list[str], as_of: str | None, lang: "Lang", opened: "OpenedInputs | None" = None
+) -> "Dataset":
+    """The dataset of `files`, or of the workbooks already `opened` from them."""
     from rich.progress import Progress
 
     from kpi_tritue.io.dataset import load_dataset
 
     _check_paths(files, lang)
     reference = parse_as_of(as_of, lang)
+    inputs = files if opened is None else opened
     console = _stderr()
     if not console.is_terminal:
-        return load_dataset(files, as_of=reference)
+        return load_dataset(inputs, as_of=reference)
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("…", total=None)
 
         def report(step: int, total: int, name: str) -> None:
             progress.update(task, completed=step, total=total, description=name)
 
-        return load_dataset(files, as_of=reference, progress=report)
+        return load_dataset(inputs, as_of=reference, progress=report)
 
 
 @app.command()
@@ -388,38 +393,32 @@ def export(
     language: Lang = lang.value
     with _guard(debug, language):
         trend_document: dict[str, object] | None = None
-        if as_of is None and len(_stated_years(files, language)) > 1:
+        # Each workbook is opened once: its `ThongTin` says which path to take.
+        opened = _opened(files, language) if as_of is None else None
+        if opened is not None and len(opened.stated_years) > 1:
             # Several report years: the summary is of the latest, plus a trend sheet.
             results, context, trend_document = _computed_over_years(
-                files, targets, by, skip_invalid, language
+                opened, targets, by, skip_invalid, language
             )
         else:
-            results, context = _computed(files, targets, by, skip_invalid, as_of, language)
+            results, context = _computed(
+                files, targets, by, skip_invalid, as_of, language, opened=opened
+            )
         _check_xlsx(output, files, targets, context, language)
         _write_xlsx(output, results, context, files, targets, language, trend=trend_document)
         _report_warnings(context.issues, language)
 
 
-def _stated_years(files: list[str], lang: "Lang") -> set[int]:
-    """The report years the workbooks state in `ThongTin` (only that sheet is read)."""
-    from kpi_tritue.io.dataset import expand_inputs
-    from kpi_tritue.io.workbook import open_workbook
+def _opened(files: list[str], lang: "Lang") -> "OpenedInputs":
+    """Every workbook of `files` opened once (sheets matched, `ThongTin` read)."""
+    from kpi_tritue.io.inputs import open_inputs
 
     _check_paths(files, lang)
-    years: set[int] = set()
-    for path, display in expand_inputs(files)[0]:
-        opened = open_workbook(path, display)
-        if isinstance(opened, list):
-            continue
-        info = opened.info
-        year = info.as_of.year if info.as_of is not None else info.report_year
-        if year is not None:
-            years.add(year)
-    return years
+    return open_inputs(files)
 
 
 def _computed_over_years(
-    files: list[str],
+    opened: "OpenedInputs",
     targets: Path | None,
     by: GroupByChoice | None,
     skip_invalid: bool,
@@ -427,13 +426,14 @@ def _computed_over_years(
 ) -> tuple[list["IndicatorResult"], "ReportContext", dict[str, object]]:
     """The latest year's results and report context, and the trend document of all years."""
     from kpi_tritue.compute.engine import compute as compute_indicators
-    from kpi_tritue.compute.trend import compute_trend, load_series
+    from kpi_tritue.compute.trend import compute_trend
+    from kpi_tritue.io.series import load_series
     from kpi_tritue.model.issues import sorted_issues
     from kpi_tritue.render import report
     from kpi_tritue.render.trend_terminal import trend_document
 
     catalog = _catalog(targets, lang)
-    yearly, skipped = _usable_series(load_series(files, catalog=catalog), skip_invalid, lang)
+    yearly, skipped = _usable_series(load_series(opened, catalog=catalog), skip_invalid, lang)
     trend = compute_trend(yearly, catalog, by=by.value if by else None)
     latest = yearly.years[-1].dataset
     computation = compute_indicators(latest, catalog, by.value if by else None)
@@ -661,7 +661,8 @@ def trend(
 
     Example: kpi trend bao_cao_2023.xlsx bao_cao_2024.xlsx bao_cao_2025.xlsx --lang en
     """
-    from kpi_tritue.compute.trend import compute_trend, load_series
+    from kpi_tritue.compute.trend import compute_trend
+    from kpi_tritue.io.series import load_series
     from kpi_tritue.render.trend_terminal import trend_csv, trend_json, trend_table
 
     language: Lang = lang.value
@@ -712,6 +713,7 @@ def _computed(
     lang: "Lang",
     *,
     baseline: Path | None = None,
+    opened: "OpenedInputs | None" = None,
 ) -> tuple[list["IndicatorResult"], "ReportContext"]:
     """Load, check and compute as `compute` does: the results and what the report states."""
     from kpi_tritue.compute.baseline import load_baseline
@@ -723,7 +725,7 @@ def _computed(
     if baseline is not None:
         _check_paths([str(baseline)], lang, folders=False)
     previous = load_baseline(baseline) if baseline is not None else None  # BaselineError: 3
-    dataset = _load(files, as_of, lang)
+    dataset = _load(files, as_of, lang, opened)
     dataset, skipped = _usable(dataset, skip_invalid, lang)
     computation = compute_indicators(dataset, catalog, by.value if by else None)
     context = report.ReportContext(

@@ -6,6 +6,8 @@ import math
 
 # The two-sided 95 % normal quantile, Φ⁻¹(0.975).
 Z95 = 1.959963984540054
+# Below this many people a share is marked: "20 % of 5" is not a census figure.
+SMALL_DENOMINATOR = 30
 
 
 def wilson_interval(k: float, n: float, z: float = Z95) -> tuple[float, float]:
@@ -41,4 +43,4 @@ def wilson_interval(k: float, n: float, z: float = Z95) -> tuple[float, float]:
     return 100.0 * low, 100.0 * high
 
 
-__all__ = ["Z95", "wilson_interval"]
+__all__ = ["SMALL_DENOMINATOR", "Z95", "wilson_interval"]

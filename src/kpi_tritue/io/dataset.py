@@ -1,19 +1,17 @@
 """Several workbooks and folders consolidated into one dataset for one reference date.
 
-files → `open_workbook` (sheets matched, `ThongTin` read) → one reference date for all →
-`read_tables` → rows concatenated, duplicates and conflicts reported → `Dataset`.
+files → `open_inputs` (each opened once: sheets matched, `ThongTin` read) → one reference
+date for all → `read_tables` → rows concatenated, duplicates and conflicts reported →
+`Dataset`.
 Files are taken in the order of their paths, so the order on the command line never
 changes a result.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,10 +34,11 @@ from kpi_tritue.contract.schema import (
 from kpi_tritue.contract.values import Bounds
 from kpi_tritue.io.completeness import Completeness, assess_completeness
 from kpi_tritue.io.frames import at
-from kpi_tritue.io.reader import WORKBOOK_SUFFIXES
-from kpi_tritue.io.safe_files import UnsafeInput, path_problem
+from kpi_tritue.io.inputs import OpenedInputs, open_inputs
+from kpi_tritue.io.inputs import ProgressCallback as ProgressCallback
+from kpi_tritue.io.inputs import expand_inputs as expand_inputs
+from kpi_tritue.io.inputs import nothing_but_reports as nothing_but_reports
 from kpi_tritue.io.tables import FILE as FILE
-from kpi_tritue.io.tables import Source as Source
 from kpi_tritue.io.tables import Table as Table
 from kpi_tritue.io.workbook import (
     INVALID,
@@ -49,7 +48,6 @@ from kpi_tritue.io.workbook import (
     hide_ids,
     hide_names,
     known_names,
-    open_workbook,
     read_tables,
 )
 from kpi_tritue.model.issues import (
@@ -61,27 +59,9 @@ from kpi_tritue.model.issues import (
     has_errors,
     sorted_issues,
 )
-
-ProgressCallback = Callable[[int, int, str], None]
-
-
-class AsOfSource(StrEnum):
-    """Where the reference date came from, first to last."""
-
-    OPTION = "option"
-    SHEET = "sheet"
-    YEAR = "year"
-    TODAY = "today"
-
-
-@dataclass(frozen=True)
-class ReferenceDate:
-    as_of: date
-    source: AsOfSource
-
-    @property
-    def report_year(self) -> int:
-        return self.as_of.year
+from kpi_tritue.model.sources import AsOfSource as AsOfSource
+from kpi_tritue.model.sources import ReferenceDate as ReferenceDate
+from kpi_tritue.model.sources import Source as Source
 
 
 @dataclass
@@ -120,108 +100,30 @@ class Dataset:
         return replace(self, tables=tables), dropped
 
 
-def expand_inputs(inputs: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Issue]]:
-    """Files and folders as given → (path, display name) of every workbook, sorted.
-
-    Only regular files are taken (through symlinks): a device, a FIFO or a socket, given
-    or met in a folder under a workbook's name, is an error and is never opened, since
-    reading it may never end. Folders are walked without following symlinked folders.
-    """
-    found: dict[Path, str] = {}
-    issues: list[Issue] = []
-    for given in inputs:
-        path = Path(given)
-        if path.is_dir():
-            workbooks, skipped = _workbooks_in(path)
-            issues += skipped
-            if not workbooks:
-                issues.append(
-                    Issue(
-                        Severity.ERROR, "no_workbooks_in_folder", file=given, params={"path": given}
-                    )
-                )
-            for workbook in workbooks:
-                found.setdefault(workbook.resolve(), workbook.as_posix())
-            continue
-        problem = path_problem(path, folder_ok=False)
-        if problem is None:
-            found.setdefault(path.resolve(), path.as_posix())
-        else:
-            issues.append(_unreadable(given, problem))
-    return sorted(found.items(), key=lambda item: item[1]), issues
-
-
-def _workbooks_in(folder: Path) -> tuple[list[Path], list[Issue]]:
-    """The workbooks under `folder` (regular files, hidden and lock files left out), and an
-    error for each entry named as a workbook that is not a regular file (or a symlink to
-    nothing). Iterative: a folder nested thousands deep costs no recursion."""
-    workbooks: list[Path] = []
-    skipped: list[Issue] = []
-    pending = [folder]
-    while pending:
-        current = pending.pop()
-        try:
-            with os.scandir(current) as entries:
-                listed = list(entries)
-        except OSError:
-            continue  # an unreadable folder holds nothing that can be read
-        for entry in listed:
-            if entry.name.startswith("."):
-                continue
-            child = current / entry.name
-            try:
-                is_folder = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                is_folder = False
-            if is_folder:
-                pending.append(child)
-                continue
-            if entry.name.startswith("~$") or child.suffix.lower() not in WORKBOOK_SUFFIXES:
-                continue
-            try:
-                # A regular file, through symlinks (no extra stat for a plain file).
-                regular = entry.is_file()
-            except OSError:
-                regular = False
-            if regular:
-                workbooks.append(child)
-                continue
-            problem = path_problem(child, folder_ok=False)
-            if problem is not None and (problem.code != "missing" or entry.is_symlink()):
-                # (A file gone since the folder was listed was never an input.)
-                skipped.append(_unreadable(child.as_posix(), problem))
-    return sorted(workbooks), sorted(skipped, key=Issue.sort_key)
-
-
-def _unreadable(shown: str, problem: UnsafeInput) -> Issue:
-    code = {"missing": "file_not_found", "unreadable": "unreadable_path"}.get(
-        problem.code, "not_a_regular_file"
-    )
-    detail = problem.params.get("detail")
-    params = {"path": shown, "detail": None if detail is None else str(detail)}
-    return Issue(Severity.ERROR, code, file=shown, params=params)
-
-
 def load_dataset(
-    inputs: Sequence[str],
+    inputs: Sequence[str] | OpenedInputs,
     *,
     as_of: date | None = None,
     today: date | None = None,
     contract: Contract = CONTRACT,
     progress: ProgressCallback | None = None,
 ) -> Dataset:
-    """Read, validate and consolidate workbooks. Never raises for bad input: see `issues`."""
-    files, issues = expand_inputs(inputs)
-    opened: list[OpenedWorkbook] = []
-    total = len(files) * 2
-    for step, (path, display) in enumerate(files):
-        if progress:
-            progress(step, total, display)
-        result = open_workbook(path, display, contract)
-        if isinstance(result, list):
-            issues.extend(result)
-        else:
-            opened.append(result)
+    """Read, validate and consolidate workbooks. Never raises for bad input: see `issues`.
+
+    `inputs`: the files and folders given, or the workbooks `open_inputs` opened from them
+    (then `contract` is the one they were opened with).
+    """
+    if not isinstance(inputs, OpenedInputs):
+
+        def opening(step: int, found: int, name: str) -> None:
+            if progress:
+                progress(step, 2 * found, name)
+
+        inputs = open_inputs(inputs, contract=contract, progress=opening)
+    contract = inputs.contract
+    opened = list(inputs.workbooks)
+    issues = list(inputs.issues)
+    total = inputs.found * 2
 
     if not opened:
         issues += nothing_but_reports(issues)
@@ -237,7 +139,7 @@ def load_dataset(
     loaded: list[LoadedWorkbook] = []
     for step, workbook in enumerate(opened):
         if progress:
-            progress(len(files) + step, total, workbook.display)
+            progress(inputs.found + step, total, workbook.display)
         loaded.append(read_tables(workbook, bounds, contract))
     if progress:
         progress(total, total, "")
@@ -273,21 +175,6 @@ def load_dataset(
         completeness=completeness,
         names=names,
     )
-
-
-def nothing_but_reports(issues: Sequence[Issue]) -> list[Issue]:
-    """A run whose files are all reports `kpi export` wrote has no workforce sheet: each
-    report skipped says so as any workbook without `NhanSu` does."""
-    return [
-        Issue(
-            Severity.ERROR,
-            "missing_workforce_sheet",
-            file=issue.file,
-            params={"sheets": issue.params.get("sheets")},
-        )
-        for issue in issues
-        if issue.code == "own_report_skipped"
-    ]
 
 
 def resolve_reference_date(

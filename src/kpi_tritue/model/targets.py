@@ -10,6 +10,9 @@ from typing import Literal, NamedTuple
 
 Unit = Literal["per_10k", "percent", "milestone", "count"]
 TargetOp = Literal[">=", "==", "between"]
+# Comparisons with a target, and of two values, allow this much floating error
+# (spec/indicators.md).
+TOLERANCE = 1e-9
 
 
 class Target(NamedTuple):
@@ -27,4 +30,4 @@ class Target(NamedTuple):
         return {"op": self.op, "value": self.value, "year": self.year}
 
 
-__all__ = ["Target", "TargetOp", "Unit"]
+__all__ = ["TOLERANCE", "Target", "TargetOp", "Unit"]

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kpi_tritue.compute.baseline import Baseline
-from kpi_tritue.compute.stats import wilson_interval
+from kpi_tritue.compute.stats import SMALL_DENOMINATOR, wilson_interval
 from kpi_tritue.contract.schema import LEVEL, SECTOR
 from kpi_tritue.i18n import Lang
 from kpi_tritue.i18n.numbers import UNIT_DECIMALS as _UNIT_DECIMALS
@@ -87,7 +87,6 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
 }
 
-SMALL_DENOMINATOR = 30
 SMALL_MARK = "*"
 
 _STATUS_STYLE = {

@@ -28,16 +28,8 @@ from kpi_tritue.i18n import Lang
 from kpi_tritue.render.contract_doc import _INTRO, _REQUIRED_SHEET, _TYPE_TEXT, _required
 from kpi_tritue.render.outputs import output_label
 from kpi_tritue.render.terminal import TOOL
-from kpi_tritue.render.xlsx_report import (
-    DATE_FORMAT,
-    HEADER_FILL,
-    LINE_HEIGHT,
-    _fit_row,
-    _print_setup,
-    check_output,
-    put,
-    save_workbook,
-)
+from kpi_tritue.render.xlsx_cells import HEADER_FILL, LINE_HEIGHT, fit_row, put, save_workbook
+from kpi_tritue.render.xlsx_report import DATE_FORMAT, _print_setup, check_output
 
 DEFAULT_NAME = "mau_bao_cao_kpi.xlsx"
 LISTS_SHEET = "DanhMuc"
@@ -433,7 +425,7 @@ def _instructions(
         for bullet in bullets:
             put(sheet, row, 1, f"• {bullet}", wrap=True)
             sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
-            _fit_row(sheet, row, [(bullet, text_width)])
+            fit_row(sheet, row, [(bullet, text_width)])
             row += 1
         row += 1
     put(sheet, row, 1, template_label("columns", lang), bold=True, size=12, colour=HEADER_FILL)
@@ -452,7 +444,7 @@ def _instructions(
         row += 1
         put(sheet, row, 1, line, bold=True, wrap=True)
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
-        _fit_row(sheet, row, [(line, text_width)])
+        fit_row(sheet, row, [(line, text_width)])
         row += 1
         for index, key in enumerate(headers, start=1):
             put(
@@ -488,7 +480,7 @@ def _instructions(
             put(sheet, row, 3, _required(spec, column, lang), border=True)
             put(sheet, row, 4, accepted, wrap=True, border=True)
             put(sheet, row, 5, notes, wrap=True, border=True)
-            _fit_row(
+            fit_row(
                 sheet,
                 row,
                 [

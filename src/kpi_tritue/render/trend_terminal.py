@@ -19,15 +19,6 @@ from rich.table import Table
 from rich.text import Text
 
 from kpi_tritue import __version__
-from kpi_tritue.compute.trend import (
-    SMALL_DENOMINATOR,
-    GroupTrend,
-    IndicatorTrend,
-    Progress,
-    TrendClass,
-    TrendResult,
-    YearPoint,
-)
 from kpi_tritue.contract.schema import LEVEL, METRIC
 from kpi_tritue.i18n import Lang
 from kpi_tritue.i18n.numbers import (
@@ -38,6 +29,14 @@ from kpi_tritue.i18n.numbers import (
     spreadsheet_text,
 )
 from kpi_tritue.model.results import Note, Target, Unit
+from kpi_tritue.model.trend import (
+    GroupTrend,
+    IndicatorTrend,
+    Progress,
+    TrendClass,
+    TrendResult,
+    YearPoint,
+)
 from kpi_tritue.render.notes import note_message
 from kpi_tritue.render.report import FIELD_ORDER, group_label
 from kpi_tritue.render.report import label as report_label
@@ -399,14 +398,14 @@ def _caption(trend: TrendResult, lang: Lang) -> str:
         label(
             "method",
             lang,
-            on_track=format_number(trend.settings.on_track, 2, lang),
-            needs=format_number(trend.settings.needs_acceleration, 2, lang),
+            on_track=format_number(trend.thresholds.on_track, 2, lang),
+            needs=format_number(trend.thresholds.needs_acceleration, 2, lang),
         ),
     ]
     if trend.by is not None:
         lines.append(label("by", lang, by=report_label(f"by.{trend.by}", lang)))
     if any(p.small for i in trend.indicators for p in _all_points(i)):
-        lines.append(label("small", lang, n=SMALL_DENOMINATOR))
+        lines.append(label("small", lang, n=trend.small_denominator))
     return "\n".join(lines)
 
 
@@ -499,8 +498,8 @@ def trend_document(trend: TrendResult, lang: Lang) -> dict[str, Any]:
         "report_year": None if latest is None else latest.year,
         "by": trend.by,
         "thresholds": {
-            "on_track": trend.settings.on_track,
-            "needs_acceleration": trend.settings.needs_acceleration,
+            "on_track": trend.thresholds.on_track,
+            "needs_acceleration": trend.thresholds.needs_acceleration,
         },
         "report_years": [
             {

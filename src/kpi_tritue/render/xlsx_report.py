@@ -19,30 +19,28 @@ name, and nothing here adds one.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_tritue import __version__
 from kpi_tritue.i18n import Lang, text
-from kpi_tritue.i18n.numbers import FORMULA_START, format_number, printable
+from kpi_tritue.i18n.numbers import format_number
 from kpi_tritue.model.issues import Issue, Severity, count_by_severity
 from kpi_tritue.model.results import IndicatorResult, Measurement, Status, Unit
 from kpi_tritue.render.notes import note_message
 from kpi_tritue.render.outputs import check_output as check_output
-from kpi_tritue.render.outputs import write_atomically
 from kpi_tritue.render.report import (
     FIELD_ORDER,
     LABELS,
@@ -56,6 +54,17 @@ from kpi_tritue.render.report import (
     label,
 )
 from kpi_tritue.render.terminal import TOOL, as_of_line
+from kpi_tritue.render.xlsx_cells import (
+    HEADER_FILL,
+    LINE_HEIGHT,
+    fit_row,
+    header_row,
+    put,
+    save_workbook,
+    text_lines,
+    widths,
+)
+from kpi_tritue.render.xlsx_trend import trend_sheet
 
 # Labels of the workbook that the terminal table does not have.
 XLSX_LABELS: dict[str, dict[Lang, str]] = {
@@ -122,14 +131,6 @@ XLSX_LABELS: dict[str, dict[Lang, str]] = {
     "written": {"vi": "Đã ghi {path}", "en": "Wrote {path}"},
 }
 
-FORMULA_PREFIXES = FORMULA_START
-# Excel reads `_x001B_` in a cell's text as the character U+001B: a literal one is
-# written with its underscore escaped (`_x005F_`), so the report shows what the input held.
-_EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-MAX_CELL_TEXT = 32_767
-FONT_NAME = "Arial"
-FONT_SIZE = 10
-LINE_HEIGHT = 13.0  # points per line of 10-point text, for rows with wrapped text
 PAPER_A4 = "9"
 
 STATUS_COLOURS: dict[Status, tuple[str, str]] = {
@@ -145,10 +146,7 @@ SEVERITY_COLOURS: dict[Severity, tuple[str, str]] = {
     Severity.WARNING: STATUS_COLOURS[Status.ABOVE_RANGE],
     Severity.INFO: STATUS_COLOURS[Status.NO_DATA],
 }
-HEADER_FILL = "1F4E78"
 FIELD_FILL = "D9E1F2"
-THIN = Side(style="thin", color="BFBFBF")
-GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 _VALUE_FORMATS: dict[Unit, str] = {
     "per_10k": "0.00",
@@ -170,102 +168,6 @@ DATETIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
 def xlsx_label(key: str, lang: Lang, **params: object) -> str:
     template = XLSX_LABELS[key][lang]
     return template.format(**params) if params else template
-
-
-# ---------------------------------------------------------------------------------------
-# Cells
-
-
-def put_text(cell: Cell, value: str) -> Cell:
-    """Write `value` as a string cell: never a formula, whatever it starts with."""
-    cleaned = ILLEGAL_CHARACTERS_RE.sub("", printable(value, lines=True))
-    cleaned = _EXCEL_ESCAPE.sub(r"_x005F_\1", cleaned)[:MAX_CELL_TEXT]
-    cell.value = cleaned
-    # openpyxl makes any text starting with `=` a formula; the type is set back explicitly.
-    cell.data_type = "s"
-    if cleaned.startswith(FORMULA_PREFIXES):
-        # The quote prefix keeps it text when someone edits the cell in Excel, too.
-        cell.quotePrefix = True
-    return cell
-
-
-def put(
-    sheet: Worksheet,
-    row: int,
-    column: int,
-    value: str | float | date | None,
-    *,
-    number_format: str | None = None,
-    bold: bool = False,
-    italic: bool = False,
-    size: float = FONT_SIZE,
-    colour: str | None = None,
-    fill: str | None = None,
-    wrap: bool = False,
-    horizontal: str | None = None,
-    border: bool = False,
-) -> Cell:
-    """One styled cell; text through `put_text`, a NaN or None left empty."""
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, str):
-        put_text(cell, value)
-    elif isinstance(value, float) and not math.isfinite(value):
-        cell.value = None
-    else:
-        cell.value = value
-    cell.font = Font(name=FONT_NAME, size=size, bold=bold, italic=italic, color=colour)
-    if fill is not None:
-        cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
-    if number_format is not None:
-        cell.number_format = number_format
-    cell.alignment = Alignment(wrap_text=wrap, vertical="top", horizontal=horizontal)
-    if border:
-        cell.border = GRID
-    return cell
-
-
-def _lines(value: str, width: float) -> int:
-    """How many lines `value` takes in a column of `width` characters, wrapped by words."""
-    chars = max(int(width * 1.3) - 1, 1)  # Arial 10 is narrower than the width unit
-    total = 0
-    for paragraph in value.split("\n"):
-        lines, used = 1, 0
-        for word in paragraph.split(" "):
-            if used and used + 1 + len(word) > chars:
-                lines, used = lines + 1, len(word)
-            else:
-                used += len(word) + (1 if used else 0)
-            lines += max(0, (len(word) - 1) // chars) if len(word) > chars else 0
-        total += lines
-    return total
-
-
-def _fit_row(sheet: Worksheet, row: int, texts: Iterable[tuple[str, float]]) -> None:
-    """Give a row with wrapped text the height of its tallest cell."""
-    lines = max((_lines(value, width) for value, width in texts if value), default=1)
-    if lines > 1:
-        sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 3
-
-
-def _header_row(sheet: Worksheet, row: int, headers: Sequence[str]) -> None:
-    for column, heading in enumerate(headers, start=1):
-        put(
-            sheet,
-            row,
-            column,
-            heading,
-            bold=True,
-            colour="FFFFFF",
-            fill=HEADER_FILL,
-            wrap=True,
-            horizontal="center",
-            border=True,
-        )
-
-
-def _widths(sheet: Worksheet, widths: Sequence[float]) -> None:
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
 
 
 def _print_setup(
@@ -410,9 +312,9 @@ def _summary_sheet(
         xlsx_label("col.note", lang),
         xlsx_label("col.id", lang),
     ]
-    _header_row(sheet, header, headers)
-    _fit_row(sheet, header, zip(headers, _SUMMARY_WIDTHS, strict=True))
-    _widths(sheet, _SUMMARY_WIDTHS)
+    header_row(sheet, header, headers)
+    fit_row(sheet, header, zip(headers, _SUMMARY_WIDTHS, strict=True))
+    widths(sheet, _SUMMARY_WIDTHS)
     if all(r.measurement.note is None for r in results):
         sheet.column_dimensions[get_column_letter(_NOTE_COLUMN)].width = _NOTE_WIDTH_EMPTY
     row = header + 1
@@ -478,7 +380,7 @@ def _summary_row(
     _status_cell(sheet, row, 8, measurement.status, lang)
     put(sheet, row, _NOTE_COLUMN, note, wrap=True, colour="404040", border=True)
     put(sheet, row, 10, result.id, colour="808080")
-    _fit_row(
+    fit_row(
         sheet,
         row,
         [(name, _SUMMARY_WIDTHS[1]), (note, _SUMMARY_WIDTHS[_NOTE_COLUMN - 1])],
@@ -522,9 +424,9 @@ def _chart_sheet(
     title = xlsx_label("chart.title", lang)
     put(sheet, 1, 1, title, bold=True, size=14, colour=HEADER_FILL)
     put(sheet, 2, 1, xlsx_label("chart.note", lang), italic=True, colour="595959")
-    _widths(sheet, _CHART_WIDTHS)
+    widths(sheet, _CHART_WIDTHS)
     header = _CHART_ROWS + 2
-    _header_row(
+    header_row(
         sheet,
         header,
         [
@@ -545,7 +447,7 @@ def _chart_sheet(
         put(sheet, row, 3, _number(result.measurement.value), number_format='0.0" %"', border=True)
         put(sheet, row, 4, _number(bound), number_format='0" %"', border=True)
         _status_cell(sheet, row, 5, result.measurement.status, lang)
-        _fit_row(sheet, row, [(result.name(lang), _CHART_WIDTHS[1])])
+        fit_row(sheet, row, [(result.name(lang), _CHART_WIDTHS[1])])
     last = header + len(shares)
 
     chart = BarChart()
@@ -660,7 +562,7 @@ def _breakdown_sheet(
             start_row=names, start_column=value_col, end_row=names, end_column=status_col
         )
         name_height = max(
-            name_height, _lines(heading, _BREAKDOWN_VALUE_WIDTH + _BREAKDOWN_STATUS_WIDTH)
+            name_height, text_lines(heading, _BREAKDOWN_VALUE_WIDTH + _BREAKDOWN_STATUS_WIDTH)
         )
         for column, key in ((value_col, "col.value"), (status_col, "col.status")):
             put(
@@ -775,8 +677,8 @@ def _issues_sheet(workbook: Workbook, issues: Sequence[Issue], lang: Lang) -> No
         xlsx_label("col.column", lang),
         xlsx_label("col.cell", lang),
     ]
-    _header_row(sheet, 1, headers)
-    _widths(sheet, _ISSUE_WIDTHS)
+    header_row(sheet, 1, headers)
+    widths(sheet, _ISSUE_WIDTHS)
     if not issues:
         put(sheet, 2, 3, text("issues.none", lang))
     for row, issue in enumerate(issues, start=2):
@@ -798,7 +700,7 @@ def _issues_sheet(workbook: Workbook, issues: Sequence[Issue], lang: Lang) -> No
         put(sheet, row, 6, issue.row, border=True)
         put(sheet, row, 7, issue.column, wrap=True, border=True)
         put(sheet, row, 8, issue.cell, border=True)
-        _fit_row(
+        fit_row(
             sheet,
             row,
             [
@@ -829,7 +731,7 @@ def _info_sheet(workbook: Workbook, context: ReportContext, lang: Lang, run_time
     sheet = workbook.create_sheet(xlsx_label("sheet.info", lang))
     dataset = context.dataset
     put(sheet, 1, 1, xlsx_label("info.title", lang), bold=True, size=14, colour=HEADER_FILL)
-    _header_row(sheet, 3, [xlsx_label("col.item", lang), xlsx_label("col.content", lang)])
+    header_row(sheet, 3, [xlsx_label("col.item", lang), xlsx_label("col.content", lang)])
     counts = count_by_severity(context.issues)
     by = label(f"by.{context.by}", lang) if context.by else xlsx_label("none", lang)
     rows: list[tuple[str, str | float | date | None, str | None]] = [
@@ -863,13 +765,13 @@ def _info_sheet(workbook: Workbook, context: ReportContext, lang: Lang, run_time
     row += 3
     put(sheet, row, 1, xlsx_label("info.sources", lang), bold=True, size=12, colour=HEADER_FILL)
     row += 1
-    _header_row(sheet, row, [xlsx_label("col.file", lang), xlsx_label("col.sha256", lang)])
+    header_row(sheet, row, [xlsx_label("col.file", lang), xlsx_label("col.sha256", lang)])
     for source in dataset.sources:
         row += 1
         put(sheet, row, 1, source.path, wrap=True, border=True)
         put(sheet, row, 2, source.sha256, border=True)
-        _fit_row(sheet, row, [(source.path, 44.0)])
-    _widths(sheet, (44.0, 70.0))
+        fit_row(sheet, row, [(source.path, 44.0)])
+    widths(sheet, (44.0, 70.0))
     _print_setup(
         sheet,
         title_rows=None,
@@ -901,8 +803,6 @@ def build_gap_report(
     _chart_sheet(workbook, results, context, lang)
     _breakdown_sheet(workbook, results, context, lang)
     if trend is not None:
-        from kpi_tritue.render.xlsx_trend import trend_sheet
-
         trend_sheet(workbook, trend, lang)
     _issues_sheet(workbook, context.issues, lang)
     _info_sheet(workbook, context, lang, run_time)
@@ -933,8 +833,3 @@ def write_gap_report(
     check_output(path, inputs, lang)
     workbook = build_gap_report(results, context, lang, run_time=run_time, trend=trend)
     save_workbook(workbook, path, lang)
-
-
-def save_workbook(workbook: Workbook, path: Path, lang: Lang) -> None:
-    """Save atomically (see `outputs.write_atomically`)."""
-    write_atomically(path, workbook.save, lang)

@@ -12,7 +12,7 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_tritue.i18n import Lang
-from kpi_tritue.render.xlsx_report import _header_row, _widths, put
+from kpi_tritue.render.xlsx_cells import header_row, put, widths
 
 LABELS: dict[str, dict[Lang, str]] = {
     "sheet": {"vi": "Xu hướng", "en": "Trend"},
@@ -55,7 +55,7 @@ def trend_sheet(workbook: Workbook, document: Mapping[str, Any], lang: Lang) -> 
         _label("ratio", lang),
         _label("class", lang),
     ]
-    _header_row(sheet, 3, headers)
+    header_row(sheet, 3, headers)
     first_year_column = 3
     target_column = first_year_column + len(years)
     charted: list[tuple[int, Mapping[str, Any]]] = []
@@ -75,7 +75,7 @@ def trend_sheet(workbook: Workbook, document: Mapping[str, Any], lang: Lang) -> 
         present = [v for v in values.values() if v is not None]
         if indicator["unit"] in ("percent", "per_10k") and len(present) >= 2 and goal is not None:
             charted.append((row, indicator))
-    _widths(sheet, [30, 48, *([9] * len(years)), 10, 12, 10, 24])
+    widths(sheet, [30, 48, *([9] * len(years)), 10, 12, 10, 24])
     sheet.freeze_panes = "C4"
     # A4 landscape, one page wide, as the summary sheet.
     sheet.page_setup.orientation = "landscape"

@@ -1,0 +1,175 @@
+"""The workbooks given: folders expanded, paths checked, and each workbook opened once.
+
+`open_inputs` is the one place a command opens its workbooks: it matches their sheets and
+reads `ThongTin`, which is all a command needs to choose its path (one report year or
+several); the dataset of one year (`dataset.load_dataset`) and the series of several
+(`series.load_series`) are then read from the same opened workbooks, never by opening
+the files again.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kpi_tritue.contract.schema import CONTRACT, Contract
+from kpi_tritue.io.reader import WORKBOOK_SUFFIXES
+from kpi_tritue.io.safe_files import UnsafeInput, path_problem
+from kpi_tritue.io.workbook import OpenedWorkbook, open_workbook
+from kpi_tritue.model.issues import Issue, Severity
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class OpenedInputs:
+    """Every workbook found in the inputs, opened once, in the order of their paths."""
+
+    # How many workbooks were found (opened or not): the unit of a progress bar.
+    found: int
+    workbooks: tuple[OpenedWorkbook, ...]
+    # Paths that are not workbooks, and workbooks that cannot be opened at all.
+    issues: tuple[Issue, ...]
+    contract: Contract = CONTRACT
+
+    @property
+    def stated_years(self) -> set[int]:
+        """The report years the workbooks state in `ThongTin` (`Ngày số liệu` first)."""
+        years: set[int] = set()
+        for workbook in self.workbooks:
+            info = workbook.info
+            year = info.as_of.year if info.as_of is not None else info.report_year
+            if year is not None:
+                years.add(year)
+        return years
+
+
+def open_inputs(
+    inputs: Sequence[str],
+    *,
+    contract: Contract = CONTRACT,
+    progress: ProgressCallback | None = None,
+) -> OpenedInputs:
+    """Open every workbook of `inputs` once. Never raises for bad input: see `issues`.
+
+    `progress` is called before each file with (files done, files found, name).
+    """
+    files, issues = expand_inputs(inputs)
+    opened: list[OpenedWorkbook] = []
+    for step, (path, display) in enumerate(files):
+        if progress:
+            progress(step, len(files), display)
+        result = open_workbook(path, display, contract)
+        if isinstance(result, list):
+            issues.extend(result)
+        else:
+            opened.append(result)
+    return OpenedInputs(len(files), tuple(opened), tuple(issues), contract)
+
+
+def expand_inputs(inputs: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Issue]]:
+    """Files and folders as given → (path, display name) of every workbook, sorted.
+
+    Only regular files are taken (through symlinks): a device, a FIFO or a socket, given
+    or met in a folder under a workbook's name, is an error and is never opened, since
+    reading it may never end. Folders are walked without following symlinked folders.
+    """
+    found: dict[Path, str] = {}
+    issues: list[Issue] = []
+    for given in inputs:
+        path = Path(given)
+        if path.is_dir():
+            workbooks, skipped = _workbooks_in(path)
+            issues += skipped
+            if not workbooks:
+                issues.append(
+                    Issue(
+                        Severity.ERROR, "no_workbooks_in_folder", file=given, params={"path": given}
+                    )
+                )
+            for workbook in workbooks:
+                found.setdefault(workbook.resolve(), workbook.as_posix())
+            continue
+        problem = path_problem(path, folder_ok=False)
+        if problem is None:
+            found.setdefault(path.resolve(), path.as_posix())
+        else:
+            issues.append(_unreadable(given, problem))
+    return sorted(found.items(), key=lambda item: item[1]), issues
+
+
+def _workbooks_in(folder: Path) -> tuple[list[Path], list[Issue]]:
+    """The workbooks under `folder` (regular files, hidden and lock files left out), and an
+    error for each entry named as a workbook that is not a regular file (or a symlink to
+    nothing). Iterative: a folder nested thousands deep costs no recursion."""
+    workbooks: list[Path] = []
+    skipped: list[Issue] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                listed = list(entries)
+        except OSError:
+            continue  # an unreadable folder holds nothing that can be read
+        for entry in listed:
+            if entry.name.startswith("."):
+                continue
+            child = current / entry.name
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder:
+                pending.append(child)
+                continue
+            if entry.name.startswith("~$") or child.suffix.lower() not in WORKBOOK_SUFFIXES:
+                continue
+            try:
+                # A regular file, through symlinks (no extra stat for a plain file).
+                regular = entry.is_file()
+            except OSError:
+                regular = False
+            if regular:
+                workbooks.append(child)
+                continue
+            problem = path_problem(child, folder_ok=False)
+            if problem is not None and (problem.code != "missing" or entry.is_symlink()):
+                # (A file gone since the folder was listed was never an input.)
+                skipped.append(_unreadable(child.as_posix(), problem))
+    return sorted(workbooks), sorted(skipped, key=Issue.sort_key)
+
+
+def _unreadable(shown: str, problem: UnsafeInput) -> Issue:
+    code = {"missing": "file_not_found", "unreadable": "unreadable_path"}.get(
+        problem.code, "not_a_regular_file"
+    )
+    detail = problem.params.get("detail")
+    params = {"path": shown, "detail": None if detail is None else str(detail)}
+    return Issue(Severity.ERROR, code, file=shown, params=params)
+
+
+def nothing_but_reports(issues: Sequence[Issue]) -> list[Issue]:
+    """A run whose files are all reports `kpi export` wrote has no workforce sheet: each
+    report skipped says so as any workbook without `NhanSu` does."""
+    return [
+        Issue(
+            Severity.ERROR,
+            "missing_workforce_sheet",
+            file=issue.file,
+            params={"sheets": issue.params.get("sheets")},
+        )
+        for issue in issues
+        if issue.code == "own_report_skipped"
+    ]
+
+
+__all__ = [
+    "OpenedInputs",
+    "ProgressCallback",
+    "expand_inputs",
+    "nothing_but_reports",
+    "open_inputs",
+]
