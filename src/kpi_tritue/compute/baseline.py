@@ -11,10 +11,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from kpi_tritue.contract.text_inputs import INDICATORS_LIMIT, UnsafeInput, shorten
 from kpi_tritue.errors import InputError
 from kpi_tritue.i18n import Lang, text
 from kpi_tritue.io.inputs import read_baseline_json
-from kpi_tritue.io.safe_files import INDICATORS_LIMIT, UnsafeInput, shorten
 from kpi_tritue.model.results import Baseline as Baseline
 from kpi_tritue.model.results import IndicatorResult
 
