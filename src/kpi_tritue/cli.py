@@ -14,7 +14,7 @@ one of them from a string at each start; names imported only for type checking a
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -29,12 +29,11 @@ from kpi_tritue.errors import EXIT_OK as EXIT_OK
 from kpi_tritue.errors import EXIT_USAGE as EXIT_USAGE
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from kpi_tritue.app import Progress
     from kpi_tritue.compute.engine import GroupBy
     from kpi_tritue.i18n import Lang
     from kpi_tritue.model.issues import Issue
+    from kpi_tritue.render.console import Console
 
 app = typer.Typer(
     name="kpi",
@@ -98,15 +97,15 @@ DebugOpt = Annotated[
 
 
 def _stdout() -> "Console":
-    from rich.console import Console
+    from kpi_tritue.render import console
 
-    return Console(highlight=False, soft_wrap=False, markup=False)
+    return console.stdout()
 
 
 def _stderr() -> "Console":
-    from rich.console import Console
+    from kpi_tritue.render import console
 
-    return Console(stderr=True, highlight=False, markup=False)
+    return console.stderr()
 
 
 def _print_error(message: str, lang: "Lang") -> None:
@@ -170,22 +169,11 @@ def _said(error: BaseException, debug: bool, lang: "Lang") -> int:
     return EXIT_INTERNAL
 
 
-@contextmanager
-def _progress() -> Iterator["Progress | None"]:
+def _progress() -> AbstractContextManager["Progress | None"]:
     """A progress bar on stderr while workbooks are read, when stderr is a terminal."""
-    console = _stderr()
-    if not console.is_terminal:
-        yield None
-        return
-    from rich.progress import Progress
+    from kpi_tritue.render.console import progress_bar
 
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("…", total=None)
-
-        def report(step: int, total: int, name: str) -> None:
-            progress.update(task, completed=step, total=total, description=name)
-
-        yield report
+    return progress_bar()
 
 
 def _report_warnings(issues: Sequence["Issue"], lang: "Lang") -> None:
