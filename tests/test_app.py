@@ -224,10 +224,11 @@ def test_export_never_writes_over_an_input(tmp_path: Path) -> None:
 def test_check_finds_what_fails_the_gate(report: use.Report, tmp_path: Path) -> None:
     junit = tmp_path / "kpi.xml"
     gate = use.check([str(SAMPLE)], fail_on="not_met,no_data", junit=junit)
-    assert gate.statuses == {Status.NOT_MET, Status.NO_DATA}
-    expected = [r.id for r in report.results if r.measurement.status in gate.statuses]
+    assert gate.verdict.fail_on == {Status.NOT_MET, Status.NO_DATA}
+    expected = [r.id for r in report.results if r.measurement.status in gate.verdict.fail_on]
     assert expected, "the sample fails the gate on something"
-    assert [r.id for r in gate.failures] == expected
+    assert [r.id for r in gate.verdict.failed] == expected
+    assert not gate.verdict.passed
     assert not junit.exists()  # checked by `check`, written by `write_junit`
     use.write_junit(junit, gate, "en")
     assert junit.read_text(encoding="utf-8").startswith("<?xml")
