@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi_tritue.compute.baseline import BaselineError, load_baseline
+from kpi_tritue.compute.baseline import BaselineError, delta, load_baseline
 from test_gate import RESULTS
 
 
@@ -28,9 +28,9 @@ def test_delta_is_value_minus_previous_value(tmp_path: Path) -> None:
     }
     baseline = load_baseline(write(tmp_path / "prev.json", previous))
     a, b, c = RESULTS[:3]
-    assert baseline.delta(a) == pytest.approx(70.0 - 65.5)
-    assert baseline.delta(b) is None  # no previous value
-    assert baseline.delta(c) is None  # a new indicator
+    assert delta(baseline, a) == pytest.approx(70.0 - 65.5)
+    assert delta(baseline, b) is None  # no previous value
+    assert delta(baseline, c) is None  # a new indicator
     assert str(baseline.as_of) == "2023-12-31"
 
 

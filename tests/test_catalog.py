@@ -11,6 +11,7 @@ import pytest
 from engine_fixtures import Book, doctor, figures, person, run
 from kpi_tritue.catalog.model import CatalogError, load_catalog, parse_catalog, vocabulary
 from kpi_tritue.errors import KpiError
+from kpi_tritue.io.option_files import load_targets
 from kpi_tritue.model.results import Status, Target
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "catalog.md"
@@ -96,7 +97,7 @@ def test_norms_milestones_and_trend_settings_are_data() -> None:
 
 def test_default_catalog_loads_from_its_file_too() -> None:
     path = Path(__file__).resolve().parents[1] / "src/kpi_tritue/catalog/ha_tinh_2030.toml"
-    assert load_catalog(path) == load_catalog()
+    assert load_targets(path) == load_catalog()
 
 
 # ---------------------------------------------------------------------------------------
@@ -143,14 +144,14 @@ def write(tmp_path: Path, body: str) -> Path:
 def errors_of(tmp_path: Path, body: str) -> list[tuple[str, str]]:
     path = write(tmp_path, body)
     with pytest.raises(CatalogError) as caught:
-        load_catalog(path)
+        load_targets(path)
     assert caught.value.path == str(path)
     assert str(path) in str(caught.value)
     return caught.value.errors
 
 
 def test_a_valid_small_catalog(tmp_path: Path) -> None:
-    catalog = load_catalog(write(tmp_path, SHARE))
+    catalog = load_targets(write(tmp_path, SHARE))
     assert [i.id for i in catalog.indicators] == ["trained"]
 
 
@@ -318,13 +319,13 @@ def test_bad_toml_and_missing_file(tmp_path: Path) -> None:
     assert "not valid TOML" in errors[0][1]
     assert "line" in errors[0][1]
     with pytest.raises(CatalogError, match="No file or folder"):
-        load_catalog(tmp_path / "absent.toml")
+        load_targets(tmp_path / "absent.toml")
 
 
 def test_catalog_error_is_a_kpi_error_with_bullets(tmp_path: Path) -> None:
     path = write(tmp_path, SHARE.replace('"cadres"', '"sport"'))
     with pytest.raises(KpiError) as caught:
-        load_catalog(path)
+        load_targets(path)
     lines = str(caught.value).splitlines()
     assert str(path) in lines[0]
     assert lines[1].startswith("- indicators[trained].field: ")
@@ -360,7 +361,7 @@ def test_the_documented_example_loads_and_computes(tmp_path: Path) -> None:
     (example,) = {block for block in _doc_catalogs() if block.lstrip().startswith("id =")}
     path = tmp_path / "other_plan.toml"
     path.write_text(example, encoding="utf-8")
-    catalog = load_catalog(path)
+    catalog = load_targets(path)
     people = [
         doctor(),
         doctor(),

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from rich.console import Console
 
 from kpi_tritue.compute.gate import DEFAULT_FAIL_ON, judge
+from kpi_tritue.compute.stats import with_people_share_stats
 from kpi_tritue.i18n import Lang
 from kpi_tritue.io.dataset import AsOfSource, Dataset, ReferenceDate, Source
 from kpi_tritue.model.issues import Issue, Severity
@@ -97,7 +98,13 @@ RESULTS = [
 ]
 
 
-def context(*, people_shares: frozenset[str] = frozenset(), files: int = 1) -> ReportContext:
+def as_shares_of_people(ids: frozenset[str]) -> list[IndicatorResult]:
+    """RESULTS, those of `ids` shares of people: with the interval and the small-sample
+    mark that compute puts on them."""
+    return [with_people_share_stats(r) if r.id in ids else r for r in RESULTS]
+
+
+def context(*, files: int = 1) -> ReportContext:
     dataset = Dataset(
         sources=[Source(f"bao_cao_{i}.xlsx", "0" * 64) for i in range(files)],
         reference=ReferenceDate(date(2024, 12, 31), AsOfSource.SHEET),
@@ -109,7 +116,6 @@ def context(*, people_shares: frozenset[str] = frozenset(), files: int = 1) -> R
         catalog_target_year=2030,
         issues=[],
         by="unit",
-        people_shares=people_shares,
     )
 
 
@@ -202,7 +208,7 @@ def test_a_no_data_note_is_a_numbered_footnote() -> None:
 
 def test_a_share_of_few_people_is_marked_and_explained() -> None:
     shares = frozenset({"met_share", "short_share"})
-    output = printed(results_table(RESULTS, context(people_shares=shares), "en"), 140)
+    output = printed(results_table(as_shares_of_people(shares), context(), "en"), 140)
     lines = output.splitlines()
     assert "50.0 %*" in next(line for line in lines if "Share short_share" in line)  # 20 people
     assert "75.0 %*" not in output  # 100 people
@@ -241,8 +247,8 @@ def test_junit_stays_valid_xml_whatever_the_names_hold() -> None:
 # render/xlsx_report.py: the workbook, read back
 
 
-def _saved(tmp_path: Path, lang: Lang, **options: Any) -> Any:
-    workbook = build_gap_report(RESULTS, context(**options), lang, run_time=RUN_TIME)
+def _saved(tmp_path: Path, lang: Lang, results: list[IndicatorResult] = RESULTS) -> Any:
+    workbook = build_gap_report(results, context(), lang, run_time=RUN_TIME)
     path = tmp_path / f"report.{lang}.xlsx"
     workbook.save(path)
     return load_workbook(path)
@@ -290,7 +296,7 @@ def test_the_summary_holds_numbers_statuses_and_notes(tmp_path: Path) -> None:
 
 def test_a_share_of_people_gets_its_interval_and_a_small_mark(tmp_path: Path) -> None:
     shares = frozenset({"met_share", "short_share"})
-    sheet = _saved(tmp_path, "vi", people_shares=shares)["Tổng hợp"]
+    sheet = _saved(tmp_path, "vi", as_shares_of_people(shares))["Tổng hợp"]
     rows = _summary_rows(sheet)
     assert rows["met_share"][3] == "65,7–82,5"  # Wilson, 75 of 100
     # The mark is in the number format: the cell stays a number that sorts and sums.

@@ -1,43 +1,39 @@
-"""The `kpi` command: Typer only. Parse options, call the core, render, map to exit codes.
+"""The `kpi` command: Typer only. Options → the use case (`app.py`) → render → print, exit.
 
-Heavy modules (pandas, the readers, rich) are imported inside the commands, so `kpi --help`
-starts about as fast as Typer itself. Annotations are evaluated at definition (no
-`from __future__ import annotations`): Typer would otherwise compile every one of them
-from a string at each start; names imported only for type checking are quoted.
+This is the one module that prints and exits, and the one place that turns what went
+wrong into a message and an exit code (`_said`): a `KpiError` into its own code and
+message in the user's `--lang`, standard output failing into 2, and anything else (a bug)
+into 4 with the message asking to report it (docs/spec/cli.md).
+
+Heavy modules (pandas, the readers, rich, the use cases) are imported inside the commands,
+so `kpi --help` starts about as fast as Typer itself. Annotations are evaluated at
+definition (no `from __future__ import annotations`): Typer would otherwise compile every
+one of them from a string at each start; names imported only for type checking are quoted.
 """
 
 import os
-import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
-from datetime import date
+from contextlib import AbstractContextManager, contextmanager, suppress
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kpi_tritue import __version__
+from kpi_tritue.errors import EXIT_GATE_FAILED as EXIT_GATE_FAILED
+from kpi_tritue.errors import EXIT_INPUT as EXIT_INPUT
+from kpi_tritue.errors import EXIT_INTERNAL as EXIT_INTERNAL
+from kpi_tritue.errors import EXIT_OK as EXIT_OK
+from kpi_tritue.errors import EXIT_USAGE as EXIT_USAGE
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
-    from kpi_tritue.catalog.model import Catalog
-    from kpi_tritue.errors import OutputLost
+    from kpi_tritue.app import Progress
+    from kpi_tritue.compute.engine import GroupBy
     from kpi_tritue.i18n import Lang
-    from kpi_tritue.io.dataset import Dataset
-    from kpi_tritue.io.inputs import OpenedInputs
-    from kpi_tritue.io.series import YearlyData
     from kpi_tritue.model.issues import Issue
-    from kpi_tritue.model.results import IndicatorResult
-    from kpi_tritue.render.report import ReportContext
-
-EXIT_OK = 0
-EXIT_GATE_FAILED = 1
-EXIT_USAGE = 2
-EXIT_INPUT = 3
-EXIT_INTERNAL = 4
+    from kpi_tritue.render.console import Console
 
 app = typer.Typer(
     name="kpi",
@@ -55,7 +51,7 @@ class LangChoice(StrEnum):
     EN = "en"
 
 
-class ValidateFormat(StrEnum):
+class TableOrJson(StrEnum):
     TABLE = "table"
     JSON = "json"
 
@@ -96,153 +92,115 @@ DebugOpt = Annotated[
     bool, typer.Option("--debug", help="Hiện chi tiết lỗi nội bộ. (Show tracebacks.)")
 ]
 
-_AS_OF = re.compile(r"^(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})/(\d{4}))$")
-
 
 # rich is imported when something is printed, not at start-up: `kpi --help` does not need it.
 
 
 def _stdout() -> "Console":
-    from rich.console import Console
+    from kpi_tritue.render import console
 
-    return Console(highlight=False, soft_wrap=False, markup=False)
+    return console.stdout()
 
 
 def _stderr() -> "Console":
-    from rich.console import Console
+    from kpi_tritue.render import console
 
-    return Console(stderr=True, highlight=False, markup=False)
-
-
-def _fail(message: str, code: int, lang: "Lang") -> NoReturn:
-    _print_error(message, lang)
-    raise typer.Exit(code)
+    return console.stderr()
 
 
 def _print_error(message: str, lang: "Lang") -> None:
-    from rich.panel import Panel
+    from kpi_tritue.render.failures import error_panel
 
-    from kpi_tritue.i18n import text
-
-    _stderr().print(Panel(message, title=text("error.title", lang), border_style="red"))
-
-
-def parse_as_of(value: str | None, lang: "Lang") -> date | None:
-    if value is None:
-        return None
-    match = _AS_OF.match(value.strip())
-    try:
-        if match and match[1]:
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        if match:
-            return date(int(match[6]), int(match[5]), int(match[4]))
-    except ValueError:
-        pass
-    message = {
-        "vi": f"--as-of: \u201c{value}\u201d không phải là ngày. Ghi dd/mm/yyyy, ví dụ 31/12/2025.",
-        "en": f"--as-of: \u201c{value}\u201d is not a date. Write dd/mm/yyyy, e.g. 31/12/2025.",
-    }[lang]
-    _fail(message, EXIT_USAGE, lang)
-
-
-def _check_paths(files: list[str], lang: "Lang", *, folders: bool = True) -> None:
-    """Exit 2 unless every path names a regular file (or a folder, where `folders`): the
-    command line names something that cannot be read (missing, or a device, a FIFO...),
-    so the fix is to the command, and nothing was read. Never opens anything."""
-    from kpi_tritue.io.safe_files import path_problem
-
-    problems = [path_problem(Path(f), folder_ok=folders) for f in files]
-    found = [problem.message(lang) for problem in problems if problem is not None]
-    if found:
-        _fail("\n".join(found), EXIT_USAGE, lang)
+    _stderr().print(error_panel(message, lang))
 
 
 @contextmanager
 def _guard(debug: bool, lang: "Lang") -> Iterator[None]:
-    """Map what a command raises to one short message and its exit code, once:
-    a `KpiError` to its own code, stdout failing to 2, anything else (a bug) to 4."""
-    from kpi_tritue.errors import KpiError, OutputLost
-
+    """Around a command's work: what it raises is said once and ends the command with its
+    exit code (see `_said`)."""
     try:
         yield
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
-    except OutputLost as lost:
-        _output_lost(lost, lang)
-        raise typer.Exit(EXIT_USAGE) from None
-    except KpiError as error:
-        _fail(error.message(lang), error.exit_code, lang)
     except Exception as error:
-        _internal_error(error, debug, lang)
-        raise typer.Exit(EXIT_INTERNAL) from None
+        raise typer.Exit(_said(error, debug, lang)) from None
 
 
-def _internal_error(error: BaseException, debug: bool, lang: "Lang") -> None:
-    """Say that this is a bug and how to report it; with --debug, the traceback first.
+def _said(error: BaseException, debug: bool, lang: "Lang") -> int:
+    """The one place that maps what went wrong to its exit code, once it is said.
 
-    Without --debug the message names the exception's type and the line of `kpi` it came
-    from, never its text: that may quote a cell, and so a person's name.
+    A `KpiError` is said in the user's language and ends with its own code (the rows in
+    error listed first); standard output failing ends with 2; SIGTERM while a file was
+    written with 128 + the signal; anything else is a bug: 4, with the message asking to
+    report it (with --debug, its traceback first).
     """
-    import traceback
+    from kpi_tritue.errors import KpiError, OutputLost, Terminated
 
-    from kpi_tritue.i18n import text
+    if isinstance(error, Terminated):
+        return error.exit_code
+    if isinstance(error, OutputLost):
+        # Said once, and not when the reader of a pipe left: `kpi … | head` stops reading
+        # on purpose.
+        if not (error.reported or error.reader_left):
+            from kpi_tritue.render.failures import stdout_lost_message
 
+            _print_error(stdout_lost_message(error, lang), lang)
+        error.reported = True
+        return error.exit_code
+    if isinstance(error, KpiError):
+        from kpi_tritue.app import InvalidRows
+
+        if isinstance(error, InvalidRows):
+            from kpi_tritue.render.terminal import issues_table
+
+            _stderr().print(issues_table(error.errors, lang))
+        _print_error(error.message(lang), lang)
+        return error.exit_code
+    # The report of a bug must not raise a second one.
     if debug:
         with suppress(Exception):
-            sys.stderr.write("".join(traceback.format_exception(error)))
-    where = "?"
-    frames = traceback.extract_tb(error.__traceback__)
-    ours = [frame for frame in frames if "kpi_tritue" in Path(frame.filename).parts]
-    if ours or frames:
-        frame = (ours or frames)[-1]
-        where = f"{Path(frame.filename).name}:{frame.lineno}"
-    message = text("error.internal", lang, kind=type(error).__name__, where=where)
-    with suppress(Exception):  # the report of a bug must not raise a second one
-        _print_error(message, lang)
+            from kpi_tritue.render.failures import traceback_text
+
+            sys.stderr.write(traceback_text(error))
+    with suppress(Exception):
+        from kpi_tritue.render.failures import bug_message
+
+        _print_error(bug_message(error, lang), lang)
+    return EXIT_INTERNAL
 
 
-def _output_lost(lost: "OutputLost", lang: "Lang") -> None:
-    """Say once that the results did not all reach stdout (not when a pipe's reader left:
-    `kpi … | head` stops reading on purpose)."""
-    from kpi_tritue.i18n import text
-    from kpi_tritue.render.outputs import os_reason
+def _progress() -> AbstractContextManager["Progress | None"]:
+    """A progress bar on stderr while workbooks are read, when stderr is a terminal."""
+    from kpi_tritue.render.console import progress_bar
 
-    if lost.reported or lost.reader_left:
-        lost.reported = True
-        return
-    lost.reported = True
-    _print_error(text("error.stdout", lang, reason=os_reason(lost.cause, lang)), lang)
+    return progress_bar()
 
 
-def _load(
-    files: list[str], as_of: str | None, lang: "Lang", opened: "OpenedInputs | None" = None
-) -> "Dataset":
-    """The dataset of `files`, or of the workbooks already `opened` from them."""
-    from rich.progress import Progress
+def _report_warnings(issues: Sequence["Issue"], lang: "Lang") -> None:
+    from kpi_tritue.model.issues import Severity
+    from kpi_tritue.render import terminal as render
 
-    from kpi_tritue.io.dataset import load_dataset
+    warnings = [issue for issue in issues if issue.severity is Severity.WARNING]
+    if warnings:
+        _stderr().print(render.issues_table(warnings, lang))
 
-    _check_paths(files, lang)
-    reference = parse_as_of(as_of, lang)
-    inputs = files if opened is None else opened
-    console = _stderr()
-    if not console.is_terminal:
-        return load_dataset(inputs, as_of=reference)
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("…", total=None)
 
-        def report(step: int, total: int, name: str) -> None:
-            progress.update(task, completed=step, total=total, description=name)
+def _written(path: Path, lang: "Lang") -> None:
+    from kpi_tritue.render.xlsx_report import xlsx_label
 
-        return load_dataset(inputs, as_of=reference, progress=report)
+    _stderr().print(xlsx_label("written", lang, path=path))
+
+
+def _by(by: "GroupByChoice | None") -> "GroupBy | None":
+    return None if by is None else by.value
 
 
 @app.command()
 def validate(
     files: FilesArg,
     output_format: Annotated[
-        ValidateFormat, typer.Option("--format", help="table | json.")
-    ] = ValidateFormat.TABLE,
+        TableOrJson, typer.Option("--format", help="table | json.")
+    ] = TableOrJson.TABLE,
     lang: LangOpt = LangChoice.VI,
     as_of: AsOfOpt = None,
     debug: DebugOpt = False,
@@ -254,20 +212,23 @@ def validate(
     Example: kpi validate data/samples/ha_tinh_2024.xlsx --format json
     """
     _prefetch(files)
+    import kpi_tritue.app as use
+    from kpi_tritue.i18n import text
     from kpi_tritue.render import terminal as render
 
     language: Lang = lang.value
     with _guard(debug, language):
-        dataset = _load(files, as_of, language)
+        with _progress() as progress:
+            dataset = use.validate(files, as_of=as_of, progress=progress)
         out = _stdout()
-        if output_format is ValidateFormat.JSON:
+        if output_format is TableOrJson.JSON:
             sys.stdout.write(render.validation_json(dataset, language))
         else:
             out.print(render.as_of_line(dataset, language))
             if dataset.issues:
                 out.print(render.issues_table(dataset.issues, language))
             else:
-                out.print(_text("issues.none", language))
+                out.print(text("issues.none", language))
         _stderr().print(render.issues_summary(dataset.issues, len(dataset.sources), language))
     if dataset.has_errors:
         raise typer.Exit(EXIT_INPUT)
@@ -338,15 +299,24 @@ def compute(
     Example: kpi compute data/samples/ha_tinh_2024.xlsx --by level --lang en
     """
     _prefetch(files)
+    import kpi_tritue.app as use
     from kpi_tritue.render import report
 
     language: Lang = lang.value
     with _guard(debug, language):
-        results, context = _computed(
-            files, targets, by, skip_invalid, as_of, language, baseline=baseline
-        )
+        with _progress() as progress:
+            computed = use.compute(
+                files,
+                targets=targets,
+                by=_by(by),
+                skip_invalid=skip_invalid,
+                as_of=as_of,
+                baseline=baseline,
+                progress=progress,
+            )
+        results, context, _ = computed
         if xlsx is not None:
-            _check_xlsx(xlsx, files, targets, context, language)
+            use.check_workbook_output(xlsx, computed, files, targets, language)
         match output_format:
             case ComputeFormat.JSON:
                 sys.stdout.write(report.results_json(results, context, language))
@@ -357,7 +327,8 @@ def compute(
             case ComputeFormat.TABLE:
                 _stdout().print(report.results_table(results, context, language))
         if xlsx is not None:
-            _write_xlsx(xlsx, results, context, files, targets, language)
+            use.write_workbook(xlsx, computed, files, targets, language)
+            _written(xlsx, language)
         _report_warnings(context.issues, language)
 
 
@@ -390,63 +361,23 @@ def export(
     Example: kpi export data/samples/ha_tinh_2024.xlsx -o gap_report.xlsx --by level
     """
     _prefetch(files)
+    import kpi_tritue.app as use
+
     language: Lang = lang.value
     with _guard(debug, language):
-        trend_document: dict[str, object] | None = None
-        # Each workbook is opened once: its `ThongTin` says which path to take.
-        opened = _opened(files, language) if as_of is None else None
-        if opened is not None and len(opened.stated_years) > 1:
-            # Several report years: the summary is of the latest, plus a trend sheet.
-            results, context, trend_document = _computed_over_years(
-                opened, targets, by, skip_invalid, language
+        with _progress() as progress:
+            exported = use.export(
+                files,
+                output,
+                language,
+                targets=targets,
+                by=_by(by),
+                skip_invalid=skip_invalid,
+                as_of=as_of,
+                progress=progress,
             )
-        else:
-            results, context = _computed(
-                files, targets, by, skip_invalid, as_of, language, opened=opened
-            )
-        _check_xlsx(output, files, targets, context, language)
-        _write_xlsx(output, results, context, files, targets, language, trend=trend_document)
-        _report_warnings(context.issues, language)
-
-
-def _opened(files: list[str], lang: "Lang") -> "OpenedInputs":
-    """Every workbook of `files` opened once (sheets matched, `ThongTin` read)."""
-    from kpi_tritue.io.inputs import open_inputs
-
-    _check_paths(files, lang)
-    return open_inputs(files)
-
-
-def _computed_over_years(
-    opened: "OpenedInputs",
-    targets: Path | None,
-    by: GroupByChoice | None,
-    skip_invalid: bool,
-    lang: "Lang",
-) -> tuple[list["IndicatorResult"], "ReportContext", dict[str, object]]:
-    """The latest year's results and report context, and the trend document of all years."""
-    from kpi_tritue.compute.engine import compute as compute_indicators
-    from kpi_tritue.compute.trend import compute_trend
-    from kpi_tritue.io.series import load_series
-    from kpi_tritue.model.issues import sorted_issues
-    from kpi_tritue.render import report
-    from kpi_tritue.render.trend_terminal import trend_document
-
-    catalog = _catalog(targets, lang)
-    yearly, skipped = _usable_series(load_series(opened, catalog=catalog), skip_invalid, lang)
-    trend = compute_trend(yearly, catalog, by=by.value if by else None)
-    latest = yearly.years[-1].dataset
-    computation = compute_indicators(latest, catalog, by.value if by else None)
-    context = report.ReportContext(
-        dataset=latest,
-        catalog_id=catalog.id,
-        catalog_target_year=_target_year(computation.results),
-        issues=sorted_issues([*yearly.issues, *computation.issues]),
-        skipped_rows=skipped,
-        by=by.value if by else None,
-        people_shares=frozenset(i.id for i in catalog.indicators if i.is_share_of_people),
-    )
-    return computation.results, context, trend_document(trend, lang)
+        _written(output, language)
+        _report_warnings(exported.context.issues, language)
 
 
 @app.command()
@@ -467,18 +398,11 @@ def template(
 
     Example: kpi template -o mau_bao_cao_kpi.xlsx
     """
-    from kpi_tritue.render.template import write_template
-    from kpi_tritue.render.xlsx_report import xlsx_label
+    import kpi_tritue.app as use
 
     language: Lang = lang.value
     with _guard(debug, language):
-        write_template(output, language, force=force)
-        _stderr().print(xlsx_label("written", language, path=output))
-
-
-class CheckFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
+        _written(use.template(output, language, force=force), language)
 
 
 @app.command()
@@ -501,8 +425,8 @@ def check(
         ),
     ] = None,
     output_format: Annotated[
-        CheckFormat, typer.Option("--format", help="table | json.")
-    ] = CheckFormat.TABLE,
+        TableOrJson, typer.Option("--format", help="table | json.")
+    ] = TableOrJson.TABLE,
     targets: TargetsOpt = None,
     baseline: BaselineOpt = None,
     lang: LangOpt = LangChoice.VI,
@@ -516,28 +440,29 @@ def check(
     Example: kpi check reports/ --fail-on not_met,no_data --junit kpi.xml
     """
     _prefetch(files)
-    from kpi_tritue.compute.gate import judge, parse_fail_on
+    import kpi_tritue.app as use
     from kpi_tritue.render import gate, report
 
     language: Lang = lang.value
     with _guard(debug, language):
-        try:
-            statuses = parse_fail_on(fail_on)
-        except ValueError as error:
-            _fail(_text("gate.bad_fail_on", language, value=str(error)), EXIT_USAGE, language)
-        results, context = _computed(
-            files, targets, None, False, as_of, language, baseline=baseline
-        )
-        if junit is not None:
-            _check_output_path(junit, files, targets, context, language, (".xml",))
-        verdict = judge(results, statuses)
-        if output_format is CheckFormat.JSON:
+        with _progress() as progress:
+            checked = use.check(
+                files,
+                fail_on=fail_on,
+                junit=junit,
+                targets=targets,
+                baseline=baseline,
+                as_of=as_of,
+                lang=language,
+                progress=progress,
+            )
+        (results, context, _), verdict = checked
+        if output_format is TableOrJson.JSON:
             sys.stdout.write(gate.gate_json(results, verdict, context, language))
         else:
             _stdout().print(report.results_table(results, context, language))
         if junit is not None:
-            xml = gate.junit_xml(results, verdict, context, language)
-            _write_text(junit, xml, language)
+            use.write_junit(junit, checked, language)
         _report_warnings(context.issues, language)
         _stderr().print(gate.gate_summary(verdict, language))
     if not verdict.passed:
@@ -548,8 +473,8 @@ def check(
 def indicators(
     targets: TargetsOpt = None,
     output_format: Annotated[
-        CheckFormat, typer.Option("--format", help="table | json.")
-    ] = CheckFormat.TABLE,
+        TableOrJson, typer.Option("--format", help="table | json.")
+    ] = TableOrJson.TABLE,
     lang: LangOpt = LangChoice.VI,
     debug: DebugOpt = False,
 ) -> None:
@@ -559,20 +484,13 @@ def indicators(
 
     Example: kpi indicators --lang en
     """
-    from kpi_tritue.catalog.listing import (
-        catalog_json,
-        catalog_listing,
-        catalog_text,
-        packaged_listing,
-    )
+    import kpi_tritue.app as use
+    from kpi_tritue.catalog.listing import catalog_json, catalog_text
 
     language: Lang = lang.value
     with _guard(debug, language):
-        if targets is None:
-            listing = packaged_listing()
-        else:
-            listing = catalog_listing(_catalog(targets, language))
-        if output_format is CheckFormat.JSON:
+        listing = use.indicators(targets)
+        if output_format is TableOrJson.JSON:
             sys.stdout.write(catalog_json(listing, language))
         else:
             sys.stdout.write(catalog_text(listing, language))
@@ -611,22 +529,20 @@ def explain(
     Example: kpi explain doctors_per_10k data/samples/ha_tinh_2024.xlsx --format csv
     """
     _prefetch(files)
-    from kpi_tritue.compute.engine import explain as explain_indicator
-    from kpi_tritue.errors import UnknownIndicator
+    import kpi_tritue.app as use
     from kpi_tritue.render.explain import explanation_csv, explanation_json, explanation_table
 
     language: Lang = lang.value
     with _guard(debug, language):
-        catalog = _catalog(targets, language)
-        if indicator not in {entry.id for entry in catalog.indicators}:
-            _fail(
-                str(UnknownIndicator(indicator, [e.id for e in catalog.indicators])),
-                EXIT_USAGE,
-                language,
+        with _progress() as progress:
+            explanation = use.explain(
+                indicator,
+                files,
+                targets=targets,
+                skip_invalid=skip_invalid,
+                as_of=as_of,
+                progress=progress,
             )
-        dataset = _load(files, as_of, language)
-        dataset, _ = _usable(dataset, skip_invalid, language)
-        explanation = explain_indicator(dataset, catalog, indicator)
         match output_format:
             case ExplainFormat.CSV:
                 sys.stdout.write(explanation_csv(explanation, language))
@@ -661,18 +577,14 @@ def trend(
 
     Example: kpi trend bao_cao_2023.xlsx bao_cao_2024.xlsx bao_cao_2025.xlsx --lang en
     """
-    from kpi_tritue.compute.trend import compute_trend
-    from kpi_tritue.io.series import load_series
+    import kpi_tritue.app as use
     from kpi_tritue.render.trend_terminal import trend_csv, trend_json, trend_table
 
     language: Lang = lang.value
     with _guard(debug, language):
-        catalog = _catalog(targets, language)
-        _check_paths(files, language)
-        as_of_date = parse_as_of(as_of, language)
-        yearly = load_series(files, catalog=catalog, as_of_override=as_of_date)
-        yearly, _ = _usable_series(yearly, skip_invalid, language)
-        result = compute_trend(yearly, catalog, by=by.value if by else None)
+        result, issues = use.trend(
+            files, targets=targets, by=_by(by), skip_invalid=skip_invalid, as_of=as_of
+        )
         match output_format:
             case TrendFormat.JSON:
                 sys.stdout.write(trend_json(result, language))
@@ -680,178 +592,7 @@ def trend(
                 sys.stdout.write(trend_csv(result, language))
             case TrendFormat.TABLE:
                 _stdout().print(trend_table(result, language))
-        _report_warnings(list(yearly.issues), language)
-
-
-def _check_output_path(
-    output: Path,
-    files: list[str],
-    targets: Path | None,
-    context: "ReportContext",
-    lang: "Lang",
-    suffixes: tuple[str, ...],
-) -> None:
-    from kpi_tritue.render.outputs import check_output
-
-    check_output(output, _protected(files, targets, context), lang, suffixes=suffixes)
-
-
-def _write_text(output: Path, text: str, lang: "Lang") -> None:
-    from kpi_tritue.render.outputs import write_atomically
-
-    # "replace": a file name that is not UTF-8 must not stop the report.
-    data = text.encode("utf-8", errors="replace")
-    write_atomically(output, lambda stream: stream.write(data), lang)
-
-
-def _computed(
-    files: list[str],
-    targets: Path | None,
-    by: GroupByChoice | None,
-    skip_invalid: bool,
-    as_of: str | None,
-    lang: "Lang",
-    *,
-    baseline: Path | None = None,
-    opened: "OpenedInputs | None" = None,
-) -> tuple[list["IndicatorResult"], "ReportContext"]:
-    """Load, check and compute as `compute` does: the results and what the report states."""
-    from kpi_tritue.compute.baseline import load_baseline
-    from kpi_tritue.compute.engine import compute as compute_indicators
-    from kpi_tritue.model.issues import sorted_issues
-    from kpi_tritue.render import report
-
-    catalog = _catalog(targets, lang)
-    if baseline is not None:
-        _check_paths([str(baseline)], lang, folders=False)
-    previous = load_baseline(baseline) if baseline is not None else None  # BaselineError: 3
-    dataset = _load(files, as_of, lang, opened)
-    dataset, skipped = _usable(dataset, skip_invalid, lang)
-    computation = compute_indicators(dataset, catalog, by.value if by else None)
-    context = report.ReportContext(
-        dataset=dataset,
-        catalog_id=catalog.id,
-        catalog_target_year=_target_year(computation.results),
-        issues=sorted_issues([*dataset.issues, *computation.issues]),
-        skipped_rows=skipped,
-        by=by.value if by else None,
-        baseline=previous,
-        people_shares=frozenset(i.id for i in catalog.indicators if i.is_share_of_people),
-    )
-    return computation.results, context
-
-
-def _protected(files: list[str], targets: Path | None, context: "ReportContext") -> list[Path]:
-    """Every input: the paths given, every workbook in a folder given, the catalog."""
-    from kpi_tritue.io.dataset import expand_inputs
-
-    # A report of kpi's own found in a folder given was skipped, not read: the rerun of
-    # `kpi export reports/ -o reports/ket_qua.xlsx` replaces it, as any generated artifact.
-    reports = {
-        Path(issue.file).resolve()
-        for issue in context.dataset.issues
-        if issue.code == "own_report_skipped" and issue.file
-    }
-    listed = [path for path, _ in expand_inputs(files)[0] if path.resolve() not in reports]
-    paths = [Path(f) for f in files] + listed
-    paths += [Path(s.path) for s in context.dataset.sources]
-    return paths + ([targets] if targets is not None else [])
-
-
-def _check_xlsx(
-    output: Path, files: list[str], targets: Path | None, context: "ReportContext", lang: "Lang"
-) -> None:
-    """Refuse a bad output path before anything is printed or computed further."""
-    from kpi_tritue.render.xlsx_report import check_output
-
-    check_output(output, _protected(files, targets, context), lang)
-
-
-def _write_xlsx(
-    output: Path,
-    results: list["IndicatorResult"],
-    context: "ReportContext",
-    files: list[str],
-    targets: Path | None,
-    lang: "Lang",
-    *,
-    trend: dict[str, object] | None = None,
-) -> None:
-    from datetime import datetime
-
-    from kpi_tritue.render.xlsx_report import write_gap_report, xlsx_label
-
-    write_gap_report(
-        output,
-        results,
-        context,
-        lang,
-        run_time=datetime.now(),
-        protected=_protected(files, targets, context),
-        trend=trend,
-    )
-    _stderr().print(xlsx_label("written", lang, path=output))
-
-
-def _target_year(results: list["IndicatorResult"]) -> int:
-    """The plan's horizon for the title: the most common target year."""
-    from collections import Counter
-
-    years = Counter(r.target.year for r in results if r.target is not None)
-    return years.most_common(1)[0][0] if years else date.today().year
-
-
-def _usable(dataset: "Dataset", skip_invalid: bool, lang: "Lang") -> tuple["Dataset", int]:
-    """Stop on errors (exit 3, listing them), or leave the bad rows out with --skip-invalid."""
-    from kpi_tritue.model.issues import Severity
-    from kpi_tritue.render import terminal as render
-
-    errors = [issue for issue in dataset.issues if issue.severity is Severity.ERROR]
-    if not errors:
-        return dataset, 0
-    # Only row errors can be left out; a file or sheet that cannot be read cannot.
-    if skip_invalid and all(issue.row is not None for issue in errors):
-        return dataset.without_invalid_rows()
-    console = _stderr()
-    console.print(render.issues_table(errors, lang))
-    # A summary of issues past the limit counts as the errors it stands for.
-    _fail(_text("error.input", lang, errors=sum(i.weight for i in errors)), EXIT_INPUT, lang)
-
-
-def _report_warnings(issues: Sequence["Issue"], lang: "Lang") -> None:
-    from kpi_tritue.model.issues import Severity
-    from kpi_tritue.render import terminal as render
-
-    warnings = [issue for issue in issues if issue.severity is Severity.WARNING]
-    if warnings:
-        _stderr().print(render.issues_table(warnings, lang))
-
-
-def _catalog(targets: Path | None, lang: "Lang") -> "Catalog":
-    """The default catalog, or a `--targets` file: a path that is not a regular file is
-    usage (2), a bad catalog is input (3)."""
-    from kpi_tritue.catalog.model import load_catalog
-
-    if targets is not None:
-        _check_paths([str(targets)], lang, folders=False)
-    return load_catalog(targets)  # CatalogError: 3, as every KpiError (see _guard)
-
-
-def _usable_series(
-    yearly: "YearlyData", skip_invalid: bool, lang: "Lang"
-) -> tuple["YearlyData", int]:
-    """As `_usable`, for several report years."""
-    from kpi_tritue.model.issues import Severity
-    from kpi_tritue.render import terminal as render
-
-    errors = [issue for issue in yearly.issues if issue.severity is Severity.ERROR]
-    if not errors:
-        return yearly, 0
-    if skip_invalid and all(issue.row is not None for issue in errors):
-        return yearly.without_invalid_rows()
-    _stderr().print(render.issues_table(errors, lang))
-    # A summary of issues past the limit counts as the errors it stands for.
-    _fail(_text("error.input", lang, errors=sum(i.weight for i in errors)), EXIT_INPUT, lang)
+        _report_warnings(issues, language)
 
 
 def _prefetch(files: list[str]) -> None:
@@ -862,12 +603,6 @@ def _prefetch(files: list[str]) -> None:
     # to report, inside the command's guard.
     with suppress(OSError, ValueError):
         prefetch(files)
-
-
-def _text(key: str, lang: "Lang", **params: object) -> str:
-    from kpi_tritue.i18n import text
-
-    return text(key, lang, **params)
 
 
 def _version(value: bool) -> None:
@@ -895,29 +630,26 @@ def main() -> None:
     written make the run fail (exit 2, as an output file that cannot be written), a bug
     anywhere exits 4, and SIGTERM during a write exits 143 once the write is undone.
     """
-    from kpi_tritue.errors import OutputLost, Terminated
+    from kpi_tritue.errors import Terminated
     from kpi_tritue.render import streams
 
     installed = streams.install()
     lang = _lang_of(sys.argv[1:])
+    debug = "--debug" in sys.argv[1:]
     try:
         app()
         status = EXIT_OK
     except SystemExit as done:
         status = _exit_status(done.code)
-    except Terminated as stop:
-        status = stop.exit_code
-    except OutputLost as early:  # outside a command: --help, --version, a usage error
-        _output_lost(early, lang)
-        status = EXIT_USAGE
-    except Exception as error:  # a bug outside any command's guard
-        _internal_error(error, "--debug" in sys.argv[1:], lang)
-        status = EXIT_INTERNAL
+    except (Terminated, Exception) as error:
+        # Outside any command's guard: stdout lost by --help, --version or a usage error,
+        # SIGTERM during a write, or a bug.
+        status = _said(error, debug, lang)
     lost = streams.flush_results()
     if lost is not None:
-        _output_lost(lost, lang)
+        code = _said(lost, debug, lang)
         if status in (EXIT_OK, EXIT_GATE_FAILED):
-            status = EXIT_USAGE  # the results are incomplete: not a success, not a gate
+            status = code  # the results are incomplete: not a success, not a gate
     installed.restore()
     if "kpi_tritue.io.reader" in sys.modules:
         # A command that read workbooks ends the process here, once its output is out:

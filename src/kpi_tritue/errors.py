@@ -1,4 +1,14 @@
-"""The few exceptions the core raises, each with the exit code the CLI gives it."""
+"""What can go wrong that the user can fix: each failure with its exit code and message.
+
+Every expected failure is a `KpiError`. It carries the exit code the command ends with
+(`exit_code`) and the i18n key of its message with that message's values (`key`,
+`params`); `message(lang)` says it in the user's `--lang`. The command line turns them into
+a message and an exit code in one place (`cli._said`); anything else that reaches it is a
+bug, which exits `EXIT_INTERNAL` with a message asking to report it (docs/spec/cli.md).
+
+This module is at the bottom of the layers (it imports nothing of `kpi` but `i18n`, and
+that only when a message is said), so that every layer may raise its failures.
+"""
 
 from __future__ import annotations
 
@@ -8,40 +18,68 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from kpi_tritue.i18n import Lang
 
+# The exit codes of `kpi` (docs/spec/cli.md).
+EXIT_OK = 0
+EXIT_GATE_FAILED = 1  # `kpi check`: the gate failed
+EXIT_USAGE = 2  # wrong usage of the command line (and an output that cannot be written)
+EXIT_INPUT = 3  # the input cannot be used
+EXIT_INTERNAL = 4  # a bug
+
 
 class KpiError(Exception):
-    """Base class: something the user can fix, with a message that says how."""
+    """Something the user can fix, with a message that says how.
 
-    exit_code = 3
+    `key` is a key of `i18n.TEXT` and `params` its values. An error whose sentence was
+    already said in the user's language where it was raised (an output path refused by a
+    renderer that knows the language) gives that sentence as its `key`: it is shown as is.
+    """
+
+    exit_code = EXIT_INPUT
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
 
     def message(self, lang: Lang) -> str:
-        """The message in the user's language, for errors that have one in each."""
-        return str(self)
+        """The message in the user's language."""
+        from kpi_tritue.i18n import TEXT, text
+
+        if self.key not in TEXT:
+            return self.key
+        return text(self.key, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+
+class UsageError(KpiError):
+    """The command line asks for something that cannot be done: a path that names nothing
+    readable, an option's value that means nothing (exit code 2). Nothing was read."""
+
+    exit_code = EXIT_USAGE
 
 
 class InputError(KpiError):
-    """The input cannot be used (exit code 3)."""
+    """The input cannot be used: an unreadable file, a missing sheet or column, errors in
+    rows, a bad `--targets` or `--baseline` file (exit code 3)."""
+
+    exit_code = EXIT_INPUT
 
 
 class OutputError(KpiError):
     """An output file that cannot or must not be written (an input, an unwritable folder)."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
-class UnknownIndicator(KpiError):
+class UnknownIndicator(UsageError):
     """An indicator id that the catalog does not have; the message lists those it has."""
 
-    exit_code = 2
-
     def __init__(self, indicator_id: str, known: list[str]) -> None:
+        super().__init__("errors.unknown_indicator", indicator=indicator_id, known=", ".join(known))
         self.indicator_id = indicator_id
         self.known = list(known)
-        super().__init__(
-            f"Không có chỉ tiêu \u201c{indicator_id}\u201d trong danh mục "
-            f"(no indicator \u201c{indicator_id}\u201d in the catalog). "
-            f"Các mã chỉ tiêu / indicator ids: {', '.join(self.known)}"
-        )
 
 
 class OutputLost(Exception):
@@ -51,7 +89,7 @@ class OutputLost(Exception):
     Not an `OSError`, so that nothing on the way mistakes it for a closed pipe to ignore.
     """
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
     def __init__(self, cause: OSError) -> None:
         super().__init__(cause.strerror or str(cause))

@@ -1,7 +1,7 @@
 """The catalog as text or JSON for `kpi indicators`; light (no pandas, no pydantic, no rich).
 
 The packaged catalog is listed straight from its TOML, which the test suite validates;
-a `--targets` file is validated by `catalog.load_catalog` before it is listed.
+a `--targets` file is read and validated by `io.option_files.load_targets` before it is listed.
 
 The text is one line per indicator in aligned columns, the long name last, as `pip list`
 or `kubectl get` print: it reads in any terminal width and pipes into `grep` whole. It is

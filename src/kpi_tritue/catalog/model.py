@@ -22,7 +22,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -47,19 +46,16 @@ from kpi_tritue.contract.schema import (
     SheetSpec,
     ValueType,
 )
-from kpi_tritue.errors import KpiError
-from kpi_tritue.i18n import Lang, text
-from kpi_tritue.io.safe_files import (
+from kpi_tritue.contract.text_inputs import (
     INDICATORS_LIMIT,
-    TARGETS_LIMIT,
     VALUES_LIMIT,
     UnsafeInput,
     check_toml_structure,
     count_values,
-    decode_utf8,
-    read_capped,
     shorten,
 )
+from kpi_tritue.errors import InputError
+from kpi_tritue.i18n import Lang, text
 from kpi_tritue.model.results import Target, Unit
 
 DEFAULT_CATALOG = "ha_tinh_2030.toml"
@@ -77,7 +73,7 @@ _ID = r"^[a-z][a-z0-9_]*$"
 MAX_ERRORS_SHOWN = 20
 
 
-class CatalogError(KpiError):
+class CatalogError(InputError):
     """A catalog file that cannot be used: one `(location, message)` per problem (the first
     `MAX_ERRORS_SHOWN`; `total` counts them all), or the `problem` that kept it unread."""
 
@@ -95,10 +91,7 @@ class CatalogError(KpiError):
         self.problem = problem
         if problem is not None and not self.errors:
             self.errors = [("", problem.message("en"))]
-        super().__init__(
-            f"Danh mục chỉ tiêu không hợp lệ (invalid indicator catalog): {path}\n"
-            + self._bullets("en")
-        )
+        super().__init__("catalog.invalid", path=path)
 
     def message(self, lang: Lang) -> str:
         """The header and the problems, in the user's language where they are ours."""
@@ -736,18 +729,20 @@ def parse_catalog(data: Mapping[str, Any], path: str = "<catalog>") -> Catalog:
     return catalog
 
 
-def load_catalog(path: Path | None = None) -> Catalog:
-    """The catalog in `path`, or the default one (Hà Tĩnh's plan) shipped in the package.
+def load_catalog() -> Catalog:
+    """The default catalog (Hà Tĩnh's plan), shipped in the package; a `--targets` file is
+    read by `io.option_files.load_targets`, which gives its text to `read_catalog`."""
+    resource = resources.files("kpi_tritue").joinpath("catalog").joinpath(DEFAULT_CATALOG)
+    return parse_catalog(tomllib.loads(resource.read_text("utf-8")), DEFAULT_CATALOG)
 
-    Only a regular file is read, up to `TARGETS_LIMIT`; its dotted keys, nesting and
-    numbers are bounded before the TOML parser sees it (see `safe_files`).
+
+def read_catalog(source: str, shown: str) -> Catalog:
+    """The catalog in the TOML text `source` (`shown` names its file in messages).
+
+    Its dotted keys, nesting and numbers are bounded before the TOML parser sees it (see
+    `contract.text_inputs`).
     """
-    if path is None:
-        resource = resources.files("kpi_tritue").joinpath("catalog").joinpath(DEFAULT_CATALOG)
-        return parse_catalog(tomllib.loads(resource.read_text("utf-8")), DEFAULT_CATALOG)
-    shown = str(path)
     try:
-        source = decode_utf8(read_capped(path, TARGETS_LIMIT))
         check_toml_structure(source)
     except UnsafeInput as problem:
         raise CatalogError(shown, [], problem=problem) from None

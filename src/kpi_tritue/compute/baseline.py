@@ -2,37 +2,27 @@
 
 from __future__ import annotations
 
-import gc
-import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from kpi_tritue.errors import KpiError
+from kpi_tritue.contract.text_inputs import INDICATORS_LIMIT, UnsafeInput, shorten
+from kpi_tritue.errors import InputError
 from kpi_tritue.i18n import Lang, text
-from kpi_tritue.io.safe_files import (
-    BASELINE_LIMIT,
-    INDICATORS_LIMIT,
-    UnsafeInput,
-    decode_utf8,
-    finite_float,
-    json_constant,
-    json_int,
-    read_capped,
-    shorten,
-)
+from kpi_tritue.io.option_files import read_baseline_json
+from kpi_tritue.model.results import Baseline as Baseline
 from kpi_tritue.model.results import IndicatorResult
 
 # The problems of a JSON that is not a result: the first few say enough.
 MAX_ERRORS_SHOWN = 20
 
 
-class BaselineError(KpiError):
+class BaselineError(InputError):
     """The baseline file cannot be used: what is wrong (`problem`, or the text key `reason`
     and its `detail`), then one bullet per place, in the user's language."""
 
@@ -52,7 +42,7 @@ class BaselineError(KpiError):
         self.detail = detail
         self.bullets = list(bullets)
         self.total = total
-        super().__init__(self.message("en"))
+        super().__init__("baseline.invalid", path=self.path)
 
     def message(self, lang: Lang) -> str:
         lines = [text("baseline.invalid", lang, path=self.path)]
@@ -83,34 +73,22 @@ class _PreviousResult(BaseModel):
     indicators: list[_PreviousIndicator]
 
 
-@dataclass(frozen=True)
-class Baseline:
-    path: str
-    as_of: date | None
-    values: Mapping[str, float | None]
-
-    def delta(self, result: IndicatorResult) -> float | None:
-        """value − previous value; None when either is missing (or the id is new)."""
-        previous = self.values.get(result.id)
-        current = result.measurement.value
-        if previous is None or current is None:
-            return None
-        change = current - previous
-        # Two finite values can still be too far apart for a float (1e308 and -1e308).
-        return change if math.isfinite(change) else None
-
-
 def load_baseline(path: Path) -> Baseline:
-    """A previous result: a regular file of at most `BASELINE_LIMIT`, strict JSON (no NaN,
-    no infinity, no integer of more than a hundred digits)."""
+    """A previous result, from its file (read by `io.option_files.read_baseline_json`)."""
     try:
-        raw = _read_json(path)
+        raw = read_baseline_json(path)
     except UnsafeInput as problem:
         raise BaselineError(path, problem=problem) from None
     except RecursionError:
         raise BaselineError(path, problem=UnsafeInput("json_too_deep")) from None
     except ValueError as error:  # JSONDecodeError, and bad UTF-8 from json's own decoding
         raise BaselineError(path, reason="baseline.not_json", detail=shorten(error)) from None
+    return baseline_from_json(raw, path)
+
+
+def baseline_from_json(raw: Any, path: Path) -> Baseline:
+    """A previous result from its parsed JSON: the `indicators` (at most
+    `INDICATORS_LIMIT`) of a `kpi compute --format json` document."""
     indicators = raw.get("indicators") if isinstance(raw, Mapping) else None
     if isinstance(indicators, list) and len(indicators) > INDICATORS_LIMIT.value:
         raise BaselineError(path, problem=INDICATORS_LIMIT.problem(len(indicators)))
@@ -129,20 +107,17 @@ def load_baseline(path: Path) -> Baseline:
     )
 
 
-def _read_json(path: Path) -> Any:
-    source = decode_utf8(read_capped(path, BASELINE_LIMIT))
-    # Millions of small lists or objects (16 MB of `[],`) would set off the cyclic garbage
-    # collector again and again: 4.3 s instead of 0.7 s. JSON makes no cycles to collect.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return json.loads(
-            source, parse_float=finite_float, parse_int=json_int, parse_constant=json_constant
-        )
-    finally:
-        if collecting:
-            gc.enable()
+def delta(baseline: Baseline, result: IndicatorResult) -> float | None:
+    """value − previous value; None when either is missing (or the id is new)."""
+    previous = baseline.values.get(result.id)
+    current = result.measurement.value
+    if previous is None or current is None:
+        return None
+    change = current - previous
+    # Two finite values can still be too far apart for a float (1e308 and -1e308).
+    return change if math.isfinite(change) else None
 
 
-def deltas(results: Sequence[IndicatorResult], baseline: Baseline) -> dict[str, float | None]:
-    return {result.id: baseline.delta(result) for result in results}
+def with_deltas(results: Sequence[IndicatorResult], baseline: Baseline) -> list[IndicatorResult]:
+    """The results, each carrying its change since `baseline` (`IndicatorResult.delta`)."""
+    return [replace(result, delta=delta(baseline, result)) for result in results]

@@ -45,6 +45,7 @@ from kpi_tritue.compute.explain import (
     milestone_conditions,
     unit_norm_conditions,
 )
+from kpi_tritue.compute.stats import with_people_share_stats
 from kpi_tritue.contract.normalize import fold, unit_key
 from kpi_tritue.contract.schema import (
     FIGURES,
@@ -419,7 +420,7 @@ class _Engine:
             measurement, breakdown = self._unit_norm(indicator)
         else:
             measurement, breakdown = self._ratio(indicator)
-        return IndicatorResult(
+        result = IndicatorResult(
             id=indicator.id,
             name_vi=indicator.name_vi,
             name_en=indicator.name_en,
@@ -430,6 +431,8 @@ class _Engine:
             measurement=measurement,
             breakdown=breakdown,
         )
+        # A share of people carries its 95 % interval and its small-sample mark.
+        return with_people_share_stats(result) if indicator.is_share_of_people else result
 
     def _ratio(self, indicator: Indicator) -> tuple[Measurement, tuple[GroupResult, ...] | None]:
         numerator, denominator, override_note = self._measures(indicator)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
+
+from kpi_tritue.model.results import IndicatorResult, Measurement
+
+# A share of people counted over fewer people than this is marked: it moves a lot with
+# one person more or less, and should not be over-read.
+SMALL_DENOMINATOR = 30
 
 # The two-sided 95 % normal quantile, Φ⁻¹(0.975).
 Z95 = 1.959963984540054
-# Below this many people a share is marked: "20 % of 5" is not a census figure.
-SMALL_DENOMINATOR = 30
 
 
 def wilson_interval(k: float, n: float, z: float = Z95) -> tuple[float, float]:
@@ -43,4 +48,32 @@ def wilson_interval(k: float, n: float, z: float = Z95) -> tuple[float, float]:
     return 100.0 * low, 100.0 * high
 
 
-__all__ = ["SMALL_DENOMINATOR", "Z95", "wilson_interval"]
+def people_share(measurement: Measurement) -> Measurement:
+    """The measurement of a share of people (a percentage of rows of `NhanSu`), with the
+    95 % Wilson interval of its value (`ci95`, None when there is no count to read it
+    from) and the mark of a denominator under `SMALL_DENOMINATOR` people (`small`)."""
+    k, n = measurement.numerator, measurement.denominator
+    interval = None
+    if k is not None and n is not None and n > 0 and 0 <= k <= n:
+        interval = wilson_interval(k, n)
+    small = n is not None and 0 < n < SMALL_DENOMINATOR
+    return replace(measurement, ci95=interval, small=small)
+
+
+def with_people_share_stats(result: IndicatorResult) -> IndicatorResult:
+    """`result`, a share of people, with `people_share` applied to it and to each group."""
+    breakdown = result.breakdown
+    if breakdown is not None:
+        breakdown = tuple(
+            replace(group, measurement=people_share(group.measurement)) for group in breakdown
+        )
+    return replace(result, measurement=people_share(result.measurement), breakdown=breakdown)
+
+
+__all__ = [
+    "SMALL_DENOMINATOR",
+    "Z95",
+    "people_share",
+    "wilson_interval",
+    "with_people_share_stats",
+]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from kpi_tritue.i18n.errors import TEXT as _ERRORS
 from kpi_tritue.i18n.explain import TEXT as _EXPLAIN
 from kpi_tritue.i18n.issues import ISSUE_MESSAGES as ISSUE_MESSAGES
 from kpi_tritue.i18n.lang import LANGS as LANGS
@@ -17,7 +18,7 @@ from kpi_tritue.i18n.lang import Lang as Lang
 from kpi_tritue.i18n.messages import TEXT as _MESSAGES
 
 # Every table of sentences but the issue messages (keyed by issue code, see `issue_message`).
-TABLES: tuple[Mapping[str, Mapping[Lang, str]], ...] = (_MESSAGES, _EXPLAIN)
+TABLES: tuple[Mapping[str, Mapping[Lang, str]], ...] = (_MESSAGES, _EXPLAIN, _ERRORS)
 
 TEXT: dict[str, Mapping[Lang, str]] = {key: row for table in TABLES for key, row in table.items()}
 

@@ -1,9 +1,15 @@
-"""What a computation produces: one frozen result per indicator, renderer-ready."""
+"""What a computation produces: one frozen result per indicator, renderer-ready.
+
+Every number a report shows is here, computed in `compute/`: the renderers only format
+(the 95 % interval and the small-sample mark of a share of people, the change since a
+baseline included).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 from kpi_tritue.model.issues import ParamValue
@@ -39,6 +45,11 @@ class Measurement:
     numerator: float | None
     denominator: float | None
     note: Note | None = None
+    # For a share of people (`Indicator.is_share_of_people`): the 95 % Wilson interval of
+    # the value, in percent, and whether fewer than `compute.stats.SMALL_DENOMINATOR`
+    # people stand behind it (`compute.stats.share_of_people`). None and False otherwise.
+    ci95: tuple[float, float] | None = None
+    small: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,18 @@ class IndicatorResult:
     target: Target | None
     measurement: Measurement
     breakdown: tuple[GroupResult, ...] | None = None
+    # value − the baseline's value, with `--baseline` (`compute.baseline.with_deltas`);
+    # None without one, or when either value is missing.
+    delta: float | None = None
 
     def name(self, lang: str) -> str:
         return self.name_vi if lang == "vi" else self.name_en
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """A previous result (`--baseline`): its file, its date, and each indicator's value."""
+
+    path: str
+    as_of: date | None
+    values: Mapping[str, float | None]

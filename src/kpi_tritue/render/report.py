@@ -17,8 +17,6 @@ from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from kpi_tritue.compute.baseline import Baseline
-from kpi_tritue.compute.stats import SMALL_DENOMINATOR, wilson_interval
 from kpi_tritue.contract.schema import LEVEL, SECTOR
 from kpi_tritue.i18n import Lang
 from kpi_tritue.i18n.numbers import UNIT_DECIMALS as _UNIT_DECIMALS
@@ -27,7 +25,14 @@ from kpi_tritue.i18n.numbers import format_number as format_number
 from kpi_tritue.i18n.numbers import format_target as _format_target
 from kpi_tritue.io.dataset import Dataset
 from kpi_tritue.model.issues import Issue
-from kpi_tritue.model.results import GroupResult, IndicatorResult, Measurement, Status, Target
+from kpi_tritue.model.results import (
+    Baseline,
+    GroupResult,
+    IndicatorResult,
+    Measurement,
+    Status,
+    Target,
+)
 from kpi_tritue.render.notes import note_message
 from kpi_tritue.render.terminal import dataset_header, dumps
 
@@ -87,6 +92,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
 }
 
+# After a share of people counted over few (`Measurement.small`).
 SMALL_MARK = "*"
 
 _STATUS_STYLE = {
@@ -132,9 +138,6 @@ class ReportContext:
     skipped_rows: int = 0
     by: str | None = None
     baseline: Baseline | None = None
-    # Indicators that are percentages of people: they get a 95 % Wilson interval, and a
-    # mark when fewer than `SMALL_DENOMINATOR` people stand behind them.
-    people_shares: frozenset[str] = frozenset()
 
 
 # ---------------------------------------------------------------------------------------
@@ -208,7 +211,7 @@ def _results_group(
         table.add_section()
     lines = [Text(f"[{i}] {note}", style="dim") for i, note in enumerate(footnotes, start=1)]
     marked = any(
-        is_small(result, measurement, context)
+        measurement.small
         for result in results
         for measurement in (
             result.measurement,
@@ -257,9 +260,9 @@ def _add_result_row(
     is_top = not name.startswith("  └")
     extra: list[Text | str] = []
     if context.baseline is not None:
-        extra.append(format_delta(result, context.baseline.delta(result), lang) if is_top else "")
+        extra.append(format_delta(result, result.delta, lang) if is_top else "")
     value = format_value(result, measurement.value, lang)
-    if is_small(result, measurement, context):
+    if measurement.small:
         value += SMALL_MARK
     target = format_target(result, lang, context.catalog_target_year) if is_top else ""
     shortfall = (
@@ -280,28 +283,6 @@ def _add_result_row(
         status,
         *extra,
     )
-
-
-def is_small(result: IndicatorResult, measurement: Measurement, context: ReportContext) -> bool:
-    """A share of people whose denominator is under 30: marked, so as not to be over-read."""
-    return (
-        result.id in context.people_shares
-        and measurement.denominator is not None
-        and 0 < measurement.denominator < SMALL_DENOMINATOR
-    )
-
-
-def ci95(
-    result: IndicatorResult, measurement: Measurement, context: ReportContext
-) -> list[float] | None:
-    """The 95 % Wilson interval of a share of people, in percent; None for other values."""
-    k, n = measurement.numerator, measurement.denominator
-    if result.id not in context.people_shares or k is None or n is None or n <= 0:
-        return None
-    if not 0 <= k <= n:
-        return None
-    low, high = wilson_interval(k, n)
-    return [low, high]
 
 
 def format_delta(result: IndicatorResult, delta: float | None, lang: Lang) -> Text:
@@ -417,16 +398,20 @@ def _group_dict(group: GroupResult, lang: Lang) -> dict[str, Any]:
     return {"group": group.group, **measurement_dict(group.measurement, lang)}
 
 
+def _interval(measurement: Measurement) -> list[float] | None:
+    return None if measurement.ci95 is None else list(measurement.ci95)
+
+
 def results_json(results: Sequence[IndicatorResult], context: ReportContext, lang: Lang) -> str:
     document = dataset_header(context.dataset)
     document["catalog"] = context.catalog_id
     document["indicators"] = [result_dict(result, lang) for result in results]
     for indicator, result in zip(document["indicators"], results, strict=True):
-        indicator["ci95"] = ci95(result, result.measurement, context)
+        indicator["ci95"] = _interval(result.measurement)
         for group_document, group in zip(
             indicator.get("breakdown", []), result.breakdown or (), strict=True
         ):
-            group_document["ci95"] = ci95(result, group.measurement, context)
+            group_document["ci95"] = _interval(group.measurement)
     if context.baseline is not None:
         baseline = context.baseline
         document["baseline"] = {
@@ -434,7 +419,7 @@ def results_json(results: Sequence[IndicatorResult], context: ReportContext, lan
             "as_of": baseline.as_of.isoformat() if baseline.as_of else None,
         }
         for indicator, result in zip(document["indicators"], results, strict=True):
-            indicator["delta"] = baseline.delta(result)
+            indicator["delta"] = result.delta
     document["issues"] = [issue.to_dict(lang) for issue in context.issues]
     completeness = context.dataset.completeness
     document["completeness"] = None if completeness is None else completeness.to_dict()

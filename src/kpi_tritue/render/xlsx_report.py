@@ -46,11 +46,9 @@ from kpi_tritue.render.report import (
     LABELS,
     SMALL_MARK,
     ReportContext,
-    ci95,
     context_lines,
     format_target,
     group_label,
-    is_small,
     label,
 )
 from kpi_tritue.render.terminal import TOOL, as_of_line
@@ -327,7 +325,7 @@ def _summary_sheet(
             _summary_row(sheet, row, result, context, lang)
             row += 1
     last_row = row - 1
-    if any(is_small(r, r.measurement, context) for r in results):
+    if any(r.measurement.small for r in results):
         last_row = row + 1
         put(sheet, last_row, 2, label("small", lang), italic=True, colour="404040")
     sheet.freeze_panes = sheet.cell(row=header + 1, column=3)
@@ -355,7 +353,7 @@ def _summary_row(
         row,
         3,
         _number(measurement.value),
-        number_format=_marked_value_format(result, measurement, context, lang),
+        number_format=_marked_value_format(result, measurement, lang),
         border=True,
         horizontal="right",
     )
@@ -363,7 +361,7 @@ def _summary_row(
         sheet,
         row,
         4,
-        _interval_text(result, measurement, context, lang),
+        _interval_text(measurement, lang),
         border=True,
         horizontal="center",
     )
@@ -387,22 +385,18 @@ def _summary_row(
     )
 
 
-def _marked_value_format(
-    result: IndicatorResult, measurement: Measurement, context: ReportContext, lang: Lang
-) -> str:
+def _marked_value_format(result: IndicatorResult, measurement: Measurement, lang: Lang) -> str:
     """The value's format, with the small-denominator mark shown after the number: the
     cell stays a number that sorts and sums."""
     fmt = value_format(result.unit, lang)
-    if not is_small(result, measurement, context):
+    if not measurement.small:
         return fmt
     return ";".join(f'{part}"{SMALL_MARK}"' for part in fmt.split(";"))
 
 
-def _interval_text(
-    result: IndicatorResult, measurement: Measurement, context: ReportContext, lang: Lang
-) -> str | None:
+def _interval_text(measurement: Measurement, lang: Lang) -> str | None:
     """`8,2–25,4` (percent): the 95 % Wilson interval of a share of people, else blank."""
-    interval = ci95(result, measurement, context)
+    interval = measurement.ci95
     if interval is None:
         return None
     low, high = (format_number(bound, 1, lang) for bound in interval)
@@ -586,7 +580,7 @@ def _breakdown_sheet(
             border=True,
         )
         put(sheet, targets, status_col, None, border=True)
-        fmt = _marked_value_format(result, result.measurement, context, lang)
+        fmt = _marked_value_format(result, result.measurement, lang)
         _breakdown_cells(sheet, province, value_col, result.measurement, fmt, lang, bold=True)
         by_group = {g.group: g.measurement for g in result.breakdown or ()}
         for offset, group in enumerate(groups):
@@ -596,9 +590,9 @@ def _breakdown_sheet(
                 put(sheet, row, value_col, None, border=True)
                 put(sheet, row, status_col, None, border=True)
             else:
-                fmt = _marked_value_format(result, measurement, context, lang)
+                fmt = _marked_value_format(result, measurement, lang)
                 _breakdown_cells(sheet, row, value_col, measurement, fmt, lang)
-                small = small or is_small(result, measurement, context)
+                small = small or measurement.small
         # The colour follows the status text, so an edited status recolours its value.
         for status, (fill, font) in STATUS_COLOURS.items():
             word = label(f"status.{status.value}", lang).replace('"', '""')
@@ -614,7 +608,7 @@ def _breakdown_sheet(
             sheet.conditional_formatting.add(
                 values, FormulaRule(formula=[f'${status_letter}{province}="{word}"'], **style)
             )
-    if small or any(is_small(r, r.measurement, context) for r in split):
+    if small or any(r.measurement.small for r in split):
         last_row += 2
         put(sheet, last_row, 1, label("small", lang), italic=True, colour="404040")
     sheet.row_dimensions[names].height = LINE_HEIGHT * min(name_height, 6) + 3

@@ -1,0 +1,489 @@
+"""The use cases of `kpi`: validate, compute, export, check, explain, trend, template and
+indicators, as functions that take plain options and return model objects.
+
+They read, check and compute; they never print, never exit and never import rich or typer
+themselves. What goes wrong that the user can fix is raised as a `KpiError` (with its exit
+code and message key); `cli.py` renders what they return, prints it, and turns every error
+into its message and exit code in one place.
+
+Rules of the flow (docs/architecture.md; `tests/test_layers.py` enforces the first):
+
+1. Imports point down only: cli → app → render / compute → io → catalog / contract →
+   model → i18n / errors. No module imports upward, and there is no cycle.
+2. Only `io/` opens inputs, only `render/` writes files, only `cli.py` prints or exits.
+3. Every number that is shown is computed in `compute/` and carried on a `model/` type;
+   renderers only format.
+4. Every user-visible sentence lives in `i18n/`, in both languages, with the test that
+   every key has both.
+5. Each workbook is opened once per command, whatever the command.
+6. A speed trick lives in one place, next to the plain version it replaces, with a
+   property test that the two agree on generated input.
+
+Heavy modules (pandas, the readers, pydantic, rich) are imported inside the functions:
+`kpi --help` and `kpi indicators` start about as fast as Typer itself, and importing this
+module loads nothing but the standard library and `errors`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from kpi_tritue.errors import InputError, UnknownIndicator, UsageError
+
+if TYPE_CHECKING:
+    from kpi_tritue.catalog.listing import Listing
+    from kpi_tritue.catalog.model import Catalog
+    from kpi_tritue.compute.engine import GroupBy
+    from kpi_tritue.contract.text_inputs import UnsafeInput
+    from kpi_tritue.i18n import Lang
+    from kpi_tritue.io.dataset import Dataset
+    from kpi_tritue.io.inputs import OpenedInputs
+    from kpi_tritue.io.series import YearlyData
+    from kpi_tritue.model.explanation import Explanation
+    from kpi_tritue.model.gate import GateVerdict
+    from kpi_tritue.model.issues import Issue
+    from kpi_tritue.model.results import IndicatorResult
+    from kpi_tritue.model.trend import TrendResult
+    from kpi_tritue.render.report import ReportContext
+
+# Told (step, total, file name) while workbooks are read: the command line's progress bar.
+Progress = Callable[[int, int, str], None]
+
+_AS_OF = re.compile(r"^(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})/(\d{4}))$")
+
+
+class Report(NamedTuple):
+    """The results of `compute` and `export`, and what the report states besides them."""
+
+    results: list[IndicatorResult]
+    context: ReportContext
+    # Several report years (`kpi export` of workbooks of different years): the trend of
+    # all years, for the trend sheet; the results and context are of the latest.
+    trend: TrendResult | None = None
+
+
+class Gate(NamedTuple):
+    """What `kpi check` found: the report, and the gate's verdict on it."""
+
+    report: Report
+    verdict: GateVerdict
+
+
+class Trend(NamedTuple):
+    """What `kpi trend` found, and the issues of every year's workbooks."""
+
+    result: TrendResult
+    issues: list[Issue]
+
+
+class UnusablePaths(UsageError):
+    """Paths on the command line that name nothing readable (missing, a device, a FIFO…):
+    the fix is to the command, and nothing was read (exit code 2)."""
+
+    def __init__(self, problems: Sequence[UnsafeInput]) -> None:
+        # The message is the problems' own (`message`), one a line.
+        super().__init__("errors.paths")
+        self.problems = list(problems)
+
+    def message(self, lang: Lang) -> str:
+        return "\n".join(problem.message(lang) for problem in self.problems)
+
+
+class InvalidRows(InputError):
+    """The input has errors, and they cannot be left out (no `--skip-invalid`, or an error
+    that is not in a row: a file or a sheet that cannot be read). `errors` are listed before
+    the message; a summary of issues past the limit counts as the errors it stands for."""
+
+    def __init__(self, errors: Sequence[Issue]) -> None:
+        super().__init__("error.input", errors=sum(issue.weight for issue in errors))
+        self.errors = list(errors)
+
+
+# ---------------------------------------------------------------------------------------
+# The use cases
+
+
+def validate(
+    files: Sequence[str], *, as_of: str | None = None, progress: Progress | None = None
+) -> Dataset:
+    """Only read and validate: the dataset, with every issue found (`kpi validate`)."""
+    return load(files, as_of, progress)
+
+
+def compute(
+    files: Sequence[str],
+    *,
+    targets: Path | None = None,
+    by: GroupBy | None = None,
+    skip_invalid: bool = False,
+    as_of: str | None = None,
+    baseline: Path | None = None,
+    progress: Progress | None = None,
+    opened: OpenedInputs | None = None,
+) -> Report:
+    """Load, check and compute every indicator: the results and what the report states.
+
+    `opened`: the workbooks of `files` already opened (by `export`), not opened again."""
+    from kpi_tritue.compute.baseline import load_baseline, with_deltas
+    from kpi_tritue.compute.engine import compute as compute_indicators
+    from kpi_tritue.model.issues import sorted_issues
+    from kpi_tritue.render.report import ReportContext
+
+    catalog = load_catalog(targets)
+    if baseline is not None:
+        check_paths([str(baseline)], folders=False)
+    previous = load_baseline(baseline) if baseline is not None else None  # BaselineError: 3
+    dataset = load(files, as_of, progress, opened)
+    dataset, skipped = usable(dataset, skip_invalid)
+    computation = compute_indicators(dataset, catalog, by)
+    results = computation.results
+    if previous is not None:
+        results = with_deltas(results, previous)
+    context = ReportContext(
+        dataset=dataset,
+        catalog_id=catalog.id,
+        catalog_target_year=target_year(results),
+        issues=sorted_issues([*dataset.issues, *computation.issues]),
+        skipped_rows=skipped,
+        by=by,
+        baseline=previous,
+    )
+    return Report(results, context)
+
+
+def export(
+    files: Sequence[str],
+    output: Path,
+    lang: Lang,
+    *,
+    targets: Path | None = None,
+    by: GroupBy | None = None,
+    skip_invalid: bool = False,
+    as_of: str | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Compute, then write the gap report workbook to `output` (`kpi export`).
+
+    Workbooks of several report years (and no `--as-of`): the summary is of the latest
+    year, and a trend sheet shows them all.
+    """
+    # Each workbook is opened once: its `ThongTin` says which path to take.
+    opened = open_once(files) if as_of is None else None
+    if opened is not None and len(opened.stated_years) > 1:
+        report = computed_over_years(opened, targets, by, skip_invalid)
+    else:
+        report = compute(
+            files,
+            targets=targets,
+            by=by,
+            skip_invalid=skip_invalid,
+            as_of=as_of,
+            progress=progress,
+            opened=opened,
+        )
+    check_workbook_output(output, report, files, targets, lang)
+    write_workbook(output, report, files, targets, lang)
+    return report
+
+
+def check(
+    files: Sequence[str],
+    *,
+    fail_on: str,
+    junit: Path | None = None,
+    targets: Path | None = None,
+    baseline: Path | None = None,
+    as_of: str | None = None,
+    lang: Lang = "vi",
+    progress: Progress | None = None,
+) -> Gate:
+    """The CI gate (`kpi check`): every indicator computed, and those that fail the gate.
+
+    A `junit` path is checked here, before anything is printed; `write_junit` writes it.
+    """
+    from kpi_tritue.compute.gate import judge, parse_fail_on
+
+    try:
+        statuses = parse_fail_on(fail_on)
+    except ValueError as error:
+        raise UsageError("gate.bad_fail_on", value=str(error)) from None
+    report = compute(files, targets=targets, baseline=baseline, as_of=as_of, progress=progress)
+    if junit is not None:
+        check_text_output(junit, report, files, targets, lang, (".xml",))
+    return Gate(report, judge(report.results, statuses))
+
+
+def explain(
+    indicator: str,
+    files: Sequence[str],
+    *,
+    targets: Path | None = None,
+    skip_invalid: bool = False,
+    as_of: str | None = None,
+    progress: Progress | None = None,
+) -> Explanation:
+    """The rows and figures behind one indicator (`kpi explain`); an id the catalog does
+    not have is refused before anything is read."""
+    from kpi_tritue.compute.engine import explain as explain_indicator
+
+    catalog = load_catalog(targets)
+    ids = [entry.id for entry in catalog.indicators]
+    if indicator not in ids:
+        raise UnknownIndicator(indicator, ids)
+    dataset = load(files, as_of, progress)
+    dataset, _ = usable(dataset, skip_invalid)
+    return explain_indicator(dataset, catalog, indicator)
+
+
+def trend(
+    files: Sequence[str],
+    *,
+    targets: Path | None = None,
+    by: GroupBy | None = None,
+    skip_invalid: bool = False,
+    as_of: str | None = None,
+) -> Trend:
+    """Several report years (`kpi trend`): trend, projection to the target year, class."""
+    from kpi_tritue.compute.trend import compute_trend
+    from kpi_tritue.io.series import load_series
+
+    catalog = load_catalog(targets)
+    check_paths(files)
+    as_of_date = parse_as_of(as_of)
+    yearly = load_series(files, catalog=catalog, as_of_override=as_of_date)
+    yearly, _ = usable_series(yearly, skip_invalid)
+    result = compute_trend(yearly, catalog, by=by)
+    return Trend(result, list(yearly.issues))
+
+
+def template(output: Path, lang: Lang, *, force: bool = False) -> Path:
+    """Write the blank input workbook (`kpi template`); the path written."""
+    from kpi_tritue.render.template import write_template
+
+    write_template(output, lang, force=force)
+    return output
+
+
+def indicators(targets: Path | None = None) -> Listing:
+    """The catalog's indicators (`kpi indicators`): the packaged one is listed from its
+    TOML without validating it again (fast); a `--targets` file is validated first."""
+    from kpi_tritue.catalog.listing import catalog_listing, packaged_listing
+
+    if targets is None:
+        return packaged_listing()
+    return catalog_listing(load_catalog(targets))
+
+
+# ---------------------------------------------------------------------------------------
+# Several report years
+
+
+def open_once(files: Sequence[str]) -> OpenedInputs:
+    """Every workbook of `files` opened once (sheets matched, `ThongTin` read), so that
+    the path a command takes and what it reads come from the same opening."""
+    from kpi_tritue.io.inputs import open_inputs
+
+    check_paths(files)
+    return open_inputs(files)
+
+
+def computed_over_years(
+    opened: OpenedInputs, targets: Path | None, by: GroupBy | None, skip_invalid: bool
+) -> Report:
+    """The latest year's results and report context, and the trend of all years."""
+    from kpi_tritue.compute.engine import compute as compute_indicators
+    from kpi_tritue.compute.trend import compute_trend
+    from kpi_tritue.io.series import load_series
+    from kpi_tritue.model.issues import sorted_issues
+    from kpi_tritue.render.report import ReportContext
+
+    catalog = load_catalog(targets)
+    yearly, skipped = usable_series(load_series(opened, catalog=catalog), skip_invalid)
+    result = compute_trend(yearly, catalog, by=by)
+    latest = yearly.years[-1].dataset
+    computation = compute_indicators(latest, catalog, by)
+    context = ReportContext(
+        dataset=latest,
+        catalog_id=catalog.id,
+        catalog_target_year=target_year(computation.results),
+        issues=sorted_issues([*yearly.issues, *computation.issues]),
+        skipped_rows=skipped,
+        by=by,
+    )
+    return Report(computation.results, context, result)
+
+
+# ---------------------------------------------------------------------------------------
+# Outputs: checked before anything is printed, written by the renderers
+
+
+def check_workbook_output(
+    output: Path, report: Report, files: Sequence[str], targets: Path | None, lang: Lang
+) -> None:
+    """Refuse a bad `.xlsx` output path (an input, an unwritable folder) before anything
+    is printed or computed further: `OutputError`, exit code 2."""
+    from kpi_tritue.render.xlsx_report import check_output
+
+    check_output(output, protected(files, targets, report.context), lang)
+
+
+def write_workbook(
+    output: Path, report: Report, files: Sequence[str], targets: Path | None, lang: Lang
+) -> None:
+    """Write the gap report workbook (with its trend sheet for several years)."""
+    from datetime import datetime
+
+    from kpi_tritue.render.trend_terminal import trend_document
+    from kpi_tritue.render.xlsx_report import write_gap_report
+
+    write_gap_report(
+        output,
+        report.results,
+        report.context,
+        lang,
+        run_time=datetime.now(),
+        protected=protected(files, targets, report.context),
+        trend=None if report.trend is None else trend_document(report.trend, lang),
+    )
+
+
+def check_text_output(
+    output: Path,
+    report: Report,
+    files: Sequence[str],
+    targets: Path | None,
+    lang: Lang,
+    suffixes: tuple[str, ...],
+) -> None:
+    """Refuse a bad output path for a text file (`--junit`): `OutputError`, exit code 2."""
+    from kpi_tritue.render.outputs import check_output
+
+    check_output(output, protected(files, targets, report.context), lang, suffixes=suffixes)
+
+
+def write_junit(output: Path, gate: Gate, lang: Lang) -> None:
+    """Write the gate's JUnit XML (its path checked by `check` already)."""
+    from kpi_tritue.render.gate import junit_xml
+    from kpi_tritue.render.outputs import write_atomically
+
+    xml = junit_xml(gate.report.results, gate.verdict, gate.report.context, lang)
+    # "replace": a file name that is not UTF-8 must not stop the report.
+    data = xml.encode("utf-8", errors="replace")
+    write_atomically(output, lambda stream: stream.write(data), lang)
+
+
+def protected(files: Sequence[str], targets: Path | None, context: ReportContext) -> list[Path]:
+    """Every input: the paths given, every workbook in a folder given, the catalog."""
+    from kpi_tritue.io.dataset import expand_inputs
+
+    # A report of kpi's own found in a folder given was skipped, not read: the rerun of
+    # `kpi export reports/ -o reports/ket_qua.xlsx` replaces it, as any generated artifact.
+    reports = {
+        Path(issue.file).resolve()
+        for issue in context.dataset.issues
+        if issue.code == "own_report_skipped" and issue.file
+    }
+    listed = [path for path, _ in expand_inputs(files)[0] if path.resolve() not in reports]
+    paths = [Path(f) for f in files] + listed
+    paths += [Path(s.path) for s in context.dataset.sources]
+    return paths + ([targets] if targets is not None else [])
+
+
+# ---------------------------------------------------------------------------------------
+# Inputs: the command line's paths and dates, the catalog, the workbooks
+
+
+def parse_as_of(value: str | None) -> date | None:
+    """`--as-of`: dd/mm/yyyy or yyyy-mm-dd; `UsageError` (exit code 2) for anything else."""
+    if value is None:
+        return None
+    match = _AS_OF.match(value.strip())
+    try:
+        if match and match[1]:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        if match:
+            return date(int(match[6]), int(match[5]), int(match[4]))
+    except ValueError:
+        pass
+    raise UsageError("errors.as_of", value=value)
+
+
+def check_paths(files: Sequence[str], *, folders: bool = True) -> None:
+    """`UnusablePaths` (exit code 2) unless every path names a regular file (or a folder,
+    where `folders`): the command line names something that cannot be read (missing, or a
+    device, a FIFO...), so the fix is to the command, and nothing was read. Never opens
+    anything."""
+    from kpi_tritue.io.safe_files import path_problem
+
+    problems = [path_problem(Path(f), folder_ok=folders) for f in files]
+    found = [problem for problem in problems if problem is not None]
+    if found:
+        raise UnusablePaths(found)
+
+
+def load_catalog(targets: Path | None) -> Catalog:
+    """The default catalog, or a `--targets` file: a path that is not a regular file is
+    usage (2), a bad catalog is input (3: `CatalogError`)."""
+    if targets is None:
+        from kpi_tritue.catalog.model import load_catalog as packaged
+
+        return packaged()
+    from kpi_tritue.io.option_files import load_targets
+
+    check_paths([str(targets)], folders=False)
+    return load_targets(targets)
+
+
+def load(
+    files: Sequence[str],
+    as_of: str | None,
+    progress: Progress | None = None,
+    opened: OpenedInputs | None = None,
+) -> Dataset:
+    """The workbooks given, read and validated (the paths and `--as-of` checked first);
+    from the workbooks already `opened` from them when there are."""
+    from kpi_tritue.io.dataset import load_dataset
+
+    check_paths(files)
+    reference = parse_as_of(as_of)
+    return load_dataset(files if opened is None else opened, as_of=reference, progress=progress)
+
+
+def usable(dataset: Dataset, skip_invalid: bool) -> tuple[Dataset, int]:
+    """The dataset and the number of rows left out: `InvalidRows` (exit code 3) on errors,
+    or, with `--skip-invalid`, the bad rows left out."""
+    errors = _errors(dataset.issues)
+    if not errors:
+        return dataset, 0
+    # Only row errors can be left out; a file or sheet that cannot be read cannot.
+    if skip_invalid and all(issue.row is not None for issue in errors):
+        return dataset.without_invalid_rows()
+    raise InvalidRows(errors)
+
+
+def usable_series(yearly: YearlyData, skip_invalid: bool) -> tuple[YearlyData, int]:
+    """As `usable`, for several report years."""
+    errors = _errors(yearly.issues)
+    if not errors:
+        return yearly, 0
+    if skip_invalid and all(issue.row is not None for issue in errors):
+        return yearly.without_invalid_rows()
+    raise InvalidRows(errors)
+
+
+def _errors(issues: Sequence[Issue]) -> list[Issue]:
+    from kpi_tritue.model.issues import Severity
+
+    return [issue for issue in issues if issue.severity is Severity.ERROR]
+
+
+def target_year(results: Sequence[IndicatorResult]) -> int:
+    """The plan's horizon for the title: the most common target year."""
+    from collections import Counter
+
+    years = Counter(r.target.year for r in results if r.target is not None)
+    return years.most_common(1)[0][0] if years else date.today().year
