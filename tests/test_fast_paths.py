@@ -13,7 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from builders import WORKFORCE_HEADER, person, write_workbook
-from kpi_tritue.contract.normalize import clean_text
+from kpi_tritue.compute.masks import flags, isin, map_distinct, matching_keys
+from kpi_tritue.contract.bookkeeping import INVALID, ROW
+from kpi_tritue.contract.normalize import clean_text, unit_key
 from kpi_tritue.contract.schema import (
     CONTRACT,
     INFO,
@@ -25,7 +27,6 @@ from kpi_tritue.contract.schema import (
 )
 from kpi_tritue.contract.values import clean_column
 from kpi_tritue.io.dataset import FILE, Source, Table, load_dataset
-from kpi_tritue.io.workbook import INVALID, ROW
 from kpi_tritue.model.issues import Issue, capped, column_letter
 
 spaces = [" ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "\x0b", "\x85"]
@@ -290,3 +291,30 @@ def test_repeated_rows_judged_at_once_are_judged_as_one_by_one(
     _check_duplicates(few, sources, counted, limit=limit)
     assert capped(counted, limit) == capped(expected, limit)
     pd.testing.assert_frame_equal(few.frame, plain.frame)
+
+
+# The engine's column tests: a category column is tested through a lookup table of its
+# categories, and a text function runs once per distinct value.
+_LEVELS = ["province", "commune", "district", "central"]
+
+
+@given(
+    st.lists(st.sampled_from([*_LEVELS[:3], None]), max_size=30),
+    st.lists(st.sampled_from([*_LEVELS, None, "unknown"]), max_size=4),
+)
+def test_a_category_column_is_tested_by_its_codes_as_isin_tests_it(
+    values: list[str | None], needles: list[object]
+) -> None:
+    column = pd.Series(pd.Categorical(values, categories=_LEVELS[:3]))
+    expected = flags(column.isin(needles)).to_numpy(dtype=bool)
+    assert isin(column, needles).tolist() == expected.tolist()
+
+
+@given(st.lists(st.one_of(st.none(), vietnamese), max_size=30))
+def test_a_function_of_distinct_values_gives_what_it_gives_row_by_row(
+    values: list[str | None],
+) -> None:
+    column = pd.Series(values, dtype="object")
+    expected = [None if value is None else unit_key(value) for value in values]
+    assert map_distinct(column, unit_key).tolist() == expected
+    assert matching_keys(column).tolist() == expected

@@ -93,3 +93,12 @@ def format_target(unit: Unit, target: Target | None, lang: Lang, horizon: int | 
         return f"{low}–{high}{sign}{year}"
     op = "≥" if target.op == ">=" else "="
     return f"{op} {format_number(target.value, decimals, lang)}{sign}{year}"
+
+
+def plain_number(value: float | None) -> str:
+    """A number as a message parameter: `12` for a whole number, `12.5` (Python's shortest
+    exact form) otherwise, `?` for none. The same in both languages, so that the figure
+    a message quotes is the one in the input."""
+    if value is None:
+        return "?"
+    return str(int(value)) if float(value).is_integer() else repr(value)

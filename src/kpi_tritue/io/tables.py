@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kpi_tritue.contract.bookkeeping import ROW
 from kpi_tritue.contract.schema import SheetSpec
 from kpi_tritue.io.frames import at
-from kpi_tritue.io.workbook import ROW
 from kpi_tritue.model.sources import Source as Source
 
 # The column of a table's frame that holds the index of the row's file in `sources`.

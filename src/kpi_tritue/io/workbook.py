@@ -20,6 +20,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+# ROW and INVALID are named here too, for the modules that took them from here.
+from kpi_tritue.contract.bookkeeping import INVALID as INVALID
+from kpi_tritue.contract.bookkeeping import ROW as ROW
 from kpi_tritue.contract.limits import MAX_NUMBER_CEILING, Limits
 from kpi_tritue.contract.normalize import clean_text, fold, is_column_code, is_totals_label
 from kpi_tritue.contract.privacy import REDACTED, KnownNames, quoted_params
@@ -55,8 +58,6 @@ from kpi_tritue.io.reader import RawSheet, UnreadableWorkbook, Workbook, sha256_
 from kpi_tritue.model.issues import Issue, IssueLog, ParamValue, Severity, column_letter
 
 HEADER_SEARCH_ROWS = 20
-ROW = "_row"
-INVALID = "_invalid"
 # Headers that forms carry but the contract does not need: ignored without a word.
 _IGNORED_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu", "ghi chu"})
 _TEACHER_PREFIX = "giao vien"
