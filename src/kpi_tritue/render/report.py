@@ -45,8 +45,8 @@ _STATUS_STYLE = {
 
 
 def label(key: str, lang: Lang, **params: object) -> str:
-    """`text("report." + key)`: kept only for `compute/explain.py` and
-    `render/trend_terminal.py`, whose helpers move them to `text`; remove it then."""
+    """`text("report." + key)`: kept only for `render/trend_terminal.py`, whose helper moves
+    it to `text`; remove it then."""
     return text(f"report.{key}", lang, **params)
 
 
