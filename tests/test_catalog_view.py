@@ -4,7 +4,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kpi_tritue.catalog.listing import (
-    _HEADERS,
     _pad,
     _printable,
     _width,
@@ -14,6 +13,7 @@ from kpi_tritue.catalog.listing import (
     packaged_listing,
 )
 from kpi_tritue.catalog.model import load_catalog
+from kpi_tritue.i18n import text
 
 
 def test_the_fast_listing_equals_the_validated_catalog() -> None:
@@ -30,7 +30,7 @@ def test_the_text_listing_is_one_aligned_line_per_indicator() -> None:
         assert lines[0] == listing.name(lang) and lines[1] == ""
         header, rows = lines[2], lines[3:]
         assert [row.split()[0] for row in rows] == [e.id for e in listing.entries]
-        name_column = header.index(_HEADERS[lang][1])
+        name_column = header.index(text("listing.col.name", lang))
         for row, entry in zip(rows, listing.entries, strict=True):
             name = entry.name_vi if lang == "vi" else entry.name_en
             assert row[name_column:] == name  # every name starts in the same column

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
+import kpi_tritue
 from kpi_tritue.i18n import ISSUE_MESSAGES, LANGS, TABLES, TEXT, issue_message, text
 
 
@@ -33,3 +36,188 @@ def test_text_fills_placeholders_and_shows_a_missing_one_as_a_question_mark() ->
 @pytest.mark.parametrize("lang", LANGS)
 def test_an_unknown_issue_code_reads_as_itself(lang: str) -> None:
     assert issue_message("no_such_code", lang, {}) == "no_such_code"  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------
+# Every user-visible sentence lives in i18n/ (issue 13, rule 4): an AST scan of the source
+
+SOURCE = Path(kpi_tritue.__file__).parent
+
+# Modules whose sentences other helpers of issue 13 are still moving into i18n/. The scan
+# skips them, and fails once one of them is clean, so that the lead empties this set as the
+# branches merge.
+PENDING_MODULES = {
+    "render/trend_terminal.py",  # helper "trend": LABELS and NOTE_MESSAGES
+    "cli.py",  # helper "app": parse_as_of's message, the commands' help (their docstrings)
+    "catalog/model.py",  # the catalog validator's messages: English only, not yet assigned
+}
+
+# Whole modules whose words are not the tool's sentences.
+ALLOWED_MODULES = {
+    # The input contract's own words: sheet names, headers and their aliases, list values
+    # and their synonyms, yes/no spellings, each column's note; what users type, described
+    # where it is specified (and written out by render/contract_doc.py).
+    "contract/",
+    # Character tables of the legacy Vietnamese encodings (TCVN3, VNI), not words.
+    "io/legacy_text.py",
+}
+
+# Single literals that look like sentences and are not, with the reason.
+ALLOWED: dict[str, set[str]] = {
+    # Input headers and labels as they read once folded (lower case, no marks): the words
+    # that users write in their workbooks, matched, never shown.
+    "io/workbook.py": {"so tt", "so thu tu", "ghi chu", "giao vien", "thong tin", "cong cu"},
+    # Technical details of an unreadable sheet, shown as an OSError's text would be.
+    "io/reader.py": {"worksheet part not found", "far cells could not be left out"},
+    # The ASCII fallback of `đ` for a terminal that cannot show it.
+    "render/streams.py": {"đ", "Đ"},
+    # The tags of the catalog's measure kinds, for pydantic's union (kept out of messages).
+    "catalog/model.py": {"count measure", "figure measure", "sum measure", "subset measure"},
+    # An Excel number format.
+    "render/xlsx_report.py": {"dd/mm/yyyy hh:mm:ss"},
+    # The XML declaration of the JUnit file.
+    "render/gate.py": {'<?xml version="1.0" encoding="UTF-8"?>\n'},
+}
+
+_VIETNAMESE = re.compile(
+    "[àáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵđ]", re.IGNORECASE
+)
+_ENGLISH = re.compile(r"\b[A-Za-z][a-z]+,? [a-z]{2,}\b")  # two words side by side
+# A rich style (`bold red`) is not a sentence.
+_STYLE = re.compile(r"(?:(?:bold|dim|italic|underline|not|red|green|yellow|cyan|blue) ?)+")
+
+
+def _modules() -> list[tuple[str, ast.Module]]:
+    found = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        name = path.relative_to(SOURCE).as_posix()
+        if not name.startswith("i18n/"):
+            found.append((name, ast.parse(path.read_text("utf-8"), filename=name)))
+    return found
+
+
+def _kpi_errors(modules: list[tuple[str, ast.Module]]) -> set[str]:
+    """`KpiError` and its subclasses: the errors users read, whose messages are i18n keys."""
+    classes = [
+        node for _, tree in modules for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
+    ]
+    names = {"KpiError"}
+    while True:
+        more = {c.name for c in classes if any(ast.unparse(b) in names for b in c.bases)}
+        if more <= names:
+            return names
+        names |= more
+
+
+def _is_command(node: ast.AST) -> bool:
+    """A Typer command or callback, whose docstring is the help users read."""
+    decorators = getattr(node, "decorator_list", [])
+    return any(
+        "app.command" in ast.unparse(d) or "app.callback" in ast.unparse(d) for d in decorators
+    )
+
+
+def _skipped(tree: ast.Module, kpi_errors: set[str]) -> set[int]:
+    """The ids of the literals that are not shown to users as sentences: docstrings (but a
+    command's, which is its help), and the messages of exceptions raised for a bug or a
+    parse fault (but `KpiError`s, which users read)."""
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            first = node.body[0] if node.body else None
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+                and not _is_command(node)
+            ):
+                skipped.add(id(first.value))
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            raised = ast.unparse(node.exc.func).rsplit(".", 1)[-1]
+            if raised not in kpi_errors:
+                skipped |= {id(inner) for arg in node.exc.args for inner in ast.walk(arg)}
+    return skipped
+
+
+def _sentences_in(name: str, tree: ast.Module, kpi_errors: set[str]) -> list[str]:
+    """`file:line: literal` of each literal of `tree` that reads as a sentence or a label."""
+    skipped = _skipped(tree, kpi_errors)
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+            continue
+        value = node.value
+        if id(node) in skipped or value in ALLOWED.get(name, ()):
+            continue
+        if _VIETNAMESE.search(value) or (_ENGLISH.search(value) and not _STYLE.fullmatch(value)):
+            found.append(f"{name}:{node.lineno}: {value[:60]!r}")
+    return found
+
+
+def _sentences() -> dict[str, list[str]]:
+    """module → its sentences, for every module of the package but i18n/ and those allowed."""
+    modules = _modules()
+    kpi_errors = _kpi_errors(modules)
+    found: dict[str, list[str]] = {}
+    for name, tree in modules:
+        if not any(name.startswith(prefix) for prefix in ALLOWED_MODULES):
+            lines = _sentences_in(name, tree, kpi_errors)
+            if lines:
+                found[name] = lines
+    return found
+
+
+def test_the_scan_finds_sentences_and_labels_but_not_code() -> None:
+    planted = ast.parse(
+        '''"""A module docstring, not shown."""
+import typer
+app = typer.Typer()
+STYLE = "bold red"
+LABEL = "Chỉ tiêu"
+SENTENCE = f"There is no {sheet} sheet."
+KEY = {"report.title": 1, "by": "unit"}
+class Shown(KpiError):
+    pass
+@app.command()
+def validate() -> None:
+    """Chỉ đọc và kiểm tra bảng tính."""
+def helper(x: int) -> None:
+    """Says why, to the reader of the code."""
+    if x < 0:
+        raise ValueError("x must be positive")
+    raise Shown("Không đọc được tệp")
+'''
+    )
+    found = _sentences_in("planted.py", planted, {"KpiError", "Shown"})
+    lines = sorted(int(line.split(":")[1]) for line in found)
+    # The label, the sentence, the command's help, the message of an error users read.
+    assert lines == [5, 6, 12, 17]
+
+
+def test_every_user_visible_sentence_lives_in_i18n() -> None:
+    found = _sentences()
+    outside = [
+        line for name, lines in found.items() if name not in PENDING_MODULES for line in lines
+    ]
+    assert outside == [], "sentences outside i18n/ (move them, or allow them with a reason):\n" + (
+        "\n".join(outside)
+    )
+
+
+def test_every_pending_module_still_holds_sentences() -> None:
+    """A pending module found clean is done: take it out of `PENDING_MODULES`."""
+    found = _sentences()
+    done = sorted(name for name in PENDING_MODULES if name not in found)
+    assert done == [], f"no sentence left in {done}: remove them from PENDING_MODULES"
+
+
+def test_the_allow_list_names_literals_that_are_there() -> None:
+    """An exception that no longer exists is taken off the list."""
+    modules = dict(_modules())
+    present = {
+        name: {n.value for n in ast.walk(modules[name]) if isinstance(n, ast.Constant)}
+        for name in ALLOWED
+    }
+    gone = [f"{name}: {lit!r}" for name, lits in ALLOWED.items() for lit in lits - present[name]]
+    gone += [prefix for prefix in ALLOWED_MODULES if not any(m.startswith(prefix) for m in modules)]
+    assert gone == []

@@ -335,9 +335,9 @@ def test_breakdown_sheet_groups_by_indicators(tmp_path: Path, sample: Path) -> N
 
 
 def _label(key: str) -> str:
-    from kpi_tritue.render.report import label
+    from kpi_tritue.i18n import text
 
-    return label(key, "vi")
+    return text(f"report.{key}", "vi")
 
 
 def test_no_breakdown_sheet_without_by(report: Path, tmp_path: Path, sample: Path) -> None:

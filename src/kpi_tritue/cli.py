@@ -27,6 +27,7 @@ from kpi_tritue.errors import EXIT_INPUT as EXIT_INPUT
 from kpi_tritue.errors import EXIT_INTERNAL as EXIT_INTERNAL
 from kpi_tritue.errors import EXIT_OK as EXIT_OK
 from kpi_tritue.errors import EXIT_USAGE as EXIT_USAGE
+from kpi_tritue.i18n import text
 
 if TYPE_CHECKING:
     from kpi_tritue.app import Progress
@@ -35,10 +36,20 @@ if TYPE_CHECKING:
     from kpi_tritue.model.issues import Issue
     from kpi_tritue.render.console import Console
 
+
+def _help(key: str) -> str:
+    """The help of an option as Typer shows it, both languages at once: `vi (en)`."""
+    return f"{text(key, 'vi')} ({text(key, 'en')})"
+
+
+def _lang_help() -> str:
+    """`Ngôn ngữ / language: vi | en.`"""
+    return f"{text('cli.help.lang', 'vi')} / {text('cli.help.lang', 'en')}: vi | en."
+
+
 app = typer.Typer(
     name="kpi",
-    help="Tính các chỉ tiêu của Kế hoạch phát triển đội ngũ trí thức tỉnh Hà Tĩnh đến 2030. "
-    "(Indicator calculator for Hà Tĩnh's intellectual-workforce plan to 2030.)",
+    help=_help("cli.help.app"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -73,24 +84,20 @@ class GroupByChoice(StrEnum):
 FilesArg = Annotated[
     list[str],
     typer.Argument(
-        help="Bảng tính (.xlsx, .xlsm, .xls, .ods) hoặc thư mục chứa bảng tính. "
-        "(Workbooks or folders of workbooks.)",
+        help=_help("cli.help.files"),
         show_default=False,
     ),
 ]
-LangOpt = Annotated[LangChoice, typer.Option("--lang", help="Ngôn ngữ / language: vi | en.")]
+LangOpt = Annotated[LangChoice, typer.Option("--lang", help=_lang_help())]
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
         "--as-of",
-        help="Ngày số liệu (dd/mm/yyyy hoặc yyyy-mm-dd); mặc định lấy từ trang ThongTin. "
-        "(Reference date; defaults to the ThongTin sheet.)",
+        help=_help("cli.help.as_of"),
         show_default=False,
     ),
 ]
-DebugOpt = Annotated[
-    bool, typer.Option("--debug", help="Hiện chi tiết lỗi nội bộ. (Show tracebacks.)")
-]
+DebugOpt = Annotated[bool, typer.Option("--debug", help=_help("cli.help.debug"))]
 
 
 # rich is imported when something is printed, not at start-up: `kpi --help` does not need it.
@@ -238,8 +245,7 @@ TargetsOpt = Annotated[
     Path | None,
     typer.Option(
         "--targets",
-        help="Danh mục chỉ tiêu khác (TOML), xem docs/catalog.md. "
-        "(Another indicator catalog, see docs/catalog.md.)",
+        help=_help("cli.help.targets"),
         show_default=False,
     ),
 ]
@@ -247,7 +253,7 @@ ByOpt = Annotated[
     GroupByChoice | None,
     typer.Option(
         "--by",
-        help="Tính thêm theo nhóm: unit | level | sector | area. (Also per group.)",
+        help=_help("cli.help.by"),
         show_default=False,
     ),
 ]
@@ -255,8 +261,7 @@ BaselineOpt = Annotated[
     Path | None,
     typer.Option(
         "--baseline",
-        help="Kết quả JSON lần trước (kpi compute --format json) để so sánh. "
-        "(A previous JSON result to compare with.)",
+        help=_help("cli.help.baseline"),
         show_default=False,
     ),
 ]
@@ -264,7 +269,7 @@ SkipInvalidOpt = Annotated[
     bool,
     typer.Option(
         "--skip-invalid",
-        help="Bỏ qua các dòng có lỗi thay vì dừng lại. (Leave rows with errors out.)",
+        help=_help("cli.help.skip_invalid"),
     ),
 ]
 
@@ -286,8 +291,7 @@ def compute(
         Path | None,
         typer.Option(
             "--xlsx",
-            help="Ghi thêm báo cáo Excel vào tệp này (như kpi export). "
-            "(Also write the Excel report, as kpi export does.)",
+            help=_help("cli.help.xlsx"),
             show_default=False,
         ),
     ] = None,
@@ -337,7 +341,7 @@ OutputOpt = Annotated[
     typer.Option(
         "--output",
         "-o",
-        help="Tệp Excel kết quả (.xlsx). (The .xlsx file to write.)",
+        help=_help("cli.help.export_output"),
         show_default=False,
     ),
 ]
@@ -384,11 +388,9 @@ def export(
 def template(
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", help="Tệp mẫu sẽ ghi. (The file to write.)"),
+        typer.Option("--output", "-o", help=_help("cli.help.template_output")),
     ] = Path("mau_bao_cao_kpi.xlsx"),
-    force: Annotated[
-        bool, typer.Option("--force", help="Ghi đè tệp đã có. (Replace an existing file.)")
-    ] = False,
+    force: Annotated[bool, typer.Option("--force", help=_help("cli.help.force"))] = False,
     lang: LangOpt = LangChoice.VI,
     debug: DebugOpt = False,
 ) -> None:
@@ -412,15 +414,14 @@ def check(
         str,
         typer.Option(
             "--fail-on",
-            help="Trạng thái làm cổng thất bại, cách nhau bằng dấu phẩy: not_met, "
-            "above_range, no_data. (Statuses that fail the gate.)",
+            help=_help("cli.help.fail_on"),
         ),
     ] = "not_met",
     junit: Annotated[
         Path | None,
         typer.Option(
             "--junit",
-            help="Ghi kết quả dạng JUnit XML cho máy chủ CI. (Write JUnit XML for CI.)",
+            help=_help("cli.help.junit"),
             show_default=False,
         ),
     ] = None,
@@ -507,7 +508,7 @@ def explain(
     indicator: Annotated[
         str,
         typer.Argument(
-            help="Mã chỉ tiêu (xem kpi indicators). (Indicator ID, see kpi indicators.)",
+            help=_help("cli.help.indicator"),
             show_default=False,
         ),
     ],
@@ -615,9 +616,7 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="In phiên bản. (Version.)"
-        ),
+        typer.Option("--version", callback=_version, is_eager=True, help=_help("cli.help.version")),
     ] = False,
 ) -> None:
     """kpi: chỉ tiêu đội ngũ trí thức Hà Tĩnh 2030."""

@@ -17,6 +17,7 @@ import unicodedata
 from importlib import resources
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from kpi_tritue.i18n import text
 from kpi_tritue.i18n.numbers import format_target
 from kpi_tritue.model.targets import Target
 
@@ -24,10 +25,7 @@ if TYPE_CHECKING:
     from kpi_tritue.catalog.model import Catalog
     from kpi_tritue.i18n import Lang
 
-_HEADERS: dict[Lang, tuple[str, ...]] = {
-    "vi": ("Mã", "Chỉ tiêu", "Mục", "Mục tiêu", "Năm"),
-    "en": ("ID", "Indicator", "Clause", "Target", "Year"),
-}
+_HEADERS = ("id", "name", "clause", "target", "year")
 DEFAULT_CATALOG = "ha_tinh_2030.toml"
 
 
@@ -55,8 +53,8 @@ class Entry(NamedTuple):
 
 def packaged_listing() -> Listing:
     """The default catalog's indicators, read from the packaged TOML without pydantic."""
-    text = resources.files("kpi_tritue").joinpath("catalog", DEFAULT_CATALOG).read_text("utf-8")
-    data = tomllib.loads(text)
+    source = resources.files("kpi_tritue").joinpath("catalog", DEFAULT_CATALOG).read_text("utf-8")
+    data = tomllib.loads(source)
     entries = []
     for item in data["indicators"]:
         target = item.get("target")
@@ -118,7 +116,7 @@ def catalog_listing(catalog: Catalog) -> Listing:
 
 def catalog_text(listing: Listing, lang: Lang) -> str:
     """The catalog's title, then a header and one aligned line per indicator."""
-    id_, name, clause, target, year = _HEADERS[lang]
+    id_, name, clause, target, year = (text(f"listing.col.{key}", lang) for key in _HEADERS)
     rows = [(id_, clause, target, year, name)]
     for entry in listing.entries:
         rows.append(

@@ -10,15 +10,35 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from kpi_tritue.i18n.cli import TEXT as _CLI
+from kpi_tritue.i18n.contract import TEXT as _CONTRACT
 from kpi_tritue.i18n.errors import TEXT as _ERRORS
 from kpi_tritue.i18n.explain import TEXT as _EXPLAIN
 from kpi_tritue.i18n.issues import ISSUE_MESSAGES as ISSUE_MESSAGES
 from kpi_tritue.i18n.lang import LANGS as LANGS
 from kpi_tritue.i18n.lang import Lang as Lang
+from kpi_tritue.i18n.listing import TEXT as _LISTING
 from kpi_tritue.i18n.messages import TEXT as _MESSAGES
+from kpi_tritue.i18n.note import TEXT as _NOTE
+from kpi_tritue.i18n.report import TEXT as _REPORT
+from kpi_tritue.i18n.target import TEXT as _TARGET
+from kpi_tritue.i18n.template import TEXT as _TEMPLATE
+from kpi_tritue.i18n.xlsx import TEXT as _XLSX
 
 # Every table of sentences but the issue messages (keyed by issue code, see `issue_message`).
-TABLES: tuple[Mapping[str, Mapping[Lang, str]], ...] = (_MESSAGES, _EXPLAIN, _ERRORS)
+TABLES: tuple[Mapping[str, Mapping[Lang, str]], ...] = (
+    _MESSAGES,
+    _CLI,
+    _CONTRACT,
+    _EXPLAIN,
+    _LISTING,
+    _NOTE,
+    _REPORT,
+    _TARGET,
+    _TEMPLATE,
+    _XLSX,
+    _ERRORS,
+)
 
 TEXT: dict[str, Mapping[Lang, str]] = {key: row for table in TABLES for key, row in table.items()}
 

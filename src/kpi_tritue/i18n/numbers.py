@@ -9,17 +9,13 @@ import math
 import re
 from typing import TYPE_CHECKING
 
+from kpi_tritue.i18n import text
+
 if TYPE_CHECKING:
     from kpi_tritue.i18n import Lang
     from kpi_tritue.model.targets import Target, Unit
 
 UNIT_DECIMALS: dict[str, int] = {"per_10k": 2, "percent": 1, "count": 0, "milestone": 0}
-
-WORDS: dict[str, dict[Lang, str]] = {
-    "done": {"vi": "Hoàn thành", "en": "Done"},
-    "not_done": {"vi": "Chưa xong", "en": "Not done"},
-    "tracked": {"vi": "theo dõi", "en": "tracked"},
-}
 
 
 # Control characters (C0, DEL, C1) and Excel's `_xHHHH_` escapes of them, which Excel and
@@ -53,10 +49,6 @@ def spreadsheet_text(text: str) -> str:
     return "'" + printable(text) if text.startswith(FORMULA_START) else printable(text)
 
 
-def word(key: str, lang: Lang) -> str:
-    return WORDS[key][lang]
-
-
 def format_number(value: float | None, decimals: int, lang: Lang) -> str:
     """`1.320.000,5` in Vietnamese, `1,320,000.5` in English; `—` for nothing."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -80,10 +72,10 @@ def percent_sign(unit: str) -> str:
 def format_target(unit: Unit, target: Target | None, lang: Lang, horizon: int | None = None) -> str:
     """`≥ 14`, `= 100 %`, `15–20 %`, `Hoàn thành`; the year added unless it is `horizon`."""
     if target is None:
-        return word("tracked", lang)
+        return text("target.tracked", lang)
     year = "" if target.year == horizon else f" ({target.year})"
     if unit == "milestone":
-        return f"{word('done', lang)}{year}"
+        return f"{text('target.done', lang)}{year}"
     bounds = [b for b in (target.value, target.min, target.max) if b is not None]
     decimals = 0 if all(float(b).is_integer() for b in bounds) else UNIT_DECIMALS[unit]
     sign = percent_sign(unit)

@@ -25,7 +25,6 @@ from kpi_tritue.i18n.numbers import format_exact, format_number, printable, spre
 from kpi_tritue.model.explanation import ROW_COLUMNS, UNIT_COLUMNS, Explanation, FigureUsed
 from kpi_tritue.render.notes import note_message
 from kpi_tritue.render.report import format_target, format_value, result_dict
-from kpi_tritue.render.report import label as report_label
 from kpi_tritue.render.terminal import TOOL, dumps
 
 # The terminal shows this many rows of a table; `--format csv` gives them all.
@@ -60,7 +59,7 @@ def _header(expl: Explanation, lang: Lang) -> list[RenderableType]:
     files = ", ".join(printable(source.path) for source in expl.sources) or "—"
     as_of = expl.as_of.strftime("%d/%m/%Y")
     lines.append(Text(text("explain.as_of", lang, as_of=as_of, year=expl.report_year, files=files)))
-    status = report_label(f"status.{measurement.status.value}", lang)
+    status = text(f"report.status.{measurement.status.value}", lang)
     value = format_value(result, measurement.value, lang)
     target = format_target(result, lang)
     lines.append(Text(text("explain.value", lang, value=value, target=target, status=status)))

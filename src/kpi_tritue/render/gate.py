@@ -21,7 +21,6 @@ from kpi_tritue.render.report import (
     format_number,
     format_target,
     format_value,
-    label,
     results_json,
 )
 from kpi_tritue.render.terminal import dumps
@@ -35,7 +34,7 @@ def failure_text(result: IndicatorResult, lang: Lang, horizon: int | None = None
     ]
     if measurement.shortfall:
         needed = format_number(measurement.shortfall, 0, lang)
-        parts.append(f"{label('col.shortfall', lang).lower()} {needed}")
+        parts.append(f"{text('report.col.shortfall', lang).lower()} {needed}")
     if measurement.note is not None:
         parts.append(note_message(measurement.note, lang))
     return " — ".join(parts)

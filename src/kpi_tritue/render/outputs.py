@@ -42,10 +42,6 @@ _REASONS = {
 }
 
 
-def output_label(key: str, lang: Lang, **params: object) -> str:
-    return text(f"output.{key}", lang, **params)
-
-
 def os_reason(error: OSError, lang: Lang) -> str:
     """Why a write failed, in the user's language when the cause is a common one."""
     key = _REASONS.get(error.errno or 0)
@@ -58,7 +54,7 @@ def write_failed(path: Path, error: OSError, lang: Lang) -> str:
     """The message for a file that could not be written: why, and what to do when the
     likely cause is the file being open in another program."""
     key = "write_locked" if error.errno in (errno.EACCES, errno.EPERM, errno.EBUSY) else "write"
-    return output_label(key, lang, path=str(path), reason=os_reason(error, lang))
+    return text(f"output.{key}", lang, path=str(path), reason=os_reason(error, lang))
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -82,7 +78,7 @@ def check_output(
     that cannot be written."""
     shown = str(path)
     if path.suffix.lower() not in suffixes:
-        raise OutputError(output_label("suffix", lang, path=shown, suffixes=", ".join(suffixes)))
+        raise OutputError(text("output.suffix", lang, path=shown, suffixes=", ".join(suffixes)))
     try:
         _check_place(path, inputs, lang)
     except OSError as error:  # a path the system refuses to look at (too long, a loop…)
@@ -94,19 +90,19 @@ def _check_place(path: Path, inputs: Iterable[Path], lang: Lang) -> None:
     length, limit = len(os.fsencode(path.name)), _name_max(path.absolute().parent)
     if length > limit:
         raise OutputError(
-            output_label("name_too_long", lang, path=shown, length=length, limit=limit)
+            text("output.name_too_long", lang, path=shown, length=length, limit=limit)
         )
     if path.is_dir():
-        raise OutputError(output_label("is_folder", lang, path=shown))
+        raise OutputError(text("output.is_folder", lang, path=shown))
     target = path.resolve()
     for given in inputs:
         if target == given.resolve() or _same_file(path, given):
-            raise OutputError(output_label("is_input", lang, path=shown))
+            raise OutputError(text("output.is_input", lang, path=shown))
     folder = target.parent
     if not folder.is_dir():
-        raise OutputError(output_label("no_folder", lang, path=shown, folder=str(path.parent)))
+        raise OutputError(text("output.no_folder", lang, path=shown, folder=str(path.parent)))
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(output_label("not_writable", lang, folder=str(path.parent)))
+        raise OutputError(text("output.not_writable", lang, folder=str(path.parent)))
 
 
 def _new_file_mode(path: Path) -> int:
@@ -198,7 +194,7 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], object], lang: Lang
             if not isinstance(error, OSError):
                 raise
             if temporary is None and error.errno in (errno.EACCES, errno.EPERM):
-                message = output_label("not_writable", lang, folder=str(path.parent))
+                message = text("output.not_writable", lang, folder=str(path.parent))
             else:
                 message = write_failed(path, error, lang)
             raise OutputError(message) from error

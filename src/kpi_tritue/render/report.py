@@ -18,11 +18,11 @@ from rich.table import Table
 from rich.text import Text
 
 from kpi_tritue.contract.schema import LEVEL, SECTOR
-from kpi_tritue.i18n import Lang
+from kpi_tritue.i18n import TEXT, Lang, text
 from kpi_tritue.i18n.numbers import UNIT_DECIMALS as _UNIT_DECIMALS
-from kpi_tritue.i18n.numbers import WORDS, percent_sign, printable, spreadsheet_text
 from kpi_tritue.i18n.numbers import format_number as format_number
 from kpi_tritue.i18n.numbers import format_target as _format_target
+from kpi_tritue.i18n.numbers import percent_sign, printable, spreadsheet_text
 from kpi_tritue.io.dataset import Dataset
 from kpi_tritue.model.issues import Issue
 from kpi_tritue.model.results import (
@@ -38,60 +38,6 @@ from kpi_tritue.render.terminal import dataset_header, dumps
 
 FIELD_ORDER = ("health", "education", "cadres", "talent", "science", "milestones")
 
-LABELS: dict[str, dict[Lang, str]] = {
-    "field.health": {"vi": "Y tế", "en": "Health"},
-    "field.education": {"vi": "Giáo dục", "en": "Education"},
-    "field.cadres": {"vi": "Cán bộ, công chức, viên chức", "en": "Cadres and civil servants"},
-    "field.talent": {"vi": "Nhân tài", "en": "Talent"},
-    "field.science": {"vi": "Khoa học, lao động", "en": "Science and labour"},
-    "field.milestones": {"vi": "Mốc công việc", "en": "Milestones"},
-    "status.met": {"vi": "Đạt", "en": "Met"},
-    "status.not_met": {"vi": "Chưa đạt", "en": "Not met"},
-    "status.above_range": {"vi": "Vượt khoảng", "en": "Above range"},
-    "status.no_data": {"vi": "Thiếu số liệu", "en": "No data"},
-    "status.tracked": {"vi": "Theo dõi", "en": "Tracked"},
-    "col.clause": {"vi": "Mục", "en": "Clause"},
-    "col.indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
-    "col.value": {"vi": "Hiện nay", "en": "Value"},
-    "col.target": {"vi": "Mục tiêu", "en": "Target"},
-    "col.gap": {"vi": "Khoảng cách", "en": "Gap"},
-    "col.shortfall": {"vi": "Cần thêm", "en": "Shortfall"},
-    "col.status": {"vi": "Đánh giá", "en": "Status"},
-    "col.group": {"vi": "Nhóm", "en": "Group"},
-    "col.delta": {"vi": "Thay đổi", "en": "Change"},
-    "baseline": {
-        "vi": "So với: {path} (ngày số liệu {as_of}).",
-        "en": "Compared with: {path} (data as of {as_of}).",
-    },
-    "title": {
-        "vi": "Tiến độ các chỉ tiêu đến năm {year}",
-        "en": "Progress on the targets to {year}",
-    },
-    **WORDS,
-    "by": {"vi": "theo {by}", "en": "by {by}"},
-    "by.unit": {"vi": "đơn vị", "en": "unit"},
-    "by.level": {"vi": "cấp", "en": "level"},
-    "by.sector": {"vi": "lĩnh vực", "en": "sector"},
-    "by.area": {"vi": "địa bàn", "en": "area"},
-    "sources": {"vi": "Nguồn: {files}", "en": "Sources: {files}"},
-    "small": {
-        "vi": "* Mẫu số dưới 30 người: con số dễ dao động, cần đọc thận trọng.",
-        "en": "* Fewer than 30 people in the denominator: read with care.",
-    },
-    "completeness": {
-        "vi": "Đơn vị đã gửi số liệu: {reporting}/{registered} ({rate}).",
-        "en": "Units reporting: {reporting}/{registered} ({rate}).",
-    },
-    "skipped": {
-        "vi": "Đã bỏ qua {count} dòng có lỗi (--skip-invalid).",
-        "en": "{count} row(s) with errors left out (--skip-invalid).",
-    },
-    "summary": {
-        "vi": "{met}/{total} chỉ tiêu đạt; {not_met} chưa đạt; {no_data} thiếu số liệu.",
-        "en": "{met}/{total} indicators met; {not_met} not met; {no_data} without data.",
-    },
-}
-
 # After a share of people counted over few (`Measurement.small`).
 SMALL_MARK = "*"
 
@@ -105,8 +51,16 @@ _STATUS_STYLE = {
 
 
 def label(key: str, lang: Lang, **params: object) -> str:
-    template = LABELS[key][lang]
-    return template.format(**params) if params else template
+    """`text("report." + key)`: kept only for `render/trend_terminal.py`, whose helper moves
+    it to `text`; remove it then."""
+    return text(f"report.{key}", lang, **params)
+
+
+def field_label(field_name: str, lang: Lang) -> str:
+    """A catalog field as people read it; a field of a `--targets` file that has no label
+    shows as its key."""
+    key = f"report.field.{field_name}"
+    return text(key, lang) if key in TEXT else field_name
 
 
 def _percent_sign(unit: str) -> str:
@@ -117,7 +71,7 @@ def format_value(result: IndicatorResult, value: float | None, lang: Lang) -> st
     if result.unit == "milestone":
         if value is None:
             return "—"
-        return label("done" if value >= 1 else "not_done", lang)
+        return text("target.done" if value >= 1 else "target.not_done", lang)
     shown = format_number(value, _UNIT_DECIMALS[result.unit], lang)
     return shown if value is None else shown + _percent_sign(result.unit)
 
@@ -175,7 +129,7 @@ class ResultsView:
 def _results_group(
     results: Sequence[IndicatorResult], context: ReportContext, lang: Lang, *, narrow: bool
 ) -> Group:
-    title = label("title", lang, year=context.catalog_target_year)
+    title = text("report.title", lang, year=context.catalog_target_year)
     table = Table(
         title=title,
         caption=_caption(results, context, lang),
@@ -184,20 +138,20 @@ def _results_group(
         pad_edge=False,
     )
     if not narrow:
-        table.add_column(label("col.clause", lang), no_wrap=True, style="dim")
-    table.add_column(label("col.indicator", lang), overflow="fold", ratio=1)
-    table.add_column(label("col.value", lang), justify="right", no_wrap=True)
-    table.add_column(label("col.target", lang), justify="right", no_wrap=True)
+        table.add_column(text("report.col.clause", lang), no_wrap=True, style="dim")
+    table.add_column(text("report.col.indicator", lang), overflow="fold", ratio=1)
+    table.add_column(text("report.col.value", lang), justify="right", no_wrap=True)
+    table.add_column(text("report.col.target", lang), justify="right", no_wrap=True)
     if not narrow:
-        table.add_column(label("col.gap", lang), justify="right", no_wrap=True)
-    table.add_column(label("col.shortfall", lang), justify="right", no_wrap=True)
-    table.add_column(label("col.status", lang), no_wrap=True)
+        table.add_column(text("report.col.gap", lang), justify="right", no_wrap=True)
+    table.add_column(text("report.col.shortfall", lang), justify="right", no_wrap=True)
+    table.add_column(text("report.col.status", lang), no_wrap=True)
     if context.baseline is not None:
-        table.add_column(label("col.delta", lang), justify="right", no_wrap=True)
+        table.add_column(text("report.col.delta", lang), justify="right", no_wrap=True)
     footnotes: list[str] = []
     for field_name in _fields(results):
         members = [r for r in results if r.field == field_name]
-        heading = Text(_field_label(field_name, lang), style="bold")
+        heading = Text(field_label(field_name, lang), style="bold")
         table.add_row(heading) if narrow else table.add_row("", heading)
         for result in members:
             rows = [(printable(result.name(lang)), result.measurement)] + [
@@ -219,7 +173,7 @@ def _results_group(
         )
     )
     if marked:
-        lines.append(Text(label("small", lang), style="dim"))
+        lines.append(Text(text("report.small", lang), style="dim"))
     return Group(table, *lines)
 
 
@@ -234,11 +188,6 @@ def _fields(results: Iterable[IndicatorResult]) -> list[str]:
     return sorted(present, key=lambda f: FIELD_ORDER.index(f) if f in FIELD_ORDER else 99)
 
 
-def _field_label(field_name: str, lang: Lang) -> str:
-    key = f"field.{field_name}"
-    return label(key, lang) if key in LABELS else field_name
-
-
 def _add_result_row(
     table: Table,
     result: IndicatorResult,
@@ -250,7 +199,7 @@ def _add_result_row(
     *,
     narrow: bool = False,
 ) -> None:
-    status = Text(label(f"status.{measurement.status.value}", lang))
+    status = Text(text(f"report.status.{measurement.status.value}", lang))
     status.stylize(_STATUS_STYLE[measurement.status])
     if measurement.note is not None:
         note = note_message(measurement.note, lang)
@@ -313,8 +262,8 @@ def context_lines(context: ReportContext, lang: Lang) -> list[str]:
     if completeness is not None and completeness.registered:
         rate = format_number(completeness.rate, 1, lang) + " %"
         lines.append(
-            label(
-                "completeness",
+            text(
+                "report.completeness",
                 lang,
                 reporting=completeness.reporting,
                 registered=completeness.registered,
@@ -324,7 +273,7 @@ def context_lines(context: ReportContext, lang: Lang) -> list[str]:
     if context.baseline is not None:
         as_of = context.baseline.as_of.strftime("%d/%m/%Y") if context.baseline.as_of else "?"
         path = printable(context.baseline.path)
-        lines.append(label("baseline", lang, path=path, as_of=as_of))
+        lines.append(text("report.baseline", lang, path=path, as_of=as_of))
     return lines
 
 
@@ -336,8 +285,8 @@ def _caption(results: Sequence[IndicatorResult], context: ReportContext, lang: L
         counts[result.measurement.status] += 1
     scored = len(results) - counts[Status.TRACKED]
     lines = [
-        label(
-            "summary",
+        text(
+            "report.summary",
             lang,
             met=counts[Status.MET],
             total=scored,
@@ -345,11 +294,15 @@ def _caption(results: Sequence[IndicatorResult], context: ReportContext, lang: L
             no_data=counts[Status.NO_DATA],
         ),
         as_of_line(context.dataset, lang),
-        label("sources", lang, files=", ".join(printable(s.path) for s in context.dataset.sources)),
+        text(
+            "report.sources",
+            lang,
+            files=", ".join(printable(s.path) for s in context.dataset.sources),
+        ),
     ]
     lines += context_lines(context, lang)
     if context.skipped_rows:
-        lines.append(label("skipped", lang, count=context.skipped_rows))
+        lines.append(text("report.skipped", lang, count=context.skipped_rows))
     return "\n".join(lines)
 
 
@@ -480,7 +433,7 @@ def results_csv(results: Sequence[IndicatorResult], lang: Lang) -> str:
 
 def results_markdown(results: Sequence[IndicatorResult], context: ReportContext, lang: Lang) -> str:
     headers = [
-        label(key, lang)
+        text(f"report.{key}", lang)
         for key in (
             "col.clause",
             "col.indicator",
@@ -492,7 +445,7 @@ def results_markdown(results: Sequence[IndicatorResult], context: ReportContext,
         )
     ]
     lines = [
-        f"# {label('title', lang, year=context.catalog_target_year)}",
+        f"# {text('report.title', lang, year=context.catalog_target_year)}",
         "",
         _caption(results, context, lang).replace("\n", "  \n"),
         "",
@@ -514,7 +467,7 @@ def results_markdown(results: Sequence[IndicatorResult], context: ReportContext,
                 "—"
                 if measurement.shortfall is None
                 else format_number(measurement.shortfall, 0, lang),
-                label(f"status.{measurement.status.value}", lang)
+                text(f"report.status.{measurement.status.value}", lang)
                 + (f" ({note_message(measurement.note, lang)})" if measurement.note else ""),
             ]
             lines.append("| " + " | ".join(printable(c).replace("|", "\\|") for c in cells) + " |")

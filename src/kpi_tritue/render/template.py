@@ -24,9 +24,8 @@ from kpi_tritue.contract.schema import CONTRACT, INFO, WORKFORCE, ColumnSpec, Sh
 from kpi_tritue.contract.schema import ValueType as T
 from kpi_tritue.contract.values import FALSE_SPELLINGS, MIN_YEAR, TRUE_SPELLINGS
 from kpi_tritue.errors import OutputError
-from kpi_tritue.i18n import Lang
-from kpi_tritue.render.contract_doc import _INTRO, _REQUIRED_SHEET, _TYPE_TEXT, _required
-from kpi_tritue.render.outputs import output_label
+from kpi_tritue.i18n import Lang, text
+from kpi_tritue.render.contract_doc import required_text, sheet_required, type_text
 from kpi_tritue.render.terminal import TOOL
 from kpi_tritue.render.xlsx_cells import HEADER_FILL, LINE_HEIGHT, fit_row, put, save_workbook
 from kpi_tritue.render.xlsx_report import DATE_FORMAT, _print_setup, check_output
@@ -40,103 +39,8 @@ REQUIRED_FILL = "F8CBAD"
 OPTIONAL_FILL = "DDEBF7"
 TRUE_MARK = "x"
 
-TEMPLATE_LABELS: dict[str, dict[Lang, str]] = {
-    "sheet.instructions": {"vi": "Hướng dẫn", "en": "Instructions"},
-    "title": {
-        "vi": "Mẫu báo cáo đội ngũ trí thức (kpi)",
-        "en": "Intellectual-workforce report workbook (kpi)",
-    },
-    "subtitle": {
-        "vi": "Mẫu do {tool} {version} tạo. Kiểm tra tệp đã điền bằng: kpi validate <tệp>.",
-        "en": "Written by {tool} {version}. Check a filled-in file with: kpi validate <file>.",
-    },
-    "how": {"vi": "Cách điền", "en": "How to fill it in"},
-    "rules": {"vi": "Quy ước chung", "en": "General rules"},
-    "columns": {"vi": "Các trang và các cột", "en": "Sheets and columns"},
-    "col.column": {"vi": "Cột", "en": "Column"},
-    "col.type": {"vi": "Kiểu", "en": "Type"},
-    "col.required": {"vi": "Bắt buộc", "en": "Required"},
-    "col.values": {"vi": "Giá trị được nhận", "en": "Accepted values"},
-    "col.notes": {"vi": "Ghi chú", "en": "Notes"},
-    "aliases": {"vi": "Tên khác: {names}", "en": "Other names: {names}"},
-    "also": {"vi": "cũng nhận: {names}", "en": "also: {names}"},
-    "bool": {
-        "vi": "x = có; để trống = không. Cũng nhận: có = {true}; không = {false}",
-        "en": "x = yes; blank = no. Also accepted: yes = {true}; no = {false}",
-    },
-    "date": {
-        "vi": "ngày/tháng/năm (31/12/2025) hoặc ô ngày của Excel; không hiểu theo tháng/ngày",
-        "en": "day/month/year (31/12/2025) or an Excel date; never read as month/day",
-    },
-    "year": {
-        "vi": "năm, từ {low} đến năm báo cáo",
-        "en": "a year, from {low} to the report year",
-    },
-    "range": {"vi": "số từ {low} đến {high}", "en": "a number from {low} to {high}"},
-    "minimum": {"vi": "số ≥ {low}", "en": "a number ≥ {low}"},
-    "whole": {"vi": "số nguyên ≥ {low}", "en": "a whole number ≥ {low}"},
-    "milestones": {
-        "vi": "mã mốc hoặc tên mốc trong danh mục: {names}",
-        "en": "a milestone id or name of the catalog: {names}",
-    },
-    "info.values": {
-        "vi": "Năm báo cáo: năm (2025); Ngày số liệu: ngày (31/12/2025); "
-        "Đơn vị báo cáo: tên đơn vị",
-        "en": "Năm báo cáo (report year): a year (2025); Ngày số liệu (data as of): a date "
-        "(31/12/2025); Đơn vị báo cáo (reporting unit): its name",
-    },
-    "prompt.list": {
-        "vi": "Chọn trong danh sách (giá trị đồng nghĩa cũng được nhận).",
-        "en": "Pick from the list (synonyms are accepted too).",
-    },
-    "error.list": {
-        "vi": "Giá trị không có trong danh sách. Được nhận: {values}",
-        "en": "Not a value of the list. Accepted: {values}",
-    },
-    "error.bool": {
-        "vi": "Ghi x nếu có, để trống nếu không.",
-        "en": "Write x for yes, leave blank for no.",
-    },
-    "error.number": {
-        "vi": "Cột này cần {what}.",
-        "en": "This column needs {what}.",
-    },
-    "sheet.line": {
-        "vi": "Trang {name} ({en}). {required} Tên khác của trang: {aliases}.",
-        "en": "Sheet {name} ({en}). {required} Other names of the sheet: {aliases}.",
-    },
-}
-
-_HOW: dict[Lang, tuple[str, ...]] = {
-    "vi": (
-        "Mỗi trang dữ liệu có tiêu đề cột ở dòng 1; điền từ dòng 2: trang NhanSu mỗi dòng "
-        "một người, các trang khác mỗi dòng một mục. Không đổi tên trang và tên cột.",
-        "Cột có tiêu đề màu cam là bắt buộc (Ngày sinh, Năm sinh: điền ít nhất một trong "
-        "hai); trỏ chuột vào tiêu đề để xem giải thích.",
-        "Cột có/không: ghi x nếu có, để trống nếu không. Nếu đơn vị không theo dõi một cột, "
-        "hãy xóa hẳn cột đó: chỉ tiêu cần cột ấy sẽ là “thiếu số liệu”, không phải 0 %.",
-        "Ô có danh sách chọn: bấm mũi tên để chọn. Cách viết đồng nghĩa (Cấp tỉnh, QLNN, "
-        "CKI…) vẫn được nhận dù Excel có hỏi lại.",
-        "Trang ThongTin: điền Năm báo cáo, Ngày số liệu và Đơn vị báo cáo vào cột Giá trị. "
-        "Trang SoLieu: mỗi dòng một số liệu (Dân số, Số lớp…), chọn Chỉ tiêu trong danh sách.",
-        "Họ và tên chỉ dùng trong đơn vị: kpi không bao giờ in, xuất hay nêu họ tên.",
-    ),
-    "en": (
-        "Each data sheet has its column headers in row 1; fill in from row 2: one person a "
-        "row in NhanSu, one item a row elsewhere. Do not rename the sheets or the columns.",
-        "Orange headers are required columns (Ngày sinh, Năm sinh: at least one of the two); "
-        "hover over a header for its explanation.",
-        "Yes/no columns: write x for yes, leave blank for no. If a unit does not record a "
-        "column, delete the whole column: indicators that need it then show “no data”, "
-        "not 0 %.",
-        "Cells with a drop-down list: click the arrow to pick a value. Synonyms (Cấp tỉnh, "
-        "QLNN, CKI…) are accepted even if Excel asks again.",
-        "ThongTin sheet: fill in Năm báo cáo (report year), Ngày số liệu (data as of) and Đơn "
-        "vị báo cáo (reporting unit) in the Giá trị column. SoLieu sheet: one figure a row "
-        "(population, classes…), its Chỉ tiêu picked from the list.",
-        "Full names stay in the unit: kpi never prints, exports or quotes a name.",
-    ),
-}
+# The bullets of "How to fill it in", in order.
+_HOW = tuple(f"template.how.{n}" for n in range(1, 7))
 
 _NUMBER_FORMATS: dict[T, str] = {
     T.TEXT: "@",
@@ -157,11 +61,6 @@ _BASE_WIDTHS: dict[T, float] = {
     T.ENUM: 16.0,
 }
 _WIDE_TEXT = {"unit": 36.0, "full_name": 26.0, "profession": 26.0, "milestone": 50.0, "note": 40.0}
-
-
-def template_label(key: str, lang: Lang, **params: object) -> str:
-    template = TEMPLATE_LABELS[key][lang]
-    return template.format(**params) if params else template
 
 
 def _words(words: Sequence[str]) -> str:
@@ -201,32 +100,34 @@ def _accepted(column: ColumnSpec, lang: Lang, milestones: Sequence[str]) -> str:
             for value in column.enum.values:
                 shown = value.vi if lang == "vi" else f"{value.vi} = {value.en}"
                 if value.synonyms:
-                    shown += f" ({template_label('also', lang, names=_words(value.synonyms))})"
+                    shown += f" ({text('template.also', lang, names=_words(value.synonyms))})"
                 values.append(shown)
             return "; ".join(values)
         case T.BOOL:
-            return template_label(
-                "bool", lang, true=_words(TRUE_SPELLINGS), false=_words(FALSE_SPELLINGS)
+            return text(
+                "template.bool", lang, true=_words(TRUE_SPELLINGS), false=_words(FALSE_SPELLINGS)
             )
         case T.DATE:
-            return template_label("date", lang)
+            return text("template.date", lang)
         case T.YEAR:
-            return template_label("year", lang, low=MIN_YEAR)
+            return text("template.year", lang, low=MIN_YEAR)
         case T.INT | T.NUMBER:
             low = _number(column.minimum if column.minimum is not None else 0)
             if column.maximum is not None:
-                return template_label("range", lang, low=low, high=_number(column.maximum))
-            return template_label("whole" if column.type is T.INT else "minimum", lang, low=low)
+                return text("template.range", lang, low=low, high=_number(column.maximum))
+            return text(
+                "template.whole" if column.type is T.INT else "template.minimum", lang, low=low
+            )
         case T.TEXT:
             if column.key == "milestone":
-                return template_label("milestones", lang, names="; ".join(milestones))
+                return text("template.milestones", lang, names="; ".join(milestones))
             return ""
 
 
 def _notes(column: ColumnSpec, lang: Lang) -> str:
     notes = []
     if column.aliases:
-        notes.append(template_label("aliases", lang, names=_words(column.aliases)))
+        notes.append(text("template.aliases", lang, names=_words(column.aliases)))
     note = column.note_vi if lang == "vi" else column.note_en
     if note:
         notes.append(note)
@@ -235,13 +136,13 @@ def _notes(column: ColumnSpec, lang: Lang) -> str:
 
 def _comment(sheet: SheetSpec, column: ColumnSpec, lang: Lang, milestones: Sequence[str]) -> str:
     parts = [f"{column.header} ({column.en})" if lang == "en" else column.header]
-    kind = _TYPE_TEXT[column.type][lang]
-    required = _required(sheet, column, lang)
-    parts.append(f"{template_label('col.type', lang)}: {kind}")
+    kind = type_text(column.type, lang)
+    required = required_text(sheet, column, lang)
+    parts.append(f"{text('template.col.type', lang)}: {kind}")
     if required:
-        parts.append(f"{template_label('col.required', lang)}: {required}")
+        parts.append(f"{text('template.col.required', lang)}: {required}")
     if sheet.key == INFO.key and column.key == "value":
-        parts.append(template_label("info.values", lang))
+        parts.append(text("template.info.values", lang))
     else:
         accepted = _accepted(column, lang, milestones)
         if accepted:
@@ -267,10 +168,10 @@ def _validation(
             showErrorMessage=True,
             errorStyle="warning",
             errorTitle=title,
-            error=template_label("error.list", lang, values=_words(labels))[:255],
+            error=text("template.error.list", lang, values=_words(labels))[:255],
             showInputMessage=True,
             promptTitle=title,
-            prompt=template_label("prompt.list", lang),
+            prompt=text("template.prompt.list", lang),
         )
     if column.type is T.BOOL:
         return DataValidation(
@@ -280,7 +181,7 @@ def _validation(
             showErrorMessage=True,
             errorStyle="warning",
             errorTitle=title,
-            error=template_label("error.bool", lang),
+            error=text("template.error.bool", lang),
         )
     if column.key == "milestone" and milestones:
         return DataValidation(
@@ -290,7 +191,7 @@ def _validation(
             showErrorMessage=True,
             errorStyle="warning",
             errorTitle=title,
-            error=template_label("milestones", lang, names="; ".join(milestones))[:255],
+            error=text("template.milestones", lang, names="; ".join(milestones))[:255],
         )
     if column.type in (T.YEAR, T.INT, T.NUMBER):
         low: float = column.minimum if column.minimum is not None else 0
@@ -307,7 +208,7 @@ def _validation(
             showErrorMessage=True,
             errorStyle="stop",
             errorTitle=title,
-            error=template_label("error.number", lang, what=what),
+            error=text("template.error.number", lang, what=what),
         )
     return None
 
@@ -386,7 +287,7 @@ def _info_rows(sheet: Worksheet, spec: SheetSpec) -> None:
 
 def _intro_rules(lang: Lang) -> list[str]:
     """The general rules of docs/input-format.md: its bullets, as plain sentences."""
-    intro = _INTRO[lang].format(true=_words(TRUE_SPELLINGS), false=_words(FALSE_SPELLINGS))
+    intro = text("contract.intro", lang, true=_words(TRUE_SPELLINGS), false=_words(FALSE_SPELLINGS))
     rules: list[str] = []
     for line in intro.splitlines():
         if line.startswith("- "):
@@ -402,25 +303,27 @@ _INSTRUCTION_WIDTHS = (30.0, 12.0, 14.0, 62.0, 44.0)
 def _instructions(
     sheet: Worksheet, lang: Lang, milestones: Sequence[str], sheets: Sequence[SheetSpec]
 ) -> None:
-    sheet.title = template_label("sheet.instructions", lang)
+    sheet.title = text("template.sheet.instructions", lang)
     for index, width in enumerate(_INSTRUCTION_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     text_width = sum(_INSTRUCTION_WIDTHS)
-    put(sheet, 1, 1, template_label("title", lang), bold=True, size=14, colour=HEADER_FILL)
+    put(sheet, 1, 1, text("template.title", lang), bold=True, size=14, colour=HEADER_FILL)
     put(
         sheet,
         2,
         1,
-        template_label("subtitle", lang, tool=TOOL, version=__version__),
+        text("template.subtitle", lang, tool=TOOL, version=__version__),
         italic=True,
         colour="595959",
     )
     row = 4
     for heading, bullets in (
-        ("how", _HOW[lang]),
+        ("how", tuple(text(key, lang) for key in _HOW)),
         ("rules", tuple(_intro_rules(lang))),
     ):
-        put(sheet, row, 1, template_label(heading, lang), bold=True, size=12, colour=HEADER_FILL)
+        put(
+            sheet, row, 1, text(f"template.{heading}", lang), bold=True, size=12, colour=HEADER_FILL
+        )
         row += 1
         for bullet in bullets:
             put(sheet, row, 1, f"• {bullet}", wrap=True)
@@ -428,13 +331,13 @@ def _instructions(
             fit_row(sheet, row, [(bullet, text_width)])
             row += 1
         row += 1
-    put(sheet, row, 1, template_label("columns", lang), bold=True, size=12, colour=HEADER_FILL)
+    put(sheet, row, 1, text("template.columns", lang), bold=True, size=12, colour=HEADER_FILL)
     row += 1
     headers = ("col.column", "col.type", "col.required", "col.values", "col.notes")
     for spec in sheets:
-        required = _REQUIRED_SHEET[lang][0 if spec.key == WORKFORCE.key else 1]
-        line = template_label(
-            "sheet.line",
+        required = sheet_required(spec.key == WORKFORCE.key, lang)
+        line = text(
+            "template.sheet.line",
             lang,
             name=spec.name,
             en=spec.en,
@@ -451,7 +354,7 @@ def _instructions(
                 sheet,
                 row,
                 index,
-                template_label(key, lang),
+                text(f"template.{key}", lang),
                 bold=True,
                 colour="FFFFFF",
                 fill=HEADER_FILL,
@@ -461,7 +364,7 @@ def _instructions(
             row += 1
             name = column.header if lang == "vi" else f"{column.header} ({column.en})"
             if spec.key == INFO.key and column.key == "value":
-                accepted = template_label("info.values", lang)
+                accepted = text("template.info.values", lang)
             else:
                 accepted = _accepted(column, lang, milestones)
             notes = _notes(column, lang)
@@ -476,8 +379,8 @@ def _instructions(
                 wrap=True,
                 border=True,
             )
-            put(sheet, row, 2, _TYPE_TEXT[column.type][lang], border=True)
-            put(sheet, row, 3, _required(spec, column, lang), border=True)
+            put(sheet, row, 2, type_text(column.type, lang), border=True)
+            put(sheet, row, 3, required_text(spec, column, lang), border=True)
             put(sheet, row, 4, accepted, wrap=True, border=True)
             put(sheet, row, 5, notes, wrap=True, border=True)
             fit_row(
@@ -495,7 +398,7 @@ def _instructions(
         title_rows=None,
         last_column=5,
         last_row=row,
-        footer=template_label("title", lang),
+        footer=text("template.title", lang),
         lang=lang,
     )
     sheet.page_setup.orientation = "portrait"
@@ -516,7 +419,7 @@ def build_template(lang: Lang) -> Workbook:
     workbook.move_sheet(lists.sheet, offset=len(workbook.sheetnames) - 1)
     workbook.active = 0
     properties = workbook.properties
-    properties.title = template_label("title", lang)
+    properties.title = text("template.title", lang)
     properties.creator = f"{TOOL} {__version__}"
     properties.lastModifiedBy = None
     properties.language = lang
@@ -530,5 +433,5 @@ def write_template(path: Path, lang: Lang, *, force: bool = False) -> None:
     """
     check_output(path, (), lang)
     if path.exists() and not force:
-        raise OutputError(output_label("exists", lang, path=str(path)))
+        raise OutputError(text("output.exists", lang, path=str(path)))
     save_workbook(build_template(lang), path, lang)

@@ -43,13 +43,12 @@ from kpi_tritue.render.notes import note_message
 from kpi_tritue.render.outputs import check_output as check_output
 from kpi_tritue.render.report import (
     FIELD_ORDER,
-    LABELS,
     SMALL_MARK,
     ReportContext,
     context_lines,
+    field_label,
     format_target,
     group_label,
-    label,
 )
 from kpi_tritue.render.terminal import TOOL, as_of_line
 from kpi_tritue.render.xlsx_cells import (
@@ -63,71 +62,6 @@ from kpi_tritue.render.xlsx_cells import (
     widths,
 )
 from kpi_tritue.render.xlsx_trend import trend_sheet
-
-# Labels of the workbook that the terminal table does not have.
-XLSX_LABELS: dict[str, dict[Lang, str]] = {
-    "sheet.summary": {"vi": "Tổng hợp", "en": "Summary"},
-    "sheet.chart": {"vi": "Biểu đồ", "en": "Chart"},
-    "sheet.breakdown": {"vi": "Theo {by}", "en": "By {by}"},
-    "sheet.issues": {"vi": "Vấn đề dữ liệu", "en": "Data issues"},
-    "sheet.info": {"vi": "Thông tin", "en": "Information"},
-    "col.note": {"vi": "Ghi chú", "en": "Note"},
-    "col.ci95": {"vi": "Khoảng tin cậy 95 %", "en": "95 % interval"},
-    "col.id": {"vi": "Mã chỉ tiêu", "en": "Indicator id"},
-    "col.code": {"vi": "Mã", "en": "Code"},
-    "col.file": {"vi": "Tệp", "en": "File"},
-    "col.sheet": {"vi": "Trang", "en": "Sheet"},
-    "col.row": {"vi": "Dòng", "en": "Row"},
-    "col.column": {"vi": "Cột", "en": "Column"},
-    "col.cell": {"vi": "Ô", "en": "Cell"},
-    "col.item": {"vi": "Mục", "en": "Item"},
-    "col.content": {"vi": "Nội dung", "en": "Value"},
-    "col.sha256": {"vi": "SHA-256", "en": "SHA-256"},
-    "col.target_min": {"vi": "Mục tiêu (mức tối thiểu)", "en": "Target (lower bound)"},
-    "row.target": {"vi": "Mục tiêu", "en": "Target"},
-    "row.province": {"vi": "Toàn tỉnh", "en": "Whole province"},
-    "chart.title": {
-        "vi": "Hiện nay so với mục tiêu (%)",
-        "en": "Value against target (%)",
-    },
-    "chart.value": {"vi": "Hiện nay", "en": "Value"},
-    "chart.target": {"vi": "Mục tiêu", "en": "Target"},
-    "chart.note": {
-        "vi": "Với mục tiêu là một khoảng (ví dụ 15–20 %), cột mục tiêu là mức tối thiểu.",
-        "en": "For a target band (such as 15–20 %), the target bar is its lower bound.",
-    },
-    "breakdown.title": {"vi": "Các chỉ tiêu theo {by}", "en": "Indicators by {by}"},
-    "sources.many": {
-        "vi": "Nguồn: {count} tệp (xem trang {sheet}).",
-        "en": "Sources: {count} files (see the {sheet} sheet).",
-    },
-    "info.title": {"vi": "Thông tin về báo cáo", "en": "About this report"},
-    "info.tool": {"vi": "Công cụ", "en": "Tool"},
-    "info.run_time": {"vi": "Thời điểm chạy", "en": "Run at"},
-    "info.as_of": {"vi": "Ngày số liệu", "en": "Data as of"},
-    "info.as_of_source": {"vi": "Ngày số liệu lấy theo", "en": "Reference date from"},
-    "info.report_year": {"vi": "Năm báo cáo", "en": "Report year"},
-    "info.catalog": {"vi": "Danh mục chỉ tiêu", "en": "Indicator catalog"},
-    "info.target_year": {"vi": "Năm mục tiêu", "en": "Target year"},
-    "info.by": {"vi": "Chia theo nhóm", "en": "Breakdown"},
-    "info.skipped": {
-        "vi": "Số dòng có lỗi đã bỏ qua (--skip-invalid)",
-        "en": "Rows with errors left out (--skip-invalid)",
-    },
-    "info.errors": {"vi": "Số lỗi", "en": "Errors"},
-    "info.warnings": {"vi": "Số cảnh báo", "en": "Warnings"},
-    "info.infos": {"vi": "Số thông tin", "en": "Info"},
-    "info.sources": {"vi": "Tệp nguồn", "en": "Source files"},
-    "info.percent": {
-        "vi": "Tỷ lệ ghi theo đơn vị phần trăm (81,8 nghĩa là 81,8 %); khoảng cách của tỷ lệ "
-        "tính bằng điểm phần trăm.",
-        "en": "Percentages are stored in percent units (81.8 means 81.8 %); the gap of a "
-        "percentage is in percentage points.",
-    },
-    "none": {"vi": "—", "en": "—"},
-    "footer.page": {"vi": "Trang &P/&N", "en": "Page &P of &N"},
-    "written": {"vi": "Đã ghi {path}", "en": "Wrote {path}"},
-}
 
 PAPER_A4 = "9"
 
@@ -164,8 +98,9 @@ DATETIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
 
 
 def xlsx_label(key: str, lang: Lang, **params: object) -> str:
-    template = XLSX_LABELS[key][lang]
-    return template.format(**params) if params else template
+    """`text("xlsx." + key)`: kept only for `cli.py` (`kpi template`), whose helper moves it
+    to `text`; remove it then."""
+    return text(f"xlsx.{key}", lang, **params)
 
 
 def _print_setup(
@@ -197,7 +132,7 @@ def _print_setup(
     sheet.print_options.horizontalCentered = True
     sheet.oddFooter.left.text = footer.replace("&", "&&")
     sheet.oddFooter.left.size = 8
-    sheet.oddFooter.right.text = xlsx_label("footer.page", lang)
+    sheet.oddFooter.right.text = text("xlsx.footer.page", lang)
     sheet.oddFooter.right.size = 8
 
 
@@ -209,7 +144,7 @@ def _status_cell(
         sheet,
         row,
         column,
-        label(f"status.{status.value}", lang),
+        text(f"report.status.{status.value}", lang),
         bold=True,
         colour=font,
         fill=fill,
@@ -226,8 +161,8 @@ def _number(value: float | None) -> float | None:
 
 def _milestone_format(lang: Lang) -> str:
     """1 shows as done, 0 as not done: the value stays a number."""
-    done = label("done", lang).replace('"', "")
-    not_done = label("not_done", lang).replace('"', "")
+    done = text("target.done", lang).replace('"', "")
+    not_done = text("target.not_done", lang).replace('"', "")
     return f'"{done}";"{not_done}";"{not_done}"'
 
 
@@ -244,11 +179,6 @@ def _fields(results: Sequence[IndicatorResult]) -> list[str]:
     return sorted(present, key=lambda f: FIELD_ORDER.index(f) if f in FIELD_ORDER else 99)
 
 
-def _field_label(field_name: str, lang: Lang) -> str:
-    key = f"field.{field_name}"
-    return label(key, lang) if key in LABELS else field_name
-
-
 def _title_lines(
     results: Sequence[IndicatorResult], context: ReportContext, lang: Lang
 ) -> list[str]:
@@ -257,8 +187,8 @@ def _title_lines(
         counts[result.measurement.status] += 1
     sources = context.dataset.sources
     lines = [
-        label(
-            "summary",
+        text(
+            "report.summary",
             lang,
             met=counts[Status.MET],
             total=len(results) - counts[Status.TRACKED],
@@ -266,17 +196,17 @@ def _title_lines(
             no_data=counts[Status.NO_DATA],
         ),
         as_of_line(context.dataset, lang),
-        label("sources", lang, files=", ".join(s.path for s in sources))
+        text("report.sources", lang, files=", ".join(s.path for s in sources))
         if len(sources) <= 3
-        else xlsx_label(
-            "sources.many", lang, count=len(sources), sheet=xlsx_label("sheet.info", lang)
+        else text(
+            "xlsx.sources.many", lang, count=len(sources), sheet=text("xlsx.sheet.info", lang)
         ),
     ]
     lines += context_lines(context, lang)
     if context.by:
-        lines.append(label("by", lang, by=label(f"by.{context.by}", lang)).capitalize())
+        lines.append(text("report.by", lang, by=text(f"report.by.{context.by}", lang)).capitalize())
     if context.skipped_rows:
-        lines.append(label("skipped", lang, count=context.skipped_rows))
+        lines.append(text("report.skipped", lang, count=context.skipped_rows))
     return lines
 
 
@@ -289,8 +219,8 @@ _NOTE_COLUMN = 9
 def _summary_sheet(
     sheet: Worksheet, results: Sequence[IndicatorResult], context: ReportContext, lang: Lang
 ) -> None:
-    title = label("title", lang, year=context.catalog_target_year)
-    sheet.title = xlsx_label("sheet.summary", lang)
+    title = text("report.title", lang, year=context.catalog_target_year)
+    sheet.title = text("xlsx.sheet.summary", lang)
     put(sheet, 1, 1, title, bold=True, size=14, colour=HEADER_FILL)
     sheet.row_dimensions[1].height = 22
     row = 2
@@ -299,16 +229,16 @@ def _summary_sheet(
         row += 1
     header = row + 1
     headers = [
-        label("col.clause", lang),
-        label("col.indicator", lang),
-        label("col.value", lang),
-        xlsx_label("col.ci95", lang),
-        label("col.target", lang),
-        label("col.gap", lang),
-        label("col.shortfall", lang),
-        label("col.status", lang),
-        xlsx_label("col.note", lang),
-        xlsx_label("col.id", lang),
+        text("report.col.clause", lang),
+        text("report.col.indicator", lang),
+        text("report.col.value", lang),
+        text("xlsx.col.ci95", lang),
+        text("report.col.target", lang),
+        text("report.col.gap", lang),
+        text("report.col.shortfall", lang),
+        text("report.col.status", lang),
+        text("xlsx.col.note", lang),
+        text("xlsx.col.id", lang),
     ]
     header_row(sheet, header, headers)
     fit_row(sheet, header, zip(headers, _SUMMARY_WIDTHS, strict=True))
@@ -319,7 +249,7 @@ def _summary_sheet(
     for field_name in _fields(results):
         for column in range(1, _SUMMARY_PRINTED + 1):
             put(sheet, row, column, None, fill=FIELD_FILL, border=True)
-        put(sheet, row, 2, _field_label(field_name, lang), bold=True, fill=FIELD_FILL, border=True)
+        put(sheet, row, 2, field_label(field_name, lang), bold=True, fill=FIELD_FILL, border=True)
         row += 1
         for result in (r for r in results if r.field == field_name):
             _summary_row(sheet, row, result, context, lang)
@@ -327,7 +257,7 @@ def _summary_sheet(
     last_row = row - 1
     if any(r.measurement.small for r in results):
         last_row = row + 1
-        put(sheet, last_row, 2, label("small", lang), italic=True, colour="404040")
+        put(sheet, last_row, 2, text("report.small", lang), italic=True, colour="404040")
     sheet.freeze_panes = sheet.cell(row=header + 1, column=3)
     _print_setup(
         sheet,
@@ -414,21 +344,21 @@ def _chart_sheet(
     shares = [r for r in results if r.unit == "percent"]
     if not shares:
         return
-    sheet = workbook.create_sheet(xlsx_label("sheet.chart", lang))
-    title = xlsx_label("chart.title", lang)
+    sheet = workbook.create_sheet(text("xlsx.sheet.chart", lang))
+    title = text("xlsx.chart.title", lang)
     put(sheet, 1, 1, title, bold=True, size=14, colour=HEADER_FILL)
-    put(sheet, 2, 1, xlsx_label("chart.note", lang), italic=True, colour="595959")
+    put(sheet, 2, 1, text("xlsx.chart.note", lang), italic=True, colour="595959")
     widths(sheet, _CHART_WIDTHS)
     header = _CHART_ROWS + 2
     header_row(
         sheet,
         header,
         [
-            label("col.clause", lang),
-            label("col.indicator", lang),
-            xlsx_label("chart.value", lang),
-            xlsx_label("col.target_min", lang),
-            label("col.status", lang),
+            text("report.col.clause", lang),
+            text("report.col.indicator", lang),
+            text("xlsx.chart.value", lang),
+            text("xlsx.col.target_min", lang),
+            text("report.col.status", lang),
         ],
     )
     sheet.row_dimensions[header].height = LINE_HEIGHT * 2 + 3
@@ -486,7 +416,7 @@ def _chart_sheet(
         title_rows=None,
         last_column=len(_CHART_WIDTHS),
         last_row=last,
-        footer=label("title", lang, year=context.catalog_target_year),
+        footer=text("report.title", lang, year=context.catalog_target_year),
         lang=lang,
     )
 
@@ -502,9 +432,9 @@ def _breakdown_sheet(
     if context.by is None:
         return
     split = [r for r in results if r.breakdown is not None]
-    by = label(f"by.{context.by}", lang)
-    sheet = workbook.create_sheet(xlsx_label("sheet.breakdown", lang, by=by)[:31])
-    title = xlsx_label("breakdown.title", lang, by=by)
+    by = text(f"report.by.{context.by}", lang)
+    sheet = workbook.create_sheet(text("xlsx.sheet.breakdown", lang, by=by)[:31])
+    title = text("xlsx.breakdown.title", lang, by=by)
     put(sheet, 1, 1, title, bold=True, size=14, colour=HEADER_FILL)
     put(sheet, 2, 1, as_of_line(context.dataset, lang), colour="404040")
     groups = list(dict.fromkeys(g.group for r in split for g in r.breakdown or ()))
@@ -516,15 +446,15 @@ def _breakdown_sheet(
         sheet,
         names,
         1,
-        label("col.group", lang),
+        text("report.col.group", lang),
         bold=True,
         colour="FFFFFF",
         fill=HEADER_FILL,
         border=True,
     )
     put(sheet, subheads, 1, by.capitalize(), bold=True, colour="FFFFFF", fill=HEADER_FILL)
-    put(sheet, targets, 1, xlsx_label("row.target", lang), italic=True, border=True)
-    put(sheet, province, 1, xlsx_label("row.province", lang), bold=True, border=True)
+    put(sheet, targets, 1, text("xlsx.row.target", lang), italic=True, border=True)
+    put(sheet, province, 1, text("xlsx.row.province", lang), bold=True, border=True)
     first_group = province + 1
     for offset, name in enumerate(shown):
         put(sheet, first_group + offset, 1, name, border=True)
@@ -563,7 +493,7 @@ def _breakdown_sheet(
                 sheet,
                 subheads,
                 column,
-                label(key, lang),
+                text(f"report.{key}", lang),
                 bold=True,
                 colour="FFFFFF",
                 fill=HEADER_FILL,
@@ -595,7 +525,7 @@ def _breakdown_sheet(
                 small = small or measurement.small
         # The colour follows the status text, so an edited status recolours its value.
         for status, (fill, font) in STATUS_COLOURS.items():
-            word = label(f"status.{status.value}", lang).replace('"', '""')
+            word = text(f"report.status.{status.value}", lang).replace('"', '""')
             style = {
                 "fill": PatternFill("solid", start_color=fill, end_color=fill),
                 "font": Font(color=font),
@@ -610,7 +540,7 @@ def _breakdown_sheet(
             )
     if small or any(r.measurement.small for r in split):
         last_row += 2
-        put(sheet, last_row, 1, label("small", lang), italic=True, colour="404040")
+        put(sheet, last_row, 1, text("report.small", lang), italic=True, colour="404040")
     sheet.row_dimensions[names].height = LINE_HEIGHT * min(name_height, 6) + 3
     sheet.freeze_panes = sheet.cell(row=province + 1, column=2)
     last_column = 1 + 2 * len(split)
@@ -649,7 +579,7 @@ def _breakdown_cells(
         sheet,
         row,
         value_col + 1,
-        label(f"status.{measurement.status.value}", lang),
+        text(f"report.status.{measurement.status.value}", lang),
         bold=bold,
         border=True,
         horizontal="center",
@@ -660,16 +590,16 @@ _ISSUE_WIDTHS = (11.0, 22.0, 70.0, 32.0, 14.0, 8.0, 22.0, 7.0)
 
 
 def _issues_sheet(workbook: Workbook, issues: Sequence[Issue], lang: Lang) -> None:
-    sheet = workbook.create_sheet(xlsx_label("sheet.issues", lang))
+    sheet = workbook.create_sheet(text("xlsx.sheet.issues", lang))
     headers = [
         text("col.severity", lang),
-        xlsx_label("col.code", lang),
+        text("xlsx.col.code", lang),
         text("col.message", lang),
-        xlsx_label("col.file", lang),
-        xlsx_label("col.sheet", lang),
-        xlsx_label("col.row", lang),
-        xlsx_label("col.column", lang),
-        xlsx_label("col.cell", lang),
+        text("xlsx.col.file", lang),
+        text("xlsx.col.sheet", lang),
+        text("xlsx.col.row", lang),
+        text("xlsx.col.column", lang),
+        text("xlsx.col.cell", lang),
     ]
     header_row(sheet, 1, headers)
     widths(sheet, _ISSUE_WIDTHS)
@@ -711,7 +641,7 @@ def _issues_sheet(workbook: Workbook, issues: Sequence[Issue], lang: Lang) -> No
         title_rows="1:1",
         last_column=len(headers),
         last_row=last,
-        footer=xlsx_label("sheet.issues", lang),
+        footer=text("xlsx.sheet.issues", lang),
         lang=lang,
     )
 
@@ -722,12 +652,12 @@ def _local(moment: datetime) -> datetime:
 
 
 def _info_sheet(workbook: Workbook, context: ReportContext, lang: Lang, run_time: datetime) -> None:
-    sheet = workbook.create_sheet(xlsx_label("sheet.info", lang))
+    sheet = workbook.create_sheet(text("xlsx.sheet.info", lang))
     dataset = context.dataset
-    put(sheet, 1, 1, xlsx_label("info.title", lang), bold=True, size=14, colour=HEADER_FILL)
-    header_row(sheet, 3, [xlsx_label("col.item", lang), xlsx_label("col.content", lang)])
+    put(sheet, 1, 1, text("xlsx.info.title", lang), bold=True, size=14, colour=HEADER_FILL)
+    header_row(sheet, 3, [text("xlsx.col.item", lang), text("xlsx.col.content", lang)])
     counts = count_by_severity(context.issues)
-    by = label(f"by.{context.by}", lang) if context.by else xlsx_label("none", lang)
+    by = text(f"report.by.{context.by}", lang) if context.by else text("xlsx.none", lang)
     rows: list[tuple[str, str | float | date | None, str | None]] = [
         ("info.tool", f"{TOOL} {__version__}", None),
         ("info.run_time", _local(run_time), DATETIME_FORMAT),
@@ -744,7 +674,7 @@ def _info_sheet(workbook: Workbook, context: ReportContext, lang: Lang, run_time
     ]
     row = 4
     for key, value, number_format in rows:
-        put(sheet, row, 1, xlsx_label(key, lang), bold=True, border=True)
+        put(sheet, row, 1, text(f"xlsx.{key}", lang), bold=True, border=True)
         put(
             sheet,
             row,
@@ -755,11 +685,11 @@ def _info_sheet(workbook: Workbook, context: ReportContext, lang: Lang, run_time
             border=True,
         )
         row += 1
-    put(sheet, row + 1, 1, xlsx_label("info.percent", lang), italic=True, colour="595959")
+    put(sheet, row + 1, 1, text("xlsx.info.percent", lang), italic=True, colour="595959")
     row += 3
-    put(sheet, row, 1, xlsx_label("info.sources", lang), bold=True, size=12, colour=HEADER_FILL)
+    put(sheet, row, 1, text("xlsx.info.sources", lang), bold=True, size=12, colour=HEADER_FILL)
     row += 1
-    header_row(sheet, row, [xlsx_label("col.file", lang), xlsx_label("col.sha256", lang)])
+    header_row(sheet, row, [text("xlsx.col.file", lang), text("xlsx.col.sha256", lang)])
     for source in dataset.sources:
         row += 1
         put(sheet, row, 1, source.path, wrap=True, border=True)
@@ -771,7 +701,7 @@ def _info_sheet(workbook: Workbook, context: ReportContext, lang: Lang, run_time
         title_rows=None,
         last_column=2,
         last_row=row,
-        footer=xlsx_label("info.title", lang),
+        footer=text("xlsx.info.title", lang),
         lang=lang,
     )
 
@@ -801,7 +731,7 @@ def build_gap_report(
     _issues_sheet(workbook, context.issues, lang)
     _info_sheet(workbook, context, lang, run_time)
     properties = workbook.properties
-    properties.title = label("title", lang, year=context.catalog_target_year)
+    properties.title = text("report.title", lang, year=context.catalog_target_year)
     properties.creator = f"{TOOL} {__version__}"
     properties.lastModifiedBy = None
     properties.created = properties.modified = _local(run_time)

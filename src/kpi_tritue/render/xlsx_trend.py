@@ -11,26 +11,11 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi_tritue.i18n import Lang
+from kpi_tritue.i18n import Lang, text
 from kpi_tritue.render.xlsx_cells import header_row, put, widths
 
-LABELS: dict[str, dict[Lang, str]] = {
-    "sheet": {"vi": "Xu hướng", "en": "Trend"},
-    "title": {"vi": "Xu hướng các chỉ tiêu qua các năm", "en": "Indicators over the years"},
-    "id": {"vi": "Mã", "en": "ID"},
-    "name": {"vi": "Chỉ tiêu", "en": "Indicator"},
-    "target": {"vi": "Mục tiêu", "en": "Target"},
-    "projection": {"vi": "Dự báo năm mục tiêu", "en": "Projection"},
-    "ratio": {"vi": "Tỷ lệ tiến độ", "en": "Progress ratio"},
-    "class": {"vi": "Xếp loại", "en": "Class"},
-    "series": {"vi": "Giá trị", "en": "Value"},
-}
 CHART_WIDTH = 12
 CHART_HEIGHT = 6.5
-
-
-def _label(key: str, lang: Lang) -> str:
-    return LABELS[key][lang]
 
 
 def _goal(target: Mapping[str, Any] | None) -> float | None:
@@ -43,17 +28,17 @@ def _goal(target: Mapping[str, Any] | None) -> float | None:
 
 def trend_sheet(workbook: Workbook, document: Mapping[str, Any], lang: Lang) -> Worksheet:
     """Add the trend sheet built from `trend_report.trend_document` and return it."""
-    sheet = workbook.create_sheet(_label("sheet", lang))
+    sheet = workbook.create_sheet(text("xlsx.trend.sheet", lang))
     years = [str(entry["year"]) for entry in document["report_years"]]
-    put(sheet, 1, 1, _label("title", lang), bold=True, size=14)
+    put(sheet, 1, 1, text("xlsx.trend.title", lang), bold=True, size=14)
     headers = [
-        _label("id", lang),
-        _label("name", lang),
+        text("xlsx.trend.id", lang),
+        text("xlsx.trend.name", lang),
         *years,
-        _label("target", lang),
-        _label("projection", lang),
-        _label("ratio", lang),
-        _label("class", lang),
+        text("xlsx.trend.target", lang),
+        text("xlsx.trend.projection", lang),
+        text("xlsx.trend.ratio", lang),
+        text("xlsx.trend.class", lang),
     ]
     header_row(sheet, 3, headers)
     first_year_column = 3
@@ -135,8 +120,8 @@ def _charts(
             max_row=goal_row,
         )
         chart.add_data(target, from_rows=True, titles_from_data=False)
-        chart.series[0].tx = SeriesLabel(v=_label("series", lang))
-        chart.series[1].tx = SeriesLabel(v=_label("target", lang))
+        chart.series[0].tx = SeriesLabel(v=text("xlsx.trend.series", lang))
+        chart.series[1].tx = SeriesLabel(v=text("xlsx.trend.target", lang))
         categories = Reference(
             sheet, min_col=first_year_column, max_col=last_year_column, min_row=3, max_row=3
         )

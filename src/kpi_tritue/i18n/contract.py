@@ -1,0 +1,71 @@
+"""The input contract written out for people (`render/contract_doc.py`, and the template's
+instructions in `render/template.py`): `docs/input-format.md` is this text."""
+
+from __future__ import annotations
+
+from kpi_tritue.i18n.lang import Lang
+
+TEXT: dict[str, dict[Lang, str]] = {
+    # The general rules before the sheets; `{true}` and `{false}` are the yes/no spellings.
+    "contract.intro": {
+        "vi": """# Mẫu bảng tính đầu vào
+
+Tài liệu này được sinh từ `src/kpi_tritue/schema.py`: đây chính là những gì `kpi` đọc được.
+
+- Đọc tệp `.xlsx`, `.xlsm` (không chạy macro), `.xls` và `.ods`. Có thể đưa nhiều tệp hoặc
+  cả thư mục; các tệp được gộp lại, tệp đầu vào không bao giờ bị sửa.
+- Tên trang, tiêu đề cột và giá trị danh mục được so khớp không phân biệt hoa thường,
+  dấu, dạng Unicode (NFC/NFD) và dấu câu: `Họ và tên`, `HỌ VÀ TÊN`, `Ho va ten` là một.
+- Dòng tiêu đề là dòng đầu tiên (trong 20 dòng đầu) có đủ các cột bắt buộc; các dòng tên
+  báo cáo phía trên được bỏ qua. Dòng đánh số cột ngay dưới tiêu đề (`(1)`, `(2)`, `A`…),
+  dòng trống, dòng tiêu đề nhóm (`I. KHỐI TỈNH`) và dòng `Tổng cộng` được bỏ qua.
+- Ô gộp theo chiều dọc (ví dụ tên đơn vị gộp cho nhiều người) được hiểu là giá trị của
+  từng dòng.
+- Ngày: ô ngày của Excel, `2025-12-31`, hoặc `ngày/tháng/năm` (`31/12/2025`, `5/3/1985`;
+  không bao giờ hiểu theo thứ tự tháng/ngày).
+- Có/không: có = {true}; không = để trống, {false}.
+- Cột vắng mặt nghĩa là không báo cáo: chỉ tiêu cần cột đó là `no_data`, không phải 0 %.
+- Ngày số liệu lấy theo thứ tự: tùy chọn `--as-of`; `Ngày số liệu` trong trang
+  `ThongTin`; 31/12 của `Năm báo cáo`; ngày hôm nay.
+""",
+        "en": """# The input workbook
+
+This document is generated from `src/kpi_tritue/schema.py`: it is exactly what `kpi` reads.
+
+- `.xlsx`, `.xlsm` (macros never run), `.xls` and `.ods` are read. Several files or whole
+  folders may be given; they are consolidated, and no input file is ever written to.
+- Sheet names, column headers and list values match regardless of case, diacritics,
+  Unicode form (NFC/NFD) and punctuation: `Họ và tên`, `HỌ VÀ TÊN`, `Ho va ten` are one.
+- The header row is the first row (of the first 20) holding every required column; title
+  rows above it are ignored. A column-code row right under it (`(1)`, `(2)`, `A`…), empty
+  rows, group headings (`I. KHỐI TỈNH`) and `Tổng cộng` (totals) rows are skipped.
+- A vertically merged cell (a unit name merged over its staff rows) counts for each row.
+- Dates: an Excel date, `2025-12-31`, or `day/month/year` (`31/12/2025`, `5/3/1985`; never
+  read as month/day).
+- Yes/no: yes = {true}; no = blank, {false}.
+- An absent column means "not reported": indicators that need it are `no_data`, not 0 %.
+- The reference date is, first to last: the `--as-of` option; `Ngày số liệu` in the
+  `ThongTin` sheet; 31 December of `Năm báo cáo`; today.
+""",
+    },
+    "contract.type.text": {"vi": "chữ", "en": "text"},
+    "contract.type.bool": {"vi": "có/không", "en": "yes/no"},
+    "contract.type.date": {"vi": "ngày", "en": "date"},
+    "contract.type.year": {"vi": "năm", "en": "year"},
+    "contract.type.int": {"vi": "số nguyên", "en": "whole number"},
+    "contract.type.number": {"vi": "số", "en": "number"},
+    "contract.type.enum": {"vi": "danh mục", "en": "list"},
+    "contract.heading.column": {"vi": "Cột (tên chuẩn)", "en": "Column (canonical)"},
+    "contract.heading.key": {"vi": "Khóa", "en": "Key"},
+    "contract.heading.type": {"vi": "Kiểu", "en": "Type"},
+    "contract.heading.required": {"vi": "Bắt buộc", "en": "Required"},
+    "contract.heading.aliases": {"vi": "Tên khác, giá trị", "en": "Aliases, values"},
+    "contract.sheet_line": {
+        "vi": "Tên khác của trang: {aliases}. {required}",
+        "en": "Other names of the sheet: {aliases}. {required}",
+    },
+    "contract.sheet.required": {"vi": "Trang bắt buộc.", "en": "Required sheet."},
+    "contract.sheet.optional": {"vi": "Trang không bắt buộc.", "en": "Optional sheet."},
+    "contract.yes": {"vi": "có", "en": "yes"},
+    "contract.one_of": {"vi": "một trong hai", "en": "one of the two"},
+}
