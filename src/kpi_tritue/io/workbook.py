@@ -15,9 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-# ROW and INVALID are named here too, for the modules that took them from here.
-from kpi_tritue.contract.bookkeeping import INVALID as INVALID
-from kpi_tritue.contract.bookkeeping import ROW as ROW
+from kpi_tritue.contract.bookkeeping import ROW
 from kpi_tritue.contract.normalize import fold
 from kpi_tritue.contract.schema import CONTRACT, INFO, WORKFORCE, Contract
 from kpi_tritue.contract.values import Bounds, parse_date, parse_year
