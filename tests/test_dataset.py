@@ -236,7 +236,7 @@ def test_a_million_repeats_build_a_hundred_issues_and_count_the_rest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sheet: str
 ) -> None:
     # Every repeated row is judged and acted on; only the issues kept are built.
-    from kpi_tritue.io import dataset as module
+    from kpi_tritue.io import duplicates as module
 
     built: list[int] = []
     key_text = module._key_text

@@ -180,7 +180,7 @@ totals_cell = st.one_of(st.none(), st.sampled_from(_TRICKY[:8]), totals_text)
 def test_the_totals_rows_found_fast_are_those_of_the_rule_as_written(
     rows: list[list[str | None]],
 ) -> None:
-    from kpi_tritue.io.workbook import _totals_rows, _totals_rows_plain
+    from kpi_tritue.io.data_rows import _totals_rows, _totals_rows_plain
 
     region = pd.DataFrame(rows, dtype="object", index=pd.RangeIndex(5, 5 + len(rows)))
     if region.empty:
@@ -276,19 +276,19 @@ def _copy(table: Table) -> Table:
 def test_repeated_rows_judged_at_once_are_judged_as_one_by_one(
     drawn: tuple[Table, list[Source]], limit: int
 ) -> None:
-    from kpi_tritue.io.dataset import _check_duplicates, _check_duplicates_plain
+    from kpi_tritue.io.duplicates import check_duplicates, check_duplicates_plain
 
     table, sources = drawn
     plain, fast, few = _copy(table), _copy(table), _copy(table)
     expected: list[Issue] = []
-    _check_duplicates_plain(plain, sources, expected)
+    check_duplicates_plain(plain, sources, expected)
     found: list[Issue] = []
-    _check_duplicates(fast, sources, found, limit=len(table.frame) + 1)
+    check_duplicates(fast, sources, found, limit=len(table.frame) + 1)
     assert found == expected
     pd.testing.assert_frame_equal(fast.frame, plain.frame)
     # Past the limit only the count is kept, as `capped` keeps it of the whole list.
     counted: list[Issue] = []
-    _check_duplicates(few, sources, counted, limit=limit)
+    check_duplicates(few, sources, counted, limit=limit)
     assert capped(counted, limit) == capped(expected, limit)
     pd.testing.assert_frame_equal(few.frame, plain.frame)
 

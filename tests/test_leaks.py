@@ -22,7 +22,7 @@ from builders import WORKFORCE_HEADER, person
 from kpi_tritue.cli import app
 from kpi_tritue.contract.privacy import fold
 from kpi_tritue.i18n.numbers import FORMULA_START
-from kpi_tritue.io import workbook as workbook_module
+from kpi_tritue.io import sheet, sheet_table
 from kpi_tritue.io.dataset import load_dataset
 from kpi_tritue.model.issues import MORE_ISSUES
 
@@ -123,14 +123,16 @@ def test_rows_past_the_limit_are_never_looked_at_one_by_one(
     rows = [HEADER] + [staff(f"A{i}", level="??", qualification="??") for i in range(3000)]
     path = write(tmp_path / "flood.xlsx", {"NhanSu": rows})
     calls = 0
-    looked_up = workbook_module._id_at
+    looked_up = sheet_table.id_at
 
     def counting(ids: Any, index: Any) -> str:
         nonlocal calls
         calls += 1
         return looked_up(ids, index)
 
-    monkeypatch.setattr(workbook_module, "_id_at", counting)
+    # Wherever a row's ID is looked up: the cells of a sheet, and its rules across cells.
+    monkeypatch.setattr(sheet, "id_at", counting)
+    monkeypatch.setattr(sheet_table, "id_at", counting)
     dataset = load_dataset([str(path)])
     # Two columns of one code: 100 issues kept, plus the first one left out, per column.
     assert calls <= 2 * 101

@@ -72,14 +72,14 @@ def test_a_sheet_declaring_less_than_its_compressed_data_is_refused_from_the_dir
 # The extent of a sheet's cells (issue 12, item 1): the fast check lets nothing far through.
 
 from kpi_tritue.contract.limits import Limits, unsupported_compression  # noqa: E402
-from kpi_tritue.io import extent  # noqa: E402
+from kpi_tritue.io import extent_fast, extent_mend, extent_rule, extent_scan  # noqa: E402
 
 BOX = (200_001, 24)  # rows, columns: A1:X200001
 
 
 def _flagged(xml: bytes) -> bool:
-    extent.pyarrow_ready()
-    check = extent.FastCheck(Limits())
+    extent_fast.pyarrow_ready()
+    check = extent_fast.FastCheck(Limits())
     head = b'<worksheet><dimension ref="A1:X200001"/><sheetData>'
     for block in (head, xml, b"</sheetData></worksheet>"):
         check.feed(block)
@@ -88,7 +88,7 @@ def _flagged(xml: bytes) -> bool:
 
 
 def _letters(col: int, lower: bool) -> str:
-    name = extent.column_letters(col)
+    name = extent_rule.column_letters(col)
     return name.lower() if lower else name
 
 
@@ -103,7 +103,7 @@ def test_a_cell_outside_the_safe_box_is_always_flagged(
     row: int, col: int, lower: bool, zeros: int
 ) -> None:
     ref = f"{_letters(col, lower)}{'0' * zeros}{row}".encode()
-    rows, cols = extent.safe_box(b'<dimension ref="A1:X200001"/>', Limits())
+    rows, cols = extent_fast.safe_box(b'<dimension ref="A1:X200001"/>', Limits())
     outside = row > rows or col >= cols
     flagged = _flagged(b'<row r="1"><c r="' + ref + b'"><v>1</v></c></row>')
     # Outside the box: always flagged. Inside, plain refs pass the fast way; a zero-padded
@@ -136,8 +136,10 @@ def test_an_ordinary_sheet_is_not_flagged() -> None:
     assert not _flagged(rows)
 
 
-def _cells(xml: bytes) -> extent.Extent:
-    return extent.analyse([b"<worksheet><sheetData>", xml, b"</sheetData></worksheet>"], Limits())
+def _cells(xml: bytes) -> extent_scan.Extent:
+    return extent_scan.analyse(
+        [b"<worksheet><sheetData>", xml, b"</sheetData></worksheet>"], Limits()
+    )
 
 
 def test_cells_without_r_are_placed_as_calamine_places_them() -> None:
@@ -154,7 +156,7 @@ def test_cells_without_r_are_placed_as_calamine_places_them() -> None:
 
 
 def test_a_cell_nested_in_a_cell_is_refused() -> None:
-    with pytest.raises(extent.MalformedSheet):
+    with pytest.raises(extent_scan.MalformedSheet):
         _cells(b'<row r="1"><c r="A1"><v>1<c r="XFD1"/></v></c></row>')
 
 
@@ -164,10 +166,10 @@ def test_the_mended_sheet_keeps_the_cells_and_loses_the_far_ones() -> None:
         b'<row r="1048576"><c r="XFD1048576"><v>3</v></c></row>'
         b"<row><c><v>4</v></c></row></sheetData></worksheet>"
     )
-    found = extent.analyse([xml], Limits())
+    found = extent_scan.analyse([xml], Limits())
     for size in (1, 7, 64, len(xml)):
         blocks = [xml[i : i + size] for i in range(0, len(xml), size)]
-        mended = b"".join(extent.rewrite(blocks, found))
+        mended = b"".join(extent_mend.rewrite(blocks, found))
         assert b"XFD" not in mended
         assert b'<c r="B1"><v>2</v></c>' in mended
         # The cell after row 1,048,576 would be placed past Excel's grid: far too.

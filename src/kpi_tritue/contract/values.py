@@ -23,7 +23,7 @@ from kpi_tritue.contract.limits import MAX_NUMBER
 from kpi_tritue.contract.normalize import fold
 from kpi_tritue.contract.schema import ColumnSpec, EnumSpec, ValueType
 
-# Problem codes (issue codes are derived from them in workbook.py).
+# Problem codes (issue codes are derived from them in io/sheet.py).
 BAD_BOOL = "bad_bool"
 BAD_DATE = "bad_date"
 DATE_IS_NUMBER = "date_is_number"

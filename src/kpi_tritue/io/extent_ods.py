@@ -5,7 +5,7 @@ An OpenDocument sheet compresses runs of equal rows and cells (`number-rows-repe
 repeated across 16,384 columns, and calamine lays every one of them out (a gigabyte and
 more) when it opens the workbook, every sheet at once. So `content.xml` is read first, in
 one streaming pass (expat, which gives each element's byte offset), positions counted
-through the repeats as calamine counts them, and the rule of `extent.decide` applied to
+through the repeats as calamine counts them, and the rule of `extent_rule.decide` applied to
 each sheet: cells past the columns read or past the grid, and rows below the sheet's
 budget, are left out of a copy of `content.xml` (a repeat clamped, a cell or row cut);
 a sheet that would lose more than a few stray cells is emptied in the copy and refused.
@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 from xml.parsers import expat
 
 from kpi_tritue.contract.limits import Limits
-from kpi_tritue.io.extent import (
+from kpi_tritue.io.extent_mend import apply_edits
+from kpi_tritue.io.extent_rule import (
     GRID_COLUMNS,
     GRID_ROWS,
     MAX_EDITS,
     Decision,
     RowStats,
     TooManyEdits,
-    apply_edits,
     cell_label,
     decide,
 )

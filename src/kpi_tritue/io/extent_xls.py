@@ -6,7 +6,7 @@ with the copies fastexcel makes), and a `DIMENSIONS` record may ask it to reserv
 number of cells up front. So the workbook's `Workbook` stream is read first, from its
 compound-file container (a few lines of the format suffice: sectors, the FAT, the
 directory), record by record: where every cell lies, which sheet it belongs to, and the
-rule of `extent.decide` applied to each sheet. What it leaves out is neutralised in a copy
+rule of `extent_rule.decide` applied to each sheet. What it leaves out is neutralised in a copy
 of the file (the record's type changed to one calamine skips, so no offset moves), and every
 `DIMENSIONS` record is shrunk to the cells kept; a refused sheet loses all its cells.
 
@@ -21,7 +21,7 @@ import struct
 from dataclasses import dataclass, field
 
 from kpi_tritue.contract.limits import Limits
-from kpi_tritue.io.extent import (
+from kpi_tritue.io.extent_rule import (
     GRID_COLUMNS,
     GRID_ROWS,
     MAX_EDITS,

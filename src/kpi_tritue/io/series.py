@@ -41,6 +41,7 @@ from kpi_tritue.catalog.model import (
     iter_measures,
     metric_code,
 )
+from kpi_tritue.contract.bookkeeping import INVALID, ROW
 from kpi_tritue.contract.normalize import unit_key
 from kpi_tritue.contract.privacy import KnownNames, redact_issues
 from kpi_tritue.contract.schema import (
@@ -62,7 +63,7 @@ from kpi_tritue.io.inputs import (
     open_inputs,
 )
 from kpi_tritue.io.tables import FILE, Table
-from kpi_tritue.io.workbook import INVALID, ROW, OpenedWorkbook, read_tables
+from kpi_tritue.io.workbook import OpenedWorkbook, read_tables
 from kpi_tritue.model.issues import Issue, Severity, sorted_issues
 from kpi_tritue.model.sources import AsOfSource, ReferenceDate, Source
 from kpi_tritue.model.targets import TOLERANCE

@@ -1,0 +1,186 @@
+"""Which rows under a sheet's header hold records: column codes, totals and group headings go."""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kpi_tritue.contract.normalize import clean_text, is_column_code, is_totals_label
+from kpi_tritue.contract.schema import WORKFORCE, SheetSpec
+from kpi_tritue.io.headers import Header
+from kpi_tritue.io.sheet_table import Reporter
+from kpi_tritue.model.issues import Severity
+
+
+def data_rows(
+    cells: pd.DataFrame, header: Header, spec: SheetSpec, reporter: Reporter
+) -> pd.DataFrame:
+    """The rows under the header that hold records: the grid index stays the Excel row - 1."""
+    start = header.rows[-1] + 1
+    region = cells.iloc[start:]
+    if region.empty:
+        return region
+    first = region.iloc[0]
+    if first.notna().any() and all(is_column_code(str(v)) for v in first.dropna()):
+        region = region.iloc[1:]
+    flags = region.notna().to_numpy(dtype=bool, copy=True)
+    # Also clears the cells that clean to nothing where one comes first in its row.
+    totals = _totals_rows(region, flags)
+    nonempty = pd.DataFrame(flags, index=region.index, columns=region.columns)
+    filled = nonempty.sum(axis=1)
+    keep = filled > 0
+    for index in totals:
+        reporter.add(Severity.INFO, "totals_row_skipped", row=int(index) + 1)
+        keep.at[index] = False
+
+    if spec.key == WORKFORCE.key:
+        keep &= ~_section_rows(region, keep & (filled == 1), header, reporter)
+
+    mapped_cols = sorted(set(header.columns.values()))
+    outside = keep & ~nonempty[mapped_cols].any(axis=1)
+    outside_rows = region.index[outside]
+    reporter.add_each(
+        Severity.INFO,
+        "row_outside_table",
+        len(outside_rows),
+        lambda i: {"row": int(outside_rows[i]) + 1},
+    )
+    kept = keep & ~outside
+    # Most sheets keep every row: taking them all would copy every column for nothing.
+    return region if kept.all() else region[kept]
+
+
+# The spec's rule for a totals row (`input-format.md`, "Matching names"): its first
+# non-empty cell, in whatever column (`STT` included), is a totals label. A cell that
+# cleans to nothing (white space only) is empty. `_totals_rows_plain` says it row by row;
+# `_totals_rows` is the same rule for 200,000 rows, and a property test holds them equal.
+
+
+def _totals_rows_plain(region: pd.DataFrame) -> list[Any]:
+    """The index of every row whose first non-empty cell is a totals label (`is_totals_label`)."""
+    found: list[Any] = []
+    for index, values in zip(region.index, region.itertuples(index=False), strict=True):
+        for value in values:
+            text = "" if pd.isna(value) else clean_text(str(value))
+            if text:
+                if is_totals_label(text):
+                    found.append(index)
+                break
+    return found
+
+
+# First UTF-8 bytes that settle it: a cell starting with an ASCII letter or digit other than
+# `t` or `c` holds something (so it is the row's first) and is no totals label.
+_NEVER_TOTALS = np.zeros(256, dtype=bool)
+_NEVER_TOTALS[[ord(c) for c in string.ascii_letters + string.digits if c not in "TtCc"]] = True
+# A superset of the other first cells the rule can match, for Arrow to find: nothing but
+# white space (the cell is empty, the row is looked at again), or, after what is neither a
+# letter nor a digit, a letter that case folds to `t` or `c` with `ng` (tổng, cộng) or `tal`
+# (total) further on: neither NFC nor case folding makes those letters out of others.
+_MAYBE_TOTALS = r"(?s)^[^\pL\pN]*(?:$|[TtCc\x{1E97}].*(?i:ng|tal))"
+
+
+def _totals_rows(region: pd.DataFrame, nonempty: np.ndarray[Any, Any]) -> list[Any]:
+    """`_totals_rows_plain`, vectorised: the first filled cell of each row, by column, is
+    looked at by its first byte, then in Arrow against `_MAYBE_TOTALS`; only the cells that
+    match are tested one by one. A sheet of IDs starting with `C` or `T` and no `STT`
+    column makes every row's first cell start like a total: the second half of the pattern
+    keeps that cheap.
+
+    `nonempty` (rows × columns of `region`) is updated where a row's first filled cell
+    cleans to nothing (`\\x1c`, which the reader does not take for white space): such a
+    cell is cleared, and the row looked at again.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = np.flatnonzero(nonempty.any(axis=1))
+    found: list[int] = []
+    while len(rows):
+        first_column = np.zeros(len(rows), dtype=np.intp)
+        later = ~nonempty[rows, 0]
+        if later.any():
+            first_column[later] = nonempty[rows[later]].argmax(axis=1)
+        again: list[int] = []
+        for column in np.flatnonzero(np.bincount(first_column)).tolist():
+            these = rows[first_column == column]
+            texts = pa.array(region.iloc[these, column], type=pa.large_string(), from_pandas=True)
+            if isinstance(texts, pa.ChunkedArray):
+                texts = texts.combine_chunks()
+            maybe = ~_NEVER_TOTALS[_first_bytes(texts)]
+            if not maybe.any():
+                continue
+            these, texts = these[maybe], texts.filter(pa.array(maybe))
+            hit = pc.fill_null(pc.match_substring_regex(texts, pattern=_MAYBE_TOTALS), False)
+            positions = these[hit.to_numpy(zero_copy_only=False)]
+            for position, raw in zip(
+                positions.tolist(), texts.filter(hit).to_pylist(), strict=True
+            ):
+                text = str(raw)
+                if not text.strip():  # what `clean_text` leaves empty: Python's white space
+                    nonempty[position, column] = False
+                    again.append(position)
+                elif is_totals_label(text):
+                    found.append(position)
+        rows = np.array([row for row in again if nonempty[row].any()], dtype=np.intp)
+    return [region.index[position] for position in sorted(found)]
+
+
+def _first_bytes(texts: Any) -> np.ndarray[Any, Any]:
+    """The first UTF-8 byte of each string of an Arrow large-string array (0: empty, null)."""
+    _, offset_buffer, data_buffer = texts.buffers()
+    offsets = np.frombuffer(offset_buffer, dtype=np.int64)[
+        texts.offset : texts.offset + len(texts) + 1
+    ]
+    starts = offsets[:-1]
+    filled = offsets[1:] > starts
+    first = np.zeros(len(texts), dtype=np.uint8)
+    if data_buffer is not None and filled.any():
+        first[filled] = np.frombuffer(data_buffer, dtype=np.uint8)[starts[filled]]
+    return first
+
+
+def _first_filled(region: pd.DataFrame) -> pd.Series:
+    """Each row's first non-empty cell, left to right (one vectorised pass per column)."""
+    columns = iter(region.columns)
+    first = region[next(columns)].astype("object")
+    for column in columns:
+        first = first.fillna(region[column].astype("object"))
+    return first
+
+
+def _section_rows(
+    region: pd.DataFrame, keep: pd.Series, header: Header, reporter: Reporter
+) -> pd.Series:
+    """Group headings inside the data (`I. KHỐI TỈNH`): a single filled cell, not an ID.
+
+    `keep` holds the rows still kept that have exactly one filled cell.
+
+    A lone cell in the ID column is a heading only when it reads like one (it has a space);
+    a lone `HT00123` is a person whose other cells are missing, and is reported as such.
+    """
+    id_col = header.columns["id"]
+    name_col = header.columns.get("full_name")
+    lonely = keep.copy()
+    if name_col is not None:
+        lonely &= region[name_col].isna()
+    if not lonely.any():
+        return lonely
+    first_text = _first_filled(region[lonely]).astype(str).str.strip()
+    looks_like_heading = first_text.str.contains(r"[^\W\d_]", regex=True)
+    in_id_column = region.loc[lonely, id_col].notna()
+    looks_like_heading &= ~in_id_column | first_text.str.contains(" ")
+    lonely &= region.index.isin(first_text.index[looks_like_heading])
+    first_text = first_text[looks_like_heading]
+
+    def build(i: int) -> dict[str, Any]:
+        return {
+            "row": int(str(first_text.index[i])) + 1,
+            "value": clean_text(str(first_text.iloc[i])),
+        }
+
+    reporter.add_each(Severity.INFO, "section_row_skipped", len(first_text), build)
+    return lonely

@@ -1,0 +1,300 @@
+"""The fast check of an .xlsx sheet: one RE2 pattern for any cell not plainly in a safe box.
+
+It runs on every block of a sheet's XML (RE2, through pyarrow, which runs without the GIL
+at the speed of inflating) and finds any cell written otherwise than `<c r="REF"` with REF
+inside a box the budget allows. A sheet where it finds nothing is handed to calamine as it
+is: that is every sheet Excel or LibreOffice writes. What it flags is settled by `extent`.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from array import array
+from dataclasses import dataclass
+
+from kpi_tritue.contract.limits import Limits, TextRun
+from kpi_tritue.io.extent_rule import GRID_ROWS, budget, column_letters, parse_ref
+
+_DIMENSION = re.compile(rb'<(?:[^\s<>/!?:"\'=]+:)?dimension\s[^>]*?ref\s*=\s*["\']([^"\']*)["\']')
+
+
+def _greater_number(bound: int) -> str:
+    """A regex for the decimal numbers (without leading zeros) greater than `bound` ≥ 1."""
+    digits = str(bound)
+    options = [f"[1-9][0-9]{{{len(digits)},}}"]  # more digits
+    for i, d in enumerate(digits):
+        if d == "9":
+            continue
+        head = digits[:i]
+        rest = len(digits) - i - 1
+        first = f"[{int(d) + 1}-9]" if not (i == 0 and d == "0") else "[1-9]"
+        options.append(f"{head}{first}[0-9]{{{rest}}}")
+    return "(?:" + "|".join(options) + ")"
+
+
+def _letter_class(low: int, high: int) -> str:
+    """Letters from index `low` to `high` (0 = A) in either case, as a class."""
+    if low > high:
+        return ""
+    a, b = chr(65 + low), chr(65 + high)
+    return f"[{a}-{b}{a.lower()}-{b.lower()}]"
+
+
+def _greater_column(bound: int) -> str:
+    """A regex for column letters (either case) of a column greater than `bound` (0-based),
+    and for any run of letters longer than its name."""
+    name = column_letters(bound)
+    options = [f"[A-Za-z]{{{len(name) + 1}}}"]
+    for i, char in enumerate(name):
+        above = _letter_class(ord(char) - 64, 25)
+        if not above:
+            continue
+        head = "".join(_letter_class(ord(c) - 65, ord(c) - 65) for c in name[:i])
+        options.append(f"{head}{above}[A-Za-z]{{{len(name) - i - 1}}}")
+    return "(?:" + "|".join(options) + ")"
+
+
+def _column_at_most(bound: int) -> str:
+    """A regex for column letters of a column at most `bound`, of any shorter length too."""
+    name = column_letters(bound)
+    options = [f"[A-Za-z]{{1,{len(name) - 1}}}"] if len(name) > 1 else []
+    for i, char in enumerate(name):
+        head = "".join(_letter_class(ord(c) - 65, ord(c) - 65) for c in name[:i])
+        if i == len(name) - 1:
+            options.append(f"{head}{_letter_class(0, ord(char) - 65)}")
+        elif ord(char) > 65:
+            below = _letter_class(0, ord(char) - 66)
+            options.append(f"{head}{below}[A-Za-z]{{{len(name) - i - 1}}}")
+    return "(?:" + "|".join(options) + ")"
+
+
+def danger_pattern(rows: int, cols: int) -> str:
+    """An RE2 pattern found in a sheet's XML wherever a cell is not written `<c r="REF"`
+    with REF inside the first `rows` rows and `cols` columns, or carries a second `r`; and
+    wherever the XML holds what a spreadsheet program never writes in a sheet and a plain
+    count of `</c>` would misread (a comment, CDATA, a processing instruction, `</c >`,
+    a prefixed `sheetData`).
+
+    What it cannot match is, by construction, a cell calamine places inside that box: every
+    element whose local name is `c` (with any prefix) is either `<c r="` or matched; after
+    `<c r="`, anything but letters then digits within the box then `"` is matched.
+    """
+    name_end = r"(?:[\s/>])"
+    odd_cell = (
+        # any prefixed `c` or `sheetData` element
+        r"<[^\s<>/!?:\"'=]+:(?:c|sheetData)"
+        + name_end
+        # an unprefixed `c` element not starting with ` r="`
+        + r"|<c(?:>|/|[\t\r\n]| [\t\r\n ]| [^r\t\r\n ]| r[^=]| r=[^\"])"
+    )
+    odd_xml = r"|<[!?]|</c\s"
+    within_col = _column_at_most(cols - 1)
+    far_ref = (
+        r'<c r="(?:[^A-Za-z]|'
+        + _greater_column(cols - 1)
+        + "|"
+        + within_col
+        # (a letter next makes a longer column: matched above if past the box)
+        + r"(?:[^0-9A-Za-z]|0*"
+        + _greater_number(rows)
+        + r"|0+[^0-9]|[0-9]+[^0-9\"]))"
+    )
+    second_r = r"<c r=\"[^\"]*\"(?:[^>\"']|\"[^\"]*\"|'[^']*')*[\s\"']r\s*="
+    return f"{odd_cell}{odd_xml}|{far_ref}|{second_r}"
+
+
+_PYARROW_READY = threading.Event()
+
+
+def pyarrow_ready() -> None:
+    """Say that `pyarrow.compute` is imported: a scan thread waits for it rather than import
+    it beside the main thread's imports."""
+    import pyarrow.compute  # noqa: F401
+
+    _PYARROW_READY.set()
+
+
+def found_in(pattern: str, data: bytes, bounds: list[int]) -> list[bool]:
+    """Whether `pattern` occurs in each slice `data[bounds[i]:bounds[i + 1]]`, in one call."""
+    if not _PYARROW_READY.is_set():
+        _PYARROW_READY.wait(timeout=30)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    offsets = pa.py_buffer(array("q", bounds).tobytes())
+    # Zero-copy: large-binary values over the data's own bytes.
+    values = pa.Array.from_buffers(
+        pa.large_binary(), len(bounds) - 1, [None, offsets, pa.py_buffer(data)]
+    )
+    return [bool(x) for x in pc.match_substring_regex(values, pattern).to_pylist()]
+
+
+def matches(pattern: str, chunk: bytes) -> bool:
+    return found_in(pattern, chunk, [0, len(chunk)])[0]
+
+
+def declaration_end(chunk: bytes) -> int:
+    """Where the XML declaration at the head of a part ends (0 when there is none)."""
+    if chunk.startswith(b"<?xml"):
+        end = chunk.find(b"?>", 0, 512)
+        if end >= 0 and chunk.find(b"<", 1, end) < 0:
+            return end + 2
+    return 0
+
+
+def safe_columns(first_block: bytes, limits: Limits) -> int:
+    """The columns the fast check lets through: the sheet's declared dimension when it is
+    within the limits, but never fewer than fill Excel's rows within the cell limit."""
+    cols = max(1, min(limits.max_columns, limits.max_cells // GRID_ROWS))
+    match = _DIMENSION.search(first_block)
+    if match is not None:
+        parsed = parse_ref(match[1].split(b":")[-1])
+        if parsed is not None and parsed[1] is not None and parsed[1] < limits.max_columns:
+            cols = max(cols, parsed[1] + 1)
+    return cols
+
+
+def safe_rows(written: int, cols: int, limits: Limits) -> int:
+    return min(GRID_ROWS, max(1, budget(written, limits) // cols))
+
+
+def safe_box(first_block: bytes, limits: Limits) -> tuple[int, int]:
+    """The box (rows, columns) the fast check lets through before it has seen any cell."""
+    cols = safe_columns(first_block, limits)
+    return safe_rows(0, cols, limits), cols
+
+
+# The fast check matches this much XML at a time (pyarrow compiles the pattern per call).
+_BATCH = 8 << 20
+# Blocks the fast check flagged are kept (up to this much) for `locate`; beyond, or beyond
+# `_MAX_FLAGGED` blocks, the exact analysis reads the whole sheet instead.
+KEEP = 48 << 20
+_MAX_FLAGGED = 6
+
+
+def _last_cell_start(chunk: bytes) -> int:
+    """Where the last `<c` element of `chunk` starts, or -1."""
+    at = len(chunk)
+    while True:
+        at = chunk.rfind(b"<c", 0, at)
+        if at < 0 or chunk[at + 2 : at + 3] in (b" ", b"\t", b"\r", b"\n", b"/", b">"):
+            return at
+
+
+@dataclass
+class Batch:
+    """A stretch of a sheet's XML the fast check matched at once: its offsets in the part,
+    the rows its box allowed, whether it found something, and its bytes when kept."""
+
+    start: int
+    end: int
+    rows: int
+    flagged: bool
+    data: bytes | None = None
+
+
+class FastCheck:
+    """Feeds a sheet's XML block by block; `suspect` turns true at the first cell that is
+    not plainly inside the safe box.
+
+    The box's columns come from the sheet's dimension; its rows grow with the cells seen so
+    far (each `</c>` is a cell holding something), so a long dense sheet passes and a stray
+    far below a short one does not. The check runs over whole cells: the unfinished cell at
+    the end of a batch is carried into the next. Every batch is recorded, and the flagged
+    ones kept, for `locate`.
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.suspect = False
+        self.long_run = False
+        # Whether `locate` may try the flagged batches alone.
+        self.viable = True
+        self.cols = 0
+        self.written = 0
+        self.batches: list[Batch] = []
+        self.sheet_data: tuple[int, int] | None = None  # offsets of `<sheetData` and its end
+        self._opened = -1
+        self._patterns: dict[int, str] = {}
+        self._pending: list[bytes] = []
+        self._size = 0
+        self._offset = 0
+        self._kept = 0
+        self._run = TextRun(limits.max_text_bytes)
+
+    def feed(self, block: bytes) -> None:
+        self._run.feed(block)
+        self.long_run = self._run.exceeded
+        if self.long_run or (self.suspect and not self.viable):
+            return
+        if not self.cols:
+            self.cols = safe_columns(block, self.limits)
+        self._pending.append(block)
+        self._size += len(block)
+        if self._size >= _BATCH:
+            self._check(final=False)
+
+    def finish(self) -> None:
+        if not self.long_run and not (self.suspect and not self.viable) and self._pending:
+            self._check(final=True)
+        self._pending, self._size = [], 0
+        if self.sheet_data is None:
+            self.viable = False
+
+    def pattern(self, rows: int) -> str:
+        if rows not in self._patterns:
+            self._patterns[rows] = danger_pattern(rows, self.cols)
+        return self._patterns[rows]
+
+    def _check(self, final: bool) -> None:
+        chunk = b"".join(self._pending)
+        cut = len(chunk)
+        if not final:
+            cut = _last_cell_start(chunk)
+            if cut <= 0:
+                # No whole cell to check yet: cut at the last tag instead (bounded: a run
+                # without `<` longer than the limit is refused by `TextRun`).
+                self.viable = False
+                tag = chunk.rfind(b"<")
+                cut = tag if tag > 0 and chunk.find(b">", tag) < 0 else len(chunk)
+        checked, rest = chunk[:cut], chunk[cut:]
+        self._pending, self._size = ([rest], len(rest)) if rest else ([], 0)
+        if not checked:
+            return
+        start = self._offset
+        self._offset += len(checked)
+        self.written += checked.count(b"</c>")
+        self._find_sheet_data(checked, start)
+        rows = safe_rows(self.written, self.cols, self.limits)
+        skip = declaration_end(checked) if start == 0 else 0
+        flagged = matches(self.pattern(rows), checked[skip:] + (b">" if final else b""))
+        batch = Batch(start, self._offset, rows, flagged)
+        self.batches.append(batch)
+        if flagged:
+            self.suspect = True
+            if sum(b.flagged for b in self.batches) > _MAX_FLAGGED:
+                self.viable = False
+        if self.viable and flagged:
+            if self._kept + len(checked) <= KEEP:
+                batch.data = checked
+                self._kept += len(checked)
+            else:
+                self.viable = False
+        if not self.viable:
+            for earlier in self.batches:
+                earlier.data = None
+
+    def _find_sheet_data(self, checked: bytes, start: int) -> None:
+        if self._opened < 0:
+            at = checked.find(b"<sheetData")
+            if at >= 0:
+                end = checked.find(b">", at)
+                name_end = checked[at + 10 : at + 11]
+                if end < 0 or checked[end - 1 : end] == b"/" or name_end not in b" \t\r\n>":
+                    self.viable = False  # empty or oddly written: nothing worth locating
+                self._opened = start + at
+        if self._opened >= 0 and self.sheet_data is None:
+            at = checked.find(b"</sheetData>")
+            if at >= 0:
+                self.sheet_data = (self._opened, start + at)

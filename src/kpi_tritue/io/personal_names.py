@@ -1,0 +1,131 @@
+"""Personal names: found in `NhanSu`, then hidden wherever else a sheet holds one.
+
+The rule is in `contract/privacy.py`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kpi_tritue.contract.bookkeeping import INVALID
+from kpi_tritue.contract.privacy import REDACTED, KnownNames
+from kpi_tritue.contract.schema import INFO, MILESTONES, WORKFORCE, ValueType
+from kpi_tritue.io.headers import Header
+from kpi_tritue.io.sheet_table import Reporter, SheetTable, report_rows
+from kpi_tritue.model.issues import Issue, ParamValue, Severity
+
+# An ID column reads as names when most of its first values are two words or more of
+# letters only: `Nguyễn Văn An`, never `HT00123` (the `Mã` and `Họ và tên` headers swapped).
+_NAME_LIKE = r"^[\pL\pM]+(?:\s+[\pL\pM]+)+$"
+_NAME_SAMPLE = 1000
+
+
+def personal_names(
+    data: pd.DataFrame, header: Header, table: SheetTable, reporter: Reporter
+) -> Any:
+    """The sheet's names as an Arrow array: its `Họ và tên` cells, and its `Mã` cells when
+    they read as names (a warning then says the IDs are hidden)."""
+    import pyarrow as pa
+
+    parts: list[Any] = []
+    col = header.columns.get("full_name")
+    if col is not None:
+        parts.append(pa.array(data[col], type=pa.large_string(), from_pandas=True))
+    ids = table.frame.get("id")
+    if ids is not None and _reads_as_names(ids):
+        parts.append(pa.array(ids.astype("object"), type=pa.large_string(), from_pandas=True))
+        reporter.add(
+            Severity.WARNING,
+            "id_column_holds_names",
+            row=header.rows[-1] + 1,
+            column=table.headers["id"],
+            cell=table.cell("id", header.rows[-1] + 1),
+            field=table.spec.column("id").header,
+        )
+    return pa.concat_arrays(parts) if parts else None
+
+
+def _reads_as_names(ids: pd.Series) -> bool:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    sample = pa.array(ids.dropna().iloc[:_NAME_SAMPLE].astype(str), type=pa.large_string())
+    if not len(sample):
+        return False
+    named = pc.sum(pc.match_substring_regex(pc.utf8_trim_whitespace(sample), _NAME_LIKE))
+    return int(named.as_py() or 0) * 2 > len(sample)
+
+
+# Text columns whose cells no output shows (a message quoting one is redacted): a name in
+# them is no error. `Mã` is shown, but as `***` if it holds a name (`hide_ids`), after the
+# duplicate check has used it.
+_NOT_SHOWN = frozenset({(WORKFORCE.key, "id"), (INFO.key, "value"), (MILESTONES.key, "note")})
+
+
+def known_names(tables: Iterable[SheetTable]) -> KnownNames:
+    """The known names of a run: those of every sheet read (see privacy.py)."""
+    arrays = [table.names for table in tables if table.names is not None]
+    return KnownNames.of_arrays(arrays) if arrays else KnownNames()
+
+
+def hide_names(table: SheetTable, names: KnownNames, display: str) -> list[Issue]:
+    """Blank the text cells that hold a known name, with an error at each (their rows
+    are invalid); the ID column of `NhanSu` keeps its values for the duplicate check,
+    and is hidden later (`hide_ids`)."""
+    if not names:
+        return []
+    reporter = Reporter(display, table.sheet_name)
+    frame = table.frame
+    for column in table.spec.columns:
+        key = column.key
+        if column.type is not ValueType.TEXT or key not in table.headers or key not in frame:
+            continue
+        if (table.spec.key, key) in _NOT_SHOWN:
+            continue
+        is_name = _holding(frame[key], names)
+        if not is_name.any():
+            continue
+        report_rows(
+            table,
+            reporter,
+            Severity.ERROR,
+            "name_in_text_column",
+            pd.Series(is_name, index=frame.index),
+            key,
+            functools.partial(_field_param, column.header),
+        )
+        frame[key] = frame[key].mask(pd.Series(is_name, index=frame.index))
+        frame[INVALID] = frame[INVALID].to_numpy(dtype=bool) | is_name
+    return reporter.issues
+
+
+def _field_param(header: str, _index: Any) -> dict[str, ParamValue]:
+    return {"field": header}
+
+
+def hide_ids(frame: pd.DataFrame, names: KnownNames) -> None:
+    """Show as `***` the IDs that hold a known name, once duplicates are found."""
+    if not names or "id" not in frame:
+        return
+    is_name = _holding(frame["id"], names)
+    if is_name.any():
+        frame["id"] = frame["id"].mask(pd.Series(is_name, index=frame.index), REDACTED)
+
+
+def _holding(values: pd.Series, names: KnownNames) -> np.ndarray[Any, Any]:
+    """Which cells of a text column hold a known name."""
+    import pyarrow as pa
+
+    try:
+        # An Arrow-backed column is handed over as it is, without a copy.
+        array = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        array = pa.array(values.astype("object").astype(str).where(values.notna()))
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return names.holding_array(array.cast(pa.large_string()))

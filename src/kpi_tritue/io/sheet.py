@@ -1,0 +1,343 @@
+"""One contract sheet read into a typed, validated frame, every problem turned into an `Issue`.
+
+Find the header row under any title rows and map the headers people wrote onto column keys
+(`headers`), drop column-code, empty, group-heading and totals rows (`data_rows`), then
+parse each column at once (see `values.py`). Rows keep their Excel row number in `_row`,
+so any later result can point back at its cell.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kpi_tritue.contract.bookkeeping import INVALID, ROW
+from kpi_tritue.contract.limits import MAX_NUMBER_CEILING, Limits
+from kpi_tritue.contract.schema import WORKFORCE, ColumnSpec, SheetSpec, ValueType
+from kpi_tritue.contract.values import (
+    ABOVE_MAXIMUM,
+    BAD_ENUM,
+    BELOW_MINIMUM,
+    FUTURE_DATE,
+    NUMBER_TOO_LARGE,
+    YEAR_OUT_OF_RANGE,
+    Bounds,
+    ParsedColumn,
+    number_shown,
+    parse_column,
+)
+from kpi_tritue.io.data_rows import data_rows
+from kpi_tritue.io.extent_rule import column_letters
+from kpi_tritue.io.frames import at
+from kpi_tritue.io.headers import Header, find_header
+from kpi_tritue.io.legacy_columns import (
+    Conversion,
+    check_legacy_encoding,
+    decode_legacy_text,
+    report_conversion,
+)
+from kpi_tritue.io.personal_names import personal_names
+from kpi_tritue.io.reader import RawSheet, UnreadableWorkbook, Workbook
+from kpi_tritue.io.sheet_table import Reporter, SheetTable, id_at
+from kpi_tritue.io.workforce import check_workforce
+from kpi_tritue.model.issues import Issue, ParamValue, Severity, column_letter
+
+
+def read_table(
+    workbook: Workbook, display: str, sheet_name: str, spec: SheetSpec, bounds: Bounds
+) -> tuple[SheetTable | None, list[Issue]]:
+    """The sheet `sheet_name` of `workbook` (shown as `display`) read as `spec` says; None
+    with the issues when it cannot be (unreadable, too many rows, no header)."""
+    reporter = Reporter(display, sheet_name)
+    try:
+        raw = workbook.read_sheet(sheet_name)
+    except UnreadableWorkbook as error:
+        reporter.add(Severity.ERROR, error.reason, params={"detail": error.detail, **error.params})
+        return None, reporter.issues
+    limits = Limits.from_environment()
+    if raw.far_cells is not None:
+        reporter.add(
+            Severity.INFO,
+            "far_cells_ignored",
+            count=f"{raw.far_cells[0]:,}",
+            first=raw.far_cells[1],
+            limit=column_letters(limits.max_columns - 1),
+        )
+    if len(raw.cells) > limits.max_rows:
+        reporter.add(
+            Severity.ERROR,
+            "limit_exceeded",
+            setting="KPI_MAX_ROWS",
+            part=sheet_name,
+            value=f"{len(raw.cells):,}",
+            limit=f"{limits.max_rows:,}",
+        )
+        return None, reporter.issues
+    cells = _fill_vertical_merges(raw)
+    header = find_header(cells, spec, reporter)
+    if header is None:
+        return None, reporter.issues
+    data = data_rows(cells, header, spec, reporter)
+    table = _parse_table(data, header, spec, bounds, reporter, raw)
+    if spec.key == WORKFORCE.key:
+        table.names = personal_names(data, header, table, reporter)
+        check_workforce(table, reporter)
+    return table, reporter.issues
+
+
+def _fill_vertical_merges(raw: RawSheet) -> pd.DataFrame:
+    """Give every row of a vertically merged block the value of its top cell.
+
+    A unit name merged over its ten staff rows belongs to each of them; a header merged
+    over two header rows belongs to the lower row too. Horizontal spans are left alone.
+    """
+    cells = raw.cells
+    tall = [m for m in raw.merged if m.last_row > m.first_row and m.first_col in cells.columns]
+    if not tall:
+        return cells
+    cells = cells.copy()
+    height = len(cells)
+    for block in tall:
+        if block.first_row >= height:
+            continue
+        value = at(cells, block.first_row, block.first_col)
+        last = min(block.last_row, height - 1)
+        cells.loc[block.first_row + 1 : last, block.first_col] = value
+    return cells
+
+
+def _parse_table(
+    data: pd.DataFrame,
+    header: Header,
+    spec: SheetSpec,
+    bounds: Bounds,
+    reporter: Reporter,
+    raw: RawSheet,
+) -> SheetTable:
+    frame = pd.DataFrame(index=data.index)
+    frame[ROW] = (data.index + 1).astype("int64")
+    invalid = np.zeros(len(data), dtype=bool)
+    headers: dict[str, str] = {}
+    letters: dict[str, str] = {}
+    present: dict[str, tuple[ColumnSpec, pd.Series]] = {}
+    for column in spec.columns:
+        col = header.columns.get(column.key)
+        if col is None or column.key == "full_name":
+            continue
+        headers[column.key] = header.texts[col]
+        letters[column.key] = column_letter(col)
+        present[column.key] = (column, data[col])
+    parsed: dict[str, ParsedColumn] = {}
+    legacy_left: list[str] = []
+    for key, (result, conversion, left) in _parse_columns(present, bounds).items():
+        if conversion is not None:
+            report_conversion(conversion, spec.column(key), letters[key], reporter)
+        if left:
+            legacy_left.append(key)
+        parsed[key] = result
+        frame[key] = result.values
+        invalid |= result.invalid_mask
+    table = SheetTable(
+        spec=spec,
+        sheet_name=reporter.sheet or "",
+        frame=frame,
+        headers=headers,
+        letters=letters,
+        header_row=header.rows[-1] + 1,
+    )
+    ids = frame.get("id")
+    # Cells whose content the reader could not give (an Excel error, a formula never
+    # computed) are reported as such, not as blank.
+    unreadable = _report_unreadable_cells(table, header, raw, reporter)
+    for key, result in parsed.items():
+        _report_problems(table, spec.column(key), result, bounds, reporter, ids)
+        if spec.column(key).required:
+            blank = result.blank_mask & ~result.invalid_mask
+            skip = unreadable.get(key)
+            if skip is not None:
+                blank &= ~skip
+            invalid |= blank
+            _report_blanks(table, spec.column(key), blank, reporter, ids)
+    for mask in unreadable.values():
+        invalid |= mask
+    frame[INVALID] = invalid
+    check_legacy_encoding(table, {key: parsed[key] for key in legacy_left}, reporter)
+    return table
+
+
+# Columns are parsed on several threads: Arrow's kernels release the GIL, so while one column
+# is cleaned in Arrow another runs its Python parts. Below this many rows, threads cost
+# more than they save.
+_PARALLEL_FROM_ROWS = 20_000
+
+
+def _parse_columns(
+    present: Mapping[str, tuple[ColumnSpec, pd.Series]], bounds: Bounds
+) -> dict[str, _ParsedOne]:
+    """Each present column decoded from a legacy encoding if need be, then parsed
+    (`values.parse_column`); in the contract's order, whatever thread finished first."""
+    rows = max((len(raw) for _, raw in present.values()), default=0)
+    workers = min(4, os.cpu_count() or 1, len(present))
+    if rows < _PARALLEL_FROM_ROWS or workers < 2:
+        return {key: _parse_one(column, raw, bounds) for key, (column, raw) in present.items()}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {
+            key: pool.submit(_parse_one, column, raw, bounds)
+            for key, (column, raw) in present.items()
+        }
+        return {key: future.result() for key, future in futures.items()}
+
+
+_ParsedOne = tuple[ParsedColumn, "Conversion | None", bool]
+
+
+def _parse_one(column: ColumnSpec, raw: pd.Series, bounds: Bounds) -> _ParsedOne:
+    """The column parsed, its legacy conversion if any, and whether legacy text is left."""
+    conversion, left = None, False
+    if column.type in (ValueType.TEXT, ValueType.ENUM):
+        raw, conversion, left = decode_legacy_text(raw, column)
+    return parse_column(raw, column, bounds), conversion, left
+
+
+def _report_problems(
+    table: SheetTable,
+    column: ColumnSpec,
+    result: ParsedColumn,
+    bounds: Bounds,
+    reporter: Reporter,
+    ids: pd.Series | None,
+) -> None:
+    positions = np.flatnonzero(result.invalid_mask)
+    if not len(positions):
+        return
+    rows = table.frame[ROW].to_numpy()
+    # The problem of each bad cell, from the few distinct values: then one code at a time,
+    # so that past the limit of issues no cell is looked at one by one.
+    lookup = np.array([*result.distinct_problems, None], dtype=object)
+    problems = lookup[result.codes[positions]]
+    for problem in dict.fromkeys(problems.tolist()):
+        these = positions[problems == problem]
+
+        def build(i: int, these: Any = these, problem: Any = problem) -> dict[str, Any]:
+            position = int(these[i])
+            row = int(rows[position])
+            params: dict[str, ParamValue] = {
+                "value": result.text_at(position) or "",
+                "field": column.header,
+                "id": id_at(ids, table.frame.index[position]),
+            }
+            if problem == BAD_ENUM and column.enum is not None:
+                params["expected"] = column.enum.choices("vi")
+            elif problem == BELOW_MINIMUM:
+                params["minimum"] = _number_text(column.minimum)
+            elif problem == ABOVE_MAXIMUM:
+                params["maximum"] = _number_text(column.maximum)
+            elif problem == YEAR_OUT_OF_RANGE:
+                params["report_year"] = bounds.report_year
+            elif problem == FUTURE_DATE:
+                params["as_of"] = bounds.as_of.strftime("%d/%m/%Y")
+            elif problem == NUMBER_TOO_LARGE:
+                params.update(
+                    value=number_shown(result.text_at(position) or ""),
+                    setting="KPI_MAX_NUMBER",
+                    limit=_grouped(bounds.max_number),
+                    ceiling=_grouped(MAX_NUMBER_CEILING),
+                )
+            return {
+                "row": row,
+                "column": table.headers[column.key],
+                "cell": table.cell(column.key, row),
+                "params": params,
+            }
+
+        reporter.add_each(Severity.ERROR, str(problem), len(these), build)
+
+
+def _grouped(number: int) -> str:
+    """Digits in threes, apart by a no-break space: read alike in Vietnamese and English."""
+    return f"{number:,}".replace(",", "\u00a0")
+
+
+def _number_text(value: float | None) -> str:
+    if value is None:
+        return "?"
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _report_blanks(
+    table: SheetTable,
+    column: ColumnSpec,
+    blank: np.ndarray[Any, Any],
+    reporter: Reporter,
+    ids: pd.Series | None,
+) -> None:
+    positions = np.flatnonzero(blank)
+    if not len(positions):
+        return
+    rows = table.frame[ROW].to_numpy()
+
+    def build(i: int) -> dict[str, Any]:
+        position = int(positions[i])
+        row = int(rows[position])
+        return {
+            "row": row,
+            "column": table.headers[column.key],
+            "cell": table.cell(column.key, row),
+            "id": id_at(ids, table.frame.index[position]),
+            "field": column.header,
+        }
+
+    reporter.add_each(Severity.ERROR, "required_blank", len(positions), build)
+
+
+def _report_unreadable_cells(
+    table: SheetTable, header: Header, raw: RawSheet, reporter: Reporter
+) -> dict[str, np.ndarray[Any, Any]]:
+    """Excel error values and formulas without a saved value, per column key: a mask of
+    the frame's rows that have one (their content is unknown, so they are invalid).
+
+    A cell that is both is reported once, as an error value. All in numpy: a sheet of a million
+    `#N/A` is not looked at cell by cell, past the issues that are listed.
+    """
+    found: dict[str, np.ndarray[Any, Any]] = {}
+    cells = [*raw.error_cells, *raw.unsaved_formulas]
+    if not cells:
+        return found
+    kinds = np.array([*raw.error_cells.values(), *[""] * len(raw.unsaved_formulas)], dtype=object)
+    codes = np.repeat([0, 1], [len(raw.error_cells), len(raw.unsaved_formulas)])
+    grid = np.array(cells, dtype=np.int64).reshape(-1, 2)
+    by_col = {col: key for key, col in header.columns.items() if key in table.headers}
+    positions = pd.Index(table.frame.index).get_indexer(grid[:, 0])
+    wanted = (positions >= 0) & np.isin(grid[:, 1], list(by_col))
+    order = np.flatnonzero(wanted)
+    # In reading order, and one issue a cell: an error value before an unsaved formula.
+    order = order[np.lexsort((codes[order], grid[order, 1], grid[order, 0]))]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (np.diff(grid[order, 0]) != 0) | (np.diff(grid[order, 1]) != 0)
+    order = order[first]
+    for col, key in by_col.items():
+        these = order[grid[order, 1] == col]
+        if len(these):
+            mask = found.setdefault(key, np.zeros(len(table.frame), dtype=bool))
+            mask[positions[these]] = True
+    for code_index, code in enumerate(("cell_error", "formula_without_value")):
+        these = order[codes[order] == code_index]
+
+        def build(i: int, these: Any = these) -> dict[str, Any]:
+            row = int(grid[these[i], 0]) + 1
+            key = by_col[int(grid[these[i], 1])]
+            return {
+                "row": row,
+                "column": table.headers[key],
+                "cell": table.cell(key, row),
+                "value": str(kinds[these[i]]),
+            }
+
+        reporter.add_each(Severity.ERROR, code, len(these), build)
+    return found

@@ -1,0 +1,137 @@
+"""A sheet read into a typed frame, and the reporter that collects the issues of a sheet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from kpi_tritue.contract.bookkeeping import ROW
+from kpi_tritue.contract.limits import Limits
+from kpi_tritue.contract.privacy import quoted_params
+from kpi_tritue.contract.schema import SheetSpec
+from kpi_tritue.io.frames import at, item
+from kpi_tritue.model.issues import Issue, IssueLog, ParamValue, Severity
+
+
+@dataclass
+class SheetTable:
+    """One sheet of one workbook, parsed: typed columns by key, `_row`, `_invalid`."""
+
+    spec: SheetSpec
+    sheet_name: str
+    frame: pd.DataFrame
+    headers: dict[str, str]
+    letters: dict[str, str]
+    header_row: int | None = None  # the Excel row of the (lower) header row
+    # The sheet's personal names (an Arrow array of its `Họ và tên` cells, and its `Mã`
+    # cells if they read as names): kept apart, for `known_names`, never in `frame`.
+    names: Any = None
+
+    @property
+    def present(self) -> frozenset[str]:
+        return frozenset(self.headers)
+
+    def cell(self, key: str, row: int) -> str | None:
+        letter = self.letters.get(key)
+        return f"{letter}{row}" if letter else None
+
+
+class Reporter:
+    """Collects the issues of one sheet, with the location filled in.
+
+    At most `KPI_MAX_ISSUES_PER_CODE` issues of one code are kept (`IssueLog`); quoted
+    text is cut and made printable as it is recorded. Names are hidden once the whole run
+    is read, when every name is known (`privacy.redact_issues`).
+    """
+
+    def __init__(self, file: str, sheet: str | None) -> None:
+        self.file = file
+        self.sheet = sheet
+        self.log = IssueLog(Limits.from_environment().max_issues_per_code)
+
+    @property
+    def issues(self) -> list[Issue]:
+        return self.log.issues
+
+    def add(
+        self,
+        severity: Severity,
+        code: str,
+        *,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        cell: str | None = None,
+        params: Mapping[str, ParamValue] | None = None,
+        **more: ParamValue,
+    ) -> None:
+        sheet = sheet or self.sheet
+        if not self.log.room(self.file, sheet, code):
+            self.log.omit(severity, code, self.file, sheet, 1, row)
+            return
+        self.log.append(
+            Issue(
+                severity=severity,
+                code=code,
+                file=self.file,
+                sheet=sheet,
+                row=row,
+                column=column,
+                cell=cell,
+                params=quoted_params({**(params or {}), **more}),
+            )
+        )
+
+    def add_each(
+        self, severity: Severity, code: str, count: int, build: Callable[[int], dict[str, Any]]
+    ) -> None:
+        """One issue for each of `count` places, `build(i)` giving the place and the
+        params of the i-th; only those the limit keeps are built (and the first one
+        left out, for its row), so a million bad rows cost a hundred issues."""
+        room = min(count, self.log.room(self.file, self.sheet, code))
+        for position in range(room):
+            self.add(severity, code, **build(position))
+        if count > room:
+            row = build(room).get("row")
+            self.log.omit(severity, code, self.file, self.sheet, count - room, row)
+
+
+def id_at(ids: pd.Series | None, index: Any) -> str:
+    """The ID of a row as an issue quotes it: `?` when the sheet has none, or the row."""
+    if ids is None:
+        return "?"
+    value = item(ids, index)
+    return "?" if pd.isna(value) else str(value)
+
+
+def report_rows(
+    table: SheetTable,
+    reporter: Reporter,
+    severity: Severity,
+    code: str,
+    where: pd.Series,
+    key: str,
+    params: Callable[[Any], dict[str, ParamValue]] | None = None,
+) -> None:
+    """One issue at the `key` cell of each row where `where` holds, with the row's ID."""
+    frame = table.frame
+    ids = frame.get("id")
+    indexes = frame.index[where.to_numpy(dtype=bool)]
+
+    def build(i: int) -> dict[str, Any]:
+        index = indexes[i]
+        row = int(at(frame, index, ROW))
+        found: dict[str, ParamValue] = {"id": id_at(ids, index)}
+        if params is not None:
+            found.update(params(index))
+        return {
+            "row": row,
+            "column": table.headers[key],
+            "cell": table.cell(key, row),
+            "params": found,
+        }
+
+    reporter.add_each(severity, code, len(indexes), build)
