@@ -652,9 +652,7 @@ class _ReadAhead:
         # The size and time of the file read: a file changed since is read again.
         self.signature = _signature(self.key)
         self._outcome: Workbook | BaseException | None = None
-        self._thread = threading.Thread(
-            target=self._run, args=(path, pick), name="kpi-read-ahead"
-        )
+        self._thread = threading.Thread(target=self._run, args=(path, pick), name="kpi-read-ahead")
         self._thread.start()
 
     def _run(self, path: Path, pick: Callable[[str], bool]) -> None:
