@@ -159,33 +159,46 @@ def test_text_from_the_input_is_never_read_as_terminal_markup(tmp_path: Path) ->
     assert "[bold]Sở[/bold] [red]Y tế" in computed.stdout
 
 
-def test_a_command_that_read_workbooks_ends_the_process_once_its_output_is_out(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+def test_a_command_that_fails_early_leaves_no_read_running(
+    monkeypatch: pytest.MonkeyPatch, good: Path, tmp_path: Path
 ) -> None:
-    """Reads may be left running in native threads; Python's shutdown would then abort
-    (exit 134) instead of exiting with the command's code."""
+    """The workbook is read ahead while the command imports; a command that fails before
+    it takes the read over (here, on its --targets) waits for it before it exits: a native
+    thread still parsing when the interpreter shuts down would abort it (exit 134)."""
     import sys
+    import threading
+    import time
 
     from kpi_tritue import cli
+    from kpi_tritue.io import reader
 
-    ended: list[int] = []
+    loaded: list[str] = []
+    failed_early = threading.Event()
+    load, say = reader.Workbook._load, cli._print_error
 
-    def end(code: int) -> None:
-        ended.append(code)
-        raise SystemExit(code)  # stands in for os._exit, which would end the test run
+    def slow(self: reader.Workbook, name: str) -> object:
+        failed_early.wait(timeout=30)
+        time.sleep(0.3)  # still going when the command has failed
+        loaded.append(name)
+        return load(self, name)
 
-    monkeypatch.setattr(cli.os, "_exit", end)
-    monkeypatch.setattr(sys, "argv", ["kpi", "compute", str(tmp_path / "absent.xlsx")])
-    import kpi_tritue.io.reader  # noqa: F401 -- as after any command that read a workbook
+    def said(message: str, lang: str) -> None:
+        say(message, lang)
+        failed_early.set()
 
-    with pytest.raises(SystemExit):
+    monkeypatch.setattr(reader.Workbook, "_load", slow)
+    monkeypatch.setattr(cli, "_print_error", said)
+    absent = str(tmp_path / "absent.toml")
+    monkeypatch.setattr(sys, "argv", ["kpi", "compute", str(good), "--targets", absent])
+    with pytest.raises(SystemExit) as failed:
         cli.main()
-    assert ended == [2]
-    monkeypatch.delitem(sys.modules, "kpi_tritue.io.reader")
+    assert failed.value.code == 2
+    assert loaded == ["NhanSu"]
+    assert [t for t in threading.enumerate() if t.name == "kpi-read-ahead"] == []
     monkeypatch.setattr(sys, "argv", ["kpi", "--help"])
     with pytest.raises(SystemExit) as plain:
         cli.main()
-    assert plain.value.code == 0 and ended == [2]
+    assert plain.value.code == 0
 
 
 def test_the_table_stays_readable_at_eighty_columns(monkeypatch: pytest.MonkeyPatch) -> None:

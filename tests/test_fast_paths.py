@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -80,8 +81,17 @@ def test_no_ascii_character_gives_legacy_text_away() -> None:
     assert all(legacy_encoding(chr(code) * 3) is None for code in range(128))
 
 
+@pytest.fixture
+def ahead() -> Iterator[None]:
+    """A test that reads ahead finishes the read, as the command line does."""
+    from kpi_tritue.io import reader
+
+    yield
+    reader.finish_prefetch()
+
+
 def test_a_prefetched_workbook_is_parsed_once_and_read_as_usual(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ahead: None
 ) -> None:
     from kpi_tritue.io import reader
     from kpi_tritue.io.workbook import open_workbook
@@ -122,7 +132,8 @@ def test_the_light_sheet_matcher_agrees_with_the_contract(name: str) -> None:
 
 
 def test_prefetch_starts_parsing_before_pydantic_or_pandas_is_imported(tmp_path: Path) -> None:
-    """The parse overlaps the imports only if it starts before them."""
+    """The parse overlaps the imports only if it starts before them; and the thread
+    imports neither, so that no module is imported by two threads at once."""
     import subprocess
     import sys
 
@@ -130,19 +141,22 @@ def test_prefetch_starts_parsing_before_pydantic_or_pandas_is_imported(tmp_path:
     script = (
         "import sys\n"
         "from kpi_tritue.io import reader\n"
+        "heavy = ('pydantic', 'pandas', 'rich')\n"
         "reader.prefetch([sys.argv[1]])\n"
-        "loaded = sorted(m for m in ('pydantic', 'pandas', 'rich') if m in sys.modules)\n"
-        "workbook = reader._PREFETCHED.popitem()[1].result()\n"
-        "print(loaded, list(workbook._fetching))\n"
-        "workbook.read_sheet('NhanSu')\n"  # no read left running at the exit
+        "before = sorted(m for m in heavy if m in sys.modules)\n"
+        "workbook = reader._ahead.finish()\n"
+        "after = sorted(m for m in heavy if m in sys.modules)\n"
+        "print(before, after, list(workbook._loaded))\n"
     )
     run = subprocess.run(
         [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
     )
-    assert run.stdout.strip() == "[] ['NhanSu']"
+    assert run.stdout.strip() == "[] [] ['NhanSu']"
 
 
-def test_a_prefetched_workbook_is_not_used_once_its_file_has_changed(tmp_path: Path) -> None:
+def test_a_prefetched_workbook_is_not_used_once_its_file_has_changed(
+    tmp_path: Path, ahead: None
+) -> None:
     from kpi_tritue.io import reader
 
     path = write_workbook(tmp_path / "p.xlsx", {"NhanSu": [WORKFORCE_HEADER, person("A1")]})
@@ -150,6 +164,78 @@ def test_a_prefetched_workbook_is_not_used_once_its_file_has_changed(tmp_path: P
     write_workbook(path, {"NhanSu": [WORKFORCE_HEADER, person("B1"), person("B2")]})
     frame = load_dataset([str(path)]).tables["workforce"].frame
     assert list(frame["id"]) == ["B1", "B2"]
+
+
+# What a generated sheet's cells may hold: text, numbers, blanks, Excel's error values,
+# formulas without a saved value (openpyxl saves none), and text that looks like either.
+_SHEET_NAMES = ["NhanSu", "Nhân sự", "ThongTin", "DonVi", "Khác"]
+_CELL = st.one_of(
+    st.none(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.sampled_from(["#N/A", "#DIV/0!", "#REF!", "=1+1", "=A1", " ", "Tổng cộng", "x"]),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=8),
+)
+_MERGES = st.lists(st.sampled_from(["A1:B1", "C2:C4", "B3:D3"]), max_size=2, unique=True)
+
+
+def _read_every_sheet(path: Path) -> list[tuple[str, object]]:
+    """Each sheet of the workbook at `path` as `Workbook.open` gives it, read in order: its
+    cells and what the reader found beside them, or the error it raised."""
+    from kpi_tritue.io import reader
+
+    try:
+        workbook = reader.Workbook.open(path)
+    except Exception as error:
+        return [("", _error(error))]
+    read: list[tuple[str, object]] = []
+    for name in workbook.sheet_names:
+        try:
+            raw = workbook.read_sheet(name)
+        except Exception as error:
+            read.append((name, _error(error)))
+            continue
+        found = (raw.error_cells, raw.merged, raw.unsaved_formulas, raw.far_cells)
+        cells = raw.cells.to_json(orient="split", date_format="iso")  # a blank is null
+        read.append((name, (cells, [str(t) for t in raw.cells.dtypes], found)))
+    return read
+
+
+def _error(error: Exception) -> object:
+    return type(error).__name__, str(error), getattr(error, "params", None)
+
+
+@given(
+    sheets=st.dictionaries(
+        st.sampled_from(_SHEET_NAMES),
+        st.lists(st.lists(_CELL, max_size=5), max_size=6),
+        min_size=1,
+        max_size=3,
+    ),
+    merges=_MERGES,
+    broken=st.sampled_from([None, b"", b"PK\x03\x04 not a zip", b"plain text"]),
+)
+def test_reading_ahead_gives_what_the_plain_read_gives(
+    sheets: dict[str, list[list[object]]], merges: list[str], broken: bytes | None
+) -> None:
+    """`prefetch` runs the plain read of a workbook earlier, in a thread: it must give the
+    same cells, the same findings and the same errors."""
+    import tempfile
+
+    from kpi_tritue.io import reader
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "w.xlsx"
+        if broken is None:
+            write_workbook(path, sheets, dict.fromkeys(sheets, merges))
+        else:
+            path.write_bytes(broken)
+        plain = _read_every_sheet(path)
+        reader.prefetch([str(path)])
+        try:
+            assert _read_every_sheet(path) == plain
+        finally:
+            reader.finish_prefetch()
 
 
 # Cells a totals row and its neighbours may hold: labels in every spelling, look-alikes

@@ -4,6 +4,11 @@ Cells come back as text exactly as calamine (through fastexcel) sees them, posit
 the sheet's own grid (row 0 is Excel row 1), so every later problem can name its cell.
 Nothing here interprets the contract (`workbook.py` does) beyond knowing, in `prefetch`,
 which sheet is worth starting to parse early.
+
+A workbook is read in the caller's thread. The one exception is `prefetch`, at the end of
+this module: the same reading, started in a thread of its own while the command imports
+what it needs, and always finished (`Workbook.open` takes it over, `finish_prefetch` waits
+for it) so that no read is left running when a command ends.
 """
 
 from __future__ import annotations
@@ -14,11 +19,9 @@ import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 from xml.etree import ElementTree
 
 from kpi_tritue.contract.limits import (
@@ -128,20 +131,18 @@ def _column_index(letters: bytes) -> int:
 
 
 class Workbook:
-    """An open workbook. Reads lazily, one sheet at a time; never writes to the file."""
+    """An open workbook. Reads lazily, one sheet at a time, in the caller's thread; never
+    writes to the file."""
 
-    def __init__(self, path: Path, early: Callable[[str], bool] | None = None) -> None:
-        """Open the workbook; `early` picks a sheet whose scan starts while calamine opens
-        the workbook (the scan must end before calamine parses the sheet)."""
+    def __init__(self, path: Path) -> None:
         import fastexcel
 
         self.path = path
         self._mended: dict[str, Any] = {}
         self._sheet_parts: dict[str, str] | None = None
         self._is_zip = kind_is_zip = False
-        self._early_scans: dict[str, Future[_SheetScan]] = {}
-        # Every scan started: whoever waits watches them for a part that lies about its size.
-        self._scans: list[Future[_SheetScan]] = []
+        # What `prefetch` loaded of a sheet (or found wrong with it), for `read_sheet`, once.
+        self._loaded: dict[str, _Loaded | BaseException] = {}
         kind = sniff_format(path)
         if kind == "unknown":
             raise UnreadableWorkbook("not_a_workbook")
@@ -174,8 +175,6 @@ class Workbook:
             source = self._settle_xls() or path
         elif kind_is_zip:
             source = self._settle_ods() or path
-        if early is not None and kind_is_zip:
-            self._scan_early(early)
         _quiet_rust_logs()
         try:
             self._reader = fastexcel.read_excel(source)
@@ -186,9 +185,6 @@ class Workbook:
                 raise
             raise UnreadableWorkbook("unreadable_file", type(error).__name__) from error
         self._sheet_names: list[str] = list(self._reader.sheet_names)
-        # fastexcel's reader takes one sheet at a time: a second caller waits its turn.
-        self._lock = threading.Lock()
-        self._fetching: dict[str, _Reading] = {}
 
     def _settle_xls(self) -> bytes | None:
         limits = self._limits
@@ -249,40 +245,21 @@ class Workbook:
         except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
             return None  # calamine says what is wrong with it
 
-    def _scan_early(self, early: Callable[[str], bool]) -> None:
-        try:
-            with zipfile.ZipFile(self.path) as archive:
-                self._sheet_parts = _xlsx_sheet_paths(archive)
-        except (zipfile.BadZipFile, OSError, EOFError):
-            return
-        for name in self._sheet_parts:
-            if early(name):
-                self._early_scans[name] = self._scan_in_thread(name)
-                return
-
-    def _scan_in_thread(self, name: str) -> Future[_SheetScan]:
-        scan = _in_thread(lambda: self._scan_sheet(name))
-        self._scans.append(scan)
-        return scan
-
     @classmethod
     def open(cls, path: Path) -> Workbook:
-        """The workbook at `path`: the one `prefetch` opened if any, else opened now.
+        """The workbook at `path`: the one `prefetch` read ahead, once its thread has ended,
+        if it was of this file as it is now; else opened here.
 
-        The prefetched one is handed out as often as asked for: a command may open a
+        The one read ahead is handed out as often as asked for: a command may open a
         workbook once to look at `ThongTin` and again to read it all, and the sheet parsed
         ahead must not be parsed a second time.
         """
-        key = path.resolve()
-        opening = _PREFETCHED.get(key)
-        if opening is not None and opening.signature != _signature(key):
-            del _PREFETCHED[key]  # the file changed since: what was parsed is not it
-            opening = None
-        if opening is not None:
-            try:
-                return opening.result()
-            except Exception:
-                del _PREFETCHED[key]  # opened again below, which reports why
+        ahead = _ahead
+        if ahead is not None and ahead.is_of(path):
+            outcome = ahead.finish()
+            if isinstance(outcome, BaseException):
+                raise outcome  # what opening it here would raise
+            return outcome
         return cls(path)
 
     @property
@@ -291,13 +268,11 @@ class Workbook:
 
     def read_sheet(self, name: str) -> RawSheet:
         extent.pyarrow_ready()
-        reading = self._fetching.pop(name, None) or self._start(name)
-        scan = self._wait(reading.scan)
-        if scan.mismatch is not None:
-            raise UnreadableWorkbook("archive_mismatch", part=scan.mismatch)
-        if scan.refusal is not None:
-            raise scan.refusal
-        batch, columns = self._wait(reading.parse) or (None, [])
+        loaded = self._loaded.pop(name, None) or self._load(name)
+        if isinstance(loaded, BaseException):
+            raise loaded  # as `_load` raised it, ahead
+        scan = loaded.scan
+        batch, columns = loaded.parsed or (None, [])
         # The eager read is the fast one (calamine borrows the shared strings instead of
         # copying one per cell) but turns error cells into blanks without saying where; a
         # sheet whose XML holds any error cell is read again the way that reports them.
@@ -310,42 +285,29 @@ class Workbook:
                 unsaved_formulas=scan.unsaved_formulas,
                 far_cells=scan.far_cells,
             )
-        del batch
+        del batch, loaded
         raw = self._read_with_errors(name, scan.merged)
         raw.unsaved_formulas = scan.unsaved_formulas
         raw.far_cells = scan.far_cells
         return raw
 
-    def fetch_in_background(self, name: str) -> None:
-        """Start parsing a sheet in a thread; `read_sheet` then takes it from there.
-
-        Parsing releases the GIL, so whatever the caller does meanwhile (importing pandas,
-        say) overlaps it. Nothing here imports pandas: the frame is built by `read_sheet`.
-        """
-        self._fetching[name] = self._start(name)
-
-    def _start(self, name: str) -> _Reading:
-        """The sheet's XML scanned, then its cells parsed (xlsx only), in one thread.
+    def _load(self, name: str) -> _Loaded:
+        """The sheet's XML scanned, then its cells parsed (xlsx only): all of `read_sheet`
+        that needs no pandas, which `prefetch` therefore runs ahead.
 
         calamine lays every cell of a sheet in one dense grid: a single far cell makes it
         allocate more than any machine has and abort the process. So the scan, which
-        establishes where the cells lie (see `extent`), runs before calamine is handed the
+        establishes where the cells lie (see `extent`), ends before calamine is handed the
         sheet; it also lists the merged blocks (calamine keeps only their top-left value)
-        and counts what the XML inflates to against what the archive declares. Inflating
-        and the regular expression of `extent` release the GIL.
+        and counts what the XML inflates to against what the archive declares, so that a
+        part that lies about its size is never handed to calamine either.
         """
-        scan = self._early_scans.pop(name, None) or self._scan_in_thread(name)
-
-        def parse() -> tuple[pa.RecordBatch, list[int]] | None:
-            try:
-                found = scan.result()
-            except BaseException:
-                return None  # `read_sheet` raises it
-            if found.refusal is not None or found.mismatch is not None:
-                return None
-            return self._parse_eagerly(name)
-
-        return _Reading(scan=scan, parse=_in_thread(parse))
+        scan = self._scan_sheet(name)
+        if scan.mismatch is not None:
+            raise UnreadableWorkbook("archive_mismatch", part=scan.mismatch)
+        if scan.refusal is not None:
+            raise scan.refusal
+        return _Loaded(scan=scan, parsed=self._parse_eagerly(name))
 
     def _reader_for(self, name: str) -> Any:
         return self._mended.get(name, self._reader)
@@ -360,35 +322,6 @@ class Workbook:
         except fastexcel.FastExcelError:
             return None  # read again the other way, which says what is wrong
 
-    def _wait(self, future: Future[T]) -> T:
-        """The future's result; but a part found lying about its size ends the wait at once.
-
-        A bomb that declares a small size keeps calamine inflating for as long as it lasts;
-        the scan, which counts, finds it out early, and the read is then abandoned.
-        """
-        while True:
-            try:
-                return future.result(timeout=_WATCH_SECONDS)
-            except TimeoutError:
-                self._raise_on_mismatch()
-
-    def _raise_on_mismatch(self) -> None:
-        for scan in self._scans:
-            if scan.done() and scan.exception() is None:
-                part = scan.result().mismatch
-                if part is not None:
-                    raise UnreadableWorkbook("archive_mismatch", part=part)
-
-    @contextmanager
-    def _turn(self) -> Iterator[None]:
-        """fastexcel's reader to oneself, waiting for it as `_wait` waits."""
-        while not self._lock.acquire(timeout=_WATCH_SECONDS):
-            self._raise_on_mismatch()
-        try:
-            yield
-        finally:
-            self._lock.release()
-
     def _read_eager(self, name: str) -> tuple[pa.RecordBatch, list[int]]:
         columns: list[int] = []
 
@@ -396,26 +329,24 @@ class Workbook:
             columns.append(column.absolute_index)
             return True
 
-        with self._turn():
-            batch = self._reader_for(name).load_sheet(
-                name,
-                header_row=None,
-                skip_rows=0,
-                dtypes="string",
-                whitespace_as_null=True,
-                use_columns=keep,
-                eager=True,
-            )
+        batch = self._reader_for(name).load_sheet(
+            name,
+            header_row=None,
+            skip_rows=0,
+            dtypes="string",
+            whitespace_as_null=True,
+            use_columns=keep,
+            eager=True,
+        )
         return batch, columns
 
     def _read_with_errors(self, name: str, merged: list[MergedRange]) -> RawSheet:
         import fastexcel
 
         try:
-            with self._turn():
-                sheet = self._reader_for(name).load_sheet(
-                    name, header_row=None, skip_rows=0, dtypes="string", whitespace_as_null=True
-                )
+            sheet = self._reader_for(name).load_sheet(
+                name, header_row=None, skip_rows=0, dtypes="string", whitespace_as_null=True
+            )
             batch, errors = sheet.to_arrow_with_errors()
         except fastexcel.FastExcelError as error:
             raise UnreadableWorkbook("unreadable_sheet", _first_line(error)) from error
@@ -690,42 +621,66 @@ def _framed(batch: pa.RecordBatch, columns: list[int]) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class _Reading:
-    """A sheet being read: its cells parsed by calamine, its XML scanned beside it."""
+class _Loaded:
+    """A sheet loaded without pandas: its XML scanned, its cells parsed by calamine into
+    Arrow (None when they are to be read the way that reports error cells)."""
 
-    scan: Future[_SheetScan]
-    parse: Future[tuple[pa.RecordBatch, list[int]] | None]
-
-
-# How often a wait looks whether a scan has found a part lying about its size.
-_WATCH_SECONDS = 0.05
+    scan: _SheetScan
+    parsed: tuple[pa.RecordBatch, list[int]] | None
 
 
-T = TypeVar("T")
+# ---------------------------------------------------------------------------------------
+# Reading ahead: the one speed trick of the reader, beside the plain read it runs earlier.
+#
+# Plain: `Workbook.open(path)` then `read_sheet(name)`, in the caller's thread. Ahead: the
+# same `Workbook(path)` and `_load(name)` of the workforce sheet, started in a thread while
+# the command imports pandas, pydantic and the rest (calamine and the inflating release
+# the GIL, so the two overlap); `read_sheet` then only builds the frame. What the thread
+# found, a workbook or an error, is handed over as found; tests/test_fast_paths.py checks
+# on generated workbooks that both ways give the same sheet, or the same error.
 
 
-def _in_thread(work: Callable[[], T], future: Future[T] | None = None) -> Future[T]:
-    """Run `work` in a daemon thread: an abandoned read never holds up the exit."""
-    future = Future() if future is None else future
+class _ReadAhead:
+    """A workbook being opened, and its workforce sheet loaded, in a thread of its own.
 
-    def run() -> None:
+    The thread is not a daemon: even if nobody waits for it, the interpreter does before it
+    shuts down, as a native thread still parsing at shutdown would abort it (exit 134).
+    """
+
+    def __init__(self, path: Path, pick: Callable[[str], bool]) -> None:
+        self.key = path.resolve()
+        # The size and time of the file read: a file changed since is read again.
+        self.signature = _signature(self.key)
+        self._outcome: Workbook | BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(path, pick), name="kpi-read-ahead")
+        self._thread.start()
+
+    def _run(self, path: Path, pick: Callable[[str], bool]) -> None:
         try:
-            future.set_result(work())
-        except BaseException as error:  # handed to whoever waits for it
-            future.set_exception(error)
+            workbook = Workbook(path)
+            for name in workbook.sheet_names:
+                if pick(name):
+                    try:
+                        workbook._loaded[name] = workbook._load(name)
+                    except BaseException as error:  # raised by `read_sheet`, as it would
+                        workbook._loaded[name] = error
+                    break
+            self._outcome = workbook
+        except BaseException as error:  # raised by `Workbook.open`, as `Workbook()` would
+            self._outcome = error
 
-    threading.Thread(target=run, daemon=True).start()
-    return future
+    def is_of(self, path: Path) -> bool:
+        return self.key == path.resolve() and self.signature == _signature(self.key)
+
+    def finish(self) -> Workbook | BaseException:
+        """What the thread found, once it has ended."""
+        self._thread.join()
+        assert self._outcome is not None
+        return self._outcome
 
 
-# Workbooks being opened ahead of time, by resolved path (see `prefetch`).
-_PREFETCHED: dict[Path, _Prefetched] = {}
-
-
-class _Prefetched(Future["Workbook"]):
-    """A workbook being opened ahead, with the size and time of the file it was opened from."""
-
-    signature: tuple[int, int] | None = None
+# The workbook read ahead for the command being run, if any.
+_ahead: _ReadAhead | None = None
 
 
 def _signature(path: Path) -> tuple[int, int] | None:
@@ -737,12 +692,15 @@ def _signature(path: Path) -> tuple[int, int] | None:
 
 
 def prefetch(inputs: Sequence[str]) -> None:
-    """Open the one workbook given and start parsing its workforce sheet, in the background.
+    """Start reading the one workbook given, and its workforce sheet, in the background.
 
-    A command calls this before it imports pandas and the rest: parsing releases the GIL,
-    so the two overlap, and `Workbook.open` hands the workbook over as it stands. Only the
-    sheet's name is matched against the contract here; several inputs are left alone.
+    A command calls this before it imports pandas and the rest, so that the two overlap;
+    `Workbook.open` takes the workbook over. Only the sheet's name is matched against the
+    contract here; several inputs are left alone. A read started earlier is finished
+    first: there is never more than one.
     """
+    global _ahead
+    finish_prefetch()
     if len(inputs) != 1:
         return
     path = Path(inputs[0])
@@ -754,22 +712,22 @@ def prefetch(inputs: Sequence[str]) -> None:
 
     from kpi_tritue.contract.sheet_names import is_workforce_sheet
 
-    def open_and_fetch() -> Workbook:
-        workbook = Workbook(path, early=is_workforce_sheet)
-        for name in workbook.sheet_names:
-            if is_workforce_sheet(name):
-                workbook.fetch_in_background(name)
-                break
-        return workbook
-
-    key = path.resolve()
-    opening = _Prefetched()
-    opening.signature = _signature(key)
-    _in_thread(open_and_fetch, opening)
-    _PREFETCHED[key] = opening
+    _ahead = _ReadAhead(path, is_workforce_sheet)
     # The scan's regular expression runs in pyarrow: imported here, while the thread opens
     # the workbook (pandas would import it a moment later anyway), and by this thread only.
     extent.pyarrow_ready()
+
+
+def finish_prefetch() -> None:
+    """Wait for the read started by `prefetch`, if any, and forget it.
+
+    The command line calls this once a command has ended (one that failed early may have
+    left it running), so that no thread of the reader outlives the command.
+    """
+    global _ahead
+    ahead, _ahead = _ahead, None
+    if ahead is not None:
+        ahead.finish()
 
 
 def _first_line(error: Exception) -> str:
