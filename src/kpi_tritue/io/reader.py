@@ -257,9 +257,9 @@ class Workbook:
         ahead = _ahead
         if ahead is not None and ahead.is_of(path):
             outcome = ahead.finish()
-            if isinstance(outcome, BaseException):
-                raise outcome  # what opening it here would raise
-            return outcome
+            if not isinstance(outcome, BaseException):
+                return outcome
+            # Opened again here: what it raises is then this call's, not a stale one.
         return cls(path)
 
     @property
@@ -652,7 +652,11 @@ class _ReadAhead:
         # The size and time of the file read: a file changed since is read again.
         self.signature = _signature(self.key)
         self._outcome: Workbook | BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(path, pick), name="kpi-read-ahead")
+        # The thread opens the resolved path: the working folder may change before it runs
+        # (tests do), and the key says which file was meant when it was asked for.
+        self._thread = threading.Thread(
+            target=self._run, args=(self.key, pick), name="kpi-read-ahead"
+        )
         self._thread.start()
 
     def _run(self, path: Path, pick: Callable[[str], bool]) -> None:
