@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kpi_tritue.io.reader import MergedRange, _ods_merged
+from kpi_tritue.io.sheet_xml import MergedRange
+from kpi_tritue.io.sheet_xml import ods_merged as _ods_merged
 
 T = 'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
 
@@ -47,7 +48,7 @@ import itertools  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from kpi_tritue.io.reader import _scan_xml  # noqa: E402
+from kpi_tritue.io.sheet_xml import scan_xml as _scan_xml  # noqa: E402
 
 _SHEET = (
     b'<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>'

@@ -2,7 +2,7 @@
 
 Cells come back as text exactly as calamine (through fastexcel) sees them, positioned on
 the sheet's own grid (row 0 is Excel row 1), so every later problem can name its cell.
-Nothing here interprets the contract (`workbook.py` does) beyond knowing, in `prefetch`,
+Nothing here interprets the contract (`io/sheet.py` does) beyond knowing, in `prefetch`,
 which sheet is worth starting to parse early.
 
 A workbook is read in the caller's thread. The one exception is `prefetch`, at the end of
@@ -18,11 +18,10 @@ import re
 import threading
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
-from xml.etree import ElementTree
+from typing import TYPE_CHECKING, Any
 
 from kpi_tritue.contract.limits import (
     MIB,
@@ -36,6 +35,15 @@ from kpi_tritue.contract.limits import (
     unsupported_compression,
 )
 from kpi_tritue.io import extent, extent_ods, extent_xls
+from kpi_tritue.io.sheet_xml import MergedRange as MergedRange
+from kpi_tritue.io.sheet_xml import (
+    Scanner,
+    SheetScan,
+    ascii_lower,
+    ods_merged,
+    xlsx_sheet_paths,
+)
+from kpi_tritue.io.sheet_xml import UnreadableWorkbook as UnreadableWorkbook
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,15 +53,6 @@ WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CELL_ERROR = re.compile(r"Error\((\w+)\)")
-_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-_ERROR_TYPE = re.compile(rb"\st\s*=\s*[\"']e[\"']")
-_UNSAVED_FORMULA = re.compile(
-    rb'<c r="([A-Z]+)(\d+)"[^>]*>'
-    rb"(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)"
-    rb"(?:<v\s*/>|<v></v>)?</c>"
-)
-# Beyond this many cells of one kind, the first ones make the point.
-_MAX_LISTED = 1000
 # calamine's names for Excel's error values, as Excel shows them.
 _EXCEL_ERRORS = {
     "NA": "#N/A",
@@ -65,27 +64,6 @@ _EXCEL_ERRORS = {
     "Null": "#NULL!",
     "GettingData": "#GETTING_DATA",
 }
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-class UnreadableWorkbook(Exception):
-    """The file cannot be opened as a workbook; `reason` is an issue code."""
-
-    def __init__(self, reason: str, detail: str = "", **params: str) -> None:
-        super().__init__(reason, detail)
-        self.reason = reason
-        self.detail = detail
-        self.params = params
-
-
-@dataclass(frozen=True)
-class MergedRange:
-    """A merged block, 0-based and inclusive, on the sheet's grid."""
-
-    first_row: int
-    first_col: int
-    last_row: int
-    last_col: int
 
 
 @dataclass
@@ -121,13 +99,6 @@ def sniff_format(path: Path) -> str:
     if head == _OLE2_MAGIC:
         return "ole2"
     return "unknown"
-
-
-def _column_index(letters: bytes) -> int:
-    index = 0
-    for char in letters:
-        index = index * 26 + (char - 64)
-    return index - 1
 
 
 class Workbook:
@@ -218,7 +189,7 @@ class Workbook:
     def _settle_ods(self) -> bytes | None:
         try:
             with zipfile.ZipFile(self.path) as archive:
-                names = {_ascii_lower(n) for n in archive.namelist()}
+                names = {ascii_lower(n) for n in archive.namelist()}
                 if b"content.xml" not in names or b"xl/workbook.xml" in names:
                     return None
                 entry = archive.getinfo("content.xml")
@@ -366,13 +337,13 @@ class Workbook:
         """The merged blocks of a sheet, in any of the formats read."""
         return self._scan_sheet(sheet_name).merged
 
-    def _scan_sheet(self, sheet_name: str) -> _SheetScan:
+    def _scan_sheet(self, sheet_name: str) -> SheetScan:
         legacy = self._legacy.get(sheet_name)
         if legacy is not None and legacy.refusal is not None:
-            return _SheetScan(merged=[], has_errors=None, refusal=legacy.refusal)
+            return SheetScan(merged=[], has_errors=None, refusal=legacy.refusal)
         if not self._is_zip:
             # A legacy .xls: its merged blocks were read with its cells' places.
-            return _SheetScan(
+            return SheetScan(
                 merged=legacy.merged or [] if legacy is not None else [],
                 has_errors=None,
                 far_cells=legacy.far_cells if legacy is not None else None,
@@ -380,12 +351,12 @@ class Workbook:
         try:
             with zipfile.ZipFile(self.path) as archive:
                 if self._sheet_parts is None:
-                    self._sheet_parts = _xlsx_sheet_paths(archive)
+                    self._sheet_parts = xlsx_sheet_paths(archive)
                 part = self._sheet_parts.get(sheet_name)
                 if not part and "content.xml" in archive.namelist():
                     entry = archive.getinfo("content.xml")
-                    merged = _ods_merged(inflated_blocks(self.path, entry), sheet_name)
-                    return _SheetScan(
+                    merged = ods_merged(inflated_blocks(self.path, entry), sheet_name)
+                    return SheetScan(
                         merged=merged,
                         has_errors=None,
                         far_cells=legacy.far_cells if legacy is not None else None,
@@ -396,19 +367,19 @@ class Workbook:
                     return _refused("unreadable_sheet", detail="worksheet part not found")
                 return self._gate(archive, chosen, candidates, sheet_name)
         except ArchiveMismatch as mismatch:
-            return _SheetScan(merged=[], has_errors=None, mismatch=mismatch.part)
+            return SheetScan(merged=[], has_errors=None, mismatch=mismatch.part)
         except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
             return _refused("unreadable_sheet", detail=type(error).__name__)
 
     def _gate(
         self, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, candidates: int, name: str
-    ) -> _SheetScan:
+    ) -> SheetScan:
         """Scan the sheet's XML once; when the fast check of `extent` finds a cell outside
         its safe box, place the cells exactly (`locate`, else `settle`) and, if any is far,
         read a mended copy."""
         limits = self._limits
         check = extent.FastCheck(limits)
-        scanner = _Scanner()
+        scanner = Scanner()
         blocks = inflated_blocks(self.path, entry)
         for block in blocks:
             check.feed(block)
@@ -441,11 +412,11 @@ class Workbook:
         except (extent.MalformedSheet, extent.TooManyEdits) as error:
             return _refused("unreadable_sheet", detail=f"{type(error).__name__}: {error}")
         except UnreadableWorkbook as error:
-            return _SheetScan(merged=[], has_errors=None, refusal=error)
+            return SheetScan(merged=[], has_errors=None, refusal=error)
         if found.refused:
             return _refused_cells(found.decision)
         if found.far_count:
-            scan = _SheetScan(
+            scan = SheetScan(
                 merged=scan.merged,
                 has_errors=scan.has_errors,
                 unsaved_formulas=scan.unsaved_formulas,
@@ -491,7 +462,7 @@ def _mended_is_safe(mended: bytes, part: str, limits: Limits) -> bool:
     return not again.needs_rewrite and again.far_count == 0 and decision.cut_row is None
 
 
-def _refused_cells(decision: extent.Decision | None) -> _SheetScan:
+def _refused_cells(decision: extent.Decision | None) -> SheetScan:
     assert decision is not None
     return _refused(
         "too_many_cells",
@@ -503,14 +474,14 @@ def _refused_cells(decision: extent.Decision | None) -> _SheetScan:
     )
 
 
-def _refused(reason: str, detail: str = "", **params: str) -> _SheetScan:
-    return _SheetScan(
+def _refused(reason: str, detail: str = "", **params: str) -> SheetScan:
+    return SheetScan(
         merged=[], has_errors=None, refusal=UnreadableWorkbook(reason, detail, **params)
     )
 
 
-def _refused_limit(hit: LimitHit) -> _SheetScan:
-    return _SheetScan(merged=[], has_errors=None, refusal=_limit_error(hit))
+def _refused_limit(hit: LimitHit) -> SheetScan:
+    return SheetScan(merged=[], has_errors=None, refusal=_limit_error(hit))
 
 
 def _limit_error(hit: LimitHit) -> UnreadableWorkbook:
@@ -562,56 +533,6 @@ def _legacy_refusal(
     return refusal
 
 
-def _ascii_lower(name: str) -> bytes:
-    return name.encode("utf-8", "surrogateescape").lower()
-
-
-_ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-
-
-def _ods_merged(blocks: Iterable[bytes], sheet_name: str) -> list[MergedRange]:
-    """The merged blocks of one sheet of an .ods, from `content.xml`.
-
-    A merged cell carries `number-rows-spanned` / `number-columns-spanned`; positions are
-    counted through `number-rows-repeated` and `number-columns-repeated`, as the format
-    compresses runs of equal rows and cells.
-    """
-    parser: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(
-        events=("start", "end")
-    )
-    table, row, col = f"{{{_ODS_TABLE}}}", -1, 0
-    inside = False
-    merged: list[MergedRange] = []
-    for block in blocks:
-        parser.feed(block)
-        for found in parser.read_events():
-            event, element = cast("tuple[str, ElementTree.Element]", found)
-            tag = element.tag
-            if tag == f"{table}table":
-                if event == "start":
-                    inside = element.get(f"{table}name") == sheet_name
-                elif inside:
-                    return merged
-                else:
-                    element.clear()
-                continue
-            if not inside:
-                continue
-            if tag == f"{table}table-row":
-                if event == "start":
-                    row, col = row + 1, 0
-                else:
-                    row += int(element.get(f"{table}number-rows-repeated", "1")) - 1
-                    element.clear()
-            elif event == "start" and tag in (f"{table}table-cell", f"{table}covered-table-cell"):
-                rows = int(element.get(f"{table}number-rows-spanned", "1"))
-                cols = int(element.get(f"{table}number-columns-spanned", "1"))
-                if rows > 1 or cols > 1:
-                    merged.append(MergedRange(row, col, row + rows - 1, col + cols - 1))
-                col += int(element.get(f"{table}number-columns-repeated", "1"))
-    return merged
-
-
 def _framed(batch: pa.RecordBatch, columns: list[int]) -> pd.DataFrame:
     import pandas as pd
 
@@ -625,7 +546,7 @@ class _Loaded:
     """A sheet loaded without pandas: its XML scanned, its cells parsed by calamine into
     Arrow (None when they are to be read the way that reports error cells)."""
 
-    scan: _SheetScan
+    scan: SheetScan
     parsed: tuple[pa.RecordBatch, list[int]] | None
 
 
@@ -736,116 +657,3 @@ def finish_prefetch() -> None:
 
 def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-
-
-def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → part name inside the archive, from workbook.xml and its relationships."""
-    try:
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError):
-        return {}
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
-    paths: dict[str, str] = {}
-    for sheet in workbook.iter():
-        if not sheet.tag.endswith("}sheet"):
-            continue
-        target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
-        if target:
-            # As calamine resolves it; of two sheets of one name, it reads the first.
-            if target.startswith("/xl/"):
-                part = target[1:]
-            elif target.startswith("xl/"):
-                part = target
-            else:
-                part = f"xl/{target}"
-            paths.setdefault(sheet.get("name", ""), part)
-    return paths
-
-
-@dataclass(frozen=True)
-class _SheetScan:
-    """What the sheet's XML says beside its cells: merged blocks, and whether any cell holds
-    an error value (None when the XML could not be scanned)."""
-
-    merged: list[MergedRange]
-    has_errors: bool | None
-    unsaved_formulas: list[tuple[int, int]] = field(default_factory=list)
-    # The part, when it inflates to more (or less) than the archive declares.
-    mismatch: str | None = None
-    # Why the sheet is not handed to calamine at all.
-    refusal: UnreadableWorkbook | None = None
-    far_cells: tuple[int, str] | None = None
-
-
-class _Scanner:
-    """Merged blocks, unsaved formulas and error cells of a sheet's XML, fed block by block.
-
-    What a block ends in the middle of (a cell, a tag) is carried whole into the next, so
-    a cell is seen the same wherever the blocks are cut (up to `_MAX_CARRY`: a cell that
-    long holds text, not an unsaved formula).
-    """
-
-    def __init__(self) -> None:
-        self.merged: list[MergedRange] = []
-        self.unsaved: list[tuple[int, int]] = []
-        self.has_errors = False
-        self._tail = b""
-
-    def feed(self, block: bytes) -> None:
-        chunk = self._tail + block
-        # A formula cell without a saved value ends `</f><v/></c>`, `</f><v></v></c>`
-        # or `</f></c>`; Excel itself always saves the value.
-        if b"</f><v" in chunk or b"</f></c>" in chunk or b"/></c>" in chunk:
-            for found in _UNSAVED_FORMULA.finditer(chunk):
-                cell = (int(found[2]) - 1, _column_index(found[1]))
-                if len(self.unsaved) < _MAX_LISTED and cell not in self.unsaved:
-                    self.unsaved.append(cell)
-        # An attribute whose value is `e` is rare enough to check with a plain search
-        # first; the pattern then confirms it is a cell's type.
-        if not self.has_errors and (b'"e"' in chunk or b"'e'" in chunk):
-            self.has_errors = _ERROR_TYPE.search(chunk) is not None
-        last_end = 0
-        if b"mergeCell" in chunk:
-            for match in _MERGE_REF.finditer(chunk):
-                last_end = match.end()
-                c1, r1, c2, r2 = match.groups()
-                self.merged.append(
-                    MergedRange(
-                        first_row=int(r1) - 1,
-                        first_col=_column_index(c1),
-                        last_row=int(r2) - 1,
-                        last_col=_column_index(c2),
-                    )
-                )
-        self._tail = chunk[max(last_end, _carry_from(chunk)) :]
-
-    def result(self) -> _SheetScan:
-        return _SheetScan(
-            merged=self.merged, has_errors=self.has_errors, unsaved_formulas=self.unsaved
-        )
-
-
-# The longest unfinished cell carried from one block to the next.
-_MAX_CARRY = 1 << 20
-
-
-def _carry_from(chunk: bytes) -> int:
-    """Where the unfinished end of `chunk` starts: its last cell if not closed, else its
-    last tag if not closed (everything before is complete)."""
-    cell = chunk.rfind(b"<c ")
-    if cell >= 0 and chunk.find(b"</c>", cell) < 0 and len(chunk) - cell <= _MAX_CARRY:
-        end = chunk.find(b">", cell)
-        if end < 0 or chunk[end - 1 : end] != b"/":
-            return cell
-    tag = chunk.rfind(b"<")
-    if tag >= 0 and chunk.find(b">", tag) < 0 and len(chunk) - tag <= _MAX_CARRY:
-        return tag
-    return len(chunk)
-
-
-def _scan_xml(blocks: Iterable[bytes]) -> _SheetScan:
-    scanner = _Scanner()
-    for block in blocks:
-        scanner.feed(block)
-    return scanner.result()

@@ -1,0 +1,216 @@
+"""What a sheet's XML says beside its cells: merged blocks, error cells, unsaved formulas.
+
+Read by streaming the sheet's part block by block (`scan_xml`), beside calamine's parse in
+`reader.py`, which gives the cells but not these; also the `.ods` merged blocks and the
+sheet parts of an `.xlsx` archive.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import cast
+from xml.etree import ElementTree
+
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+_ERROR_TYPE = re.compile(rb"\st\s*=\s*[\"']e[\"']")
+_UNSAVED_FORMULA = re.compile(
+    rb'<c r="([A-Z]+)(\d+)"[^>]*>'
+    rb"(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)"
+    rb"(?:<v\s*/>|<v></v>)?</c>"
+)
+# Beyond this many cells of one kind, the first ones make the point.
+_MAX_LISTED = 1000
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+class UnreadableWorkbook(Exception):
+    """The file cannot be opened as a workbook; `reason` is an issue code."""
+
+    def __init__(self, reason: str, detail: str = "", **params: str) -> None:
+        super().__init__(reason, detail)
+        self.reason = reason
+        self.detail = detail
+        self.params = params
+
+
+@dataclass(frozen=True)
+class MergedRange:
+    """A merged block, 0-based and inclusive, on the sheet's grid."""
+
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+
+
+def column_index(letters: bytes) -> int:
+    index = 0
+    for char in letters:
+        index = index * 26 + (char - 64)
+    return index - 1
+
+
+def ascii_lower(name: str) -> bytes:
+    return name.encode("utf-8", "surrogateescape").lower()
+
+
+_ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+
+
+def ods_merged(blocks: Iterable[bytes], sheet_name: str) -> list[MergedRange]:
+    """The merged blocks of one sheet of an .ods, from `content.xml`.
+
+    A merged cell carries `number-rows-spanned` / `number-columns-spanned`; positions are
+    counted through `number-rows-repeated` and `number-columns-repeated`, as the format
+    compresses runs of equal rows and cells.
+    """
+    parser: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(
+        events=("start", "end")
+    )
+    table, row, col = f"{{{_ODS_TABLE}}}", -1, 0
+    inside = False
+    merged: list[MergedRange] = []
+    for block in blocks:
+        parser.feed(block)
+        for found in parser.read_events():
+            event, element = cast("tuple[str, ElementTree.Element]", found)
+            tag = element.tag
+            if tag == f"{table}table":
+                if event == "start":
+                    inside = element.get(f"{table}name") == sheet_name
+                elif inside:
+                    return merged
+                else:
+                    element.clear()
+                continue
+            if not inside:
+                continue
+            if tag == f"{table}table-row":
+                if event == "start":
+                    row, col = row + 1, 0
+                else:
+                    row += int(element.get(f"{table}number-rows-repeated", "1")) - 1
+                    element.clear()
+            elif event == "start" and tag in (f"{table}table-cell", f"{table}covered-table-cell"):
+                rows = int(element.get(f"{table}number-rows-spanned", "1"))
+                cols = int(element.get(f"{table}number-columns-spanned", "1"))
+                if rows > 1 or cols > 1:
+                    merged.append(MergedRange(row, col, row + rows - 1, col + cols - 1))
+                col += int(element.get(f"{table}number-columns-repeated", "1"))
+    return merged
+
+
+def xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → part name inside the archive, from workbook.xml and its relationships."""
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    paths: dict[str, str] = {}
+    for sheet in workbook.iter():
+        if not sheet.tag.endswith("}sheet"):
+            continue
+        target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
+        if target:
+            # As calamine resolves it; of two sheets of one name, it reads the first.
+            if target.startswith("/xl/"):
+                part = target[1:]
+            elif target.startswith("xl/"):
+                part = target
+            else:
+                part = f"xl/{target}"
+            paths.setdefault(sheet.get("name", ""), part)
+    return paths
+
+
+@dataclass(frozen=True)
+class SheetScan:
+    """What the sheet's XML says beside its cells: merged blocks, and whether any cell holds
+    an error value (None when the XML could not be scanned)."""
+
+    merged: list[MergedRange]
+    has_errors: bool | None
+    unsaved_formulas: list[tuple[int, int]] = field(default_factory=list)
+    # The part, when it inflates to more (or less) than the archive declares.
+    mismatch: str | None = None
+    # Why the sheet is not handed to calamine at all.
+    refusal: UnreadableWorkbook | None = None
+    far_cells: tuple[int, str] | None = None
+
+
+class Scanner:
+    """Merged blocks, unsaved formulas and error cells of a sheet's XML, fed block by block.
+
+    What a block ends in the middle of (a cell, a tag) is carried whole into the next, so
+    a cell is seen the same wherever the blocks are cut (up to `_MAX_CARRY`: a cell that
+    long holds text, not an unsaved formula).
+    """
+
+    def __init__(self) -> None:
+        self.merged: list[MergedRange] = []
+        self.unsaved: list[tuple[int, int]] = []
+        self.has_errors = False
+        self._tail = b""
+
+    def feed(self, block: bytes) -> None:
+        chunk = self._tail + block
+        # A formula cell without a saved value ends `</f><v/></c>`, `</f><v></v></c>`
+        # or `</f></c>`; Excel itself always saves the value.
+        if b"</f><v" in chunk or b"</f></c>" in chunk or b"/></c>" in chunk:
+            for found in _UNSAVED_FORMULA.finditer(chunk):
+                cell = (int(found[2]) - 1, column_index(found[1]))
+                if len(self.unsaved) < _MAX_LISTED and cell not in self.unsaved:
+                    self.unsaved.append(cell)
+        # An attribute whose value is `e` is rare enough to check with a plain search
+        # first; the pattern then confirms it is a cell's type.
+        if not self.has_errors and (b'"e"' in chunk or b"'e'" in chunk):
+            self.has_errors = _ERROR_TYPE.search(chunk) is not None
+        last_end = 0
+        if b"mergeCell" in chunk:
+            for match in _MERGE_REF.finditer(chunk):
+                last_end = match.end()
+                c1, r1, c2, r2 = match.groups()
+                self.merged.append(
+                    MergedRange(
+                        first_row=int(r1) - 1,
+                        first_col=column_index(c1),
+                        last_row=int(r2) - 1,
+                        last_col=column_index(c2),
+                    )
+                )
+        self._tail = chunk[max(last_end, _carry_from(chunk)) :]
+
+    def result(self) -> SheetScan:
+        return SheetScan(
+            merged=self.merged, has_errors=self.has_errors, unsaved_formulas=self.unsaved
+        )
+
+
+# The longest unfinished cell carried from one block to the next.
+_MAX_CARRY = 1 << 20
+
+
+def _carry_from(chunk: bytes) -> int:
+    """Where the unfinished end of `chunk` starts: its last cell if not closed, else its
+    last tag if not closed (everything before is complete)."""
+    cell = chunk.rfind(b"<c ")
+    if cell >= 0 and chunk.find(b"</c>", cell) < 0 and len(chunk) - cell <= _MAX_CARRY:
+        end = chunk.find(b">", cell)
+        if end < 0 or chunk[end - 1 : end] != b"/":
+            return cell
+    tag = chunk.rfind(b"<")
+    if tag >= 0 and chunk.find(b">", tag) < 0 and len(chunk) - tag <= _MAX_CARRY:
+        return tag
+    return len(chunk)
+
+
+def scan_xml(blocks: Iterable[bytes]) -> SheetScan:
+    scanner = Scanner()
+    for block in blocks:
+        scanner.feed(block)
+    return scanner.result()
