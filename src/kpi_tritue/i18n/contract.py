@@ -10,7 +10,7 @@ TEXT: dict[str, dict[Lang, str]] = {
     "contract.intro": {
         "vi": """# Mẫu bảng tính đầu vào
 
-Tài liệu này được sinh từ `src/kpi_tritue/schema.py`: đây chính là những gì `kpi` đọc được.
+Tài liệu này được sinh từ `src/kpi_tritue/contract/schema.py`: đây chính là những gì `kpi` đọc được.
 
 - Đọc tệp `.xlsx`, `.xlsm` (không chạy macro), `.xls` và `.ods`. Có thể đưa nhiều tệp hoặc
   cả thư mục; các tệp được gộp lại, tệp đầu vào không bao giờ bị sửa.
@@ -30,7 +30,7 @@ Tài liệu này được sinh từ `src/kpi_tritue/schema.py`: đây chính là
 """,
         "en": """# The input workbook
 
-This document is generated from `src/kpi_tritue/schema.py`: it is exactly what `kpi` reads.
+This document is generated from `src/kpi_tritue/contract/schema.py`: it is exactly what `kpi` reads.
 
 - `.xlsx`, `.xlsm` (macros never run), `.xls` and `.ods` are read. Several files or whole
   folders may be given; they are consolidated, and no input file is ever written to.
