@@ -25,7 +25,8 @@ from kpi_tritue.io.dataset import load_dataset
 from kpi_tritue.model.issues import sorted_issues
 from kpi_tritue.model.results import IndicatorResult, Status
 from kpi_tritue.render.report import ReportContext, group_label
-from kpi_tritue.render.xlsx_report import STATUS_COLOURS, build_gap_report, write_gap_report
+from kpi_tritue.render.xlsx_formats import STATUS_COLOURS
+from kpi_tritue.render.xlsx_report import build_gap_report, write_gap_report
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 RUN_TIME = datetime(2025, 1, 15, 9, 30)

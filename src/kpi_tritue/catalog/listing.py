@@ -18,7 +18,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kpi_tritue.i18n import text
-from kpi_tritue.i18n.numbers import format_target
+from kpi_tritue.i18n.numbers import format_bounds
 from kpi_tritue.model.targets import Target
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def catalog_text(listing: Listing, lang: Lang) -> str:
             (
                 entry.id,
                 entry.clause,
-                format_target(entry.unit, entry.target, lang, horizon=None).split(" (")[0],
+                _bounds(entry, lang),
                 str(entry.target.year) if entry.target is not None else "—",
                 entry.name_vi if lang == "vi" else entry.name_en,
             )
@@ -145,6 +145,14 @@ def catalog_text(listing: Listing, lang: Lang) -> str:
 
 # Control characters from a `--targets` file must not drive the terminal.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _bounds(entry: Entry, lang: Lang) -> str:
+    """The target without its year, which has a column of its own."""
+    target = entry.target
+    if target is None:
+        return text("target.tracked", lang)
+    return format_bounds(entry.unit, target.op, target.value, target.min, target.max, lang)
 
 
 def _printable(value: str) -> str:

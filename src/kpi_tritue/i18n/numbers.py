@@ -1,4 +1,4 @@
-"""Numbers and targets as people read them, Vietnamese way or English way.
+"""Numbers and target bounds as people read them, Vietnamese way or English way.
 
 Light on purpose (no pandas): `kpi indicators` uses it, and must start fast.
 """
@@ -13,7 +13,6 @@ from kpi_tritue.i18n import text
 
 if TYPE_CHECKING:
     from kpi_tritue.i18n import Lang
-    from kpi_tritue.model.targets import Target, Unit
 
 UNIT_DECIMALS: dict[str, int] = {"per_10k": 2, "percent": 1, "count": 0, "milestone": 0}
 
@@ -69,22 +68,28 @@ def percent_sign(unit: str) -> str:
     return " %" if unit == "percent" else ""
 
 
-def format_target(unit: Unit, target: Target | None, lang: Lang, horizon: int | None = None) -> str:
-    """`≥ 14`, `= 100 %`, `15–20 %`, `Hoàn thành`; the year added unless it is `horizon`."""
-    if target is None:
-        return text("target.tracked", lang)
-    year = "" if target.year == horizon else f" ({target.year})"
+def format_bounds(
+    unit: str,
+    op: str,
+    value: float | None,
+    low: float | None,
+    high: float | None,
+    lang: Lang,
+) -> str:
+    """`≥ 14`, `= 100 %`, `15–20 %`, `Hoàn thành`: a target's bounds, without its year.
+
+    Plain values rather than a `model.targets.Target`: i18n is the lowest layer and knows no
+    model type. `render.numbers.format_target` adds the year; the catalog listing, which
+    shows the year in a column of its own, uses this as it is."""
     if unit == "milestone":
-        return f"{text('target.done', lang)}{year}"
-    bounds = [b for b in (target.value, target.min, target.max) if b is not None]
+        return text("target.done", lang)
+    bounds = [b for b in (value, low, high) if b is not None]
     decimals = 0 if all(float(b).is_integer() for b in bounds) else UNIT_DECIMALS[unit]
     sign = percent_sign(unit)
-    if target.op == "between":
-        low = format_number(target.min, decimals, lang)
-        high = format_number(target.max, decimals, lang)
-        return f"{low}–{high}{sign}{year}"
-    op = "≥" if target.op == ">=" else "="
-    return f"{op} {format_number(target.value, decimals, lang)}{sign}{year}"
+    if op == "between":
+        return f"{format_number(low, decimals, lang)}–{format_number(high, decimals, lang)}{sign}"
+    shown = "≥" if op == ">=" else "="
+    return f"{shown} {format_number(value, decimals, lang)}{sign}"
 
 
 def plain_number(value: float | None) -> str:

@@ -21,7 +21,6 @@ from kpi_tritue.contract.schema import LEVEL, SECTOR
 from kpi_tritue.i18n import TEXT, Lang, text
 from kpi_tritue.i18n.numbers import UNIT_DECIMALS as _UNIT_DECIMALS
 from kpi_tritue.i18n.numbers import format_number as format_number
-from kpi_tritue.i18n.numbers import format_target as _format_target
 from kpi_tritue.i18n.numbers import percent_sign, printable, spreadsheet_text
 from kpi_tritue.io.dataset import Dataset
 from kpi_tritue.model.issues import Issue
@@ -34,6 +33,7 @@ from kpi_tritue.model.results import (
     Target,
 )
 from kpi_tritue.render.notes import note_message
+from kpi_tritue.render.numbers import format_target as _format_target
 from kpi_tritue.render.terminal import dataset_header, dumps
 
 FIELD_ORDER = ("health", "education", "cadres", "talent", "science", "milestones")
@@ -77,7 +77,7 @@ def format_value(result: IndicatorResult, value: float | None, lang: Lang) -> st
 
 
 def format_target(result: IndicatorResult, lang: Lang, horizon: int | None = None) -> str:
-    """The result's target as people read it (see `formatting.format_target`)."""
+    """The result's target as people read it (see `render.numbers.format_target`)."""
     return _format_target(result.unit, result.target, lang, horizon)
 
 

@@ -26,9 +26,17 @@ from kpi_tritue.contract.values import FALSE_SPELLINGS, MIN_YEAR, TRUE_SPELLINGS
 from kpi_tritue.errors import OutputError
 from kpi_tritue.i18n import Lang, text
 from kpi_tritue.render.contract_doc import required_text, sheet_required, type_text
+from kpi_tritue.render.outputs import check_output
 from kpi_tritue.render.terminal import TOOL
-from kpi_tritue.render.xlsx_cells import HEADER_FILL, LINE_HEIGHT, fit_row, put, save_workbook
-from kpi_tritue.render.xlsx_report import DATE_FORMAT, _print_setup, check_output
+from kpi_tritue.render.xlsx_cells import (
+    DATE_FORMAT,
+    HEADER_FILL,
+    LINE_HEIGHT,
+    fit_row,
+    print_setup,
+    put,
+    save_workbook,
+)
 
 DEFAULT_NAME = "mau_bao_cao_kpi.xlsx"
 LISTS_SHEET = "DanhMuc"
@@ -251,7 +259,7 @@ def _data_sheet(
     sheet.freeze_panes = "B2" if spec.key == WORKFORCE.key else "A2"
     if spec.key == INFO.key:
         _info_rows(sheet, spec)
-    _print_setup(
+    print_setup(
         sheet,
         title_rows="1:1",
         last_column=len(spec.columns),
@@ -393,7 +401,7 @@ def _instructions(
                 ],
             )
         row += 1
-    _print_setup(
+    print_setup(
         sheet,
         title_rows=None,
         last_column=5,

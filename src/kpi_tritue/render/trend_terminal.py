@@ -24,7 +24,6 @@ from kpi_tritue.i18n import Lang
 from kpi_tritue.i18n.numbers import (
     UNIT_DECIMALS,
     format_number,
-    format_target,
     printable,
     spreadsheet_text,
 )
@@ -38,6 +37,7 @@ from kpi_tritue.model.trend import (
     YearPoint,
 )
 from kpi_tritue.render.notes import note_message
+from kpi_tritue.render.numbers import format_target
 from kpi_tritue.render.report import FIELD_ORDER, group_label
 from kpi_tritue.render.report import label as report_label
 from kpi_tritue.render.terminal import TOOL, dumps

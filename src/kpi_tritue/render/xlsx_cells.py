@@ -1,8 +1,9 @@
 """The cells every workbook kpi writes is made of: text that is never a formula, one font,
-the header row, column widths, rows as tall as their wrapped text, the atomic save.
+the header row, column widths, rows as tall as their wrapped text, the printed page, the
+atomic save.
 
-The gap report (`xlsx_report`), its trend sheet (`xlsx_trend`) and the blank form
-(`template`) all build on these, so that none of them imports another for its cells.
+The gap report (`xlsx_report` and its sheets), its trend sheet (`xlsx_trend`) and the blank
+form (`template`) all build on these, so that none of them imports another for its cells.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi_tritue.i18n import Lang
+from kpi_tritue.i18n import Lang, text
 from kpi_tritue.i18n.numbers import FORMULA_START, printable
 from kpi_tritue.render.outputs import write_atomically
 
@@ -34,6 +35,8 @@ LINE_HEIGHT = 13.0  # points per line of 10-point text, for rows with wrapped te
 HEADER_FILL = "1F4E78"
 THIN = Side(style="thin", color="BFBFBF")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+PAPER_A4 = "9"
+DATE_FORMAT = "dd/mm/yyyy"
 
 
 def put_text(cell: Cell, value: str) -> Cell:
@@ -128,12 +131,46 @@ def widths(sheet: Worksheet, widths: Sequence[float]) -> None:
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
+def print_setup(
+    sheet: Worksheet,
+    *,
+    title_rows: str | None,
+    last_column: int,
+    last_row: int,
+    fit_width: bool = True,
+    title_columns: str | None = None,
+    footer: str = "",
+    lang: Lang = "vi",
+) -> None:
+    """A4 landscape, fitted to the page width, the header repeated on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = PAPER_A4
+    if fit_width:
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+    if title_rows:
+        sheet.print_title_rows = title_rows
+    if title_columns:
+        sheet.print_title_cols = title_columns
+    sheet.print_area = f"A1:{get_column_letter(last_column)}{max(last_row, 1)}"
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.page_margins.header = sheet.page_margins.footer = 0.3
+    sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.left.text = footer.replace("&", "&&")
+    sheet.oddFooter.left.size = 8
+    sheet.oddFooter.right.text = text("xlsx.footer.page", lang)
+    sheet.oddFooter.right.size = 8
+
+
 def save_workbook(workbook: Workbook, path: Path, lang: Lang) -> None:
     """Save atomically (see `outputs.write_atomically`)."""
     write_atomically(path, workbook.save, lang)
 
 
 __all__ = [
+    "DATE_FORMAT",
     "FONT_NAME",
     "FONT_SIZE",
     "FORMULA_PREFIXES",
@@ -141,8 +178,10 @@ __all__ = [
     "HEADER_FILL",
     "LINE_HEIGHT",
     "MAX_CELL_TEXT",
+    "PAPER_A4",
     "fit_row",
     "header_row",
+    "print_setup",
     "put",
     "put_text",
     "save_workbook",
