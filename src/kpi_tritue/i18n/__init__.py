@@ -23,6 +23,7 @@ from kpi_tritue.i18n.note import TEXT as _NOTE
 from kpi_tritue.i18n.report import TEXT as _REPORT
 from kpi_tritue.i18n.target import TEXT as _TARGET
 from kpi_tritue.i18n.template import TEXT as _TEMPLATE
+from kpi_tritue.i18n.trend import TEXT as _TREND
 from kpi_tritue.i18n.xlsx import TEXT as _XLSX
 
 # Every table of sentences but the issue messages (keyed by issue code, see `issue_message`).
@@ -36,6 +37,7 @@ TABLES: tuple[Mapping[str, Mapping[Lang, str]], ...] = (
     _REPORT,
     _TARGET,
     _TEMPLATE,
+    _TREND,
     _XLSX,
     _ERRORS,
 )
