@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from kpi_tritue.i18n.catalog import TEXT as _CATALOG
 from kpi_tritue.i18n.cli import TEXT as _CLI
 from kpi_tritue.i18n.contract import TEXT as _CONTRACT
 from kpi_tritue.i18n.errors import TEXT as _ERRORS
@@ -30,6 +31,7 @@ from kpi_tritue.i18n.xlsx import TEXT as _XLSX
 TABLES: tuple[Mapping[str, Mapping[Lang, str]], ...] = (
     _MESSAGES,
     _CLI,
+    _CATALOG,
     _CONTRACT,
     _EXPLAIN,
     _LISTING,
