@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from builders import write_workbook
-from kpi_tritue.catalog.model import Catalog, load_catalog
+from kpi_tritue.catalog.model import Catalog
+from kpi_tritue.catalog.reading import load_catalog
 from kpi_tritue.compute.engine import Computation, GroupBy, compute
 from kpi_tritue.contract.schema import FIGURES, MILESTONES, SPECIALIST_TEAMS, UNITS, WORKFORCE
 from kpi_tritue.io.dataset import Dataset, load_dataset

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 import kpi_tritue.app as use
-from kpi_tritue.catalog.model import CatalogError, load_catalog
+from kpi_tritue.catalog.model import CatalogError
+from kpi_tritue.catalog.reading import load_catalog
 from kpi_tritue.compute.baseline import BaselineError
 from kpi_tritue.errors import (
     EXIT_INPUT,

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from engine_fixtures import Book, doctor, figures, person, run
-from kpi_tritue.catalog.model import CatalogError, load_catalog, parse_catalog, vocabulary
+from kpi_tritue.catalog.measures import vocabulary
+from kpi_tritue.catalog.model import CatalogError
+from kpi_tritue.catalog.reading import load_catalog, parse_catalog
 from kpi_tritue.errors import KpiError
 from kpi_tritue.io.option_files import load_targets
 from kpi_tritue.model.results import Status, Target

@@ -12,7 +12,7 @@ from kpi_tritue.catalog.listing import (
     catalog_text,
     packaged_listing,
 )
-from kpi_tritue.catalog.model import load_catalog
+from kpi_tritue.catalog.reading import load_catalog
 from kpi_tritue.i18n import text
 
 

@@ -414,7 +414,7 @@ def test_a_run_of_nothing_but_kpi_reports_has_no_workforce_sheet(
     ]
     assert dataset.has_errors
     # A trend of them says the same.
-    from kpi_tritue.catalog.model import load_catalog
+    from kpi_tritue.catalog.reading import load_catalog
     from kpi_tritue.io.series import load_series
 
     yearly = load_series([str(vi)], catalog=load_catalog())

@@ -27,7 +27,7 @@ from engine_fixtures import (
     run,
     teacher,
 )
-from kpi_tritue.catalog.model import parse_catalog
+from kpi_tritue.catalog.reading import parse_catalog
 from kpi_tritue.compute.engine import NO_GROUP, assess, compute
 from kpi_tritue.i18n import ISSUE_MESSAGES, TEXT
 from kpi_tritue.io.dataset import load_dataset

@@ -29,7 +29,7 @@ from engine_fixtures import (
     person,
     teacher,
 )
-from kpi_tritue.catalog.model import parse_catalog
+from kpi_tritue.catalog.reading import parse_catalog
 from kpi_tritue.compute.engine import compute, explain
 from kpi_tritue.errors import KpiError, UnknownIndicator
 from kpi_tritue.i18n import LANGS, Lang

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi_tritue.catalog.model import load_catalog
+from kpi_tritue.catalog.reading import load_catalog
 from kpi_tritue.compute.engine import compute
 from kpi_tritue.contract.schema import CONTRACT, ColumnSpec, ValueType
 from kpi_tritue.errors import OutputError

@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from builders import WORKFORCE_HEADER, person, write_workbook
 from kpi_tritue import __version__
-from kpi_tritue.catalog.model import load_catalog
+from kpi_tritue.catalog.reading import load_catalog
 from kpi_tritue.compute.engine import compute
 from kpi_tritue.compute.stats import wilson_interval
 from kpi_tritue.errors import OutputError

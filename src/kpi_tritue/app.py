@@ -429,7 +429,7 @@ def load_catalog(targets: Path | None) -> Catalog:
     """The default catalog, or a `--targets` file: a path that is not a regular file is
     usage (2), a bad catalog is input (3: `CatalogError`)."""
     if targets is None:
-        from kpi_tritue.catalog.model import load_catalog as packaged
+        from kpi_tritue.catalog.reading import load_catalog as packaged
 
         return packaged()
     from kpi_tritue.io.option_files import load_targets

@@ -42,6 +42,13 @@ def _help(key: str) -> str:
     return f"{text(key, 'vi')} ({text(key, 'en')})"
 
 
+def _command_help(name: str) -> str:
+    """A command's help as Typer shows it: the Vietnamese sentence, the English one in
+    brackets, then an example."""
+    key, example = f"cli.command.{name}", text(f"cli.example.{name}", "en")
+    return f"{text(key, 'vi')}\n\n({text(key, 'en')})\n\nExample: {example}"
+
+
 def _lang_help() -> str:
     """`Ngôn ngữ / language: vi | en.`"""
     return f"{text('cli.help.lang', 'vi')} / {text('cli.help.lang', 'en')}: vi | en."
@@ -193,16 +200,14 @@ def _report_warnings(issues: Sequence["Issue"], lang: "Lang") -> None:
 
 
 def _written(path: Path, lang: "Lang") -> None:
-    from kpi_tritue.render.xlsx_report import xlsx_label
-
-    _stderr().print(xlsx_label("written", lang, path=path))
+    _stderr().print(text("xlsx.written", lang, path=path))
 
 
 def _by(by: "GroupByChoice | None") -> "GroupBy | None":
     return None if by is None else by.value
 
 
-@app.command()
+@app.command(help=_command_help("validate"))
 def validate(
     files: FilesArg,
     output_format: Annotated[
@@ -212,12 +217,6 @@ def validate(
     as_of: AsOfOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Chỉ đọc và kiểm tra bảng tính: liệt kê mọi vấn đề kèm ô. Mã thoát 3 nếu có lỗi.
-
-    (Only read and validate: list every issue with its cell; exit 3 on any error.)
-
-    Example: kpi validate data/samples/ha_tinh_2024.xlsx --format json
-    """
     _prefetch(files)
     import kpi_tritue.app as use
     from kpi_tritue.i18n import text
@@ -274,7 +273,7 @@ SkipInvalidOpt = Annotated[
 ]
 
 
-@app.command()
+@app.command(help=_command_help("compute"))
 def compute(
     files: FilesArg,
     output_format: Annotated[
@@ -296,12 +295,6 @@ def compute(
         ),
     ] = None,
 ) -> None:
-    """Tính mọi chỉ tiêu: giá trị, mục tiêu, khoảng cách, số cần thêm và đánh giá.
-
-    (Compute every indicator: value, target, gap, shortfall and status.)
-
-    Example: kpi compute data/samples/ha_tinh_2024.xlsx --by level --lang en
-    """
     _prefetch(files)
     import kpi_tritue.app as use
     from kpi_tritue.render import report
@@ -347,7 +340,7 @@ OutputOpt = Annotated[
 ]
 
 
-@app.command()
+@app.command(help=_command_help("export"))
 def export(
     files: FilesArg,
     output: OutputOpt,
@@ -358,12 +351,6 @@ def export(
     as_of: AsOfOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Ghi báo cáo khoảng cách ra tệp Excel: bảng tổng hợp, biểu đồ, theo nhóm, vấn đề dữ liệu.
-
-    (Write the gap report workbook: summary, chart, breakdown, data issues, information.)
-
-    Example: kpi export data/samples/ha_tinh_2024.xlsx -o gap_report.xlsx --by level
-    """
     _prefetch(files)
     import kpi_tritue.app as use
 
@@ -384,7 +371,7 @@ def export(
         _report_warnings(exported.context.issues, language)
 
 
-@app.command()
+@app.command(help=_command_help("template"))
 def template(
     output: Annotated[
         Path,
@@ -394,12 +381,6 @@ def template(
     lang: LangOpt = LangChoice.VI,
     debug: DebugOpt = False,
 ) -> None:
-    """Ghi mẫu bảng tính đầu vào trống, có danh sách chọn và trang hướng dẫn.
-
-    (Write the blank input workbook, with drop-down lists and an instructions sheet.)
-
-    Example: kpi template -o mau_bao_cao_kpi.xlsx
-    """
     import kpi_tritue.app as use
 
     language: Lang = lang.value
@@ -407,7 +388,7 @@ def template(
         _written(use.template(output, language, force=force), language)
 
 
-@app.command()
+@app.command(help=_command_help("check"))
 def check(
     files: FilesArg,
     fail_on: Annotated[
@@ -434,12 +415,6 @@ def check(
     as_of: AsOfOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Cổng kiểm tra cho CI: mã thoát 1 khi có chỉ tiêu không qua cổng, 3 khi dữ liệu lỗi.
-
-    (The CI gate: exit 1 when an indicator fails the gate, 3 when the input has errors.)
-
-    Example: kpi check reports/ --fail-on not_met,no_data --junit kpi.xml
-    """
     _prefetch(files)
     import kpi_tritue.app as use
     from kpi_tritue.render import gate, report
@@ -470,7 +445,7 @@ def check(
         raise typer.Exit(EXIT_GATE_FAILED)
 
 
-@app.command()
+@app.command(help=_command_help("indicators"))
 def indicators(
     targets: TargetsOpt = None,
     output_format: Annotated[
@@ -479,12 +454,6 @@ def indicators(
     lang: LangOpt = LangChoice.VI,
     debug: DebugOpt = False,
 ) -> None:
-    """Liệt kê danh mục chỉ tiêu: mã, tên, mục của kế hoạch, mục tiêu, năm.
-
-    (List the indicator catalog: id, name, clause, target, year.)
-
-    Example: kpi indicators --lang en
-    """
     import kpi_tritue.app as use
     from kpi_tritue.catalog.listing import catalog_json, catalog_text
 
@@ -503,7 +472,7 @@ class ExplainFormat(StrEnum):
     JSON = "json"
 
 
-@app.command()
+@app.command(help=_command_help("explain"))
 def explain(
     indicator: Annotated[
         str,
@@ -522,13 +491,6 @@ def explain(
     as_of: AsOfOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Các dòng được tính vào tử số và mẫu số của một chỉ tiêu, kèm tệp, trang, dòng, Mã.
-
-    (The rows counted in one indicator's numerator and denominator, with file, sheet,
-    row and ID, and the SoLieu figures used: to audit any number.)
-
-    Example: kpi explain doctors_per_10k data/samples/ha_tinh_2024.xlsx --format csv
-    """
     _prefetch(files)
     import kpi_tritue.app as use
     from kpi_tritue.render.explain import explanation_csv, explanation_json, explanation_table
@@ -559,7 +521,7 @@ class TrendFormat(StrEnum):
     CSV = "csv"
 
 
-@app.command()
+@app.command(help=_command_help("trend"))
 def trend(
     files: FilesArg,
     output_format: Annotated[
@@ -572,12 +534,6 @@ def trend(
     as_of: AsOfOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Xu hướng qua các năm báo cáo: dự báo đến năm mục tiêu, tỷ lệ tiến độ, xếp loại.
-
-    (Several report years: trend, projection to the target year, on-track class.)
-
-    Example: kpi trend bao_cao_2023.xlsx bao_cao_2024.xlsx bao_cao_2025.xlsx --lang en
-    """
     import kpi_tritue.app as use
     from kpi_tritue.render.trend_terminal import trend_csv, trend_json, trend_table
 
@@ -620,7 +576,8 @@ def _root(
         typer.Option("--version", callback=_version, is_eager=True, help=_help("cli.help.version")),
     ] = False,
 ) -> None:
-    """kpi: chỉ tiêu đội ngũ trí thức Hà Tĩnh 2030."""
+    # No docstring: the app's help is `cli.help.app`, given to `typer.Typer`.
+    pass
 
 
 def main() -> None:

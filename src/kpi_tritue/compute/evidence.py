@@ -12,14 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kpi_tritue.catalog.model import (
-    FigureMeasure,
-    Indicator,
-    Measure,
-    SumMeasure,
-    UnitNorm,
-    iter_measures,
-)
+from kpi_tritue.catalog.measures import FigureMeasure, Measure, SumMeasure, iter_measures
+from kpi_tritue.catalog.model import Indicator, UnitNorm
 from kpi_tritue.compute.assess import Missing
 from kpi_tritue.compute.context import Context
 from kpi_tritue.compute.explain import (

@@ -13,18 +13,18 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
-from kpi_tritue.catalog.model import (
+from kpi_tritue.catalog.measures import (
     DERIVED,
     UNIT_PREFIX,
     Condition,
     FigureMeasure,
-    UnitNorm,
     Where,
     enum_code,
     metric_code,
     resolve_operand,
     vocabulary,
 )
+from kpi_tritue.catalog.model import UnitNorm
 from kpi_tritue.contract.schema import (
     FIGURES,
     METRIC,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kpi_tritue.catalog.model import FigureMeasure, Measure, iter_measures, metric_code
+from kpi_tritue.catalog.measures import FigureMeasure, Measure, iter_measures, metric_code
 from kpi_tritue.compute.assess import TOLERANCE
 from kpi_tritue.compute.masks import matching_keys
 from kpi_tritue.contract.bookkeeping import ROW

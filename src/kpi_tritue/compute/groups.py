@@ -15,7 +15,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 import pandas as pd
 
-from kpi_tritue.catalog.model import Where
+from kpi_tritue.catalog.measures import Where
 from kpi_tritue.compute.figures import Figures
 from kpi_tritue.compute.masks import Masks, matching_keys
 from kpi_tritue.contract.normalize import fold, unit_key

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kpi_tritue.catalog.model import (
+from kpi_tritue.catalog.measures import (
     UNIT_PREFIX,
     Condition,
     CountMeasure,

@@ -9,7 +9,8 @@ be broken down.
 
 from __future__ import annotations
 
-from kpi_tritue.catalog.model import FigureMeasure, Indicator, Measure, SumMeasure, iter_measures
+from kpi_tritue.catalog.measures import FigureMeasure, Measure, SumMeasure, iter_measures
+from kpi_tritue.catalog.model import Indicator
 from kpi_tritue.compute.assess import Missing, assess, no_data
 from kpi_tritue.compute.context import Context
 from kpi_tritue.compute.figures import FigureUse, Trace, figure_codes, metric_of

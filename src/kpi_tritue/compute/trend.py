@@ -30,17 +30,15 @@ from datetime import date
 
 import pandas as pd
 
-from kpi_tritue.catalog.model import (
-    Catalog,
+from kpi_tritue.catalog.measures import (
     CountMeasure,
     FigureMeasure,
-    Indicator,
     Measure,
     SubsetMeasure,
-    TrendSettings,
     enum_code,
     iter_measures,
 )
+from kpi_tritue.catalog.model import Catalog, Indicator, TrendSettings
 from kpi_tritue.compute.engine import Computation, GroupBy, compute
 from kpi_tritue.compute.progress import assess_progress
 from kpi_tritue.compute.stats import SMALL_DENOMINATOR, wilson_interval

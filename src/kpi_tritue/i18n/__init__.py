@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from kpi_tritue.i18n.catalog import TEXT as _CATALOG
 from kpi_tritue.i18n.cli import TEXT as _CLI
 from kpi_tritue.i18n.contract import TEXT as _CONTRACT
 from kpi_tritue.i18n.errors import TEXT as _ERRORS
@@ -23,12 +24,14 @@ from kpi_tritue.i18n.note import TEXT as _NOTE
 from kpi_tritue.i18n.report import TEXT as _REPORT
 from kpi_tritue.i18n.target import TEXT as _TARGET
 from kpi_tritue.i18n.template import TEXT as _TEMPLATE
+from kpi_tritue.i18n.trend import TEXT as _TREND
 from kpi_tritue.i18n.xlsx import TEXT as _XLSX
 
 # Every table of sentences but the issue messages (keyed by issue code, see `issue_message`).
 TABLES: tuple[Mapping[str, Mapping[Lang, str]], ...] = (
     _MESSAGES,
     _CLI,
+    _CATALOG,
     _CONTRACT,
     _EXPLAIN,
     _LISTING,
@@ -36,6 +39,7 @@ TABLES: tuple[Mapping[str, Mapping[Lang, str]], ...] = (
     _REPORT,
     _TARGET,
     _TEMPLATE,
+    _TREND,
     _XLSX,
     _ERRORS,
 )

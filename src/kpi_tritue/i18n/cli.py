@@ -73,4 +73,68 @@ TEXT: dict[str, dict[Lang, str]] = {
     },
     # Said as "Ngôn ngữ / language: vi | en."
     "cli.help.lang": {"vi": "Ngôn ngữ", "en": "language"},
+    "cli.command.validate": {
+        "vi": "Chỉ đọc và kiểm tra bảng tính: liệt kê mọi vấn đề kèm ô. Mã thoát 3 nếu có lỗi.",
+        "en": "Only read and validate: list every issue with its cell; exit 3 on any error.",
+    },
+    "cli.command.compute": {
+        "vi": "Tính mọi chỉ tiêu: giá trị, mục tiêu, khoảng cách, số cần thêm và đánh giá.",
+        "en": "Compute every indicator: value, target, gap, shortfall and status.",
+    },
+    "cli.command.export": {
+        "vi": "Ghi báo cáo khoảng cách ra tệp Excel: bảng tổng hợp, biểu đồ, theo nhóm, "
+        "vấn đề dữ liệu.",
+        "en": "Write the gap report workbook: summary, chart, breakdown, data issues, information.",
+    },
+    "cli.command.template": {
+        "vi": "Ghi mẫu bảng tính đầu vào trống, có danh sách chọn và trang hướng dẫn.",
+        "en": "Write the blank input workbook, with drop-down lists and an instructions sheet.",
+    },
+    "cli.command.check": {
+        "vi": "Cổng kiểm tra cho CI: mã thoát 1 khi có chỉ tiêu không qua cổng, 3 khi dữ liệu lỗi.",
+        "en": "The CI gate: exit 1 when an indicator fails the gate, 3 when the input has errors.",
+    },
+    "cli.command.indicators": {
+        "vi": "Liệt kê danh mục chỉ tiêu: mã, tên, mục của kế hoạch, mục tiêu, năm.",
+        "en": "List the indicator catalog: id, name, clause, target, year.",
+    },
+    "cli.command.explain": {
+        "vi": "Các dòng được tính vào tử số và mẫu số của một chỉ tiêu, kèm tệp, trang, dòng, Mã.",
+        "en": "The rows counted in one indicator's numerator and denominator, with file, sheet, "
+        "row and ID, and the SoLieu figures used: to audit any number.",
+    },
+    "cli.command.trend": {
+        "vi": "Xu hướng qua các năm báo cáo: dự báo đến năm mục tiêu, tỷ lệ tiến độ, xếp loại.",
+        "en": "Several report years: trend, projection to the target year, on-track class.",
+    },
+    # The example under each command's help: a command line, the same in both languages.
+    "cli.example.validate": {
+        "vi": "kpi validate data/samples/ha_tinh_2024.xlsx --format json",
+        "en": "kpi validate data/samples/ha_tinh_2024.xlsx --format json",
+    },
+    "cli.example.compute": {
+        "vi": "kpi compute data/samples/ha_tinh_2024.xlsx --by level --lang en",
+        "en": "kpi compute data/samples/ha_tinh_2024.xlsx --by level --lang en",
+    },
+    "cli.example.export": {
+        "vi": "kpi export data/samples/ha_tinh_2024.xlsx -o gap_report.xlsx --by level",
+        "en": "kpi export data/samples/ha_tinh_2024.xlsx -o gap_report.xlsx --by level",
+    },
+    "cli.example.template": {
+        "vi": "kpi template -o mau_bao_cao_kpi.xlsx",
+        "en": "kpi template -o mau_bao_cao_kpi.xlsx",
+    },
+    "cli.example.check": {
+        "vi": "kpi check reports/ --fail-on not_met,no_data --junit kpi.xml",
+        "en": "kpi check reports/ --fail-on not_met,no_data --junit kpi.xml",
+    },
+    "cli.example.indicators": {"vi": "kpi indicators --lang en", "en": "kpi indicators --lang en"},
+    "cli.example.explain": {
+        "vi": "kpi explain doctors_per_10k data/samples/ha_tinh_2024.xlsx --format csv",
+        "en": "kpi explain doctors_per_10k data/samples/ha_tinh_2024.xlsx --format csv",
+    },
+    "cli.example.trend": {
+        "vi": "kpi trend bao_cao_2023.xlsx bao_cao_2024.xlsx bao_cao_2025.xlsx --lang en",
+        "en": "kpi trend bao_cao_2023.xlsx bao_cao_2024.xlsx bao_cao_2025.xlsx --lang en",
+    },
 }

@@ -2,7 +2,7 @@
 catalog (TOML) and a `--baseline` result (JSON).
 
 Only regular files are read, up to their size limit (see `safe_files`); what they hold is
-then the catalog's and the baseline's to parse (`catalog.model.read_catalog`,
+then the catalog's and the baseline's to parse (`catalog.reading.read_catalog`,
 `compute.baseline.baseline_from_json`).
 """
 
@@ -13,7 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kpi_tritue.catalog.model import Catalog, CatalogError, read_catalog
+from kpi_tritue.catalog.model import Catalog, CatalogError
+from kpi_tritue.catalog.reading import read_catalog
 from kpi_tritue.io.safe_files import (
     BASELINE_LIMIT,
     TARGETS_LIMIT,

@@ -33,14 +33,8 @@ from datetime import date
 
 import pandas as pd
 
-from kpi_tritue.catalog.model import (
-    Catalog,
-    FigureMeasure,
-    Indicator,
-    Measure,
-    iter_measures,
-    metric_code,
-)
+from kpi_tritue.catalog.measures import FigureMeasure, Measure, iter_measures, metric_code
+from kpi_tritue.catalog.model import Catalog, Indicator
 from kpi_tritue.contract.bookkeeping import INVALID, ROW
 from kpi_tritue.contract.normalize import unit_key
 from kpi_tritue.contract.privacy import KnownNames, redact_issues

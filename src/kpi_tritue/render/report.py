@@ -50,12 +50,6 @@ _STATUS_STYLE = {
 }
 
 
-def label(key: str, lang: Lang, **params: object) -> str:
-    """`text("report." + key)`: kept only for `render/trend_terminal.py`, whose helper moves
-    it to `text`; remove it then."""
-    return text(f"report.{key}", lang, **params)
-
-
 def field_label(field_name: str, lang: Lang) -> str:
     """A catalog field as people read it; a field of a `--targets` file that has no label
     shows as its key."""

@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_tritue import __version__
-from kpi_tritue.catalog.model import load_catalog
+from kpi_tritue.catalog.reading import load_catalog
 from kpi_tritue.contract.schema import CONTRACT, INFO, WORKFORCE, ColumnSpec, SheetSpec
 from kpi_tritue.contract.schema import ValueType as T
 from kpi_tritue.contract.values import FALSE_SPELLINGS, MIN_YEAR, TRUE_SPELLINGS

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from kpi_tritue import __version__
 from kpi_tritue.contract.schema import LEVEL, METRIC
-from kpi_tritue.i18n import Lang
+from kpi_tritue.i18n import TEXT, Lang, text
 from kpi_tritue.i18n.numbers import (
     UNIT_DECIMALS,
     format_number,
@@ -38,99 +38,8 @@ from kpi_tritue.model.trend import (
 )
 from kpi_tritue.render.notes import note_message
 from kpi_tritue.render.numbers import format_target
-from kpi_tritue.render.report import FIELD_ORDER, group_label
-from kpi_tritue.render.report import label as report_label
+from kpi_tritue.render.report import FIELD_ORDER, field_label, group_label
 from kpi_tritue.render.terminal import TOOL, dumps
-
-LABELS: dict[str, dict[Lang, str]] = {
-    "title": {
-        "vi": "Xu hướng và tiến độ các chỉ tiêu đến năm {year}",
-        "en": "Trends and progress on the targets to {year}",
-    },
-    "col.indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
-    "col.trend": {"vi": "Xu hướng", "en": "Trend"},
-    "col.target": {"vi": "Mục tiêu", "en": "Target"},
-    "col.projection": {"vi": "Dự báo", "en": "Projected"},
-    "col.ratio": {"vi": "Tỷ lệ r", "en": "Ratio r"},
-    "col.class": {"vi": "Đánh giá", "en": "Class"},
-    "col.pace": {"vi": "Cần mỗi năm", "en": "Needed a year"},
-    "people": {"vi": "{n} người", "en": "{n} people"},
-    "person": {"vi": "{n} người", "en": "{n} person"},
-    "class.achieved": {"vi": "Đã đạt", "en": "Achieved"},
-    "class.above_range": {"vi": "Vượt khoảng", "en": "Above range"},
-    "class.on_track": {"vi": "Đúng tiến độ", "en": "On track"},
-    "class.needs_acceleration": {"vi": "Cần đẩy nhanh", "en": "Needs acceleration"},
-    "class.stagnating_or_regressing": {
-        "vi": "Chững lại hoặc đi lùi",
-        "en": "Stagnating or regressing",
-    },
-    "class.insufficient_data": {"vi": "Chưa đủ số liệu", "en": "Insufficient data"},
-    "class.tracked": {"vi": "Theo dõi", "en": "Tracked"},
-    "above_since": {"vi": "{years} năm, từ {since}", "en": "{years} yr, since {since}"},
-    "years": {"vi": "Năm báo cáo: {years}.", "en": "Report years: {years}."},
-    "year_item": {
-        "vi": "{year} (số liệu {as_of}: {files})",
-        "en": "{year} (as of {as_of}: {files})",
-    },
-    "figures_only": {"vi": "chỉ trang SoLieu", "en": "SoLieu figures only"},
-    "method": {
-        "vi": "r = (dự báo năm mục tiêu − giá trị năm đầu) ÷ (mục tiêu − giá trị năm đầu), "
-        "dự báo theo đường thẳng bình phương tối thiểu qua các năm. Đúng tiến độ: "
-        "r ≥ {on_track}; cần đẩy nhanh: {needs} ≤ r < {on_track}; thấp hơn: chững lại "
-        "hoặc đi lùi (phương pháp Biểu đồ tiến độ SDG của Thống kê Liên Hợp Quốc).",
-        "en": "r = (projected value in the target year − first value) ÷ (target − first "
-        "value), projected along the least-squares line through the years. On track: "
-        "r ≥ {on_track}; needs acceleration: {needs} ≤ r < {on_track}; below: stagnating "
-        "or regressing (UN Statistics Division, SDG Progress Chart).",
-    },
-    "small": {
-        "vi": "† mẫu số dưới {n} người: tỷ lệ dao động nhiều, đọc thận trọng "
-        "(khoảng tin cậy 95 % Wilson có trong JSON, trường ci95).",
-        "en": "† denominator under {n} people: the share swings widely; read with care "
-        "(95 % Wilson intervals in the JSON, field ci95).",
-    },
-    "summary": {
-        "vi": "{achieved} đã đạt, {on_track} đúng tiến độ, {needs} cần đẩy nhanh, "
-        "{stagnating} chững lại hoặc đi lùi, {above} vượt khoảng, {insufficient} chưa đủ "
-        "số liệu.",
-        "en": "{achieved} achieved, {on_track} on track, {needs} need acceleration, "
-        "{stagnating} stagnating or regressing, {above} above range, {insufficient} with "
-        "insufficient data.",
-    },
-    "by": {"vi": "Chia theo {by}.", "en": "Broken down by {by}."},
-}
-
-# Notes raised by the trend (the engine's own notes are worded in `notes.py`).
-NOTE_MESSAGES: dict[str, dict[Lang, str]] = {
-    "trend_figures_only_year": {
-        "vi": "Năm {year} chỉ có số liệu trong trang SoLieu, không có báo cáo của năm đó.",
-        "en": "Only SoLieu figures are given for {year}, no report of that year.",
-    },
-    "trend_earlier_figures": {
-        "vi": "Trang SoLieu thiếu số liệu năm {year} của chỉ tiêu này; số liệu năm trước "
-        "({metrics}) không được lặp lại trong xu hướng.",
-        "en": "SoLieu lacks figures of {year} for this indicator; the earlier ones "
-        "({metrics}) are not repeated in the trend.",
-    },
-    "trend_level_abolished": {
-        "vi": "Năm {year} không còn ai ở cấp {levels} (cấp huyện kết thúc hoạt động từ "
-        "01/07/2025): chỉ tiêu không còn đối tượng để tính, không phải giảm về 0.",
-        "en": "Nobody is at level {levels} in {year} (the district level was abolished on "
-        "1 July 2025): the indicator has no population left, which is not a fall to 0.",
-    },
-    "trend_level_absent": {
-        "vi": "NhanSu năm {year} không có ai ở cấp {levels}: chỉ tiêu không có đối tượng "
-        "để tính (không phải 0 %).",
-        "en": "NhanSu for {year} has nobody at level {levels}: there is no one to take a "
-        "share of (which is not 0 %).",
-    },
-    "trend_population_ended": {
-        "vi": "Năm {year} không còn ai thuộc đối tượng của chỉ tiêu (năm {last_year} có "
-        "{count}): không có giá trị, không phải giảm về 0.",
-        "en": "Nobody is in the indicator's population in {year} ({count} in {last_year}): "
-        "no value, which is not a fall to 0.",
-    },
-}
 
 _CLASS_STYLE = {
     TrendClass.ACHIEVED: "bold green",
@@ -144,19 +53,14 @@ SPARKS = "▁▂▃▄▅▆▇█"
 SMALL_MARK = "†"
 
 
-def label(key: str, lang: Lang, **params: object) -> str:
-    template = LABELS[key][lang]
-    return template.format(**params) if params else template
-
-
 def class_label(trend_class: TrendClass | None, lang: Lang) -> str:
-    return label(f"class.{trend_class.value if trend_class else 'tracked'}", lang)
+    return text(f"trend.class.{trend_class.value if trend_class else 'tracked'}", lang)
 
 
 def note_text(note: Note, lang: Lang) -> str:
     """A point's note as a sentence: the trend's own codes here, the engine's in notes.py."""
-    template = NOTE_MESSAGES.get(note.code, {}).get(lang)
-    if template is None:
+    key = f"trend.note.{note.code}"
+    if key not in TEXT:
         return note_message(note, lang)
     params: dict[str, object] = {k: "?" if v is None else v for k, v in note.params.items()}
     if isinstance(note.params.get("levels"), str):
@@ -169,12 +73,7 @@ def note_text(note: Note, lang: Lang) -> str:
             f"{METRIC.label(m, lang)} {y}".strip()
             for m, y in zip(metrics, years + [""] * len(metrics), strict=False)
         )
-    return template.format_map(_Defaulting(params))
-
-
-class _Defaulting(dict[str, object]):
-    def __missing__(self, key: str) -> str:
-        return "?"
+    return text(key, lang, **params)
 
 
 def sparkline(values: Sequence[float | None]) -> str:
@@ -222,7 +121,7 @@ def _pace(progress: Progress, unit: Unit, lang: Lang) -> str:
         return shown
     whole = math.ceil(abs(people) - 1e-9)
     count = ("+" if people > 0 else "−") + format_number(whole, 0, lang)
-    return f"{shown}\n" + label("person" if whole == 1 else "people", lang, n=count)
+    return f"{shown}\n" + text("trend.person" if whole == 1 else "trend.people", lang, n=count)
 
 
 # ---------------------------------------------------------------------------------------
@@ -254,28 +153,28 @@ class TrendView:
 def _trend_group(trend: TrendResult, lang: Lang, *, narrow: bool) -> Group:
     horizon = trend.horizon
     table = Table(
-        title=label("title", lang, year=horizon or "—"),
+        title=text("trend.title", lang, year=horizon or "—"),
         caption=_caption(trend, lang),
         caption_justify="left",
         pad_edge=False,
     )
     table.add_column(
-        label("col.indicator", lang), overflow="fold", ratio=1, min_width=14 if narrow else 18
+        text("trend.col.indicator", lang), overflow="fold", ratio=1, min_width=14 if narrow else 18
     )
     shown = trend.year_numbers[-1:] if narrow else trend.year_numbers
     for year in shown:
         table.add_column(str(year), justify="right", no_wrap=True)
-    table.add_column(label("col.trend", lang), no_wrap=True)
-    table.add_column(label("col.target", lang), justify="right", no_wrap=True)
-    table.add_column(label("col.projection", lang), justify="right", no_wrap=True)
+    table.add_column(text("trend.col.trend", lang), no_wrap=True)
+    table.add_column(text("trend.col.target", lang), justify="right", no_wrap=True)
+    table.add_column(text("trend.col.projection", lang), justify="right", no_wrap=True)
     if not narrow:
-        table.add_column(label("col.ratio", lang), justify="right", no_wrap=True)
-    table.add_column(label("col.class", lang), no_wrap=False)
+        table.add_column(text("trend.col.ratio", lang), justify="right", no_wrap=True)
+    table.add_column(text("trend.col.class", lang), no_wrap=False)
     if not narrow:
-        table.add_column(label("col.pace", lang), justify="right")
+        table.add_column(text("trend.col.pace", lang), justify="right")
     footnotes: list[str] = []
     for field_name in _fields(trend.indicators):
-        table.add_row(Text(_field_label(field_name, lang), style="bold"))
+        table.add_row(Text(field_label(field_name, lang), style="bold"))
         for indicator in (i for i in trend.indicators if i.field == field_name):
             rows: list[tuple[str, Sequence[YearPoint], Progress, bool]] = [
                 (printable(indicator.name(lang)), indicator.points, indicator.progress, True)
@@ -323,11 +222,11 @@ def _footnote_marks(
         if "year" in note.params and len(members) > 1:
             years = ", ".join(str(m.note.params.get("year")) for m in members if m.note)
             note = Note(note.code, {**note.params, "year": years})
-        text = note_text(note, lang)
-        if text not in footnotes:
-            footnotes.append(text)
+        sentence = note_text(note, lang)
+        if sentence not in footnotes:
+            footnotes.append(sentence)
         for member in members:
-            marks[member.year] = footnotes.index(text) + 1
+            marks[member.year] = footnotes.index(sentence) + 1
     return marks
 
 
@@ -344,26 +243,19 @@ def _class_cell(progress: Progress, tracked: bool, lang: Lang) -> Text:
     if tracked:
         return Text(class_label(None, lang), style="cyan")
     assert progress.trend_class is not None
-    text = Text(class_label(progress.trend_class, lang), style=_CLASS_STYLE[progress.trend_class])
+    cell = Text(class_label(progress.trend_class, lang), style=_CLASS_STYLE[progress.trend_class])
     if progress.above_range_years:
         years = progress.above_range_years
-        text.append(
-            " (" + label("above_since", lang, years=len(years), since=years[0]) + ")",
+        cell.append(
+            " (" + text("trend.above_since", lang, years=len(years), since=years[0]) + ")",
             style="dim",
         )
-    return text
+    return cell
 
 
 def _fields(indicators: Iterable[IndicatorTrend]) -> list[str]:
     present = list(dict.fromkeys(i.field for i in indicators))
     return sorted(present, key=lambda f: FIELD_ORDER.index(f) if f in FIELD_ORDER else 99)
-
-
-def _field_label(field_name: str, lang: Lang) -> str:
-    try:
-        return report_label(f"field.{field_name}", lang)
-    except KeyError:
-        return field_name
 
 
 def _caption(trend: TrendResult, lang: Lang) -> str:
@@ -373,10 +265,12 @@ def _caption(trend: TrendResult, lang: Lang) -> str:
             counts[indicator.progress.trend_class] += 1
     items = []
     for year in trend.years:
-        files = ", ".join(printable(s.path) for s in year.sources) or label("figures_only", lang)
+        files = ", ".join(printable(s.path) for s in year.sources) or text(
+            "trend.figures_only", lang
+        )
         items.append(
-            label(
-                "year_item",
+            text(
+                "trend.year_item",
                 lang,
                 year=year.year,
                 as_of=year.as_of.strftime("%d/%m/%Y"),
@@ -384,8 +278,8 @@ def _caption(trend: TrendResult, lang: Lang) -> str:
             )
         )
     lines = [
-        label(
-            "summary",
+        text(
+            "trend.summary",
             lang,
             achieved=counts[TrendClass.ACHIEVED],
             on_track=counts[TrendClass.ON_TRACK],
@@ -394,18 +288,18 @@ def _caption(trend: TrendResult, lang: Lang) -> str:
             above=counts[TrendClass.ABOVE_RANGE],
             insufficient=counts[TrendClass.INSUFFICIENT_DATA],
         ),
-        label("years", lang, years="; ".join(items) or "—"),
-        label(
-            "method",
+        text("trend.years", lang, years="; ".join(items) or "—"),
+        text(
+            "trend.method",
             lang,
             on_track=format_number(trend.thresholds.on_track, 2, lang),
             needs=format_number(trend.thresholds.needs_acceleration, 2, lang),
         ),
     ]
     if trend.by is not None:
-        lines.append(label("by", lang, by=report_label(f"by.{trend.by}", lang)))
+        lines.append(text("trend.by", lang, by=text(f"report.by.{trend.by}", lang)))
     if any(p.small for i in trend.indicators for p in _all_points(i)):
-        lines.append(label("small", lang, n=trend.small_denominator))
+        lines.append(text("trend.small", lang, n=trend.small_denominator))
     return "\n".join(lines)
 
 
@@ -620,8 +514,6 @@ def trend_csv(trend: TrendResult, lang: Lang) -> str:
 
 __all__ = [
     "CSV_COLUMNS",
-    "LABELS",
-    "NOTE_MESSAGES",
     "class_label",
     "format_value",
     "indicator_dict",
