@@ -54,12 +54,6 @@ from kpi_tritue.render.xlsx_trend import trend_sheet
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
 
 
-def xlsx_label(key: str, lang: Lang, **params: object) -> str:
-    """`text("xlsx." + key)`: kept only for `cli.py` (`kpi template`), whose helper moves it
-    to `text`; remove it then."""
-    return text(f"xlsx.{key}", lang, **params)
-
-
 def _local(moment: datetime) -> datetime:
     """Excel has no time zones: an aware time is shown in local time."""
     return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
