@@ -71,7 +71,7 @@ FAILURES: list[tuple[KpiError, int]] = [
     (UsageError("gate.bad_fail_on", value="met"), EXIT_USAGE),
     (UnknownIndicator("bac_si", ["doctors_per_10k", "patents"]), EXIT_USAGE),
     (UnusablePaths([UnsafeInput("missing", path="khong_co.xlsx")]), EXIT_USAGE),
-    (OutputError("output.suffix", path="a.txt", suffixes=".xlsx"), EXIT_USAGE),
+    (OutputError("a.txt: tệp ra phải có đuôi .xlsx"), EXIT_USAGE),
     (InputError("error.input", errors=2), EXIT_INPUT),
     (InvalidRows([_row_error()]), EXIT_INPUT),
     (CatalogError("chi_tieu.toml", [("indicators[0].id", "Field required")]), EXIT_INPUT),
@@ -283,3 +283,23 @@ def test_expected_failures_are_kpi_errors() -> None:
     assert all(issubclass(kind, KpiError) for kind in kinds)
     assert issubclass(CatalogError, InputError) and issubclass(BaselineError, InputError)
     assert issubclass(UnknownIndicator, UsageError) and issubclass(UnusablePaths, UsageError)
+
+
+def test_every_key_a_failure_is_raised_with_is_a_sentence_of_i18n() -> None:
+    """`KpiError.message` looks its key up strictly: a key that is not in `i18n.TEXT` is a
+    bug (exit 4), never shown to the user as a dotted name. Every literal key given to a
+    failure in the code is checked here, so that such a bug cannot ship."""
+    import ast
+
+    kinds = {"KpiError", "UsageError", "InputError"}
+    keys: list[tuple[str, str]] = []
+    for path in sorted((ROOT / "src" / "kpi_tritue").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else None
+            first = node.args[0]
+            if name in kinds and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                keys.append((f"{path.name}:{node.lineno}", first.value))
+    assert len(keys) >= 2
+    assert [(where, key) for where, key in keys if key not in TEXT] == []

@@ -86,7 +86,7 @@ class UnusablePaths(UsageError):
 
     def __init__(self, problems: Sequence[UnsafeInput]) -> None:
         # The message is the problems' own (`message`), one a line.
-        super().__init__("errors.paths")
+        super().__init__("paths", problems=len(problems))
         self.problems = list(problems)
 
     def message(self, lang: Lang) -> str:

@@ -29,9 +29,8 @@ EXIT_INTERNAL = 4  # a bug
 class KpiError(Exception):
     """Something the user can fix, with a message that says how.
 
-    `key` is a key of `i18n.TEXT` and `params` its values. An error whose sentence was
-    already said in the user's language where it was raised (an output path refused by a
-    renderer that knows the language) gives that sentence as its `key`: it is shown as is.
+    `key` is a key of `i18n.TEXT` and `params` its values. A kind whose sentence is made
+    otherwise overrides `message` (`OutputError`: by the renderer that refused the path).
     """
 
     exit_code = EXIT_INPUT
@@ -43,10 +42,8 @@ class KpiError(Exception):
 
     def message(self, lang: Lang) -> str:
         """The message in the user's language."""
-        from kpi_tritue.i18n import TEXT, text
+        from kpi_tritue.i18n import text
 
-        if self.key not in TEXT:
-            return self.key
         return text(self.key, lang, **self.params)
 
     def __str__(self) -> str:
@@ -68,9 +65,20 @@ class InputError(KpiError):
 
 
 class OutputError(KpiError):
-    """An output file that cannot or must not be written (an input, an unwritable folder)."""
+    """An output file that cannot or must not be written (an input, an unwritable folder).
+
+    Its sentence is made where the path is refused, in the user's language, by the renderer
+    that knows why (`render/outputs.py`): it is said as it is.
+    """
 
     exit_code = EXIT_USAGE
+
+    def __init__(self, sentence: str) -> None:
+        super().__init__("output", sentence=sentence)
+        self.sentence = sentence
+
+    def message(self, lang: Lang) -> str:
+        return self.sentence
 
 
 class UnknownIndicator(UsageError):
