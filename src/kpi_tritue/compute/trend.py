@@ -44,6 +44,7 @@ from kpi_tritue.compute.progress import assess_progress
 from kpi_tritue.compute.stats import SMALL_DENOMINATOR, wilson_interval
 from kpi_tritue.contract.normalize import unit_key, unit_keys
 from kpi_tritue.contract.schema import LEVEL, UNITS, WORKFORCE
+from kpi_tritue.i18n.numbers import plain_number
 from kpi_tritue.io.dataset import Dataset
 from kpi_tritue.io.series import UnitChange, YearData, YearlyData, without_repeats
 from kpi_tritue.model.issues import Issue, sorted_issues
@@ -220,7 +221,7 @@ def _population_note(
         last = before[-1]
         return Note(
             "trend_population_ended",
-            {"year": data.year, "last_year": last.year, "count": _number_text(last.denominator)},
+            {"year": data.year, "last_year": last.year, "count": plain_number(last.denominator)},
         )
     return None
 
@@ -380,12 +381,6 @@ def _denominator_levels(indicator: Indicator) -> frozenset[str]:
             codes = (enum_code(LEVEL, str(v)) for v in condition.in_)
             levels |= {c for c in codes if c is not None}
     return frozenset(levels)
-
-
-def _number_text(value: float | None) -> str:
-    if value is None:
-        return "?"
-    return str(int(value)) if float(value).is_integer() else repr(value)
 
 
 __all__ = [

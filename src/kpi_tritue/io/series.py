@@ -48,6 +48,7 @@ from kpi_tritue.contract.schema import (
     Contract,
 )
 from kpi_tritue.contract.values import Bounds
+from kpi_tritue.i18n.numbers import plain_number
 from kpi_tritue.io.dataset import Dataset, load_dataset
 from kpi_tritue.io.frames import at, is_missing
 from kpi_tritue.io.inputs import (
@@ -499,8 +500,8 @@ def _pool_figures(loaded: Mapping[int, Dataset]) -> tuple[list[_Figure], list[Is
                     params={
                         "metric": METRIC.label(other.metric, "vi"),
                         "year": other.year,
-                        "value": _number_text(other.value),
-                        "used": _number_text(chosen.value),
+                        "value": plain_number(other.value),
+                        "used": plain_number(chosen.value),
                         "other": chosen.place(),
                     },
                 )
@@ -607,12 +608,6 @@ def _needed_metrics(*tops: Measure | None) -> set[str]:
                 if code is not None:
                     needed.add(code)
     return needed
-
-
-def _number_text(value: float | None) -> str:
-    if value is None:
-        return "?"
-    return str(int(value)) if float(value).is_integer() else repr(value)
 
 
 __all__ = [

@@ -30,6 +30,7 @@ from kpi_tritue.contract.values import (
     number_shown,
     parse_column,
 )
+from kpi_tritue.i18n.numbers import plain_number
 from kpi_tritue.io.data_rows import data_rows
 from kpi_tritue.io.extent_rule import column_letters
 from kpi_tritue.io.frames import at
@@ -235,9 +236,9 @@ def _report_problems(
             if problem == BAD_ENUM and column.enum is not None:
                 params["expected"] = column.enum.choices("vi")
             elif problem == BELOW_MINIMUM:
-                params["minimum"] = _number_text(column.minimum)
+                params["minimum"] = plain_number(column.minimum)
             elif problem == ABOVE_MAXIMUM:
-                params["maximum"] = _number_text(column.maximum)
+                params["maximum"] = plain_number(column.maximum)
             elif problem == YEAR_OUT_OF_RANGE:
                 params["report_year"] = bounds.report_year
             elif problem == FUTURE_DATE:
@@ -262,12 +263,6 @@ def _report_problems(
 def _grouped(number: int) -> str:
     """Digits in threes, apart by a no-break space: read alike in Vietnamese and English."""
     return f"{number:,}".replace(",", "\u00a0")
-
-
-def _number_text(value: float | None) -> str:
-    if value is None:
-        return "?"
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _report_blanks(
