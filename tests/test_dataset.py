@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from builders import WORKFORCE_HEADER, person, write_workbook
-from kpi_tritue.io.dataset import AsOfSource, expand_inputs, load_dataset
+from kpi_tritue.io.dataset import load_dataset
+from kpi_tritue.io.inputs import expand_inputs
 from kpi_tritue.model.issues import Severity
+from kpi_tritue.model.sources import AsOfSource
 
 
 def info(year: int | None = None, as_of: object = None) -> list[list[object]]:

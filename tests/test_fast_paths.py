@@ -27,8 +27,10 @@ from kpi_tritue.contract.schema import (
     ValueType,
 )
 from kpi_tritue.contract.values import clean_column
-from kpi_tritue.io.dataset import FILE, Source, Table, load_dataset
+from kpi_tritue.io.dataset import load_dataset
+from kpi_tritue.io.tables import FILE, Table
 from kpi_tritue.model.issues import Issue, capped, column_letter
+from kpi_tritue.model.sources import Source
 
 spaces = [" ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "\x0b", "\x85"]
 vietnamese = st.text(

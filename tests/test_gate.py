@@ -9,8 +9,9 @@ from xml.etree import ElementTree
 import pytest
 
 from kpi_tritue.compute.gate import DEFAULT_FAIL_ON, gate_failures, judge, parse_fail_on
-from kpi_tritue.io.dataset import AsOfSource, Dataset, ReferenceDate, Source
+from kpi_tritue.io.dataset import Dataset
 from kpi_tritue.model.results import IndicatorResult, Measurement, Note, Status, Target
+from kpi_tritue.model.sources import AsOfSource, ReferenceDate, Source
 from kpi_tritue.render.gate import gate_json, gate_summary, junit_xml
 from kpi_tritue.render.report import ReportContext
 

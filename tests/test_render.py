@@ -18,7 +18,7 @@ from rich.console import Console
 from kpi_tritue.compute.gate import DEFAULT_FAIL_ON, judge
 from kpi_tritue.compute.stats import with_people_share_stats
 from kpi_tritue.i18n import Lang
-from kpi_tritue.io.dataset import AsOfSource, Dataset, ReferenceDate, Source
+from kpi_tritue.io.dataset import Dataset
 from kpi_tritue.model.issues import Issue, Severity
 from kpi_tritue.model.results import (
     GroupResult,
@@ -28,6 +28,7 @@ from kpi_tritue.model.results import (
     Status,
     Target,
 )
+from kpi_tritue.model.sources import AsOfSource, ReferenceDate, Source
 from kpi_tritue.render.gate import junit_xml
 from kpi_tritue.render.report import ReportContext, results_table
 from kpi_tritue.render.terminal import issues_summary, issues_table, location

@@ -14,7 +14,6 @@ from rich.console import Console
 
 from kpi_tritue.compute.explain import counted_rows
 from kpi_tritue.i18n import LANGS, Lang
-from kpi_tritue.io.tables import Source
 from kpi_tritue.model.explanation import (
     UNIT_COLUMNS,
     Bilingual,
@@ -25,6 +24,7 @@ from kpi_tritue.model.explanation import (
     MilestoneRow,
 )
 from kpi_tritue.model.results import IndicatorResult, Measurement, Note, Status, Target
+from kpi_tritue.model.sources import Source
 from kpi_tritue.render.explain import (
     TABLE_ROWS,
     explanation_csv,

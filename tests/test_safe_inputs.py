@@ -23,16 +23,15 @@ from typer.testing import CliRunner
 from kpi_tritue.catalog.model import MAX_ERRORS_SHOWN, CatalogError
 from kpi_tritue.cli import app
 from kpi_tritue.compute.baseline import BaselineError, delta, load_baseline
-from kpi_tritue.io.dataset import expand_inputs
-from kpi_tritue.io.option_files import load_targets
-from kpi_tritue.io.safe_files import (
+from kpi_tritue.contract.text_inputs import (
     DEFAULT_NESTING,
     TARGETS_LIMIT,
     UnsafeInput,
     check_toml_structure,
-    path_problem,
-    read_capped,
 )
+from kpi_tritue.io.inputs import expand_inputs
+from kpi_tritue.io.option_files import load_targets
+from kpi_tritue.io.safe_files import path_problem, read_capped
 from kpi_tritue.model.results import Status
 from kpi_tritue.render.terminal import dumps
 from test_gate import result
@@ -116,11 +115,12 @@ def test_a_fifo_swapped_in_after_the_check_is_opened_without_blocking(tmp_path: 
     script = (
         "import sys\n"
         "from pathlib import Path\n"
+        "from kpi_tritue.contract.text_inputs import TARGETS_LIMIT, UnsafeInput\n"
         "from kpi_tritue.io import safe_files\n"
         "safe_files.path_problem = lambda path, folder_ok: None\n"  # the check lost the race
         "try:\n"
-        "    safe_files.read_capped(Path(sys.argv[1]), safe_files.TARGETS_LIMIT)\n"
-        "except safe_files.UnsafeInput as problem:\n"
+        "    safe_files.read_capped(Path(sys.argv[1]), TARGETS_LIMIT)\n"
+        "except UnsafeInput as problem:\n"
         "    print(problem.code)\n"
     )
     run = subprocess.run(

@@ -326,7 +326,7 @@ def check_workbook_output(
 ) -> None:
     """Refuse a bad `.xlsx` output path (an input, an unwritable folder) before anything
     is printed or computed further: `OutputError`, exit code 2."""
-    from kpi_tritue.render.xlsx_report import check_output
+    from kpi_tritue.render.outputs import check_output
 
     check_output(output, protected(files, targets, report.context), lang)
 
@@ -378,7 +378,7 @@ def write_junit(output: Path, gate: Gate, lang: Lang) -> None:
 
 def protected(files: Sequence[str], targets: Path | None, context: ReportContext) -> list[Path]:
     """Every input: the paths given, every workbook in a folder given, the catalog."""
-    from kpi_tritue.io.dataset import expand_inputs
+    from kpi_tritue.io.inputs import expand_inputs
 
     # A report of kpi's own found in a folder given was skipped, not read: the rerun of
     # `kpi export reports/ -o reports/ket_qua.xlsx` replaces it, as any generated artifact.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from kpi_tritue.model.results import Measurement, Note, Status, Target
-from kpi_tritue.model.targets import TOLERANCE as TOLERANCE
+from kpi_tritue.model.targets import TOLERANCE
 
 
 class Missing(Exception):

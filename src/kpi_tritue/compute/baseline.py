@@ -15,8 +15,7 @@ from kpi_tritue.contract.text_inputs import INDICATORS_LIMIT, UnsafeInput, short
 from kpi_tritue.errors import InputError
 from kpi_tritue.i18n import Lang, text
 from kpi_tritue.io.option_files import read_baseline_json
-from kpi_tritue.model.results import Baseline as Baseline
-from kpi_tritue.model.results import IndicatorResult
+from kpi_tritue.model.results import Baseline, IndicatorResult
 
 # The problems of a JSON that is not a result: the first few say enough.
 MAX_ERRORS_SHOWN = 20

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kpi_tritue.catalog.model import Catalog, Indicator
-from kpi_tritue.compute.assess import TOLERANCE, assess, milestone_measurement, no_data
+from kpi_tritue.compute.assess import assess, milestone_measurement, no_data
 from kpi_tritue.compute.context import Context, context_of
 from kpi_tritue.compute.evidence import explanation
 from kpi_tritue.compute.groups import GROUP_BY, NO_GROUP, GroupBy
@@ -37,6 +37,7 @@ from kpi_tritue.io.dataset import Dataset
 from kpi_tritue.model.explanation import Explanation
 from kpi_tritue.model.issues import Issue, sorted_issues
 from kpi_tritue.model.results import IndicatorResult
+from kpi_tritue.model.targets import TOLERANCE
 
 
 @dataclass(frozen=True)

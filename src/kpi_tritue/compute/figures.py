@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from kpi_tritue.catalog.measures import FigureMeasure, Measure, iter_measures, metric_code
-from kpi_tritue.compute.assess import TOLERANCE
 from kpi_tritue.compute.masks import matching_keys
 from kpi_tritue.contract.bookkeeping import ROW
 from kpi_tritue.contract.schema import FIGURES, METRIC
@@ -24,6 +23,7 @@ from kpi_tritue.io.dataset import Dataset
 from kpi_tritue.io.tables import FILE
 from kpi_tritue.model.issues import Issue, ParamValue, Severity
 from kpi_tritue.model.results import Note
+from kpi_tritue.model.targets import TOLERANCE
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi_tritue.catalog.model import Indicator, UnitNorm
-from kpi_tritue.compute.assess import TOLERANCE, Missing, assess, no_data
+from kpi_tritue.compute.assess import Missing, assess, no_data
 from kpi_tritue.compute.context import Context
 from kpi_tritue.compute.groups import NO_GROUP
 from kpi_tritue.compute.masks import Masks, flags, matching_keys
 from kpi_tritue.contract.schema import UNITS, WORKFORCE
 from kpi_tritue.model.results import GroupResult, Measurement, Note
+from kpi_tritue.model.targets import TOLERANCE
 
 
 def unit_norm(

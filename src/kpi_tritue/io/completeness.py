@@ -21,7 +21,8 @@ from kpi_tritue.io.tables import FILE
 from kpi_tritue.model.issues import Issue, IssueLog, Severity
 
 if TYPE_CHECKING:
-    from kpi_tritue.io.tables import Source, Table
+    from kpi_tritue.io.tables import Table
+    from kpi_tritue.model.sources import Source
 
 
 @dataclass(frozen=True)

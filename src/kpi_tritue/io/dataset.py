@@ -31,14 +31,10 @@ from kpi_tritue.contract.schema import (
 from kpi_tritue.contract.values import Bounds
 from kpi_tritue.io.completeness import Completeness, assess_completeness
 from kpi_tritue.io.duplicates import check_duplicates
-from kpi_tritue.io.inputs import OpenedInputs, open_inputs
-from kpi_tritue.io.inputs import ProgressCallback as ProgressCallback
-from kpi_tritue.io.inputs import expand_inputs as expand_inputs
-from kpi_tritue.io.inputs import nothing_but_reports as nothing_but_reports
+from kpi_tritue.io.inputs import OpenedInputs, ProgressCallback, nothing_but_reports, open_inputs
 from kpi_tritue.io.personal_names import hide_ids, hide_names, known_names
 from kpi_tritue.io.sheet_table import SheetTable
-from kpi_tritue.io.tables import FILE as FILE
-from kpi_tritue.io.tables import Table as Table
+from kpi_tritue.io.tables import FILE, Table
 from kpi_tritue.io.workbook import LoadedWorkbook, OpenedWorkbook, read_tables
 from kpi_tritue.model.issues import (
     MAX_ISSUES_PER_CODE,
@@ -48,9 +44,7 @@ from kpi_tritue.model.issues import (
     has_errors,
     sorted_issues,
 )
-from kpi_tritue.model.sources import AsOfSource as AsOfSource
-from kpi_tritue.model.sources import ReferenceDate as ReferenceDate
-from kpi_tritue.model.sources import Source as Source
+from kpi_tritue.model.sources import AsOfSource, ReferenceDate, Source
 
 
 @dataclass

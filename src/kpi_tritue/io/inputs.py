@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpi_tritue.contract.schema import CONTRACT, Contract
+from kpi_tritue.contract.text_inputs import UnsafeInput
 from kpi_tritue.io.reader import WORKBOOK_SUFFIXES
-from kpi_tritue.io.safe_files import UnsafeInput, path_problem
+from kpi_tritue.io.safe_files import path_problem
 from kpi_tritue.io.workbook import OpenedWorkbook, open_workbook
 from kpi_tritue.model.issues import Issue, Severity
 

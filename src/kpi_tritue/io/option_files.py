@@ -15,16 +15,15 @@ from typing import Any
 
 from kpi_tritue.catalog.model import Catalog, CatalogError
 from kpi_tritue.catalog.reading import read_catalog
-from kpi_tritue.io.safe_files import (
+from kpi_tritue.contract.text_inputs import (
     BASELINE_LIMIT,
     TARGETS_LIMIT,
     UnsafeInput,
-    decode_utf8,
     finite_float,
     json_constant,
     json_int,
-    read_capped,
 )
+from kpi_tritue.io.safe_files import decode_utf8, read_capped
 
 
 def read_targets_text(path: Path) -> str:

@@ -35,15 +35,15 @@ from kpi_tritue.contract.limits import (
     unsupported_compression,
 )
 from kpi_tritue.io import extent, extent_ods, extent_xls
-from kpi_tritue.io.sheet_xml import MergedRange as MergedRange
 from kpi_tritue.io.sheet_xml import (
+    MergedRange,
     Scanner,
     SheetScan,
+    UnreadableWorkbook,
     ascii_lower,
     ods_merged,
     xlsx_sheet_paths,
 )
-from kpi_tritue.io.sheet_xml import UnreadableWorkbook as UnreadableWorkbook
 
 if TYPE_CHECKING:
     import pandas as pd

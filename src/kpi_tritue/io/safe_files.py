@@ -17,23 +17,7 @@ from pathlib import Path
 
 # The bounds and the refusals live with the contract (parsers below io/ use them); they
 # are named here too, as the readers' own.
-from kpi_tritue.contract.text_inputs import BASELINE_LIMIT as BASELINE_LIMIT
-from kpi_tritue.contract.text_inputs import DEFAULT_NESTING as DEFAULT_NESTING
-from kpi_tritue.contract.text_inputs import INDICATORS_LIMIT as INDICATORS_LIMIT
-from kpi_tritue.contract.text_inputs import MAX_NUMBER_CHARS as MAX_NUMBER_CHARS
-from kpi_tritue.contract.text_inputs import NESTING_SETTING as NESTING_SETTING
-from kpi_tritue.contract.text_inputs import TARGETS_LIMIT as TARGETS_LIMIT
-from kpi_tritue.contract.text_inputs import VALUES_LIMIT as VALUES_LIMIT
-from kpi_tritue.contract.text_inputs import CountLimit as CountLimit
-from kpi_tritue.contract.text_inputs import TextLimit as TextLimit
-from kpi_tritue.contract.text_inputs import UnsafeInput as UnsafeInput
-from kpi_tritue.contract.text_inputs import check_toml_structure as check_toml_structure
-from kpi_tritue.contract.text_inputs import count_values as count_values
-from kpi_tritue.contract.text_inputs import finite_float as finite_float
-from kpi_tritue.contract.text_inputs import json_constant as json_constant
-from kpi_tritue.contract.text_inputs import json_int as json_int
-from kpi_tritue.contract.text_inputs import max_nesting as max_nesting
-from kpi_tritue.contract.text_inputs import shorten as shorten
+from kpi_tritue.contract.text_inputs import TextLimit, UnsafeInput
 
 # ---------------------------------------------------------------------------------------
 # What a path names

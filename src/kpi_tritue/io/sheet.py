@@ -42,8 +42,9 @@ from kpi_tritue.io.legacy_columns import (
     report_conversion,
 )
 from kpi_tritue.io.personal_names import personal_names
-from kpi_tritue.io.reader import RawSheet, UnreadableWorkbook, Workbook
+from kpi_tritue.io.reader import RawSheet, Workbook
 from kpi_tritue.io.sheet_table import Reporter, SheetTable, id_at
+from kpi_tritue.io.sheet_xml import UnreadableWorkbook
 from kpi_tritue.io.workforce import check_workforce
 from kpi_tritue.model.issues import Issue, ParamValue, Severity, column_letter
 

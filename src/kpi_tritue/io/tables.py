@@ -13,7 +13,6 @@ import pandas as pd
 from kpi_tritue.contract.bookkeeping import ROW
 from kpi_tritue.contract.schema import SheetSpec
 from kpi_tritue.io.frames import at
-from kpi_tritue.model.sources import Source as Source
 
 # The column of a table's frame that holds the index of the row's file in `sources`.
 FILE = "_file"

@@ -19,9 +19,10 @@ from kpi_tritue.contract.bookkeeping import ROW
 from kpi_tritue.contract.normalize import fold
 from kpi_tritue.contract.schema import CONTRACT, INFO, WORKFORCE, Contract
 from kpi_tritue.contract.values import Bounds, parse_date, parse_year
-from kpi_tritue.io.reader import UnreadableWorkbook, Workbook, sha256_of
+from kpi_tritue.io.reader import Workbook, sha256_of
 from kpi_tritue.io.sheet import read_table
 from kpi_tritue.io.sheet_table import Reporter, SheetTable
+from kpi_tritue.io.sheet_xml import UnreadableWorkbook
 from kpi_tritue.model.issues import Issue, Severity, column_letter
 
 

@@ -27,7 +27,7 @@ UNIT_COLUMNS = ("file", "sheet", "row", "unit", "people", "qualifying", "share",
 
 
 class SourceFile(Protocol):
-    """A file the rows were read from (`io.tables.Source` is one)."""
+    """A file the rows were read from (`model.sources.Source` is one)."""
 
     @property
     def path(self) -> str: ...

@@ -12,17 +12,11 @@ from collections.abc import Sequence
 from xml.etree import ElementTree
 
 from kpi_tritue.i18n import Lang, text
-from kpi_tritue.i18n.numbers import printable
+from kpi_tritue.i18n.numbers import format_number, printable
 from kpi_tritue.model.gate import GateVerdict
 from kpi_tritue.model.results import IndicatorResult
 from kpi_tritue.render.notes import note_message
-from kpi_tritue.render.report import (
-    ReportContext,
-    format_number,
-    format_target,
-    format_value,
-    results_json,
-)
+from kpi_tritue.render.report import ReportContext, format_target, format_value, results_json
 from kpi_tritue.render.terminal import dumps
 
 

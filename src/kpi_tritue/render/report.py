@@ -20,8 +20,7 @@ from rich.text import Text
 from kpi_tritue.contract.schema import LEVEL, SECTOR
 from kpi_tritue.i18n import TEXT, Lang, text
 from kpi_tritue.i18n.numbers import UNIT_DECIMALS as _UNIT_DECIMALS
-from kpi_tritue.i18n.numbers import format_number as format_number
-from kpi_tritue.i18n.numbers import percent_sign, printable, spreadsheet_text
+from kpi_tritue.i18n.numbers import format_number, percent_sign, printable, spreadsheet_text
 from kpi_tritue.io.dataset import Dataset
 from kpi_tritue.model.issues import Issue
 from kpi_tritue.model.results import (

@@ -14,8 +14,9 @@ from rich.text import Text
 from kpi_tritue import __version__
 from kpi_tritue.i18n import Lang, text
 from kpi_tritue.i18n.numbers import printable
-from kpi_tritue.io.dataset import AsOfSource, Dataset
+from kpi_tritue.io.dataset import Dataset
 from kpi_tritue.model.issues import Issue, Severity, count_by_severity
+from kpi_tritue.model.sources import AsOfSource
 
 TOOL = "kpi-tritue"
 ISSUES_PER_CODE = 50

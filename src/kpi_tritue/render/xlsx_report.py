@@ -31,7 +31,7 @@ from kpi_tritue import __version__
 from kpi_tritue.i18n import Lang, text
 from kpi_tritue.model.issues import Severity, count_by_severity
 from kpi_tritue.model.results import IndicatorResult
-from kpi_tritue.render.outputs import check_output as check_output
+from kpi_tritue.render.outputs import check_output
 from kpi_tritue.render.report import ReportContext
 from kpi_tritue.render.terminal import TOOL
 from kpi_tritue.render.xlsx_breakdown import breakdown_sheet
