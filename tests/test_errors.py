@@ -286,9 +286,9 @@ def test_expected_failures_are_kpi_errors() -> None:
 
 
 def test_every_key_a_failure_is_raised_with_is_a_sentence_of_i18n() -> None:
-    """`KpiError.message` looks its key up strictly: a key that is not in `i18n.TEXT` is a
-    bug (exit 4), never shown to the user as a dotted name. Every literal key given to a
-    failure in the code is checked here, so that such a bug cannot ship."""
+    """A key that is not in `i18n.TEXT` would be shown to the user as it is (a dotted
+    name, in no language): every literal key a failure is raised with in the code must be
+    a sentence of i18n."""
     import ast
 
     kinds = {"KpiError", "UsageError", "InputError"}
@@ -303,3 +303,12 @@ def test_every_key_a_failure_is_raised_with_is_a_sentence_of_i18n() -> None:
                 keys.append((f"{path.name}:{node.lineno}", first.value))
     assert len(keys) >= 2
     assert [(where, key) for where, key in keys if key not in TEXT] == []
+
+
+def test_a_control_character_quoted_by_an_error_never_reaches_the_terminal() -> None:
+    """The error panel quotes what the user gave (an indicator id, an `--as-of` value, a
+    path): an escape sequence in it is shown as `�`, not run by the terminal."""
+    result = runner.invoke(app, ["explain", "bad\x1b[2J\x07id", str(SAMPLE)])
+    assert result.exit_code == EXIT_USAGE
+    assert "bad\ufffd[2J\ufffdid" in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr

@@ -10,7 +10,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console as Console
+from rich.markup import escape
 from rich.progress import Progress
+
+from kpi_tritue.i18n.numbers import printable
 
 
 def stdout() -> Console:
@@ -33,6 +36,8 @@ def progress_bar() -> Iterator[Callable[[int, int, str], None] | None]:
         task = progress.add_task("…", total=None)
 
         def report(step: int, total: int, name: str) -> None:
-            progress.update(task, completed=step, total=total, description=name)
+            # The bar's text is rich markup: a file name is shown as it is, controls as `�`.
+            shown = escape(printable(name))
+            progress.update(task, completed=step, total=total, description=shown)
 
         yield report

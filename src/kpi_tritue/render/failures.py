@@ -10,11 +10,17 @@ from rich.panel import Panel
 
 from kpi_tritue.errors import OutputLost
 from kpi_tritue.i18n import Lang, text
+from kpi_tritue.i18n.numbers import printable
 from kpi_tritue.render.outputs import os_reason
 
 
 def error_panel(message: str, lang: Lang) -> Panel:
-    return Panel(message, title=text("error.title", lang), border_style="red")
+    """The message in a red panel; a control character it quotes from the command line or
+    an input (an indicator id, an `--as-of` value, a path) is shown as `�`, never sent to
+    the terminal."""
+    return Panel(
+        printable(message, lines=True), title=text("error.title", lang), border_style="red"
+    )
 
 
 def bug_message(error: BaseException, lang: Lang) -> str:
