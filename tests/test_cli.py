@@ -201,6 +201,21 @@ def test_a_command_that_fails_early_leaves_no_read_running(
     assert plain.value.code == 0
 
 
+def test_a_finished_command_hands_nothing_it_read_to_a_later_read(
+    monkeypatch: pytest.MonkeyPatch, good: Path
+) -> None:
+    """The read ahead is the command's: once the command has ended (here through Typer's
+    runner, without `main`), a later read of the same file in the same process opens it
+    afresh, under the limits then in force."""
+    from kpi_tritue.io import reader
+    from kpi_tritue.io.dataset import load_dataset
+
+    assert runner.invoke(app, ["validate", str(good)]).exit_code == 0
+    assert reader._ahead is None
+    monkeypatch.setenv("KPI_MAX_COLUMNS", "2")
+    assert "far_cells_ignored" in [issue.code for issue in load_dataset([str(good)]).issues]
+
+
 def test_the_table_stays_readable_at_eighty_columns(monkeypatch: pytest.MonkeyPatch) -> None:
     """A pipe, a CI log or a small terminal: the indicator names keep room to be read."""
     sample = Path(__file__).parents[1] / "data" / "samples" / "ha_tinh_2024.xlsx"

@@ -190,7 +190,7 @@ def _read_every_sheet(path: Path) -> list[tuple[str, object]]:
         workbook = reader.Workbook.open(path)
     except Exception as error:
         return [("", _error(error))]
-    read: list[tuple[str, object]] = []
+    read: list[tuple[str, object]] = [("", workbook.path.name)]  # named in its messages
     for name in workbook.sheet_names:
         try:
             raw = workbook.read_sheet(name)
@@ -216,9 +216,10 @@ def _error(error: Exception) -> object:
     ),
     merges=_MERGES,
     broken=st.sampled_from([None, b"", b"PK\x03\x04 not a zip", b"plain text"]),
+    linked=st.booleans(),
 )
 def test_reading_ahead_gives_what_the_plain_read_gives(
-    sheets: dict[str, list[list[object]]], merges: list[str], broken: bytes | None
+    sheets: dict[str, list[list[object]]], merges: list[str], broken: bytes | None, linked: bool
 ) -> None:
     """`prefetch` runs the plain read of a workbook earlier, in a thread: it must give the
     same cells, the same findings and the same errors."""
@@ -232,6 +233,9 @@ def test_reading_ahead_gives_what_the_plain_read_gives(
             write_workbook(path, sheets, dict.fromkeys(sheets, merges))
         else:
             path.write_bytes(broken)
+        if linked:
+            path = Path(folder) / "link.xlsx"
+            path.symlink_to("w.xlsx")
         plain = _read_every_sheet(path)
         reader.prefetch([str(path)])
         try:

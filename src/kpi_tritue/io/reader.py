@@ -573,10 +573,11 @@ class _ReadAhead:
         # The size and time of the file read: a file changed since is read again.
         self.signature = _signature(self.key)
         self._outcome: Workbook | BaseException | None = None
-        # The thread opens the resolved path: the working folder may change before it runs
-        # (tests do), and the key says which file was meant when it was asked for.
+        # The thread opens the path made absolute now, as the working folder may change
+        # before it runs (tests do); not resolved, so that a link keeps its own name in
+        # what is said of the file, as in the plain read.
         self._thread = threading.Thread(
-            target=self._run, args=(self.key, pick), name="kpi-read-ahead"
+            target=self._run, args=(path.absolute(), pick), name="kpi-read-ahead"
         )
         self._thread.start()
 
