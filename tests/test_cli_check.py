@@ -69,10 +69,15 @@ def test_input_errors_always_fail_with_exit_3() -> None:
     assert result.exit_code == 3
 
 
-def test_bad_fail_on_is_a_usage_error() -> None:
+def test_bad_fail_on_is_a_usage_error_that_says_what_to_use() -> None:
     result = runner.invoke(app, ["check", str(SAMPLE), "--fail-on", "met"])
     assert result.exit_code == 2
-    assert "--fail-on" in result.stderr
+    said = " ".join(result.stderr.split())
+    assert "--fail-on: `met`" in said
+    assert "not_met, above_range, no_data" in said
+    english = runner.invoke(app, ["check", str(SAMPLE), "--fail-on", ",", "--lang", "en"])
+    assert english.exit_code == 2
+    assert "--fail-on names no status. Use one or more of" in " ".join(english.stderr.split())
 
 
 def test_junit_never_overwrites_an_input(tmp_path: Path) -> None:

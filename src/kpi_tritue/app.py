@@ -205,12 +205,15 @@ def check(
 
     A `junit` path is checked here, before anything is printed; `write_junit` writes it.
     """
-    from kpi_tritue.compute.gate import judge, parse_fail_on
+    from kpi_tritue.compute.gate import GATE_STATUSES, UnknownGateStatus, judge, parse_fail_on
 
     try:
         statuses = parse_fail_on(fail_on)
-    except ValueError as error:
-        raise UsageError("gate.bad_fail_on", value=str(error)) from None
+    except UnknownGateStatus as error:
+        allowed = ", ".join(status.value for status in GATE_STATUSES)
+        if not error.value:
+            raise UsageError("gate.empty_fail_on", allowed=allowed) from None
+        raise UsageError("gate.bad_fail_on", value=error.value[:80], allowed=allowed) from None
     report = compute(files, targets=targets, baseline=baseline, as_of=as_of, progress=progress)
     if junit is not None:
         check_text_output(junit, report, files, targets, lang, (".xml",))

@@ -109,8 +109,16 @@ TEXT: dict[str, dict[Lang, str]] = {
     "output.reason.closed": {"vi": "đầu ra đã bị đóng", "en": "the output is closed"},
     "output.reason.io": {"vi": "lỗi đọc ghi của ổ đĩa", "en": "an input/output error"},
     "gate.bad_fail_on": {
-        "vi": "--fail-on: {value} không phải là trạng thái dùng được cho cổng kiểm tra.",
-        "en": "--fail-on: {value} is not a status the gate can fail on.",
+        "vi": "--fail-on: `{value}` không phải là trạng thái mà cổng kiểm tra có thể đánh "
+        "trượt. Hãy dùng một hoặc nhiều trạng thái trong số: {allowed} (cách nhau bằng dấu "
+        "phẩy).",
+        "en": "--fail-on: `{value}` is not a status the gate can fail on. Use one or more "
+        "of: {allowed} (separated by commas).",
+    },
+    "gate.empty_fail_on": {
+        "vi": "--fail-on không nêu trạng thái nào. Hãy dùng một hoặc nhiều trạng thái trong "
+        "số: {allowed} (cách nhau bằng dấu phẩy).",
+        "en": "--fail-on names no status. Use one or more of: {allowed} (separated by commas).",
     },
     "gate.passed": {
         "vi": "Cổng kiểm tra: ĐẠT (không chỉ tiêu nào ở trạng thái {fail_on}).",
