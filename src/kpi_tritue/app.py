@@ -36,7 +36,7 @@ from kpi_tritue.errors import InputError, UnknownIndicator, UsageError
 
 if TYPE_CHECKING:
     from kpi_tritue.catalog.listing import Listing
-    from kpi_tritue.catalog.model import Catalog
+    from kpi_tritue.catalog.model import Catalog, Indicator
     from kpi_tritue.compute.engine import GroupBy
     from kpi_tritue.contract.text_inputs import UnsafeInput
     from kpi_tritue.i18n import Lang
@@ -279,6 +279,15 @@ def indicators(targets: Path | None = None) -> Listing:
     if targets is None:
         return packaged_listing()
     return catalog_listing(load_catalog(targets))
+
+
+def indicator_about(indicator: str, targets: Path | None = None) -> tuple[Catalog, Indicator]:
+    """One indicator of the catalog, for `kpi indicators ID` (what it means, in words)."""
+    catalog = load_catalog(targets)
+    ids = [entry.id for entry in catalog.indicators]
+    if indicator not in ids:
+        raise UnknownIndicator(indicator, ids)
+    return catalog, catalog.indicator(indicator)
 
 
 # ---------------------------------------------------------------------------------------

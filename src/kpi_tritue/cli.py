@@ -447,6 +447,10 @@ def check(
 
 @app.command(help=_command_help("indicators"))
 def indicators(
+    indicator: Annotated[
+        str | None,
+        typer.Argument(metavar="[ID]", help=_help("cli.help.indicator_about"), show_default=False),
+    ] = None,
     targets: TargetsOpt = None,
     output_format: Annotated[
         TableOrJson, typer.Option("--format", help="table | json.")
@@ -455,10 +459,21 @@ def indicators(
     debug: DebugOpt = False,
 ) -> None:
     import kpi_tritue.app as use
-    from kpi_tritue.catalog.listing import catalog_json, catalog_text
 
     language: Lang = lang.value
     with _guard(debug, language):
+        if indicator is not None:
+            from kpi_tritue.render.indicator_doc import indicator_json, indicator_text
+
+            catalog, chosen = use.indicator_about(indicator, targets)
+            if output_format is TableOrJson.JSON:
+                sys.stdout.write(indicator_json(catalog, chosen, language))
+            else:
+                width = _stdout().width
+                sys.stdout.write(indicator_text(catalog, chosen, language, width))
+            return
+        from kpi_tritue.catalog.listing import catalog_json, catalog_text
+
         listing = use.indicators(targets)
         if output_format is TableOrJson.JSON:
             sys.stdout.write(catalog_json(listing, language))

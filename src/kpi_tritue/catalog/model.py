@@ -30,6 +30,7 @@ from kpi_tritue.catalog.measures import (
     Number,
     Scale,
     Where,
+    iter_measures,
 )
 from kpi_tritue.contract.normalize import fold
 from kpi_tritue.contract.schema import WORKFORCE
@@ -142,6 +143,40 @@ class UnitNorm(Frozen):
     qualifying: Where = Field(min_length=1)
 
 
+class About(Frozen):
+    """What an indicator means, in words, in both languages (`docs/indicators.md` and
+    `kpi indicators ID`): what it measures, its numerator and denominator, and the legal
+    source of the norms it uses. Words only: the arithmetic is the measures'."""
+
+    vi: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    numerator_vi: str | None = None
+    numerator_en: str | None = None
+    denominator_vi: str | None = None
+    denominator_en: str | None = None
+    basis_vi: str | None = None
+    basis_en: str | None = None
+
+    @model_validator(mode="after")
+    def _both_languages(self) -> About:
+        for part in ("numerator", "denominator", "basis"):
+            if (getattr(self, f"{part}_vi") is None) != (getattr(self, f"{part}_en") is None):
+                raise ValueError(f"`{part}_vi` and `{part}_en` go together")
+        return self
+
+    def measures(self, lang: Lang) -> str:
+        return self.vi if lang == "vi" else self.en
+
+    def numerator(self, lang: Lang) -> str | None:
+        return self.numerator_vi if lang == "vi" else self.numerator_en
+
+    def denominator(self, lang: Lang) -> str | None:
+        return self.denominator_vi if lang == "vi" else self.denominator_en
+
+    def basis(self, lang: Lang) -> str | None:
+        return self.basis_vi if lang == "vi" else self.basis_en
+
+
 class Indicator(Frozen):
     id: str = Field(pattern=_ID)
     name_vi: str = Field(min_length=1)
@@ -157,6 +192,7 @@ class Indicator(Frozen):
     unit_norm: UnitNorm | None = None
     milestone: str | None = None
     target: TargetSpec | None = None
+    about: About | None = None
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Indicator:
@@ -181,6 +217,21 @@ class Indicator(Frozen):
             if self.unit != "milestone":
                 raise ValueError("a `milestone` indicator has unit `milestone`")
         return self
+
+    def name(self, lang: Lang) -> str:
+        return self.name_vi if lang == "vi" else self.name_en
+
+    def norms_used(self) -> tuple[str, ...]:
+        """The catalog norms its measures are weighted by, in the order they appear."""
+        names: list[str] = []
+        for measure in (self.numerator, self.denominator):
+            if measure is None:
+                continue
+            for part in iter_measures(measure):
+                weight = part.weight if isinstance(part, FigureMeasure) else None
+                if isinstance(weight, str) and weight not in names:
+                    names.append(weight)
+        return tuple(names)
 
     @property
     def target_result(self) -> Target | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from kpi_tritue.i18n.about import TEXT as _ABOUT
 from kpi_tritue.i18n.catalog import TEXT as _CATALOG
 from kpi_tritue.i18n.cli import TEXT as _CLI
 from kpi_tritue.i18n.contract import TEXT as _CONTRACT
@@ -42,6 +43,7 @@ TABLES: tuple[Mapping[str, Mapping[Lang, str]], ...] = (
     _TREND,
     _XLSX,
     _ERRORS,
+    _ABOUT,
 )
 
 TEXT: dict[str, Mapping[Lang, str]] = {key: row for table in TABLES for key, row in table.items()}
