@@ -478,7 +478,10 @@ def indicators(
         if output_format is TableOrJson.JSON:
             sys.stdout.write(catalog_json(listing, language))
         else:
-            sys.stdout.write(catalog_text(listing, language))
+            import shutil
+
+            # The terminal's width (or $COLUMNS, or 80 in a pipe), as rich measures it too.
+            sys.stdout.write(catalog_text(listing, language, shutil.get_terminal_size().columns))
 
 
 class ExplainFormat(StrEnum):
