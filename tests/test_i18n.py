@@ -77,8 +77,6 @@ ALLOWED: dict[str, set[str]] = {
     "render/streams.py": {"đ", "Đ"},
     # The tags of the catalog's measure kinds, for pydantic's union (kept out of messages).
     "catalog/measures.py": {"count measure", "figure measure", "sum measure", "subset measure"},
-    # The prefix pydantic puts before a validator's message, taken off it.
-    "catalog/reading.py": {"Value error, "},
     # An Excel number format.
     "render/xlsx_report.py": {"dd/mm/yyyy hh:mm:ss"},
     # The XML declaration of the JUnit file.

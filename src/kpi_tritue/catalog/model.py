@@ -36,7 +36,7 @@ from kpi_tritue.contract.normalize import fold
 from kpi_tritue.contract.schema import WORKFORCE
 from kpi_tritue.contract.text_inputs import UnsafeInput
 from kpi_tritue.errors import InputError
-from kpi_tritue.i18n import Lang, text
+from kpi_tritue.i18n import Lang, text, validation_message
 from kpi_tritue.model.results import Target, Unit
 
 DEFAULT_CATALOG = "ha_tinh_2030.toml"
@@ -48,16 +48,19 @@ _ID = r"^[a-z][a-z0-9_]*$"
 # listed, then how many more there are.
 MAX_ERRORS_SHOWN = 20
 
-# A problem as said: pydantic's own English message, or an i18n key and its parameters
-# (`i18n/catalog.py`), said in the user's language.
-Said = str | tuple[str, Mapping[str, object]]
+# A problem as said: a sentence as it is, an i18n key and its parameters
+# (`i18n/catalog.py`), or a pydantic error (its `type`, `msg` and `ctx`), each said in the
+# user's language (pydantic's own words in English).
+Said = str | tuple[str, Mapping[str, object]] | Mapping[str, object]
 
 
 def _say(said: Said, lang: Lang) -> str:
     if isinstance(said, str):
         return said
-    key, params = said
-    return text(key, lang, **params)
+    if isinstance(said, tuple):
+        key, params = said
+        return text(key, lang, **params)
+    return validation_message(said, lang)
 
 
 class CatalogError(InputError):

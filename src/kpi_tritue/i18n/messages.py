@@ -210,6 +210,12 @@ TEXT: dict[str, dict[Lang, str]] = {
         "vi": "tệp không phải JSON ({detail}). Dùng tệp do kpi compute --format json ghi ra.",
         "en": "the file is not JSON ({detail}). Use a file written by kpi compute --format json.",
     },
+    "baseline.not_json_at": {
+        "vi": "tệp không phải JSON: hỏng ở dòng {line}, cột {column}. Dùng tệp do kpi compute "
+        "--format json ghi ra.",
+        "en": "the file is not JSON: it breaks at line {line}, column {column}. Use a file "
+        "written by kpi compute --format json.",
+    },
     "baseline.not_result": {
         "vi": "tệp không phải kết quả của kpi compute --format json:",
         "en": "the file is not a result of kpi compute --format json:",
