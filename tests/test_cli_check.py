@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 import pytest
 from typer.testing import CliRunner
 
+from builders import csv_rows
 from kpi_tritue.cli import app
 
 SAMPLE = Path(__file__).parent.parent / "data" / "samples" / "ha_tinh_2024.xlsx"
@@ -134,10 +135,7 @@ def test_indicators_lists_the_catalog() -> None:
 def test_explain_lists_the_counted_rows_as_csv() -> None:
     result = runner.invoke(app, ["explain", "doctors_per_10k", str(SAMPLE), "--format", "csv"])
     assert result.exit_code == 0, result.output
-    lines = result.stdout.splitlines()
-    header = lines[0].split(",")
-    rows = [dict(zip(header, line.split(","), strict=False)) for line in lines[1:]]
-    people = [r for r in rows if r["kind"] == "row"]
+    people = [r for r in csv_rows(result.stdout) if r["kind"] == "row"]
     assert len(people) == 1305
     assert all(r["sheet"] == "NhanSu" and r["id"].startswith("HT") for r in people)
 
