@@ -197,27 +197,74 @@ def check(
     junit: Path | None = None,
     targets: Path | None = None,
     baseline: Path | None = None,
+    history: Sequence[str] = (),
+    tolerance: float = 0.0,
     as_of: str | None = None,
     lang: Lang = "vi",
     progress: Progress | None = None,
 ) -> Gate:
     """The CI gate (`kpi check`): every indicator computed, and those that fail the gate.
 
-    A `junit` path is checked here, before anything is printed; `write_junit` writes it.
+    Workbooks of several report years (`files` and `history` together): the latest year is
+    gated, and all of them make the trend that `off_track` judges. A `junit` path is
+    checked here, before anything is printed; `write_junit` writes it.
     """
-    from kpi_tritue.compute.gate import GATE_STATUSES, UnknownGateStatus, judge, parse_fail_on
+    from dataclasses import replace
+
+    from kpi_tritue.compute.baseline import load_baseline, with_deltas
+    from kpi_tritue.compute.gate import GATE_CONDITIONS, UnknownGateStatus, judge, parse_fail_on
 
     try:
-        statuses = parse_fail_on(fail_on)
+        conditions = parse_fail_on(fail_on)
     except UnknownGateStatus as error:
-        allowed = ", ".join(status.value for status in GATE_STATUSES)
+        allowed = ", ".join(condition.value for condition in GATE_CONDITIONS)
         if not error.value:
             raise UsageError("gate.empty_fail_on", allowed=allowed) from None
         raise UsageError("gate.bad_fail_on", value=error.value[:80], allowed=allowed) from None
-    report = compute(files, targets=targets, baseline=baseline, as_of=as_of, progress=progress)
+    if not tolerance >= 0:  # NaN too
+        raise UsageError("gate.bad_tolerance", value=tolerance)
+    everything = [*files, *history]
+    opened = open_once(everything) if as_of is None else None
+    if opened is not None and len(opened.stated_years) > 1:
+        report = computed_over_years(opened, targets, None, skip_invalid=False)
+        if baseline is not None:
+            check_paths([str(baseline)], folders=False)
+            previous = load_baseline(baseline)
+            context = replace(report.context, baseline=previous)
+            report = Report(with_deltas(report.results, previous), context, report.trend)
+    else:
+        # One report year: the history adds nothing to it (and is not consolidated into it).
+        if opened is not None and history:
+            opened = _without(opened, history)
+        report = compute(
+            files,
+            targets=targets,
+            baseline=baseline,
+            as_of=as_of,
+            progress=progress,
+            opened=opened,
+        )
     if junit is not None:
         check_text_output(junit, report, files, targets, lang, (".xml",))
-    return Gate(report, judge(report.results, statuses))
+    verdict = judge(
+        report.results,
+        conditions,
+        trend=report.trend,
+        baseline=report.context.baseline,
+        tolerance=tolerance,
+    )
+    return Gate(report, verdict)
+
+
+def _without(opened: OpenedInputs, given: Sequence[str]) -> OpenedInputs:
+    """The workbooks of `opened` but those found in `given` (paths or folders)."""
+    from dataclasses import replace
+
+    from kpi_tritue.io.inputs import expand_inputs
+
+    left_out = {display for _, display in expand_inputs(given)[0]}
+    kept = tuple(w for w in opened.workbooks if w.display not in left_out)
+    return replace(opened, workbooks=kept, found=opened.found - (len(opened.workbooks) - len(kept)))
 
 
 def explain(

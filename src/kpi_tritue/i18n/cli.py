@@ -55,9 +55,22 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "Replace an existing file.",
     },
     "cli.help.fail_on": {
-        "vi": "Trạng thái làm cổng thất bại, cách nhau bằng dấu phẩy: not_met, above_range, "
-        "no_data.",
-        "en": "Statuses that fail the gate.",
+        "vi": "Điều kiện làm cổng thất bại, cách nhau bằng dấu phẩy: not_met, above_range, "
+        "no_data, off_track (xu hướng không kịp mục tiêu, cần --history), regressed (xa mục "
+        "tiêu hơn lần trước, cần --baseline).",
+        "en": "Conditions that fail the gate: not_met, above_range, no_data, off_track (the "
+        "trend will not reach the target; needs --history), regressed (farther from the "
+        "target than the --baseline).",
+    },
+    "cli.help.history": {
+        "vi": "Bảng tính hoặc thư mục của các năm báo cáo trước, cho off_track; lặp lại tùy "
+        "chọn cho nhiều tệp.",
+        "en": "Workbooks or folders of earlier report years, for off_track; repeat for several.",
+    },
+    "cli.help.tolerance": {
+        "vi": "Với regressed: chỉ tính là lùi khi xa mục tiêu thêm hơn X (đơn vị của chỉ tiêu).",
+        "en": "For regressed: fail only when farther from the target by more than X (in the "
+        "indicator's unit).",
     },
     "cli.help.junit": {
         "vi": "Ghi kết quả dạng JUnit XML cho máy chủ CI.",
