@@ -316,3 +316,32 @@ def test_regressed_compares_with_the_baseline_beyond_the_tolerance(
     wrong = runner.invoke(app, ["check", *arguments, "--tolerance", "-1"])
     assert wrong.exit_code == 2
     assert "--tolerance" in wrong.stderr
+
+
+def test_input_errors_still_write_the_junit_file_one_failing_case_per_error_cell(
+    tmp_path: Path,
+) -> None:
+    junit = tmp_path / "kpi.xml"
+    result = runner.invoke(app, ["check", str(BROKEN), "--junit", str(junit)])
+    assert result.exit_code == 3
+    validated = runner.invoke(app, ["validate", str(BROKEN), "--format", "json"])
+    errors = [i for i in json.loads(validated.stdout)["issues"] if i["severity"] == "error"]
+    assert len(errors) >= 5
+    suite = ElementTree.parse(junit).getroot()
+    cases = list(suite.iter("testcase"))
+    assert suite.get("failures") == str(len(errors))
+    expected = [f"{e['file']}!{e['sheet']}!{e['cell']}: {e['code']}" for e in errors]
+    assert sorted(c.get("name") for c in cases) == sorted(expected)
+    assert all(c.find("failure") is not None for c in cases)
+    assert "Nguyễn" not in junit.read_text(encoding="utf-8")
+
+
+def test_an_unusable_baseline_is_one_failing_case_of_the_junit_file(tmp_path: Path) -> None:
+    baseline = tmp_path / "truoc.json"
+    baseline.write_text("{", encoding="utf-8")
+    junit = tmp_path / "kpi.xml"
+    arguments = ["check", str(SAMPLE), "--baseline", str(baseline), "--junit", str(junit)]
+    result = runner.invoke(app, [*arguments, "--lang", "en"])
+    assert result.exit_code == 3
+    (case,) = ElementTree.parse(junit).getroot().iter("testcase")
+    assert "is not JSON: it breaks at line 1, column 2" in (case.find("failure").text or "")  # type: ignore[union-attr]

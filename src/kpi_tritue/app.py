@@ -209,9 +209,6 @@ def check(
     gated, and all of them make the trend that `off_track` judges. A `junit` path is
     checked here, before anything is printed; `write_junit` writes it.
     """
-    from dataclasses import replace
-
-    from kpi_tritue.compute.baseline import load_baseline, with_deltas
     from kpi_tritue.compute.gate import GATE_CONDITIONS, UnknownGateStatus, judge, parse_fail_on
 
     try:
@@ -223,6 +220,39 @@ def check(
         raise UsageError("gate.bad_fail_on", value=error.value[:80], allowed=allowed) from None
     if not tolerance >= 0:  # NaN too
         raise UsageError("gate.bad_tolerance", value=tolerance)
+    everything = [*files, *history]
+    try:
+        report = _gated_report(files, history, targets, baseline, as_of, progress)
+    except InputError as failure:
+        # CI shows the JUnit file: it lists what is wrong with the input, one case a place.
+        if junit is not None:
+            write_input_errors_junit(junit, failure, everything, targets, lang)
+        raise
+    if junit is not None:
+        check_text_output(junit, report, files, targets, lang, (".xml",))
+    verdict = judge(
+        report.results,
+        conditions,
+        trend=report.trend,
+        baseline=report.context.baseline,
+        tolerance=tolerance,
+    )
+    return Gate(report, verdict)
+
+
+def _gated_report(
+    files: Sequence[str],
+    history: Sequence[str],
+    targets: Path | None,
+    baseline: Path | None,
+    as_of: str | None,
+    progress: Progress | None,
+) -> Report:
+    """This year's report, with the trend of every report year among `files` and `history`."""
+    from dataclasses import replace
+
+    from kpi_tritue.compute.baseline import load_baseline, with_deltas
+
     everything = [*files, *history]
     opened = open_once(everything) if as_of is None else None
     if opened is not None and len(opened.stated_years) > 1:
@@ -244,16 +274,7 @@ def check(
             progress=progress,
             opened=opened,
         )
-    if junit is not None:
-        check_text_output(junit, report, files, targets, lang, (".xml",))
-    verdict = judge(
-        report.results,
-        conditions,
-        trend=report.trend,
-        baseline=report.context.baseline,
-        tolerance=tolerance,
-    )
-    return Gate(report, verdict)
+    return report
 
 
 def _without(opened: OpenedInputs, given: Sequence[str]) -> OpenedInputs:
@@ -431,6 +452,23 @@ def write_junit(output: Path, gate: Gate, lang: Lang) -> None:
 
     xml = junit_xml(gate.report.results, gate.verdict, gate.report.context, lang)
     # "replace": a file name that is not UTF-8 must not stop the report.
+    data = xml.encode("utf-8", errors="replace")
+    write_atomically(output, lambda stream: stream.write(data), lang)
+
+
+def write_input_errors_junit(
+    output: Path, failure: InputError, files: Sequence[str], targets: Path | None, lang: Lang
+) -> None:
+    """The JUnit file of `kpi check` when its input cannot be used: one failing case per
+    error (`render.gate.input_errors_junit`), at a path checked as any output is."""
+    from kpi_tritue.io.inputs import expand_inputs
+    from kpi_tritue.render.gate import input_errors_junit
+    from kpi_tritue.render.outputs import check_output, write_atomically
+
+    inputs = [Path(f) for f in files] + [path for path, _ in expand_inputs(files)[0]]
+    check_output(output, inputs + ([targets] if targets else []), lang, suffixes=(".xml",))
+    errors = failure.errors if isinstance(failure, InvalidRows) else []
+    xml = input_errors_junit(errors, failure.message(lang), lang)
     data = xml.encode("utf-8", errors="replace")
     write_atomically(output, lambda stream: stream.write(data), lang)
 

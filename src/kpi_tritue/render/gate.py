@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 from kpi_tritue.i18n import Lang, text
 from kpi_tritue.i18n.numbers import format_number, printable
 from kpi_tritue.model.gate import GateCase, GateCondition, GateFailure, GateVerdict
+from kpi_tritue.model.issues import Issue
 from kpi_tritue.model.results import IndicatorResult
 from kpi_tritue.render.notes import note_message
 from kpi_tritue.render.report import ReportContext, format_target, format_value, results_json
@@ -100,6 +101,41 @@ def junit_xml(
             ElementTree.SubElement(case, "system-out").text = "\n".join(output)
     ElementTree.indent(suites)
     # Control characters of a file name or a targets file are not even valid XML.
+    body = printable(ElementTree.tostring(suites, encoding="unicode"), lines=True)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def input_errors_junit(errors: Sequence[Issue], message: str, lang: Lang) -> str:
+    """JUnit XML when the input cannot be used (`kpi check` exits 3): one failing test case
+    per error, named by its file, sheet and cell, so that CI lists each place to fix; an
+    error that is not about the workbooks (a bad catalog or baseline) is one case, `message`.
+    """
+    cases: list[tuple[str, str, str, str]] = []  # classname, name, type, message
+    for issue in errors:
+        where = "!".join(part for part in (issue.file, issue.sheet, issue.cell) if part)
+        cases.append(
+            ("kpi.input", f"{where or '-'}: {issue.code}", issue.code, issue.message(lang))
+        )
+    if not cases:
+        cases.append(("kpi.input", "input", "input_error", message))
+    suites = ElementTree.Element(
+        "testsuites", name="kpi", tests=str(len(cases)), failures=str(len(cases)), errors="0"
+    )
+    suite = ElementTree.SubElement(
+        suites,
+        "testsuite",
+        name="kpi.input",
+        tests=str(len(cases)),
+        failures=str(len(cases)),
+        errors="0",
+        skipped="0",
+        time="0",
+    )
+    for classname, name, kind, said in cases:
+        case = ElementTree.SubElement(suite, "testcase", classname=classname, name=name, time="0")
+        failure = ElementTree.SubElement(case, "failure", type=kind, message=said)
+        failure.text = said
+    ElementTree.indent(suites)
     body = printable(ElementTree.tostring(suites, encoding="unicode"), lines=True)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
