@@ -42,6 +42,7 @@ from kpi_tritue.cli.options import (
     command_help,
     help_of,
 )
+from kpi_tritue.cli.usage import Group, lang_of
 from kpi_tritue.errors import EXIT_GATE_FAILED as EXIT_GATE_FAILED
 from kpi_tritue.errors import EXIT_INPUT as EXIT_INPUT
 from kpi_tritue.errors import EXIT_INTERNAL as EXIT_INTERNAL
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="kpi",
+    cls=Group,
     help=help_of("cli.help.app"),
     no_args_is_help=True,
     add_completion=False,
@@ -550,7 +552,7 @@ def main() -> None:
     from kpi_tritue.render import streams
 
     installed = streams.install()
-    lang = _lang_of(sys.argv[1:])
+    lang = lang_of(sys.argv[1:])
     debug = "--debug" in sys.argv[1:]
     try:
         app()
@@ -572,16 +574,6 @@ def main() -> None:
     # pyarrow and pydantic cost 0.3-0.7 s otherwise, against 0.03-0.08 s frozen).
     gc.freeze()
     sys.exit(status)
-
-
-def _lang_of(arguments: Sequence[str]) -> "Lang":
-    """The --lang given, for the few messages said before or outside a command."""
-    for index, argument in enumerate(arguments):
-        if argument == "--lang" and arguments[index + 1 : index + 2] == ["en"]:
-            return "en"
-        if argument == "--lang=en":
-            return "en"
-    return "vi"
 
 
 def _exit_status(code: object) -> int:

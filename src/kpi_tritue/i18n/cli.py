@@ -158,4 +158,43 @@ TEXT: dict[str, dict[Lang, str]] = {
         "vi": "kpi trend bao_cao_2023.xlsx bao_cao_2024.xlsx bao_cao_2025.xlsx --lang en",
         "en": "kpi trend bao_cao_2023.xlsx bao_cao_2024.xlsx bao_cao_2025.xlsx --lang en",
     },
+    "usage.usage": {"vi": "Cách dùng:", "en": "Usage:"},
+    "usage.hint": {
+        "vi": "Xem hướng dẫn: {command} --help",
+        "en": "Try '{command} --help' for help.",
+    },
+    "usage.error": {"vi": "Lỗi: {problem}", "en": "Error: {problem}"},
+    "usage.aborted": {"vi": "Đã dừng.", "en": "Aborted."},
+    "usage.missing_argument": {
+        "vi": "thiếu đối số {name}: hãy cho ít nhất một bảng tính hoặc thư mục.",
+        "en": "missing argument {name}: give at least one workbook or folder.",
+    },
+    "usage.missing_option": {"vi": "thiếu tùy chọn {name}.", "en": "missing option {name}."},
+    "usage.no_such_option": {"vi": "không có tùy chọn {name}.", "en": "no such option: {name}."},
+    "usage.did_you_mean": {"vi": "Có phải ý bạn là {options}?", "en": "Did you mean {options}?"},
+    "usage.bad_choice": {
+        "vi": "giá trị `{value}` không dùng được cho {name}; hãy chọn một trong: {allowed}.",
+        "en": "`{value}` is not a value of {name}; choose one of: {allowed}.",
+    },
+    "usage.not_a_number": {
+        "vi": "{name} cần một số, không phải `{value}` (dùng dấu chấm cho phần thập phân: 0.5).",
+        "en": "{name} needs a number, not `{value}` (with a decimal point: 0.5).",
+    },
+    "usage.bad_value": {
+        "vi": "giá trị của {name} không dùng được ({detail}).",
+        "en": "invalid value for {name}: {detail}",
+    },
+    "usage.needs_value": {
+        "vi": "tùy chọn {name} cần một giá trị ngay sau nó.",
+        "en": "option {name} needs a value after it.",
+    },
+    "usage.extra_arguments": {
+        "vi": "thừa đối số: {value}.",
+        "en": "unexpected extra argument: {value}.",
+    },
+    "usage.no_such_command": {
+        "vi": "không có lệnh `{name}`. Các lệnh: {commands}.",
+        "en": "no such command `{name}`. Commands: {commands}.",
+    },
+    "usage.other": {"vi": "dòng lệnh không đúng ({detail}).", "en": "{detail}"},
 }
