@@ -16,6 +16,7 @@ from kpi_tritue.compute.gate import (
     judge,
     parse_fail_on,
 )
+from kpi_tritue.compute.summary import tally
 from kpi_tritue.io.dataset import Dataset
 from kpi_tritue.model.gate import GateCondition
 from kpi_tritue.model.results import (
@@ -81,7 +82,11 @@ def context() -> ReportContext:
         tables={},
     )
     return ReportContext(
-        dataset=dataset, catalog_id="ha-tinh-2030", catalog_target_year=2030, issues=[]
+        dataset=dataset,
+        catalog_id="ha-tinh-2030",
+        catalog_target_year=2030,
+        issues=[],
+        tally=tally(RESULTS),
     )
 
 

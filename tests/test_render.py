@@ -17,6 +17,7 @@ from rich.console import Console
 
 from kpi_tritue.compute.gate import DEFAULT_FAIL_ON, judge
 from kpi_tritue.compute.stats import with_people_share_stats
+from kpi_tritue.compute.summary import tally
 from kpi_tritue.i18n import Lang
 from kpi_tritue.io.dataset import Dataset
 from kpi_tritue.model.issues import Issue, Severity
@@ -116,6 +117,7 @@ def context(*, files: int = 1) -> ReportContext:
         catalog_id="ha-tinh-2030",
         catalog_target_year=2030,
         issues=[],
+        tally=tally(RESULTS),
         by="unit",
     )
 

@@ -20,6 +20,7 @@ from kpi_tritue import __version__
 from kpi_tritue.catalog.reading import load_catalog
 from kpi_tritue.compute.engine import compute
 from kpi_tritue.compute.stats import wilson_interval
+from kpi_tritue.compute.summary import tally
 from kpi_tritue.errors import OutputError
 from kpi_tritue.io.dataset import load_dataset
 from kpi_tritue.model.issues import sorted_issues
@@ -49,6 +50,7 @@ def _context(paths: list[Path], by: str | None = None, skip_invalid: bool = Fals
         catalog_id=catalog.id,
         catalog_target_year=2030,
         issues=sorted_issues([*dataset.issues, *computation.issues]),
+        tally=tally(computation.results),
         skipped_rows=skipped,
         by=by,
     )
@@ -582,3 +584,24 @@ def test_libreoffice_keeps_formula_like_units_as_text(report: Path, tmp_path: Pa
     assert set(texts) == set(FORMULA_UNITS)
     assert all(cell.data_type == "s" for cell in texts.values())
     assert not any(cell.data_type == "f" for _, cell in _cells(workbook))
+
+
+def test_the_first_line_counts_each_status_and_the_source_is_its_file_name(
+    tmp_path: Path, sample: Path
+) -> None:
+    """A band overshoot is "above range", not "not met"; the analyst's folders stay out."""
+    results, context = _context([sample.absolute()])
+    out = tmp_path / "r.xlsx"
+    write_gap_report(out, results, context, "vi", run_time=RUN_TIME)
+    sheet = load_workbook(out)["Tổng hợp"]
+    lines = [str(sheet.cell(row, 1).value) for row in range(1, 8) if sheet.cell(row, 1).value]
+    counts = {s: sum(r.measurement.status is s for r in results) for s in Status}
+    assert counts[Status.ABOVE_RANGE] >= 1
+    scored = len(results) - counts[Status.TRACKED]
+    assert (
+        f"{counts[Status.MET]}/{scored} chỉ tiêu đạt; {counts[Status.NOT_MET]} chưa đạt; "
+        f"{counts[Status.ABOVE_RANGE]} vượt khoảng mục tiêu; {counts[Status.NO_DATA]} thiếu "
+        "số liệu."
+    ) in lines
+    assert f"Nguồn: {sample.name}" in lines
+    assert not any(str(sample.parent) in line for line in lines)

@@ -130,6 +130,7 @@ def compute(
     `opened`: the workbooks of `files` already opened (by `export`), not opened again."""
     from kpi_tritue.compute.baseline import load_baseline, with_deltas
     from kpi_tritue.compute.engine import compute as compute_indicators
+    from kpi_tritue.compute.summary import tally
     from kpi_tritue.model.issues import sorted_issues
     from kpi_tritue.render.report import ReportContext
 
@@ -148,6 +149,7 @@ def compute(
         catalog_id=catalog.id,
         catalog_target_year=target_year(results),
         issues=sorted_issues([*dataset.issues, *computation.issues]),
+        tally=tally(results),
         skipped_rows=skipped,
         by=by,
         baseline=previous,
@@ -376,6 +378,7 @@ def computed_over_years(
 ) -> Report:
     """The latest year's results and report context, and the trend of all years."""
     from kpi_tritue.compute.engine import compute as compute_indicators
+    from kpi_tritue.compute.summary import tally
     from kpi_tritue.compute.trend import compute_trend
     from kpi_tritue.io.series import load_series
     from kpi_tritue.model.issues import sorted_issues
@@ -391,6 +394,7 @@ def computed_over_years(
         catalog_id=catalog.id,
         catalog_target_year=target_year(computation.results),
         issues=sorted_issues([*yearly.issues, *computation.issues]),
+        tally=tally(computation.results),
         skipped_rows=skipped,
         by=by,
     )

@@ -56,7 +56,9 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "{count} row(s) with errors left out (--skip-invalid).",
     },
     "report.summary": {
-        "vi": "{met}/{total} chỉ tiêu đạt; {not_met} chưa đạt; {no_data} thiếu số liệu.",
-        "en": "{met}/{total} indicators met; {not_met} not met; {no_data} without data.",
+        "vi": "{met}/{total} chỉ tiêu đạt; {not_met} chưa đạt; {above_range} vượt khoảng mục "
+        "tiêu; {no_data} thiếu số liệu.",
+        "en": "{met}/{total} indicators met; {not_met} not met; {above_range} above range; "
+        "{no_data} without data.",
     },
 }

@@ -27,6 +27,25 @@ class Status(StrEnum):
 
 
 @dataclass(frozen=True)
+class StatusTally:
+    """How many indicators are in each status: the first line of every report.
+
+    A band overshoot (`above_range`) is counted on its own, not as not met; tracked figures
+    are not scored.
+    """
+
+    counts: Mapping[Status, int]
+
+    def __getitem__(self, status: Status) -> int:
+        return self.counts.get(status, 0)
+
+    @property
+    def scored(self) -> int:
+        """The indicators with a target: all but the tracked figures."""
+        return sum(self.counts.values()) - self[Status.TRACKED]
+
+
+@dataclass(frozen=True)
 class Note:
     """Why a value is what it is (what is missing for no_data); rendered in the user's language."""
 

@@ -29,6 +29,7 @@ from kpi_tritue.model.results import (
     IndicatorResult,
     Measurement,
     Status,
+    StatusTally,
     Target,
 )
 from kpi_tritue.render.notes import note_message
@@ -83,6 +84,8 @@ class ReportContext:
     catalog_id: str
     catalog_target_year: int
     issues: Sequence[Issue]
+    # How many indicators are in each status (`compute.summary.tally` of the results).
+    tally: StatusTally
     skipped_rows: int = 0
     by: str | None = None
     baseline: Baseline | None = None
@@ -271,22 +274,25 @@ def context_lines(context: ReportContext, lang: Lang) -> list[str]:
     return lines
 
 
+def summary_line(tally: StatusTally, lang: Lang) -> str:
+    """`4/21 chỉ tiêu đạt; 16 chưa đạt; 1 vượt khoảng; 0 thiếu số liệu.`: each status
+    counted on its own (a band overshoot is not "not met")."""
+    return text(
+        "report.summary",
+        lang,
+        met=tally[Status.MET],
+        total=tally.scored,
+        not_met=tally[Status.NOT_MET],
+        above_range=tally[Status.ABOVE_RANGE],
+        no_data=tally[Status.NO_DATA],
+    )
+
+
 def _caption(results: Sequence[IndicatorResult], context: ReportContext, lang: Lang) -> str:
     from kpi_tritue.render.terminal import as_of_line
 
-    counts = dict.fromkeys(Status, 0)
-    for result in results:
-        counts[result.measurement.status] += 1
-    scored = len(results) - counts[Status.TRACKED]
     lines = [
-        text(
-            "report.summary",
-            lang,
-            met=counts[Status.MET],
-            total=scored,
-            not_met=counts[Status.NOT_MET] + counts[Status.ABOVE_RANGE],
-            no_data=counts[Status.NO_DATA],
-        ),
+        summary_line(context.tally, lang),
         as_of_line(context.dataset, lang),
         text(
             "report.sources",

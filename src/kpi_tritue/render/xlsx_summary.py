@@ -4,13 +4,14 @@ terminal table, under the summary lines of the run; the indicator id last, unpri
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import PurePath
 
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_tritue.i18n import Lang, text
 from kpi_tritue.i18n.numbers import format_number
-from kpi_tritue.model.results import IndicatorResult, Measurement, Status
+from kpi_tritue.model.results import IndicatorResult, Measurement
 from kpi_tritue.render.notes import note_message
 from kpi_tritue.render.report import (
     FIELD_ORDER,
@@ -18,6 +19,7 @@ from kpi_tritue.render.report import (
     context_lines,
     field_label,
     format_target,
+    summary_line,
 )
 from kpi_tritue.render.terminal import as_of_line
 from kpi_tritue.render.xlsx_cells import HEADER_FILL, fit_row, header_row, print_setup, put, widths
@@ -40,21 +42,12 @@ def _fields(results: Sequence[IndicatorResult]) -> list[str]:
 def _title_lines(
     results: Sequence[IndicatorResult], context: ReportContext, lang: Lang
 ) -> list[str]:
-    counts = dict.fromkeys(Status, 0)
-    for result in results:
-        counts[result.measurement.status] += 1
     sources = context.dataset.sources
     lines = [
-        text(
-            "report.summary",
-            lang,
-            met=counts[Status.MET],
-            total=len(results) - counts[Status.TRACKED],
-            not_met=counts[Status.NOT_MET] + counts[Status.ABOVE_RANGE],
-            no_data=counts[Status.NO_DATA],
-        ),
+        summary_line(context.tally, lang),
         as_of_line(context.dataset, lang),
-        text("report.sources", lang, files=", ".join(s.path for s in sources))
+        # The file's name: the report is forwarded, the analyst's folders are not its news.
+        text("report.sources", lang, files=", ".join(PurePath(s.path).name for s in sources))
         if len(sources) <= 3
         else text(
             "xlsx.sources.many", lang, count=len(sources), sheet=text("xlsx.sheet.info", lang)
