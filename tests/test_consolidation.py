@@ -9,7 +9,6 @@ they must give exactly what the consolidated file gives.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +38,7 @@ def _save(path: Path, sheets: dict[str, list[tuple[Any, ...]]]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def split(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def split(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """figures.xlsx, units.xlsx and UNIT_FILES staff workbooks, each unit in one of them."""
     folder = tmp_path_factory.mktemp("split")
     source = load_workbook(SAMPLE)
@@ -66,7 +65,7 @@ def split(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     for row in rest:
         workbook["NhanSu"].append(list(row))
     workbook.save(staff_files[-1])
-    yield {"folder": folder, "figures": figures, "units": units, "staff": staff_files}
+    return {"folder": folder, "figures": figures, "units": units, "staff": staff_files}
 
 
 def _compute_json(arguments: list[str]) -> dict[str, Any]:
@@ -129,3 +128,75 @@ def test_a_file_with_no_sheet_of_the_form_beside_good_ones_is_its_own_error(
     errors = [i for i in dataset.issues if i.severity is Severity.ERROR]
     assert [(i.code, i.file) for i in errors] == [("no_contract_sheet", stray.as_posix())]
     assert "Ghi chú" in errors[0].message("en")
+
+
+# -- One line per file (`kpi validate`) ---------------------------------------------------
+
+
+def test_each_file_of_the_split_has_its_line(split: dict[str, Any]) -> None:
+    dataset = load_dataset([str(split["folder"])])
+    lines = {Path(line.path).name: line for line in dataset.files.files}
+    assert list(lines) == sorted(lines)
+    assert sorted(lines) == sorted(
+        ["so_lieu.xlsx", "don_vi.xlsx", *(p.name for p in split["staff"])]
+    )
+    assert lines["don_vi.xlsx"].unit_rows == 166 and lines["don_vi.xlsx"].rows == 0
+    assert lines["so_lieu.xlsx"].rows == 0
+    assert sum(line.rows for line in lines.values()) == 7044
+    assert lines["nhan_su_2.xlsx"].reporting_unit == "Nhóm đơn vị 2"
+    # `don_vi.xlsx` states no year: it is read as of the run's.
+    assert {line.report_year for line in lines.values()} == {2024}
+    assert lines["nhan_su_4.xlsx"].infos == 1  # the totals row
+    assert sum(line.errors + line.warnings for line in lines.values()) == 0
+
+
+def test_every_issue_with_a_file_is_counted_on_that_file_s_line(
+    split: dict[str, Any], tmp_path: Path
+) -> None:
+    broken = tmp_path / "hong.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    other_year = _save(
+        tmp_path / "nam_khac.xlsx",
+        {"ThongTin": [("Mục", "Giá trị"), ("Năm báo cáo", 2023)], "DonVi": [("Đơn vị",)]},
+    )
+    dataset = load_dataset([str(split["figures"]), str(broken), str(other_year)])
+    lines = {Path(line.path).name: line for line in dataset.files.files}
+    assert (lines["hong.xlsx"].rows, lines["hong.xlsx"].errors) == (0, 1)
+    assert lines["hong.xlsx"].report_year is None and lines["hong.xlsx"].reporting_unit is None
+    assert lines["nam_khac.xlsx"].report_year == 2023
+    assert lines["so_lieu.xlsx"].report_year == 2024
+    run = [i for i in dataset.issues if i.file is None]
+    # Report years that differ, and no NhanSu in the run: the run's, on no line.
+    assert {i.code for i in run} >= {"report_years_differ", "missing_workforce_sheet"}
+    errors = sum(line.errors for line in dataset.files.files) + dataset.files.run_errors
+    assert errors == sum(1 for i in dataset.issues if i.severity is Severity.ERROR)
+    assert dataset.files.run_errors == sum(1 for i in run if i.severity is Severity.ERROR)
+
+
+def test_the_reporting_unit_is_shown_bounded_printable_and_without_a_name(
+    tmp_path: Path,
+) -> None:
+    staff = [
+        ("Mã", "Họ và tên", "Đơn vị", "Cấp", "Lĩnh vực", "Loại", "Năm sinh", "Trình độ chuyên môn"),
+        ("A1", "Trần Thị Bích Ngọc", "Sở Y tế", "Tỉnh", "Y tế", "Viên chức", 1980, "Đại học"),
+    ]
+    named = _save(
+        tmp_path / "a.xlsx",
+        {
+            "ThongTin": [("Mục", "Giá trị"), ("Đơn vị báo cáo", "Người lập: Trần Thị Bích Ngọc")],
+            "NhanSu": staff,
+        },
+    )
+    # An escape as Excel stores it (openpyxl refuses the raw control character).
+    hostile = "Sở_x001B_[31m Y tế " + "x" * 500
+    long = _save(
+        tmp_path / "b.xlsx",
+        {"ThongTin": [("Mục", "Giá trị"), ("Đơn vị báo cáo", hostile)], "NhanSu": staff[:1]},
+    )
+    dataset = load_dataset([str(named), str(long)])
+    assert not dataset.has_errors, [i.code for i in dataset.issues]
+    units = {Path(line.path).name: line.reporting_unit for line in dataset.files.files}
+    assert units["a.xlsx"] == "***"
+    shown = units["b.xlsx"]
+    assert shown is not None and len(shown) <= 80 and shown.endswith("…")
+    assert "\x1b" not in shown and "_x001B_" not in shown and shown.startswith("Sở")

@@ -275,11 +275,7 @@ def _drop_trend_sheets(dataset: Dataset, members: Sequence[_Opened]) -> Dataset:
         for m in members
         if UNIT_CHANGES.key in m.workbook.sheet_names
     }
-    issues = [
-        issue
-        for issue in dataset.issues
-        if (issue.file, issue.sheet) not in mapping_sheets
-    ]
+    issues = [issue for issue in dataset.issues if (issue.file, issue.sheet) not in mapping_sheets]
     tables = {k: t for k, t in dataset.tables.items() if k != UNIT_CHANGES.key}
     return replace(dataset, tables=tables, issues=issues)
 
