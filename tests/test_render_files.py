@@ -126,3 +126,18 @@ def test_validate_starts_with_a_line_per_file_at_eighty_columns(
     assert lines[3].split()[:7] == ["ha_tinh_2024.xlsx", "7.044", "166", "0", "0", "2024", "Sở"]
     assert lines[4].split()[:4] == [MARK, "loi_mau.xlsx", "30", "0"]
     assert max(len(row.rstrip()) for row in lines[:5]) <= 80
+
+
+def test_the_folder_of_every_file_is_named_once_in_the_title() -> None:
+    summaries = FileSummaries(
+        files=(
+            line("bao-cao/2024/xa-cam-thinh.xlsx"),
+            line("bao-cao/2024/huyen/phong-noi-vu.xlsx", errors=2),
+        )
+    )
+    text = printed(files_table(summaries, "en"), 90)
+    assert text.splitlines()[0].strip() == "Files read in bao-cao/2024"
+    assert "  xa-cam-thinh.xlsx" in text and f"{MARK} huyen/phong-noi-vu.xlsx" in text
+    # Paths with no folder in common, or one without a folder: shown whole.
+    mixed = FileSummaries(files=(line("a.xlsx"), line("bao-cao/b.xlsx")))
+    assert printed(files_table(mixed, "en"), 80).splitlines()[0].strip() == "Files read"

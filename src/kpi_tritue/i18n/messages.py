@@ -19,6 +19,7 @@ TEXT: dict[str, dict[Lang, str]] = {
     },
     "issues.none": {"vi": "Không phát hiện vấn đề nào.", "en": "No problems found."},
     "files.title": {"vi": "Các tệp đã đọc", "en": "Files read"},
+    "files.title_in": {"vi": "Các tệp đã đọc trong {folder}", "en": "Files read in {folder}"},
     "files.col.file": {"vi": "Tệp", "en": "File"},
     "files.col.rows": {"vi": "Nhân sự", "en": "Staff"},
     "files.col.units": {"vi": "Đơn vị", "en": "Units"},

@@ -9,6 +9,7 @@ an error is marked, so the units that must resend stand out. Long paths lose the
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -94,7 +95,8 @@ def _files_group(
         max([cell_len(header), *(cell_len(row[i]) for row in numbers)])
         for i, header in enumerate(headers)
     ]
-    paths = [printable(line.path) for line in lines]
+    folder = _common_folder([line.path for line in lines])
+    paths = [printable(line.path[len(folder) + 1 :] if folder else line.path) for line in lines]
     units = [printable(line.reporting_unit or "—") for line in lines]
     file_header, unit_header = text("files.col.file", lang), text("files.col.unit", lang)
     # Two cells between columns (a space of padding and the box's space), none outside.
@@ -104,8 +106,13 @@ def _files_group(
         max([cell_len(file_header), *(cell_len(p) + 2 for p in paths)]),
         max([cell_len(unit_header), *(cell_len(u) for u in units)]),
     )
+    title = (
+        text("files.title_in", lang, folder=_middle(printable(folder), max(width - 30, 10)))
+        if folder
+        else text("files.title", lang)
+    )
     table = Table(
-        title=text("files.title", lang),
+        title=title,
         box=box.SIMPLE_HEAD,
         show_edge=False,
         pad_edge=False,
@@ -140,6 +147,19 @@ def _files_group(
         )
         notes.append(Text(run, style="dim"))
     return Group(table, *notes)
+
+
+def _common_folder(paths: list[str]) -> str:
+    """The folder every path is in (`reports/2024`), shown once in the title so that the
+    lines have room for the files' names; `` when there is none."""
+    folders = [path.rpartition("/")[0] for path in paths]
+    if not paths or not all(folders):
+        return ""
+    try:
+        common = posixpath.commonpath(folders)
+    except ValueError:  # absolute and relative paths mixed
+        return ""
+    return "" if common in ("", "/") else common
 
 
 def _share(room: int, file_need: int, unit_need: int) -> tuple[int, int]:
