@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 import pytest
 from typer.testing import CliRunner
 
+from builders import csv_rows
 from kpi_tritue.cli import app
 
 SAMPLE = Path(__file__).parent.parent / "data" / "samples" / "ha_tinh_2024.xlsx"
@@ -69,10 +70,15 @@ def test_input_errors_always_fail_with_exit_3() -> None:
     assert result.exit_code == 3
 
 
-def test_bad_fail_on_is_a_usage_error() -> None:
+def test_bad_fail_on_is_a_usage_error_that_says_what_to_use() -> None:
     result = runner.invoke(app, ["check", str(SAMPLE), "--fail-on", "met"])
     assert result.exit_code == 2
-    assert "--fail-on" in result.stderr
+    said = " ".join(result.stderr.split())
+    assert "--fail-on: `met`" in said
+    assert "not_met, above_range, no_data" in said
+    english = runner.invoke(app, ["check", str(SAMPLE), "--fail-on", ",", "--lang", "en"])
+    assert english.exit_code == 2
+    assert "--fail-on names no status. Use one or more of" in " ".join(english.stderr.split())
 
 
 def test_junit_never_overwrites_an_input(tmp_path: Path) -> None:
@@ -129,10 +135,7 @@ def test_indicators_lists_the_catalog() -> None:
 def test_explain_lists_the_counted_rows_as_csv() -> None:
     result = runner.invoke(app, ["explain", "doctors_per_10k", str(SAMPLE), "--format", "csv"])
     assert result.exit_code == 0, result.output
-    lines = result.stdout.splitlines()
-    header = lines[0].split(",")
-    rows = [dict(zip(header, line.split(","), strict=False)) for line in lines[1:]]
-    people = [r for r in rows if r["kind"] == "row"]
+    people = [r for r in csv_rows(result.stdout) if r["kind"] == "row"]
     assert len(people) == 1305
     assert all(r["sheet"] == "NhanSu" and r["id"].startswith("HT") for r in people)
 

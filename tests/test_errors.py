@@ -68,7 +68,8 @@ def _row_error() -> Issue:
 # Each expected failure, as raised, and the exit code it carries.
 FAILURES: list[tuple[KpiError, int]] = [
     (UsageError("errors.as_of", value="hôm qua"), EXIT_USAGE),
-    (UsageError("gate.bad_fail_on", value="met"), EXIT_USAGE),
+    (UsageError("gate.bad_fail_on", value="met", allowed="not_met, no_data"), EXIT_USAGE),
+    (UsageError("gate.empty_fail_on", allowed="not_met, no_data"), EXIT_USAGE),
     (UnknownIndicator("bac_si", ["doctors_per_10k", "patents"]), EXIT_USAGE),
     (UnusablePaths([UnsafeInput("missing", path="khong_co.xlsx")]), EXIT_USAGE),
     (OutputError("a.txt: tệp ra phải có đuôi .xlsx"), EXIT_USAGE),

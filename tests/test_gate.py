@@ -8,7 +8,13 @@ from xml.etree import ElementTree
 
 import pytest
 
-from kpi_tritue.compute.gate import DEFAULT_FAIL_ON, gate_failures, judge, parse_fail_on
+from kpi_tritue.compute.gate import (
+    DEFAULT_FAIL_ON,
+    UnknownGateStatus,
+    gate_failures,
+    judge,
+    parse_fail_on,
+)
 from kpi_tritue.io.dataset import Dataset
 from kpi_tritue.model.results import IndicatorResult, Measurement, Note, Status, Target
 from kpi_tritue.model.sources import AsOfSource, ReferenceDate, Source
@@ -71,10 +77,14 @@ def test_fail_on_can_add_statuses() -> None:
     assert [r.id for r in gate_failures(RESULTS, fail_on)] == ["b", "c", "d"]
 
 
-@pytest.mark.parametrize("text", ["met", "nope", "", "tracked"])
-def test_fail_on_refuses_what_cannot_fail(text: str) -> None:
-    with pytest.raises(ValueError):  # noqa: PT011
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [("met", "met"), ("nope", "nope"), ("", ""), (" , ", ""), ("not_met,tracked", "tracked")],
+)
+def test_fail_on_refuses_what_cannot_fail_and_names_it(text: str, named: str) -> None:
+    with pytest.raises(UnknownGateStatus) as raised:
         parse_fail_on(text)
+    assert raised.value.value == named
 
 
 def test_junit_has_a_testcase_per_indicator_and_a_failure_per_gate_failure() -> None:

@@ -36,7 +36,7 @@ from kpi_tritue.errors import InputError, UnknownIndicator, UsageError
 
 if TYPE_CHECKING:
     from kpi_tritue.catalog.listing import Listing
-    from kpi_tritue.catalog.model import Catalog
+    from kpi_tritue.catalog.model import Catalog, Indicator
     from kpi_tritue.compute.engine import GroupBy
     from kpi_tritue.contract.text_inputs import UnsafeInput
     from kpi_tritue.i18n import Lang
@@ -205,12 +205,15 @@ def check(
 
     A `junit` path is checked here, before anything is printed; `write_junit` writes it.
     """
-    from kpi_tritue.compute.gate import judge, parse_fail_on
+    from kpi_tritue.compute.gate import GATE_STATUSES, UnknownGateStatus, judge, parse_fail_on
 
     try:
         statuses = parse_fail_on(fail_on)
-    except ValueError as error:
-        raise UsageError("gate.bad_fail_on", value=str(error)) from None
+    except UnknownGateStatus as error:
+        allowed = ", ".join(status.value for status in GATE_STATUSES)
+        if not error.value:
+            raise UsageError("gate.empty_fail_on", allowed=allowed) from None
+        raise UsageError("gate.bad_fail_on", value=error.value[:80], allowed=allowed) from None
     report = compute(files, targets=targets, baseline=baseline, as_of=as_of, progress=progress)
     if junit is not None:
         check_text_output(junit, report, files, targets, lang, (".xml",))
@@ -276,6 +279,15 @@ def indicators(targets: Path | None = None) -> Listing:
     if targets is None:
         return packaged_listing()
     return catalog_listing(load_catalog(targets))
+
+
+def indicator_about(indicator: str, targets: Path | None = None) -> tuple[Catalog, Indicator]:
+    """One indicator of the catalog, for `kpi indicators ID` (what it means, in words)."""
+    catalog = load_catalog(targets)
+    ids = [entry.id for entry in catalog.indicators]
+    if indicator not in ids:
+        raise UnknownIndicator(indicator, ids)
+    return catalog, catalog.indicator(indicator)
 
 
 # ---------------------------------------------------------------------------------------

@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import typer.core
 
 from kpi_tritue import __version__
 from kpi_tritue.errors import EXIT_GATE_FAILED as EXIT_GATE_FAILED
@@ -64,6 +65,15 @@ app = typer.Typer(
 )
 
 
+class _Command(typer.core.TyperCommand):
+    """Usage lines as people read them, `kpi check [OPTIONS] FILE...`: Typer wraps a required
+    argument in braces (`{FILE...}`), which reads as a set to fill in, not a file."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:  # typer's vendored click Context
+        pieces = super().collect_usage_pieces(ctx)
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
+
+
 class LangChoice(StrEnum):
     VI = "vi"
     EN = "en"
@@ -92,6 +102,7 @@ FilesArg = Annotated[
     list[str],
     typer.Argument(
         help=_help("cli.help.files"),
+        metavar="FILE...",
         show_default=False,
     ),
 ]
@@ -100,6 +111,7 @@ AsOfOpt = Annotated[
     str | None,
     typer.Option(
         "--as-of",
+        metavar="DATE",
         help=_help("cli.help.as_of"),
         show_default=False,
     ),
@@ -207,7 +219,7 @@ def _by(by: "GroupByChoice | None") -> "GroupBy | None":
     return None if by is None else by.value
 
 
-@app.command(help=_command_help("validate"))
+@app.command(cls=_Command, help=_command_help("validate"))
 def validate(
     files: FilesArg,
     output_format: Annotated[
@@ -246,6 +258,7 @@ TargetsOpt = Annotated[
     Path | None,
     typer.Option(
         "--targets",
+        metavar="FILE.toml",
         help=_help("cli.help.targets"),
         show_default=False,
     ),
@@ -262,6 +275,7 @@ BaselineOpt = Annotated[
     Path | None,
     typer.Option(
         "--baseline",
+        metavar="FILE.json",
         help=_help("cli.help.baseline"),
         show_default=False,
     ),
@@ -275,7 +289,7 @@ SkipInvalidOpt = Annotated[
 ]
 
 
-@app.command(help=_command_help("compute"))
+@app.command(cls=_Command, help=_command_help("compute"))
 def compute(
     files: FilesArg,
     output_format: Annotated[
@@ -292,6 +306,7 @@ def compute(
         Path | None,
         typer.Option(
             "--xlsx",
+            metavar="FILE.xlsx",
             help=_help("cli.help.xlsx"),
             show_default=False,
         ),
@@ -336,13 +351,14 @@ OutputOpt = Annotated[
     typer.Option(
         "--output",
         "-o",
+        metavar="FILE.xlsx",
         help=_help("cli.help.export_output"),
         show_default=False,
     ),
 ]
 
 
-@app.command(help=_command_help("export"))
+@app.command(cls=_Command, help=_command_help("export"))
 def export(
     files: FilesArg,
     output: OutputOpt,
@@ -373,11 +389,11 @@ def export(
         _report_warnings(exported.context.issues, language)
 
 
-@app.command(help=_command_help("template"))
+@app.command(cls=_Command, help=_command_help("template"))
 def template(
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", help=_help("cli.help.template_output")),
+        typer.Option("--output", "-o", metavar="FILE.xlsx", help=_help("cli.help.template_output")),
     ] = Path("mau_bao_cao_kpi.xlsx"),
     force: Annotated[bool, typer.Option("--force", help=_help("cli.help.force"))] = False,
     lang: LangOpt = LangChoice.VI,
@@ -390,13 +406,14 @@ def template(
         _written(use.template(output, language, force=force), language)
 
 
-@app.command(help=_command_help("check"))
+@app.command(cls=_Command, help=_command_help("check"))
 def check(
     files: FilesArg,
     fail_on: Annotated[
         str,
         typer.Option(
             "--fail-on",
+            metavar="STATUS,...",
             help=_help("cli.help.fail_on"),
         ),
     ] = "not_met",
@@ -404,6 +421,7 @@ def check(
         Path | None,
         typer.Option(
             "--junit",
+            metavar="FILE.xml",
             help=_help("cli.help.junit"),
             show_default=False,
         ),
@@ -447,8 +465,12 @@ def check(
         raise typer.Exit(EXIT_GATE_FAILED)
 
 
-@app.command(help=_command_help("indicators"))
+@app.command(cls=_Command, help=_command_help("indicators"))
 def indicators(
+    indicator: Annotated[
+        str | None,
+        typer.Argument(metavar="[ID]", help=_help("cli.help.indicator_about"), show_default=False),
+    ] = None,
     targets: TargetsOpt = None,
     output_format: Annotated[
         TableOrJson, typer.Option("--format", help="table | json.")
@@ -457,15 +479,29 @@ def indicators(
     debug: DebugOpt = False,
 ) -> None:
     import kpi_tritue.app as use
-    from kpi_tritue.catalog.listing import catalog_json, catalog_text
 
     language: Lang = lang.value
     with _guard(debug, language):
+        if indicator is not None:
+            from kpi_tritue.render.indicator_doc import indicator_json, indicator_text
+
+            catalog, chosen = use.indicator_about(indicator, targets)
+            if output_format is TableOrJson.JSON:
+                sys.stdout.write(indicator_json(catalog, chosen, language))
+            else:
+                width = _stdout().width
+                sys.stdout.write(indicator_text(catalog, chosen, language, width))
+            return
+        from kpi_tritue.catalog.listing import catalog_json, catalog_text
+
         listing = use.indicators(targets)
         if output_format is TableOrJson.JSON:
             sys.stdout.write(catalog_json(listing, language))
         else:
-            sys.stdout.write(catalog_text(listing, language))
+            import shutil
+
+            # The terminal's width (or $COLUMNS, or 80 in a pipe), as rich measures it too.
+            sys.stdout.write(catalog_text(listing, language, shutil.get_terminal_size().columns))
 
 
 class ExplainFormat(StrEnum):
@@ -474,11 +510,12 @@ class ExplainFormat(StrEnum):
     JSON = "json"
 
 
-@app.command(help=_command_help("explain"))
+@app.command(cls=_Command, help=_command_help("explain"))
 def explain(
     indicator: Annotated[
         str,
         typer.Argument(
+            metavar="ID",
             help=_help("cli.help.indicator"),
             show_default=False,
         ),
@@ -523,7 +560,7 @@ class TrendFormat(StrEnum):
     CSV = "csv"
 
 
-@app.command(help=_command_help("trend"))
+@app.command(cls=_Command, help=_command_help("trend"))
 def trend(
     files: FilesArg,
     output_format: Annotated[

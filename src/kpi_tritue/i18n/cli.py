@@ -67,6 +67,12 @@ TEXT: dict[str, dict[Lang, str]] = {
         "vi": "Mã chỉ tiêu (xem kpi indicators).",
         "en": "Indicator ID, see kpi indicators.",
     },
+    "cli.help.indicator_about": {
+        "vi": "Mã một chỉ tiêu: in ý nghĩa của nó (đo gì, tử số, mẫu số, định mức, căn cứ, "
+        "mục tiêu).",
+        "en": "One indicator's ID: print what it means (what it measures, numerator, "
+        "denominator, norms, legal source, target).",
+    },
     "cli.help.version": {
         "vi": "In phiên bản.",
         "en": "Version.",
@@ -95,8 +101,10 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "The CI gate: exit 1 when an indicator fails the gate, 3 when the input has errors.",
     },
     "cli.command.indicators": {
-        "vi": "Liệt kê danh mục chỉ tiêu: mã, tên, mục của kế hoạch, mục tiêu, năm.",
-        "en": "List the indicator catalog: id, name, clause, target, year.",
+        "vi": "Liệt kê danh mục chỉ tiêu: mã, tên, mục của kế hoạch, mục tiêu, năm; với một "
+        "mã, in ý nghĩa của chỉ tiêu ấy.",
+        "en": "List the indicator catalog: id, name, clause, target, year; with an ID, what "
+        "that indicator means.",
     },
     "cli.command.explain": {
         "vi": "Các dòng được tính vào tử số và mẫu số của một chỉ tiêu, kèm tệp, trang, dòng, Mã.",

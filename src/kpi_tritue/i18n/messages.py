@@ -128,8 +128,16 @@ TEXT: dict[str, dict[Lang, str]] = {
     "output.reason.closed": {"vi": "đầu ra đã bị đóng", "en": "the output is closed"},
     "output.reason.io": {"vi": "lỗi đọc ghi của ổ đĩa", "en": "an input/output error"},
     "gate.bad_fail_on": {
-        "vi": "--fail-on: {value} không phải là trạng thái dùng được cho cổng kiểm tra.",
-        "en": "--fail-on: {value} is not a status the gate can fail on.",
+        "vi": "--fail-on: `{value}` không phải là trạng thái mà cổng kiểm tra có thể đánh "
+        "trượt. Hãy dùng một hoặc nhiều trạng thái trong số: {allowed} (cách nhau bằng dấu "
+        "phẩy).",
+        "en": "--fail-on: `{value}` is not a status the gate can fail on. Use one or more "
+        "of: {allowed} (separated by commas).",
+    },
+    "gate.empty_fail_on": {
+        "vi": "--fail-on không nêu trạng thái nào. Hãy dùng một hoặc nhiều trạng thái trong "
+        "số: {allowed} (cách nhau bằng dấu phẩy).",
+        "en": "--fail-on names no status. Use one or more of: {allowed} (separated by commas).",
     },
     "gate.passed": {
         "vi": "Cổng kiểm tra: ĐẠT (không chỉ tiêu nào ở trạng thái {fail_on}).",
@@ -220,6 +228,12 @@ TEXT: dict[str, dict[Lang, str]] = {
     "baseline.not_json": {
         "vi": "tệp không phải JSON ({detail}). Dùng tệp do kpi compute --format json ghi ra.",
         "en": "the file is not JSON ({detail}). Use a file written by kpi compute --format json.",
+    },
+    "baseline.not_json_at": {
+        "vi": "tệp không phải JSON: hỏng ở dòng {line}, cột {column}. Dùng tệp do kpi compute "
+        "--format json ghi ra.",
+        "en": "the file is not JSON: it breaks at line {line}, column {column}. Use a file "
+        "written by kpi compute --format json.",
     },
     "baseline.not_result": {
         "vi": "tệp không phải kết quả của kpi compute --format json:",
