@@ -96,7 +96,15 @@ def test_validate_json_is_deterministic_and_complete(bad: Path) -> None:
     assert first.exit_code == 3
     assert first.stdout == second.stdout
     document = json.loads(first.stdout)
-    assert set(document) == {"tool", "version", "as_of", "report_year", "sources", "issues"}
+    assert set(document) == {
+        "tool",
+        "version",
+        "as_of",
+        "report_year",
+        "files",
+        "sources",
+        "issues",
+    }
     assert document["sources"][0]["path"] == bad.as_posix()
     assert len(document["sources"][0]["sha256"]) == 64
     (issue,) = [i for i in document["issues"] if i["severity"] == "error"]

@@ -724,7 +724,7 @@ def test_a_workbook_with_no_sheet_of_the_form_is_still_an_error(tmp_path: Path) 
     stray = write_workbook(tmp_path / "khac.xlsx", {"Sheet1": [["a", "b"], [1, 2]]})
     good = write_year(tmp_path, 2025, commune_staff(5))
     yearly = load_series([str(good), str(stray)], catalog=CATALOG)
-    assert [i.code for i in yearly.issues if i.severity == "error"] == ["missing_workforce_sheet"]
+    assert [i.code for i in yearly.issues if i.severity == "error"] == ["no_contract_sheet"]
 
 
 def test_a_report_of_figures_only_lends_them_to_its_year(tmp_path: Path) -> None:

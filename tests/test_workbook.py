@@ -141,10 +141,13 @@ def test_header_not_found_names_the_missing_columns(tmp_path: Path) -> None:
     assert issues[0].sheet == "NhanSu"
 
 
-def test_missing_workforce_sheet(tmp_path: Path) -> None:
-    path = write_workbook(tmp_path / "a.xlsx", {"Sheet1": [["a"]]})
+def test_a_workbook_with_no_sheet_of_the_form_says_which_it_has(tmp_path: Path) -> None:
+    path = write_workbook(tmp_path / "a.xlsx", {"Sheet1": [["a"]], "Trang 2": [["b"]]})
     dataset = load_dataset([str(path)])
-    assert [i.code for i in errors(dataset.issues)] == ["missing_workforce_sheet"]
+    # Its own error, not a knock-on `missing_workforce_sheet` nor an `unknown_sheet` each.
+    assert [i.code for i in dataset.issues] == ["no_contract_sheet"]
+    message = dataset.issues[0].message("en")
+    assert "Sheet1, Trang 2" in message and "NhanSu, DonVi" in message
 
 
 def test_each_planted_mistake_at_its_cell(tmp_path: Path) -> None:

@@ -183,6 +183,7 @@ def validate(
     import kpi_tritue.app as use
     from kpi_tritue.i18n import text
     from kpi_tritue.render import terminal as render
+    from kpi_tritue.render.files import files_table
 
     language: Lang = lang.value
     with _guard(debug, language):
@@ -192,6 +193,7 @@ def validate(
         if output_format is TableOrJson.JSON:
             sys.stdout.write(render.validation_json(dataset, language))
         else:
+            out.print(files_table(dataset.files, language))
             out.print(render.as_of_line(dataset, language))
             if dataset.issues:
                 out.print(render.issues_table(dataset.issues, language))

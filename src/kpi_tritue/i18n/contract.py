@@ -64,7 +64,12 @@ This document is generated from `src/kpi_tritue/contract/schema.py`: it is exact
         "vi": "Tên khác của trang: {aliases}. {required}",
         "en": "Other names of the sheet: {aliases}. {required}",
     },
-    "contract.sheet.required": {"vi": "Trang bắt buộc.", "en": "Required sheet."},
+    "contract.sheet.required": {
+        "vi": "Trang bắt buộc ở ít nhất một tệp của lượt đọc: một tệp có thể chỉ có các "
+        "trang khác (số liệu của tỉnh, danh sách đơn vị).",
+        "en": "Required sheet, in at least one file of the run: a file may hold only other "
+        "sheets (the province's figures, the units registry).",
+    },
     "contract.sheet.optional": {"vi": "Trang không bắt buộc.", "en": "Optional sheet."},
     "contract.yes": {"vi": "có", "en": "yes"},
     "contract.one_of": {"vi": "một trong hai", "en": "one of the two"},

@@ -99,10 +99,20 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "This sheet cannot be read ({detail}). Open the file and save it again as .xlsx.",
     },
     "missing_workforce_sheet": {
-        "vi": "Không có trang nhân sự (NhanSu). Các trang có trong tệp: {sheets}. "
-        "Đặt tên trang danh sách cán bộ là \u201cNhanSu\u201d.",
-        "en": "No workforce sheet (NhanSu). The file has: {sheets}. "
-        "Name the sheet of staff records \u201cNhanSu\u201d.",
+        "vi": "Không tệp nào có trang nhân sự (NhanSu); các tệp đã đọc: {files}. "
+        "Đưa vào các bảng tính của đơn vị có danh sách cán bộ, hoặc đặt tên trang danh sách "
+        "cán bộ là \u201cNhanSu\u201d.",
+        "en": "No file has a workforce sheet (NhanSu); files read: {files}. "
+        "Add the units' workbooks that list their staff, or name the sheet of staff records "
+        "\u201cNhanSu\u201d.",
+    },
+    "no_contract_sheet": {
+        "vi": "Tệp không có trang nào của mẫu báo cáo. Các trang có trong tệp: {sheets}; "
+        "các trang của mẫu: {expected}. Đổi tên trang cho đúng mẫu (kpi template), hoặc bỏ "
+        "tệp này khỏi thư mục.",
+        "en": "The file has no sheet of the form. Its sheets: {sheets}; the form's sheets: "
+        "{expected}. Rename the sheets as in the form (kpi template), or leave this file "
+        "out of the folder.",
     },
     "own_report_skipped": {
         "vi": "Tệp này là báo cáo do kpi xuất ra, không phải số liệu đầu vào, nên được bỏ qua. "

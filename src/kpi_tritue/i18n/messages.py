@@ -18,6 +18,25 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "Validation result: {file}",
     },
     "issues.none": {"vi": "Không phát hiện vấn đề nào.", "en": "No problems found."},
+    "files.title": {"vi": "Các tệp đã đọc", "en": "Files read"},
+    "files.title_in": {"vi": "Các tệp đã đọc trong {folder}", "en": "Files read in {folder}"},
+    "files.col.file": {"vi": "Tệp", "en": "File"},
+    "files.col.rows": {"vi": "Nhân sự", "en": "Staff"},
+    "files.col.units": {"vi": "Đơn vị", "en": "Units"},
+    "files.col.errors": {"vi": "Lỗi", "en": "Errors"},
+    "files.col.warnings": {"vi": "Cảnh báo", "en": "Warnings"},
+    "files.col.year": {"vi": "Năm", "en": "Year"},
+    "files.col.unit": {"vi": "Đơn vị báo cáo", "en": "Reporting unit"},
+    "files.caption": {
+        "vi": "Nhân sự, Đơn vị: số dòng ở trang NhanSu, DonVi. {mark}: tệp có lỗi, gửi lại đơn vị.",
+        "en": "Staff, Units: rows of the NhanSu and DonVi sheets. {mark}: errors, send it back.",
+    },
+    "files.run_issues": {
+        "vi": "Không thuộc dòng nào: {errors} lỗi, {warnings} cảnh báo, {infos} thông tin "
+        "của cả lượt đọc.",
+        "en": "On no line: {errors} error(s), {warnings} warning(s), {infos} info about the "
+        "run as a whole.",
+    },
     "issues.summary": {
         "vi": "{errors} lỗi, {warnings} cảnh báo, {infos} thông tin trong {files} tệp.",
         "en": "{errors} error(s), {warnings} warning(s), {infos} info in {files} file(s).",

@@ -31,7 +31,8 @@ from kpi_tritue.contract.schema import (
 from kpi_tritue.contract.values import Bounds
 from kpi_tritue.io.completeness import Completeness, assess_completeness
 from kpi_tritue.io.duplicates import check_duplicates
-from kpi_tritue.io.inputs import OpenedInputs, ProgressCallback, nothing_but_reports, open_inputs
+from kpi_tritue.io.file_summaries import summarize_files
+from kpi_tritue.io.inputs import OpenedInputs, ProgressCallback, missing_workforce, open_inputs
 from kpi_tritue.io.personal_names import hide_ids, hide_names, known_names
 from kpi_tritue.io.sheet_table import SheetTable
 from kpi_tritue.io.tables import FILE, Table
@@ -44,7 +45,7 @@ from kpi_tritue.model.issues import (
     has_errors,
     sorted_issues,
 )
-from kpi_tritue.model.sources import AsOfSource, ReferenceDate, Source
+from kpi_tritue.model.sources import AsOfSource, FileSummaries, ReferenceDate, Source
 
 
 @dataclass
@@ -56,6 +57,8 @@ class Dataset:
     completeness: Completeness | None = None
     # The personal names of the run, which no output may show (privacy.py).
     names: KnownNames = field(default_factory=KnownNames)
+    # One line per input file (`kpi validate`), counted from `issues`.
+    files: FileSummaries = field(default_factory=FileSummaries)
 
     @property
     def as_of(self) -> date:
@@ -90,11 +93,13 @@ def load_dataset(
     today: date | None = None,
     contract: Contract = CONTRACT,
     progress: ProgressCallback | None = None,
+    require_workforce: bool = True,
 ) -> Dataset:
     """Read, validate and consolidate workbooks. Never raises for bad input: see `issues`.
 
     `inputs`: the files and folders given, or the workbooks `open_inputs` opened from them
-    (then `contract` is the one they were opened with).
+    (then `contract` is the one they were opened with). `require_workforce`: whether these
+    are the whole run, of which `NhanSu` is required (a trend asks it of all its years).
     """
     if not isinstance(inputs, OpenedInputs):
 
@@ -108,8 +113,8 @@ def load_dataset(
     issues = list(inputs.issues)
     total = inputs.found * 2
 
-    if not opened:
-        issues += nothing_but_reports(issues)
+    if require_workforce:
+        issues += missing_workforce(inputs)
 
     reference, date_issues = resolve_reference_date(opened, as_of, today or date.today())
     issues.extend(date_issues)
@@ -150,13 +155,15 @@ def load_dataset(
     issues.extend(completeness_issues)
     if WORKFORCE.key in tables:
         hide_ids(tables[WORKFORCE.key].frame, names)
+    issues = sorted_issues(redact_issues(capped(issues, limit), names))
     return Dataset(
         sources=sources,
         reference=reference,
         tables=tables,
-        issues=sorted_issues(redact_issues(capped(issues, limit), names)),
+        issues=issues,
         completeness=completeness,
         names=names,
+        files=summarize_files(opened, tables, issues, reference, names),
     )
 
 

@@ -14,11 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpi_tritue.contract.schema import CONTRACT, Contract
+from kpi_tritue.contract.schema import CONTRACT, WORKFORCE, Contract
 from kpi_tritue.contract.text_inputs import UnsafeInput
 from kpi_tritue.io.reader import WORKBOOK_SUFFIXES
 from kpi_tritue.io.safe_files import path_problem
-from kpi_tritue.io.workbook import OpenedWorkbook, open_workbook
+from kpi_tritue.io.workbook import OpenedWorkbook, listed, open_workbook
 from kpi_tritue.model.issues import Issue, Severity
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -152,18 +152,32 @@ def _unreadable(shown: str, problem: UnsafeInput) -> Issue:
     return Issue(Severity.ERROR, code, file=shown, params=params)
 
 
-def nothing_but_reports(issues: Sequence[Issue]) -> list[Issue]:
-    """A run whose files are all reports `kpi export` wrote has no workforce sheet: each
-    report skipped says so as any workbook without `NhanSu` does."""
+def missing_workforce(inputs: OpenedInputs) -> list[Issue]:
+    """`NhanSu` is required of the run, not of every file (input-format.md, Consolidation):
+    one error for the run when no workbook has it, naming the files read.
+
+    None when a workbook has it, and none when no file could be read at all: each file
+    then has an error of its own (unreadable, no sheet of the contract) that says why, and
+    this one would only repeat it. A run of nothing but reports `kpi export` wrote (each
+    skipped, an `info`) has no other error, so it gets this one, naming them.
+    """
+    if any(WORKFORCE.key in workbook.sheet_names for workbook in inputs.workbooks):
+        return []
+    read = [workbook.display for workbook in inputs.workbooks if workbook.sheet_names]
+    reports = sorted(
+        {issue.file for issue in inputs.issues if issue.code == "own_report_skipped" and issue.file}
+    )
+    files = read or reports
+    if not files:
+        return []
     return [
         Issue(
             Severity.ERROR,
             "missing_workforce_sheet",
-            file=issue.file,
-            params={"sheets": issue.params.get("sheets")},
+            # One file: the error is that file's (and counted on its line).
+            file=files[0] if len(files) == 1 else None,
+            params={"files": listed(files, paths=True), "count": len(files)},
         )
-        for issue in issues
-        if issue.code == "own_report_skipped"
     ]
 
 
@@ -171,6 +185,6 @@ __all__ = [
     "OpenedInputs",
     "ProgressCallback",
     "expand_inputs",
-    "nothing_but_reports",
+    "missing_workforce",
     "open_inputs",
 ]

@@ -17,8 +17,9 @@ Decisions where the method is silent:
   else the latest report (a warning names both). Years that only `SoLieu` rows give (no
   report file of that year) are kept when they let an indicator that uses nothing but
   figures be computed; the indicators that need staff rows have no value there.
-- A report without `NhanSu` (its year's `SoLieu` only) is accepted in a trend, and a
-  workbook holding only `ChuyenDoiDonVi` needs no year.
+- `NhanSu` is required of the run, not of each year or file: a report without it (its
+  year's `SoLieu` only) is accepted in a trend, and a workbook holding only
+  `ChuyenDoiDonVi` needs no year.
 - `ChuyenDoiDonVi` is read once for all years, without the year's date bounds (a change
   may be announced ahead); one change per old unit and date, a different new unit for
   the same is an error.
@@ -54,7 +55,7 @@ from kpi_tritue.io.frames import at, is_missing
 from kpi_tritue.io.inputs import (
     OpenedInputs,
     ProgressCallback,
-    nothing_but_reports,
+    missing_workforce,
     open_inputs,
 )
 from kpi_tritue.io.tables import FILE, Table
@@ -150,7 +151,6 @@ class YearlyData:
 class _Opened:
     workbook: OpenedWorkbook
     year: int | None
-    has_workforce: bool
     has_data: bool
 
 
@@ -184,12 +184,9 @@ def load_series(
         changes.extend(_read_changes(workbook, issues))
         sources.append(FileSource(workbook.display, workbook.sha256, found.year))
         if not found.has_data:
-            # A mapping-only workbook needs no year and no workforce sheet; a workbook
-            # with no sheet of the form at all keeps its missing-NhanSu error.
-            if UNIT_CHANGES.key in workbook.sheet_names:
-                issues.extend(_without_workforce_error(workbook.issues, workbook.display))
-            else:
-                issues.extend(workbook.issues)
+            # A mapping-only workbook needs no year; a workbook with no sheet of the form
+            # at all has its error (`no_contract_sheet`).
+            issues.extend(workbook.issues)
             continue
         if found.year is None:
             issues.extend(workbook.issues)
@@ -203,8 +200,8 @@ def load_series(
             )
             continue
         opened.append(found)
-    if not sources:
-        issues += nothing_but_reports(issues)
+    # `NhanSu` is required of the run (all its years), not of each year or file.
+    issues += missing_workforce(inputs)
 
     groups: dict[int, list[_Opened]] = defaultdict(list)
     for found in opened:
@@ -227,6 +224,7 @@ def load_series(
             as_of=option,
             today=date(year, 12, 31),
             progress=report if progress else None,
+            require_workforce=False,
         )
         step += len(members)
         loaded[year] = _drop_trend_sheets(dataset, members)
@@ -265,31 +263,19 @@ def _classify(workbook: OpenedWorkbook, as_of_override: date | None) -> _Opened:
     return _Opened(
         workbook=workbook,
         year=year,
-        has_workforce=WORKFORCE.key in matched,
         has_data=bool(matched & _DATA_SHEETS),
     )
 
 
-def _without_workforce_error(issues: Iterable[Issue], file: str) -> list[Issue]:
-    return [i for i in issues if not (i.code == "missing_workforce_sheet" and i.file == file)]
-
-
 def _drop_trend_sheets(dataset: Dataset, members: Sequence[_Opened]) -> Dataset:
     """The year's dataset without `ChuyenDoiDonVi` (read once, for all years, by
-    `_read_changes`), and without the missing-`NhanSu` error of a file that has other
-    sheets of the form: in a trend, a `SoLieu`-only report lends what it has."""
+    `_read_changes`)."""
     mapping_sheets = {
         (m.workbook.display, m.workbook.sheet_names[UNIT_CHANGES.key])
         for m in members
         if UNIT_CHANGES.key in m.workbook.sheet_names
     }
-    figures_only = {m.workbook.display for m in members if not m.has_workforce}
-    issues = [
-        issue
-        for issue in dataset.issues
-        if (issue.file, issue.sheet) not in mapping_sheets
-        and not (issue.code == "missing_workforce_sheet" and issue.file in figures_only)
-    ]
+    issues = [issue for issue in dataset.issues if (issue.file, issue.sheet) not in mapping_sheets]
     tables = {k: t for k, t in dataset.tables.items() if k != UNIT_CHANGES.key}
     return replace(dataset, tables=tables, issues=issues)
 

@@ -8,6 +8,7 @@ reference date.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,7 +18,8 @@ import pandas as pd
 
 from kpi_tritue.contract.bookkeeping import ROW
 from kpi_tritue.contract.normalize import fold
-from kpi_tritue.contract.schema import CONTRACT, INFO, WORKFORCE, Contract
+from kpi_tritue.contract.privacy import QUOTE_LENGTH, quote
+from kpi_tritue.contract.schema import CONTRACT, INFO, Contract
 from kpi_tritue.contract.values import Bounds, parse_date, parse_year
 from kpi_tritue.io.reader import Workbook, sha256_of
 from kpi_tritue.io.sheet import read_table
@@ -86,16 +88,11 @@ def open_workbook(
         return reporter.issues
 
     matched: dict[str, str] = {}
-    unknown = 0
+    unknown: list[str] = []
     for name in names:
         spec = contract.match_sheet(name)
         if spec is None:
-            # Each is in a sheet of its own: the limit of issues is counted over the file.
-            unknown += 1
-            if unknown <= reporter.log.limit:
-                reporter.add(Severity.INFO, "unknown_sheet", sheet=name, name=name)
-            else:
-                reporter.log.omit(Severity.INFO, "unknown_sheet", display, None, 1, None)
+            unknown.append(name)
         elif spec.key in matched:
             reporter.add(
                 Severity.WARNING,
@@ -107,8 +104,22 @@ def open_workbook(
             )
         else:
             matched[spec.key] = name
-    if WORKFORCE.key not in matched:
-        reporter.add(Severity.ERROR, "missing_workforce_sheet", sheets=", ".join(names) or "—")
+    if not matched:
+        # `NhanSu` is required of the run, not of every file (`inputs.missing_workforce`);
+        # a file with no sheet of the contract at all is an error of its own, which lists
+        # its sheets (so no `unknown_sheet` beside it).
+        reporter.add(
+            Severity.ERROR,
+            "no_contract_sheet",
+            sheets=listed(names),
+            expected=", ".join(spec.name for spec in contract.sheets),
+        )
+    for position, name in enumerate(unknown if matched else ()):
+        # Each is in a sheet of its own: the limit of issues is counted over the file.
+        if position < reporter.log.limit:
+            reporter.add(Severity.INFO, "unknown_sheet", sheet=name, name=name)
+        else:
+            reporter.log.omit(Severity.INFO, "unknown_sheet", display, None, 1, None)
 
     opened = OpenedWorkbook(
         path=path,
@@ -122,6 +133,23 @@ def open_workbook(
     if INFO.key in matched:
         _read_info(opened)
     return opened
+
+
+LISTED = 10
+
+
+def listed(names: Sequence[str], most: int = LISTED, *, paths: bool = False) -> str:
+    """Names as a message lists them: the first `most`, each cut (`quote`; a path keeps
+    its end, the file's name), then how many more (`a, b, … (+12)`); `—` for none. A
+    hostile file may hold thousands of sheets."""
+    if not names:
+        return "—"
+    cut = [_tail(name) if paths else quote(name) for name in names[:most]]
+    return ", ".join(cut) + (f", … (+{len(names) - most})" if len(names) > most else "")
+
+
+def _tail(path: str) -> str:
+    return quote(path if len(path) <= QUOTE_LENGTH else "…" + path[1 - QUOTE_LENGTH :])
 
 
 def _read_info(opened: OpenedWorkbook) -> None:

@@ -17,6 +17,7 @@ from kpi_tritue.i18n.numbers import printable
 from kpi_tritue.io.dataset import Dataset
 from kpi_tritue.model.issues import Issue, Severity, count_by_severity
 from kpi_tritue.model.sources import AsOfSource
+from kpi_tritue.render.files import files_json
 
 TOOL = "kpi-tritue"
 ISSUES_PER_CODE = 50
@@ -113,6 +114,7 @@ def dataset_header(dataset: Dataset) -> dict[str, Any]:
 
 def validation_json(dataset: Dataset, lang: Lang) -> str:
     document = dataset_header(dataset)
+    document["files"] = files_json(dataset.files)
     document["issues"] = [issue.to_dict(lang) for issue in dataset.issues]
     return dumps(document)
 
