@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from kpi_tritue.i18n.annotate import TEXT as _ANNOTATE
 from kpi_tritue.i18n.catalog import TEXT as _CATALOG
 from kpi_tritue.i18n.cli import TEXT as _CLI
 from kpi_tritue.i18n.contract import TEXT as _CONTRACT
@@ -42,6 +43,7 @@ TABLES: tuple[Mapping[str, Mapping[Lang, str]], ...] = (
     _TREND,
     _XLSX,
     _ERRORS,
+    _ANNOTATE,
 )
 
 TEXT: dict[str, Mapping[Lang, str]] = {key: row for table in TABLES for key, row in table.items()}
@@ -51,6 +53,11 @@ def issue_message(code: str, lang: Lang, params: Mapping[str, object]) -> str:
     template = ISSUE_MESSAGES.get(code, {}).get(lang)
     if template is None:
         return code
+    return template.format_map(_Defaulting(params))
+
+
+def issue_template_text(template: str, params: Mapping[str, object]) -> str:
+    """A part of an issue's message template filled as `issue_message` fills it."""
     return template.format_map(_Defaulting(params))
 
 
