@@ -120,10 +120,10 @@ def _legacy_sheet(opened: OpenedWorkbook, name: str) -> LegacySheet:
     frame = raw.cells
     for column in frame.columns:
         series = frame[column]
-        for row, value in series[series.notna()].items():
-            cells[int(row) + 1, int(column) + 1] = cell_value(str(value))
-    for (row, column), shown in raw.error_cells.items():
-        cells[row + 1, column + 1] = shown
+        for index, value in series[series.notna()].items():
+            cells[int(str(index)) + 1, int(str(column)) + 1] = cell_value(str(value))
+    for (grid_row, grid_column), shown in raw.error_cells.items():
+        cells[grid_row + 1, grid_column + 1] = shown
     merged = tuple(
         (block.first_row + 1, block.first_col + 1, block.last_row + 1, block.last_col + 1)
         for block in raw.merged

@@ -73,8 +73,9 @@ def plan_marks(file: str, issues: Iterable[Issue], sheets: Iterable[str]) -> Mar
     """The plan for the copy of `file`, whose sheets are `sheets`, from the run's issues.
 
     The issues of `file` are taken, and those of the whole run (no file), errors first,
-    then warnings, then notes, each in reading order. An issue of `file` marks a cell when it names a sheet the
-    workbook has and a cell address on Excel's grid; the others are listed only.
+    then warnings, then notes, each in reading order. An issue of `file` marks a cell when
+    it names a sheet the workbook has and a cell address on Excel's grid; the others are
+    listed only.
     """
     present = set(sheets)
     own = sorted(

@@ -124,7 +124,7 @@ def load_copy(source: CopySource) -> Workbook:
         # The one place the input's workbook is parsed by openpyxl: from the bytes io/ read.
         return load_workbook(io.BytesIO(source.data), rich_text=True, keep_links=True)
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.worksheets[0])
     for legacy in source.legacy:
         sheet = book.create_sheet(_sheet_title(legacy.name, book))
         for (row, column), value in legacy.cells.items():
