@@ -1,11 +1,8 @@
-"""The annotated copies' own words (`kpi validate --annotate`, `render/annotate.py`), and the
-split of an issue's message into what is wrong and how to fix it."""
+"""The annotated copies' own words (`kpi validate --annotate`, `render/annotate.py`), and
+where an issue's message splits into what is wrong and how to fix it (`i18n.issue_parts`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from kpi_tritue.i18n.issues import ISSUE_MESSAGES
 from kpi_tritue.i18n.lang import Lang
 
 TEXT: dict[str, dict[Lang, str]] = {
@@ -60,7 +57,7 @@ TEXT: dict[str, dict[Lang, str]] = {
 }
 
 
-def _first_sentence_end(template: str) -> int | None:
+def first_sentence_end(template: str) -> int | None:
     """Where the template's first sentence ends (after its `.`), outside any placeholder."""
     depth = 0
     for index, char in enumerate(template):
@@ -76,17 +73,3 @@ def _first_sentence_end(template: str) -> int | None:
         ):
             return index + 1
     return None
-
-
-def issue_parts(code: str, lang: Lang, params: Mapping[str, object]) -> tuple[str, str]:
-    """An issue's message as (what is wrong, how to fix it): the template's first sentence
-    and the rest. The template is split, not the message, so that a value quoted in it
-    never moves the cut. The fix is empty when the message is one sentence."""
-    from kpi_tritue.i18n import issue_message, issue_template_text
-
-    template = ISSUE_MESSAGES.get(code, {}).get(lang)
-    cut = None if template is None else _first_sentence_end(template)
-    if template is None or cut is None:
-        return issue_message(code, lang, params), ""
-    head = issue_template_text(template[:cut], params)
-    return head, issue_template_text(template[cut:].strip(), params)

@@ -27,8 +27,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_tritue.errors import OutputError
-from kpi_tritue.i18n import Lang, text
-from kpi_tritue.i18n.annotate import issue_parts
+from kpi_tritue.i18n import Lang, issue_parts, text
 from kpi_tritue.i18n.numbers import printable
 from kpi_tritue.io.copies import CopySource
 from kpi_tritue.model.issues import Issue, Severity, count_by_severity
@@ -46,9 +45,9 @@ from kpi_tritue.render.xlsx_cells import (
     widths,
 )
 from kpi_tritue.render.xlsx_formats import SEVERITY_COLOURS
+from kpi_tritue.render.xlsx_report import DATETIME_FORMAT
 
 SUFFIX = ".kiem-tra.xlsx"
-DATETIME = "dd/mm/yyyy hh:mm:ss"
 # The fills of a marked cell: the worst severity of its issues.
 # Red and yellow, light enough for the black text on them to stay readable.
 FILLS: dict[Severity, str] = {Severity.ERROR: "FF6B6B", Severity.WARNING: "FFFF00"}
@@ -134,7 +133,7 @@ def load_copy(source: CopySource) -> Workbook:
             else:
                 cell.value = value
                 if isinstance(value, datetime):
-                    cell.number_format = DATE_FORMAT if value.time() == time() else DATETIME
+                    cell.number_format = DATE_FORMAT if value.time() == time() else DATETIME_FORMAT
 
         for first_row, first_column, last_row, last_column in legacy.merged:
             if (first_row, first_column) != (last_row, last_column):
