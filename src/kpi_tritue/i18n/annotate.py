@@ -12,10 +12,10 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "Validation results of {file}",
     },
     "annotate.summary": {
-        "vi": "{errors} lỗi, {warnings} cảnh báo, {infos} thông tin. Ô có lỗi được tô đỏ, ô có "
+        "vi": "Lỗi: {errors}, cảnh báo: {warnings}, thông tin: {infos}. Ô có lỗi được tô đỏ, ô có "
         "cảnh báo tô vàng, mỗi ô có ghi chú nói vấn đề; bấm vào địa chỉ ô ở cột \u201cÔ\u201d để "
         "tới ô đó. Sửa rồi gửi lại tệp gốc (không gửi bản này).",
-        "en": "{errors} errors, {warnings} warnings, {infos} notes. Cells with an error are "
+        "en": "Errors: {errors}, warnings: {warnings}, notes: {infos}. Cells with an error are "
         "filled red, cells with a warning yellow, each with a comment saying what is wrong; "
         "click an address in the \u201cCell\u201d column to go to that cell. Correct the "
         "original file and send it again (not this copy).",
