@@ -217,7 +217,9 @@ def validate(
     as_of: AsOfOpt = None,
     annotate: Annotated[
         Path | None,
-        typer.Option("--annotate", help=_help("cli.help.annotate"), show_default=False),
+        typer.Option(
+            "--annotate", metavar="DIR", help=_help("cli.help.annotate"), show_default=False
+        ),
     ] = None,
     debug: DebugOpt = False,
 ) -> None:
