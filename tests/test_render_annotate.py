@@ -181,3 +181,10 @@ def test_every_message_splits_into_what_is_wrong_and_how_to_fix_it() -> None:
             problem, fix = issue_parts(code, lang, params)
             whole = issue_message(code, lang, params)
             assert " ".join(part for part in (problem, fix) if part) == whole
+
+
+def test_a_long_vietnamese_name_still_fits_a_file_name(tmp_path: Path) -> None:
+    stem = "Báo cáo đội ngũ cán bộ " * 20
+    (name,) = copy_names([("x", tmp_path / f"{stem}.xlsx")], tmp_path).values()
+    assert len(name.name.encode()) <= 255
+    assert name.name.endswith(".kiem-tra.xlsx")

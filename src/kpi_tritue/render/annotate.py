@@ -56,8 +56,9 @@ COMMENT_ISSUES = 5
 COMMENT_MESSAGE_CHARS = 400
 COMMENT_CHARS = 2400
 COMMENT_AUTHOR = "kpi"
-# An input's stem is kept to this many characters in its copy's name.
-STEM_CHARS = 100
+# An input's stem is kept to this many bytes (UTF-8) in its copy's name, so that the name,
+# with its counter and suffix, fits the 255 bytes most file systems allow.
+STEM_BYTES = 200
 _WIDTHS = (11.0, 20.0, 14.0, 11.0, 62.0, 52.0)
 _HEADER_ROW = 4
 
@@ -93,7 +94,9 @@ def copy_names(inputs: Sequence[tuple[str, Path]], folder: Path) -> dict[str, Pa
 
 def _safe_stem(stem: str) -> str:
     cleaned = re.sub(r"[\x00-\x1f\x7f/\\:*?\"<>|]", "_", stem).strip(" .") or "bang-tinh"
-    return cleaned[:STEM_CHARS]
+    while len(cleaned.encode("utf-8", "surrogateescape")) > STEM_BYTES:
+        cleaned = cleaned[:-1]
+    return cleaned
 
 
 def prepare_folder(folder: Path, lang: Lang) -> None:
