@@ -71,3 +71,13 @@ def write_workbook(
     workbook.properties.modified = datetime(2024, 12, 31)
     workbook.save(path)
     return path
+
+
+def csv_rows(document: str) -> list[dict[str, str]]:
+    """A CSV that `kpi` wrote, read as a spreadsheet reads it: it must start with the
+    byte-order mark that makes Excel take it as UTF-8, which is not part of the header."""
+    import csv
+    import io
+
+    assert document.startswith("\ufeff"), document[:20]
+    return list(csv.DictReader(io.StringIO(document.removeprefix("\ufeff"))))

@@ -52,3 +52,41 @@ def test_padding_gives_every_cell_the_same_terminal_width(value: str) -> None:
     cell = _printable(value)
     assert _width(_pad(cell, _width(cell) + 3)) == _width(cell) + 3
     assert _pad(cell, _width(cell) + 2, right=True).endswith(cell)
+
+
+def test_a_narrow_terminal_gets_the_names_wrapped_under_their_column() -> None:
+    """At 80 columns no line is wider than the terminal (names were 148 characters wide),
+    and each indicator's first line still holds its id, clause, target and year."""
+    from rich.cells import cell_len
+
+    listing = packaged_listing()
+    for lang in ("vi", "en"):
+        wide = catalog_text(listing, lang).splitlines()
+        narrow = catalog_text(listing, lang, 80).splitlines()
+        assert max(cell_len(line) for line in wide) > 80
+        assert max(cell_len(line) for line in narrow) <= 80
+        firsts = [line for line in narrow[3:] if not line.startswith(" ")]
+        assert [line.split()[0] for line in firsts] == [e.id for e in listing.entries]
+        assert [line[:40] for line in firsts] == [line[:40] for line in wide[3:]]
+        # The words of every name, rejoined from its lines, are the name.
+        name_column = narrow[2].index(text("listing.col.name", lang))
+        rejoined: list[str] = []
+        for line in narrow[3:]:
+            if line.startswith(" "):
+                rejoined[-1] += " " + line.strip()
+            else:
+                rejoined.append(line[name_column:])
+        names = [e.name_vi if lang == "vi" else e.name_en for e in listing.entries]
+        assert rejoined == names
+
+
+def test_kpi_indicators_fits_the_columns_it_is_given() -> None:
+    from rich.cells import cell_len
+    from typer.testing import CliRunner
+
+    from kpi_tritue.cli import app
+
+    for columns in ("80", "140"):
+        result = CliRunner().invoke(app, ["indicators"], env={"COLUMNS": columns})
+        assert result.exit_code == 0
+        assert max(cell_len(line) for line in result.stdout.splitlines()) <= int(columns)

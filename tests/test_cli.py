@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +35,38 @@ def test_every_command_has_help_text() -> None:
     assert result.exit_code == 0
     for command in app.registered_commands:
         assert command.help, command.name
+
+
+@pytest.mark.parametrize(
+    ("command", "usage"),
+    [
+        ("validate", "Usage: kpi validate [OPTIONS] FILE..."),
+        ("compute", "Usage: kpi compute [OPTIONS] FILE..."),
+        ("export", "Usage: kpi export [OPTIONS] FILE..."),
+        ("check", "Usage: kpi check [OPTIONS] FILE..."),
+        ("trend", "Usage: kpi trend [OPTIONS] FILE..."),
+        ("explain", "Usage: kpi explain [OPTIONS] ID FILE..."),
+        ("indicators", "Usage: kpi indicators [OPTIONS] [ID]"),
+        ("template", "Usage: kpi template [OPTIONS]"),
+    ],
+)
+def test_help_shows_placeholders_people_read(command: str, usage: str) -> None:
+    """`FILE...`, `DATE`, `STATUS,...`: not Typer's `{files}...`, `<str>` or `<path>`."""
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == usage
+    assert re.findall(r"<(?:str|path|float|int|text)>|\{\w+\}", result.stdout) == []
+    for option, placeholder in (
+        ("--as-of", "DATE"),
+        ("--targets", "FILE.toml"),
+        ("--baseline", "FILE.json"),
+        ("--fail-on", "STATUS,..."),
+        ("--junit", "FILE.xml"),
+        ("--xlsx", "FILE.xlsx"),
+        ("--output", "FILE.xlsx"),
+    ):
+        if option in result.stdout:
+            assert f"{option} {placeholder} " in result.stdout, option
 
 
 def test_validate_a_good_workbook_exits_0(good: Path) -> None:

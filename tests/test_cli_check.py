@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 import pytest
 from typer.testing import CliRunner
 
+from builders import csv_rows
 from kpi_tritue.cli import app
 
 SAMPLE = Path(__file__).parent.parent / "data" / "samples" / "ha_tinh_2024.xlsx"
@@ -55,6 +56,8 @@ def test_gate_on_above_range_and_no_data(tmp_path: Path) -> None:
         "fail_on": ["above_range"],
         "failed": ["provincial_leaders_international"],
         "passed": False,
+        "reasons": {"provincial_leaders_international": ["above_range"]},
+        "not_judged": {},
     }
 
 
@@ -69,10 +72,15 @@ def test_input_errors_always_fail_with_exit_3() -> None:
     assert result.exit_code == 3
 
 
-def test_bad_fail_on_is_a_usage_error() -> None:
+def test_bad_fail_on_is_a_usage_error_that_says_what_to_use() -> None:
     result = runner.invoke(app, ["check", str(SAMPLE), "--fail-on", "met"])
     assert result.exit_code == 2
-    assert "--fail-on" in result.stderr
+    said = " ".join(result.stderr.split())
+    assert "--fail-on: `met`" in said
+    assert "not_met, above_range, no_data" in said
+    english = runner.invoke(app, ["check", str(SAMPLE), "--fail-on", ",", "--lang", "en"])
+    assert english.exit_code == 2
+    assert "--fail-on names no status. Use one or more of" in " ".join(english.stderr.split())
 
 
 def test_junit_never_overwrites_an_input(tmp_path: Path) -> None:
@@ -129,10 +137,7 @@ def test_indicators_lists_the_catalog() -> None:
 def test_explain_lists_the_counted_rows_as_csv() -> None:
     result = runner.invoke(app, ["explain", "doctors_per_10k", str(SAMPLE), "--format", "csv"])
     assert result.exit_code == 0, result.output
-    lines = result.stdout.splitlines()
-    header = lines[0].split(",")
-    rows = [dict(zip(header, line.split(","), strict=False)) for line in lines[1:]]
-    people = [r for r in rows if r["kind"] == "row"]
+    people = [r for r in csv_rows(result.stdout) if r["kind"] == "row"]
     assert len(people) == 1305
     assert all(r["sheet"] == "NhanSu" and r["id"].startswith("HT") for r in people)
 
@@ -228,3 +233,115 @@ def test_the_trend_table_keeps_its_class_column_at_eighty_columns(
     monkeypatch.setenv("COLUMNS", "200")
     wide = runner.invoke(app, ["trend", *files])
     assert all(str(y) in wide.stdout.splitlines()[2] for y in (2022, 2023, 2024))
+
+
+# ---------------------------------------------------------------------------------------
+# A gate that means something before 2030: off_track over the report years, regressed
+
+
+@pytest.fixture(scope="module")
+def yearly(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """2023–2025: commune staff trained 2, 4, 6 of 10 (on track to 100 % by 2030);
+    certified labour 30 %, 32 %, 34 % (needs acceleration to reach 50 %)."""
+    from test_trend import commune_staff, figures, write_year
+
+    folder = tmp_path_factory.mktemp("years")
+    return [
+        write_year(
+            folder,
+            year,
+            commune_staff(trained),
+            figures_rows=figures({"labour_force": 1000, "certified_labour": certified}),
+        )
+        for year, trained, certified in [(2023, 2, 300), (2024, 4, 320), (2025, 6, 340)]
+    ]
+
+
+def _gate(arguments: list[str]) -> tuple[int, dict[str, object]]:
+    result = runner.invoke(app, ["check", *arguments, "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.stdout)["gate"]
+
+
+def test_off_track_fails_exactly_the_indicators_heading_short_of_the_target(
+    yearly: list[Path],
+) -> None:
+    latest, *earlier = reversed(yearly)
+    history = [argument for path in earlier for argument in ("--history", str(path))]
+    code, gate = _gate([str(latest), *history, "--fail-on", "off_track"])
+    assert code == 1
+    trend = runner.invoke(app, ["trend", *map(str, yearly), "--format", "json"])
+    classes = {i["id"]: i["class"] for i in json.loads(trend.stdout)["indicators"]}
+    off_track = [
+        id_ for id_, c in classes.items() if c in ("needs_acceleration", "stagnating_or_regressing")
+    ]
+    assert "certified_labour_share" in off_track
+    assert classes["commune_staff_trained"] == "on_track"
+    assert gate["failed"] == off_track
+    assert gate["reasons"] == {key: ["off_track"] for key in off_track}
+    # The same years given as inputs: the latest is gated, the rest are its history.
+    same = _gate([str(path) for path in yearly] + ["--fail-on", "off_track"])
+    assert same == (code, gate)
+
+
+def test_off_track_with_one_year_passes_and_each_case_says_why(
+    yearly: list[Path], tmp_path: Path
+) -> None:
+    junit = tmp_path / "kpi.xml"
+    code, gate = _gate([str(yearly[-1]), "--fail-on", "off_track", "--junit", str(junit)])
+    assert code == 0
+    not_judged = gate["not_judged"]
+    assert isinstance(not_judged, dict)
+    assert not_judged["certified_labour_share"] == {"off_track": "one_year"}
+    cases = {c.get("name", "").split(":")[0]: c for c in ElementTree.parse(junit).iter("testcase")}
+    said = cases["certified_labour_share"].findtext("system-out") or ""
+    assert "off_track: chưa đánh giá được xu hướng: chỉ có một năm báo cáo" in said
+
+
+def test_regressed_compares_with_the_baseline_beyond_the_tolerance(
+    yearly: list[Path], tmp_path: Path
+) -> None:
+    previous = runner.invoke(app, ["compute", str(yearly[-1]), "--format", "json"])
+    document = json.loads(previous.stdout)
+    for indicator in document["indicators"]:
+        if indicator["id"] == "commune_staff_trained":
+            indicator["value"] = 70.0  # last year it was nearer the target than 60 % now
+    baseline = tmp_path / "truoc.json"
+    baseline.write_text(json.dumps(document), encoding="utf-8")
+    arguments = [str(yearly[-1]), "--fail-on", "regressed", "--baseline", str(baseline)]
+    code, gate = _gate(arguments)
+    assert (code, gate["failed"]) == (1, ["commune_staff_trained"])
+    assert _gate([*arguments, "--tolerance", "10"])[0] == 0
+    assert _gate([*arguments, "--tolerance", "9.5"])[0] == 1
+    wrong = runner.invoke(app, ["check", *arguments, "--tolerance", "-1"])
+    assert wrong.exit_code == 2
+    assert "--tolerance" in wrong.stderr
+
+
+def test_input_errors_still_write_the_junit_file_one_failing_case_per_error_cell(
+    tmp_path: Path,
+) -> None:
+    junit = tmp_path / "kpi.xml"
+    result = runner.invoke(app, ["check", str(BROKEN), "--junit", str(junit)])
+    assert result.exit_code == 3
+    validated = runner.invoke(app, ["validate", str(BROKEN), "--format", "json"])
+    errors = [i for i in json.loads(validated.stdout)["issues"] if i["severity"] == "error"]
+    assert len(errors) >= 5
+    suite = ElementTree.parse(junit).getroot()
+    cases = list(suite.iter("testcase"))
+    assert suite.get("failures") == str(len(errors))
+    expected = [f"{e['file']}!{e['sheet']}!{e['cell']}: {e['code']}" for e in errors]
+    assert sorted(c.get("name") for c in cases) == sorted(expected)
+    assert all(c.find("failure") is not None for c in cases)
+    assert "Nguyễn" not in junit.read_text(encoding="utf-8")
+
+
+def test_an_unusable_baseline_is_one_failing_case_of_the_junit_file(tmp_path: Path) -> None:
+    baseline = tmp_path / "truoc.json"
+    baseline.write_text("{", encoding="utf-8")
+    junit = tmp_path / "kpi.xml"
+    arguments = ["check", str(SAMPLE), "--baseline", str(baseline), "--junit", str(junit)]
+    result = runner.invoke(app, [*arguments, "--lang", "en"])
+    assert result.exit_code == 3
+    (case,) = ElementTree.parse(junit).getroot().iter("testcase")
+    assert "is not JSON: it breaks at line 1, column 2" in (case.find("failure").text or "")  # type: ignore[union-attr]

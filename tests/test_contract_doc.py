@@ -6,8 +6,7 @@ DOC = Path(__file__).parent.parent / "docs" / "input-format.md"
 
 
 def test_the_input_format_document_matches_the_contract() -> None:
-    # Regenerate with: python -c "from kpi_tritue.render.contract_doc import render_document;
-    #   open('docs/input-format.md', 'w').write(render_document())"
+    # Regenerate with: python scripts/make_docs.py
     assert DOC.read_text(encoding="utf-8") == render_document()
 
 

@@ -68,7 +68,8 @@ def _row_error() -> Issue:
 # Each expected failure, as raised, and the exit code it carries.
 FAILURES: list[tuple[KpiError, int]] = [
     (UsageError("errors.as_of", value="hôm qua"), EXIT_USAGE),
-    (UsageError("gate.bad_fail_on", value="met"), EXIT_USAGE),
+    (UsageError("gate.bad_fail_on", value="met", allowed="not_met, no_data"), EXIT_USAGE),
+    (UsageError("gate.empty_fail_on", allowed="not_met, no_data"), EXIT_USAGE),
     (UnknownIndicator("bac_si", ["doctors_per_10k", "patents"]), EXIT_USAGE),
     (UnusablePaths([UnsafeInput("missing", path="khong_co.xlsx")]), EXIT_USAGE),
     (OutputError("a.txt: tệp ra phải có đuôi .xlsx"), EXIT_USAGE),
@@ -257,14 +258,14 @@ def test_a_bug_anywhere_exits_4_and_asks_for_a_report(
 
 
 def test_no_module_maps_errors_to_exit_codes_but_the_command_line() -> None:
-    """`typer.Exit` and `sys.exit` appear in cli.py only; cli.py catches in `_guard` (one
-    `except Exception`) and `main`, both through `_said`."""
+    """`typer.Exit` and `sys.exit` appear in the command line (`cli/`) only; it catches in
+    `_guard` (one `except Exception`) and `main`, both through `_said`."""
     source = ROOT / "src" / "kpi_tritue"
     for path in source.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        if path.name != "cli.py":
+        if path.parent.name != "cli":
             assert "typer.Exit" not in text and "sys.exit(" not in text, path
-    cli_text = (source / "cli.py").read_text(encoding="utf-8")
+    cli_text = (source / "cli" / "__init__.py").read_text(encoding="utf-8")
     assert cli_text.count("except Exception") == 1
     assert cli_text.count("_said(") >= 4  # defined, and called by _guard and main (twice)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -18,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
+from builders import csv_rows
 from engine_fixtures import (
     ALL_COLUMNS,
     CATALOG,
@@ -397,7 +397,7 @@ def test_unit_norm_units_on_a_small_book(tmp_path: Path) -> None:
     text = rendered(expl)
     assert "Các đơn vị so với định mức" in text
     assert "DonVi, dòng 3" in text
-    lines = list(csv.DictReader(io.StringIO(explanation_csv(expl, "vi"))))
+    lines = csv_rows(explanation_csv(expl, "vi"))
     assert [(line["kind"], line["unit"], line["meets"]) for line in lines] == [
         ("unit", "Bệnh viện A", "true"),
         ("unit", "Trường B", "false"),
@@ -553,7 +553,7 @@ def test_milestone_row_and_state(tmp_path: Path) -> None:
     assert expl.milestone is not None
     assert (expl.milestone.row, expl.milestone.state) == (3, "in_progress")
     assert expl.result.measurement.status is Status.NOT_MET
-    lines = list(csv.DictReader(io.StringIO(explanation_csv(expl, "en"))))
+    lines = csv_rows(explanation_csv(expl, "en"))
     assert lines == [
         {
             "kind": "milestone",
@@ -603,7 +603,7 @@ def test_table_is_capped_and_points_to_csv(tmp_path: Path) -> None:
     assert "… và 5 dòng nữa: xem đủ với --format csv." in text
     assert "Số dòng được đếm: 205 ở tử số, 0 ở mẫu số." in text
     assert "… and 5 more rows: see them all with --format csv." in rendered(expl, "en")
-    lines = list(csv.DictReader(io.StringIO(explanation_csv(expl, "vi"))))
+    lines = csv_rows(explanation_csv(expl, "vi"))
     assert [line["kind"] for line in lines] == ["row"] * 205 + ["figure", "figure"]
     assert [line["id"] for line in lines[:205]] == [p["id"] for p in people]
     assert [(line["metric"], line["value"]) for line in lines[205:]] == [

@@ -27,10 +27,16 @@ def test_no_two_tables_share_a_key() -> None:
 
 
 def test_text_fills_placeholders_and_shows_a_missing_one_as_a_question_mark() -> None:
-    key = next(k for k, row in TEXT.items() if "{" in row["en"] and "{{" not in row["en"])
-    names = re.findall(r"{(\w+)", TEXT[key]["en"])
-    assert "§" in text(key, "en", **dict.fromkeys(names, "§"))
-    assert "?" in text(key, "en", **dict.fromkeys(names[1:], "§"), **{names[0]: None})
+    """`None`, and a placeholder not given, read as `?`; the others as given."""
+    assert text("gate.bad_fail_on", "en", value="met", allowed="no_data") == (
+        "--fail-on: `met` is not a status the gate can fail on. Use one or more of: no_data "
+        "(separated by commas)."
+    )
+    assert text("gate.bad_fail_on", "en", value=None) == (
+        "--fail-on: `?` is not a status the gate can fail on. Use one or more of: ? "
+        "(separated by commas)."
+    )
+    assert issue_message("no_such_code", "en", {"value": 1}) == "no_such_code"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -71,8 +77,6 @@ ALLOWED: dict[str, set[str]] = {
     "render/streams.py": {"đ", "Đ"},
     # The tags of the catalog's measure kinds, for pydantic's union (kept out of messages).
     "catalog/measures.py": {"count measure", "figure measure", "sum measure", "subset measure"},
-    # The prefix pydantic puts before a validator's message, taken off it.
-    "catalog/reading.py": {"Value error, "},
     # An Excel number format.
     "render/xlsx_report.py": {"dd/mm/yyyy hh:mm:ss"},
     # The XML declaration of the JUnit file.

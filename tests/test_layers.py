@@ -19,7 +19,7 @@ is no cycle.
 
 The other checks: no module over 700 lines; importing every module of `compute/` loads
 neither rich nor openpyxl nor typer (measured in a fresh interpreter); only `render/`
-imports rich or openpyxl, only `cli.py` imports typer.
+imports rich or openpyxl, only `cli/` imports typer.
 """
 
 from __future__ import annotations
@@ -193,7 +193,7 @@ def test_third_party_packages_stay_in_their_room() -> None:
         for edge in all_imports()
         if edge.target in ONLY_IN and layer(edge.source) not in ONLY_IN[edge.target]
     ]
-    assert misplaced == [], "rich/openpyxl outside render/, typer outside cli.py:\n" + "\n".join(
+    assert misplaced == [], "rich/openpyxl outside render/, typer outside cli/:\n" + "\n".join(
         misplaced
     )
 

@@ -133,6 +133,25 @@ def test_every_other_command_opens_each_workbook_once(
     _once_each(opens, paths)
 
 
+@pytest.mark.parametrize("given", ["history", "inputs", "same_year_history"])
+def test_a_gate_over_several_years_opens_each_workbook_once(
+    tmp_path: Path, opens: Counter[tuple[str, Path]], given: str
+) -> None:
+    paths = _years(tmp_path)
+    if given == "history":
+        arguments = [str(paths[-1]), *(f"--history={p}" for p in paths[:-1])]
+    elif given == "inputs":
+        arguments = [str(p) for p in paths]
+    else:  # a history of the same year adds nothing, and is opened once all the same
+        again = tmp_path / "again"
+        again.mkdir()
+        paths = [paths[-1], *_years(again, (2024,))]
+        arguments = [str(paths[0]), f"--history={paths[1]}"]
+    result = runner.invoke(app, ["check", *arguments, "--fail-on", "off_track"])
+    assert result.exit_code in (0, 1), result.output
+    _once_each(opens, paths)
+
+
 def test_validate_with_annotate_opens_each_workbook_once(
     tmp_path: Path, opens: Counter[tuple[str, Path]]
 ) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import replace
@@ -12,6 +11,7 @@ import pandas as pd
 import pytest
 from rich.console import Console
 
+from builders import csv_rows
 from kpi_tritue.compute.explain import counted_rows
 from kpi_tritue.i18n import LANGS, Lang
 from kpi_tritue.model.explanation import (
@@ -114,7 +114,7 @@ def shown(expl: Explanation, lang: Lang = "en") -> str:
 
 
 def csv_lines(expl: Explanation) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(explanation_csv(expl, "en"))))
+    return csv_rows(explanation_csv(expl, "en"))
 
 
 # ---------------------------------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import random
 from collections.abc import Mapping, Sequence
@@ -16,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from builders import write_workbook
+from builders import csv_rows, write_workbook
 from engine_fixtures import CATALOG, Book, doctor, figures, person
 from kpi_tritue.catalog.model import TrendSettings
 from kpi_tritue.compute.progress import assess_progress, least_squares
@@ -669,7 +667,7 @@ def test_invalid_rows_can_be_left_out(tmp_path: Path) -> None:
 
 def test_csv_is_long_with_a_stable_header(three_years: list[Path]) -> None:
     _, trend = trend_of(three_years)
-    rows = list(csv.DictReader(io.StringIO(trend_csv(trend, "en"))))
+    rows = csv_rows(trend_csv(trend, "en"))
     assert tuple(rows[0]) == CSV_COLUMNS
     trained = [r for r in rows if r["id"] == "commune_staff_trained"]
     assert [(r["year"], r["value"], r["class"]) for r in trained] == [
@@ -750,4 +748,4 @@ def test_nothing_readable_still_renders(tmp_path: Path) -> None:
     assert trend.years == ()
     assert json.loads(trend_json(trend, "vi"))["report_year"] is None
     assert "Chưa đủ số liệu" in _render(trend, "vi")
-    assert trend_csv(trend, "en").splitlines() == [",".join(CSV_COLUMNS)]
+    assert trend_csv(trend, "en").splitlines() == ["\ufeff" + ",".join(CSV_COLUMNS)]

@@ -36,7 +36,7 @@ from kpi_tritue.errors import InputError, UnknownIndicator, UsageError
 
 if TYPE_CHECKING:
     from kpi_tritue.catalog.listing import Listing
-    from kpi_tritue.catalog.model import Catalog
+    from kpi_tritue.catalog.model import Catalog, Indicator
     from kpi_tritue.compute.engine import GroupBy
     from kpi_tritue.contract.text_inputs import UnsafeInput
     from kpi_tritue.i18n import Lang
@@ -250,24 +250,95 @@ def check(
     junit: Path | None = None,
     targets: Path | None = None,
     baseline: Path | None = None,
+    history: Sequence[str] = (),
+    tolerance: float = 0.0,
     as_of: str | None = None,
     lang: Lang = "vi",
     progress: Progress | None = None,
 ) -> Gate:
     """The CI gate (`kpi check`): every indicator computed, and those that fail the gate.
 
-    A `junit` path is checked here, before anything is printed; `write_junit` writes it.
+    Workbooks of several report years (`files` and `history` together): the latest year is
+    gated, and all of them make the trend that `off_track` judges. A `junit` path is
+    checked here, before anything is printed; `write_junit` writes it.
     """
-    from kpi_tritue.compute.gate import judge, parse_fail_on
+    from kpi_tritue.compute.gate import GATE_CONDITIONS, UnknownGateStatus, judge, parse_fail_on
 
     try:
-        statuses = parse_fail_on(fail_on)
-    except ValueError as error:
-        raise UsageError("gate.bad_fail_on", value=str(error)) from None
-    report = compute(files, targets=targets, baseline=baseline, as_of=as_of, progress=progress)
+        conditions = parse_fail_on(fail_on)
+    except UnknownGateStatus as error:
+        allowed = ", ".join(condition.value for condition in GATE_CONDITIONS)
+        if not error.value:
+            raise UsageError("gate.empty_fail_on", allowed=allowed) from None
+        raise UsageError("gate.bad_fail_on", value=error.value[:80], allowed=allowed) from None
+    if not tolerance >= 0:  # NaN too
+        raise UsageError("gate.bad_tolerance", value=tolerance)
+    everything = [*files, *history]
+    try:
+        report = _gated_report(files, history, targets, baseline, as_of, progress)
+    except InputError as failure:
+        # CI shows the JUnit file: it lists what is wrong with the input, one case a place.
+        if junit is not None:
+            write_input_errors_junit(junit, failure, everything, targets, lang)
+        raise
     if junit is not None:
         check_text_output(junit, report, files, targets, lang, (".xml",))
-    return Gate(report, judge(report.results, statuses))
+    verdict = judge(
+        report.results,
+        conditions,
+        trend=report.trend,
+        baseline=report.context.baseline,
+        tolerance=tolerance,
+    )
+    return Gate(report, verdict)
+
+
+def _gated_report(
+    files: Sequence[str],
+    history: Sequence[str],
+    targets: Path | None,
+    baseline: Path | None,
+    as_of: str | None,
+    progress: Progress | None,
+) -> Report:
+    """This year's report, with the trend of every report year among `files` and `history`."""
+    from dataclasses import replace
+
+    from kpi_tritue.compute.baseline import load_baseline, with_deltas
+
+    everything = [*files, *history]
+    opened = open_once(everything) if as_of is None else None
+    if opened is not None and len(opened.stated_years) > 1:
+        report = computed_over_years(opened, targets, None, skip_invalid=False)
+        if baseline is not None:
+            check_paths([str(baseline)], folders=False)
+            previous = load_baseline(baseline)
+            context = replace(report.context, baseline=previous)
+            report = Report(with_deltas(report.results, previous), context, report.trend)
+    else:
+        # One report year: the history adds nothing to it (and is not consolidated into it).
+        if opened is not None and history:
+            opened = _without(opened, history)
+        report = compute(
+            files,
+            targets=targets,
+            baseline=baseline,
+            as_of=as_of,
+            progress=progress,
+            opened=opened,
+        )
+    return report
+
+
+def _without(opened: OpenedInputs, given: Sequence[str]) -> OpenedInputs:
+    """The workbooks of `opened` but those found in `given` (paths or folders)."""
+    from dataclasses import replace
+
+    from kpi_tritue.io.inputs import expand_inputs
+
+    left_out = {display for _, display in expand_inputs(given)[0]}
+    kept = tuple(w for w in opened.workbooks if w.display not in left_out)
+    return replace(opened, workbooks=kept, found=opened.found - (len(opened.workbooks) - len(kept)))
 
 
 def explain(
@@ -329,6 +400,15 @@ def indicators(targets: Path | None = None) -> Listing:
     if targets is None:
         return packaged_listing()
     return catalog_listing(load_catalog(targets))
+
+
+def indicator_about(indicator: str, targets: Path | None = None) -> tuple[Catalog, Indicator]:
+    """One indicator of the catalog, for `kpi indicators ID` (what it means, in words)."""
+    catalog = load_catalog(targets)
+    ids = [entry.id for entry in catalog.indicators]
+    if indicator not in ids:
+        raise UnknownIndicator(indicator, ids)
+    return catalog, catalog.indicator(indicator)
 
 
 # ---------------------------------------------------------------------------------------
@@ -425,6 +505,23 @@ def write_junit(output: Path, gate: Gate, lang: Lang) -> None:
 
     xml = junit_xml(gate.report.results, gate.verdict, gate.report.context, lang)
     # "replace": a file name that is not UTF-8 must not stop the report.
+    data = xml.encode("utf-8", errors="replace")
+    write_atomically(output, lambda stream: stream.write(data), lang)
+
+
+def write_input_errors_junit(
+    output: Path, failure: InputError, files: Sequence[str], targets: Path | None, lang: Lang
+) -> None:
+    """The JUnit file of `kpi check` when its input cannot be used: one failing case per
+    error (`render.gate.input_errors_junit`), at a path checked as any output is."""
+    from kpi_tritue.io.inputs import expand_inputs
+    from kpi_tritue.render.gate import input_errors_junit
+    from kpi_tritue.render.outputs import check_output, write_atomically
+
+    inputs = [Path(f) for f in files] + [path for path, _ in expand_inputs(files)[0]]
+    check_output(output, inputs + ([targets] if targets else []), lang, suffixes=(".xml",))
+    errors = failure.errors if isinstance(failure, InvalidRows) else []
+    xml = input_errors_junit(errors, failure.message(lang), lang)
     data = xml.encode("utf-8", errors="replace")
     write_atomically(output, lambda stream: stream.write(data), lang)
 

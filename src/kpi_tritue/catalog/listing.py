@@ -114,8 +114,13 @@ def catalog_listing(catalog: Catalog) -> Listing:
     )
 
 
-def catalog_text(listing: Listing, lang: Lang) -> str:
-    """The catalog's title, then a header and one aligned line per indicator."""
+def catalog_text(listing: Listing, lang: Lang, width: int | None = None) -> str:
+    """The catalog's title, then a header and one aligned line per indicator.
+
+    With a `width` (the terminal's), a name longer than the room left is wrapped under its
+    own column, so that no line is wider than the terminal; the first line of each
+    indicator still holds its id, clause, target and year, for `grep`.
+    """
     id_, name, clause, target, year = (text(f"listing.col.{key}", lang) for key in _HEADERS)
     rows = [(id_, clause, target, year, name)]
     for entry in listing.entries:
@@ -130,17 +135,36 @@ def catalog_text(listing: Listing, lang: Lang) -> str:
         )
     cells = [tuple(_printable(cell) for cell in row) for row in rows]
     widths = [max(_width(row[column]) for row in cells) for column in range(4)]
-    lines = [_printable(listing.name(lang)), ""]
+    indent = sum(widths) + 2 * 4
+    room = None if width is None else max(width - indent, _MIN_NAME_WIDTH)
+    lines = [*_wrapped(_printable(listing.name(lang)), width), ""]
     for row in cells:
         parts = [
             _pad(row[0], widths[0]),
             _pad(row[1], widths[1]),
             _pad(row[2], widths[2], right=True),
             _pad(row[3], widths[3], right=True),
-            row[4],
         ]
-        lines.append("  ".join(parts).rstrip())
+        first, *more = _wrapped(row[4], room)
+        lines.append("  ".join([*parts, first]).rstrip())
+        lines.extend(" " * indent + line for line in more)
     return "\n".join(lines) + "\n"
+
+
+# The least room a name is given, however narrow the terminal: a word a line is unreadable.
+_MIN_NAME_WIDTH = 16
+
+
+def _wrapped(value: str, width: int | None) -> list[str]:
+    """`value` in lines of at most `width` terminal columns (at word breaks; a word longer
+    than the line is cut), or as one line without a width."""
+    if width is None or _width(value) <= width:
+        return [value]
+    import textwrap
+
+    # The names are NFC text of one-column characters, as `_width` counts for Vietnamese;
+    # textwrap counts characters.
+    return textwrap.wrap(value, width, break_on_hyphens=False) or [value]
 
 
 # Control characters from a `--targets` file must not drive the terminal.

@@ -30,12 +30,13 @@ from kpi_tritue.catalog.measures import (
     Number,
     Scale,
     Where,
+    iter_measures,
 )
 from kpi_tritue.contract.normalize import fold
 from kpi_tritue.contract.schema import WORKFORCE
 from kpi_tritue.contract.text_inputs import UnsafeInput
 from kpi_tritue.errors import InputError
-from kpi_tritue.i18n import Lang, text
+from kpi_tritue.i18n import Lang, text, validation_message
 from kpi_tritue.model.results import Target, Unit
 
 DEFAULT_CATALOG = "ha_tinh_2030.toml"
@@ -47,16 +48,19 @@ _ID = r"^[a-z][a-z0-9_]*$"
 # listed, then how many more there are.
 MAX_ERRORS_SHOWN = 20
 
-# A problem as said: pydantic's own English message, or an i18n key and its parameters
-# (`i18n/catalog.py`), said in the user's language.
-Said = str | tuple[str, Mapping[str, object]]
+# A problem as said: a sentence as it is, an i18n key and its parameters
+# (`i18n/catalog.py`), or a pydantic error (its `type`, `msg` and `ctx`), each said in the
+# user's language (pydantic's own words in English).
+Said = str | tuple[str, Mapping[str, object]] | Mapping[str, object]
 
 
 def _say(said: Said, lang: Lang) -> str:
     if isinstance(said, str):
         return said
-    key, params = said
-    return text(key, lang, **params)
+    if isinstance(said, tuple):
+        key, params = said
+        return text(key, lang, **params)
+    return validation_message(said, lang)
 
 
 class CatalogError(InputError):
@@ -142,6 +146,40 @@ class UnitNorm(Frozen):
     qualifying: Where = Field(min_length=1)
 
 
+class About(Frozen):
+    """What an indicator means, in words, in both languages (`docs/indicators.md` and
+    `kpi indicators ID`): what it measures, its numerator and denominator, and the legal
+    source of the norms it uses. Words only: the arithmetic is the measures'."""
+
+    vi: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    numerator_vi: str | None = None
+    numerator_en: str | None = None
+    denominator_vi: str | None = None
+    denominator_en: str | None = None
+    basis_vi: str | None = None
+    basis_en: str | None = None
+
+    @model_validator(mode="after")
+    def _both_languages(self) -> About:
+        for part in ("numerator", "denominator", "basis"):
+            if (getattr(self, f"{part}_vi") is None) != (getattr(self, f"{part}_en") is None):
+                raise ValueError(f"`{part}_vi` and `{part}_en` go together")
+        return self
+
+    def measures(self, lang: Lang) -> str:
+        return self.vi if lang == "vi" else self.en
+
+    def numerator(self, lang: Lang) -> str | None:
+        return self.numerator_vi if lang == "vi" else self.numerator_en
+
+    def denominator(self, lang: Lang) -> str | None:
+        return self.denominator_vi if lang == "vi" else self.denominator_en
+
+    def basis(self, lang: Lang) -> str | None:
+        return self.basis_vi if lang == "vi" else self.basis_en
+
+
 class Indicator(Frozen):
     id: str = Field(pattern=_ID)
     name_vi: str = Field(min_length=1)
@@ -157,6 +195,7 @@ class Indicator(Frozen):
     unit_norm: UnitNorm | None = None
     milestone: str | None = None
     target: TargetSpec | None = None
+    about: About | None = None
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Indicator:
@@ -181,6 +220,21 @@ class Indicator(Frozen):
             if self.unit != "milestone":
                 raise ValueError("a `milestone` indicator has unit `milestone`")
         return self
+
+    def name(self, lang: Lang) -> str:
+        return self.name_vi if lang == "vi" else self.name_en
+
+    def norms_used(self) -> tuple[str, ...]:
+        """The catalog norms its measures are weighted by, in the order they appear."""
+        names: list[str] = []
+        for measure in (self.numerator, self.denominator):
+            if measure is None:
+                continue
+            for part in iter_measures(measure):
+                weight = part.weight if isinstance(part, FigureMeasure) else None
+                if isinstance(weight, str) and weight not in names:
+                    names.append(weight)
+        return tuple(names)
 
     @property
     def target_result(self) -> Target | None:

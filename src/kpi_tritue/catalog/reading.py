@@ -57,7 +57,7 @@ def _pydantic_errors(error: ValidationError, data: Any) -> list[tuple[str, Said]
         if len(found) == MAX_ERRORS_SHOWN:
             break
         loc = tuple(p for p in detail["loc"] if isinstance(p, str | int))
-        message: Said = detail["msg"].removeprefix("Value error, ")
+        message: Said = {"type": detail["type"], "msg": detail["msg"], "ctx": detail.get("ctx")}
         if detail["type"] == "measure":
             message = ("catalog.measure_kind", {})
         found.append((_format_loc(loc, data), message))

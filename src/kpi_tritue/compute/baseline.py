@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -13,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kpi_tritue.contract.text_inputs import INDICATORS_LIMIT, UnsafeInput, shorten
 from kpi_tritue.errors import InputError
-from kpi_tritue.i18n import Lang, text
+from kpi_tritue.i18n import Lang, text, validation_message
 from kpi_tritue.io.option_files import read_baseline_json
 from kpi_tritue.model.results import Baseline, IndicatorResult
 
@@ -32,9 +33,13 @@ class BaselineError(InputError):
         problem: UnsafeInput | None = None,
         reason: str = "baseline.not_result",
         detail: str = "",
-        bullets: Sequence[str] = (),
+        bullets: Sequence[tuple[str, Mapping[str, object]]] = (),
         total: int = 0,
+        line: int | None = None,
+        column: int | None = None,
     ) -> None:
+        self.line = line
+        self.column = column
         self.path = path.as_posix()
         self.problem = problem
         self.reason = reason
@@ -48,8 +53,10 @@ class BaselineError(InputError):
         if self.problem is not None:
             lines.append(f"- {self.problem.message(lang)}")
             return "\n".join(lines)
-        lines.append(text(self.reason, lang, detail=self.detail))
-        lines += [f"- {bullet}" for bullet in self.bullets]
+        lines.append(
+            text(self.reason, lang, detail=self.detail, line=self.line, column=self.column)
+        )
+        lines += [f"- {where}: {validation_message(said, lang)}" for where, said in self.bullets]
         if self.total > len(self.bullets):
             more = self.total - len(self.bullets)
             lines.append(text("input.more_errors", lang, count=more, shown=len(self.bullets)))
@@ -80,7 +87,13 @@ def load_baseline(path: Path) -> Baseline:
         raise BaselineError(path, problem=problem) from None
     except RecursionError:
         raise BaselineError(path, problem=UnsafeInput("json_too_deep")) from None
-    except ValueError as error:  # JSONDecodeError, and bad UTF-8 from json's own decoding
+    except json.JSONDecodeError as error:
+        # Where it stops being JSON, said in the user's language (json's own sentence is
+        # English): line and column, as an editor shows them.
+        raise BaselineError(
+            path, reason="baseline.not_json_at", line=error.lineno, column=error.colno
+        ) from None
+    except ValueError as error:  # bad UTF-8 from json's own decoding
         raise BaselineError(path, reason="baseline.not_json", detail=shorten(error)) from None
     return baseline_from_json(raw, path)
 
@@ -97,7 +110,8 @@ def baseline_from_json(raw: Any, path: Path) -> Baseline:
         bullets = []
         for detail in error.errors(include_url=False)[:MAX_ERRORS_SHOWN]:
             where = ".".join(shorten(p, 40) for p in detail["loc"]) or "(root)"
-            bullets.append(f"{where}: {detail['msg']}")
+            said = {"type": detail["type"], "msg": detail["msg"], "ctx": detail.get("ctx")}
+            bullets.append((where, said))
         raise BaselineError(path, bullets=bullets, total=error.error_count()) from None
     return Baseline(
         path=path.as_posix(),

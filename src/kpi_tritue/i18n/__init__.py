@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from kpi_tritue.i18n.about import TEXT as _ABOUT
 from kpi_tritue.i18n.annotate import TEXT as _ANNOTATE
 from kpi_tritue.i18n.annotate import first_sentence_end
 from kpi_tritue.i18n.catalog import TEXT as _CATALOG
@@ -27,6 +28,7 @@ from kpi_tritue.i18n.report import TEXT as _REPORT
 from kpi_tritue.i18n.target import TEXT as _TARGET
 from kpi_tritue.i18n.template import TEXT as _TEMPLATE
 from kpi_tritue.i18n.trend import TEXT as _TREND
+from kpi_tritue.i18n.validation import TEXT as _VALIDATION
 from kpi_tritue.i18n.xlsx import TEXT as _XLSX
 
 # Every table of sentences but the issue messages (keyed by issue code, see `issue_message`).
@@ -44,6 +46,8 @@ TABLES: tuple[Mapping[str, Mapping[Lang, str]], ...] = (
     _TREND,
     _XLSX,
     _ERRORS,
+    _ABOUT,
+    _VALIDATION,
     _ANNOTATE,
 )
 
@@ -72,6 +76,20 @@ def issue_parts(code: str, lang: Lang, params: Mapping[str, object]) -> tuple[st
 def text(key: str, lang: Lang, **params: object) -> str:
     template = TEXT[key][lang]
     return template.format_map(_Defaulting(params)) if params else template
+
+
+def validation_message(detail: Mapping[str, object], lang: Lang) -> str:
+    """A pydantic error (`ValidationError.errors()` item) as said in `lang`: pydantic's own
+    words in English, the Vietnamese of its type where `i18n/validation.py` has one."""
+    said = str(detail.get("msg", "")).removeprefix("Value error, ")
+    key = f"validation.{detail.get('type')}"
+    if lang == "en" or key not in TEXT:
+        return said
+    context = detail.get("ctx")
+    params = {k: str(v) for k, v in context.items()} if isinstance(context, Mapping) else {}
+    if "expected" in params:  # pydantic's list of choices: `'a', 'b' or 'c'`
+        params["expected"] = params["expected"].replace("' or '", "' hoặc '")
+    return text(key, lang, **params)
 
 
 class _Defaulting(dict[str, object]):

@@ -54,7 +54,7 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "`{operator}` does not apply to `{column}` ({type}); use no operator",
     },
     "catalog.unknown_value": {
-        "vi": "giá trị `{value}` không có (một trong {codes}) ở cột `{column}`",
+        "vi": "cột `{column}` không nhận giá trị `{value}` (chỉ nhận một trong {codes})",
         "en": "unknown value `{value}` (one of {codes}) for column `{column}`",
     },
     "catalog.not_text": {

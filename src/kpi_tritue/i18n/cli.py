@@ -64,9 +64,22 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "Replace an existing file.",
     },
     "cli.help.fail_on": {
-        "vi": "Trạng thái làm cổng thất bại, cách nhau bằng dấu phẩy: not_met, above_range, "
-        "no_data.",
-        "en": "Statuses that fail the gate.",
+        "vi": "Điều kiện làm cổng thất bại, cách nhau bằng dấu phẩy: not_met, above_range, "
+        "no_data, off_track (xu hướng không kịp mục tiêu, cần --history), regressed (xa mục "
+        "tiêu hơn lần trước, cần --baseline).",
+        "en": "Conditions that fail the gate: not_met, above_range, no_data, off_track (the "
+        "trend will not reach the target; needs --history), regressed (farther from the "
+        "target than the --baseline).",
+    },
+    "cli.help.history": {
+        "vi": "Bảng tính hoặc thư mục của các năm báo cáo trước, cho off_track; lặp lại tùy "
+        "chọn cho nhiều tệp.",
+        "en": "Workbooks or folders of earlier report years, for off_track; repeat for several.",
+    },
+    "cli.help.tolerance": {
+        "vi": "Với regressed: chỉ tính là lùi khi xa mục tiêu thêm hơn X (đơn vị của chỉ tiêu).",
+        "en": "For regressed: fail only when farther from the target by more than X (in the "
+        "indicator's unit).",
     },
     "cli.help.junit": {
         "vi": "Ghi kết quả dạng JUnit XML cho máy chủ CI.",
@@ -75,6 +88,12 @@ TEXT: dict[str, dict[Lang, str]] = {
     "cli.help.indicator": {
         "vi": "Mã chỉ tiêu (xem kpi indicators).",
         "en": "Indicator ID, see kpi indicators.",
+    },
+    "cli.help.indicator_about": {
+        "vi": "Mã một chỉ tiêu: in ý nghĩa của nó (đo gì, tử số, mẫu số, định mức, căn cứ, "
+        "mục tiêu).",
+        "en": "One indicator's ID: print what it means (what it measures, numerator, "
+        "denominator, norms, legal source, target).",
     },
     "cli.help.version": {
         "vi": "In phiên bản.",
@@ -104,8 +123,10 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "The CI gate: exit 1 when an indicator fails the gate, 3 when the input has errors.",
     },
     "cli.command.indicators": {
-        "vi": "Liệt kê danh mục chỉ tiêu: mã, tên, mục của kế hoạch, mục tiêu, năm.",
-        "en": "List the indicator catalog: id, name, clause, target, year.",
+        "vi": "Liệt kê danh mục chỉ tiêu: mã, tên, mục của kế hoạch, mục tiêu, năm; với một "
+        "mã, in ý nghĩa của chỉ tiêu ấy.",
+        "en": "List the indicator catalog: id, name, clause, target, year; with an ID, what "
+        "that indicator means.",
     },
     "cli.command.explain": {
         "vi": "Các dòng được tính vào tử số và mẫu số của một chỉ tiêu, kèm tệp, trang, dòng, Mã.",

@@ -109,8 +109,54 @@ TEXT: dict[str, dict[Lang, str]] = {
     "output.reason.closed": {"vi": "đầu ra đã bị đóng", "en": "the output is closed"},
     "output.reason.io": {"vi": "lỗi đọc ghi của ổ đĩa", "en": "an input/output error"},
     "gate.bad_fail_on": {
-        "vi": "--fail-on: {value} không phải là trạng thái dùng được cho cổng kiểm tra.",
-        "en": "--fail-on: {value} is not a status the gate can fail on.",
+        "vi": "--fail-on: `{value}` không phải là trạng thái mà cổng kiểm tra có thể đánh "
+        "trượt. Hãy dùng một hoặc nhiều trạng thái trong số: {allowed} (cách nhau bằng dấu "
+        "phẩy).",
+        "en": "--fail-on: `{value}` is not a status the gate can fail on. Use one or more "
+        "of: {allowed} (separated by commas).",
+    },
+    "gate.reason.off_track": {
+        "vi": "{trend_class} (tỷ lệ tiến độ r = {ratio}; dự báo năm {year}: {projection})",
+        "en": "{trend_class} (progress ratio r = {ratio}; projected for {year}: {projection})",
+    },
+    "gate.reason.regressed": {
+        "vi": "xa mục tiêu hơn lần trước: {previous} → {value} (xa thêm {farther})",
+        "en": "farther from the target than last time: {previous} → {value} ({farther} farther)",
+    },
+    "gate.reason.undone": {
+        "vi": "lùi lại so với lần trước: {previous} → {value}",
+        "en": "went back since last time: {previous} → {value}",
+    },
+    "gate.not_judged.one_year": {
+        "vi": "chưa đánh giá được xu hướng: chỉ có một năm báo cáo; hãy thêm bảng tính các "
+        "năm trước với --history.",
+        "en": "the trend cannot be judged: there is one report year only; add the workbooks "
+        "of earlier years with --history.",
+    },
+    "gate.not_judged.insufficient_data": {
+        "vi": "chưa đánh giá được xu hướng: cần giá trị của ít nhất hai năm báo cáo.",
+        "en": "the trend cannot be judged: it needs a value in at least two report years.",
+    },
+    "gate.not_judged.no_baseline": {
+        "vi": "chưa so sánh được với lần trước: hãy cho kết quả lần trước với --baseline "
+        "(kpi compute --format json).",
+        "en": "no comparison with last time: give the previous result with --baseline "
+        "(kpi compute --format json).",
+    },
+    "gate.not_judged.no_previous_value": {
+        "vi": "chưa so sánh được với lần trước: lần trước hoặc lần này chỉ tiêu không có giá trị.",
+        "en": "no comparison with last time: the indicator has no value in one of the two.",
+    },
+    "gate.bad_tolerance": {
+        "vi": "--tolerance: {value} không dùng được; hãy cho một số không âm, tính theo đơn "
+        "vị của chỉ tiêu (ví dụ 0,5 nghĩa là nửa điểm phần trăm).",
+        "en": "--tolerance: {value} cannot be used; give a number of 0 or more, in the "
+        "indicator's unit (0.5 is half a percentage point, say).",
+    },
+    "gate.empty_fail_on": {
+        "vi": "--fail-on không nêu trạng thái nào. Hãy dùng một hoặc nhiều trạng thái trong "
+        "số: {allowed} (cách nhau bằng dấu phẩy).",
+        "en": "--fail-on names no status. Use one or more of: {allowed} (separated by commas).",
     },
     "gate.passed": {
         "vi": "Cổng kiểm tra: ĐẠT (không chỉ tiêu nào ở trạng thái {fail_on}).",
@@ -201,6 +247,12 @@ TEXT: dict[str, dict[Lang, str]] = {
     "baseline.not_json": {
         "vi": "tệp không phải JSON ({detail}). Dùng tệp do kpi compute --format json ghi ra.",
         "en": "the file is not JSON ({detail}). Use a file written by kpi compute --format json.",
+    },
+    "baseline.not_json_at": {
+        "vi": "tệp không phải JSON: hỏng ở dòng {line}, cột {column}. Dùng tệp do kpi compute "
+        "--format json ghi ra.",
+        "en": "the file is not JSON: it breaks at line {line}, column {column}. Use a file "
+        "written by kpi compute --format json.",
     },
     "baseline.not_result": {
         "vi": "tệp không phải kết quả của kpi compute --format json:",

@@ -24,6 +24,7 @@ from kpi_tritue.i18n import Lang, text
 from kpi_tritue.i18n.numbers import format_exact, format_number, printable, spreadsheet_text
 from kpi_tritue.model.explanation import ROW_COLUMNS, UNIT_COLUMNS, Explanation, FigureUsed
 from kpi_tritue.render.notes import note_message
+from kpi_tritue.render.numbers import CSV_BOM
 from kpi_tritue.render.report import format_target, format_value, result_dict
 from kpi_tritue.render.terminal import TOOL, dumps
 
@@ -318,7 +319,7 @@ def explanation_csv(expl: Explanation, lang: Lang) -> str:
     writer.writeheader()
     for line in lines:
         writer.writerow({k: _csv_cell(v) for k, v in line.items() if k in columns})
-    return buffer.getvalue()
+    return CSV_BOM + buffer.getvalue()
 
 
 def _csv_cell(value: object) -> object:

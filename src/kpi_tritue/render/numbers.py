@@ -16,6 +16,12 @@ if TYPE_CHECKING:
     from kpi_tritue.model.targets import Target, Unit
 
 
+# A CSV starts with a byte-order mark: Excel on Windows reads a CSV as UTF-8 only then
+# (without it, `Số bác sĩ` shows as `Sá»‘ bÃ¡c sÄ©`); Python's csv with `utf-8-sig`, pandas
+# and LibreOffice read past it.
+CSV_BOM = "\ufeff"
+
+
 def format_target(unit: Unit, target: Target | None, lang: Lang, horizon: int | None = None) -> str:
     """`≥ 14`, `= 100 %`, `15–20 %`, `Hoàn thành`; the year added unless it is `horizon`."""
     if target is None:

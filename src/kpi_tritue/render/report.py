@@ -32,6 +32,7 @@ from kpi_tritue.model.results import (
     Target,
 )
 from kpi_tritue.render.notes import note_message
+from kpi_tritue.render.numbers import CSV_BOM
 from kpi_tritue.render.numbers import format_target as _format_target
 from kpi_tritue.render.terminal import dataset_header, dumps
 
@@ -421,7 +422,7 @@ def results_csv(results: Sequence[IndicatorResult], lang: Lang) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     writer.writerows(_csv_rows(results, lang))
-    return buffer.getvalue()
+    return CSV_BOM + buffer.getvalue()
 
 
 def results_markdown(results: Sequence[IndicatorResult], context: ReportContext, lang: Lang) -> str:

@@ -37,7 +37,7 @@ from kpi_tritue.model.trend import (
     YearPoint,
 )
 from kpi_tritue.render.notes import note_message
-from kpi_tritue.render.numbers import format_target
+from kpi_tritue.render.numbers import CSV_BOM, format_target
 from kpi_tritue.render.report import FIELD_ORDER, field_label, group_label
 from kpi_tritue.render.terminal import TOOL, dumps
 
@@ -509,7 +509,7 @@ def trend_csv(trend: TrendResult, lang: Lang) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     writer.writerows(_csv_rows(trend, lang))
-    return buffer.getvalue()
+    return CSV_BOM + buffer.getvalue()
 
 
 __all__ = [

@@ -15,13 +15,34 @@ import gc
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+import typer.core
 
 from kpi_tritue import __version__
+from kpi_tritue.cli.options import (
+    AnnotateOpt,
+    AsOfOpt,
+    BaselineOpt,
+    ByOpt,
+    Command,
+    ComputeFormat,
+    DebugOpt,
+    ExplainFormat,
+    FilesArg,
+    GroupByChoice,
+    LangChoice,
+    LangOpt,
+    OutputOpt,
+    SkipInvalidOpt,
+    TableOrJson,
+    TargetsOpt,
+    TrendFormat,
+    command_help,
+    help_of,
+)
 from kpi_tritue.errors import EXIT_GATE_FAILED as EXIT_GATE_FAILED
 from kpi_tritue.errors import EXIT_INPUT as EXIT_INPUT
 from kpi_tritue.errors import EXIT_INTERNAL as EXIT_INTERNAL
@@ -37,74 +58,14 @@ if TYPE_CHECKING:
     from kpi_tritue.render.console import Console
 
 
-def _help(key: str) -> str:
-    """The help of an option as Typer shows it, both languages at once: `vi (en)`."""
-    return f"{text(key, 'vi')} ({text(key, 'en')})"
-
-
-def _command_help(name: str) -> str:
-    """A command's help as Typer shows it: the Vietnamese sentence, the English one in
-    brackets, then an example."""
-    key, example = f"cli.command.{name}", text(f"cli.example.{name}", "en")
-    return f"{text(key, 'vi')}\n\n({text(key, 'en')})\n\nExample: {example}"
-
-
-def _lang_help() -> str:
-    """`Ngôn ngữ / language: vi | en.`"""
-    return f"{text('cli.help.lang', 'vi')} / {text('cli.help.lang', 'en')}: vi | en."
-
-
 app = typer.Typer(
     name="kpi",
-    help=_help("cli.help.app"),
+    help=help_of("cli.help.app"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-
-class LangChoice(StrEnum):
-    VI = "vi"
-    EN = "en"
-
-
-class TableOrJson(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-
-
-class ComputeFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
-    MARKDOWN = "markdown"
-
-
-class GroupByChoice(StrEnum):
-    UNIT = "unit"
-    LEVEL = "level"
-    SECTOR = "sector"
-    AREA = "area"
-
-
-FilesArg = Annotated[
-    list[str],
-    typer.Argument(
-        help=_help("cli.help.files"),
-        show_default=False,
-    ),
-]
-LangOpt = Annotated[LangChoice, typer.Option("--lang", help=_lang_help())]
-AsOfOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of",
-        help=_help("cli.help.as_of"),
-        show_default=False,
-    ),
-]
-DebugOpt = Annotated[bool, typer.Option("--debug", help=_help("cli.help.debug"))]
 
 
 # rich is imported when something is printed, not at start-up: `kpi --help` does not need it.
@@ -207,7 +168,7 @@ def _by(by: "GroupByChoice | None") -> "GroupBy | None":
     return None if by is None else by.value
 
 
-@app.command(help=_command_help("validate"))
+@app.command(cls=Command, help=command_help("validate"))
 def validate(
     files: FilesArg,
     output_format: Annotated[
@@ -215,12 +176,7 @@ def validate(
     ] = TableOrJson.TABLE,
     lang: LangOpt = LangChoice.VI,
     as_of: AsOfOpt = None,
-    annotate: Annotated[
-        Path | None,
-        typer.Option(
-            "--annotate", metavar="DIR", help=_help("cli.help.annotate"), show_default=False
-        ),
-    ] = None,
+    annotate: AnnotateOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     _prefetch(files)
@@ -256,40 +212,7 @@ def validate(
         raise typer.Exit(EXIT_INPUT)
 
 
-TargetsOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--targets",
-        help=_help("cli.help.targets"),
-        show_default=False,
-    ),
-]
-ByOpt = Annotated[
-    GroupByChoice | None,
-    typer.Option(
-        "--by",
-        help=_help("cli.help.by"),
-        show_default=False,
-    ),
-]
-BaselineOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--baseline",
-        help=_help("cli.help.baseline"),
-        show_default=False,
-    ),
-]
-SkipInvalidOpt = Annotated[
-    bool,
-    typer.Option(
-        "--skip-invalid",
-        help=_help("cli.help.skip_invalid"),
-    ),
-]
-
-
-@app.command(help=_command_help("compute"))
+@app.command(cls=Command, help=command_help("compute"))
 def compute(
     files: FilesArg,
     output_format: Annotated[
@@ -306,7 +229,8 @@ def compute(
         Path | None,
         typer.Option(
             "--xlsx",
-            help=_help("cli.help.xlsx"),
+            metavar="FILE.xlsx",
+            help=help_of("cli.help.xlsx"),
             show_default=False,
         ),
     ] = None,
@@ -345,18 +269,7 @@ def compute(
         _report_warnings(context.issues, language)
 
 
-OutputOpt = Annotated[
-    Path,
-    typer.Option(
-        "--output",
-        "-o",
-        help=_help("cli.help.export_output"),
-        show_default=False,
-    ),
-]
-
-
-@app.command(help=_command_help("export"))
+@app.command(cls=Command, help=command_help("export"))
 def export(
     files: FilesArg,
     output: OutputOpt,
@@ -387,13 +300,15 @@ def export(
         _report_warnings(exported.context.issues, language)
 
 
-@app.command(help=_command_help("template"))
+@app.command(cls=Command, help=command_help("template"))
 def template(
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", help=_help("cli.help.template_output")),
+        typer.Option(
+            "--output", "-o", metavar="FILE.xlsx", help=help_of("cli.help.template_output")
+        ),
     ] = Path("mau_bao_cao_kpi.xlsx"),
-    force: Annotated[bool, typer.Option("--force", help=_help("cli.help.force"))] = False,
+    force: Annotated[bool, typer.Option("--force", help=help_of("cli.help.force"))] = False,
     lang: LangOpt = LangChoice.VI,
     debug: DebugOpt = False,
 ) -> None:
@@ -404,21 +319,23 @@ def template(
         _written(use.template(output, language, force=force), language)
 
 
-@app.command(help=_command_help("check"))
+@app.command(cls=Command, help=command_help("check"))
 def check(
     files: FilesArg,
     fail_on: Annotated[
         str,
         typer.Option(
             "--fail-on",
-            help=_help("cli.help.fail_on"),
+            metavar="STATUS,...",
+            help=help_of("cli.help.fail_on"),
         ),
     ] = "not_met",
     junit: Annotated[
         Path | None,
         typer.Option(
             "--junit",
-            help=_help("cli.help.junit"),
+            metavar="FILE.xml",
+            help=help_of("cli.help.junit"),
             show_default=False,
         ),
     ] = None,
@@ -427,11 +344,24 @@ def check(
     ] = TableOrJson.TABLE,
     targets: TargetsOpt = None,
     baseline: BaselineOpt = None,
+    history: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--history",
+            metavar="FILE_OR_DIR",
+            help=help_of("cli.help.history"),
+            show_default=False,
+        ),
+    ] = None,
+    tolerance: Annotated[
+        float,
+        typer.Option("--tolerance", metavar="X", help=help_of("cli.help.tolerance")),
+    ] = 0.0,
     lang: LangOpt = LangChoice.VI,
     as_of: AsOfOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    _prefetch(files)
+    _prefetch([*files, *(history or [])])
     import kpi_tritue.app as use
     from kpi_tritue.render import gate, report
 
@@ -444,6 +374,8 @@ def check(
                 junit=junit,
                 targets=targets,
                 baseline=baseline,
+                history=history or [],
+                tolerance=tolerance,
                 as_of=as_of,
                 lang=language,
                 progress=progress,
@@ -461,8 +393,14 @@ def check(
         raise typer.Exit(EXIT_GATE_FAILED)
 
 
-@app.command(help=_command_help("indicators"))
+@app.command(cls=Command, help=command_help("indicators"))
 def indicators(
+    indicator: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[ID]", help=help_of("cli.help.indicator_about"), show_default=False
+        ),
+    ] = None,
     targets: TargetsOpt = None,
     output_format: Annotated[
         TableOrJson, typer.Option("--format", help="table | json.")
@@ -471,29 +409,38 @@ def indicators(
     debug: DebugOpt = False,
 ) -> None:
     import kpi_tritue.app as use
-    from kpi_tritue.catalog.listing import catalog_json, catalog_text
 
     language: Lang = lang.value
     with _guard(debug, language):
+        if indicator is not None:
+            from kpi_tritue.render.indicator_doc import indicator_json, indicator_text
+
+            catalog, chosen = use.indicator_about(indicator, targets)
+            if output_format is TableOrJson.JSON:
+                sys.stdout.write(indicator_json(catalog, chosen, language))
+            else:
+                width = _stdout().width
+                sys.stdout.write(indicator_text(catalog, chosen, language, width))
+            return
+        from kpi_tritue.catalog.listing import catalog_json, catalog_text
+
         listing = use.indicators(targets)
         if output_format is TableOrJson.JSON:
             sys.stdout.write(catalog_json(listing, language))
         else:
-            sys.stdout.write(catalog_text(listing, language))
+            import shutil
+
+            # The terminal's width (or $COLUMNS, or 80 in a pipe), as rich measures it too.
+            sys.stdout.write(catalog_text(listing, language, shutil.get_terminal_size().columns))
 
 
-class ExplainFormat(StrEnum):
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
-
-
-@app.command(help=_command_help("explain"))
+@app.command(cls=Command, help=command_help("explain"))
 def explain(
     indicator: Annotated[
         str,
         typer.Argument(
-            help=_help("cli.help.indicator"),
+            metavar="ID",
+            help=help_of("cli.help.indicator"),
             show_default=False,
         ),
     ],
@@ -531,13 +478,7 @@ def explain(
                 _stdout().print(explanation_table(explanation, language))
 
 
-class TrendFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
-
-
-@app.command(help=_command_help("trend"))
+@app.command(cls=Command, help=command_help("trend"))
 def trend(
     files: FilesArg,
     output_format: Annotated[
@@ -601,7 +542,9 @@ def _root(
     ctx: typer.Context,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help=_help("cli.help.version")),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help=help_of("cli.help.version")
+        ),
     ] = False,
 ) -> None:
     # No docstring: the app's help is `cli.help.app`, given to `typer.Typer`.
