@@ -150,3 +150,20 @@ def test_a_gate_over_several_years_opens_each_workbook_once(
     result = runner.invoke(app, ["check", *arguments, "--fail-on", "off_track"])
     assert result.exit_code in (0, 1), result.output
     _once_each(opens, paths)
+
+
+def test_validate_with_annotate_opens_each_workbook_once(
+    tmp_path: Path, opens: Counter[tuple[str, Path]]
+) -> None:
+    """The annotated copy is made of the bytes io/copies reads back (checked against the
+    digest taken at the opening) and parsed by openpyxl: the workbook is not opened again."""
+    paths = _years(tmp_path, (2024,))
+    bad = write_workbook(
+        tmp_path / "bad.xlsx",
+        {"NhanSu": [WORKFORCE_HEADER, person("X1", level="Trung ương")]},
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["validate", *map(str, [*paths, bad]), "--annotate", str(out)])
+    assert result.exit_code == 3, result.output
+    assert (out / "bad.kiem-tra.xlsx").is_file()
+    _once_each(opens, [*paths, bad])

@@ -114,6 +114,59 @@ def validate(
     return load(files, as_of, progress)
 
 
+class AnnotatedCopies(NamedTuple):
+    """What `kpi validate --annotate` wrote: (input shown, copy written) in the inputs'
+    order, and the inputs with issues left without a copy because they changed after
+    they were read."""
+
+    written: list[tuple[str, Path]]
+    changed: list[str]
+
+
+def validate_annotated(
+    files: Sequence[str],
+    folder: Path,
+    lang: Lang,
+    *,
+    as_of: str | None = None,
+    progress: Progress | None = None,
+) -> tuple[Dataset, AnnotatedCopies]:
+    """`validate`, then the annotated copy of every input with an error or a warning, in
+    `folder` (created if missing, checked before anything is read)."""
+    from kpi_tritue.io.copies import ChangedInput, copy_source
+    from kpi_tritue.io.inputs import open_inputs
+    from kpi_tritue.model.marks import plan_marks
+    from kpi_tritue.render.annotate import copy_names, prepare_folder, write_copy
+
+    check_paths(files)
+    parse_as_of(as_of)
+    prepare_folder(folder, lang)
+
+    def opening(step: int, found: int, name: str) -> None:
+        if progress:
+            progress(step, 2 * found, name)
+
+    opened = open_inputs(files, progress=opening)
+    dataset = load(files, as_of, progress, opened)
+    inputs = [(workbook.display, workbook.path) for workbook in opened.workbooks]
+    names = copy_names(inputs, folder)
+    written: list[tuple[str, Path]] = []
+    changed: list[str] = []
+    for workbook in opened.workbooks:
+        plan = plan_marks(workbook.display, dataset.issues, workbook.workbook.sheet_names)
+        if not plan.needs_copy:
+            continue
+        try:
+            source = copy_source(workbook)
+        except ChangedInput:
+            changed.append(workbook.display)
+            continue
+        target = names[workbook.display]
+        write_copy(source, plan, target, [path for _, path in inputs], lang)
+        written.append((workbook.display, target))
+    return dataset, AnnotatedCopies(written, changed)
+
+
 def compute(
     files: Sequence[str],
     *,

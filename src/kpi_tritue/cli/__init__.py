@@ -23,6 +23,7 @@ import typer.core
 
 from kpi_tritue import __version__
 from kpi_tritue.cli.options import (
+    AnnotateOpt,
     AsOfOpt,
     BaselineOpt,
     ByOpt,
@@ -177,6 +178,7 @@ def validate(
     ] = TableOrJson.TABLE,
     lang: LangOpt = LangChoice.VI,
     as_of: AsOfOpt = None,
+    annotate: AnnotateOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     _prefetch(files)
@@ -188,7 +190,12 @@ def validate(
     language: Lang = lang.value
     with _guard(debug, language):
         with _progress() as progress:
-            dataset = use.validate(files, as_of=as_of, progress=progress)
+            if annotate is None:
+                dataset = use.validate(files, as_of=as_of, progress=progress)
+            else:
+                dataset, annotated = use.validate_annotated(
+                    files, annotate, language, as_of=as_of, progress=progress
+                )
         out = _stdout()
         if output_format is TableOrJson.JSON:
             sys.stdout.write(render.validation_json(dataset, language))
@@ -200,6 +207,11 @@ def validate(
             else:
                 out.print(text("issues.none", language))
         _stderr().print(render.issues_summary(dataset.issues, len(dataset.sources), language))
+        if annotate is not None:
+            from kpi_tritue.render.annotate import annotated_lines
+
+            for line in annotated_lines(*annotated, annotate, language):
+                _stderr().print(line, markup=False, highlight=False)
     if dataset.has_errors:
         raise typer.Exit(EXIT_INPUT)
 

@@ -84,6 +84,15 @@ AsOfOpt = Annotated[
     ),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help=help_of("cli.help.debug"))]
+AnnotateOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--annotate",
+        metavar="DIR",
+        help=help_of("cli.help.annotate"),
+        show_default=False,
+    ),
+]
 
 
 TargetsOpt = Annotated[

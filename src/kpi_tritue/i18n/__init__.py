@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kpi_tritue.i18n.about import TEXT as _ABOUT
+from kpi_tritue.i18n.annotate import TEXT as _ANNOTATE
+from kpi_tritue.i18n.annotate import first_sentence_end
 from kpi_tritue.i18n.catalog import TEXT as _CATALOG
 from kpi_tritue.i18n.cli import TEXT as _CLI
 from kpi_tritue.i18n.contract import TEXT as _CONTRACT
@@ -46,6 +48,7 @@ TABLES: tuple[Mapping[str, Mapping[Lang, str]], ...] = (
     _ERRORS,
     _ABOUT,
     _VALIDATION,
+    _ANNOTATE,
 )
 
 TEXT: dict[str, Mapping[Lang, str]] = {key: row for table in TABLES for key, row in table.items()}
@@ -56,6 +59,18 @@ def issue_message(code: str, lang: Lang, params: Mapping[str, object]) -> str:
     if template is None:
         return code
     return template.format_map(_Defaulting(params))
+
+
+def issue_parts(code: str, lang: Lang, params: Mapping[str, object]) -> tuple[str, str]:
+    """An issue's message as (what is wrong, how to fix it): the template's first sentence
+    and the rest. The template is split, not the message, so that a value quoted in it
+    never moves the cut. The fix is empty when the message is one sentence."""
+    template = ISSUE_MESSAGES.get(code, {}).get(lang)
+    cut = None if template is None else first_sentence_end(template)
+    if template is None or cut is None:
+        return issue_message(code, lang, params), ""
+    filled = _Defaulting(params)
+    return template[:cut].format_map(filled), template[cut:].strip().format_map(filled)
 
 
 def text(key: str, lang: Lang, **params: object) -> str:

@@ -42,6 +42,15 @@ TEXT: dict[str, dict[Lang, str]] = {
         "vi": "Ghi thêm báo cáo Excel vào tệp này (như kpi export).",
         "en": "Also write the Excel report, as kpi export does.",
     },
+    "cli.help.annotate": {
+        "vi": "Ghi vào thư mục này một bản sao của mỗi tệp có lỗi hay cảnh báo, tên "
+        "<tệp>.kiem-tra.xlsx: ô lỗi tô đỏ, ô cảnh báo tô vàng, mỗi ô kèm ghi chú, trang đầu liệt "
+        "kê các vấn đề và cách sửa. Tệp gốc không bị sửa; thư mục được tạo nếu chưa có.",
+        "en": "Write to this folder a copy of each file with an error or a warning, named "
+        "<file>.kiem-tra.xlsx: error cells filled red, warning cells yellow, each with a "
+        "comment, and a first sheet listing the problems and how to fix them. The input is "
+        "never changed; the folder is created if missing.",
+    },
     "cli.help.export_output": {
         "vi": "Tệp Excel kết quả (.xlsx).",
         "en": "The .xlsx file to write.",
