@@ -20,7 +20,11 @@ ROOT = Path(__file__).parent.parent
 
 @pytest.fixture
 def good(tmp_path: Path) -> Path:
-    return write_workbook(tmp_path / "good.xlsx", {"NhanSu": [WORKFORCE_HEADER, person("A1")]})
+    # A good workbook states its report year: without one, today's date is a warning.
+    info = [["Mục", "Giá trị"], ["Năm báo cáo", 2024]]
+    return write_workbook(
+        tmp_path / "good.xlsx", {"ThongTin": info, "NhanSu": [WORKFORCE_HEADER, person("A1")]}
+    )
 
 
 @pytest.fixture
@@ -150,7 +154,7 @@ def test_text_from_the_input_is_never_read_as_terminal_markup(tmp_path: Path) ->
         [*person("A2", level="[x]"), "x"],
     ]
     path = write_workbook(tmp_path / "[b]bad.xlsx", {"NhanSu": rows})
-    result = runner.invoke(app, ["validate", str(path)])
+    result = runner.invoke(app, ["validate", str(path), "--as-of", "31/12/2024"])
     assert result.exit_code == 3
     assert "[x]" in result.stdout
     assert "[b]bad.xlsx" in result.stdout
