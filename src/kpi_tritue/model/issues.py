@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from kpi_tritue.i18n import Lang, issue_message
+from kpi_tritue.i18n import Amount, Lang, issue_message
 
 ParamValue = str | int | float | None
 
@@ -98,7 +98,7 @@ class Issue:
         """How many problems the issue stands for: a summary stands for those it counts."""
         if self.code == MORE_ISSUES:
             count = self.params.get("count")
-            return count if isinstance(count, int) else 1
+            return int(count) if isinstance(count, int | float) else 1
         return 1
 
     def to_dict(self, lang: Lang) -> dict[str, Any]:
@@ -202,8 +202,8 @@ class IssueLog:
                 row=omitted.row,
                 params={
                     "code": code,
-                    "count": omitted.count,
-                    "limit": self.limit,
+                    "count": Amount(omitted.count),
+                    "limit": Amount(self.limit),
                     "setting": "KPI_MAX_ISSUES_PER_CODE",
                 },
             )
