@@ -608,3 +608,15 @@ def test_an_unreadable_thongtin_is_its_own_error_not_a_date_warning(tmp_path: Pa
     path = staff(tmp_path / "a.xlsx", "A1", ThongTin=[["Mục", "Giá trị"], ["Năm báo cáo", "x"]])
     dataset = load_dataset([str(path)])
     assert [(i.severity, i.code) for i in dataset.issues] == [(Severity.ERROR, "bad_report_year")]
+
+
+def test_a_registry_without_any_staff_sheet_is_not_a_list_of_units_without_staff(
+    tmp_path: Path,
+) -> None:
+    path = write_workbook(
+        tmp_path / "a.xlsx",
+        {"ThongTin": info(2024), "DonVi": [["Đơn vị"], ["Sở Y tế"], ["Sở Tư pháp"]]},
+    )
+    dataset = load_dataset([str(path)])
+    assert [i.code for i in dataset.issues] == ["missing_workforce_sheet"]
+    assert dataset.completeness is None

@@ -169,7 +169,10 @@ def load_dataset(
     for done in loaded:
         issues.extend(done.issues)
     completeness: Completeness | None = None
-    if not years_differ and not unread & {UNITS.key, WORKFORCE.key}:
+    # Whether registered units have staff is judged only on every NhanSu of one year: with
+    # none at all (already an error), every unit would seem to have nobody.
+    judged = WORKFORCE.key in tables and not years_differ
+    if judged and not unread & {UNITS.key, WORKFORCE.key}:
         completeness, completeness_issues = assess_completeness(
             tables.get(UNITS.key), tables.get(WORKFORCE.key), sources
         )
