@@ -575,3 +575,20 @@ def test_a_workbook_without_a_required_column_is_one_error_in_every_command(
         assert "unit_without_staff" not in said and "warning" not in said, command
         # Leaving bad rows out cannot help: the option is not advised.
         assert "dùng --skip-invalid" not in said, command
+
+
+def test_today_as_reference_is_one_warning_not_a_figure_of_an_earlier_year_each(
+    tmp_path: Path,
+) -> None:
+    figures = [["Chỉ tiêu", "Giá trị", "Năm"], ["Dân số", 1_320_000, 2024]]
+    path = str(
+        write_workbook(
+            tmp_path / "a.xlsx",
+            {"NhanSu": [WORKFORCE_HEADER, person("A1")], "SoLieu": figures},
+        )
+    )
+    for command in ("validate", "compute"):
+        assert [i["code"] for i in _issues([command, path])] == ["as_of_today"], command
+        # With a reference date given, the figure of 2024 is one of an earlier year.
+        dated = _issues([command, path, "--as-of", "31/12/2025"])
+        assert [i["code"] for i in dated] == ["figure_earlier_year"], command
