@@ -151,6 +151,7 @@ def test_rows_in_error_are_raised_with_the_errors_or_left_out() -> None:
     assert len(raised.value.errors) == 10
     assert all(issue.severity is Severity.ERROR for issue in raised.value.errors)
     assert "10" in raised.value.message("en")
+    assert "use --skip-invalid" in raised.value.message("en")  # every error is in a row
     skipped = use.compute([str(MISTAKES)], skip_invalid=True)
     assert skipped.context.skipped_rows > 0
 
@@ -161,6 +162,10 @@ def test_a_broken_copy_cannot_be_skipped_past(broken: Path) -> None:
         use.compute([str(broken)], skip_invalid=True)
     assert raised.value.errors
     assert all(issue.row is None for issue in raised.value.errors)
+    # Nor is the option advised: it was given, and could not help.
+    assert "dùng --skip-invalid" not in raised.value.message("vi")
+    assert "use --skip-invalid" not in raised.value.message("en")
+    assert "--skip-invalid" in raised.value.message("en")  # says why it did not help
 
 
 def test_paths_and_dates_that_mean_nothing_are_usage_errors(tmp_path: Path) -> None:

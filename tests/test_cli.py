@@ -21,7 +21,11 @@ ROOT = Path(__file__).parent.parent
 
 @pytest.fixture
 def good(tmp_path: Path) -> Path:
-    return write_workbook(tmp_path / "good.xlsx", {"NhanSu": [WORKFORCE_HEADER, person("A1")]})
+    # A good workbook states its report year: without one, today's date is a warning.
+    info = [["Mục", "Giá trị"], ["Năm báo cáo", 2024]]
+    return write_workbook(
+        tmp_path / "good.xlsx", {"ThongTin": info, "NhanSu": [WORKFORCE_HEADER, person("A1")]}
+    )
 
 
 @pytest.fixture
@@ -191,7 +195,7 @@ def test_text_from_the_input_is_never_read_as_terminal_markup(tmp_path: Path) ->
         [*person("A2", level="[x]"), "x"],
     ]
     path = write_workbook(tmp_path / "[b]bad.xlsx", {"NhanSu": rows})
-    result = runner.invoke(app, ["validate", str(path)])
+    result = runner.invoke(app, ["validate", str(path), "--as-of", "31/12/2024"])
     assert result.exit_code == 3
     assert "[x]" in result.stdout
     assert "[b]bad.xlsx" in result.stdout
@@ -518,3 +522,114 @@ def test_a_bug_outside_any_command_exits_4_without_traceback(good: Path) -> None
         check=False,
     )
     assert debug.returncode == 4 and b"Traceback" in debug.stderr
+
+
+# ---------------------------------------------------------------------------------------
+# The root cause first, once (issue 14)
+
+
+def _issues(arguments: list[str]) -> list[dict[str, object]]:
+    result = runner.invoke(app, [*arguments, "--format", "json"])
+    issues: list[dict[str, object]] = json.loads(result.stdout)["issues"]
+    return issues
+
+
+@pytest.fixture
+def figures_that_differ(tmp_path: Path) -> Path:
+    return write_workbook(
+        tmp_path / "a.xlsx",
+        {
+            "ThongTin": [["Mục", "Giá trị"], ["Năm báo cáo", 2024]],
+            "NhanSu": [WORKFORCE_HEADER, person("A1"), person("A2")],
+            "SoLieu": [
+                ["Chỉ tiêu", "Giá trị", "Năm", "Địa bàn"],
+                ["Dân số", 1_320_000, 2024, None],
+                ["Dân số", 1_000_000, 2024, "Huyện Kỳ Anh"],
+                ["Dân số", 312_600, 2024, "Thành phố Hà Tĩnh"],
+                ["Lực lượng lao động", 720_000, 2023, None],
+            ],
+            "MocCongViec": [["Mã mốc", "Trạng thái"], ["khong_co", "Hoàn thành"]],
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "province", "areas"),
+    [("vi", "1.320.000", "1.312.600"), ("en", "1,320,000", "1,312,600")],
+)
+def test_validate_finds_what_compute_finds_in_the_data(
+    figures_that_differ: Path, lang: str, province: str, areas: str
+) -> None:
+    path = str(figures_that_differ)
+    validated = _issues(["validate", path, "--lang", lang])
+    computed = _issues(["compute", path, "--lang", lang])
+    assert validated == computed
+    assert {issue["code"] for issue in validated} >= {"figure_total_differs", "unknown_milestone"}
+    differs = next(i for i in validated if i["code"] == "figure_total_differs")
+    assert f"({province})" in str(differs["message"]) and f"({areas})" in str(differs["message"])
+
+
+def test_validate_runs_compute_s_checks_on_the_rows_compute_would_keep(tmp_path: Path) -> None:
+    rows = [WORKFORCE_HEADER, person("A1"), person("A2", level="Trung ương")]
+    path = write_workbook(
+        tmp_path / "a.xlsx",
+        {
+            "ThongTin": [["Mục", "Giá trị"], ["Năm báo cáo", 2024]],
+            "NhanSu": rows,
+            "SoLieu": [
+                ["Chỉ tiêu", "Giá trị", "Địa bàn"],
+                ["Dân số", 10, None],
+                ["Dân số", 7, "Huyện Kỳ Anh"],
+            ],
+        },
+    )
+    validated = _issues(["validate", str(path)])
+    computed = _issues(["compute", str(path), "--skip-invalid"])
+    assert [i["code"] for i in validated] == ["bad_enum", "figure_total_differs"]
+    assert validated == computed
+
+
+def test_a_workbook_without_a_required_column_is_one_error_in_every_command(
+    tmp_path: Path,
+) -> None:
+    header = [h for h in WORKFORCE_HEADER if h != "Cấp"]
+    rows = [
+        header,
+        *(
+            [v for h, v in zip(WORKFORCE_HEADER, person(f"A{n}"), strict=True) if h != "Cấp"]
+            for n in range(3)
+        ),
+    ]
+    path = write_workbook(
+        tmp_path / "a.xlsx",
+        {
+            "ThongTin": [["Mục", "Giá trị"], ["Năm báo cáo", 2024]],
+            "NhanSu": rows,
+            "DonVi": [["Đơn vị"], ["Sở Y tế"], ["Sở Tư pháp"]],
+        },
+    )
+    for command in (["validate"], ["compute"], ["compute", "--skip-invalid"]):
+        result = runner.invoke(app, [*command, str(path), "--format", "json"])
+        assert result.exit_code == 3, command
+        said = result.stdout if command == ["validate"] else result.stderr
+        assert said.count("header_not_found") == 1, command
+        assert "unit_without_staff" not in said and "warning" not in said, command
+        # Leaving bad rows out cannot help: the option is not advised.
+        assert "dùng --skip-invalid" not in said, command
+
+
+def test_today_as_reference_is_one_warning_not_a_figure_of_an_earlier_year_each(
+    tmp_path: Path,
+) -> None:
+    figures = [["Chỉ tiêu", "Giá trị", "Năm"], ["Dân số", 1_320_000, 2024]]
+    path = str(
+        write_workbook(
+            tmp_path / "a.xlsx",
+            {"NhanSu": [WORKFORCE_HEADER, person("A1")], "SoLieu": figures},
+        )
+    )
+    for command in ("validate", "compute"):
+        assert [i["code"] for i in _issues([command, path])] == ["as_of_today"], command
+        # With a reference date given, the figure of 2024 is one of an earlier year.
+        dated = _issues([command, path, "--as-of", "31/12/2025"])
+        assert [i["code"] for i in dated] == ["figure_earlier_year"], command

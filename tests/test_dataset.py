@@ -216,10 +216,11 @@ def test_a_unit_is_merged_in_the_order_of_its_rows(tmp_path: Path) -> None:
         for i in dataset.issues
         if i.code in {"conflicting_row", "repeated_row_merged"}
     ]
+    # Errors first, then the rest: each in the order of the rows.
     assert found == [
         ("conflicting_row", "A3"),
-        ("repeated_row_merged", "A4"),
         ("conflicting_row", "A5"),
+        ("repeated_row_merged", "A4"),
         ("repeated_row_merged", "A6"),
     ]
     units = dataset.tables["units"].frame
@@ -287,7 +288,7 @@ def test_registered_units_without_staff_are_reported(tmp_path: Path) -> None:
         ["UBND xã Kỳ Tân", "Xã"],
         ["Sở Tư pháp", "Tỉnh"],
     ]
-    path = staff(tmp_path / "a.xlsx", "A1", "A2", DonVi=units)
+    path = staff(tmp_path / "a.xlsx", "A1", "A2", DonVi=units, ThongTin=info(2024))
     dataset = load_dataset([str(path)])
     assert dataset.completeness is not None
     assert dataset.completeness.registered == 3
@@ -435,3 +436,189 @@ def test_a_workbook_with_data_is_read_whatever_its_information_sheet_says(
     dataset = load_dataset([str(path)])
     assert "own_report_skipped" not in {i.code for i in dataset.issues}
     assert list(dataset.tables["workforce"].frame["id"]) == ["A1"]
+
+
+# ---------------------------------------------------------------------------------------
+# The root cause first, once (issue 14): one error, not its consequences
+
+
+def _complete(path: Path, sheet: str | None = None, drop: tuple[str, ...] = ()) -> Path:
+    """A small workbook with every sheet, that gives no issue at all; the columns headed
+    `drop` left out of `sheet`, with their cells."""
+    sheets: dict[str, list[list[object]]] = {
+        "ThongTin": info(2024),
+        "NhanSu": [WORKFORCE_HEADER, person("A1"), person("A2")],
+        "DonVi": [["Đơn vị", "Cấp"], ["Sở Y tế", "Tỉnh"]],
+        "SoLieu": [FIGURES_HEADER, ["Dân số", 1_320_000, 2024, None]],
+        "KipChuyenSau": [["Chuyên khoa", "Số kíp"], ["Tim mạch can thiệp", 2]],
+        "MocCongViec": [["Mã mốc", "Trạng thái"], ["university_merger", "Hoàn thành"]],
+        "ChuyenDoiDonVi": [
+            ["Đơn vị cũ", "Đơn vị mới", "Ngày hiệu lực"],
+            ["UBND xã Kỳ Tân", "Sở Y tế", "01/07/2024"],
+        ],
+    }
+    if sheet is not None:
+        rows = sheets[sheet]
+        keep = [i for i, text in enumerate(rows[0]) if text not in drop]
+        assert len(keep) == len(rows[0]) - len(drop), drop
+        sheets[sheet] = [[row[i] for i in keep] for row in rows]
+    return write_workbook(path, sheets)
+
+
+def _required() -> list[tuple[str, tuple[str, ...]]]:
+    from kpi_tritue.contract.schema import CONTRACT
+
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for spec in CONTRACT.sheets:
+        found += [(spec.name, (column.header,)) for column in spec.required_columns]
+        found += [
+            (spec.name, tuple(spec.column(key).header for key in group)) for group in spec.one_of
+        ]
+    return [(sheet, headers) for sheet, headers in found if sheet != "ThongTin"]
+
+
+def test_the_complete_workbook_gives_no_issue(tmp_path: Path) -> None:
+    dataset = load_dataset([str(_complete(tmp_path / "a.xlsx"))])
+    assert dataset.issues == []
+    assert dataset.completeness is not None and dataset.completeness.reporting == 1
+
+
+@pytest.mark.parametrize(("sheet", "headers"), _required(), ids=lambda v: str(v))
+def test_a_missing_required_column_is_one_error_and_nothing_else(
+    tmp_path: Path, sheet: str, headers: tuple[str, ...]
+) -> None:
+    # Without NhanSu's rows every registered unit would seem to have no staff; without
+    # DonVi's, every unit of the staff unregistered: consequences, not shown.
+    # (One of several columns, as Ngày sinh / Năm sinh: all of them left out.)
+    path = _complete(tmp_path / "a.xlsx", sheet, headers)
+    dataset = load_dataset([str(path)])
+    assert [(i.severity, i.code, i.sheet) for i in dataset.issues] == [
+        (Severity.ERROR, "header_not_found", sheet)
+    ]
+    assert all(header in dataset.issues[0].message("en") for header in headers)
+    if sheet in ("NhanSu", "DonVi"):
+        assert dataset.completeness is None  # not judged: not "0 % of units reported"
+
+
+def test_a_missing_column_in_one_file_hides_no_unit_of_another(tmp_path: Path) -> None:
+    # The registry is in a.xlsx, the staff of its unit in b.xlsx, whose NhanSu is broken.
+    a = write_workbook(
+        tmp_path / "a.xlsx",
+        {"ThongTin": info(2024), "DonVi": [["Đơn vị", "Cấp"], ["Sở Tư pháp", "Tỉnh"]]},
+    )
+    b = _complete(tmp_path / "b.xlsx", "NhanSu", ("Cấp",))
+    dataset = load_dataset([str(a), str(b)])
+    assert [i.code for i in dataset.issues if i.code != "missing_workforce_sheet"] == [
+        "header_not_found"
+    ]
+
+
+def test_the_same_workbook_under_two_names_is_one_error_naming_both(tmp_path: Path) -> None:
+    a = _complete(tmp_path / "a.xlsx")
+    b = tmp_path / "b.xlsx"
+    b.write_bytes(a.read_bytes())
+    dataset = load_dataset([str(b), str(a)])
+    assert [(i.severity, i.code, Path(i.file or "").name) for i in dataset.issues] == [
+        (Severity.ERROR, "same_data_as", "b.xlsx")
+    ]
+    message = dataset.issues[0].message("vi")
+    assert str(a) in message and str(b) in message
+    # Its data are taken once: no person twice, no figure twice.
+    assert list(dataset.tables["workforce"].frame["id"]) == ["A1", "A2"]
+    assert len(dataset.sources) == 2
+
+
+def test_the_same_staff_in_two_workbooks_is_one_error_at_the_copy_s_sheet(tmp_path: Path) -> None:
+    a = _complete(tmp_path / "a.xlsx")
+    # Another file, other sheets, the same NhanSu rows a row further down.
+    b = write_workbook(
+        tmp_path / "b.xlsx",
+        {
+            "ThongTin": info(2024, datetime(2024, 12, 31)),
+            "NhanSu": [["Danh sách"], WORKFORCE_HEADER, person("A1"), person("A2")],
+        },
+    )
+    dataset = load_dataset([str(a), str(b)])
+    assert [(i.code, Path(i.file or "").name, i.sheet) for i in dataset.issues] == [
+        ("same_data_as", "b.xlsx", "NhanSu")
+    ]
+    assert list(dataset.tables["workforce"].frame["id"]) == ["A1", "A2"]
+
+
+def test_the_same_ids_with_other_data_are_still_duplicates(tmp_path: Path) -> None:
+    a = staff(tmp_path / "a.xlsx", "A1", "A2", ThongTin=info(2024))
+    rows = [WORKFORCE_HEADER, person("A1"), person("A2", unit="Sở Tư pháp")]
+    b = write_workbook(tmp_path / "b.xlsx", {"ThongTin": info(2024), "NhanSu": rows})
+    dataset = load_dataset([str(a), str(b)])
+    assert [i.code for i in dataset.issues] == ["duplicate_id", "duplicate_id"]
+
+
+def test_three_report_years_are_one_error_listing_the_files_of_each(tmp_path: Path) -> None:
+    # The same people every year, the same registry and figures: no duplicate across years.
+    paths = []
+    for year in (2022, 2023, 2024):
+        rows = [WORKFORCE_HEADER, person("A1"), person("A2"), person(f"N{year}")]
+        paths.append(
+            write_workbook(
+                tmp_path / f"ht_{year}.xlsx",
+                {
+                    "ThongTin": info(year),
+                    "NhanSu": rows,
+                    "DonVi": [["Đơn vị", "Cấp"], ["Sở Y tế", "Tỉnh"]],
+                    "SoLieu": [FIGURES_HEADER, ["Dân số", 1_320_000, None, None]],
+                },
+            )
+        )
+    dataset = load_dataset([str(tmp_path)])
+    assert [(i.severity, i.code) for i in dataset.issues] == [
+        (Severity.ERROR, "report_years_differ")
+    ]
+    years = dataset.issues[0].params["years"]
+    listed = zip((2022, 2023, 2024), paths, strict=True)
+    assert years == "; ".join(f"{year}: {path.as_posix()}" for year, path in listed)
+    # Each year's figures are of its year, checked against that year's rows only.
+    figures = dataset.tables["figures"].frame
+    assert sorted(figures["year"].tolist()) == [2022, 2023, 2024]
+    assert len(dataset.tables["workforce"].frame) == 9
+
+
+def test_a_year_of_many_files_names_five_and_counts_the_others(tmp_path: Path) -> None:
+    for n in range(7):
+        staff(tmp_path / f"x{n}.xlsx", f"X{n}", ThongTin=info(2023))
+    staff(tmp_path / "y.xlsx", "Y1", ThongTin=info(2024))
+    dataset = load_dataset([str(tmp_path)])
+    assert [i.code for i in dataset.issues] == ["report_years_differ"]
+    shown = [f"{(tmp_path / f'x{n}.xlsx').as_posix()}" for n in range(5)]
+    assert dataset.issues[0].params["years"] == (
+        f"2023: {', '.join(shown)}, … (+2); 2024: {(tmp_path / 'y.xlsx').as_posix()}"
+    )
+    for lang, word in (("vi", "tệp nữa"), ("en", "more files")):
+        assert word in dataset.issues[0].message(lang)  # type: ignore[arg-type]
+
+
+def test_today_s_date_as_reference_is_a_warning_that_says_how_to_fix_it(tmp_path: Path) -> None:
+    path = staff(tmp_path / "a.xlsx", "A1")
+    dataset = load_dataset([str(path)], today=date(2026, 11, 25))
+    assert [(i.severity, i.code) for i in dataset.issues] == [(Severity.WARNING, "as_of_today")]
+    for lang in ("vi", "en"):
+        message = dataset.issues[0].message(lang)  # type: ignore[arg-type]
+        assert "25/11/2026" in message and "--as-of" in message and "ThongTin" in message
+    assert load_dataset([str(path)], as_of=date(2024, 12, 31)).issues == []
+
+
+def test_an_unreadable_thongtin_is_its_own_error_not_a_date_warning(tmp_path: Path) -> None:
+    path = staff(tmp_path / "a.xlsx", "A1", ThongTin=[["Mục", "Giá trị"], ["Năm báo cáo", "x"]])
+    dataset = load_dataset([str(path)])
+    assert [(i.severity, i.code) for i in dataset.issues] == [(Severity.ERROR, "bad_report_year")]
+
+
+def test_a_registry_without_any_staff_sheet_is_not_a_list_of_units_without_staff(
+    tmp_path: Path,
+) -> None:
+    path = write_workbook(
+        tmp_path / "a.xlsx",
+        {"ThongTin": info(2024), "DonVi": [["Đơn vị"], ["Sở Y tế"], ["Sở Tư pháp"]]},
+    )
+    dataset = load_dataset([str(path)])
+    assert [i.code for i in dataset.issues] == ["missing_workforce_sheet"]
+    assert dataset.completeness is None

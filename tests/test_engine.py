@@ -727,7 +727,10 @@ def test_province_row_differing_from_its_areas(tmp_path: Path) -> None:
     differs = [i for i in computation.issues if i.code == "figure_total_differs"]
     assert len(differs) == 1
     assert differs[0].severity == "warning"
-    assert (differs[0].cell, differs[0].params["total"]) == ("B2", "4000")
+    assert (differs[0].cell, differs[0].params["total"]) == ("B2", 4000)
+    # Numbers as people read them in each language.
+    assert "(5.000)" in differs[0].message("vi") and "4.000" in differs[0].message("vi")
+    assert "(5,000)" in differs[0].message("en") and "4,000" in differs[0].message("en")
 
 
 # ---------------------------------------------------------------------------------------

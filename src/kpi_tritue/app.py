@@ -99,7 +99,12 @@ class InvalidRows(InputError):
     the message; a summary of issues past the limit counts as the errors it stands for."""
 
     def __init__(self, errors: Sequence[Issue]) -> None:
-        super().__init__("error.input", errors=sum(issue.weight for issue in errors))
+        # `--skip-invalid` is advised only where it helps: when every error is in a row.
+        # Otherwise (a file, a sheet, a column that cannot be read) it leaves nothing out,
+        # whether or not it was given.
+        in_rows = all(issue.row is not None for issue in errors)
+        key = "error.input" if in_rows else "error.input_not_in_rows"
+        super().__init__(key, errors=sum(issue.weight for issue in errors))
         self.errors = list(errors)
 
 
@@ -110,8 +115,31 @@ class InvalidRows(InputError):
 def validate(
     files: Sequence[str], *, as_of: str | None = None, progress: Progress | None = None
 ) -> Dataset:
-    """Only read and validate: the dataset, with every issue found (`kpi validate`)."""
-    return load(files, as_of, progress)
+    """Only read and validate: the dataset, with every issue found (`kpi validate`),
+    those `compute` would find in the data among them (`with_data_issues`)."""
+    return with_data_issues(load(files, as_of, progress))
+
+
+def with_data_issues(dataset: Dataset) -> Dataset:
+    """The dataset with the issues `compute` finds in its data (a province figure against
+    the sum of its areas, an unknown milestone...), found as `compute --skip-invalid`
+    would: on the rows without errors. Not when an error keeps `compute` from running
+    at all (a sheet or a file that cannot be read): that one is the root cause."""
+    from dataclasses import replace
+
+    from kpi_tritue.catalog.reading import load_catalog as packaged
+    from kpi_tritue.compute.engine import data_issues
+    from kpi_tritue.contract.privacy import redact_issues
+    from kpi_tritue.model.issues import sorted_issues
+
+    errors = _errors(dataset.issues)
+    if any(issue.row is None for issue in errors):
+        return dataset
+    usable_rows = dataset.without_invalid_rows()[0] if errors else dataset
+    found = redact_issues(data_issues(usable_rows, packaged()), dataset.names)
+    if not found:
+        return dataset
+    return replace(dataset, issues=sorted_issues([*dataset.issues, *found]))
 
 
 class AnnotatedCopies(NamedTuple):

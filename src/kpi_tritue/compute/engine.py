@@ -27,11 +27,13 @@ from kpi_tritue.catalog.model import Catalog, Indicator
 from kpi_tritue.compute.assess import assess, milestone_measurement, no_data
 from kpi_tritue.compute.context import Context, context_of
 from kpi_tritue.compute.evidence import explanation
+from kpi_tritue.compute.figures import figure_codes
 from kpi_tritue.compute.groups import GROUP_BY, NO_GROUP, GroupBy
 from kpi_tritue.compute.milestones import milestone
 from kpi_tritue.compute.norms import unit_norm
 from kpi_tritue.compute.ratios import ratio
 from kpi_tritue.compute.stats import with_people_share_stats
+from kpi_tritue.contract.schema import FIGURES, MILESTONES
 from kpi_tritue.errors import UnknownIndicator
 from kpi_tritue.io.dataset import Dataset
 from kpi_tritue.model.explanation import Explanation
@@ -65,6 +67,35 @@ def compute(dataset: Dataset, catalog: Catalog, by: GroupBy | None = None) -> Co
     context = context_of(dataset, catalog, by)
     results = [_result(context, indicator) for indicator in catalog.indicators]
     return Computation(results=results, issues=sorted_issues(context.issues))
+
+
+def data_issues(dataset: Dataset, catalog: Catalog) -> list[Issue]:
+    """The issues `compute` finds in the data, and only those: a province figure that
+    differs from the sum of its areas, a milestone the catalog does not know, a figure
+    taken from an earlier year. `kpi validate` shows them, so that it and `compute` agree.
+
+    They come from `SoLieu` and `MocCongViec` alone: only the indicators that take a
+    figure are computed (in the same order, so the same issues are found), not the others.
+    """
+    if dataset.table(FIGURES.key) is None and dataset.table(MILESTONES.key) is None:
+        return []
+    with_figures = tuple(
+        indicator
+        for indicator in catalog.indicators
+        if figure_codes(
+            indicator.numerator,
+            indicator.denominator,
+            *(
+                (indicator.override.numerator, indicator.override.denominator)
+                if indicator.override is not None
+                else ()
+            ),
+        )
+    )
+    context = context_of(dataset, catalog, None)
+    for indicator in with_figures:
+        _result(context, indicator)
+    return sorted_issues(context.issues)
 
 
 def explain(dataset: Dataset, catalog: Catalog, indicator_id: str) -> Explanation:
@@ -112,6 +143,7 @@ __all__ = [
     "GroupBy",
     "assess",
     "compute",
+    "data_issues",
     "explain",
     "milestone_measurement",
     "no_data",

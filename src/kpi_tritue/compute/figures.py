@@ -18,7 +18,7 @@ from kpi_tritue.catalog.measures import FigureMeasure, Measure, iter_measures, m
 from kpi_tritue.compute.masks import matching_keys
 from kpi_tritue.contract.bookkeeping import ROW
 from kpi_tritue.contract.schema import FIGURES, METRIC
-from kpi_tritue.i18n.numbers import plain_number
+from kpi_tritue.i18n import Amount
 from kpi_tritue.io.dataset import Dataset
 from kpi_tritue.io.tables import FILE
 from kpi_tritue.model.issues import Issue, ParamValue, Severity
@@ -143,8 +143,8 @@ class Figures:
                     int(record["row"]),
                     metric=METRIC.label(str(record["metric"]), "vi"),
                     year=int(record["year"]),
-                    value=plain_number(float(record["value"])),
-                    total=plain_number(float(record["total"])),
+                    value=Amount(record["value"]),
+                    total=Amount(record["total"]),
                 )
             )
         return issues

@@ -18,6 +18,7 @@ from kpi_tritue.compute.masks import count_of, is_count
 from kpi_tritue.contract.schema import METRIC, WORKFORCE
 from kpi_tritue.model.issues import Severity
 from kpi_tritue.model.results import GroupResult, Measurement, Note
+from kpi_tritue.model.sources import AsOfSource
 
 # A numerator, its denominator (None for a plain amount) and the figures behind them.
 Pair = tuple[float, float | None, Trace]
@@ -160,7 +161,12 @@ def figure(context: Context, measure: FigureMeasure, group: str | None, trace: T
 
 
 def _report_earlier(context: Context, trace: Trace) -> None:
-    """An `info` issue per figure taken from an earlier year, naming the year used."""
+    """An `info` issue per figure taken from an earlier year, naming the year used.
+
+    None when the report year is today's only for want of one (`as_of_today` says so):
+    every figure would be "of an earlier year" because of that one cause."""
+    if context.dataset.reference.source is AsOfSource.TODAY:
+        return
     for metric, earlier in trace.earlier:
         if metric in context.earlier_reported:
             continue

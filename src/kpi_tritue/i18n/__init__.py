@@ -18,6 +18,7 @@ from kpi_tritue.i18n.cli import TEXT as _CLI
 from kpi_tritue.i18n.contract import TEXT as _CONTRACT
 from kpi_tritue.i18n.errors import TEXT as _ERRORS
 from kpi_tritue.i18n.explain import TEXT as _EXPLAIN
+from kpi_tritue.i18n.grouping import exact
 from kpi_tritue.i18n.issues import ISSUE_MESSAGES as ISSUE_MESSAGES
 from kpi_tritue.i18n.lang import LANGS as LANGS
 from kpi_tritue.i18n.lang import Lang as Lang
@@ -54,10 +55,23 @@ TABLES: tuple[Mapping[str, Mapping[Lang, str]], ...] = (
 TEXT: dict[str, Mapping[Lang, str]] = {key: row for table in TABLES for key, row in table.items()}
 
 
+class Amount(float):
+    """A number an issue quotes as a quantity (a figure, a count, a limit), shown as people
+    read it: `1.312.600` in Vietnamese, `1,312,600` in English, with the decimals it has.
+    A parameter that is a year or a row number stays a plain `int`."""
+
+    __slots__ = ()
+
+
 def issue_message(code: str, lang: Lang, params: Mapping[str, object]) -> str:
     template = ISSUE_MESSAGES.get(code, {}).get(lang)
     if template is None:
         return code
+    if any(isinstance(value, Amount) for value in params.values()):
+        params = {
+            key: exact(value, lang) if isinstance(value, Amount) else value
+            for key, value in params.items()
+        }
     return template.format_map(_Defaulting(params))
 
 

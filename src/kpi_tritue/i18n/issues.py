@@ -347,10 +347,30 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "the reference date is used. Make them agree.",
     },
     "report_years_differ": {
-        "vi": "Các tệp thuộc các năm báo cáo khác nhau ({years}) nên không gộp được. "
-        "Tính riêng từng năm, hoặc dùng kpi trend để xem xu hướng.",
-        "en": "The files belong to different report years ({years}) and cannot be combined. "
-        "Compute each year on its own, or use kpi trend.",
+        "vi": "Các tệp thuộc các năm báo cáo khác nhau nên không gộp được ({years}; "
+        "“+N”: N tệp nữa của năm đó). Mỗi năm được kiểm tra riêng. Tính riêng từng "
+        "năm (chỉ đưa vào các tệp của một năm), hoặc dùng kpi trend để xem xu hướng.",
+        "en": "The files belong to different report years and cannot be combined ({years}; "
+        "“+N”: N more files of that year). Each year is checked on its own. Compute "
+        "each year on its own (give only the files of one year), or use kpi trend.",
+    },
+    "same_data_as": {
+        "vi": "{file} chứa đúng dữ liệu của {other}: có lẽ cùng một bảng tính được đưa vào hai "
+        "lần dưới hai tên. Dữ liệu của {file} không được gộp thêm lần nữa. Bỏ một trong hai "
+        "tệp (hoặc thay bằng tệp đúng của đơn vị) rồi chạy lại.",
+        "en": "{file} holds the same data as {other}: most likely one workbook given twice "
+        "under two names. The data of {file} are not added a second time. Remove one of the "
+        "two files (or replace it with the unit's own) and run again.",
+    },
+    "as_of_today": {
+        "vi": "Không có trang ThongTin và không có --as-of: lấy ngày hôm nay ({as_of}) làm ngày "
+        "số liệu, nên kết quả (tuổi, năm của số liệu, đạt hay không đạt) sẽ đổi theo ngày "
+        "chạy. Thêm trang ThongTin ghi Năm báo cáo hoặc Ngày số liệu, hoặc chạy với "
+        "--as-of (ví dụ --as-of 31/12/2024).",
+        "en": "No ThongTin sheet and no --as-of: today ({as_of}) is taken as the reference "
+        "date, so the results (ages, the year of figures, met or not met) will change with "
+        "the day they are run. Add a ThongTin sheet giving Năm báo cáo or Ngày số liệu, or "
+        "run with --as-of (e.g. --as-of 31/12/2024).",
     },
     "as_of_differs": {
         "vi": "Các tệp có ngày số liệu khác nhau ({dates}); dùng ngày muộn nhất {as_of}.",

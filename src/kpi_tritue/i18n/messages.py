@@ -191,6 +191,14 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "The input has {errors} error(s). Fix the cells listed and run again, "
         "or use --skip-invalid to leave the bad rows out.",
     },
+    "error.input_not_in_rows": {
+        "vi": "Dữ liệu đầu vào có {errors} lỗi, trong đó có lỗi không nằm ở một dòng (một tệp, "
+        "một trang hay một cột không đọc được, các tệp không gộp được) nên không thể bỏ qua "
+        "bằng --skip-invalid. Sửa các lỗi được nêu rồi chạy lại.",
+        "en": "The input has {errors} error(s), some of them not in a row (a file, a sheet or "
+        "a column that cannot be read, files that cannot be combined), which --skip-invalid "
+        "cannot leave out. Fix the errors listed and run again.",
+    },
     # Reading --targets and --baseline (safe_files.py, catalog.py, baseline.py).
     "input.line": {"vi": "dòng {line}: ", "en": "line {line}: "},
     "input.too_big": {

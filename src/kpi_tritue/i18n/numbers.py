@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kpi_tritue.i18n import text
+from kpi_tritue.i18n.grouping import exact, grouped
 
 if TYPE_CHECKING:
     from kpi_tritue.i18n import Lang
@@ -52,16 +53,12 @@ def format_number(value: float | None, decimals: int, lang: Lang) -> str:
     """`1.320.000,5` in Vietnamese, `1,320,000.5` in English; `—` for nothing."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    text = f"{value:,.{decimals}f}"
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    return grouped(value, decimals, lang)
 
 
 def format_exact(value: float, lang: Lang, most: int = 6) -> str:
     """A number with the decimals it has (at most `most`): `2,5`, `1.320.000`, `512,9`."""
-    fraction = f"{float(value):.{most}f}".split(".")[1].rstrip("0")
-    return format_number(value, len(fraction), lang)
+    return exact(value, lang, most)
 
 
 def percent_sign(unit: str) -> str:

@@ -34,6 +34,15 @@ from kpi_tritue.io.duplicates import check_duplicates
 from kpi_tritue.io.file_summaries import summarize_files
 from kpi_tritue.io.inputs import OpenedInputs, ProgressCallback, missing_workforce, open_inputs
 from kpi_tritue.io.personal_names import hide_ids, hide_names, known_names
+from kpi_tritue.io.root_causes import (
+    files_by_year,
+    info_unreadable,
+    same_data,
+    stated_year,
+    unread_sheets,
+    without_copies,
+    year_groups,
+)
 from kpi_tritue.io.sheet_table import SheetTable
 from kpi_tritue.io.tables import FILE, Table
 from kpi_tritue.io.workbook import LoadedWorkbook, OpenedWorkbook, read_tables
@@ -140,19 +149,39 @@ def load_dataset(
 
     sources = [Source(path=w.display, sha256=w.sha256) for w in loaded]
     limit = Limits.from_environment().max_issues_per_code
+    # The root cause first, once (root_causes.py): what a sheet that cannot be read, a
+    # workbook given twice or files of several years would otherwise repeat is not checked.
+    unread = unread_sheets(opened, loaded)
+    years_differ = any(i.code == "report_years_differ" for i in date_issues)
+    groups = (
+        year_groups(opened, reference.report_year) if years_differ else [list(range(len(loaded)))]
+    )
+    copies_issues, copies = same_data(loaded, groups)
+    issues.extend(copies_issues)
+    without_copies(loaded, copies)
     tables: dict[str, Table] = {}
     for spec in contract.sheets:
         if spec.key == INFO.key:
             continue
-        parts = [(i, w.tables[spec.key]) for i, w in enumerate(loaded) if spec.key in w.tables]
-        if parts:
-            tables[spec.key] = _concat(spec, parts, sources, issues, reference, limit)
+        by_year = []
+        for group in groups:
+            parts = [(i, loaded[i].tables[spec.key]) for i in group if spec.key in loaded[i].tables]
+            if parts:
+                year = _year_of(opened, group, reference)
+                by_year.append(_concat(spec, parts, sources, issues, year, limit))
+        if by_year:
+            tables[spec.key] = by_year[0] if len(by_year) == 1 else _stack(spec, by_year)
     for done in loaded:
         issues.extend(done.issues)
-    completeness, completeness_issues = assess_completeness(
-        tables.get(UNITS.key), tables.get(WORKFORCE.key), sources
-    )
-    issues.extend(completeness_issues)
+    completeness: Completeness | None = None
+    # Whether registered units have staff is judged only on every NhanSu of one year: with
+    # none at all (already an error), every unit would seem to have nobody.
+    judged = WORKFORCE.key in tables and not years_differ
+    if judged and not unread & {UNITS.key, WORKFORCE.key}:
+        completeness, completeness_issues = assess_completeness(
+            tables.get(UNITS.key), tables.get(WORKFORCE.key), sources
+        )
+        issues.extend(completeness_issues)
     if WORKFORCE.key in tables:
         hide_ids(tables[WORKFORCE.key].frame, names)
     issues = sorted_issues(redact_issues(capped(issues, limit), names))
@@ -195,6 +224,15 @@ def resolve_reference_date(
     if option is not None:
         return ReferenceDate(option, AsOfSource.OPTION), issues
     if not stated:
+        if opened and not info_unreadable(opened):
+            # Results then change with the calendar: a leader's age, a figure's year.
+            issues.append(
+                Issue(
+                    Severity.WARNING,
+                    "as_of_today",
+                    params={"as_of": today.strftime("%d/%m/%Y")},
+                )
+            )
         return ReferenceDate(today, AsOfSource.TODAY), issues
     years = sorted({when.year for when, _, _ in stated})
     if len(years) > 1:
@@ -202,11 +240,7 @@ def resolve_reference_date(
             Issue(
                 Severity.ERROR,
                 "report_years_differ",
-                params={
-                    "years": ", ".join(
-                        f"{when.year} ({display})" for when, _, display in sorted(stated)
-                    )
-                },
+                params={"years": files_by_year([(when, shown) for when, _, shown in stated])},
             )
         )
     latest = max(stated, key=lambda item: (item[0], item[1] is AsOfSource.SHEET))
@@ -227,6 +261,36 @@ def resolve_reference_date(
 
 # ---------------------------------------------------------------------------------------
 # Consolidation
+
+
+def _year_of(
+    opened: Sequence[OpenedWorkbook], group: list[int], reference: ReferenceDate
+) -> ReferenceDate:
+    """The reference of a group of workbooks of one report year: the run's, when the
+    group is of its year (or the run has one group); else the 31 December of the group's."""
+    for index in group:
+        year = stated_year(opened[index])
+        if year is not None and year != reference.report_year:
+            return ReferenceDate(date(year, 12, 31), AsOfSource.YEAR)
+    return reference
+
+
+def _stack(spec: SheetSpec, tables: list[Table]) -> Table:
+    """The tables of several report years one under the other, each checked apart."""
+    present = frozenset().union(*(table.present for table in tables))
+    frames = []
+    for table in tables:
+        frame = table.frame.copy(deep=False)
+        for key in sorted(present - frozenset(frame.columns)):
+            frame[key] = _typed_empty(spec, key, frame.index)
+        frames.append(frame)
+    return Table(
+        spec=spec,
+        frame=pd.concat(frames, ignore_index=True),
+        present=present,
+        sheet_names={i: name for t in tables for i, name in t.sheet_names.items()},
+        letters={i: letters for t in tables for i, letters in t.letters.items()},
+    )
 
 
 def _typed_empty(spec: SheetSpec, key: str, index: pd.Index) -> pd.Series:

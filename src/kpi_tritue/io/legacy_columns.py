@@ -11,6 +11,7 @@ from kpi_tritue.contract.bookkeeping import ROW
 from kpi_tritue.contract.normalize import fold
 from kpi_tritue.contract.schema import ColumnSpec, ValueType
 from kpi_tritue.contract.values import ParsedColumn
+from kpi_tritue.i18n import Amount
 from kpi_tritue.io.legacy_text import decode, decode_column, first_legacy, legacy_encoding
 from kpi_tritue.io.sheet_table import Reporter, SheetTable
 from kpi_tritue.model.issues import Severity
@@ -79,7 +80,7 @@ def report_conversion(
         encoding=conversion.encoding,
         value=conversion.example,
         converted=conversion.converted,
-        count=conversion.count,
+        count=Amount(conversion.count),
     )
 
 
@@ -120,7 +121,7 @@ def check_legacy_encoding(
             field=column.header,
             encoding=encoding.value,
             value=value,
-            count=count,
+            count=Amount(count),
         )
 
 

@@ -34,6 +34,7 @@ from kpi_tritue.contract.limits import (
     long_text_hit,
     unsupported_compression,
 )
+from kpi_tritue.i18n import Amount
 from kpi_tritue.io import extent, extent_ods, extent_xls
 from kpi_tritue.io.sheet_xml import (
     MergedRange,
@@ -467,14 +468,14 @@ def _refused_cells(decision: extent.Decision | None) -> SheetScan:
     return _refused(
         "too_many_cells",
         cell=extent.cell_name(*decision.cell),
-        value=f"{decision.box:,}",
-        limit=f"{decision.budget:,}",
+        value=Amount(decision.box),
+        limit=Amount(decision.budget),
         setting="KPI_MAX_CELLS",
-        needed=f"{decision.needed:,}",
+        needed=Amount(decision.needed),
     )
 
 
-def _refused(reason: str, detail: str = "", **params: str) -> SheetScan:
+def _refused(reason: str, detail: str = "", **params: str | float) -> SheetScan:
     return SheetScan(
         merged=[], has_errors=None, refusal=UnreadableWorkbook(reason, detail, **params)
     )
@@ -521,9 +522,9 @@ def _legacy_refusal(
         row, times = repeated
         return UnreadableWorkbook(
             "repeated_row",
-            row=f"{row + 1:,}",
-            value=f"{times:,}",
-            limit=f"{limits.max_repeats:,}",
+            row=row + 1,
+            value=Amount(times),
+            limit=Amount(limits.max_repeats),
             setting="KPI_MAX_REPEATS",
         )
     if decision is None or not decision.refused:

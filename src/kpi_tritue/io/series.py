@@ -49,7 +49,7 @@ from kpi_tritue.contract.schema import (
     Contract,
 )
 from kpi_tritue.contract.values import Bounds
-from kpi_tritue.i18n.numbers import plain_number
+from kpi_tritue.i18n import Amount
 from kpi_tritue.io.dataset import Dataset, load_dataset
 from kpi_tritue.io.frames import at, is_missing
 from kpi_tritue.io.inputs import (
@@ -486,8 +486,8 @@ def _pool_figures(loaded: Mapping[int, Dataset]) -> tuple[list[_Figure], list[Is
                     params={
                         "metric": METRIC.label(other.metric, "vi"),
                         "year": other.year,
-                        "value": plain_number(other.value),
-                        "used": plain_number(chosen.value),
+                        "value": Amount(other.value),
+                        "used": Amount(chosen.value),
                         "other": chosen.place(),
                     },
                 )

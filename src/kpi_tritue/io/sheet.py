@@ -30,7 +30,7 @@ from kpi_tritue.contract.values import (
     number_shown,
     parse_column,
 )
-from kpi_tritue.i18n.numbers import plain_number
+from kpi_tritue.i18n import Amount
 from kpi_tritue.io.data_rows import data_rows
 from kpi_tritue.io.extent_rule import column_letters
 from kpi_tritue.io.frames import at
@@ -65,7 +65,7 @@ def read_table(
         reporter.add(
             Severity.INFO,
             "far_cells_ignored",
-            count=f"{raw.far_cells[0]:,}",
+            count=Amount(raw.far_cells[0]),
             first=raw.far_cells[1],
             limit=column_letters(limits.max_columns - 1),
         )
@@ -75,8 +75,8 @@ def read_table(
             "limit_exceeded",
             setting="KPI_MAX_ROWS",
             part=sheet_name,
-            value=f"{len(raw.cells):,}",
-            limit=f"{limits.max_rows:,}",
+            value=Amount(len(raw.cells)),
+            limit=Amount(limits.max_rows),
         )
         return None, reporter.issues
     cells = _fill_vertical_merges(raw)
@@ -237,9 +237,9 @@ def _report_problems(
             if problem == BAD_ENUM and column.enum is not None:
                 params["expected"] = column.enum.choices("vi")
             elif problem == BELOW_MINIMUM:
-                params["minimum"] = plain_number(column.minimum)
+                params["minimum"] = _amount(column.minimum)
             elif problem == ABOVE_MAXIMUM:
-                params["maximum"] = plain_number(column.maximum)
+                params["maximum"] = _amount(column.maximum)
             elif problem == YEAR_OUT_OF_RANGE:
                 params["report_year"] = bounds.report_year
             elif problem == FUTURE_DATE:
@@ -248,8 +248,8 @@ def _report_problems(
                 params.update(
                     value=number_shown(result.text_at(position) or ""),
                     setting="KPI_MAX_NUMBER",
-                    limit=_grouped(bounds.max_number),
-                    ceiling=_grouped(MAX_NUMBER_CEILING),
+                    limit=Amount(bounds.max_number),
+                    ceiling=Amount(MAX_NUMBER_CEILING),
                 )
             return {
                 "row": row,
@@ -261,9 +261,9 @@ def _report_problems(
         reporter.add_each(Severity.ERROR, str(problem), len(these), build)
 
 
-def _grouped(number: int) -> str:
-    """Digits in threes, apart by a no-break space: read alike in Vietnamese and English."""
-    return f"{number:,}".replace(",", "\u00a0")
+def _amount(number: float | None) -> ParamValue:
+    """A bound of the contract as a message quotes it (`?` for none)."""
+    return "?" if number is None else Amount(number)
 
 
 def _report_blanks(

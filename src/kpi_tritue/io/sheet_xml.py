@@ -29,7 +29,7 @@ _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 class UnreadableWorkbook(Exception):
     """The file cannot be opened as a workbook; `reason` is an issue code."""
 
-    def __init__(self, reason: str, detail: str = "", **params: str) -> None:
+    def __init__(self, reason: str, detail: str = "", **params: str | float) -> None:
         super().__init__(reason, detail)
         self.reason = reason
         self.detail = detail

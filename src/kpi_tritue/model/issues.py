@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from kpi_tritue.i18n import Lang, issue_message
+from kpi_tritue.i18n import Amount, Lang, issue_message
 
 ParamValue = str | int | float | None
 
@@ -39,6 +40,23 @@ def column_letter(index: int) -> str:
     return letters
 
 
+_CELL = re.compile(r"([A-Za-z]{1,3})(\d+)")
+
+
+def _column_order(cell: str | None) -> tuple[int, str]:
+    """A cell's column as a number (A → 1, Z → 26, AA → 27); 0 for none, and the text of
+    anything that is not a cell reference, so that it still sorts the same every time."""
+    if not cell:
+        return (0, "")
+    match = _CELL.fullmatch(cell)
+    if match is None:
+        return (0, cell)
+    number = 0
+    for char in match[1].upper():
+        number = number * 26 + ord(char) - 64
+    return (number, "")
+
+
 @dataclass(frozen=True, slots=True)
 class Issue:
     """One problem in the input, located down to the cell where that makes sense.
@@ -60,13 +78,19 @@ class Issue:
         return issue_message(self.code, lang, self.params)
 
     def sort_key(self) -> tuple[Any, ...]:
+        """Errors, then warnings, then info; within each by file, sheet, then cell: row,
+        then column in the order of the sheet (A2 < A10 < B2, AA after Z). What has no
+        file, sheet or row (the run's, a file's, a sheet's) comes before what has. The
+        code and the parameters break ties: the same issues always come in the same order."""
         return (
+            _SEVERITY_ORDER[self.severity],
             self.file or "",
             self.sheet or "",
             self.row if self.row is not None else -1,
-            self.cell or "",
-            _SEVERITY_ORDER[self.severity],
+            _column_order(self.cell),
             self.code,
+            self.column or "",
+            tuple(sorted((key, str(value)) for key, value in self.params.items())),
         )
 
     @property
@@ -74,7 +98,7 @@ class Issue:
         """How many problems the issue stands for: a summary stands for those it counts."""
         if self.code == MORE_ISSUES:
             count = self.params.get("count")
-            return count if isinstance(count, int) else 1
+            return int(count) if isinstance(count, int | float) else 1
         return 1
 
     def to_dict(self, lang: Lang) -> dict[str, Any]:
@@ -178,8 +202,8 @@ class IssueLog:
                 row=omitted.row,
                 params={
                     "code": code,
-                    "count": omitted.count,
-                    "limit": self.limit,
+                    "count": Amount(omitted.count),
+                    "limit": Amount(self.limit),
                     "setting": "KPI_MAX_ISSUES_PER_CODE",
                 },
             )
@@ -196,7 +220,8 @@ def capped(issues: Iterable[Issue], limit: int = MAX_ISSUES_PER_CODE) -> list[Is
 
 
 def sorted_issues(issues: Iterable[Issue]) -> list[Issue]:
-    """Issues in reading order: by file, sheet, row, cell; the same input gives the same list."""
+    """Errors, then warnings, then info, each in reading order (by file, sheet, row,
+    column); the same input gives the same list (`Issue.sort_key`)."""
     return sorted(issues, key=Issue.sort_key)
 
 
