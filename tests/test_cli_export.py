@@ -205,12 +205,22 @@ def test_export_of_several_years_adds_a_trend_sheet_with_line_charts(tmp_path: P
     sheet = workbook["Xu hướng"]
     assert [c.value for c in sheet[3]][:5] == ["Mã", "Chỉ tiêu", "2022", "2023", "2024"]
     doctors = next(row for row in sheet.iter_rows(min_row=4) if row[0].value == "doctors_per_10k")
-    assert [c.value for c in doctors[2:6]] == [10, 11, 12, 14]
-    assert doctors[8].value == "on_track"
-    charts = sheet._charts
+    assert [c.value for c in doctors[2:6]] == [10, 11, 12, "≥ 14"]
+    assert doctors[8].value == "Đúng tiến độ"
+    # Classes in words, never their ids; band targets and milestones as people read them.
+    shown = [str(c.value) for row in sheet.iter_rows(min_row=4) for c in row if c.value]
+    ids = ("achieved", "on_track", "needs_acceleration", "stagnating_or_regressing")
+    assert [value for value in shown if value in (*ids, "insufficient_data")] == []
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=4)}
+    assert rows["provincial_leaders_under_40"][5].value == "15–20 %"
+    merger = rows["university_merger"]
+    assert merger[5].value == "Hoàn thành" and "Chưa xong" in merger[2].number_format
+    charts = workbook["Biểu đồ xu hướng"]._charts
     assert charts
     assert all(isinstance(chart, LineChart) for chart in charts)
     assert all(len(chart.series) == 2 for chart in charts)  # the values and the target line
+    # One chart a printed page: a page break before every chart but the first.
+    assert len(workbook["Biểu đồ xu hướng"].row_breaks.brk) == len(charts) - 1
     # The summary is of the latest year.
     assert workbook["Tổng hợp"]["A1"].value is not None
     assert any("2024" in str(cell) for row in workbook["Thông tin"].values for cell in row)

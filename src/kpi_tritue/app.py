@@ -502,7 +502,6 @@ def write_workbook(
     """Write the gap report workbook (with its trend sheet for several years)."""
     from datetime import datetime
 
-    from kpi_tritue.render.trend_terminal import trend_document
     from kpi_tritue.render.xlsx_report import write_gap_report
 
     write_gap_report(
@@ -512,7 +511,7 @@ def write_workbook(
         lang,
         run_time=datetime.now(),
         protected=protected(files, targets, report.context),
-        trend=None if report.trend is None else trend_document(report.trend, lang),
+        trend=report.trend,
     )
 
 

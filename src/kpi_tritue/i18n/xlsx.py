@@ -70,6 +70,7 @@ TEXT: dict[str, dict[Lang, str]] = {
     "xlsx.written": {"vi": "Đã ghi {path}", "en": "Wrote {path}"},
     # The trend sheet.
     "xlsx.trend.sheet": {"vi": "Xu hướng", "en": "Trend"},
+    "xlsx.trend.charts": {"vi": "Biểu đồ xu hướng", "en": "Trend charts"},
     "xlsx.trend.title": {
         "vi": "Xu hướng các chỉ tiêu qua các năm",
         "en": "Indicators over the years",

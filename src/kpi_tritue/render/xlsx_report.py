@@ -20,10 +20,9 @@ name, and nothing here adds one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from openpyxl import Workbook
 
@@ -31,6 +30,7 @@ from kpi_tritue import __version__
 from kpi_tritue.i18n import Lang, text
 from kpi_tritue.model.issues import Severity, count_by_severity
 from kpi_tritue.model.results import IndicatorResult
+from kpi_tritue.model.trend import TrendResult
 from kpi_tritue.render.outputs import check_output
 from kpi_tritue.render.report import ReportContext
 from kpi_tritue.render.terminal import TOOL
@@ -124,10 +124,10 @@ def build_gap_report(
     lang: Lang,
     *,
     run_time: datetime,
-    trend: Mapping[str, Any] | None = None,
+    trend: TrendResult | None = None,
 ) -> Workbook:
-    """The report as an openpyxl workbook, not yet saved; with `trend` (the document of
-    `trend_report.trend_document`, when several years were given), a trend sheet too."""
+    """The report as an openpyxl workbook, not yet saved; with `trend` (when several years
+    were given), the trend sheet and its charts too."""
     workbook = Workbook()
     summary = workbook.active
     assert summary is not None
@@ -135,7 +135,7 @@ def build_gap_report(
     chart_sheet(workbook, results, context, lang)
     breakdown_sheet(workbook, results, context, lang)
     if trend is not None:
-        trend_sheet(workbook, trend, lang)
+        trend_sheet(workbook, trend, lang, context.catalog_target_year)
     issues_sheet(workbook, context.issues, lang)
     _info_sheet(workbook, context, lang, run_time)
     properties = workbook.properties
@@ -155,7 +155,7 @@ def write_gap_report(
     *,
     run_time: datetime,
     protected: Iterable[Path] = (),
-    trend: Mapping[str, Any] | None = None,
+    trend: TrendResult | None = None,
 ) -> None:
     """Write the report to `path`, atomically; never over an input or a `protected` file.
 

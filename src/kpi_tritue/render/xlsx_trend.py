@@ -1,132 +1,172 @@
-"""The trend sheet of the gap report: yearly values, projection and class per indicator,
-and a native line chart per indicator with its target drawn as a line."""
+"""The trend sheets of the gap report (`kpi export` of several report years): a table of
+yearly values, target, projection, progress ratio and class per indicator, and a sheet of
+line charts, one a printed page, each with its target drawn as a dashed line.
+
+Everything shown comes from the `TrendResult` that compute/ made; this module formats it:
+classes in words, targets as people read them (`25–30 %`, `≥ 14`), milestones as
+`Hoàn thành` / `Chưa xong` (numbers underneath, so they still sort).
+"""
 
 from __future__ import annotations
-
-from collections.abc import Mapping
-from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.series import SeriesLabel
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_tritue.i18n import Lang, text
-from kpi_tritue.render.xlsx_cells import header_row, put, widths
+from kpi_tritue.model.trend import IndicatorTrend, TrendResult
+from kpi_tritue.render.numbers import format_target
+from kpi_tritue.render.xlsx_cells import fit_row, header_row, print_setup, put, widths
+from kpi_tritue.render.xlsx_formats import cell_number, value_format
 
-CHART_WIDTH = 12
-CHART_HEIGHT = 6.5
+# One chart a printed page (A4 landscape): its size in cm, and the rows a page holds.
+CHART_WIDTH = 25.0
+CHART_HEIGHT = 14.0
+ROWS_A_PAGE = 32
+_HEADER_ROW = 3
+_FIRST_ROW = 4
 
 
-def _goal(target: Mapping[str, Any] | None) -> float | None:
-    """The line drawn for the target: its value, or the lower bound of a band."""
-    if not target:
+def _goal(indicator: IndicatorTrend) -> float | None:
+    """The line drawn for the target: the value the progress aims at (a band's nearer
+    bound), else the target's value or lower bound."""
+    target = indicator.target
+    if indicator.progress.goal is not None:
+        return indicator.progress.goal
+    if target is None:
         return None
-    value = target.get("value", target.get("min"))
-    return None if value is None else float(value)
+    return target.value if target.value is not None else target.min
 
 
-def trend_sheet(workbook: Workbook, document: Mapping[str, Any], lang: Lang) -> Worksheet:
-    """Add the trend sheet built from `trend_report.trend_document` and return it."""
+def _class_words(indicator: IndicatorTrend, lang: Lang) -> str:
+    trend_class = indicator.progress.trend_class
+    return text(f"trend.class.{trend_class.value if trend_class else 'tracked'}", lang)
+
+
+def trend_sheet(workbook: Workbook, trend: TrendResult, lang: Lang, horizon: int) -> Worksheet:
+    """Add the trend table and its charts; `horizon` is the catalog's target year (a
+    target of another year shows its year)."""
     sheet = workbook.create_sheet(text("xlsx.trend.sheet", lang))
-    years = [str(entry["year"]) for entry in document["report_years"]]
+    years = trend.year_numbers
     put(sheet, 1, 1, text("xlsx.trend.title", lang), bold=True, size=14)
     headers = [
         text("xlsx.trend.id", lang),
         text("xlsx.trend.name", lang),
-        *years,
+        *(str(year) for year in years),
         text("xlsx.trend.target", lang),
         text("xlsx.trend.projection", lang),
         text("xlsx.trend.ratio", lang),
         text("xlsx.trend.class", lang),
+        text("trend.col.pace", lang),
     ]
-    header_row(sheet, 3, headers)
-    first_year_column = 3
-    target_column = first_year_column + len(years)
-    charted: list[tuple[int, Mapping[str, Any]]] = []
-    for offset, indicator in enumerate(document["indicators"]):
-        row = 4 + offset
-        put(sheet, row, 1, indicator["id"])
-        put(sheet, row, 2, indicator["name"], wrap=True)
-        values = indicator.get("years", {})
+    header_row(sheet, _HEADER_ROW, headers)
+    column_widths = [30.0, 48.0, *([9.0] * len(years)), 14.0, 13.0, 10.0, 24.0, 13.0]
+    fit_row(sheet, _HEADER_ROW, zip(headers, column_widths, strict=True))
+    first_year = 3
+    target_column = first_year + len(years)
+    charted: list[tuple[int, IndicatorTrend]] = []
+    for offset, indicator in enumerate(trend.indicators):
+        row = _FIRST_ROW + offset
+        fmt = value_format(indicator.unit, lang)
+        put(sheet, row, 1, indicator.id)
+        put(sheet, row, 2, indicator.name(lang), wrap=True)
         for index, year in enumerate(years):
-            value = values.get(year)
-            put(sheet, row, first_year_column + index, value, number_format="0.0")
-        goal = _goal(indicator.get("target"))
-        put(sheet, row, target_column, goal, number_format="0.0")
-        put(sheet, row, target_column + 1, indicator.get("projection"), number_format="0.0")
-        put(sheet, row, target_column + 2, indicator.get("ratio"), number_format="0.00")
-        put(sheet, row, target_column + 3, indicator.get("class") or "")
-        present = [v for v in values.values() if v is not None]
-        if indicator["unit"] in ("percent", "per_10k") and len(present) >= 2 and goal is not None:
+            point = indicator.point(year)
+            value = None if point is None else cell_number(point.value)
+            put(sheet, row, first_year + index, value, number_format=fmt)
+        put(
+            sheet,
+            row,
+            target_column,
+            format_target(indicator.unit, indicator.target, lang, horizon),
+        )
+        progress = indicator.progress
+        if indicator.unit != "milestone":  # a line through 0s and 1s projects nothing
+            put(sheet, row, target_column + 1, cell_number(progress.projection), number_format=fmt)
+            put(sheet, row, target_column + 2, cell_number(progress.ratio), number_format="0.00")
+            put(
+                sheet,
+                row,
+                target_column + 4,
+                cell_number(progress.required_pace),
+                number_format=fmt,
+            )
+        put(sheet, row, target_column + 3, _class_words(indicator, lang), wrap=True)
+        fit_row(sheet, row, [(indicator.name(lang), column_widths[1])])
+        values = [p.value for p in indicator.points if p.value is not None]
+        if indicator.unit in ("percent", "per_10k") and len(values) >= 2 and _goal(indicator):
             charted.append((row, indicator))
-    widths(sheet, [30, 48, *([9] * len(years)), 10, 12, 10, 24])
-    sheet.freeze_panes = "C4"
-    # A4 landscape, one page wide, as the summary sheet.
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    _charts(
+    widths(sheet, column_widths)
+    sheet.freeze_panes = f"C{_FIRST_ROW}"
+    last_row = _FIRST_ROW + len(trend.indicators) - 1
+    print_setup(
         sheet,
-        charted,
-        years,
-        first_year_column,
-        target_column,
-        4 + len(document["indicators"]) + 2,
-        lang,
+        title_rows=f"{_HEADER_ROW}:{_HEADER_ROW}",
+        last_column=len(headers),
+        last_row=last_row,
+        lang=lang,
     )
+    if charted:
+        _chart_sheet(workbook, sheet, charted, years, first_year, last_row + 2, lang)
     return sheet
 
 
-def _charts(
-    sheet: Worksheet,
-    charted: list[tuple[int, Mapping[str, Any]]],
-    years: list[str],
-    first_year_column: int,
-    target_column: int,
-    top: int,
+def _chart_sheet(
+    workbook: Workbook,
+    table: Worksheet,
+    charted: list[tuple[int, IndicatorTrend]],
+    years: tuple[int, ...],
+    first_year: int,
+    helper_top: int,
     lang: Lang,
 ) -> None:
-    """A line chart per indicator: its yearly values, and the target as a flat line.
+    """A sheet of charts, one a page: an indicator's yearly values and its target.
 
-    The target line needs one value a year: they are written in hidden helper rows.
+    The target line needs one value a year: they sit in hidden rows of the table sheet,
+    below its print area, so that they are never printed.
     """
-    helper_row = top + 16 * ((len(charted) + 1) // 2) + 2
+    sheet = workbook.create_sheet(text("xlsx.trend.charts", lang))
+    last_year = first_year + len(years) - 1
+    categories = Reference(
+        table, min_col=first_year, max_col=last_year, min_row=_HEADER_ROW, max_row=_HEADER_ROW
+    )
     for number, (row, indicator) in enumerate(charted):
-        chart = LineChart()
-        chart.title = str(indicator["name"])[:60]
-        chart.height, chart.width = CHART_HEIGHT, CHART_WIDTH
-        chart.y_axis.title = None
-        chart.legend.position = "b"
-        # The target line reads hidden helper rows: plot them anyway.
-        chart.visible_cells_only = False
-        last_year_column = first_year_column + len(years) - 1
-        values = Reference(
-            sheet, min_col=first_year_column, max_col=last_year_column, min_row=row, max_row=row
-        )
-        chart.add_data(values, from_rows=True, titles_from_data=False)
-        goal_row = helper_row + number
-        goal = _goal(indicator.get("target"))
+        goal_row = helper_top + number
         for index in range(len(years)):
-            sheet.cell(row=goal_row, column=first_year_column + index, value=goal)
-        sheet.row_dimensions[goal_row].hidden = True
-        target = Reference(
-            sheet,
-            min_col=first_year_column,
-            max_col=last_year_column,
-            min_row=goal_row,
-            max_row=goal_row,
+            table.cell(row=goal_row, column=first_year + index, value=_goal(indicator))
+        table.row_dimensions[goal_row].hidden = True
+        chart = LineChart()
+        chart.title = (
+            f"{indicator.name(lang)} ({format_target(indicator.unit, indicator.target, lang)})"
         )
-        chart.add_data(target, from_rows=True, titles_from_data=False)
-        chart.series[0].tx = SeriesLabel(v=text("xlsx.trend.series", lang))
-        chart.series[1].tx = SeriesLabel(v=text("xlsx.trend.target", lang))
-        categories = Reference(
-            sheet, min_col=first_year_column, max_col=last_year_column, min_row=3, max_row=3
-        )
+        chart.height, chart.width = CHART_HEIGHT, CHART_WIDTH
+        chart.legend.position = "b"
+        # The target line reads hidden rows: plot them anyway.
+        chart.visible_cells_only = False
+        for source_row, label, dashed in (
+            (row, text("xlsx.trend.series", lang), False),
+            (goal_row, text("xlsx.trend.target", lang), True),
+        ):
+            data = Reference(
+                table, min_col=first_year, max_col=last_year, min_row=source_row, max_row=source_row
+            )
+            chart.add_data(data, from_rows=True, titles_from_data=False)
+            series = chart.series[-1]
+            series.tx = SeriesLabel(v=label)
+            if dashed:
+                series.graphicalProperties.line.dashStyle = "dash"
         chart.set_categories(categories)
-        chart.series[1].graphicalProperties.line.dashStyle = "dash"
-        anchor_row = top + 16 * (number // 2)
-        anchor_col = "A" if number % 2 == 0 else "C"
-        sheet.add_chart(chart, f"{anchor_col}{anchor_row}")
+        top = 1 + number * ROWS_A_PAGE
+        sheet.add_chart(chart, f"A{top}")
+        if number:
+            sheet.row_breaks.append(Break(id=top - 1))
+    # The page holds the charts only: 14 columns wide of the default width cover 25 cm.
+    print_setup(
+        sheet,
+        title_rows=None,
+        last_column=14,
+        last_row=len(charted) * ROWS_A_PAGE,
+        lang=lang,
+    )
