@@ -228,14 +228,22 @@ def _flag(rng: Any, share: float, n: int) -> Any:
     return np.where(rng.random(n) < share, "x", None).astype(object)
 
 
-def workforce_workbook(rows: int, seed: int = SEED) -> dict[str, list[Column]]:
-    """Every sheet of a tidy workbook of `rows` people, as columns, drawn from `seed`."""
+def workforce_workbook(
+    rows: int, seed: int = SEED, units: int | None = None
+) -> dict[str, list[Column]]:
+    """Every sheet of a tidy workbook of `rows` people, as columns, drawn from `seed`.
+
+    `units`: that many units of `rows // units` people each, listed unit by unit (the shape
+    `scripts/make_split.py` cuts into one workbook per unit); by default, units of drawn sizes.
+    """
     import numpy as np
     import pandas as pd
 
     rng = np.random.default_rng(seed)
     n = rows
-    unit_count = max(1, min(n, max(60, n // 45)))
+    unit_count = max(1, min(n, max(60, n // 45))) if units is None else units
+    if units is not None and (units < 1 or rows % units):
+        raise ValueError("rows must be a multiple of units")
 
     # Units: a kind, an area and a number make a unique, plausible name.
     kinds = rng.choice(len(UNIT_KINDS), size=unit_count, p=_norm([k[2] for k in UNIT_KINDS]))
@@ -258,6 +266,8 @@ def workforce_workbook(rows: int, seed: int = SEED) -> dict[str, list[Column]]:
         [np.arange(unit_count), rng.choice(unit_count, size=n - unit_count, p=_norm(size_weight))]
     )
     unit.sort()
+    if units is not None:
+        unit = np.repeat(np.arange(unit_count), n // unit_count)
     sector = unit_sector[unit]
 
     female = rng.random(n) < np.where(sector == "Giáo dục", 0.72, 0.5)
