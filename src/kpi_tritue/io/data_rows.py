@@ -23,24 +23,25 @@ def data_rows(
     region = cells.iloc[start:]
     if region.empty:
         return region
-    first = region.iloc[0]
-    if first.notna().any() and all(is_column_code(str(v)) for v in first.dropna()):
+    first = [value for value in region.iloc[:1].to_numpy(dtype=object)[0] if pd.notna(value)]
+    if first and all(is_column_code(str(v)) for v in first):
         region = region.iloc[1:]
+    # In numpy, row by column: a sheet's few hundred rows then cost no pandas frame.
     flags = region.notna().to_numpy(dtype=bool, copy=True)
     # Also clears the cells that clean to nothing where one comes first in its row.
     totals = _totals_rows(region, flags)
-    nonempty = pd.DataFrame(flags, index=region.index, columns=region.columns)
-    filled = nonempty.sum(axis=1)
+    filled = flags.sum(axis=1)
     keep = filled > 0
     for index in totals:
         reporter.add(Severity.INFO, "totals_row_skipped", row=int(index) + 1)
-        keep.at[index] = False
+    keep[region.index.get_indexer(totals)] = False
 
-    if spec.key == WORKFORCE.key:
-        keep &= ~_section_rows(region, keep & (filled == 1), header, reporter)
+    if spec.key == WORKFORCE.key and (keep & (filled == 1)).any():
+        single = pd.Series(keep & (filled == 1), index=region.index)
+        keep &= ~_section_rows(region, single, header, reporter).to_numpy(dtype=bool)
 
-    mapped_cols = sorted(set(header.columns.values()))
-    outside = keep & ~nonempty[mapped_cols].any(axis=1)
+    mapped = region.columns.get_indexer(sorted(set(header.columns.values())))
+    outside = keep & ~flags[:, mapped].any(axis=1)
     outside_rows = region.index[outside]
     reporter.add_each(
         Severity.INFO,

@@ -29,9 +29,13 @@ class Header:
 def _header_candidates(cells: pd.DataFrame) -> list[tuple[tuple[int, ...], dict[int, str]]]:
     """Single rows among the first 20, then pairs of adjacent rows (two-level headers)."""
     top = cells.iloc[:HEADER_SEARCH_ROWS]
-    rows: list[dict[int, str]] = []
-    for _, series in top.iterrows():
-        rows.append({int(str(c)): clean_text(str(v)) for c, v in series.items() if pd.notna(v)})
+    # Column by column, not `iterrows`: a Series a row cost more than the whole search.
+    columns = [int(str(c)) for c in top.columns]
+    grid = [top.iloc[:, j].tolist() for j in range(len(columns))]
+    rows: list[dict[int, str]] = [
+        {c: clean_text(str(column[i])) for c, column in zip(columns, grid, strict=True) if pd.notna(column[i])}
+        for i in range(len(top))
+    ]
     candidates: list[tuple[tuple[int, ...], dict[int, str]]] = [
         ((i,), row) for i, row in enumerate(rows)
     ]
