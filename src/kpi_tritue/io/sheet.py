@@ -264,11 +264,16 @@ def _parse_job(
         if conversion is not None or left:
             return [_parse_one(column, raw, bounds) for raw in raws]
     parsed = parse_column(whole, column, bounds)
+    # The masks of the whole column, once: a part's own would look at every distinct
+    # value of the run again, for each file.
+    invalid, blank = parsed.invalid_mask, parsed.blank_mask
     cut: list[ParsedOne] = []
     start = 0
     for raw in raws:
         stop = start + len(raw)
-        cut.append((_part(parsed, start, stop, raw.index), None, False))
+        part = _part(parsed, start, stop, raw.index)
+        part.__dict__.update(invalid_mask=invalid[start:stop], blank_mask=blank[start:stop])
+        cut.append((part, None, False))
         start = stop
     return cut
 
@@ -291,9 +296,7 @@ def _part(parsed: ParsedColumn, start: int, stop: int, index: pd.Index) -> Parse
     values = parsed.values.iloc[start:stop].set_axis(index)
     if parsed.is_text:
         return ParsedColumn.of_text(values)
-    return ParsedColumn(
-        values, parsed.codes[start:stop], parsed.distinct, parsed.distinct_problems
-    )
+    return ParsedColumn(values, parsed.codes[start:stop], parsed.distinct, parsed.distinct_problems)
 
 
 def _parse_one(column: ColumnSpec, raw: pd.Series, bounds: Bounds) -> ParsedOne:

@@ -20,6 +20,7 @@ from kpi_tritue.contract.bookkeeping import ROW
 from kpi_tritue.contract.normalize import fold
 from kpi_tritue.contract.schema import CONTRACT, INFO, WORKFORCE, Contract
 from kpi_tritue.contract.values import Bounds, parse_date, parse_year
+from kpi_tritue.io.load_ahead import LoadAhead
 from kpi_tritue.io.reader import Workbook, sha256_of
 from kpi_tritue.io.sheet import Taken, parse_taken, take_table
 from kpi_tritue.io.sheet_table import Reporter, SheetTable
@@ -279,20 +280,31 @@ def read_all_tables(
     sheets = [spec for spec in contract.sheets if spec.key != INFO.key]
     taken: dict[str, list[tuple[int, Taken]]] = {spec.key: [] for spec in sheets}
     reporters: list[dict[str, Reporter]] = []
-    for step, workbook in enumerate(opened):
-        if progress:
-            progress(step, workbook.display)
-        mine: dict[str, Reporter] = {}
-        for spec in sheets:
-            if spec.key not in workbook.sheet_names:
-                continue
-            found, reporter = take_table(
-                workbook.workbook, workbook.display, workbook.sheet_names[spec.key], spec
-            )
-            mine[spec.key] = reporter
-            if found is not None:
-                taken[spec.key].append((step, found))
-        reporters.append(mine)
+
+    def wanted(workbook: OpenedWorkbook) -> list[str]:
+        return [workbook.sheet_names[s.key] for s in sheets if s.key in workbook.sheet_names]
+
+    with LoadAhead() as ahead:
+        for step, workbook in enumerate(opened):
+            if progress:
+                progress(step, workbook.display)
+            # This file's sheets, loaded ahead, are done with; the next file's are read
+            # while this one's are looked at.
+            ahead.wait()
+            if step + 1 < len(opened):
+                following = opened[step + 1]
+                ahead.start(following.workbook, wanted(following))
+            mine: dict[str, Reporter] = {}
+            for spec in sheets:
+                if spec.key not in workbook.sheet_names:
+                    continue
+                found, reporter = take_table(
+                    workbook.workbook, workbook.display, workbook.sheet_names[spec.key], spec
+                )
+                mine[spec.key] = reporter
+                if found is not None:
+                    taken[spec.key].append((step, found))
+            reporters.append(mine)
     tables: list[dict[str, SheetTable]] = [{} for _ in opened]
     for spec in sheets:
         parts = taken[spec.key]
