@@ -178,7 +178,7 @@ def _parse_table(
         built[key] = result.values
         invalid |= result.invalid_mask
     # One frame built at once: a column set at a time costs a block insert each.
-    frame = pd.DataFrame(built, index=data.index)
+    frame = pd.DataFrame(built, index=data.index, copy=False)
     table = SheetTable(
         spec=spec,
         sheet_name=reporter.sheet or "",
