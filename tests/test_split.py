@@ -68,5 +68,6 @@ def test_the_same_seed_writes_the_same_bytes(tmp_path: Path) -> None:
     make_split = _make_split()
     one, _ = make_split.write_split(2, 3, tmp_path / "a", log=lambda _: None)
     two, _ = make_split.write_split(2, 3, tmp_path / "b", log=lambda _: None)
-    for path in sorted(one.glob("*.xlsx")):
-        assert path.read_bytes() == (two / path.name).read_bytes()
+    written = sorted(one.glob("*.xlsx"))
+    assert [p.name for p in written] == ["unit-0001.xlsx", "unit-0002.xlsx"]
+    assert [p.read_bytes() for p in written] == [(two / p.name).read_bytes() for p in written]
