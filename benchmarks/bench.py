@@ -228,14 +228,22 @@ def _flag(rng: Any, share: float, n: int) -> Any:
     return np.where(rng.random(n) < share, "x", None).astype(object)
 
 
-def workforce_workbook(rows: int, seed: int = SEED) -> dict[str, list[Column]]:
-    """Every sheet of a tidy workbook of `rows` people, as columns, drawn from `seed`."""
+def workforce_workbook(
+    rows: int, seed: int = SEED, units: int | None = None
+) -> dict[str, list[Column]]:
+    """Every sheet of a tidy workbook of `rows` people, as columns, drawn from `seed`.
+
+    `units`: that many units of `rows // units` people each, listed unit by unit (the shape
+    `scripts/make_split.py` cuts into one workbook per unit); by default, units of drawn sizes.
+    """
     import numpy as np
     import pandas as pd
 
     rng = np.random.default_rng(seed)
     n = rows
-    unit_count = max(1, min(n, max(60, n // 45)))
+    unit_count = max(1, min(n, max(60, n // 45))) if units is None else units
+    if units is not None and (units < 1 or rows % units):
+        raise ValueError("rows must be a multiple of units")
 
     # Units: a kind, an area and a number make a unique, plausible name.
     kinds = rng.choice(len(UNIT_KINDS), size=unit_count, p=_norm([k[2] for k in UNIT_KINDS]))
@@ -258,6 +266,8 @@ def workforce_workbook(rows: int, seed: int = SEED) -> dict[str, list[Column]]:
         [np.arange(unit_count), rng.choice(unit_count, size=n - unit_count, p=_norm(size_weight))]
     )
     unit.sort()
+    if units is not None:
+        unit = np.repeat(np.arange(unit_count), n // unit_count)
     sector = unit_sector[unit]
 
     female = rng.random(n) < np.where(sector == "Giáo dục", 0.72, 0.5)
@@ -600,6 +610,66 @@ frame = fastexcel.read_excel(sys.argv[1]).load_sheet(sys.argv[2]).to_pandas()
 print(frame.shape)
 """
 
+# The floor of many files (issue 14): one process reading every sheet of every workbook
+# given (files, or folders of them) with fastexcel into pandas.
+FLOOR_ALL = """\
+import sys
+from pathlib import Path
+import fastexcel
+paths = []
+for given in sys.argv[1:]:
+    path = Path(given)
+    paths += sorted(path.rglob("*.xlsx")) if path.is_dir() else [path]
+rows = 0
+for path in paths:
+    reader = fastexcel.read_excel(path)
+    for name in reader.sheet_names:
+        rows += len(reader.load_sheet(name).to_pandas())
+print(len(paths), rows)
+"""
+
+# Peers a user could pick for the reading part alone, over the same files: each reads
+# every workforce sheet into one frame. Run only where the package is installed.
+PEERS = {
+    "polars": (
+        "polars",
+        """\
+import sys
+from pathlib import Path
+import polars as pl
+paths = []
+for given in sys.argv[1:]:
+    path = Path(given)
+    paths += sorted(path.rglob("*.xlsx")) if path.is_dir() else [path]
+frames = [pl.read_excel(p, sheet_name="NhanSu", engine="calamine") for p in paths]
+print(pl.concat(frames, how="diagonal_relaxed").shape)
+""",
+    ),
+    "duckdb": (
+        "duckdb",
+        """\
+import sys
+from pathlib import Path
+import duckdb, fastexcel, pyarrow as pa
+paths = []
+for given in sys.argv[1:]:
+    path = Path(given)
+    paths += sorted(path.rglob("*.xlsx")) if path.is_dir() else [path]
+tables = [fastexcel.read_excel(p).load_sheet("NhanSu").to_arrow() for p in paths]
+people = pa.concat_tables(tables, promote_options="permissive")
+print(duckdb.sql("select count(*) from people").fetchall())
+""",
+    ),
+}
+
+
+def peer_installed(module: str) -> bool:
+    """Whether a peer's package is there (it is never installed by the benchmark)."""
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
 # What a data analyst would write: pandas with openpyxl, then one pydantic model per row.
 NAIVE = """\
 import sys
@@ -834,10 +904,87 @@ def bench_size(
 
 
 def _warm(path: Path) -> None:
-    """Read the file once so that the first run does not pay for the disk."""
-    with path.open("rb") as handle:
-        while handle.read(1 << 24):
-            pass
+    """Read the file (every file of a folder) once so that the first run does not pay for
+    the disk."""
+    for each in sorted(path.rglob("*.xlsx")) if path.is_dir() else [path]:
+        with each.open("rb") as handle:
+            while handle.read(1 << 24):
+                pass
+
+
+# ---------------------------------------------------------------------------------------
+# Many files (issue 14): one workbook per unit, as the December cycle brings them
+
+DEFAULT_SPLITS = ((200, 1000), (2000, 100))
+
+
+def split_for(units: int, rows: int, out: Path, log: Callable[[str], None]) -> Path:
+    """The folder of `units` workbooks of `rows` people each (scripts/make_split.py)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import make_split
+
+    folder, _ = make_split.write_split(units, rows, out, log=log)
+    return folder
+
+
+@dataclass
+class SplitResult:
+    units: int
+    rows: int
+    cases: dict[str, Case]
+
+    def wall(self, name: str) -> float | None:
+        case = self.cases.get(name)
+        return case.wall if case else None
+
+    def ratio(self, top: str) -> float | None:
+        a, b = self.wall(top), self.wall("floor")
+        return a / b if a is not None and b else None
+
+
+def bench_split(
+    units: int, rows: int, kpi: str, options: argparse.Namespace, log: Callable[[str], None]
+) -> SplitResult:
+    folder = split_for(units, rows, options.out, log)
+    work = options.out / f"run_split_{units}x{rows}"
+    work.mkdir(parents=True, exist_ok=True)
+    python = sys.executable
+    cases = {
+        "floor": Case("floor", [python, "-c", FLOOR_ALL, str(folder)], options.runs),
+        "compute": Case("compute", [kpi, "compute", str(folder), "--format", "json"], options.runs),
+    }
+    for name, (module, script) in PEERS.items():
+        cases[name] = Case(name, [python, "-c", script, str(folder)], options.runs)
+        if not peer_installed(module):
+            cases[name].runs = 0
+            cases[name].note = f"{module} is not installed: not measured"
+    _warm(folder)
+    for run in range(options.runs):
+        for case in cases.values():
+            if run >= case.runs or (case.samples and not case.ok):
+                continue
+            sample = measure(case.argv, work / f"{case.name}.out")
+            case.samples.append(sample)
+            log(
+                f"  {units} × {rows:,}  {case.name:<8} run {run + 1}/{case.runs}  "
+                f"{sample.wall:7.2f} s"
+            )
+    return SplitResult(units, rows, cases)
+
+
+def split_tables(results: Sequence[SplitResult]) -> list[str]:
+    lines = [
+        "| input | floor (a) | compute (b) | polars | duckdb | b/a | polars/a | duckdb/a |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        walls = " | ".join(
+            f"{_seconds(r.wall(n))} s" for n in ("floor", "compute", "polars", "duckdb")
+        )
+        ratios = " | ".join(_times(r.ratio(n)) for n in ("compute", "polars", "duckdb"))
+        lines.append(f"| {r.units:,} files × {r.rows:,} rows | {walls} | {ratios} |")
+    notes = sorted({c.note for r in results for c in r.cases.values() if c.note})
+    return [*lines, "", *(f"- {note}" for note in notes)]
 
 
 def bench_startup(kpi: str, runs: int, log: Callable[[str], None]) -> dict[str, Case]:
@@ -1140,6 +1287,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="cache and outputs")
     parser.add_argument("--write-doc", type=Path, default=None, metavar="PATH")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive way")
+    parser.add_argument(
+        "--split",
+        default=None,
+        metavar="UxR,...",
+        help="many files: UNITS x ROWS each, e.g. 200x1000,2000x100 (issue 14)",
+    )
     parser.add_argument("--profile", action="store_true", help="pyinstrument, then stop")
     parser.add_argument("--profile-rows", type=int, default=TARGET_ROWS)
     parser.add_argument(
@@ -1166,6 +1319,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     subprocess.run([kpi, "--help"], capture_output=True, check=False)  # compile the .pyc once
+    if options.split:
+        shapes = [tuple(int(n) for n in shape.split("x")) for shape in options.split.split(",")]
+        split_results = [bench_split(u, r, kpi, options, log) for u, r in shapes]
+        print("\n".join(split_tables(split_results)))
+        return 0
     results = []
     for rows in sizes:
         log(f"{rows:,} rows")

@@ -58,6 +58,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--before", type=Path, required=True, help="source tree of the old version")
     parser.add_argument("--after", type=Path, required=True, help="source tree of the new version")
     parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument(
+        "--split",
+        default=None,
+        metavar="UxR",
+        help="many files instead: UNITS workbooks of R rows (scripts/make_split.py); "
+        "the floor then reads every sheet of every file",
+    )
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--commands", default="compute,validate,export,indicators")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
@@ -69,13 +76,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     trees = {"before": options.before.resolve(), "after": options.after.resolve()}
     work = options.out / "compare"
     work.mkdir(parents=True, exist_ok=True)
-    file = bench.workbook_for(options.rows, options.out, print)
+    if options.split:
+        units, rows = (int(n) for n in options.split.split("x"))
+        file = bench.split_for(units, rows, options.out, print)
+        floor_argv = [sys.executable, "-c", bench.FLOOR_ALL, str(file)]
+        shape = f"{units:,} files × {rows:,} rows"
+    else:
+        file = bench.workbook_for(options.rows, options.out, print)
+        floor_argv = [sys.executable, "-c", bench.FLOOR, str(file), bench.SHEET]
+        shape = f"{options.rows:,} rows"
     bench._warm(file)
-    floor_argv = [sys.executable, "-c", bench.FLOOR, str(file), bench.SHEET]
     walls: dict[str, list[float]] = {"floor": []}
+    # CPU seconds (user + system) too: on a shared machine the wall clock also counts the
+    # time a process waited for a core.
+    cpu: dict[str, list[float]] = {"floor": []}
     for run in range(options.runs):
         sample = _measure(floor_argv, None, work / "floor.out")
         walls["floor"].append(sample.wall)
+        cpu["floor"].append(sample.user + sample.sys)
         line = [f"run {run + 1}/{options.runs}: floor {sample.wall:.2f} s"]
         for command in commands:
             for tag, tree in trees.items():
@@ -86,20 +104,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"{command} ({tag}) exited {sample.rc}: see {work}", file=sys.stderr)
                     return 2
                 walls.setdefault(f"{command} {tag}", []).append(sample.wall)
+                cpu.setdefault(f"{command} {tag}", []).append(sample.user + sample.sys)
                 line.append(f"{command} {tag} {sample.wall:.2f} s")
         print("  ".join(line), flush=True)
-    floor = statistics.median(walls["floor"])
-    print(f"\n{options.rows:,} rows, medians of {options.runs} interleaved runs")
-    print(f"floor (bare fastexcel read): {floor:.2f} s\n")
-    print("| command | before | after | after/before | before/floor | after/floor |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for command in commands:
-        before = statistics.median(walls[f"{command} before"])
-        after = statistics.median(walls[f"{command} after"])
-        print(
-            f"| {command} | {before:.2f} s | {after:.2f} s | {after / before:.3f}× "
-            f"| {before / floor:.2f}× | {after / floor:.2f}× |"
-        )
+    print(f"\n{shape}, medians of {options.runs} interleaved runs")
+    for label, figures in (("wall", walls), ("CPU", cpu)):
+        floor = statistics.median(figures["floor"])
+        print(f"\n{label}: floor (bare fastexcel read) {floor:.2f} s\n")
+        print("| command | before | after | after/before | before/floor | after/floor |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for command in commands:
+            before = statistics.median(figures[f"{command} before"])
+            after = statistics.median(figures[f"{command} after"])
+            print(
+                f"| {command} | {before:.2f} s | {after:.2f} s | {after / before:.3f}× "
+                f"| {before / floor:.2f}× | {after / floor:.2f}× |"
+            )
     return 0
 
 

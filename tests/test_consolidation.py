@@ -112,8 +112,15 @@ def test_figures_and_registry_without_staff_are_one_error_for_the_run(
 
 
 def test_the_files_named_by_the_run_error_are_bounded(tmp_path: Path) -> None:
-    rows = [("Đơn vị", "Cấp", "Lĩnh vực"), ("Sở Nội vụ", "Tỉnh", "Quản lý nhà nước")]
-    paths = [_save(tmp_path / f"dv_{i:02}.xlsx", {"DonVi": rows}) for i in range(25)]
+    # Each registry its own unit: the same registry twice would be `same_data_as`.
+    header = ("Đơn vị", "Cấp", "Lĩnh vực")
+    paths = [
+        _save(
+            tmp_path / f"dv_{i:02}.xlsx",
+            {"DonVi": [header, (f"Phòng Nội vụ số {i}", "Huyện", "Quản lý nhà nước")]},
+        )
+        for i in range(25)
+    ]
     dataset = load_dataset([str(tmp_path)])
     (error,) = [i for i in dataset.issues if i.severity is Severity.ERROR]
     assert error.code == "missing_workforce_sheet"

@@ -410,3 +410,55 @@ def test_a_function_of_distinct_values_gives_what_it_gives_row_by_row(
     expected = [None if value is None else unit_key(value) for value in values]
     assert map_distinct(column, unit_key).tolist() == expected
     assert matching_keys(column).tolist() == expected
+
+
+# A run's sheets are parsed once for all its files (`io/sheet.parse_batch`, issue 14),
+# with the next file read ahead (`io/load_ahead`): each file must come back exactly as it
+# comes when read alone, the plain way (`read_all_tables` of one file parses it alone).
+_RUN_CELLS = {
+    "id": st.sampled_from(["HT1", "HT2", "HT3", "", None]),
+    "name": st.sampled_from(["Nguyễn Văn An", "Lê Thị Bình", None]),
+    "unit": st.sampled_from(["Sở Y tế", "Së Y tÕ", "Trường THCS Kỳ Anh", None]),
+    "level": st.sampled_from(["Tỉnh", "Huyện", "Trung ương", None]),
+    "sector": st.sampled_from(["Y tế", "Y tÕ", "Giáo dục", "Không rõ"]),
+    "category": st.sampled_from(["Viên chức", "Công chức", "???"]),
+    "birth_date": st.sampled_from(["15/03/1985", "31/02/1990", "01/01/2030", None]),
+    "birth_year": st.sampled_from([1985, 1990, "năm", None]),
+    "qualification": st.sampled_from(["Đại học", "Thạc sĩ", "Tiến sĩ", "x"]),
+    "profession": st.sampled_from(["Bác sĩ", "Giáo viên THCS", None]),
+    "school_level": st.sampled_from(["THCS", "Mầm non", None]),
+}
+_run_person = st.fixed_dictionaries(_RUN_CELLS).map(
+    lambda c: [c[k] for k in _RUN_CELLS]  # in the order of WORKFORCE_HEADER
+)
+
+
+def _loaded_view(loaded: object) -> object:
+    tables = {
+        key: (table.frame.to_json(orient="split", date_format="iso"), table.headers, table.letters)
+        for key, table in loaded.tables.items()  # type: ignore[attr-defined]
+    }
+    return tables, loaded.issues  # type: ignore[attr-defined]
+
+
+@given(
+    st.lists(st.tuples(st.lists(_run_person, max_size=6), st.booleans()), min_size=2, max_size=4)
+)
+def test_a_run_parsed_together_gives_each_file_as_read_alone(
+    files: list[tuple[list[list[object]], bool]],
+) -> None:
+    import tempfile
+
+    from kpi_tritue.contract.values import Bounds
+    from kpi_tritue.io.inputs import open_inputs
+    from kpi_tritue.io.workbook import read_all_tables
+
+    bounds = Bounds(report_year=2024, as_of=pd.Timestamp("2024-12-31").date())
+    with tempfile.TemporaryDirectory() as folder:
+        for i, (people, no_school_level) in enumerate(files):
+            header = WORKFORCE_HEADER[:-1] if no_school_level else WORKFORCE_HEADER
+            rows = [row[: len(header)] for row in people]
+            write_workbook(Path(folder) / f"u{i}.xlsx", {"NhanSu": [header, *rows]})
+        together = read_all_tables(open_inputs([folder]).workbooks, bounds)
+        alone = [read_all_tables([w], bounds)[0] for w in open_inputs([folder]).workbooks]
+    assert [_loaded_view(w) for w in together] == [_loaded_view(w) for w in alone]

@@ -144,8 +144,9 @@ def test_header_not_found_names_the_missing_columns(tmp_path: Path) -> None:
 def test_a_workbook_with_no_sheet_of_the_form_says_which_it_has(tmp_path: Path) -> None:
     path = write_workbook(tmp_path / "a.xlsx", {"Sheet1": [["a"]], "Trang 2": [["b"]]})
     dataset = load_dataset([str(path)])
-    # Its own error, not a knock-on `missing_workforce_sheet` nor an `unknown_sheet` each.
-    assert [i.code for i in dataset.issues] == ["no_contract_sheet"]
+    # Its own error, not a knock-on `missing_workforce_sheet` nor an `unknown_sheet` each
+    # (and the run's warning that, without ThongTin, the reference date is today).
+    assert [i.code for i in dataset.issues] == ["no_contract_sheet", "as_of_today"]
     message = dataset.issues[0].message("en")
     assert "Sheet1, Trang 2" in message and "NhanSu, DonVi" in message
 

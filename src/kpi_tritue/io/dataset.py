@@ -45,7 +45,7 @@ from kpi_tritue.io.root_causes import (
 )
 from kpi_tritue.io.sheet_table import SheetTable
 from kpi_tritue.io.tables import FILE, Table
-from kpi_tritue.io.workbook import LoadedWorkbook, OpenedWorkbook, read_tables
+from kpi_tritue.io.workbook import OpenedWorkbook, read_all_tables
 from kpi_tritue.model.issues import (
     MAX_ISSUES_PER_CODE,
     Issue,
@@ -133,11 +133,11 @@ def load_dataset(
         max_number=Limits.from_environment().max_number,
     )
 
-    loaded: list[LoadedWorkbook] = []
-    for step, workbook in enumerate(opened):
+    def reading(step: int, name: str) -> None:
         if progress:
-            progress(inputs.found + step, total, workbook.display)
-        loaded.append(read_tables(workbook, bounds, contract))
+            progress(inputs.found + step, total, name)
+
+    loaded = read_all_tables(opened, bounds, contract, reading)
     if progress:
         progress(total, total, "")
     # Names are hidden once every file is read: a name in one file's NhanSu is hidden in

@@ -9,6 +9,7 @@ import pandas as pd
 
 from kpi_tritue.contract.normalize import clean_text, fold
 from kpi_tritue.contract.schema import SheetSpec
+from kpi_tritue.io.frames import head_values
 from kpi_tritue.io.sheet_table import Reporter
 from kpi_tritue.model.issues import Severity, column_letter
 
@@ -28,10 +29,18 @@ class Header:
 
 def _header_candidates(cells: pd.DataFrame) -> list[tuple[tuple[int, ...], dict[int, str]]]:
     """Single rows among the first 20, then pairs of adjacent rows (two-level headers)."""
-    top = cells.iloc[:HEADER_SEARCH_ROWS]
-    rows: list[dict[int, str]] = []
-    for _, series in top.iterrows():
-        rows.append({int(str(c)): clean_text(str(v)) for c, v in series.items() if pd.notna(v)})
+    # Column by column, not `iterrows`: a Series a row cost more than the whole search.
+    height = min(HEADER_SEARCH_ROWS, len(cells))
+    columns = [int(str(c)) for c in cells.columns]
+    grid = [head_values(column, height) for _, column in cells.items()]
+    rows: list[dict[int, str]] = [
+        {
+            c: clean_text(str(column[i]))
+            for c, column in zip(columns, grid, strict=True)
+            if pd.notna(column[i])
+        }
+        for i in range(height)
+    ]
     candidates: list[tuple[tuple[int, ...], dict[int, str]]] = [
         ((i,), row) for i, row in enumerate(rows)
     ]

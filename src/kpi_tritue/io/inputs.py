@@ -18,7 +18,7 @@ from kpi_tritue.contract.schema import CONTRACT, WORKFORCE, Contract
 from kpi_tritue.contract.text_inputs import UnsafeInput
 from kpi_tritue.io.reader import WORKBOOK_SUFFIXES
 from kpi_tritue.io.safe_files import path_problem
-from kpi_tritue.io.workbook import OpenedWorkbook, listed, open_workbook
+from kpi_tritue.io.workbook import OpenedWorkbook, listed, open_workbook, read_infos
 from kpi_tritue.model.issues import Issue, Severity
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -62,11 +62,12 @@ def open_inputs(
     for step, (path, display) in enumerate(files):
         if progress:
             progress(step, len(files), display)
-        result = open_workbook(path, display, contract)
+        result = open_workbook(path, display, contract, info=False)
         if isinstance(result, list):
             issues.extend(result)
         else:
             opened.append(result)
+    read_infos(opened)
     return OpenedInputs(len(files), tuple(opened), tuple(issues), contract)
 
 

@@ -9,7 +9,8 @@ so any later result can point back at its cell.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -49,17 +50,40 @@ from kpi_tritue.io.workforce import check_workforce
 from kpi_tritue.model.issues import Issue, ParamValue, Severity, column_letter
 
 
+@dataclass
+class Taken:
+    """What is read of one sheet before any cell is parsed: its raw cells, its header, and
+    the rows under it that hold records (`data`, raw text, indexed by grid row)."""
+
+    reporter: Reporter
+    raw: RawSheet
+    header: Header
+    data: pd.DataFrame
+
+
 def read_table(
     workbook: Workbook, display: str, sheet_name: str, spec: SheetSpec, bounds: Bounds
 ) -> tuple[SheetTable | None, list[Issue]]:
     """The sheet `sheet_name` of `workbook` (shown as `display`) read as `spec` says; None
     with the issues when it cannot be (unreadable, too many rows, no header)."""
+    taken, reporter = take_table(workbook, display, sheet_name, spec)
+    if taken is None:
+        return None, reporter.issues
+    (table,) = parse_taken([taken], spec, bounds)
+    return table, reporter.issues
+
+
+def take_table(
+    workbook: Workbook, display: str, sheet_name: str, spec: SheetSpec
+) -> tuple[Taken | None, Reporter]:
+    """The first half of `read_table`, file by file: the sheet's cells read, its header
+    found and its data rows picked; nothing is parsed. The reporter holds the issues."""
     reporter = Reporter(display, sheet_name)
     try:
         raw = workbook.read_sheet(sheet_name)
     except UnreadableWorkbook as error:
         reporter.add(Severity.ERROR, error.reason, params={"detail": error.detail, **error.params})
-        return None, reporter.issues
+        return None, reporter
     limits = Limits.from_environment()
     if raw.far_cells is not None:
         reporter.add(
@@ -78,17 +102,28 @@ def read_table(
             value=Amount(len(raw.cells)),
             limit=Amount(limits.max_rows),
         )
-        return None, reporter.issues
+        return None, reporter
     cells = _fill_vertical_merges(raw)
     header = find_header(cells, spec, reporter)
     if header is None:
-        return None, reporter.issues
+        return None, reporter
     data = data_rows(cells, header, spec, reporter)
-    table = _parse_table(data, header, spec, bounds, reporter, raw)
-    if spec.key == WORKFORCE.key:
-        table.names = personal_names(data, header, table, reporter)
-        check_workforce(table, reporter)
-    return table, reporter.issues
+    return Taken(reporter=reporter, raw=raw, header=header, data=data), reporter
+
+
+def parse_taken(taken: Sequence[Taken], spec: SheetSpec, bounds: Bounds) -> list[SheetTable]:
+    """The second half of `read_table`, for the same sheet of every file of a run at once:
+    each column of the contract is parsed once over the rows of all files (`parse_batch`),
+    then each file's table is built and its problems reported in its own reporter."""
+    parsed = parse_batch([(t.data, t.header) for t in taken], spec, bounds)
+    tables: list[SheetTable] = []
+    for one, columns in zip(taken, parsed, strict=True):
+        table = _parse_table(one.data, one.header, spec, bounds, one.reporter, one.raw, columns)
+        if spec.key == WORKFORCE.key:
+            table.names = personal_names(one.data, one.header, table, one.reporter)
+            check_workforce(table, one.reporter)
+        tables.append(table)
+    return tables
 
 
 def _fill_vertical_merges(raw: RawSheet) -> pd.DataFrame:
@@ -119,30 +154,31 @@ def _parse_table(
     bounds: Bounds,
     reporter: Reporter,
     raw: RawSheet,
+    columns: Mapping[str, ParsedOne],
 ) -> SheetTable:
-    frame = pd.DataFrame(index=data.index)
-    frame[ROW] = (data.index + 1).astype("int64")
+    """One file's table from its columns parsed (`parse_batch`): problems reported."""
     invalid = np.zeros(len(data), dtype=bool)
     headers: dict[str, str] = {}
     letters: dict[str, str] = {}
-    present: dict[str, tuple[ColumnSpec, pd.Series]] = {}
     for column in spec.columns:
         col = header.columns.get(column.key)
         if col is None or column.key == "full_name":
             continue
         headers[column.key] = header.texts[col]
         letters[column.key] = column_letter(col)
-        present[column.key] = (column, data[col])
     parsed: dict[str, ParsedColumn] = {}
     legacy_left: list[str] = []
-    for key, (result, conversion, left) in _parse_columns(present, bounds).items():
+    built: dict[str, Any] = {ROW: (data.index + 1).astype("int64")}
+    for key, (result, conversion, left) in columns.items():
         if conversion is not None:
             report_conversion(conversion, spec.column(key), letters[key], reporter)
         if left:
             legacy_left.append(key)
         parsed[key] = result
-        frame[key] = result.values
+        built[key] = result.values
         invalid |= result.invalid_mask
+    # One frame built at once: a column set at a time costs a block insert each.
+    frame = pd.DataFrame(built, index=data.index, copy=False)
     table = SheetTable(
         spec=spec,
         sheet_name=reporter.sheet or "",
@@ -176,30 +212,94 @@ def _parse_table(
 # more than they save.
 _PARALLEL_FROM_ROWS = 20_000
 
+ParsedOne = tuple[ParsedColumn, "Conversion | None", bool]
 
-def _parse_columns(
-    present: Mapping[str, tuple[ColumnSpec, pd.Series]], bounds: Bounds
-) -> dict[str, _ParsedOne]:
-    """Each present column decoded from a legacy encoding if need be, then parsed
-    (`values.parse_column`); in the contract's order, whatever thread finished first."""
-    rows = max((len(raw) for _, raw in present.values()), default=0)
-    workers = min(4, os.cpu_count() or 1, len(present))
+
+def parse_batch(
+    parts: Sequence[tuple[pd.DataFrame, Header]], spec: SheetSpec, bounds: Bounds
+) -> list[dict[str, ParsedOne]]:
+    """Each file's present columns parsed, in the contract's order: each column once over
+    the rows of every file that has it, then cut back into each file's rows.
+
+    A cell's value and problem depend on its text alone (`values.parse_column` parses the
+    distinct texts), so a column parsed over many files is, cut back, what each file's
+    column parsed alone would be. A legacy encoding is the one thing judged per column
+    of a file (which encoding, how many cells): a column in which any file has legacy
+    text is decoded and parsed file by file.
+    """
+    jobs: dict[str, tuple[ColumnSpec, list[int], list[pd.Series]]] = {}
+    for column in spec.columns:
+        if column.key == "full_name":
+            continue
+        files = [i for i, (_, header) in enumerate(parts) if column.key in header.columns]
+        if files:
+            raws = [parts[i][0][parts[i][1].columns[column.key]] for i in files]
+            jobs[column.key] = (column, files, raws)
+    rows = sum(len(data) for data, _ in parts)
+    workers = min(4, os.cpu_count() or 1, len(jobs))
+    found: list[dict[str, ParsedOne]] = [{} for _ in parts]
     if rows < _PARALLEL_FROM_ROWS or workers < 2:
-        return {key: _parse_one(column, raw, bounds) for key, (column, raw) in present.items()}
-    from concurrent.futures import ThreadPoolExecutor
+        done = {key: _parse_job(*job, bounds) for key, job in jobs.items()}
+    else:
+        from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {
-            key: pool.submit(_parse_one, column, raw, bounds)
-            for key, (column, raw) in present.items()
-        }
-        return {key: future.result() for key, future in futures.items()}
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {key: pool.submit(_parse_job, *job, bounds) for key, job in jobs.items()}
+            done = {key: future.result() for key, future in futures.items()}
+    for key, (_, files, _) in jobs.items():
+        for i, result in zip(files, done[key], strict=True):
+            found[i][key] = result
+    return found
 
 
-_ParsedOne = tuple[ParsedColumn, "Conversion | None", bool]
+def _parse_job(
+    column: ColumnSpec, files: list[int], raws: list[pd.Series], bounds: Bounds
+) -> list[ParsedOne]:
+    """One column of several files parsed at once, then cut back into each file's rows."""
+    if len(raws) == 1:
+        return [_parse_one(column, raws[0], bounds)]
+    whole = _joined(raws)
+    if column.type in (ValueType.TEXT, ValueType.ENUM):
+        _, conversion, left = decode_legacy_text(whole, column)
+        if conversion is not None or left:
+            return [_parse_one(column, raw, bounds) for raw in raws]
+    parsed = parse_column(whole, column, bounds)
+    # The masks of the whole column, once: a part's own would look at every distinct
+    # value of the run again, for each file.
+    invalid, blank = parsed.invalid_mask, parsed.blank_mask
+    cut: list[ParsedOne] = []
+    start = 0
+    for raw in raws:
+        stop = start + len(raw)
+        part = _part(parsed, start, stop, raw.index)
+        part.__dict__.update(invalid_mask=invalid[start:stop], blank_mask=blank[start:stop])
+        cut.append((part, None, False))
+        start = stop
+    return cut
 
 
-def _parse_one(column: ColumnSpec, raw: pd.Series, bounds: Bounds) -> _ParsedOne:
+def _joined(raws: list[pd.Series]) -> pd.Series:
+    """The raw columns one after the other, in one Arrow chunk when they are Arrow text
+    (the parsers take a column as one array, as a sheet's column comes)."""
+    import pyarrow as pa
+
+    whole = pd.concat(raws, ignore_index=True)
+    if isinstance(whole.dtype, pd.StringDtype) and whole.dtype.storage == "pyarrow":
+        array = pa.array(whole, from_pandas=True)
+        if isinstance(array, pa.ChunkedArray):
+            whole = pd.Series(pd.array(array.combine_chunks(), dtype=whole.dtype))
+    return whole
+
+
+def _part(parsed: ParsedColumn, start: int, stop: int, index: pd.Index) -> ParsedColumn:
+    """The rows start…stop of a parsed column, on `index`."""
+    values = parsed.values.iloc[start:stop].set_axis(index)
+    if parsed.is_text:
+        return ParsedColumn.of_text(values)
+    return ParsedColumn(values, parsed.codes[start:stop], parsed.distinct, parsed.distinct_problems)
+
+
+def _parse_one(column: ColumnSpec, raw: pd.Series, bounds: Bounds) -> ParsedOne:
     """The column parsed, its legacy conversion if any, and whether legacy text is left."""
     conversion, left = None, False
     if column.type in (ValueType.TEXT, ValueType.ENUM):

@@ -8,7 +8,7 @@ reference date.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,8 +21,9 @@ from kpi_tritue.contract.normalize import fold
 from kpi_tritue.contract.privacy import QUOTE_LENGTH, quote
 from kpi_tritue.contract.schema import CONTRACT, INFO, Contract
 from kpi_tritue.contract.values import Bounds, parse_date, parse_year
+from kpi_tritue.io.load_ahead import LoadAhead
 from kpi_tritue.io.reader import Workbook, sha256_of
-from kpi_tritue.io.sheet import read_table
+from kpi_tritue.io.sheet import Taken, parse_taken, take_table
 from kpi_tritue.io.sheet_table import Reporter, SheetTable
 from kpi_tritue.io.sheet_xml import UnreadableWorkbook
 from kpi_tritue.model.issues import Issue, Severity, column_letter
@@ -62,9 +63,10 @@ class LoadedWorkbook:
 
 
 def open_workbook(
-    path: Path, display: str, contract: Contract = CONTRACT
+    path: Path, display: str, contract: Contract = CONTRACT, *, info: bool = True
 ) -> OpenedWorkbook | list[Issue]:
-    """Open a workbook, match its sheets to the contract and read its `ThongTin`.
+    """Open a workbook, match its sheets to the contract and read its `ThongTin` (unless
+    `info` is False: then `read_infos` reads it, with the others of the run).
 
     Returns the issues instead when the file cannot be used at all.
     """
@@ -130,8 +132,8 @@ def open_workbook(
         info=ReportInfo(),
         issues=reporter.issues,
     )
-    if INFO.key in matched:
-        _read_info(opened)
+    if info:
+        read_infos([opened])
     return opened
 
 
@@ -152,15 +154,34 @@ def _tail(path: str) -> str:
     return quote(path if len(path) <= QUOTE_LENGTH else "…" + path[1 - QUOTE_LENGTH :])
 
 
-def _read_info(opened: OpenedWorkbook) -> None:
-    # Years in ThongTin are bounded only loosely: the report year is what is being read.
-    loose = Bounds(report_year=9999, as_of=date(9999, 12, 31))
-    table, issues = read_table(
-        opened.workbook, opened.display, opened.sheet_names[INFO.key], INFO, loose
-    )
-    opened.issues.extend(issues)
-    if table is None:
-        return
+# Years in ThongTin are bounded only loosely: the report year is what is being read.
+_LOOSE = Bounds(report_year=9999, as_of=date(9999, 12, 31))
+
+
+def read_infos(opened: Sequence[OpenedWorkbook]) -> None:
+    """Read the `ThongTin` of each workbook that has one: the headers file by file, the
+    cells parsed once for all (`parse_taken`), then what each says, in its own issues."""
+    having = [w for w in opened if INFO.key in w.sheet_names]
+    taken: list[tuple[OpenedWorkbook, Taken]] = []
+    reporters: list[Reporter] = []
+    for workbook in having:
+        found, reporter = take_table(
+            workbook.workbook, workbook.display, workbook.sheet_names[INFO.key], INFO
+        )
+        reporters.append(reporter)
+        if found is not None:
+            taken.append((workbook, found))
+    tables = parse_taken([t for _, t in taken], INFO, _LOOSE)
+    by_workbook = {id(w): table for (w, _), table in zip(taken, tables, strict=True)}
+    for workbook, reporter in zip(having, reporters, strict=True):
+        workbook.issues.extend(reporter.issues)
+        table = by_workbook.get(id(workbook))
+        if table is not None:
+            _read_info(workbook, table)
+
+
+def _read_info(opened: OpenedWorkbook, table: SheetTable) -> None:
+    loose = _LOOSE
     opened.info_table = table
     reporter = Reporter(opened.display, table.sheet_name)
     if "value" not in table.headers:
@@ -266,19 +287,72 @@ def read_tables(
     contract: Contract = CONTRACT,
 ) -> LoadedWorkbook:
     """Read every contract sheet of an opened workbook with the dataset's reference date."""
-    tables: dict[str, SheetTable] = {}
-    issues = list(opened.issues)
-    if opened.info_table is not None:
-        tables[INFO.key] = opened.info_table
-    for spec in contract.sheets:
-        if spec.key == INFO.key or spec.key not in opened.sheet_names:
+    return read_all_tables([opened], bounds, contract)[0]
+
+
+def read_all_tables(
+    opened: Sequence[OpenedWorkbook],
+    bounds: Bounds,
+    contract: Contract = CONTRACT,
+    progress: Callable[[int, str], None] | None = None,
+) -> list[LoadedWorkbook]:
+    """Every contract sheet of every workbook of a run, with the dataset's reference date.
+
+    File by file, only the header is found and the data rows taken (`take_table`); then
+    each sheet of the contract is parsed once for all files (`parse_taken`), so that what
+    a file costs is its reading, not a parse of its own. Each file keeps its own tables
+    and issues, in the order `read_tables` gives them one file at a time.
+    `progress(step, name)` is called before each file is read.
+    """
+    sheets = [spec for spec in contract.sheets if spec.key != INFO.key]
+    taken: dict[str, list[tuple[int, Taken]]] = {spec.key: [] for spec in sheets}
+    reporters: list[dict[str, Reporter]] = []
+
+    def wanted(workbook: OpenedWorkbook) -> list[str]:
+        return [workbook.sheet_names[s.key] for s in sheets if s.key in workbook.sheet_names]
+
+    with LoadAhead() as ahead:
+        for step, workbook in enumerate(opened):
+            if progress:
+                progress(step, workbook.display)
+            # This file's sheets, loaded ahead, are done with; the next file's are read
+            # while this one's are looked at.
+            ahead.wait()
+            if step + 1 < len(opened):
+                following = opened[step + 1]
+                ahead.start(following.workbook, wanted(following))
+            mine: dict[str, Reporter] = {}
+            for spec in sheets:
+                if spec.key not in workbook.sheet_names:
+                    continue
+                found, reporter = take_table(
+                    workbook.workbook, workbook.display, workbook.sheet_names[spec.key], spec
+                )
+                mine[spec.key] = reporter
+                if found is not None:
+                    taken[spec.key].append((step, found))
+            reporters.append(mine)
+    tables: list[dict[str, SheetTable]] = [{} for _ in opened]
+    for spec in sheets:
+        parts = taken[spec.key]
+        if not parts:
             continue
-        table, sheet_issues = read_table(
-            opened.workbook, opened.display, opened.sheet_names[spec.key], spec, bounds
+        for (step, _), table in zip(
+            parts, parse_taken([t for _, t in parts], spec, bounds), strict=True
+        ):
+            tables[step][spec.key] = table
+    loaded: list[LoadedWorkbook] = []
+    for workbook, mine, own in zip(opened, reporters, tables, strict=True):
+        found_tables: dict[str, SheetTable] = {}
+        if workbook.info_table is not None:
+            found_tables[INFO.key] = workbook.info_table
+        found_tables.update(own)
+        issues = list(workbook.issues)
+        for reporter in mine.values():
+            issues.extend(reporter.issues)
+        loaded.append(
+            LoadedWorkbook(
+                display=workbook.display, sha256=workbook.sha256, tables=found_tables, issues=issues
+            )
         )
-        issues.extend(sheet_issues)
-        if table is not None:
-            tables[spec.key] = table
-    return LoadedWorkbook(
-        display=opened.display, sha256=opened.sha256, tables=tables, issues=issues
-    )
+    return loaded
