@@ -321,3 +321,13 @@ def test_conditions_combine_and_each_reason_is_said() -> None:
         "ratio r = 0.42; projected for 2030: 55.0 %); regressed: farther from the target than "
         "last time: 58.0 % → 50.0 % (8.0 % farther)"
     )
+
+
+def test_the_summary_says_how_many_could_not_be_judged_and_why() -> None:
+    verdict = judge(RESULTS, OFF_TRACK, trend=None)
+    assert gate_summary(verdict, "en") == (
+        "Gate: PASSED (no indicator is off_track). off_track: 4 indicators not judged — the "
+        "trend cannot be judged: there is one report year only; add the workbooks of "
+        "earlier years with --history."
+    )
+    assert "not judged" not in gate_summary(judge(RESULTS, DEFAULT_FAIL_ON), "en")

@@ -146,6 +146,10 @@ TEXT: dict[str, dict[Lang, str]] = {
         "vi": "lùi lại so với lần trước: {previous} → {value}",
         "en": "went back since last time: {previous} → {value}",
     },
+    "gate.not_judged_count": {
+        "vi": "{condition}: {count} chỉ tiêu chưa xét được — {reason}",
+        "en": "{condition}: {count} indicators not judged — {reason}",
+    },
     "gate.not_judged.one_year": {
         "vi": "chưa đánh giá được xu hướng: chỉ có một năm báo cáo; hãy thêm bảng tính các "
         "năm trước với --history.",

@@ -141,12 +141,25 @@ def input_errors_junit(errors: Sequence[Issue], message: str, lang: Lang) -> str
 
 
 def gate_summary(verdict: GateVerdict, lang: Lang) -> str:
-    """One line for the terminal: passed, or how many failed and which."""
-    statuses = ", ".join(sorted(status.value for status in verdict.fail_on))
+    """One line for the terminal: passed, or how many failed and which; then, if a
+    condition could not be judged for some indicators, how many and why (the first reason)."""
+    conditions = ", ".join(sorted(condition.value for condition in verdict.fail_on))
     if verdict.passed:
-        return text("gate.passed", lang, fail_on=statuses)
-    ids = ", ".join(result.id for result in verdict.failed)
-    return text("gate.failed", lang, count=len(verdict.failed), fail_on=statuses, ids=ids)
+        said = text("gate.passed", lang, fail_on=conditions)
+    else:
+        ids = ", ".join(result.id for result in verdict.failed)
+        said = text("gate.failed", lang, count=len(verdict.failed), fail_on=conditions, ids=ids)
+    unjudged = [item for case in verdict.cases for item in case.not_judged]
+    for condition in sorted({item.condition for item in unjudged}, key=list(GateCondition).index):
+        reasons = [item.reason for item in unjudged if item.condition is condition]
+        said += " " + text(
+            "gate.not_judged_count",
+            lang,
+            condition=condition.value,
+            count=len(reasons),
+            reason=text(f"gate.not_judged.{reasons[0]}", lang),
+        )
+    return said
 
 
 def gate_json(
