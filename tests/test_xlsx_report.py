@@ -343,6 +343,16 @@ def _label(key: str) -> str:
     return text(f"report.{key}", "vi")
 
 
+def test_the_chart_prints_on_one_page_without_its_table(tmp_path: Path, sample: Path) -> None:
+    results, context = _context([sample])
+    out = tmp_path / "r.xlsx"
+    write_gap_report(out, results, context, "vi", run_time=RUN_TIME)
+    sheet = load_workbook(out)["Biểu đồ"]
+    printed_rows = int(str(sheet.print_area).rsplit("$", 1)[1])
+    assert printed_rows < sheet.max_row  # the table below the chart is for the screen
+    assert sheet.row_breaks.brk == []
+
+
 def test_no_breakdown_sheet_without_by(report: Path, tmp_path: Path, sample: Path) -> None:
     results, context = _context([sample])
     workbook = build_gap_report(results, context, "vi", run_time=RUN_TIME)
@@ -354,7 +364,12 @@ def test_issues_sheet_lists_every_issue_with_its_cell(tmp_path: Path, source: Pa
     out = tmp_path / "r.xlsx"
     write_gap_report(out, results, context, "vi", run_time=RUN_TIME)
     sheet = load_workbook(out)["Vấn đề dữ liệu"]
-    assert [c.value for c in sheet[1]] == [
+    # A title, the counts, then the table, whose header repeats on every printed page.
+    assert sheet["A1"].value == "Các vấn đề của dữ liệu đầu vào"
+    errors = sum(i.severity == "error" for i in context.issues)
+    assert str(sheet["A2"].value).startswith(f"{errors} lỗi, ")
+    assert sheet.print_title_rows == "$4:$4"
+    assert [c.value for c in sheet[4]] == [
         "Mức",
         "Mã",
         "Nội dung",
@@ -364,8 +379,8 @@ def test_issues_sheet_lists_every_issue_with_its_cell(tmp_path: Path, source: Pa
         "Cột",
         "Ô",
     ]
-    assert sheet.max_row == len(context.issues) + 1
-    for row, issue in enumerate(context.issues, start=2):
+    assert sheet.max_row == len(context.issues) + 4
+    for row, issue in enumerate(context.issues, start=5):
         cells = [sheet.cell(row, c).value for c in range(1, 9)]
         assert cells[1:] == [
             issue.code,
@@ -379,8 +394,8 @@ def test_issues_sheet_lists_every_issue_with_its_cell(tmp_path: Path, source: Pa
     bad = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 2).value == "bad_enum")
     assert sheet.cell(bad, 1).value == "lỗi"
     assert sheet.cell(bad, 8).value == "D7" and sheet.cell(bad, 6).value == 7
-    assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:H{sheet.max_row}"
+    assert sheet.freeze_panes == "A5"
+    assert sheet.auto_filter.ref == f"A4:H{sheet.max_row}"
 
 
 def test_information_sheet(tmp_path: Path, source: Path) -> None:

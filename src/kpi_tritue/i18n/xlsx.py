@@ -11,6 +11,10 @@ TEXT: dict[str, dict[Lang, str]] = {
     "xlsx.sheet.chart": {"vi": "Biểu đồ", "en": "Chart"},
     "xlsx.sheet.breakdown": {"vi": "Theo {by}", "en": "By {by}"},
     "xlsx.sheet.issues": {"vi": "Vấn đề dữ liệu", "en": "Data issues"},
+    "xlsx.issues.title": {
+        "vi": "Các vấn đề của dữ liệu đầu vào",
+        "en": "Problems found in the input data",
+    },
     "xlsx.sheet.info": {"vi": "Thông tin", "en": "Information"},
     "xlsx.col.note": {"vi": "Ghi chú", "en": "Note"},
     "xlsx.col.ci95": {"vi": "Khoảng tin cậy 95 %", "en": "95 % interval"},

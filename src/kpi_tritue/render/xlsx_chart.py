@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
-from openpyxl.worksheet.pagebreak import Break
 
 from kpi_tritue.i18n import Lang, text
 from kpi_tritue.model.results import IndicatorResult
@@ -108,13 +107,13 @@ def chart_sheet(
     chart.width = sum(_CHART_WIDTHS) * _CM_PER_WIDTH
     chart.height = 14
     sheet.add_chart(chart, "A3")
-    # The chart on the first page, its table on the next.
-    sheet.row_breaks.append(Break(id=header - 1))
+    # The chart is printed, on one page; the table it is drawn from is for the screen
+    # (the summary sheet prints the same numbers).
     print_setup(
         sheet,
         title_rows=None,
         last_column=len(_CHART_WIDTHS),
-        last_row=last,
+        last_row=header - 1,
         footer=text("report.title", lang, year=context.catalog_target_year),
         lang=lang,
     )

@@ -9,14 +9,20 @@ from openpyxl.utils import get_column_letter
 
 from kpi_tritue.i18n import Lang, text
 from kpi_tritue.model.issues import Issue
+from kpi_tritue.render.terminal import issues_summary
 from kpi_tritue.render.xlsx_cells import fit_row, header_row, print_setup, put, widths
 from kpi_tritue.render.xlsx_formats import SEVERITY_COLOURS
 
-_ISSUE_WIDTHS = (11.0, 22.0, 70.0, 32.0, 14.0, 8.0, 22.0, 7.0)
+# Narrow enough that, fitted to an A4 landscape page, the type stays readable (at 186
+# characters of columns it printed at about half its size).
+_ISSUE_WIDTHS = (10.0, 18.0, 62.0, 24.0, 11.0, 7.0, 16.0, 7.0)
+_TITLE_ROWS = 3  # the title, the counts, a blank line
 
 
-def issues_sheet(workbook: Workbook, issues: Sequence[Issue], lang: Lang) -> None:
+def issues_sheet(workbook: Workbook, issues: Sequence[Issue], lang: Lang, files: int = 1) -> None:
     sheet = workbook.create_sheet(text("xlsx.sheet.issues", lang))
+    put(sheet, 1, 1, text("xlsx.issues.title", lang), bold=True, size=14)
+    put(sheet, 2, 1, issues_summary(issues, files, lang))
     headers = [
         text("col.severity", lang),
         text("xlsx.col.code", lang),
@@ -27,11 +33,12 @@ def issues_sheet(workbook: Workbook, issues: Sequence[Issue], lang: Lang) -> Non
         text("xlsx.col.column", lang),
         text("xlsx.col.cell", lang),
     ]
-    header_row(sheet, 1, headers)
+    header = _TITLE_ROWS + 1
+    header_row(sheet, header, headers)
     widths(sheet, _ISSUE_WIDTHS)
     if not issues:
-        put(sheet, 2, 3, text("issues.none", lang))
-    for row, issue in enumerate(issues, start=2):
+        put(sheet, header + 1, 3, text("issues.none", lang))
+    for row, issue in enumerate(issues, start=header + 1):
         fill, font = SEVERITY_COLOURS[issue.severity]
         message = issue.message(lang)
         put(
@@ -59,12 +66,12 @@ def issues_sheet(workbook: Workbook, issues: Sequence[Issue], lang: Lang) -> Non
                 (issue.column or "", _ISSUE_WIDTHS[6]),
             ],
         )
-    last = max(len(issues) + 1, 2)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
-    sheet.freeze_panes = "A2"
+    last = header + max(len(issues), 1)
+    sheet.auto_filter.ref = f"A{header}:{get_column_letter(len(headers))}{last}"
+    sheet.freeze_panes = f"A{header + 1}"
     print_setup(
         sheet,
-        title_rows="1:1",
+        title_rows=f"{header}:{header}",
         last_column=len(headers),
         last_row=last,
         footer=text("xlsx.sheet.issues", lang),

@@ -76,12 +76,8 @@ def trend_sheet(workbook: Workbook, trend: TrendResult, lang: Lang, horizon: int
             point = indicator.point(year)
             value = None if point is None else cell_number(point.value)
             put(sheet, row, first_year + index, value, number_format=fmt)
-        put(
-            sheet,
-            row,
-            target_column,
-            format_target(indicator.unit, indicator.target, lang, horizon),
-        )
+        target = format_target(indicator.unit, indicator.target, lang, horizon)
+        put(sheet, row, target_column, target, horizontal="center")
         progress = indicator.progress
         if indicator.unit != "milestone":  # a line through 0s and 1s projects nothing
             put(sheet, row, target_column + 1, cell_number(progress.projection), number_format=fmt)
@@ -138,9 +134,8 @@ def _chart_sheet(
             table.cell(row=goal_row, column=first_year + index, value=_goal(indicator))
         table.row_dimensions[goal_row].hidden = True
         chart = LineChart()
-        chart.title = (
-            f"{indicator.name(lang)} ({format_target(indicator.unit, indicator.target, lang)})"
-        )
+        target = format_target(indicator.unit, indicator.target, lang)
+        chart.title = f"{indicator.name(lang)}: {target}"
         chart.height, chart.width = CHART_HEIGHT, CHART_WIDTH
         chart.legend.position = "b"
         # The target line reads hidden rows: plot them anyway.
