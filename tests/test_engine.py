@@ -801,9 +801,11 @@ def test_breakdown_by_area(tmp_path: Path) -> None:
     computation = run(tmp_path, Book(people, figures=rows, units=units), by="area")
     # Kỳ Anh: (1 + 1 private) × 10 000 ÷ 1 000 = 20; Hà Tĩnh: 2 × 10 000 ÷ 2 000 = 10.
     # Areas are matched ignoring case; DonVi's spelling is shown.
+    # The doctor of the commune station, in no area, has a line of its own saying so.
     assert _groups(computation, "doctors_per_10k") == {
         "Huyện Kỳ Anh": (approx(20.0), Status.MET),
         "Thành phố Hà Tĩnh": (approx(10.0), Status.NOT_MET),
+        NO_GROUP: (None, Status.NO_DATA),
     }
     job = _groups(computation, "job_position_fit")
     assert list(job) == ["Huyện Kỳ Anh", "Thành phố Hà Tĩnh", NO_GROUP]
@@ -1142,3 +1144,23 @@ def test_filter_vocabulary(tmp_path: Path) -> None:
     }
     born = computation.result("born_after_1990").measurement
     assert (born.status, born.shortfall, born.gap) == (Status.NOT_MET, 1, 1.0)
+
+
+def test_by_area_the_doctors_of_no_area_have_their_own_line_and_say_why() -> None:
+    """1,305 doctors work in the sample; those of provincial units belong to no district:
+    they count for the province (with the 200 private doctors) but for no area, and a line
+    of their own says so, so that the areas' 6-7 per 10,000 beside the province's 11.4 is
+    not read as a mistake."""
+    dataset = load_dataset([str(SAMPLE)])
+    doctors = next(
+        r for r in compute(dataset, CATALOG, by="area").results if r.id == "doctors_per_10k"
+    )
+    assert doctors.breakdown is not None
+    *areas, outside = doctors.breakdown
+    assert outside.group == NO_GROUP
+    assert outside.measurement.note is not None
+    assert outside.measurement.note.code == "outside_areas"
+    counted = sum(a.measurement.numerator or 0 for a in areas)
+    assert outside.measurement.numerator is not None and outside.measurement.numerator > 0
+    assert counted + outside.measurement.numerator == 1305
+    assert outside.measurement.note.params["count"] == outside.measurement.numerator

@@ -22,11 +22,10 @@ from kpi_tritue.contract.normalize import fold, unit_key
 from kpi_tritue.contract.schema import LEVEL, SECTOR, UNITS, WORKFORCE
 from kpi_tritue.io.dataset import Dataset
 from kpi_tritue.model.issues import Issue, Severity
+from kpi_tritue.model.results import NO_GROUP
 
 GroupBy = Literal["unit", "level", "sector", "area"]
 GROUP_BY: tuple[GroupBy, ...] = get_args(GroupBy)
-# The group of rows that have no value for the breakdown column (a unit without an area).
-NO_GROUP = "—"
 
 
 class Groups:

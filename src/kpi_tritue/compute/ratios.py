@@ -17,7 +17,7 @@ from kpi_tritue.compute.figures import FigureUse, Trace, figure_codes, metric_of
 from kpi_tritue.compute.masks import count_of, is_count
 from kpi_tritue.contract.schema import METRIC, WORKFORCE
 from kpi_tritue.model.issues import Severity
-from kpi_tritue.model.results import GroupResult, Measurement, Note
+from kpi_tritue.model.results import NO_GROUP, GroupResult, Measurement, Note
 from kpi_tritue.model.sources import AsOfSource
 
 # A numerator, its denominator (None for a plain amount) and the figures behind them.
@@ -82,7 +82,35 @@ def _ratio_breakdown(
         except Missing as missing:
             measurement = no_data(missing.note)
         results.append(GroupResult(context.groups.label(key), measurement))
+    outside = _outside_areas(context, numerator, denominator, groups)
+    if outside:
+        note = Note("outside_areas", {"count": outside})
+        results.append(GroupResult(NO_GROUP, no_data(note, numerator=float(outside))))
     return tuple(results)
+
+
+def _outside_areas(
+    context: Context, numerator: Measure, denominator: Measure | None, areas: list[str]
+) -> int:
+    """By area, for an indicator over `SoLieu` figures of each area (doctors per 10,000
+    people): the people its numerator counts in no area shown (a provincial hospital's
+    doctors belong to no district). They count for the province, not for any area, so the
+    areas do not add up to it; the breakdown says how many, on a line of their own."""
+    if context.by != "area":
+        return 0
+    tops = [top for top in (numerator, denominator) if top is not None]
+    if not any(isinstance(m, FigureMeasure) for top in tops for m in iter_measures(top)):
+        return 0
+    shown = set(areas)
+    outside = 0
+    try:
+        for measure in iter_measures(numerator):
+            if is_count(measure):
+                counted = context.groups.counts(*count_of(measure, denominator))
+                outside += int(sum(n for key, n in counted.items() if str(key) not in shown))
+    except Missing:  # no area known for the units: the breakdown says so already
+        return 0
+    return outside
 
 
 def _ratio_groups(

@@ -24,6 +24,14 @@ TEXT: dict[str, dict[Lang, str]] = {
         "vi": "Trang SoLieu không có chỉ tiêu {metric} của năm {year}.",
         "en": "The SoLieu sheet gives no {metric} for {year}.",
     },
+    "note.outside_areas": {
+        "vi": "{count} người được tính ở tử số thuộc các đơn vị không gắn với địa bàn nào (ví "
+        "dụ bệnh viện, sở tuyến tỉnh): họ được tính vào toàn tỉnh nhưng không vào địa bàn "
+        "nào, nên các địa bàn cộng lại không bằng toàn tỉnh.",
+        "en": "{count} people of the numerator belong to units with no area (a provincial "
+        "hospital or department, say): they count for the province but for no area, so the "
+        "areas do not add up to the province.",
+    },
     "note.missing_area_figure": {
         "vi": "Trang SoLieu không có chỉ tiêu {metric} của địa bàn {area} (năm {year} "
         "hay trước đó).",

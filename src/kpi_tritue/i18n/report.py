@@ -42,6 +42,10 @@ TEXT: dict[str, dict[Lang, str]] = {
     "report.by.level": {"vi": "cấp", "en": "level"},
     "report.by.sector": {"vi": "lĩnh vực", "en": "sector"},
     "report.by.area": {"vi": "địa bàn", "en": "area"},
+    "report.group.outside_areas": {
+        "vi": "Ngoài các địa bàn (đơn vị tuyến tỉnh)",
+        "en": "No area (provincial units)",
+    },
     "report.sources": {"vi": "Nguồn: {files}", "en": "Sources: {files}"},
     "report.small": {
         "vi": "* Mẫu số dưới 30 người: con số dễ dao động, cần đọc thận trọng.",

@@ -26,6 +26,10 @@ class Status(StrEnum):
     TRACKED = "tracked"
 
 
+# The breakdown group of rows with no value for its column (a unit without an area).
+NO_GROUP = "—"
+
+
 @dataclass(frozen=True)
 class StatusTally:
     """How many indicators are in each status: the first line of every report.

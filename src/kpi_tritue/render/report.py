@@ -24,6 +24,7 @@ from kpi_tritue.i18n.numbers import format_number, percent_sign, printable, spre
 from kpi_tritue.io.dataset import Dataset
 from kpi_tritue.model.issues import Issue
 from kpi_tritue.model.results import (
+    NO_GROUP,
     Baseline,
     GroupResult,
     IndicatorResult,
@@ -175,7 +176,10 @@ def _results_group(
 
 
 def group_label(group: str, by: str | None, lang: Lang) -> str:
-    """A breakdown group as people read it: level and sector codes become their labels."""
+    """A breakdown group as people read it: level and sector codes become their labels;
+    by area, the rows of no area are said to be so."""
+    if by == "area" and group == NO_GROUP:
+        return text("report.group.outside_areas", lang)
     enums = {"level": LEVEL, "sector": SECTOR}
     return enums[by].label(group, lang) if by in enums else group
 
