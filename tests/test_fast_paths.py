@@ -462,3 +462,60 @@ def test_a_run_parsed_together_gives_each_file_as_read_alone(
         together = read_all_tables(open_inputs([folder]).workbooks, bounds)
         alone = [read_all_tables([w], bounds)[0] for w in open_inputs([folder]).workbooks]
     assert [_loaded_view(w) for w in together] == [_loaded_view(w) for w in alone]
+
+
+# Names are hidden once over a run's columns (`personal_names.hide_names_all`, issue 14):
+# each table must come back, frame and issues, as `hide_names` leaves it alone.
+_NAME_TEXTS = st.sampled_from(
+    [
+        "Nguyễn Văn An",
+        "NGUYEN  VAN AN (GV)",
+        "Lê A",
+        "lea",
+        "Sở Y tế",
+        "Trường THCS Kỳ Anh",
+        "HT00123",
+        "Bình",
+        "x_x0041_n",
+    ]
+)
+_NAME_ROWS = st.lists(st.tuples(st.one_of(st.none(), _NAME_TEXTS), _NAME_TEXTS), max_size=6)
+
+
+def _names_table(spec: SheetSpec, rows: list[tuple[str | None, str]], arrow: bool) -> object:
+    from kpi_tritue.io.sheet_table import SheetTable
+
+    text = [c.key for c in spec.columns if c.type is ValueType.TEXT]
+    keys = [key for key in text if key not in ("id", "full_name")][:2]
+    dtype = "string[pyarrow]" if arrow else "object"
+    built: dict[str, object] = {ROW: pd.Series(range(2, len(rows) + 2), dtype="int64")}
+    for position, key in enumerate(keys):
+        built[key] = pd.Series([row[position] for row in rows], dtype=dtype)
+    built[INVALID] = pd.Series([False] * len(rows), dtype=bool)
+    frame = pd.DataFrame(built)
+    letters = {key: column_letter(i) for i, key in enumerate(keys)}
+    headers = {key: spec.column(key).header for key in keys}
+    return SheetTable(spec, spec.key, frame, headers, letters, header_row=1)
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([UNITS, WORKFORCE]), _NAME_ROWS, st.booleans()),
+        max_size=5,
+    ),
+    st.lists(_NAME_TEXTS, max_size=3),
+)
+def test_names_hidden_once_for_a_run_are_hidden_as_table_by_table(
+    tables: list[tuple[SheetSpec, list[tuple[str | None, str]], bool]], known: list[str]
+) -> None:
+    from kpi_tritue.contract.privacy import KnownNames
+    from kpi_tritue.io.personal_names import hide_names, hide_names_all
+
+    names = KnownNames.of(known)
+    alone = [_names_table(*t) for t in tables]
+    together = [_names_table(*t) for t in tables]
+    expected = [hide_names(t, names, f"f{i}.xlsx") for i, t in enumerate(alone)]  # type: ignore[arg-type]
+    found = hide_names_all([(t, f"f{i}.xlsx") for i, t in enumerate(together)], names)  # type: ignore[misc]
+    assert found == expected
+    for a, b in zip(alone, together, strict=True):
+        pd.testing.assert_frame_equal(a.frame, b.frame)  # type: ignore[attr-defined]
