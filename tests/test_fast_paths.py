@@ -519,3 +519,33 @@ def test_names_hidden_once_for_a_run_are_hidden_as_table_by_table(
     assert found == expected
     for a, b in zip(alone, together, strict=True):
         pd.testing.assert_frame_equal(a.frame, b.frame)  # type: ignore[attr-defined]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.lists(st.one_of(st.none(), _NAME_TEXTS, vietnamese, ascii_ids), max_size=8),
+        ),
+        max_size=5,
+    ),
+    st.booleans(),
+)
+def test_ids_read_as_names_for_a_run_are_read_as_sheet_by_sheet(
+    columns: list[list[str | None] | None], arrow: bool
+) -> None:
+    from kpi_tritue.io.personal_names import _reads_as_names, ids_read_as_names
+
+    dtype = "string[pyarrow]" if arrow else "object"
+    all_ids = [None if c is None else pd.Series(c, dtype=dtype) for c in columns]
+    expected = [ids is not None and _reads_as_names(ids) for ids in all_ids]
+    assert ids_read_as_names(all_ids) == expected
+
+
+def test_only_the_first_ids_of_each_sheet_say_whether_they_are_names() -> None:
+    from kpi_tritue.io.personal_names import _NAME_SAMPLE, _reads_as_names, ids_read_as_names
+
+    names = pd.Series(["HT1"] * _NAME_SAMPLE + ["Nguyễn Văn An"] * (_NAME_SAMPLE + 5))
+    codes = pd.Series(["Lê Thị Bình"] * _NAME_SAMPLE + ["HT2"] * (_NAME_SAMPLE + 5))
+    assert ids_read_as_names([names, codes, None]) == [False, True, False]
+    assert [_reads_as_names(names), _reads_as_names(codes)] == [False, True]

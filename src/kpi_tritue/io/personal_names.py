@@ -26,10 +26,16 @@ _NAME_SAMPLE = 1000
 
 
 def personal_names(
-    data: pd.DataFrame, header: Header, table: SheetTable, reporter: Reporter
+    data: pd.DataFrame,
+    header: Header,
+    table: SheetTable,
+    reporter: Reporter,
+    ids_are_names: bool | None = None,
 ) -> Any:
     """The sheet's names as an Arrow array: its `Họ và tên` cells, and its `Mã` cells when
-    they read as names (a warning then says the IDs are hidden)."""
+    they read as names (a warning then says the IDs are hidden). `ids_are_names`: what
+    `_reads_as_names` says of the IDs, when it was asked of a run's sheets at once
+    (`ids_read_as_names`)."""
     import pyarrow as pa
 
     parts: list[Any] = []
@@ -37,7 +43,9 @@ def personal_names(
     if col is not None:
         parts.append(pa.array(data[col], type=pa.large_string(), from_pandas=True))
     ids = table.frame.get("id")
-    if ids is not None and _reads_as_names(ids):
+    if ids_are_names is None:
+        ids_are_names = ids is not None and _reads_as_names(ids)
+    if ids is not None and ids_are_names:
         parts.append(pa.array(ids.astype("object"), type=pa.large_string(), from_pandas=True))
         reporter.add(
             Severity.WARNING,
@@ -59,6 +67,31 @@ def _reads_as_names(ids: pd.Series) -> bool:
         return False
     named = pc.sum(pc.match_substring_regex(pc.utf8_trim_whitespace(sample), _NAME_LIKE))
     return int(named.as_py() or 0) * 2 > len(sample)
+
+
+def ids_read_as_names(all_ids: Sequence[pd.Series | None]) -> list[bool]:
+    """`_reads_as_names` of the ID column of each sheet of a run (False without one), the
+    samples of all looked at in one Arrow pass: the pattern is compiled once for a run,
+    not once for each file."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    samples = [
+        pa.array([], type=pa.large_string())
+        if ids is None
+        else pa.array(ids.dropna().iloc[:_NAME_SAMPLE].astype(str), type=pa.large_string())
+        for ids in all_ids
+    ]
+    sizes = np.array([len(sample) for sample in samples], dtype=np.int64)
+    if not sizes.sum():
+        return [False] * len(samples)
+    whole = pa.chunked_array(samples, type=pa.large_string()).combine_chunks()
+    named = pc.match_substring_regex(pc.utf8_trim_whitespace(whole), _NAME_LIKE)
+    hits = np.concatenate([[0], np.cumsum(named.to_numpy(zero_copy_only=False))])
+    ends = np.cumsum(sizes)
+    counts = hits[ends] - hits[ends - sizes]
+    pairs = zip(counts.tolist(), sizes.tolist(), strict=True)
+    return [size > 0 and count * 2 > size for count, size in pairs]
 
 
 # Text columns whose cells no output shows (a message quoting one is redacted): a name in
