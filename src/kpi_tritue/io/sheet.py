@@ -46,7 +46,7 @@ from kpi_tritue.io.personal_names import ids_read_as_names, personal_names
 from kpi_tritue.io.reader import RawSheet, Workbook
 from kpi_tritue.io.sheet_table import Reporter, SheetTable, id_at
 from kpi_tritue.io.sheet_xml import UnreadableWorkbook
-from kpi_tritue.io.workforce import check_workforce
+from kpi_tritue.io.workforce import check_workforce_all
 from kpi_tritue.model.issues import Issue, ParamValue, Severity, column_letter
 
 
@@ -124,7 +124,8 @@ def parse_taken(taken: Sequence[Taken], spec: SheetSpec, bounds: Bounds) -> list
         named = ids_read_as_names([table.frame.get("id") for table in tables])
         for one, table, ids_are_names in zip(taken, tables, named, strict=True):
             table.names = personal_names(one.data, one.header, table, one.reporter, ids_are_names)
-            check_workforce(table, one.reporter)
+        reporters = [one.reporter for one in taken]
+        check_workforce_all(list(zip(tables, reporters, strict=True)))
     return tables
 
 
