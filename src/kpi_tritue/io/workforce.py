@@ -130,7 +130,10 @@ def _check_together(group: list[tuple[SheetTable, Reporter]]) -> None:
     frames = [table.frame for table, _ in group]
     first = frames[0]
     present = [key for key in _READ if key in first]
-    whole = pd.concat([f[[*present, INVALID]] for f in frames], ignore_index=True)
+    # Column by column: taking a sub-frame of each file would copy it first.
+    whole = pd.DataFrame(
+        {key: pd.concat([f[key] for f in frames], ignore_index=True) for key in [*present, INVALID]}
+    )
     invalid = whole[INVALID].to_numpy(dtype=bool, copy=True)
     has_date, has_year = "birth_date" in whole, "birth_year" in whole
     date_year = (
@@ -164,10 +167,10 @@ def _check_together(group: list[tuple[SheetTable, Reporter]]) -> None:
         keys = folded.to_numpy()[codes]
         derived["profession_key"] = keys
         if "school_level" in whole:
-            teacher = pd.Series(keys, dtype="object").str.startswith(_TEACHER_PREFIX)
-            teacher_bad = (
-                teacher.to_numpy(dtype=bool) & whole["school_level"].isna().to_numpy() & ~invalid
-            )
+            # Each distinct profession looked at once (every key is text: a blank is "").
+            starts = np.array([str(f).startswith(_TEACHER_PREFIX) for f in folded], dtype=bool)
+            teacher = starts[codes]
+            teacher_bad = teacher & whole["school_level"].isna().to_numpy(dtype=bool) & ~invalid
             invalid |= teacher_bad
     no_year = None
     if "talent" in whole:
@@ -185,7 +188,7 @@ def _check_together(group: list[tuple[SheetTable, Reporter]]) -> None:
             return None if values is None else pd.Series(values[mine], index=frame.index)
 
         _hand_out(table, reporter, frame, mine, derived, invalid, cut(disagree), cut(nothing))
-        if teacher_bad is not None:
+        if teacher_bad is not None and teacher_bad[mine].any():
             report_rows(
                 table,
                 reporter,
@@ -194,8 +197,8 @@ def _check_together(group: list[tuple[SheetTable, Reporter]]) -> None:
                 cut(teacher_bad),
                 "school_level",
             )
-        frame[INVALID] = invalid[mine]
-        if no_year is not None:
+        frame[INVALID] = invalid[mine].copy()
+        if no_year is not None and no_year[mine].any():
             talent = cut(no_year)
             report_rows(table, reporter, Severity.INFO, "talent_without_year", talent, "talent")
 
@@ -212,7 +215,8 @@ def _hand_out(
 ) -> None:
     """One file's birth issues and derived columns, as `check_workforce` leaves them."""
     has_date = "birth_date" in frame
-    if disagree is not None:
+    # A report of no row adds nothing (`Reporter.add_each`): it is not made.
+    if disagree is not None and disagree.any():
         stated_year = frame["birth_year"]
 
         def mismatch(index: Any) -> dict[str, ParamValue]:
@@ -225,8 +229,8 @@ def _hand_out(
             table, reporter, Severity.WARNING, "birth_mismatch", disagree, "birth_year", mismatch
         )
     key = "birth_date" if has_date else "birth_year"
-    report_rows(table, reporter, Severity.ERROR, "birth_blank", nothing, key)
-    frame[INVALID] = frame[INVALID].to_numpy(dtype=bool) | nothing.to_numpy(dtype=bool)
+    if nothing.any():
+        report_rows(table, reporter, Severity.ERROR, "birth_blank", nothing, key)
     frame["birth_year"] = derived["birth_year"].iloc[mine].set_axis(frame.index)
     if not has_date:
         frame["birth_date"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
@@ -241,4 +245,4 @@ def _hand_out(
     if "profession_key" not in derived:
         frame["profession_key"] = pd.Series(pd.NA, index=frame.index, dtype="object")
     else:
-        frame["profession_key"] = derived["profession_key"][mine]
+        frame["profession_key"] = derived["profession_key"][mine].copy()
