@@ -116,8 +116,8 @@ def check_workforce_all(parts: Sequence[tuple[SheetTable, Reporter]]) -> None:
     checked together."""
     groups: dict[tuple[Any, ...], list[tuple[SheetTable, Reporter]]] = {}
     for table, reporter in parts:
-        frame = table.frame
-        shape = tuple((key, repr(frame[key].dtype)) for key in _READ if key in frame)
+        dtypes = dict(zip(table.frame.columns, table.frame.dtypes, strict=True))
+        shape = tuple((key, repr(dtypes[key])) for key in _READ if key in dtypes)
         groups.setdefault(shape, []).append((table, reporter))
     for group in groups.values():
         if len(group) == 1:
