@@ -462,3 +462,163 @@ def test_a_run_parsed_together_gives_each_file_as_read_alone(
         together = read_all_tables(open_inputs([folder]).workbooks, bounds)
         alone = [read_all_tables([w], bounds)[0] for w in open_inputs([folder]).workbooks]
     assert [_loaded_view(w) for w in together] == [_loaded_view(w) for w in alone]
+
+
+# Names are hidden once over a run's columns (`personal_names.hide_names_all`, issue 14):
+# each table must come back, frame and issues, as `hide_names` leaves it alone.
+_NAME_TEXTS = st.sampled_from(
+    [
+        "Nguyễn Văn An",
+        "NGUYEN  VAN AN (GV)",
+        "Lê A",
+        "lea",
+        "Sở Y tế",
+        "Trường THCS Kỳ Anh",
+        "HT00123",
+        "Bình",
+        "x_x0041_n",
+    ]
+)
+_NAME_ROWS = st.lists(st.tuples(st.one_of(st.none(), _NAME_TEXTS), _NAME_TEXTS), max_size=6)
+
+
+def _names_table(spec: SheetSpec, rows: list[tuple[str | None, str]], arrow: bool) -> object:
+    from kpi_tritue.io.sheet_table import SheetTable
+
+    text = [c.key for c in spec.columns if c.type is ValueType.TEXT]
+    keys = [key for key in text if key not in ("id", "full_name")][:2]
+    dtype = "string[pyarrow]" if arrow else "object"
+    built: dict[str, object] = {ROW: pd.Series(range(2, len(rows) + 2), dtype="int64")}
+    for position, key in enumerate(keys):
+        built[key] = pd.Series([row[position] for row in rows], dtype=dtype)
+    built[INVALID] = pd.Series([False] * len(rows), dtype=bool)
+    frame = pd.DataFrame(built)
+    letters = {key: column_letter(i) for i, key in enumerate(keys)}
+    headers = {key: spec.column(key).header for key in keys}
+    return SheetTable(spec, spec.key, frame, headers, letters, header_row=1)
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([UNITS, WORKFORCE]), _NAME_ROWS, st.booleans()),
+        max_size=5,
+    ),
+    st.lists(_NAME_TEXTS, max_size=3),
+)
+def test_names_hidden_once_for_a_run_are_hidden_as_table_by_table(
+    tables: list[tuple[SheetSpec, list[tuple[str | None, str]], bool]], known: list[str]
+) -> None:
+    from kpi_tritue.contract.privacy import KnownNames
+    from kpi_tritue.io.personal_names import hide_names, hide_names_all
+
+    names = KnownNames.of(known)
+    alone = [_names_table(*t) for t in tables]
+    together = [_names_table(*t) for t in tables]
+    expected = [hide_names(t, names, f"f{i}.xlsx") for i, t in enumerate(alone)]  # type: ignore[arg-type]
+    found = hide_names_all([(t, f"f{i}.xlsx") for i, t in enumerate(together)], names)  # type: ignore[misc]
+    assert found == expected
+    for a, b in zip(alone, together, strict=True):
+        pd.testing.assert_frame_equal(a.frame, b.frame)  # type: ignore[attr-defined]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.lists(st.one_of(st.none(), _NAME_TEXTS, vietnamese, ascii_ids), max_size=8),
+        ),
+        max_size=5,
+    ),
+    st.booleans(),
+)
+def test_ids_read_as_names_for_a_run_are_read_as_sheet_by_sheet(
+    columns: list[list[str | None] | None], arrow: bool
+) -> None:
+    from kpi_tritue.io.personal_names import _reads_as_names, ids_read_as_names
+
+    dtype = "string[pyarrow]" if arrow else "object"
+    all_ids = [None if c is None else pd.Series(c, dtype=dtype) for c in columns]
+    expected = [ids is not None and _reads_as_names(ids) for ids in all_ids]
+    assert ids_read_as_names(all_ids) == expected
+
+
+def test_only_the_first_ids_of_each_sheet_say_whether_they_are_names() -> None:
+    from kpi_tritue.io.personal_names import _NAME_SAMPLE, _reads_as_names, ids_read_as_names
+
+    names = pd.Series(["HT1"] * _NAME_SAMPLE + ["Nguyễn Văn An"] * (_NAME_SAMPLE + 5))
+    codes = pd.Series(["Lê Thị Bình"] * _NAME_SAMPLE + ["HT2"] * (_NAME_SAMPLE + 5))
+    assert ids_read_as_names([names, codes, None]) == [False, True, False]
+    assert [_reads_as_names(names), _reads_as_names(codes)] == [False, True]
+
+
+# The workforce checks run once over a run's rows (`workforce.check_workforce_all`):
+# each table must come back, frame and issues, as `check_workforce` leaves it alone.
+_WF_CELLS = {
+    "birth_date": st.sampled_from([pd.Timestamp("1985-03-15"), pd.Timestamp("1990-01-01"), None]),
+    "birth_year": st.sampled_from([1985, 1991, None]),
+    "status": st.sampled_from(["active", "retired", None]),
+    "recruited_year": st.sampled_from([2019, None]),
+    "attracted_year": st.sampled_from([2020, None]),
+    "profession": st.sampled_from(["Giáo viên THCS", "GIÁO VIÊN", "Bác sĩ", None]),
+    "school_level": st.sampled_from(["thcs", None]),
+    "talent": st.sampled_from([True, False, None]),
+}
+
+
+def _wf_table(rows: list[dict[str, object]], absent: frozenset[str], invalid: list[bool]) -> object:
+    from kpi_tritue.contract.schema import STATUS
+    from kpi_tritue.io.sheet_table import SheetTable
+
+    keys = ["id", *(key for key in _WF_CELLS if key not in absent)]
+    dtypes = {
+        "birth_date": "datetime64[ns]",
+        "birth_year": "Int64",
+        "status": pd.CategoricalDtype(list(STATUS.codes)),
+        "recruited_year": "Int64",
+        "attracted_year": "Int64",
+        "profession": "string[pyarrow]",
+        "school_level": pd.CategoricalDtype(["thcs", "thpt"]),
+        "talent": "boolean",
+    }
+    index = pd.RangeIndex(3, 3 + len(rows))
+    built: dict[str, object] = {ROW: pd.Series(index + 1, index=index, dtype="int64")}
+    built["id"] = pd.Series([f"HT{i}" for i in range(len(rows))], index=index, dtype="object")
+    for key in keys[1:]:
+        built[key] = pd.Series([row[key] for row in rows], index=index, dtype=dtypes[key])
+    built[INVALID] = (
+        pd.Series(invalid[: len(rows)] + [False] * len(rows), dtype=bool)
+        .iloc[: len(rows)]
+        .set_axis(index)
+    )
+    frame = pd.DataFrame(built)
+    letters = {key: column_letter(i) for i, key in enumerate(keys)}
+    headers = {key: WORKFORCE.column(key).header for key in keys}
+    return SheetTable(WORKFORCE, "NhanSu", frame, headers, letters, header_row=3)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.fixed_dictionaries(_WF_CELLS), max_size=5),
+            st.sampled_from(
+                [frozenset(), frozenset({"birth_date", "status"}), frozenset({"recruited_year"})]
+            ),
+            st.lists(st.booleans(), max_size=5),
+        ),
+        max_size=4,
+    )
+)
+def test_workforce_checked_once_for_a_run_is_checked_as_table_by_table(
+    tables: list[tuple[list[dict[str, object]], frozenset[str], list[bool]]],
+) -> None:
+    from kpi_tritue.io.sheet_table import Reporter
+    from kpi_tritue.io.workforce import check_workforce, check_workforce_all
+
+    alone = [(_wf_table(*t), Reporter(f"f{i}", "NhanSu")) for i, t in enumerate(tables)]
+    together = [(_wf_table(*t), Reporter(f"f{i}", "NhanSu")) for i, t in enumerate(tables)]
+    for table, reporter in alone:
+        check_workforce(table, reporter)  # type: ignore[arg-type]
+    check_workforce_all(together)  # type: ignore[arg-type]
+    for (a, _), (b, _) in zip(alone, together, strict=True):
+        pd.testing.assert_frame_equal(a.frame, b.frame)  # type: ignore[attr-defined]
+    assert [r.issues for _, r in together] == [r.issues for _, r in alone]

@@ -33,7 +33,7 @@ from kpi_tritue.io.completeness import Completeness, assess_completeness
 from kpi_tritue.io.duplicates import check_duplicates
 from kpi_tritue.io.file_summaries import summarize_files
 from kpi_tritue.io.inputs import OpenedInputs, ProgressCallback, missing_workforce, open_inputs
-from kpi_tritue.io.personal_names import hide_ids, hide_names, known_names
+from kpi_tritue.io.personal_names import hide_ids, hide_names_all, known_names
 from kpi_tritue.io.root_causes import (
     files_by_year,
     info_unreadable,
@@ -143,9 +143,10 @@ def load_dataset(
     # Names are hidden once every file is read: a name in one file's NhanSu is hidden in
     # another file's DonVi too.
     names = known_names(t for w in loaded for t in w.tables.values())
-    for done in loaded:
-        for table in done.tables.values():
-            done.issues.extend(hide_names(table, names, done.display))
+    every = [(done, table) for done in loaded for table in done.tables.values()]
+    hidden = hide_names_all([(table, done.display) for done, table in every], names)
+    for (done, _), found in zip(every, hidden, strict=True):
+        done.issues.extend(found)
 
     sources = [Source(path=w.display, sha256=w.sha256) for w in loaded]
     limit = Limits.from_environment().max_issues_per_code

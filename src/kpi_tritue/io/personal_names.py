@@ -6,7 +6,7 @@ The rule is in `contract/privacy.py`.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -26,10 +26,16 @@ _NAME_SAMPLE = 1000
 
 
 def personal_names(
-    data: pd.DataFrame, header: Header, table: SheetTable, reporter: Reporter
+    data: pd.DataFrame,
+    header: Header,
+    table: SheetTable,
+    reporter: Reporter,
+    ids_are_names: bool | None = None,
 ) -> Any:
     """The sheet's names as an Arrow array: its `Họ và tên` cells, and its `Mã` cells when
-    they read as names (a warning then says the IDs are hidden)."""
+    they read as names (a warning then says the IDs are hidden). `ids_are_names`: what
+    `_reads_as_names` says of the IDs, when it was asked of a run's sheets at once
+    (`ids_read_as_names`)."""
     import pyarrow as pa
 
     parts: list[Any] = []
@@ -37,7 +43,9 @@ def personal_names(
     if col is not None:
         parts.append(pa.array(data[col], type=pa.large_string(), from_pandas=True))
     ids = table.frame.get("id")
-    if ids is not None and _reads_as_names(ids):
+    if ids_are_names is None:
+        ids_are_names = ids is not None and _reads_as_names(ids)
+    if ids is not None and ids_are_names:
         parts.append(pa.array(ids.astype("object"), type=pa.large_string(), from_pandas=True))
         reporter.add(
             Severity.WARNING,
@@ -61,6 +69,31 @@ def _reads_as_names(ids: pd.Series) -> bool:
     return int(named.as_py() or 0) * 2 > len(sample)
 
 
+def ids_read_as_names(all_ids: Sequence[pd.Series | None]) -> list[bool]:
+    """`_reads_as_names` of the ID column of each sheet of a run (False without one), the
+    samples of all looked at in one Arrow pass: the pattern is compiled once for a run,
+    not once for each file."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    samples = [
+        pa.array([], type=pa.large_string())
+        if ids is None
+        else pa.array(ids.dropna().iloc[:_NAME_SAMPLE].astype(str), type=pa.large_string())
+        for ids in all_ids
+    ]
+    sizes = np.array([len(sample) for sample in samples], dtype=np.int64)
+    if not sizes.sum():
+        return [False] * len(samples)
+    whole = pa.chunked_array(samples, type=pa.large_string()).combine_chunks()
+    named = pc.match_substring_regex(pc.utf8_trim_whitespace(whole), _NAME_LIKE)
+    hits = np.concatenate([[0], np.cumsum(named.to_numpy(zero_copy_only=False))])
+    ends = np.cumsum(sizes)
+    counts = hits[ends] - hits[ends - sizes]
+    pairs = zip(counts.tolist(), sizes.tolist(), strict=True)
+    return [size > 0 and count * 2 > size for count, size in pairs]
+
+
 # Text columns whose cells no output shows (a message quoting one is redacted): a name in
 # them is no error. `Mã` is shown, but as `***` if it holds a name (`hide_ids`), after the
 # duplicate check has used it.
@@ -76,20 +109,68 @@ def known_names(tables: Iterable[SheetTable]) -> KnownNames:
 def hide_names(table: SheetTable, names: KnownNames, display: str) -> list[Issue]:
     """Blank the text cells that hold a known name, with an error at each (their rows
     are invalid); the ID column of `NhanSu` keeps its values for the duplicate check,
-    and is hidden later (`hide_ids`)."""
+    and is hidden later (`hide_ids`). The plain version, one table at a time, of
+    `hide_names_all`."""
     if not names:
         return []
+    found = {key: _holding(table.frame[key], names) for key in _screened(table)}
+    return _hide_found(table, found, display)
+
+
+def hide_names_all(
+    tables: Sequence[tuple[SheetTable, str]], names: KnownNames
+) -> list[list[Issue]]:
+    """`hide_names` of every table of a run (with the file each is shown as), each column
+    of a sheet looked at once over every file that has it: the known names are screened
+    once for a run's column, not once for each file. The issues of each table, in order."""
+    if not names:
+        return [[] for _ in tables]
+    columns: dict[tuple[str, str], list[tuple[int, Any]]] = {}
+    for position, (table, _) in enumerate(tables):
+        for key in _screened(table):
+            columns.setdefault((table.spec.key, key), []).append(
+                (position, _text_array(table.frame[key]))
+            )
+    found: list[dict[str, np.ndarray[Any, Any]]] = [{} for _ in tables]
+    for (_, key), parts in columns.items():
+        import pyarrow as pa
+
+        arrays = [array for _, array in parts]
+        whole = names.holding_array(pa.concat_arrays(arrays) if len(arrays) > 1 else arrays[0])
+        start = 0
+        for (position, _), array in zip(parts, arrays, strict=True):
+            found[position][key] = whole[start : start + len(array)]
+            start += len(array)
+    return [
+        _hide_found(table, mine, display)
+        for (table, display), mine in zip(tables, found, strict=True)
+    ]
+
+
+def _screened(table: SheetTable) -> list[str]:
+    """The text columns of a table in which a name is looked for, in the contract's order."""
+    frame = table.frame
+    return [
+        column.key
+        for column in table.spec.columns
+        if column.type is ValueType.TEXT
+        and column.key in table.headers
+        and column.key in frame
+        and (table.spec.key, column.key) not in _NOT_SHOWN
+    ]
+
+
+def _hide_found(
+    table: SheetTable, found: dict[str, np.ndarray[Any, Any]], display: str
+) -> list[Issue]:
+    """Blank the cells `found` holding a name in each column, with an error at each."""
     reporter = Reporter(display, table.sheet_name)
     frame = table.frame
     for column in table.spec.columns:
+        is_name = found.get(column.key)
+        if is_name is None or not is_name.any():
+            continue
         key = column.key
-        if column.type is not ValueType.TEXT or key not in table.headers or key not in frame:
-            continue
-        if (table.spec.key, key) in _NOT_SHOWN:
-            continue
-        is_name = _holding(frame[key], names)
-        if not is_name.any():
-            continue
         report_rows(
             table,
             reporter,
@@ -119,6 +200,11 @@ def hide_ids(frame: pd.DataFrame, names: KnownNames) -> None:
 
 def _holding(values: pd.Series, names: KnownNames) -> np.ndarray[Any, Any]:
     """Which cells of a text column hold a known name."""
+    return names.holding_array(_text_array(values))
+
+
+def _text_array(values: pd.Series) -> Any:
+    """A text column as one Arrow large-string array (a null stays null)."""
     import pyarrow as pa
 
     try:
@@ -128,4 +214,4 @@ def _holding(values: pd.Series, names: KnownNames) -> np.ndarray[Any, Any]:
         array = pa.array(values.astype("object").astype(str).where(values.notna()))
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    return names.holding_array(array.cast(pa.large_string()))
+    return array.cast(pa.large_string())

@@ -42,11 +42,11 @@ from kpi_tritue.io.legacy_columns import (
     decode_legacy_text,
     report_conversion,
 )
-from kpi_tritue.io.personal_names import personal_names
+from kpi_tritue.io.personal_names import ids_read_as_names, personal_names
 from kpi_tritue.io.reader import RawSheet, Workbook
 from kpi_tritue.io.sheet_table import Reporter, SheetTable, id_at
 from kpi_tritue.io.sheet_xml import UnreadableWorkbook
-from kpi_tritue.io.workforce import check_workforce
+from kpi_tritue.io.workforce import check_workforce_all
 from kpi_tritue.model.issues import Issue, ParamValue, Severity, column_letter
 
 
@@ -116,13 +116,16 @@ def parse_taken(taken: Sequence[Taken], spec: SheetSpec, bounds: Bounds) -> list
     each column of the contract is parsed once over the rows of all files (`parse_batch`),
     then each file's table is built and its problems reported in its own reporter."""
     parsed = parse_batch([(t.data, t.header) for t in taken], spec, bounds)
-    tables: list[SheetTable] = []
-    for one, columns in zip(taken, parsed, strict=True):
-        table = _parse_table(one.data, one.header, spec, bounds, one.reporter, one.raw, columns)
-        if spec.key == WORKFORCE.key:
-            table.names = personal_names(one.data, one.header, table, one.reporter)
-            check_workforce(table, one.reporter)
-        tables.append(table)
+    tables = [
+        _parse_table(one.data, one.header, spec, bounds, one.reporter, one.raw, columns)
+        for one, columns in zip(taken, parsed, strict=True)
+    ]
+    if spec.key == WORKFORCE.key:
+        named = ids_read_as_names([table.frame.get("id") for table in tables])
+        for one, table, ids_are_names in zip(taken, tables, named, strict=True):
+            table.names = personal_names(one.data, one.header, table, one.reporter, ids_are_names)
+        reporters = [one.reporter for one in taken]
+        check_workforce_all(list(zip(tables, reporters, strict=True)))
     return tables
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kpi_tritue.contract.bookkeeping import INVALID
@@ -86,3 +88,161 @@ def _check_birth(table: SheetTable, reporter: Reporter, ids: pd.Series | None) -
     frame["birth_year"] = effective
     if not has_date:
         frame["birth_date"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+
+
+# ---------------------------------------------------------------------------------------
+# The same checks for every file of a run at once (issue 14): `check_workforce` is the
+# rule as written, one table at a time; `check_workforce_all` computes each mask and
+# derived column once over the run's rows, then hands each file its rows and its issues,
+# in the order `check_workforce` reports them. A property test
+# (`test_a_run_parsed_together_gives_each_file_as_read_alone`) holds the two equal.
+
+# The columns the checks read: tables that have the same of them, of the same types, are
+# checked together.
+_READ = (
+    "birth_date",
+    "birth_year",
+    "status",
+    "recruited_year",
+    "attracted_year",
+    "profession",
+    "school_level",
+    "talent",
+)
+
+
+def check_workforce_all(parts: Sequence[tuple[SheetTable, Reporter]]) -> None:
+    """`check_workforce` of each table with its reporter, the tables of the same columns
+    checked together."""
+    groups: dict[tuple[Any, ...], list[tuple[SheetTable, Reporter]]] = {}
+    for table, reporter in parts:
+        dtypes = dict(zip(table.frame.columns, table.frame.dtypes, strict=True))
+        shape = tuple((key, repr(dtypes[key])) for key in _READ if key in dtypes)
+        groups.setdefault(shape, []).append((table, reporter))
+    for group in groups.values():
+        if len(group) == 1:
+            check_workforce(*group[0])
+        else:
+            _check_together(group)
+
+
+def _check_together(group: list[tuple[SheetTable, Reporter]]) -> None:
+    frames = [table.frame for table, _ in group]
+    first = frames[0]
+    present = [key for key in _READ if key in first]
+    # Column by column: taking a sub-frame of each file would copy it first.
+    whole = pd.DataFrame(
+        {key: pd.concat([f[key] for f in frames], ignore_index=True) for key in [*present, INVALID]}
+    )
+    invalid = whole[INVALID].to_numpy(dtype=bool, copy=True)
+    has_date, has_year = "birth_date" in whole, "birth_year" in whole
+    date_year = (
+        whole["birth_date"].dt.year.astype("Int64")
+        if has_date
+        else pd.Series(pd.NA, index=whole.index, dtype="Int64")
+    )
+    stated_year = (
+        whole["birth_year"] if has_year else pd.Series(pd.NA, index=whole.index, dtype="Int64")
+    )
+    disagree = (
+        (date_year != stated_year).fillna(False).to_numpy(dtype=bool)
+        if has_date and has_year
+        else None
+    )
+    effective = date_year.fillna(stated_year)
+    nothing = effective.isna().to_numpy(dtype=bool) & ~invalid
+    invalid |= nothing
+    derived: dict[str, Any] = {"birth_year": effective}
+    if "status" in whole:
+        derived["status"] = whole["status"].fillna("active")
+    if "recruited_year" in whole:
+        if "attracted_year" in whole:
+            derived["attracted_year"] = whole["attracted_year"].fillna(whole["recruited_year"])
+        else:
+            derived["attracted_year"] = whole["recruited_year"]
+    teacher_bad = None
+    if "profession" in whole:
+        codes, uniques = pd.factorize(whole["profession"], use_na_sentinel=True)
+        folded = pd.Series([fold(str(u)) for u in uniques] + [""], dtype="object")
+        keys = folded.to_numpy()[codes]
+        derived["profession_key"] = keys
+        if "school_level" in whole:
+            # Each distinct profession looked at once (every key is text: a blank is "").
+            starts = np.array([str(f).startswith(_TEACHER_PREFIX) for f in folded], dtype=bool)
+            teacher = starts[codes]
+            teacher_bad = teacher & whole["school_level"].isna().to_numpy(dtype=bool) & ~invalid
+            invalid |= teacher_bad
+    no_year = None
+    if "talent" in whole:
+        no_year = whole["talent"].fillna(False).astype(bool).to_numpy(dtype=bool, copy=True)
+        years = derived.get("attracted_year", whole.get("attracted_year"))
+        if years is not None:
+            no_year &= years.isna().to_numpy(dtype=bool)
+    start = 0
+    for (table, reporter), frame in zip(group, frames, strict=True):
+        stop = start + len(frame)
+        mine = slice(start, stop)
+        start = stop
+
+        def cut(values: Any, frame: pd.DataFrame = frame, mine: slice = mine) -> Any:
+            return None if values is None else pd.Series(values[mine], index=frame.index)
+
+        _hand_out(table, reporter, frame, mine, derived, invalid, cut(disagree), cut(nothing))
+        if teacher_bad is not None and teacher_bad[mine].any():
+            report_rows(
+                table,
+                reporter,
+                Severity.ERROR,
+                "teacher_without_school_level",
+                cut(teacher_bad),
+                "school_level",
+            )
+        frame[INVALID] = invalid[mine].copy()
+        if no_year is not None and no_year[mine].any():
+            talent = cut(no_year)
+            report_rows(table, reporter, Severity.INFO, "talent_without_year", talent, "talent")
+
+
+def _hand_out(
+    table: SheetTable,
+    reporter: Reporter,
+    frame: pd.DataFrame,
+    mine: slice,
+    derived: dict[str, Any],
+    invalid: np.ndarray[Any, Any],
+    disagree: pd.Series | None,
+    nothing: pd.Series,
+) -> None:
+    """One file's birth issues and derived columns, as `check_workforce` leaves them."""
+    has_date = "birth_date" in frame
+    # A report of no row adds nothing (`Reporter.add_each`): it is not made.
+    if disagree is not None and disagree.any():
+        stated_year = frame["birth_year"]
+
+        def mismatch(index: Any) -> dict[str, ParamValue]:
+            return {
+                "value": int(item(stated_year, index)),
+                "other": at(frame, index, "birth_date").strftime("%d/%m/%Y"),
+            }
+
+        report_rows(
+            table, reporter, Severity.WARNING, "birth_mismatch", disagree, "birth_year", mismatch
+        )
+    key = "birth_date" if has_date else "birth_year"
+    if nothing.any():
+        report_rows(table, reporter, Severity.ERROR, "birth_blank", nothing, key)
+    frame["birth_year"] = derived["birth_year"].iloc[mine].set_axis(frame.index)
+    if not has_date:
+        frame["birth_date"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    if "status" not in frame:
+        frame["status"] = pd.Series(
+            "active", index=frame.index, dtype=pd.CategoricalDtype(list(STATUS.codes))
+        )
+    else:
+        frame["status"] = derived["status"].iloc[mine].set_axis(frame.index)
+    if "attracted_year" in derived:
+        frame["attracted_year"] = derived["attracted_year"].iloc[mine].set_axis(frame.index)
+    if "profession_key" not in derived:
+        frame["profession_key"] = pd.Series(pd.NA, index=frame.index, dtype="object")
+    else:
+        frame["profession_key"] = derived["profession_key"][mine].copy()
