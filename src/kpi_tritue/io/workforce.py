@@ -37,9 +37,7 @@ def check_workforce(table: SheetTable, reporter: Reporter) -> None:
     if "profession" not in frame:
         frame["profession_key"] = pd.Series(pd.NA, index=frame.index, dtype="object")
     else:
-        professions = frame["profession"]
-        codes, uniques = pd.factorize(professions, use_na_sentinel=True)
-        folded = pd.Series([fold(str(u)) for u in uniques] + [""], dtype="object")
+        codes, folded = _profession_keys(frame["profession"])
         frame["profession_key"] = folded.to_numpy()[codes]
         teacher = frame["profession_key"].str.startswith(_TEACHER_PREFIX)
         if "school_level" in frame:
@@ -59,14 +57,7 @@ def check_workforce(table: SheetTable, reporter: Reporter) -> None:
 def _check_birth(table: SheetTable, reporter: Reporter, ids: pd.Series | None) -> None:
     frame = table.frame
     has_date, has_year = "birth_date" in frame, "birth_year" in frame
-    date_year = (
-        frame["birth_date"].dt.year.astype("Int64")
-        if has_date
-        else pd.Series(pd.NA, index=frame.index, dtype="Int64")
-    )
-    stated_year = (
-        frame["birth_year"] if has_year else pd.Series(pd.NA, index=frame.index, dtype="Int64")
-    )
+    date_year, stated_year = _birth_years(frame)
     if has_date and has_year:
         disagree = (date_year != stated_year).fillna(False).astype(bool)
 
@@ -88,6 +79,20 @@ def _check_birth(table: SheetTable, reporter: Reporter, ids: pd.Series | None) -
     frame["birth_year"] = effective
     if not has_date:
         frame["birth_date"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+
+
+def _profession_keys(professions: pd.Series) -> tuple[np.ndarray[Any, Any], pd.Series]:
+    """Each row's code into the distinct professions folded (a blank is code -1, which
+    indexes the last key, ""): each distinct text is folded once."""
+    codes, uniques = pd.factorize(professions, use_na_sentinel=True)
+    return codes, pd.Series([fold(str(u)) for u in uniques] + [""], dtype="object")
+
+
+def _birth_years(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The year of each row's `Ngày sinh` and its `Năm sinh`, missing where the column is."""
+    missing = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    date_year = frame["birth_date"].dt.year.astype("Int64") if "birth_date" in frame else missing
+    return date_year, frame.get("birth_year", missing)
 
 
 # ---------------------------------------------------------------------------------------
@@ -136,14 +141,7 @@ def _check_together(group: list[tuple[SheetTable, Reporter]]) -> None:
     )
     invalid = whole[INVALID].to_numpy(dtype=bool, copy=True)
     has_date, has_year = "birth_date" in whole, "birth_year" in whole
-    date_year = (
-        whole["birth_date"].dt.year.astype("Int64")
-        if has_date
-        else pd.Series(pd.NA, index=whole.index, dtype="Int64")
-    )
-    stated_year = (
-        whole["birth_year"] if has_year else pd.Series(pd.NA, index=whole.index, dtype="Int64")
-    )
+    date_year, stated_year = _birth_years(whole)
     disagree = (
         (date_year != stated_year).fillna(False).to_numpy(dtype=bool)
         if has_date and has_year
@@ -162,8 +160,7 @@ def _check_together(group: list[tuple[SheetTable, Reporter]]) -> None:
             derived["attracted_year"] = whole["recruited_year"]
     teacher_bad = None
     if "profession" in whole:
-        codes, uniques = pd.factorize(whole["profession"], use_na_sentinel=True)
-        folded = pd.Series([fold(str(u)) for u in uniques] + [""], dtype="object")
+        codes, folded = _profession_keys(whole["profession"])
         keys = folded.to_numpy()[codes]
         derived["profession_key"] = keys
         if "school_level" in whole:
