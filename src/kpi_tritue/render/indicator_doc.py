@@ -91,7 +91,7 @@ def indicator_text(catalog: Catalog, indicator: Indicator, lang: Lang, width: in
     said = describe(catalog, indicator, lang)
     label_width = max(_width(label) for label, _ in said) + 2
     text_width = max(width - label_width, 20)
-    lines = [f"{indicator.id} — {printable(indicator.name(lang))}", ""]
+    lines = [printable(f"{indicator.id} — {indicator.name(lang)}"), ""]
     for label, words in said:
         wrapped = textwrap.wrap(words, text_width, break_on_hyphens=False) or [""]
         head = label + ":" + " " * (label_width - _width(label) - 1)
@@ -132,9 +132,9 @@ def indicators_document(catalog: Catalog) -> str:
         parts += [
             f"## {text('about.language', lang)}",
             "",
-            text("about.generated", lang, catalog=catalog.id),
+            text("about.generated", lang, catalog=_cell(catalog.id)),
             "",
-            f"**{catalog_name(catalog, lang)}**",
+            f"**{_cell(catalog_name(catalog, lang))}**",
             "",
             f"| {text('listing.col.id', lang)} | {text('listing.col.name', lang)} "
             f"| {text('listing.col.clause', lang)} | {text('about.target', lang)} |",
@@ -142,7 +142,7 @@ def indicators_document(catalog: Catalog) -> str:
         ]
         for indicator in catalog.indicators:
             parts.append(
-                f"| `{indicator.id}` | {_cell(indicator.name(lang))} | {indicator.clause} "
+                f"| `{indicator.id}` | {_cell(indicator.name(lang))} | {_cell(indicator.clause)} "
                 f"| {_cell(_target(indicator, lang))} |"
             )
         parts.append("")

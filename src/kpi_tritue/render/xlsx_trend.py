@@ -16,6 +16,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_tritue.i18n import Lang, text
+from kpi_tritue.i18n.numbers import printable
 from kpi_tritue.model.trend import IndicatorTrend, TrendResult
 from kpi_tritue.render.numbers import format_target
 from kpi_tritue.render.xlsx_cells import fit_row, header_row, print_setup, put, widths
@@ -92,7 +93,11 @@ def trend_sheet(workbook: Workbook, trend: TrendResult, lang: Lang, horizon: int
         put(sheet, row, target_column + 3, _class_words(indicator, lang), wrap=True)
         fit_row(sheet, row, [(indicator.name(lang), column_widths[1])])
         values = [p.value for p in indicator.points if p.value is not None]
-        if indicator.unit in ("percent", "per_10k") and len(values) >= 2 and _goal(indicator):
+        if (
+            indicator.unit in ("percent", "per_10k")
+            and len(values) >= 2
+            and _goal(indicator) is not None
+        ):
             charted.append((row, indicator))
     widths(sheet, column_widths)
     sheet.freeze_panes = f"C{_FIRST_ROW}"
@@ -135,7 +140,7 @@ def _chart_sheet(
         table.row_dimensions[goal_row].hidden = True
         chart = LineChart()
         target = format_target(indicator.unit, indicator.target, lang)
-        chart.title = f"{indicator.name(lang)}: {target}"
+        chart.title = printable(f"{indicator.name(lang)}: {target}")
         chart.height, chart.width = CHART_HEIGHT, CHART_WIDTH
         chart.legend.position = "b"
         # The target line reads hidden rows: plot them anyway.
