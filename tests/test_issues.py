@@ -71,7 +71,8 @@ def test_the_same_issues_in_any_order_are_shown_the_same(
     shuffled = list(issues)
     shuffle.shuffle(shuffled)
     assert sorted_issues(shuffled) == sorted_issues(issues)
-    ranks = [i.sort_key()[0] for i in sorted_issues(issues)]
+    order = [Severity.ERROR, Severity.WARNING, Severity.INFO]
+    ranks = [order.index(i.severity) for i in sorted_issues(issues)]
     assert ranks == sorted(ranks)  # errors, warnings, info
 
 

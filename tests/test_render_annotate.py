@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from hypothesis import given
@@ -152,11 +153,11 @@ def test_a_legacy_copy_is_built_from_the_cells_read() -> None:
 
 
 def test_cell_values_come_back_as_numbers_and_dates_only_when_exact() -> None:
-    assert cell_value("12") == 12
+    assert cell_value("12") == 12 and isinstance(cell_value("12"), int)
     assert cell_value("012") == "012"
     assert cell_value("1.5") == 1.5
     assert cell_value("1.50") == "1.50"
-    assert str(cell_value("1975-05-16 00:00:00")) == "1975-05-16 00:00:00"
+    assert cell_value("1975-05-16 00:00:00") == datetime(1975, 5, 16)
     assert cell_value("1975-02-31") == "1975-02-31"
     assert cell_value("=SUM(A1)") == "=SUM(A1)"
 
@@ -182,6 +183,8 @@ def test_every_message_splits_into_what_is_wrong_and_how_to_fix_it() -> None:
         for lang in ("vi", "en"):
             problem, fix = issue_parts(code, lang, params)
             split += bool(fix)
+            # The cut is the template's, never inside a quoted value.
+            assert not fix.startswith(("Hai", "b ")), (code, lang)
             joined.append((" ".join(part for part in (problem, fix) if part), code, lang))
     assert joined == [(issue_message(code, lang, params), code, lang) for _, code, lang in joined]
     assert split > len(ISSUE_MESSAGES)  # most messages say how to fix in a sentence of its own
