@@ -27,7 +27,7 @@ class Severity(StrEnum):
     INFO = "info"
 
 
-_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 def column_letter(index: int) -> str:
@@ -83,7 +83,7 @@ class Issue:
         file, sheet or row (the run's, a file's, a sheet's) comes before what has. The
         code and the parameters break ties: the same issues always come in the same order."""
         return (
-            _SEVERITY_ORDER[self.severity],
+            SEVERITY_ORDER[self.severity],
             self.file or "",
             self.sheet or "",
             self.row if self.row is not None else -1,
@@ -187,7 +187,7 @@ class IssueLog:
         omitted.count += count
         if omitted.row is None:
             omitted.row = row
-        if _SEVERITY_ORDER[severity] < _SEVERITY_ORDER[omitted.severity]:
+        if SEVERITY_ORDER[severity] < SEVERITY_ORDER[omitted.severity]:
             omitted.severity = severity
 
     @property

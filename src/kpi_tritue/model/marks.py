@@ -13,13 +13,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from kpi_tritue.model.issues import Issue, Severity, sorted_issues
+from kpi_tritue.model.issues import SEVERITY_ORDER, Issue, Severity, sorted_issues
 
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})$")
 # Excel's grid: a cell outside it cannot be marked (a hostile issue could name one).
 _LAST_COLUMN = 16_384
 _LAST_ROW = 1_048_576
-_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 def cell_position(cell: str | None) -> tuple[int, int] | None:
@@ -49,7 +48,7 @@ class Mark:
 
     @property
     def severity(self) -> Severity:
-        return min((issue.severity for issue in self.issues), key=_RANK.__getitem__)
+        return min((issue.severity for issue in self.issues), key=SEVERITY_ORDER.__getitem__)
 
 
 @dataclass(frozen=True)
@@ -78,10 +77,8 @@ def plan_marks(file: str, issues: Iterable[Issue], sheets: Iterable[str]) -> Mar
     listed only.
     """
     present = set(sheets)
-    own = sorted(
-        sorted_issues(issue for issue in issues if issue.file in (file, None)),
-        key=lambda issue: _RANK[issue.severity],
-    )
+    # Errors, warnings, notes, then by file, sheet and cell: the issues' own order.
+    own = sorted_issues(issue for issue in issues if issue.file in (file, None))
     cells: dict[tuple[str, int, int], list[Issue]] = {}
     for issue in own:
         position = cell_position(issue.cell)
