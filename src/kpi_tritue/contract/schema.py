@@ -211,6 +211,17 @@ METRIC = _enum(
     ("kindergarten_classes", "Số lớp mẫu giáo", "Kindergarten classes"),
     ("primary_classes", "Số lớp tiểu học", "Primary classes"),
     ("lower_secondary_classes", "Số lớp THCS", "Lower-secondary classes"),
+    # Parts of the two above (Thông tư 20/2023/TT-BGDĐT; official-lists.md, section 5).
+    (
+        "primary_classes_one_session",
+        "Số lớp tiểu học học 1 buổi/ngày",
+        "Primary classes studying one session a day",
+    ),
+    (
+        "lower_secondary_boarding_classes",
+        "Số lớp THCS trường dân tộc nội trú, bán trú, khuyết tật",
+        "Lower-secondary classes in boarding or disability schools",
+    ),
     ("upper_secondary_classes", "Số lớp THPT", "Upper-secondary classes"),
     ("new_recruits", "Tuyển dụng mới", "New recruits"),
     ("talents_recruited", "Nhân tài được thu hút", "Talents recruited"),
@@ -222,6 +233,8 @@ INFO_ITEM = _enum(
     ("report_year", "Năm báo cáo", "Report year"),
     ("as_of", "Ngày số liệu", "Data as of"),
     ("reporting_unit", "Đơn vị báo cáo", "Reporting unit"),
+    # The category of every row of a list kept per category (official-lists.md, section 1).
+    ("category", "Loại", "Category", ("Loại cán bộ", "Đối tượng")),
 )
 
 T = ValueType
@@ -258,11 +271,28 @@ WORKFORCE = SheetSpec(
             note_vi="không bao giờ được in, xuất hay nêu trong thông báo",
             note_en="never printed, exported or put in a message",
         ),
-        _col("unit", "Đơn vị", "Unit", T.TEXT, required=True),
+        _col(
+            "unit",
+            "Đơn vị",
+            "Unit",
+            T.TEXT,
+            required=True,
+            aliases=(
+                "Cơ quan, đơn vị đang làm việc",
+                "Cơ quan, đơn vị công tác",
+                "Đơn vị công tác",
+            ),
+        ),
         _col("level", "Cấp", "Level", T.ENUM, required=True, enum=LEVEL),
         _col("sector", "Lĩnh vực", "Sector", T.ENUM, required=True, enum=SECTOR),
         _col("category", "Loại", "Category", T.ENUM, required=True, enum=CATEGORY),
-        _col("birth_date", "Ngày sinh", "Birth date", T.DATE),
+        _col(
+            "birth_date",
+            "Ngày sinh",
+            "Birth date",
+            T.DATE,
+            aliases=("Ngày tháng năm sinh", "Ngày, tháng, năm sinh"),
+        ),
         _col("birth_year", "Năm sinh", "Birth year", T.YEAR),
         _col("sex", "Giới tính", "Sex", T.ENUM, enum=SEX),
         _col(
@@ -272,6 +302,16 @@ WORKFORCE = SheetSpec(
             T.ENUM,
             required=True,
             enum=QUALIFICATION,
+            aliases=("Trình độ chuyên môn cao nhất", "Trình độ đào tạo"),
+        ),
+        _col(
+            "position",
+            "Chức vụ",
+            "Position",
+            T.TEXT,
+            aliases=("Chức vụ hoặc chức danh công tác", "Chức vụ, chức danh", "Chức vụ hiện tại"),
+            note_vi="cờ lãnh đạo suy ra từ đây khi thiếu cột cờ",
+            note_en="the leadership flags are derived from it where their columns are absent",
         ),
         _col(
             "profession",
