@@ -85,6 +85,10 @@ class ColumnSpec(_Frozen):
     note_en: str = ""
     # A date that may lie after the reference date (a decision taking effect later).
     future_allowed: bool = False
+    # A required column whose header a sheet may lack: its values then come from
+    # elsewhere (the units registry, ThongTin, the mapping's defaults; or, for `Mã`, the
+    # name and birth date identify a person). Official-lists.md, section 1.
+    may_be_absent: bool = False
 
     @model_validator(mode="after")
     def _enum_has_values(self) -> ColumnSpec:
@@ -122,6 +126,11 @@ class SheetSpec(_Frozen):
     @cached_property
     def required_columns(self) -> tuple[ColumnSpec, ...]:
         return tuple(column for column in self.columns if column.required)
+
+    @cached_property
+    def header_required_columns(self) -> tuple[ColumnSpec, ...]:
+        """The required columns whose header a sheet must have to be read at all."""
+        return tuple(column for column in self.required_columns if not column.may_be_absent)
 
     def column(self, key: str) -> ColumnSpec:
         for column in self.columns:
@@ -258,6 +267,7 @@ WORKFORCE = SheetSpec(
             "ID",
             T.TEXT,
             required=True,
+            may_be_absent=True,
             aliases=("Mã số", "Mã CBCCVC"),
             note_vi="duy nhất trong mọi tệp",
             note_en="unique over all input files",
@@ -283,9 +293,13 @@ WORKFORCE = SheetSpec(
                 "Đơn vị công tác",
             ),
         ),
-        _col("level", "Cấp", "Level", T.ENUM, required=True, enum=LEVEL),
-        _col("sector", "Lĩnh vực", "Sector", T.ENUM, required=True, enum=SECTOR),
-        _col("category", "Loại", "Category", T.ENUM, required=True, enum=CATEGORY),
+        _col("level", "Cấp", "Level", T.ENUM, required=True, may_be_absent=True, enum=LEVEL),
+        _col(
+            "sector", "Lĩnh vực", "Sector", T.ENUM, required=True, may_be_absent=True, enum=SECTOR
+        ),
+        _col(
+            "category", "Loại", "Category", T.ENUM, required=True, may_be_absent=True, enum=CATEGORY
+        ),
         _col(
             "birth_date",
             "Ngày sinh",
@@ -371,7 +385,7 @@ WORKFORCE = SheetSpec(
             note_en="blank = Đang công tác (active)",
         ),
     ),
-    one_of=(("birth_date", "birth_year"),),
+    one_of=(("birth_date", "birth_year"), ("id", "full_name")),
     row_key=("id",),
 )
 

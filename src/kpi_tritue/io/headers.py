@@ -58,13 +58,13 @@ def _match_headers(spec: SheetSpec, texts: Mapping[int, str]) -> dict[str, list[
 
 
 def _satisfies(spec: SheetSpec, found: Mapping[str, list[int]]) -> bool:
-    if any(column.key not in found for column in spec.required_columns):
+    if any(column.key not in found for column in spec.header_required_columns):
         return False
     return all(any(key in found for key in group) for group in spec.one_of)
 
 
 def _missing_labels(spec: SheetSpec, found: Mapping[str, list[int]]) -> list[str]:
-    missing = [column.header for column in spec.required_columns if column.key not in found]
+    missing = [column.header for column in spec.header_required_columns if column.key not in found]
     for group in spec.one_of:
         if not any(key in found for key in group):
             missing.append(" / ".join(spec.column(key).header for key in group))
