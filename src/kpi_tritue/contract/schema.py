@@ -534,6 +534,9 @@ SHEETS: tuple[SheetSpec, ...] = (
 
 class Contract(_Frozen):
     sheets: tuple[SheetSpec, ...] = Field(default=SHEETS)
+    # A value for a column a workbook lacks altogether: sheet key → column key → the value
+    # as a workbook would write it (`--columns`' `[NhanSu.defaults]`, official-lists.md §3).
+    defaults: dict[str, dict[str, str]] = Field(default_factory=dict)
 
     def match_sheet(self, name: str) -> SheetSpec | None:
         folded = fold(name)

@@ -68,6 +68,10 @@ class Dataset:
     names: KnownNames = field(default_factory=KnownNames)
     # One line per input file (`kpi validate`), counted from `issues`.
     files: FileSummaries = field(default_factory=FileSummaries)
+    # Which NhanSu columns were derived rather than read, per file (official-lists.md, 13):
+    # file as shown → column key → "position" | "DonVi" | "ThongTin" | "defaults" |
+    # "birth_columns".
+    derived: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def as_of(self) -> date:
