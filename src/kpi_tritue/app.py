@@ -219,7 +219,7 @@ def compute(
     if baseline is not None:
         check_paths([str(baseline)], folders=False)
     previous = load_baseline(baseline) if baseline is not None else None  # BaselineError: 3
-    dataset = load(files, as_of, progress, opened)
+    dataset = load(files, as_of, progress, opened, catalog)
     dataset, skipped = usable(dataset, skip_invalid)
     computation = compute_indicators(dataset, catalog, by)
     results = computation.results
@@ -388,7 +388,7 @@ def explain(
     ids = [entry.id for entry in catalog.indicators]
     if indicator not in ids:
         raise UnknownIndicator(indicator, ids)
-    dataset = load(files, as_of, progress)
+    dataset = load(files, as_of, progress, catalog=catalog)
     dataset, _ = usable(dataset, skip_invalid)
     return explain_indicator(dataset, catalog, indicator)
 
@@ -624,14 +624,21 @@ def load(
     as_of: str | None,
     progress: Progress | None = None,
     opened: OpenedInputs | None = None,
+    catalog: Catalog | None = None,
 ) -> Dataset:
     """The workbooks given, read and validated (the paths and `--as-of` checked first);
-    from the workbooks already `opened` from them when there are."""
+    from the workbooks already `opened` from them when there are. Leadership flags are
+    derived by the `catalog`'s `[[roles]]` (None: the packaged catalog's, `kpi validate`)."""
     from kpi_tritue.io.dataset import load_dataset
 
     check_paths(files)
     reference = parse_as_of(as_of)
-    return load_dataset(files if opened is None else opened, as_of=reference, progress=progress)
+    return load_dataset(
+        files if opened is None else opened,
+        as_of=reference,
+        progress=progress,
+        roles=None if catalog is None else catalog.roles,
+    )
 
 
 def usable(dataset: Dataset, skip_invalid: bool) -> tuple[Dataset, int]:

@@ -32,6 +32,7 @@ from kpi_tritue.catalog.measures import (
     Where,
     iter_measures,
 )
+from kpi_tritue.catalog.roles import RoleRule
 from kpi_tritue.contract.normalize import fold
 from kpi_tritue.contract.schema import WORKFORCE
 from kpi_tritue.contract.text_inputs import UnsafeInput
@@ -284,6 +285,9 @@ class Catalog(Frozen):
     trend: TrendSettings = TrendSettings()
     norms: dict[str, Scale] = Field(default_factory=dict)
     milestones: tuple[MilestoneSpec, ...] = ()
+    # Leadership flags derived from `Chức vụ` where a list lacks their columns
+    # (`catalog/roles.py`); none: no flag is derived, and an `info` says so.
+    roles: tuple[RoleRule, ...] = ()
     indicators: tuple[Indicator, ...]
 
     @field_validator("indicators")

@@ -434,4 +434,32 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "This file lacks column {field}, which other files have; its rows count as "
         "not reporting it.",
     },
+    # Leadership flags from the position text (io/roles.py).
+    "positions_unmatched": {
+        "vi": "{count} chức vụ khác nhau không khớp quy tắc nào của [[roles]] nên không "
+        "suy ra cờ lãnh đạo ({shown} chức vụ nhiều dòng nhất, số dòng trong ngoặc): "
+        "{positions}. Nếu đó là chức vụ lãnh đạo, thêm cụm từ vào [[roles]] của danh mục "
+        "(--targets).",
+        "en": "{count} distinct positions match no [[roles]] rule, so no leadership flag is "
+        "derived from them (the {shown} with most rows, rows in brackets): {positions}. If "
+        "some are leadership positions, add their phrases to the catalog's [[roles]] "
+        "(--targets).",
+    },
+    "flag_column_blank": {
+        "vi": "Cột {field} có nhưng không dòng nào được đánh dấu (cột trống) nên mọi dòng được "
+        "coi là \u201ckhông\u201d, "
+        "dù {count} dòng có chức vụ khớp quy tắc [[roles]] của cờ này. Điền cột, hoặc xóa "
+        "cột để cờ được suy ra từ cột Chức vụ.",
+        "en": "Column {field} is there but no row is marked (the column is blank), so every "
+        "row counts as \u201cno\u201d, "
+        "although {count} rows have a position matching this flag's [[roles]] rule. Fill "
+        "the column, or remove it so that the flag is derived from Chức vụ.",
+    },
+    "roles_not_in_catalog": {
+        "vi": "Danh mục không có [[roles]] nên không suy ra {fields} từ cột Chức vụ; các "
+        "chỉ tiêu cần cờ này không có số liệu. Thêm [[roles]] vào danh mục (docs/catalog.md).",
+        "en": "The catalog has no [[roles]], so {fields} are not derived from Chức vụ; the "
+        "indicators that need them have no data. Add [[roles]] to the catalog "
+        "(docs/catalog.md).",
+    },
 }
