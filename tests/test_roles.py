@@ -434,3 +434,55 @@ def test_the_default_catalog_text_holds_the_roles() -> None:
     data = tomllib.loads(text)
     assert [table["flag"] for table in data["roles"]] == list(ROLE_FLAGS)
     assert parse_catalog(data).roles == RULES
+
+
+# ---------------------------------------------------------------------------------------
+# `kpi explain`: the position and the rule of a row counted through a derived flag
+
+
+def test_explain_shows_the_position_and_the_rule_that_matched(tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from kpi_tritue.compute.engine import explain
+    from kpi_tritue.render.explain import explanation_csv, explanation_dict, explanation_table
+
+    people = [
+        person(position="Giám đốc Sở", birth_date="01/01/1990"),
+        person(position="Phó Giám đốc", birth_date="01/01/1970"),
+        person(position="Chuyên viên", birth_date="01/01/1990"),
+    ]
+    dataset = load(tmp_path, Book(people=people, columns=OFFICIAL))
+    expl = explain(dataset, CATALOG, "provincial_leaders_under_40")
+    assert expl.has_roles
+    assert expl.rows["position"].tolist() == ["Giám đốc Sở", "Phó Giám đốc"]
+    assert expl.rows["role"].tolist() == [
+        (("is_manager", "giám đốc"),),
+        (("is_manager", "phó giám đốc"),),
+    ]
+    rows = explanation_dict(expl, "en")["rows"]
+    assert rows[0]["position"] == "Giám đốc Sở"
+    assert rows[0]["role"] == [{"flag": "is_manager", "phrase": "giám đốc"}]
+    assert "Giám đốc Sở,is_manager: giám đốc" in explanation_csv(expl, "en")
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(explanation_table(expl, "vi"))
+    shown = console.export_text()
+    assert "Lãnh đạo quản lý ← \u201cgiám đốc\u201d" in shown
+    assert "Chức vụ" in shown
+
+
+def test_explain_adds_nothing_where_no_flag_counted_was_derived(tmp_path: Path) -> None:
+    from kpi_tritue.compute.engine import explain
+    from kpi_tritue.render.explain import explanation_dict
+
+    people = [person(position="Giám đốc Sở", is_manager=True, profession="Bác sĩ")]
+    dataset = load(tmp_path, Book(people=people))  # the flag columns are there
+    expl = explain(dataset, CATALOG, "provincial_leaders_under_40")
+    assert not expl.has_roles
+    assert "role" not in explanation_dict(expl, "en")["rows"][0]
+    # Derived, but not what this indicator counts by.
+    derived = load(tmp_path, Book(people=people, columns=OFFICIAL), name="b.xlsx")
+    doctors = explain(derived, CATALOG, "doctors_per_10k")
+    assert not doctors.has_roles
+    assert "role" not in doctors.rows
