@@ -99,10 +99,6 @@ def _derive_file(
 ) -> list[str]:
     """Derive `missing` flags in one table; the flags derived."""
     frame = table.frame
-    positions = frame[POSITION]
-    codes, uniques = pd.factorize(positions, use_na_sentinel=True)
-    distinct = [_match(str(value), rules) for value in uniques]
-    levels = _levels(frame)
     # A flag column with no row marked yes: the reader reads a blank cell as no.
     blank = [
         flag
@@ -111,6 +107,9 @@ def _derive_file(
     ]
     if not missing and not blank:
         return []
+    codes, uniques = pd.factorize(frame[POSITION], use_na_sentinel=True)
+    distinct = [_match(str(value), rules) for value in uniques]
+    levels = _levels(frame)
     # One evaluation per distinct (position, level): few texts, three levels.
     level_codes, level_values = pd.factorize(levels, use_na_sentinel=True)
     width = len(level_values) + 1
