@@ -51,8 +51,12 @@ def position_key(text: str) -> str:
 
 
 def is_plain(key: str) -> bool:
-    """Whether a text is written wholly without diacritics: each of its letters ASCII."""
-    return all(char.isascii() or not char.isalpha() for char in key)
+    """Whether a text is written wholly without diacritics: each of its letters ASCII, and
+    no combining mark left over."""
+    return all(
+        (char.isascii() or not char.isalpha()) and unicodedata.category(char) != "Mn"
+        for char in key
+    )
 
 
 @lru_cache(maxsize=65536)
