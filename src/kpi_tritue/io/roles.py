@@ -71,6 +71,10 @@ def derive_roles(
     for display, table in workbooks:
         if table.spec.key != WORKFORCE.key or POSITION not in table.present:
             continue
+        if not bool(table.frame[POSITION].notna().any()):
+            # No position written: nothing to derive from, and the flags stay absent (their
+            # indicators have no data, as without the column).
+            continue
         if rules is None:
             rules = packaged_roles()
         reporter = Reporter(display, table.sheet_name)
