@@ -350,3 +350,22 @@ def test_the_bad_list_gives_errors_at_exactly_the_planted_cells(tmp_path: Path) 
     assert any(i["severity"] == "warning" and i.get("row") == 13 for i in mine)
     names = {row[1] for row in BAD_ROWS}
     assert sorted(n for n in names if n in result.output) == []
+
+
+# --- kpi template says the official layout is read too --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "sheet", "words"),
+    [("vi", "Hướng dẫn", "mẫu của Bộ Nội vụ"), ("en", "Instructions", "Ministry of Home Affairs")],
+)
+def test_the_template_says_the_official_layout_is_read(
+    tmp_path: Path, lang: str, sheet: str, words: str
+) -> None:
+    path = tmp_path / f"mau_{lang}.xlsx"
+    result = _invoke("template", "-o", path, "--lang", lang)
+    assert result.exit_code == 0, result.output
+    texts = [str(c.value) for row in load_workbook(path)[sheet].iter_rows() for c in row]
+    said = [t for t in texts if words in t]
+    assert len(said) == 1
+    assert "Nam" in said[0] and "Mã" in said[0] and "docs/input-format.md" in said[0]
