@@ -393,6 +393,23 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "vi": "Trang SoLieu không có {metric} của năm {report_year}; dùng số liệu năm {year}.",
         "en": "SoLieu gives no {metric} for {report_year}; the figure of {year} is used.",
     },
+    # Two-level local government since 1 July 2025 (compute/applicability.py).
+    "district_level_abolished": {
+        "vi": "{count} dòng ở cấp Huyện (dòng đầu tiên ở ô này) trong số liệu ngày {as_of}, "
+        "trong khi cấp huyện đã được bãi bỏ từ ngày {abolished}. Chuyển những người này "
+        "về cấp Tỉnh hoặc Xã nơi họ đang công tác.",
+        "en": "{count} rows at level Huyện (district; the first at this cell) in data as of "
+        "{as_of}, although the district level was abolished on {abolished}. Move these "
+        "people to the level (Tỉnh or Xã) where they now work.",
+    },
+    "indicator_level_abolished": {
+        "vi": "Chỉ tiêu {indicator} chỉ áp dụng đến ngày {until} ({reason_vi}), nhưng số "
+        "liệu ngày {as_of} vẫn có đối tượng nên vẫn được tính như trước. Kiểm tra lại cấp "
+        "của những người được tính.",
+        "en": "The indicator {indicator} applies until {until} ({reason_en}), but the data "
+        "as of {as_of} still have a population for it, so it is computed as before. Check "
+        "the level of the people counted.",
+    },
     "figure_total_differs": {
         "vi": "{metric} năm {year} của toàn tỉnh ({value}) khác tổng các địa bàn ({total}); "
         "dòng toàn tỉnh được dùng. Kiểm tra lại cho khớp.",
