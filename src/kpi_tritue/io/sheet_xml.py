@@ -128,6 +128,20 @@ def xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     return paths
 
 
+def xlsx_hidden_sheets(archive: zipfile.ZipFile) -> frozenset[str]:
+    """The names of the sheets workbook.xml marks hidden (`state="hidden"` or
+    `"veryHidden"`): a list found by its content is looked for among the visible ones."""
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    except (KeyError, ElementTree.ParseError):
+        return frozenset()
+    return frozenset(
+        sheet.get("name", "")
+        for sheet in workbook.iter()
+        if sheet.tag.endswith("}sheet") and sheet.get("state", "visible") != "visible"
+    )
+
+
 @dataclass(frozen=True)
 class SheetScan:
     """What the sheet's XML says beside its cells: merged blocks, and whether any cell holds
