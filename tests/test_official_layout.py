@@ -118,6 +118,8 @@ def test_two_lists_without_the_name_are_one_error_naming_both(tmp_path: Path) ->
     for lang in ("vi", "en"):
         assert "Khối tỉnh" in error.message(lang) and "Khối xã" in error.message(lang)
     assert "workforce" not in dataset.tables
+    # Its own error, not a knock-on `missing_workforce_sheet`.
+    assert codes(dataset, Severity.ERROR) == ["workforce_sheets_ambiguous"]
     assert "unknown_sheet" not in codes(dataset)
 
 
@@ -132,13 +134,15 @@ def test_a_hidden_sheet_is_no_candidate(tmp_path: Path) -> None:
     assert "missing_workforce_sheet" in codes(dataset)
 
 
-def test_a_file_whose_only_sheet_is_no_list_gets_header_not_found_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("with_info", [True, False], ids=["with-ThongTin", "alone"])
+def test_a_file_with_no_list_gets_header_not_found_once(tmp_path: Path, with_info: bool) -> None:
     header = [[h for h in HEADER[0] if h != "Trình độ chuyên môn cao nhất"], HEADER[1]]
     path = write_workbook(
         tmp_path / "a.xlsx",
         {
             "Ghi chú": [["Ghi chú"], ["x"]],
             "Sheet1": [*TITLE, *header, row(1, male="15/03/1985")[:9]],
+            **({"ThongTin": INFO_SHEET} if with_info else {}),
         },
     )
     dataset = load_dataset([str(path)])

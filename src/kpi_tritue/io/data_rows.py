@@ -19,7 +19,7 @@ from kpi_tritue.contract.normalize import (
 )
 from kpi_tritue.contract.schema import WORKFORCE, SheetSpec
 from kpi_tritue.io.frames import head_values
-from kpi_tritue.io.headers import Header
+from kpi_tritue.io.headers import STT_HEADERS, Header
 from kpi_tritue.io.sheet_table import Reporter
 from kpi_tritue.model.issues import Severity
 
@@ -161,7 +161,6 @@ def _first_bytes(texts: Any) -> np.ndarray[Any, Any]:
 
 # A group heading's `STT`: a Roman numeral or a letter (`I`, `II`, `A`, `a)`, `(b)`, `I.`).
 _GROUP_NUMBER = re.compile(r"^\(?(?:[IVXLCDM]+|[ivxlcdm]+|[^\W\d_])[.):]?$")
-_STT_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu"})
 
 
 @dataclass
@@ -176,7 +175,7 @@ class GroupRows:
 
 def _stt_column(header: Header) -> int | None:
     for col, text in sorted(header.texts.items()):
-        if fold(text) in _STT_HEADERS:
+        if fold(text) in STT_HEADERS:
             return col
     return None
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kpi_tritue.contract.normalize import clean_text, fold
-from kpi_tritue.contract.schema import SheetSpec
+from kpi_tritue.contract.schema import SEX, SheetSpec
 from kpi_tritue.io.frames import head_values
 from kpi_tritue.io.sheet_table import Reporter
 from kpi_tritue.io.sheet_xml import MergedRange
@@ -16,10 +16,12 @@ from kpi_tritue.model.issues import Severity, column_letter
 
 HEADER_SEARCH_ROWS = 20
 # Headers that forms carry but the contract does not need: ignored without a word.
-_IGNORED_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu", "ghi chu"})
+# The row number's header (`STT`): never an ID; a group heading's number (`data_rows`).
+STT_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu"})
+_IGNORED_HEADERS = STT_HEADERS | {"ghi chu"}
 # The sub-columns of a birth header split by sex (official-lists.md, settled 1), compared
 # NFC and case folded with their diacritics kept: `Năm` (year) is not `Nam`.
-MALE_LABEL, FEMALE_LABEL = "nam", "nữ"
+MALE_LABEL, FEMALE_LABEL = (value.vi.casefold() for value in SEX.values)
 _SEX_LABELS = frozenset({MALE_LABEL, FEMALE_LABEL})
 _BIRTH_KEYS = ("birth_date", "birth_year")
 

@@ -245,16 +245,9 @@ class Workbook:
 
     @property
     def hidden_sheets(self) -> frozenset[str]:
-        """The sheets the workbook marks hidden (read from an .xlsx's workbook.xml; none
-        for the other formats)."""
+        """The sheets an .xlsx marks hidden (none for the other formats)."""
         if self._hidden is None:
-            self._hidden = frozenset()
-            if self._is_zip:
-                try:
-                    with zipfile.ZipFile(self.path) as archive:
-                        self._hidden = xlsx_hidden_sheets(archive)
-                except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
-                    pass
+            self._hidden = xlsx_hidden_sheets(self.path) if self._is_zip else frozenset()
         return self._hidden
 
     def read_sheet(self, name: str, *, keep: bool = False) -> RawSheet:
