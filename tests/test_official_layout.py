@@ -357,3 +357,31 @@ def test_a_unit_heading_is_a_person_when_no_donvi_registers_it(tmp_path: Path) -
     assert "section_row_skipped" not in codes(dataset)
     assert dataset.tables["workforce"].frame["_row"].tolist() == [FIRST, FIRST + 1]
     assert f"F{FIRST}" in cells(dataset, "required_blank")
+
+
+def test_nam_nu_in_the_lower_row_of_a_two_level_header(tmp_path: Path) -> None:
+    # The qualification is named only in the lower row: both rows make the header, and
+    # `Nam` / `Nữ` there still split the birth header above them.
+    header = [
+        ["STT", "Họ và tên", "Năm sinh", None, "Đơn vị", "Trình độ", None, "Cấp"],
+        [None, None, "Nam", "Nữ", None, "Trình độ chuyên môn", "Lý luận chính trị", None],
+    ]
+    header[0] += ["Lĩnh vực", "Loại"]
+    header[1] += [None, None]
+    person = [1, "Lê Văn Cường", "01/01/1980", None, "Sở Nội vụ", "Thạc sĩ", "Cao cấp", "Tỉnh"]
+    person += ["Quản lý nhà nước", "Công chức"]
+    bad = [2, "Lê Thị Dung", "1981", "x", "Sở Nội vụ", "Thạc sĩ", "Cao cấp", "Tỉnh"]
+    bad += ["Quản lý nhà nước", "Công chức"]
+    merges = ["C1:D1", "F1:G1", "A1:A2", "B1:B2", "E1:E2", "H1:H2", "I1:I2", "J1:J2"]
+    path = write_workbook(
+        tmp_path / "a.xlsx",
+        {"Sheet1": [*header, list(range(1, 11)), person, bad], "ThongTin": INFO_SHEET},
+        {"Sheet1": merges},
+    )
+    dataset = load_dataset([str(path)])
+    table = dataset.tables["workforce"]
+    assert table.frame["_row"].tolist() == [4, 5]
+    assert cells(dataset, "birth_both_sexes") == ["D5"]
+    assert "unknown_column" in codes(dataset)  # Lý luận chính trị, not Nữ
+    assert [i.cell for i in found(dataset, "unknown_column")] == ["G2"]
+    assert table.frame["sex"].astype(str).tolist()[0] == "male"
