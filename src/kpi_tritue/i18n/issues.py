@@ -159,8 +159,32 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Totals row skipped.",
     },
     "section_row_skipped": {
-        "vi": "Dòng tiêu đề nhóm \u201c{value}\u201d được bỏ qua (không có mã người).",
-        "en": "Group heading row \u201c{value}\u201d skipped (no person ID).",
+        "vi": "Dòng tiêu đề nhóm \u201c{value}\u201d được bỏ qua (chỉ có STT và một ô chữ).",
+        "en": "Group heading row \u201c{value}\u201d skipped (only its number and one text).",
+    },
+    "workforce_sheet_by_content": {
+        "vi": "Trang \u201c{name}\u201d được đọc là trang NhanSu vì dòng tiêu đề của nó có "
+        "các cột của danh sách nhân sự.",
+        "en": "Sheet \u201c{name}\u201d is read as the NhanSu sheet: its header holds the "
+        "columns of a staff list.",
+    },
+    "workforce_sheets_ambiguous": {
+        "vi": "Không trang nào tên NhanSu, và cả hai trang {sheets} đều có tiêu đề của danh "
+        "sách nhân sự, nên không trang nào được đọc. Đổi tên trang cần đọc thành NhanSu.",
+        "en": "No sheet is named NhanSu and the sheets {sheets} both have the header of a "
+        "staff list, so neither is read. Rename the one to read NhanSu.",
+    },
+    "birth_both_sexes": {
+        "vi": "Ngày sinh được ghi ở cả cột Nam ({other}) và cột Nữ (mã {id}). Chỉ ghi ở "
+        "cột đúng giới tính của người này.",
+        "en": "The birth date is filled in both the Nam (male) column ({other}) and the Nữ "
+        "(female) one (ID {id}). Fill in only the column of this person's sex.",
+    },
+    "sex_disagrees_with_birth_column": {
+        "vi": "Giới tính \u201c{value}\u201d không khớp với cột ngày sinh theo giới tính "
+        "({other}) (mã {id}). Sửa một trong hai ô.",
+        "en": "Sex \u201c{value}\u201d disagrees with the birth-date column of the other "
+        "sex ({other}) (ID {id}). Correct one of the two cells.",
     },
     "row_outside_table": {
         "vi": "Dòng chỉ có nội dung ở các cột ngoài mẫu nên được bỏ qua.",
