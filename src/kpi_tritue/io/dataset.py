@@ -200,7 +200,13 @@ def load_dataset(
     if WORKFORCE.key in tables:
         hide_ids(tables[WORKFORCE.key].frame, names)
     issues = sorted_issues(redact_issues(capped(issues, limit), names))
+    derived: dict[str, dict[str, str]] = {}
+    for done in loaded:
+        for table in done.tables.values():
+            if table.derived:
+                derived.setdefault(done.display, {}).update(table.derived)
     return Dataset(
+        derived=derived,
         sources=sources,
         reference=reference,
         tables=tables,
@@ -306,6 +312,7 @@ def _stack(spec: SheetSpec, tables: list[Table]) -> Table:
         present=present,
         sheet_names={i: name for t in tables for i, name in t.sheet_names.items()},
         letters={i: letters for t in tables for i, letters in t.letters.items()},
+        row_letters={i: found for t in tables for i, found in t.row_letters.items()},
     )
 
 
@@ -367,6 +374,7 @@ def _concat(
         present=present,
         sheet_names={i: t.sheet_name for i, t in parts},
         letters={i: t.letters for i, t in parts},
+        row_letters={i: t.row_letters for i, t in parts if t.row_letters},
     )
     if spec.key == FIGURES.key:
         # `Năm` is optional: a blank cell, or no such column, means the report year.
