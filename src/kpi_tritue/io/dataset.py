@@ -172,7 +172,8 @@ def load_dataset(
     # The last of each file's own work, once its rows' level is known: leadership flags
     # from the position text where the file lacks their columns.
     workforce = [(d.display, d.tables[WORKFORCE.key]) for d in loaded if WORKFORCE.key in d.tables]
-    derived, role_issues = derive_roles(workforce, roles, names)
+    # (The flags derived are recorded on each table's `derived`, gathered below.)
+    _, role_issues = derive_roles(workforce, roles, names)
     issues.extend(role_issues)
     tables: dict[str, Table] = {}
     for spec in contract.sheets:
@@ -214,7 +215,6 @@ def load_dataset(
         completeness=completeness,
         names=names,
         files=summarize_files(opened, tables, issues, reference, names),
-        derived=derived,
     )
 
 

@@ -156,6 +156,7 @@ def _derive_file(
         values = pd.array(per_key[inverse], dtype="boolean")
         values[~has_position] = pd.NA
         frame[flag] = pd.Series(values, index=frame.index)
+        table.derived[flag] = DERIVED_FROM
         table.headers[flag] = table.headers[POSITION]
         if POSITION in table.letters:
             table.letters[flag] = table.letters[POSITION]
