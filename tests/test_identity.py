@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -25,6 +26,7 @@ from kpi_tritue.contract.privacy import fold
 from kpi_tritue.io.dataset import load_dataset
 from kpi_tritue.io.identity import (
     IDENTITY,
+    identity_codes,
     identity_matches,
     identity_matches_plain,
     name_key,
@@ -87,6 +89,23 @@ def test_a_name_is_compared_nfc_case_folded_with_its_diacritics() -> None:
     assert decomposed != "Nguyễn Văn Hùng"
     assert name_key(decomposed) == name_key("Nguyễn Văn Hùng")
     assert name_key(None) == name_key(float("nan")) == name_key("  ") == ""
+
+
+@given(
+    st.lists(
+        st.sampled_from(["Hùng", "HÙNG", "Hu\u0300ng", "Hưng", " hùng ", "", None]), max_size=12
+    )
+)
+def test_names_have_equal_identities_exactly_when_their_keys_are_equal(
+    names: list[str | None],
+) -> None:
+    codes = identity_codes(pd.Series(names, dtype="object"))
+    keys = [name_key(name) for name in names]
+    assert codes.isna().tolist() == [key == "" for key in keys]
+    for i, a in enumerate(keys):
+        for j, b in enumerate(keys):
+            if a and b:
+                assert (codes.iloc[i] == codes.iloc[j]) == (a == b)
 
 
 # ---------------------------------------------------------------------------------------
@@ -188,6 +207,18 @@ def test_rows_that_both_have_an_id_are_compared_by_id_only(tmp_path: Path) -> No
     # A list without `Mã`: its row is compared by name with the rows that have one.
     c = listing(tmp_path / "c.xlsx", row(1, "Nguyễn Văn An"))
     assert where(found(a, c)) == [("duplicate_person", "NhanSu", "B2", f"{a} › NhanSu!B2")]
+
+
+def test_many_repeats_are_a_few_issues_and_a_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KPI_MAX_ISSUES_PER_CODE", "3")
+    path = listing(tmp_path / "a.xlsx", *(row(n, "Bùi Văn Long") for n in range(1, 11)))
+    dataset = load_dataset([str(path)])
+    issues = [i for i in dataset.issues if "duplicate_person" in (i.code, i.params.get("code"))]
+    assert [i.code for i in issues] == ["duplicate_person"] * 3 + ["more_issues"]
+    assert issues[-1].weight == 6
+    assert dataset.tables["workforce"].frame["_invalid"].sum() == 9  # every later row
 
 
 # ---------------------------------------------------------------------------------------
