@@ -250,8 +250,7 @@ def test_the_fast_matches_are_the_rules(generated: list[tuple[int, int, int, int
     ).astype({"with_id": bool})
     fast, plain = identity_matches(rows), identity_matches_plain(rows)
     order = np.argsort(fast[0], kind="stable")
-    for mine, rule in zip(fast, plain, strict=True):
-        assert mine[order].tolist() == rule.tolist()
+    assert [found[order].tolist() for found in fast] == [found.tolist() for found in plain]
 
 
 # ---------------------------------------------------------------------------------------
