@@ -342,3 +342,39 @@ def test_an_issue_without_a_cell_is_listed_only() -> None:
     # The first file's own copy is unchanged: its issue at its cell.
     other = plan_marks("b.xlsx", [related], ["NhanSu"])
     assert [(m.sheet, m.row, m.column) for m in other.marks] == [("NhanSu", 2, 2)]
+
+
+# ---------------------------------------------------------------------------------------
+# An official list: the birth date split into `Nam` / `Nữ`, which give the sex
+
+OFFICIAL_HEADER = [
+    ["STT", "Họ và tên", "Ngày tháng năm sinh", None, "Đơn vị công tác"],
+    [None, None, "Nam", "Nữ", None],
+]
+OFFICIAL_HEADER[0] += ["Trình độ chuyên môn cao nhất", "Cấp", "Lĩnh vực", "Loại"]
+OFFICIAL_HEADER[1] += [None, None, None, None]
+
+
+def official(number: int, name: str, male: Any = None, female: Any = None) -> list[Any]:
+    return [number, name, male, female, "Sở Nội vụ", "Đại học", "Tỉnh", "Quản lý nhà nước"] + [
+        "Công chức"
+    ]
+
+
+def test_an_official_list_takes_the_sex_from_the_birth_columns(tmp_path: Path) -> None:
+    rows = [
+        *OFFICIAL_HEADER,
+        list(range(1, 10)),
+        official(1, "Nguyễn Văn An", male="15/03/1985"),  # row 4
+        official(2, "Trần Thị Bích", female="02/05/1990"),
+        official(3, "Nguyễn Văn An", male="15/03/1985"),  # the same person as row 4
+        official(4, "Nguyễn Văn An", female="15/03/1985"),  # a woman: another person
+        official(5, "Trần Thị Bích", male="02/05/1990"),  # a man: another person
+    ]
+    merges = ["C1:D1", "A1:A2", "B1:B2", "E1:E2", "F1:F2", "G1:G2", "H1:H2", "I1:I2"]
+    path = write_workbook(
+        tmp_path / "ds.xlsx", {"Sheet1": rows, "ThongTin": INFO}, {"Sheet1": merges}
+    )
+    assert where(found(path)) == [
+        ("duplicate_person", "Sheet1", "B6", "Sheet1!B4"),
+    ]
