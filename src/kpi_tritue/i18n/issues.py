@@ -336,6 +336,18 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "ID {id} is also at {other}. Each person has one row: "
         "delete the duplicate or correct the ID.",
     },
+    "duplicate_person": {
+        "vi": "Cùng một người với {other} (cùng họ tên và ngày sinh). Mỗi người chỉ có "
+        "một dòng: xóa dòng trùng, hoặc sửa họ tên hay ngày sinh nếu là hai người.",
+        "en": "The same person as {other} (same name and birth date). Each person has one "
+        "row: delete the duplicate, or correct the name or birth date if they are two people.",
+    },
+    "duplicate_person_year": {
+        "vi": "Có thể là cùng một người với {other} (cùng họ tên và năm sinh). Kiểm tra: "
+        "nếu đúng, xóa dòng trùng; nếu là hai người, ghi đủ ngày sinh của cả hai.",
+        "en": "Perhaps the same person as {other} (same name and birth year). Check: if so, "
+        "delete the duplicate; if they are two people, give both full birth dates.",
+    },
     "talent_without_year": {
         "vi": "Nhân tài (mã {id}) không có Năm thu hút hay Năm tuyển dụng nên "
         "không được tính vào tỷ lệ giữ chân nhân tài.",

@@ -33,6 +33,7 @@ from kpi_tritue.contract.values import Bounds
 from kpi_tritue.io.completeness import Completeness, assess_completeness
 from kpi_tritue.io.duplicates import check_duplicates
 from kpi_tritue.io.file_summaries import summarize_files
+from kpi_tritue.io.identity import check_identity
 from kpi_tritue.io.inputs import OpenedInputs, ProgressCallback, missing_workforce, open_inputs
 from kpi_tritue.io.personal_names import hide_ids, hide_names_all, known_names
 from kpi_tritue.io.roles import derive_roles
@@ -382,4 +383,5 @@ def _concat(
             result.frame["year"] = _typed_empty(spec, "year", result.frame.index)
         result.frame["year"] = result.frame["year"].fillna(reference.report_year)
     check_duplicates(result, sources, issues, limit)
+    check_identity(result, sources, issues, limit)
     return result

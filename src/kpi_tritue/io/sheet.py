@@ -37,6 +37,7 @@ from kpi_tritue.io.data_rows import data_rows
 from kpi_tritue.io.extent_rule import column_letters
 from kpi_tritue.io.frames import at
 from kpi_tritue.io.headers import Header, find_header
+from kpi_tritue.io.identity import add_identity
 from kpi_tritue.io.legacy_columns import (
     Conversion,
     check_legacy_encoding,
@@ -129,6 +130,7 @@ def parse_taken(taken: Sequence[Taken], spec: SheetSpec, bounds: Bounds) -> list
         named = ids_read_as_names([table.frame.get("id") for table in tables])
         for one, table, ids_are_names in zip(taken, tables, named, strict=True):
             table.names = personal_names(one.data, one.header, table, one.reporter, ids_are_names)
+            add_identity(table, one.data, one.header)
         reporters = [one.reporter for one in taken]
         check_workforce_all(list(zip(tables, reporters, strict=True)))
     return tables
