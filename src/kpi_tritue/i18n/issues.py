@@ -265,6 +265,24 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "Chọn một trong: {expected}.",
         "en": "\u201c{value}\u201d is not a valid {field}. Use one of: {expected}.",
     },
+    "qualification_ambiguous": {
+        "vi": "\u201c{value}\u201d không cho biết một trình độ: sau chức danh (dược sĩ, bác sĩ, "
+        "kỹ sư, cử nhân\u2026) lại có trung cấp, trung học hay cao đẳng. Ghi trình độ cao nhất "
+        "ở đầu ô, ví dụ \u201cTrung cấp Dược\u201d, \u201cCao đẳng Dược\u201d hoặc "
+        "\u201cĐại học Dược\u201d.",
+        "en": "\u201c{value}\u201d names no single level: a degree word (dược sĩ, bác sĩ, "
+        "kỹ sư, cử nhân\u2026) is followed by trung cấp, trung học or cao đẳng. Write the "
+        "highest level first, e.g. \u201cTrung cấp Dược\u201d, \u201cCao đẳng Dược\u201d "
+        "or \u201cĐại học Dược\u201d.",
+    },
+    "date_read_as_year": {
+        "vi": "Ô {field} định dạng ngày hiện {value}, tức là số {year} gõ vào ô ngày: đã đọc "
+        "là năm sinh {year}. Nếu đúng, định dạng ô là Số (hoặc ghi ngày/tháng/năm) để khỏi "
+        "nhầm.",
+        "en": "The {field} cell is formatted as a date and shows {value}, which is the number "
+        "{year} typed into a date cell: it was read as the birth year {year}. If that is "
+        "right, format the cell as a number (or write day/month/year) to avoid the mix-up.",
+    },
     "formula_without_value": {
         "vi": "Ô chứa công thức nhưng chưa có giá trị được lưu (tệp do phần mềm khác tạo ra); "
         "kpi không tự tính công thức. Mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi gửi.",

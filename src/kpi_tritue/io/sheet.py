@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,7 @@ from kpi_tritue.contract.values import (
     ABOVE_MAXIMUM,
     BAD_ENUM,
     BELOW_MINIMUM,
+    BIRTH_YEAR_OF_DATE,
     FUTURE_DATE,
     NUMBER_TOO_LARGE,
     YEAR_OUT_OF_RANGE,
@@ -187,6 +189,8 @@ def _parse_table(
         parsed[key] = result
         built[key] = result.values
         invalid |= result.invalid_mask
+        if (years := result.years) is not None:
+            built[BIRTH_YEAR_OF_DATE] = years
     # One frame built at once: a column set at a time costs a block insert each.
     frame = pd.DataFrame(built, index=data.index, copy=False)
     table = SheetTable(
@@ -205,6 +209,7 @@ def _parse_table(
     unreadable = _report_unreadable_cells(table, header, raw, reporter)
     for key, result in parsed.items():
         _report_problems(table, spec.column(key), result, bounds, reporter, ids)
+        _report_notes(table, spec.column(key), result, reporter, ids)
         if spec.column(key).required:
             blank = result.blank_mask & ~result.invalid_mask
             skip = unreadable.get(key)
@@ -319,7 +324,14 @@ def _part(parsed: ParsedColumn, start: int, stop: int, index: pd.Index) -> Parse
     values = parsed.values.iloc[start:stop].set_axis(index)
     if parsed.is_text:
         return ParsedColumn.of_text(values)
-    return ParsedColumn(values, parsed.codes[start:stop], parsed.distinct, parsed.distinct_problems)
+    return ParsedColumn(
+        values,
+        parsed.codes[start:stop],
+        parsed.distinct,
+        parsed.distinct_problems,
+        parsed.distinct_years,
+        parsed.distinct_notes,
+    )
 
 
 def _parse_one(column: ColumnSpec, raw: pd.Series, bounds: Bounds) -> ParsedOne:
@@ -382,6 +394,42 @@ def _report_problems(
             }
 
         reporter.add_each(Severity.ERROR, str(problem), len(these), build)
+
+
+def _report_notes(
+    table: SheetTable,
+    column: ColumnSpec,
+    result: ParsedColumn,
+    reporter: Reporter,
+    ids: pd.Series | None,
+) -> None:
+    """The warnings of a column's cells (a date cell read as a year): the value is kept."""
+    positions = np.flatnonzero(result.note_mask)
+    if not len(positions):
+        return
+    rows = table.frame[ROW].to_numpy()
+    lookup = np.array([*(result.distinct_notes or []), None], dtype=object)
+    notes = lookup[result.codes[positions]]
+    for note in dict.fromkeys(notes.tolist()):
+        these = positions[notes == note]
+
+        def build(i: int, these: Any = these) -> dict[str, Any]:
+            position = int(these[i])
+            row = int(rows[position])
+            shown = date.fromisoformat((result.text_at(position) or "")[:10])
+            return {
+                "row": row,
+                "column": table.headers[column.key],
+                "cell": table.cell(column.key, row),
+                "params": {
+                    "value": shown.strftime("%d/%m/%Y"),
+                    "year": result.year_at(position) or 0,
+                    "field": column.header,
+                    "id": id_at(ids, table.frame.index[position]),
+                },
+            }
+
+        reporter.add_each(Severity.WARNING, str(note), len(these), build)
 
 
 def _amount(number: float | None) -> ParamValue:
