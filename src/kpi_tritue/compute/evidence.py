@@ -29,7 +29,7 @@ from kpi_tritue.compute.explain import (
 from kpi_tritue.compute.figures import FigureUse, Trace
 from kpi_tritue.compute.masks import count_of, is_count
 from kpi_tritue.compute.norms import units_against_norm
-from kpi_tritue.compute.ratios import figure, measures
+from kpi_tritue.compute.ratios import measures, weighted_figure
 from kpi_tritue.contract.bookkeeping import ROW
 from kpi_tritue.contract.schema import MILESTONES, UNITS, WORKFORCE
 from kpi_tritue.i18n import Lang
@@ -102,7 +102,9 @@ def _describe(context: Context, measure: Measure, denominator: Measure | None, l
     if isinstance(measure, SumMeasure):
         return " + ".join(_describe(context, part, denominator, lang) for part in measure.sum)
     if isinstance(measure, FigureMeasure):
-        return figure_text(measure, context.catalog.weight(measure), context.year, lang)
+        weight, catalog = context.catalog.weight(measure), context.catalog
+        parts = [catalog.weight(part) for part in measure.parts]
+        return figure_text(measure, weight, context.year, lang, parts)
     sheet, where = count_of(measure, denominator)
     return count_text(sheet, where, context.year, lang)
 
@@ -195,7 +197,7 @@ def _figures_used(context: Context, side: Side, top: Measure | None) -> list[Fig
     for measure in figures:
         trace = Trace()
         try:
-            figure(context, measure, None, trace)
+            weighted_figure(context, measure, None, trace)
         except Missing:
             continue
         for use in trace.used:
@@ -210,20 +212,26 @@ def _figure_lines(context: Context, side: Side, use: FigureUse) -> list[FigureUs
     table = context.figures.table
     assert table is not None
     sources = context.dataset.sources
+    rows = sorted(use.figure.parts, key=lambda part: (part.file, part.row))
+    # A part of a figure (one-session classes of the primary classes) is two lines: its
+    # value taken out of the total at the total's weight, and counted at its own.
+    signs = ((-1.0, use.total_weight), (1.0, use.weight)) if use.part_of else ((1.0, use.weight),)
     return [
         FigureUsed(
             counted_in=side,
             metric=use.metric,
-            value=part.value,
-            weight=use.weight,
+            value=sign * row.value,
+            weight=weight,
             year=use.figure.year,
-            area=part.area,
-            file=sources[part.file].path,
-            sheet=table.sheet_names[part.file],
-            row=part.row,
-            cell=table.cell(part.file, "value", part.row),
+            area=row.area,
+            file=sources[row.file].path,
+            sheet=table.sheet_names[row.file],
+            row=row.row,
+            cell=table.cell(row.file, "value", row.row),
+            part_of=use.part_of,
         )
-        for part in sorted(use.figure.parts, key=lambda part: (part.file, part.row))
+        for row in rows
+        for sign, weight in signs
     ]
 
 

@@ -9,7 +9,7 @@ in a frame.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -202,12 +202,31 @@ def count_text(sheet: str, where: Where, year: int, lang: Lang) -> str:
     return f"{_SHEETS[sheet].name}: {where_text(sheet, where, year, lang)}"
 
 
-def figure_text(measure: FigureMeasure, weight: float, year: int, lang: Lang) -> str:
-    """A figure: `SoLieu: Số nhóm trẻ mầm non × 2,5`, with its default and year rule."""
-    code = metric_code(measure.figure) or measure.figure
-    shown = f"{FIGURES.name}: {METRIC.label(code, lang)}"
-    if weight != 1:
-        shown += f" × {format_exact(weight, lang)}"
+def figure_text(
+    measure: FigureMeasure,
+    weight: float,
+    year: int,
+    lang: Lang,
+    part_weights: Sequence[float] = (),
+) -> str:
+    """A figure: `SoLieu: Số nhóm trẻ mầm non × 2,5`, with its default and year rule;
+    with parts (`part_weights`, in order), the split: `(Số lớp tiểu học − Số lớp tiểu học
+    học 1 buổi/ngày) × 1,5 + Số lớp tiểu học học 1 buổi/ngày × 1,2`."""
+
+    def label(figure: str) -> str:
+        return METRIC.label(metric_code(figure) or figure, lang)
+
+    def times(shown: str, factor: float) -> str:
+        return shown if factor == 1 else f"{shown} × {format_exact(factor, lang)}"
+
+    total = label(measure.figure)
+    if measure.parts:
+        parts = [label(part.figure) for part in measure.parts]
+        rest = times(f"({' − '.join([total, *parts])})", weight)
+        own = [times(part, factor) for part, factor in zip(parts, part_weights, strict=True)]
+        shown = f"{FIGURES.name}: {' + '.join([rest, *own])}"
+    else:
+        shown = f"{FIGURES.name}: {times(total, weight)}"
     extras = []
     if measure.default is not None:
         extras.append(text("explain.default", lang, value=format_exact(measure.default, lang)))

@@ -109,6 +109,14 @@ TEXT: dict[str, dict[Lang, str]] = {
     "explain.counted_in.denominator": {"vi": "mẫu số", "en": "denominator"},
     "explain.province": {"vi": "toàn tỉnh", "en": "whole province"},
     "explain.earlier": {"vi": "{year} (năm trước)", "en": "{year} (earlier year)"},
+    "explain.part_taken_out": {
+        "vi": "{metric} (trừ khỏi {total})",
+        "en": "{metric} (taken out of {total})",
+    },
+    "explain.part_counted": {
+        "vi": "{metric} (theo định mức riêng)",
+        "en": "{metric} (at its own norm)",
+    },
     "explain.absent": {"vi": "không có: dùng mặc định", "en": "absent: default used"},
     "explain.row": {"vi": "dòng {row}", "en": "row {row}"},
     # Rows counted through a leadership flag derived from the position (io/roles.py).

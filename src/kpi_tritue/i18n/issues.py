@@ -464,6 +464,18 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "as of {as_of} still have a population for it, so it is computed as before. Check "
         "the level of the people counted.",
     },
+    "figure_part_exceeds_total": {
+        "vi": "{metric} năm {year} ({value}) lớn hơn {total_metric} ({total}), mà nó là một "
+        "phần; chỉ tiêu dùng hai số này chưa tính được. Sửa lại một trong hai số.",
+        "en": "{metric} {year} ({value}) is larger than {total_metric} ({total}), of which it "
+        "is a part; the indicators that use them cannot be computed. Correct one of the two.",
+    },
+    "figure_part_without_total": {
+        "vi": "Có {metric} (năm {year}) nhưng không có {total_metric} để tách ra nên {metric} "
+        "không được dùng. Thêm dòng {total_metric} vào trang SoLieu.",
+        "en": "{metric} ({year}) is given but {total_metric}, of which it is a part, is not, "
+        "so {metric} is not used. Add a {total_metric} row to the SoLieu sheet.",
+    },
     "figure_total_differs": {
         "vi": "{metric} năm {year} của toàn tỉnh ({value}) khác tổng các địa bàn ({total}); "
         "dòng toàn tỉnh được dùng. Kiểm tra lại cho khớp.",

@@ -77,6 +77,10 @@ class FigureUsed:
     row: int | None = None
     cell: str | None = None
     default: bool = False
+    # A part of the figure of this metric, counted at its own weight (official-lists.md
+    # §5): two lines, its value taken out of the total (negative, at the total's weight)
+    # and the same value at its own weight.
+    part_of: str | None = None
 
     @property
     def amount(self) -> float:

@@ -212,7 +212,7 @@ def _figures_table(expl: Explanation, lang: Lang) -> list[RenderableType]:
         table.add_row(
             *_text_cells(
                 text(f"explain.counted_in.{figure.counted_in}", lang),
-                METRIC.label(figure.metric, lang),
+                _metric_shown(figure, lang),
                 year,
                 figure.area or text("explain.province", lang),
                 format_exact(figure.value, lang),
@@ -223,6 +223,16 @@ def _figures_table(expl: Explanation, lang: Lang) -> list[RenderableType]:
             )
         )
     return [table]
+
+
+def _metric_shown(figure: FigureUsed, lang: Lang) -> str:
+    """A figure's metric; a part's says whether this line takes it out of its total (at
+    the total's weight) or counts it at its own."""
+    label = METRIC.label(figure.metric, lang)
+    if figure.part_of is None:
+        return label
+    key = "explain.part_taken_out" if figure.value < 0 else "explain.part_counted"
+    return text(key, lang, metric=label, total=METRIC.label(figure.part_of, lang))
 
 
 def _units_table(expl: Explanation, lang: Lang) -> list[RenderableType]:
@@ -306,7 +316,10 @@ def _records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]
 
 
 def _figure_dict(figure: FigureUsed, report_year: int) -> dict[str, Any]:
+    # `part_of` only on the lines of a part of a figure (the total's metric).
+    part = {} if figure.part_of is None else {"part_of": figure.part_of}
     return {
+        **part,
         "counted_in": figure.counted_in,
         "metric": figure.metric,
         "value": _plain(figure.value),
