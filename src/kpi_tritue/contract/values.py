@@ -378,7 +378,9 @@ def parse_column(raw: pd.Series, column: ColumnSpec, bounds: Bounds) -> ParsedCo
     notes: list[str | None] | None = None
     if column.type is ValueType.DATE:
         results = _parse_dates(cleaned, distinct, _date_bounds(column, bounds))
-        if column.key == BIRTH_DATE:
+        # The birth-date column, in which a year stands for a birth date
+        # (official-lists.md, section 1 and settled detail 9).
+        if column.key == "birth_date":
             results, years, notes = birth_years(distinct, results, bounds)
     else:
         parser = _scalar_parser(column, bounds)
@@ -388,12 +390,6 @@ def parse_column(raw: pd.Series, column: ColumnSpec, bounds: Bounds) -> ParsedCo
     return ParsedColumn(values, codes, distinct, problems, years, notes)
 
 
-# The birth-date column, in which a year stands for a birth date (official-lists.md,
-# section 1 and settled detail 9).
-BIRTH_DATE = "birth_date"
-# The frame column the reader fills with those years, beside `birth_date`, until the
-# workforce checks fold it into `birth_year` (io/workforce.py) and drop it.
-BIRTH_YEAR_OF_DATE = "_birth_date_year"
 _FOUR_DIGITS = re.compile(r"^\d{4}$")
 # Excel's day 0 in the 1900 date system: a date cell's serial number counts days from it.
 _EXCEL_EPOCH = date(1899, 12, 30)

@@ -17,14 +17,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kpi_tritue.contract.bookkeeping import INVALID, ROW
+from kpi_tritue.contract.bookkeeping import BIRTH_YEAR_OF_DATE, INVALID, ROW
 from kpi_tritue.contract.limits import MAX_NUMBER_CEILING, Limits
 from kpi_tritue.contract.schema import WORKFORCE, ColumnSpec, SheetSpec, ValueType
 from kpi_tritue.contract.values import (
     ABOVE_MAXIMUM,
     BAD_ENUM,
     BELOW_MINIMUM,
-    BIRTH_YEAR_OF_DATE,
     FUTURE_DATE,
     NUMBER_TOO_LARGE,
     YEAR_OUT_OF_RANGE,

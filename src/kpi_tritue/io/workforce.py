@@ -8,10 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kpi_tritue.contract.bookkeeping import INVALID
+from kpi_tritue.contract.bookkeeping import BIRTH_YEAR_OF_DATE, INVALID
 from kpi_tritue.contract.normalize import fold
 from kpi_tritue.contract.schema import STATUS
-from kpi_tritue.contract.values import BIRTH_YEAR_OF_DATE
 from kpi_tritue.io.frames import at, item
 from kpi_tritue.io.sheet_table import Reporter, SheetTable, report_rows
 from kpi_tritue.model.issues import ParamValue, Severity
