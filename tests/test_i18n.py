@@ -237,3 +237,15 @@ def test_the_allow_list_names_literals_that_are_there() -> None:
     gone = [f"{name}: {lit!r}" for name, lits in ALLOWED.items() for lit in lits - present[name]]
     gone += [prefix for prefix in ALLOWED_MODULES if not any(m.startswith(prefix) for m in modules)]
     assert gone == []
+
+
+def test_a_row_without_an_id_is_not_quoted_as_id_question_mark() -> None:
+    from kpi_tritue.i18n import issue_message, issue_parts
+
+    for lang in ("vi", "en"):
+        with_id = issue_message("required_blank", lang, {"field": "Cấp", "id": "NV1"})
+        without = issue_message("required_blank", lang, {"field": "Cấp", "id": "?"})
+        assert "NV1" in with_id
+        assert "?" not in without and "Cấp" in without
+        what, fix = issue_parts("teacher_without_school_level", lang, {"id": "?"})
+        assert "?" not in what + fix and fix

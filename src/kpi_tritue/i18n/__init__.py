@@ -63,8 +63,22 @@ class Amount(float):
     __slots__ = ()
 
 
-def issue_message(code: str, lang: Lang, params: Mapping[str, object]) -> str:
+# A row's ID as a message quotes it when the sheet has none (an official list keeps no
+# `Mã`): the words that would show `(ID ?)` are left out; the cell says which row.
+NO_ID = "?"
+_ID_CLAUSES = (" (mã {id})", " (ID {id})")
+
+
+def _issue_template(code: str, lang: Lang, params: Mapping[str, object]) -> str | None:
     template = ISSUE_MESSAGES.get(code, {}).get(lang)
+    if template is not None and params.get("id") == NO_ID:
+        for clause in _ID_CLAUSES:
+            template = template.replace(clause, "")
+    return template
+
+
+def issue_message(code: str, lang: Lang, params: Mapping[str, object]) -> str:
+    template = _issue_template(code, lang, params)
     if template is None:
         return code
     if any(isinstance(value, Amount) for value in params.values()):
@@ -79,7 +93,7 @@ def issue_parts(code: str, lang: Lang, params: Mapping[str, object]) -> tuple[st
     """An issue's message as (what is wrong, how to fix it): the template's first sentence
     and the rest. The template is split, not the message, so that a value quoted in it
     never moves the cut. The fix is empty when the message is one sentence."""
-    template = ISSUE_MESSAGES.get(code, {}).get(lang)
+    template = _issue_template(code, lang, params)
     cut = None if template is None else first_sentence_end(template)
     if template is None or cut is None:
         return issue_message(code, lang, params), ""
