@@ -324,15 +324,33 @@ def _distinct_codes(raw: pd.Series) -> tuple[np.ndarray[Any, Any], list[str], An
 def parse_column(raw: pd.Series, column: ColumnSpec, bounds: Bounds) -> ParsedColumn:
     """Parse one column of cell text according to its contract type."""
     if column.type is ValueType.TEXT:
-        return ParsedColumn.of_text(clean_column(raw))
+        text = clean_column(raw)
+        return ParsedColumn.of_text(_translated_text(text, column) if column.value_map else text)
     codes, distinct, cleaned = _distinct_codes(raw)
     if column.type is ValueType.DATE:
         results = _parse_dates(cleaned, distinct, _date_bounds(column, bounds))
     else:
         parser = _scalar_parser(column, bounds)
         results = [parser(value) if value else (None, None) for value in distinct]
+    if column.value_map:
+        # A `--columns` value mapping: the mapped value is read in the cell's place (the
+        # cell's own text is what a message quotes).
+        mapped = dict(column.value_map)
+        parser = _scalar_parser(column, bounds)
+        for position, value in enumerate(distinct):
+            if value and (instead := mapped.get(fold(value))) is not None:
+                results[position] = parser(instead)
     values = _typed([value for value, _ in results], codes, column, raw.index)
     return ParsedColumn(values, codes, distinct, [problem for _, problem in results])
+
+
+def _translated_text(text: pd.Series, column: ColumnSpec) -> pd.Series:
+    """A text column with a `--columns` value mapping applied, over its distinct values."""
+    mapped = dict(column.value_map)
+    hits = {v: mapped[f] for v in text.dropna().unique() if (f := fold(str(v))) in mapped}
+    if not hits:
+        return text
+    return text.where(~text.isin(list(hits)), text.map(hits))
 
 
 def _scalar_parser(column: ColumnSpec, bounds: Bounds) -> Callable[[str], ScalarResult]:

@@ -123,4 +123,33 @@ def _header_from(
             cell=f"{column_letter(col)}{header_row}",
             value=text,
         )
+    _report_absent_mapped(spec, texts, found, header_row, reporter)
     return Header(rows=rows, columns=columns, texts=texts)
+
+
+def _report_absent_mapped(
+    spec: SheetSpec,
+    texts: Mapping[int, str],
+    found: Mapping[str, list[int]],
+    header_row: int,
+    reporter: Reporter,
+) -> None:
+    """One `info` for the headers a `--columns` mapping names that this sheet lacks: but
+    not for one of several headers mapped to one key when another of them is here (a
+    mapping written for several layouts)."""
+    here = {fold(text) for text in texts.values()}
+    present_keys = {
+        key for header, key in spec.mapped_headers if fold(header) in here and key in found
+    }
+    absent = [
+        header
+        for header, key in spec.mapped_headers
+        if fold(header) not in here and key not in present_keys
+    ]
+    if absent:
+        reporter.add(
+            Severity.INFO,
+            "mapped_header_absent",
+            row=header_row,
+            headers=", ".join(f"\u201c{header}\u201d" for header in absent),
+        )

@@ -133,7 +133,7 @@ def open_workbook(
         issues=reporter.issues,
     )
     if info:
-        read_infos([opened])
+        read_infos([opened], contract)
     return opened
 
 
@@ -158,20 +158,21 @@ def _tail(path: str) -> str:
 _LOOSE = Bounds(report_year=9999, as_of=date(9999, 12, 31))
 
 
-def read_infos(opened: Sequence[OpenedWorkbook]) -> None:
+def read_infos(opened: Sequence[OpenedWorkbook], contract: Contract = CONTRACT) -> None:
     """Read the `ThongTin` of each workbook that has one: the headers file by file, the
     cells parsed once for all (`parse_taken`), then what each says, in its own issues."""
+    spec = next((s for s in contract.sheets if s.key == INFO.key), INFO)
     having = [w for w in opened if INFO.key in w.sheet_names]
     taken: list[tuple[OpenedWorkbook, Taken]] = []
     reporters: list[Reporter] = []
     for workbook in having:
         found, reporter = take_table(
-            workbook.workbook, workbook.display, workbook.sheet_names[INFO.key], INFO
+            workbook.workbook, workbook.display, workbook.sheet_names[INFO.key], spec
         )
         reporters.append(reporter)
         if found is not None:
             taken.append((workbook, found))
-    tables = parse_taken([t for _, t in taken], INFO, _LOOSE)
+    tables = parse_taken([t for _, t in taken], spec, _LOOSE)
     by_workbook = {id(w): table for (w, _), table in zip(taken, tables, strict=True)}
     for workbook, reporter in zip(having, reporters, strict=True):
         workbook.issues.extend(reporter.issues)
