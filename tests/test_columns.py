@@ -28,6 +28,10 @@ from kpi_tritue.errors import EXIT_INPUT, EXIT_USAGE
 runner = CliRunner()
 
 INFO = [["Mục", "Giá trị"], ["Năm báo cáo", 2024]]
+FIGURES = [["Chỉ tiêu", "Giá trị"], ["Dân số", 1_000_000]]
+UNITS = [["Đơn vị", "Cấp", "Lĩnh vực", "Định mức sau đại học (%)"], ["Sở Y tế", "Tỉnh", "Y tế", 20]]
+OWN_UNITS = [["Tên cơ quan", "Cấp", "Lĩnh vực", "Định mức sau đại học (%)"], *UNITS[1:]]
+MANAGERS = {"A1": True, "A2": True, "A3": False, "A4": False}
 PEOPLE: list[dict[str, Any]] = [
     {"id_": "A1", "level": "Tỉnh", "qualification": "Thạc sĩ", "birth_date": "15/03/1990"},
     {"id_": "A2", "level": "Tỉnh", "qualification": "Đại học", "birth_date": "01/01/1970"},
@@ -56,6 +60,14 @@ MAPPING = """
 "Đơn vị công tác hiện nay" = "unit"
 "Cấp quản lý" = "level"
 "Trình độ CM" = "qualification"
+"LĐQL" = "is_manager"
+
+[NhanSu.values.is_manager]
+"Có" = true
+"-" = false
+
+[DonVi.headers]
+"Tên cơ quan" = "unit"
 
 [NhanSu.values.level]       # the workbook's value → the contract's value
 "Sở, ban, ngành" = "Tỉnh"
@@ -73,19 +85,22 @@ profession = "Bác sĩ"
 
 
 def _standard(path: Path) -> Path:
-    rows = [WORKFORCE_HEADER, *(person(**p) for p in PEOPLE)]
-    return write_workbook(path, {"ThongTin": INFO, "NhanSu": rows})
+    rows = [[*WORKFORCE_HEADER, "Lãnh đạo quản lý"]]
+    rows += [[*person(**p), "x" if MANAGERS[p["id_"]] else None] for p in PEOPLE]
+    sheets = {"ThongTin": INFO, "NhanSu": rows, "DonVi": UNITS, "SoLieu": FIGURES}
+    return write_workbook(path, sheets)
 
 
 def _own(path: Path, header: list[str] = OWN_HEADER) -> Path:
-    rows: list[list[Any]] = [header]
+    rows: list[list[Any]] = [[*header, "LĐQL"]]
     for p in PEOPLE:
         row = person(**p)
         row[3] = OWN_LEVEL[p["level"]]
         row[8] = OWN_QUALIFICATION[p["qualification"]]
         del row[9]  # Chức danh nghề nghiệp: from the mapping's defaults
-        rows.append(row)
-    return write_workbook(path, {"ThongTin": INFO, "Danh sách": [], "NhanSu": rows})
+        rows.append([*row, "Có" if MANAGERS[p["id_"]] else "-"])
+    sheets = {"ThongTin": INFO, "NhanSu": rows, "DonVi": OWN_UNITS, "SoLieu": FIGURES}
+    return write_workbook(path, sheets)
 
 
 def _mapping(path: Path, text: str = MAPPING) -> Path:
@@ -108,6 +123,8 @@ def test_own_layout_through_a_mapping_computes_as_the_standard_one(tmp_path: Pat
     expected = runner.invoke(app, ["compute", str(standard), "--format", "json"])
     got = runner.invoke(app, ["compute", str(own), "--columns", str(mapping), "--format", "json"])
     assert _indicators(got) == _indicators(expected)
+    measured = {row["id"] for row in _indicators(got) if row["value"] is not None}
+    assert {"doctors_per_10k", "postgrad_norm_units", "provincial_leaders_under_40"} <= measured
     # Without the mapping the own layout is not read at all.
     refused = runner.invoke(app, ["compute", str(own), "--format", "json"])
     assert refused.exit_code == EXIT_INPUT

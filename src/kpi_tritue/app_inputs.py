@@ -111,7 +111,7 @@ def load_contract(columns: Path | None) -> Contract:
     from kpi_tritue.io.option_files import load_columns
 
     check_paths([str(columns)], folders=False)
-    return load_columns(columns)
+    return load_columns(Path(columns))
 
 
 def load(

@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from kpi_tritue.contract.normalize import clean_text, fold
+from kpi_tritue.contract.normalize import clean_text, fold, value_key
 from kpi_tritue.contract.schema import CONTRACT, ColumnSpec, Contract, SheetSpec, ValueType
 from kpi_tritue.contract.text_inputs import UnsafeInput, check_toml_structure, shorten
 from kpi_tritue.errors import UsageError
@@ -260,14 +260,14 @@ class _Checker:
             pairs: dict[str, str] = {}
             for given, wanted in table.items():
                 where = location(name, "values", key, given)
-                if not fold(given):
+                if not value_key(given):
                     self.fault(where, _said("columns.empty_value"))
                     continue
                 instead, problem = _canonical(column, wanted)
                 if problem is not None or instead is None:
                     self.fault(where, problem or _said("columns.not_scalar"))
                     continue
-                pairs[fold(given)] = instead
+                pairs[value_key(given)] = instead
             values[key] = tuple(pairs.items())
         defaults: dict[str, str] = {}
         for key, value in shaped.defaults.items():
@@ -279,8 +279,8 @@ class _Checker:
                 self.fault(where, _said("columns.default_identifies", column=key))
                 continue
             mapped = dict(values.get(key, ()))
-            if isinstance(value, str) and fold(value) in mapped:
-                defaults[key] = mapped[fold(value)]
+            if isinstance(value, str) and value_key(value) in mapped:
+                defaults[key] = mapped[value_key(value)]
                 continue
             instead, problem = _canonical(column, value)
             if problem is not None or instead is None:

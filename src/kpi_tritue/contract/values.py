@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_tritue.contract.limits import MAX_NUMBER
-from kpi_tritue.contract.normalize import fold
+from kpi_tritue.contract.normalize import fold, value_key
 from kpi_tritue.contract.schema import ColumnSpec, EnumSpec, ValueType
 
 # Problem codes (issue codes are derived from them in io/sheet.py).
@@ -338,7 +338,7 @@ def parse_column(raw: pd.Series, column: ColumnSpec, bounds: Bounds) -> ParsedCo
         mapped = dict(column.value_map)
         parser = _scalar_parser(column, bounds)
         for position, value in enumerate(distinct):
-            if value and (instead := mapped.get(fold(value))) is not None:
+            if value and (instead := mapped.get(value_key(value))) is not None:
                 results[position] = parser(instead)
     values = _typed([value for value, _ in results], codes, column, raw.index)
     return ParsedColumn(values, codes, distinct, [problem for _, problem in results])
@@ -347,7 +347,7 @@ def parse_column(raw: pd.Series, column: ColumnSpec, bounds: Bounds) -> ParsedCo
 def _translated_text(text: pd.Series, column: ColumnSpec) -> pd.Series:
     """A text column with a `--columns` value mapping applied, over its distinct values."""
     mapped = dict(column.value_map)
-    hits = {v: mapped[f] for v in text.dropna().unique() if (f := fold(str(v))) in mapped}
+    hits = {v: mapped[k] for v in text.dropna().unique() if (k := value_key(str(v))) in mapped}
     if not hits:
         return text
     return text.where(~text.isin(list(hits)), text.map(hits))

@@ -30,7 +30,7 @@ from kpi_tritue.contract.schema import (
 )
 from kpi_tritue.contract.values import Bounds
 from kpi_tritue.io.completeness import Completeness, assess_completeness
-from kpi_tritue.io.defaults import fill_defaults
+from kpi_tritue.io.defaults import filled_from_defaults
 from kpi_tritue.io.duplicates import check_duplicates
 from kpi_tritue.io.file_summaries import summarize_files
 from kpi_tritue.io.inputs import OpenedInputs, ProgressCallback, missing_workforce, open_inputs
@@ -143,7 +143,6 @@ def load_dataset(
             progress(inputs.found + step, total, name)
 
     loaded = read_all_tables(opened, bounds, contract, reading)
-    derived = fill_defaults(loaded, contract, bounds) if contract.defaults else {}
     if progress:
         progress(total, total, "")
     # Names are hidden once every file is read: a name in one file's NhanSu is hidden in
@@ -200,7 +199,9 @@ def load_dataset(
         completeness=completeness,
         names=names,
         files=summarize_files(opened, tables, issues, reference, names),
-        derived=derived,
+        derived=filled_from_defaults(
+            [(w.display, t) for w in loaded for t in w.tables.values()], contract
+        ),
     )
 
 

@@ -5,18 +5,18 @@ A column the sheet has is never touched, even where its cells are blank (a blank
 the workbook's own answer). `NhanSu`'s `Cấp`, `Lĩnh vực` and `Loại` are not filled here:
 they have an order of their own (the row's cell, then the unit's `DonVi` row or the file's
 `ThongTin`, then the mapping's default; settled details 7 and 8), kept where the units
-registry is read.
+registry is read. A filled column has a header (it is present) but no letter (no cell).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from kpi_tritue.contract.schema import WORKFORCE, Contract
 from kpi_tritue.contract.values import Bounds, parse_column
-from kpi_tritue.io.workbook import LoadedWorkbook
+from kpi_tritue.io.sheet_table import SheetTable
 
 # Filled with the units registry, in their own order (see the module's doc).
 LEFT_TO_REGISTRY: dict[str, frozenset[str]] = {
@@ -26,29 +26,36 @@ LEFT_TO_REGISTRY: dict[str, frozenset[str]] = {
 FROM_DEFAULTS = "defaults"
 
 
-def fill_defaults(
-    loaded: Sequence[LoadedWorkbook], contract: Contract, bounds: Bounds
+def fill_defaults(table: SheetTable, defaults: Mapping[str, str], bounds: Bounds) -> None:
+    """Fill the columns `table` lacks that `defaults` has a value for (before the checks
+    of its rows, which then see them as any other column)."""
+    left = LEFT_TO_REGISTRY.get(table.spec.key, frozenset())
+    for key, raw in sorted(defaults.items()):
+        if key in table.present or key in left or key == "full_name":
+            continue
+        column = table.spec.column(key)
+        index = table.frame.index
+        parsed = parse_column(
+            pd.Series([raw] * len(index), index=index, dtype=object), column, bounds
+        )
+        if len(index) and bool(parsed.invalid_mask.any()):
+            # Checked when the mapping was read; only the report year's bounds (a year
+            # after it, a date after the reference date) are left: the column stays absent.
+            continue
+        table.frame[key] = parsed.values
+        table.headers[key] = column.header
+
+
+def filled_from_defaults(
+    tables: Sequence[tuple[str, SheetTable]], contract: Contract
 ) -> dict[str, dict[str, str]]:
-    """Fill, in each table of `loaded`, the columns it lacks that the contract has a default
-    for; what was filled, by file shown → column key (`NhanSu` only: `Dataset.derived`)."""
+    """`NhanSu`'s columns filled from the defaults, by file shown → column key."""
+    defaults = contract.defaults.get(WORKFORCE.key, {})
     derived: dict[str, dict[str, str]] = {}
-    for workbook in loaded:
-        for key, table in workbook.tables.items():
-            defaults = contract.defaults.get(key, {})
-            left = LEFT_TO_REGISTRY.get(key, frozenset())
-            for column_key, raw in sorted(defaults.items()):
-                if column_key in table.present or column_key in left:
-                    continue
-                column = table.spec.column(column_key)
-                index = table.frame.index
-                cells = pd.Series([raw] * len(index), index=index, dtype=object)
-                parsed = parse_column(cells, column, bounds)
-                if len(index) and bool(parsed.invalid_mask.any()):
-                    # Checked when the mapping was read; only the report year's bounds
-                    # (a year after it, a date after the reference date) are left.
-                    continue
-                table.frame[column_key] = parsed.values
-                table.headers[column_key] = column.header
-                if key == WORKFORCE.key:
-                    derived.setdefault(workbook.display, {})[column_key] = FROM_DEFAULTS
+    for shown, table in tables:
+        if table.spec.key != WORKFORCE.key:
+            continue
+        for key in sorted(defaults):
+            if key in table.headers and key not in table.letters:
+                derived.setdefault(shown, {})[key] = FROM_DEFAULTS
     return derived

@@ -339,7 +339,9 @@ def read_all_tables(
         if not parts:
             continue
         for (step, _), table in zip(
-            parts, parse_taken([t for _, t in parts], spec, bounds), strict=True
+            parts,
+            parse_taken([t for _, t in parts], spec, bounds, contract.defaults.get(spec.key)),
+            strict=True,
         ):
             tables[step][spec.key] = table
     loaded: list[LoadedWorkbook] = []
