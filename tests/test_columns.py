@@ -332,3 +332,44 @@ def test_an_enum_value_is_taken_exactly_when_the_column_knows_it(key: str, value
     assert column.enum is not None
     _, faults = check_mapping({"NhanSu": {"values": {key: {"w": value}}}})
     assert (not faults) == (fold(value) in column.enum.lookup)
+
+
+def test_trend_reads_every_year_through_the_mapping(tmp_path: Path) -> None:
+    books = []
+    for year in (2023, 2024):
+        book = _own(tmp_path / f"rieng_{year}.xlsx")
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(book)
+        workbook["ThongTin"]["B2"] = year
+        workbook.save(book)
+        books.append(str(book))
+    mapping = _mapping(tmp_path / "cot.toml")
+    refused = runner.invoke(app, ["trend", *books, "--format", "json"])
+    assert refused.exit_code == EXIT_INPUT
+    result = runner.invoke(app, ["trend", *books, "--columns", str(mapping), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "provincial_leaders_under_40" in result.stdout
+
+
+def test_thongtin_headers_are_mapped_too(tmp_path: Path) -> None:
+    import kpi_tritue.app as use
+
+    info = [["Nội dung", "Số liệu"], ["Năm báo cáo", 2023]]
+    rows = [WORKFORCE_HEADER, *(person(**p) for p in PEOPLE)]
+    book = write_workbook(tmp_path / "b.xlsx", {"ThongTin": info, "NhanSu": rows})
+    mapping = _mapping(
+        tmp_path / "cot.toml", '[ThongTin.headers]\n"Nội dung" = "item"\n"Số liệu" = "value"\n'
+    )
+    assert use.validate([str(book)]).report_year != 2023
+    assert use.validate([str(book)], columns=mapping).report_year == 2023
+
+
+def test_a_value_mapping_beats_the_columns_own_values(tmp_path: Path) -> None:
+    # This unit writes `Huyện` for its district-run provincial offices: all of them Tỉnh.
+    import kpi_tritue.app as use
+
+    standard = _standard(tmp_path / "chuan.xlsx")
+    mapping = _mapping(tmp_path / "cot.toml", '[NhanSu.values.level]\n"Huyện" = "Tỉnh"\n')
+    frame = use.validate([str(standard)], columns=mapping).tables[WORKFORCE.key].frame
+    assert list(frame["level"]) == ["province", "province", "commune", "province"]
