@@ -314,6 +314,8 @@ def test_each_header_is_mapped_to_its_key_or_refused_at_its_place(headers: dict[
     sheets, faults = check_mapping({"NhanSu": {"headers": headers}})
     places = {where for where, _ in faults}
     resolved = dict(sheets[WORKFORCE.key].headers) if WORKFORCE.key in sheets else {}
+    # No header is dropped without a word: each is taken, or refused with its place.
+    assert len({clean_text(h) for h in headers}) <= len(resolved) + len(faults)
     for header, key in headers.items():
         refused = location("NhanSu", "headers", header) in places
         taken = resolved.get(clean_text(header)) == key

@@ -9,6 +9,7 @@ import pandas as pd
 
 from kpi_tritue.contract.normalize import clean_text, fold
 from kpi_tritue.contract.schema import SheetSpec
+from kpi_tritue.contract.text_inputs import shorten
 from kpi_tritue.io.frames import head_values
 from kpi_tritue.io.sheet_table import Reporter
 from kpi_tritue.model.issues import Severity, column_letter
@@ -151,5 +152,15 @@ def _report_absent_mapped(
             Severity.INFO,
             "mapped_header_absent",
             row=header_row,
-            headers=", ".join(f"\u201c{header}\u201d" for header in absent),
+            headers=_quoted(absent),
         )
+
+
+_LISTED = 10
+
+
+def _quoted(headers: list[str]) -> str:
+    """The first `_LISTED` headers, each quoted and cut, then how many more."""
+    shown = ", ".join(f"\u201c{shorten(header, 40)}\u201d" for header in headers[:_LISTED])
+    more = len(headers) - _LISTED
+    return shown + (f", … (+{more})" if more > 0 else "")
