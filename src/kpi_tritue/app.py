@@ -283,12 +283,20 @@ def check(
     gated, and all of them make the trend that `off_track` judges. A `junit` path is
     checked here, before anything is printed; `write_junit` writes it.
     """
-    from kpi_tritue.compute.gate import GATE_CONDITIONS, UnknownGateStatus, judge, parse_fail_on
+    from kpi_tritue.compute.gate import (
+        GATE_CONDITIONS,
+        NEVER_FAILS,
+        UnknownGateStatus,
+        judge,
+        parse_fail_on,
+    )
 
     try:
         conditions = parse_fail_on(fail_on)
     except UnknownGateStatus as error:
         allowed = ", ".join(condition.value for condition in GATE_CONDITIONS)
+        if error.value in NEVER_FAILS:
+            raise UsageError("gate.never_fails", value=error.value, allowed=allowed) from None
         if not error.value:
             raise UsageError("gate.empty_fail_on", allowed=allowed) from None
         raise UsageError("gate.bad_fail_on", value=error.value[:80], allowed=allowed) from None

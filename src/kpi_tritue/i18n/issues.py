@@ -165,8 +165,32 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Totals row skipped.",
     },
     "section_row_skipped": {
-        "vi": "Dòng tiêu đề nhóm \u201c{value}\u201d được bỏ qua (không có mã người).",
-        "en": "Group heading row \u201c{value}\u201d skipped (no person ID).",
+        "vi": "Dòng tiêu đề nhóm \u201c{value}\u201d được bỏ qua (chỉ có STT và một ô chữ).",
+        "en": "Group heading row \u201c{value}\u201d skipped (only its number and one text).",
+    },
+    "workforce_sheet_by_content": {
+        "vi": "Trang \u201c{name}\u201d được đọc là trang NhanSu vì dòng tiêu đề của nó có "
+        "các cột của danh sách nhân sự.",
+        "en": "Sheet \u201c{name}\u201d is read as the NhanSu sheet: its header holds the "
+        "columns of a staff list.",
+    },
+    "workforce_sheets_ambiguous": {
+        "vi": "Không trang nào tên NhanSu, và cả hai trang {sheets} đều có tiêu đề của danh "
+        "sách nhân sự, nên không trang nào được đọc. Đổi tên trang cần đọc thành NhanSu.",
+        "en": "No sheet is named NhanSu and the sheets {sheets} both have the header of a "
+        "staff list, so neither is read. Rename the one to read NhanSu.",
+    },
+    "birth_both_sexes": {
+        "vi": "Ngày sinh được ghi ở cả cột Nam ({other}) và cột Nữ (mã {id}). Chỉ ghi ở "
+        "cột đúng giới tính của người này.",
+        "en": "The birth date is filled in both the Nam (male) column ({other}) and the Nữ "
+        "(female) one (ID {id}). Fill in only the column of this person's sex.",
+    },
+    "sex_disagrees_with_birth_column": {
+        "vi": "Giới tính \u201c{value}\u201d không khớp với cột ngày sinh theo giới tính "
+        "({other}) (mã {id}). Sửa một trong hai ô.",
+        "en": "Sex \u201c{value}\u201d disagrees with the birth-date column of the other "
+        "sex ({other}) (ID {id}). Correct one of the two cells.",
     },
     "row_outside_table": {
         "vi": "Dòng chỉ có nội dung ở các cột ngoài mẫu nên được bỏ qua.",
@@ -398,6 +422,23 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
     "figure_earlier_year": {
         "vi": "Trang SoLieu không có {metric} của năm {report_year}; dùng số liệu năm {year}.",
         "en": "SoLieu gives no {metric} for {report_year}; the figure of {year} is used.",
+    },
+    # Two-level local government since 1 July 2025 (compute/applicability.py).
+    "district_level_abolished": {
+        "vi": "{count} dòng ở cấp Huyện (dòng đầu tiên ở ô này) trong số liệu ngày {as_of}, "
+        "trong khi cấp huyện đã được bãi bỏ từ ngày {abolished}. Chuyển những người này "
+        "về cấp Tỉnh hoặc Xã nơi họ đang công tác.",
+        "en": "{count} rows at level Huyện (district; the first at this cell) in data as of "
+        "{as_of}, although the district level was abolished on {abolished}. Move these "
+        "people to the level (Tỉnh or Xã) where they now work.",
+    },
+    "indicator_level_abolished": {
+        "vi": "Chỉ tiêu {indicator} chỉ áp dụng đến ngày {until} ({reason_vi}), nhưng số "
+        "liệu ngày {as_of} vẫn có đối tượng nên vẫn được tính như trước. Kiểm tra lại cấp "
+        "của những người được tính.",
+        "en": "The indicator {indicator} applies until {until} ({reason_en}), but the data "
+        "as of {as_of} still have a population for it, so it is computed as before. Check "
+        "the level of the people counted.",
     },
     "figure_total_differs": {
         "vi": "{metric} năm {year} của toàn tỉnh ({value}) khác tổng các địa bàn ({total}); "

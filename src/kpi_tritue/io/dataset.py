@@ -30,7 +30,6 @@ from kpi_tritue.contract.schema import (
 )
 from kpi_tritue.contract.values import Bounds
 from kpi_tritue.io.completeness import Completeness, assess_completeness
-from kpi_tritue.io.defaults import filled_from_defaults
 from kpi_tritue.io.duplicates import check_duplicates
 from kpi_tritue.io.file_summaries import summarize_files
 from kpi_tritue.io.inputs import OpenedInputs, ProgressCallback, missing_workforce, open_inputs
@@ -191,7 +190,13 @@ def load_dataset(
     if WORKFORCE.key in tables:
         hide_ids(tables[WORKFORCE.key].frame, names)
     issues = sorted_issues(redact_issues(capped(issues, limit), names))
+    derived: dict[str, dict[str, str]] = {}
+    for done in loaded:
+        for table in done.tables.values():
+            if table.derived:
+                derived.setdefault(done.display, {}).update(table.derived)
     return Dataset(
+        derived=derived,
         sources=sources,
         reference=reference,
         tables=tables,
@@ -199,9 +204,6 @@ def load_dataset(
         completeness=completeness,
         names=names,
         files=summarize_files(opened, tables, issues, reference, names),
-        derived=filled_from_defaults(
-            [(w.display, t) for w in loaded for t in w.tables.values()], contract
-        ),
     )
 
 
@@ -299,6 +301,7 @@ def _stack(spec: SheetSpec, tables: list[Table]) -> Table:
         present=present,
         sheet_names={i: name for t in tables for i, name in t.sheet_names.items()},
         letters={i: letters for t in tables for i, letters in t.letters.items()},
+        row_letters={i: found for t in tables for i, found in t.row_letters.items()},
     )
 
 
@@ -360,6 +363,7 @@ def _concat(
         present=present,
         sheet_names={i: t.sheet_name for i, t in parts},
         letters={i: t.letters for i, t in parts},
+        row_letters={i: t.row_letters for i, t in parts if t.row_letters},
     )
     if spec.key == FIGURES.key:
         # `Năm` is optional: a blank cell, or no such column, means the report year.

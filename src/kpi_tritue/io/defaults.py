@@ -10,11 +10,11 @@ registry is read. A filled column has a header (it is present) but no letter (no
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import pandas as pd
 
-from kpi_tritue.contract.schema import WORKFORCE, Contract
+from kpi_tritue.contract.schema import WORKFORCE
 from kpi_tritue.contract.values import Bounds, parse_column
 from kpi_tritue.io.sheet_table import SheetTable
 
@@ -44,18 +44,5 @@ def fill_defaults(table: SheetTable, defaults: Mapping[str, str], bounds: Bounds
             continue
         table.frame[key] = parsed.values
         table.headers[key] = column.header
-
-
-def filled_from_defaults(
-    tables: Sequence[tuple[str, SheetTable]], contract: Contract
-) -> dict[str, dict[str, str]]:
-    """`NhanSu`'s columns filled from the defaults, by file shown → column key."""
-    defaults = contract.defaults.get(WORKFORCE.key, {})
-    derived: dict[str, dict[str, str]] = {}
-    for shown, table in tables:
-        if table.spec.key != WORKFORCE.key:
-            continue
-        for key in sorted(defaults):
-            if key in table.headers and key not in table.letters:
-                derived.setdefault(shown, {})[key] = FROM_DEFAULTS
-    return derived
+        if table.spec.key == WORKFORCE.key:
+            table.derived[key] = FROM_DEFAULTS

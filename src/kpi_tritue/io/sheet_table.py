@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -29,13 +29,18 @@ class SheetTable:
     # The sheet's personal names (an Arrow array of its `Họ và tên` cells, and its `Mã`
     # cells if they read as names): kept apart, for `known_names`, never in `frame`.
     names: Any = None
+    # Cells whose column depends on the row (a birth date split into `Nam` / `Nữ`): key →
+    # Excel row → the letter of that row's cell, where it is not `letters[key]`.
+    row_letters: dict[str, dict[int, str]] = field(default_factory=dict)
+    # Columns derived rather than read (official-lists.md, settled 13): key → from what.
+    derived: dict[str, str] = field(default_factory=dict)
 
     @property
     def present(self) -> frozenset[str]:
         return frozenset(self.headers)
 
     def cell(self, key: str, row: int) -> str | None:
-        letter = self.letters.get(key)
+        letter = self.row_letters.get(key, {}).get(row) or self.letters.get(key)
         return f"{letter}{row}" if letter else None
 
 
