@@ -85,7 +85,9 @@ def test_norms_milestones_and_trend_settings_are_data() -> None:
         "nursery_group": 2.5,
         "kindergarten_class": 2.2,
         "primary_class": 1.5,
+        "primary_class_one_session": 1.2,
         "lower_secondary_class": 1.9,
+        "lower_secondary_boarding_class": 2.2,
         "upper_secondary_class": 2.25,
     }
     assert [m.id for m in catalog.milestones] == [

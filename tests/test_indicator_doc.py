@@ -61,9 +61,13 @@ def test_the_norms_said_are_the_catalogs_own() -> None:
     """A catalog that changes a norm is described with its own number, not the shipped one."""
     data = _shipped_data()
     data["norms"]["primary_class"] = 1.7
+    data["norms"]["primary_class_one_session"] = 1.3
     catalog = parse_catalog(data)
     said = dict(describe(catalog, catalog.indicator("teacher_staffing_primary"), "vi"))
-    assert said["Định mức"] == "1,7 giáo viên/lớp tiểu học (`primary_class`)"
+    assert said["Định mức"] == (
+        "1,7 giáo viên/lớp tiểu học (`primary_class`); "
+        "1,3 giáo viên/lớp tiểu học học 1 buổi/ngày (`primary_class_one_session`)"
+    )
 
 
 def test_a_catalog_without_words_is_described_by_what_it_computes() -> None:

@@ -1,12 +1,21 @@
 import math
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpi_tritue.contract.schema import FIGURES, SPECIALIST_TEAMS, UNITS, WORKFORCE, SheetSpec
+from kpi_tritue.contract.schema import (
+    FIGURES,
+    SPECIALIST_TEAMS,
+    UNIT_CHANGES,
+    UNITS,
+    WORKFORCE,
+    SheetSpec,
+)
 from kpi_tritue.contract.values import (
     BAD_BOOL,
     BAD_DATE,
@@ -25,6 +34,7 @@ from kpi_tritue.contract.values import (
     parse_date,
     parse_year,
 )
+from kpi_tritue.model.issues import Severity
 
 BOUNDS = Bounds(report_year=2025, as_of=date(2025, 12, 31))
 
@@ -225,11 +235,14 @@ def test_any_cell_text_gives_a_value_or_a_problem(key: str, values: list[str | N
     raw = pd.Series(values, dtype="object")
     parsed = parse_column(raw, WORKFORCE.column(key), BOUNDS)
     assert len(parsed.values) == len(values)
-    for value, problem, blank in zip(parsed.values, parsed.problems, parsed.blank, strict=True):
+    years = parsed.years if parsed.years is not None else pd.Series(pd.NA, index=raw.index)
+    rows = zip(parsed.values, parsed.problems, parsed.blank, years, strict=True)
+    for value, problem, blank, year in rows:
         if pd.notna(problem):
             assert not blank
         elif not blank and WORKFORCE.column(key).type.value != "bool":
-            assert not pd.isna(value)
+            # A birth-date cell may hold a year instead (official-lists.md, section 1).
+            assert pd.isna(value) != pd.isna(year)
 
 
 vietnamese_text = st.text(
@@ -249,3 +262,123 @@ def test_arrow_cleaning_agrees_with_python_cleaning(values: list[str]) -> None:
     cleaned = clean_column(pd.Series(values, dtype="object")).tolist()
     expected = [clean_text(v) or None for v in values]
     assert [None if pd.isna(c) else c for c in cleaned] == expected
+
+
+# -- years in birth-date cells (official-lists.md, section 1; settled detail 9) ------------
+
+BIRTH = WORKFORCE.column("birth_date")
+UNIT_CHANGES_EFFECTIVE = UNIT_CHANGES.column("effective_date")
+
+
+def _birth(texts: list[str | None]) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
+    from kpi_tritue.contract.values import ParsedColumn
+
+    parsed: ParsedColumn = parse_column(pd.Series(texts, dtype="object"), BIRTH, BOUNDS)
+    assert parsed.years is not None
+    notes = [parsed.note_at(i) for i in range(len(texts))]
+    dates = [None if pd.isna(v) else v.date() for v in parsed.values]
+    years = [None if pd.isna(y) else int(y) for y in parsed.years]
+    problems = [None if pd.isna(p) else p for p in parsed.problems]
+    return dates, years, problems, notes
+
+
+@given(st.integers(1900, BOUNDS.report_year))
+def test_a_number_in_a_birth_date_cell_is_a_birth_year(year: int) -> None:
+    # A number cell comes from the reader as its digits; text of four digits is the same.
+    assert _birth([str(year)]) == ([None], [year], [None], [None])
+
+
+@given(st.integers(1000, 9999).filter(lambda y: not 1900 <= y <= BOUNDS.report_year))
+def test_four_digits_outside_the_years_are_a_year_out_of_range(year: int) -> None:
+    assert _birth([str(year)])[2] == [YEAR_OUT_OF_RANGE]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("01/1985", BAD_DATE),
+        ("1985.5", DATE_IS_NUMBER),
+        ("85", DATE_IS_NUMBER),
+        ("1985 x", BAD_DATE),
+    ],
+)
+def test_only_four_digits_are_a_year(text: str, problem: str) -> None:
+    assert _birth([text]) == ([None], [None], [problem], [None])
+
+
+@given(st.integers(1900, BOUNDS.report_year))
+def test_a_date_cell_whose_serial_is_a_year_is_read_as_that_year_with_a_warning(year: int) -> None:
+    from datetime import timedelta
+
+    from kpi_tritue.contract.values import DATE_READ_AS_YEAR, excel_serial
+
+    shown = date(1899, 12, 30) + timedelta(days=year)
+    assert excel_serial(shown) == year
+    cell = f"{shown.isoformat()} 00:00:00"
+    assert _birth([cell]) == ([None], [year], [None], [DATE_READ_AS_YEAR])
+
+
+def test_1985_typed_into_a_date_cell_shows_as_7_june_1905() -> None:
+    from kpi_tritue.contract.values import DATE_READ_AS_YEAR
+
+    assert _birth(["1905-06-07 00:00:00"]) == ([None], [1985], [None], [DATE_READ_AS_YEAR])
+    # The same day typed as text is a date (if an odd one), and the days around the
+    # years' serials are dates as well.
+    assert _birth(["07/06/1905", "1905-03-13 00:00:00", "1985-06-07 00:00:00"])[:2] == (
+        [date(1905, 6, 7), date(1905, 3, 13), date(1985, 6, 7)],
+        [None, None, None],
+    )
+
+
+def test_years_are_read_only_in_the_birth_date_column() -> None:
+    column = UNIT_CHANGES_EFFECTIVE
+    parsed = parse_column(pd.Series(["1985", "1905-06-07 00:00:00"]), column, BOUNDS)
+    assert parsed.years is None and parsed.problem_at(0) == DATE_IS_NUMBER
+    assert parsed.values.iloc[1].date() == date(1905, 6, 7)
+
+
+def test_a_year_in_the_birth_date_column_gives_the_age(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from engine_fixtures import Book, leader, load, result
+
+    people = [
+        leader(birth_date=1985),  # a number cell: 2024 − 1985 = 39, under 40
+        leader(birth_date="1984"),  # text of four digits: 40
+        leader(birth_date=datetime(1905, 6, 7)),  # 1985 typed into a date cell: 39
+        leader(birth_date="01/01/1985"),  # 39
+    ]
+    book = Book(
+        people,
+        columns=(
+            "id",
+            "unit",
+            "level",
+            "sector",
+            "category",
+            "birth_date",
+            "qualification",
+            "is_manager",
+        ),
+    )
+    measured = result(tmp_path, book, "provincial_leaders_under_40").measurement
+    assert (measured.numerator, measured.denominator) == (3, 4)
+    dataset = load(tmp_path / "data.xlsx")
+    frame = dataset.tables["workforce"].frame
+    assert frame["birth_year"].tolist() == [1985, 1984, 1985, 1985]
+    assert "_birth_date_year" not in frame
+    (warning,) = [i for i in dataset.issues if i.code == "date_read_as_year"]
+    assert (warning.severity, warning.cell) == (Severity.WARNING, "F4")
+    assert "07/06/1905" in warning.message("en") and "1985" in warning.message("vi")
+
+
+def test_a_year_in_the_birth_date_column_is_compared_with_the_birth_year(tmp_path: Path) -> None:
+    from engine_fixtures import Book, load, person
+
+    book = Book(
+        [person(birth_date=1985, birth_year=1986), person(birth_date=1985, birth_year=1985)]
+    )
+    dataset = load(book.write(tmp_path / "data.xlsx"))
+    (mismatch,) = [i for i in dataset.issues if i.code == "birth_mismatch"]
+    assert "1985" in mismatch.message("en") and mismatch.severity is Severity.WARNING
+    assert dataset.tables["workforce"].frame["birth_year"].tolist() == [1985, 1985]

@@ -206,7 +206,7 @@ def compute(
         check_paths([str(baseline)], folders=False)
     previous = load_baseline(baseline) if baseline is not None else None  # BaselineError: 3
     contract = load_contract(columns) if opened is None else opened.contract
-    dataset = load(files, as_of, progress, opened, contract)
+    dataset = load(files, as_of, progress, opened, contract, catalog)
     dataset, skipped = usable(dataset, skip_invalid)
     computation = compute_indicators(dataset, catalog, by)
     results = computation.results
@@ -391,7 +391,7 @@ def explain(
     ids = [entry.id for entry in catalog.indicators]
     if indicator not in ids:
         raise UnknownIndicator(indicator, ids)
-    dataset = load(files, as_of, progress, contract=load_contract(columns))
+    dataset = load(files, as_of, progress, contract=load_contract(columns), catalog=catalog)
     dataset, _ = usable(dataset, skip_invalid)
     return explain_indicator(dataset, catalog, indicator)
 

@@ -120,20 +120,23 @@ def load(
     progress: Progress | None = None,
     opened: OpenedInputs | None = None,
     contract: Contract | None = None,
+    catalog: Catalog | None = None,
 ) -> Dataset:
     """The workbooks given, read and validated (the paths and `--as-of` checked first),
     through `contract` (the default one, or with a `--columns` mapping); from the
     workbooks already `opened` from them when there are (with the contract they were
-    opened with)."""
+    opened with). Leadership flags are derived by the `catalog`'s `[[roles]]` (None: the
+    packaged catalog's, `kpi validate`)."""
     from kpi_tritue.contract.schema import CONTRACT
     from kpi_tritue.io.dataset import load_dataset
 
     check_paths(files)
     reference = parse_as_of(as_of)
+    roles = None if catalog is None else catalog.roles
     if opened is not None:
-        return load_dataset(opened, as_of=reference, progress=progress)
+        return load_dataset(opened, as_of=reference, progress=progress, roles=roles)
     chosen = CONTRACT if contract is None else contract
-    return load_dataset(files, as_of=reference, progress=progress, contract=chosen)
+    return load_dataset(files, as_of=reference, progress=progress, contract=chosen, roles=roles)
 
 
 def usable(dataset: Dataset, skip_invalid: bool) -> tuple[Dataset, int]:

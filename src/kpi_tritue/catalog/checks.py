@@ -10,6 +10,7 @@ from kpi_tritue.catalog.measures import (
     Condition,
     CountMeasure,
     FigureMeasure,
+    FigurePart,
     Measure,
     SumMeasure,
     Where,
@@ -90,20 +91,9 @@ class Checker:
         if isinstance(measure, CountMeasure):
             self._where((*loc, "where"), measure.where, measure.sheet)
         elif isinstance(measure, FigureMeasure):
-            if metric_code(measure.figure) is None:
-                self.error(
-                    (*loc, "figure"),
-                    "catalog.unknown_figure",
-                    figure=shorten(measure.figure),
-                    known=", ".join(METRIC.codes),
-                )
-            if isinstance(measure.weight, str) and measure.weight not in self.catalog.norms:
-                self.error(
-                    (*loc, "weight"),
-                    "catalog.weight" if self.catalog.norms else "catalog.weight_no_norms",
-                    weight=shorten(measure.weight),
-                    norms=", ".join(self.catalog.norms),
-                )
+            self._figure(loc, measure)
+            for number, split in enumerate(measure.parts):
+                self._figure((*loc, "parts", number), split)
         elif isinstance(measure, SumMeasure):
             for number, part in enumerate(measure.sum):
                 self._measure((*loc, "sum", number), part, top=False, denominator=None)
@@ -112,6 +102,22 @@ class Checker:
                 self.error((*loc, "subset"), "catalog.subset")
             else:
                 self._where((*loc, "subset"), measure.subset, denominator.sheet)
+
+    def _figure(self, loc: Loc, measure: FigureMeasure | FigurePart) -> None:
+        if metric_code(measure.figure) is None:
+            self.error(
+                (*loc, "figure"),
+                "catalog.unknown_figure",
+                figure=shorten(measure.figure),
+                known=", ".join(METRIC.codes),
+            )
+        if isinstance(measure.weight, str) and measure.weight not in self.catalog.norms:
+            self.error(
+                (*loc, "weight"),
+                "catalog.weight" if self.catalog.norms else "catalog.weight_no_norms",
+                weight=shorten(measure.weight),
+                norms=", ".join(self.catalog.norms),
+            )
 
     def _unit_norm(self, loc: Loc, spec: UnitNorm) -> None:
         units = vocabulary(UNITS.key)

@@ -115,17 +115,27 @@ class CountMeasure(Frozen):
     where: Where = ()
 
 
+class FigurePart(Frozen):
+    """A part of a figure counted at its own weight (one-session primary classes at 1.2
+    of the primary classes at 1.5): `weight × (figure − part) + part's weight × part`."""
+
+    figure: str
+    weight: Scale | str = 1.0
+
+
 class FigureMeasure(Frozen):
     """A `SoLieu` figure for the report year, times `weight` (a number or a norm's name).
 
     `default` stands in when the figure is absent; `earlier_years = false` refuses the
-    fallback to an earlier year.
+    fallback to an earlier year. `parts`: optional figures counted out of this one at
+    their own weight, each chosen for the report year on its own (official-lists.md §5).
     """
 
     figure: str
     weight: Scale | str = 1.0
     default: Number | None = None
     earlier_years: bool = True
+    parts: tuple[FigurePart, ...] = ()
 
 
 class SumMeasure(Frozen):

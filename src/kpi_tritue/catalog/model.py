@@ -26,6 +26,7 @@ from pydantic import Field, field_validator, model_validator
 from kpi_tritue.catalog.measures import (
     CountMeasure,
     FigureMeasure,
+    FigurePart,
     Frozen,
     Measure,
     Number,
@@ -33,6 +34,7 @@ from kpi_tritue.catalog.measures import (
     Where,
     iter_measures,
 )
+from kpi_tritue.catalog.roles import RoleRule
 from kpi_tritue.contract.normalize import fold
 from kpi_tritue.contract.schema import WORKFORCE
 from kpi_tritue.contract.text_inputs import UnsafeInput
@@ -249,9 +251,11 @@ class Indicator(Frozen):
             if measure is None:
                 continue
             for part in iter_measures(measure):
-                weight = part.weight if isinstance(part, FigureMeasure) else None
-                if isinstance(weight, str) and weight not in names:
-                    names.append(weight)
+                if not isinstance(part, FigureMeasure):
+                    continue
+                for weight in (part.weight, *(split.weight for split in part.parts)):
+                    if isinstance(weight, str) and weight not in names:
+                        names.append(weight)
         return tuple(names)
 
     @property
@@ -302,6 +306,9 @@ class Catalog(Frozen):
     trend: TrendSettings = TrendSettings()
     norms: dict[str, Scale] = Field(default_factory=dict)
     milestones: tuple[MilestoneSpec, ...] = ()
+    # Leadership flags derived from `Chức vụ` where a list lacks their columns
+    # (`catalog/roles.py`); none: no flag is derived, and an `info` says so.
+    roles: tuple[RoleRule, ...] = ()
     indicators: tuple[Indicator, ...]
 
     @field_validator("indicators")
@@ -324,8 +331,8 @@ class Catalog(Frozen):
                 return milestone
         raise KeyError(id_)
 
-    def weight(self, measure: FigureMeasure) -> float:
-        """A figure's weight: its number, or the value of the norm it names."""
+    def weight(self, measure: FigureMeasure | FigurePart) -> float:
+        """A figure's (or a part's) weight: its number, or the value of the norm it names."""
         if isinstance(measure.weight, str):
             return self.norms[measure.weight]
         return measure.weight

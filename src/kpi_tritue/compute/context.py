@@ -32,6 +32,8 @@ class Context:
     issues: list[Issue]
     # The metrics already reported as taken from an earlier year: one issue each.
     earlier_reported: set[str] = field(default_factory=set)
+    # The parts of a figure already reported (code, metric, file, row): one issue each.
+    parts_reported: set[tuple[str, str, int, int]] = field(default_factory=set)
 
     @property
     def year(self) -> int:

@@ -22,14 +22,16 @@ from kpi_tritue.compute.explain import (
     counted_rows,
     figure_text,
     milestone_conditions,
+    role_columns,
+    role_flags,
     unit_norm_conditions,
 )
 from kpi_tritue.compute.figures import FigureUse, Trace
 from kpi_tritue.compute.masks import count_of, is_count
 from kpi_tritue.compute.norms import units_against_norm
-from kpi_tritue.compute.ratios import figure, measures
+from kpi_tritue.compute.ratios import measures, weighted_figure
 from kpi_tritue.contract.bookkeeping import ROW
-from kpi_tritue.contract.schema import MILESTONES, UNITS
+from kpi_tritue.contract.schema import MILESTONES, UNITS, WORKFORCE
 from kpi_tritue.i18n import Lang
 from kpi_tritue.io.tables import FILE, Table
 from kpi_tritue.model.explanation import (
@@ -100,7 +102,9 @@ def _describe(context: Context, measure: Measure, denominator: Measure | None, l
     if isinstance(measure, SumMeasure):
         return " + ".join(_describe(context, part, denominator, lang) for part in measure.sum)
     if isinstance(measure, FigureMeasure):
-        return figure_text(measure, context.catalog.weight(measure), context.year, lang)
+        weight, catalog = context.catalog.weight(measure), context.catalog
+        parts = [catalog.weight(part) for part in measure.parts]
+        return figure_text(measure, weight, context.year, lang, parts)
     sheet, where = count_of(measure, denominator)
     return count_text(sheet, where, context.year, lang)
 
@@ -115,6 +119,7 @@ def _counted_rows(
     evaluated (a sheet or column absent) lists nothing: the result's note says why.
     """
     times: dict[str, dict[Side, np.ndarray[Any, Any]]] = {}
+    wheres = []
     sides: tuple[tuple[Side, Measure | None, Measure | None], ...] = (
         ("numerator", numerator, denominator),
         ("denominator", denominator, None),
@@ -126,20 +131,27 @@ def _counted_rows(
             if not is_count(leaf):
                 continue
             sheet, where = count_of(leaf, within)
+            if sheet == WORKFORCE.key:
+                wheres.append(where)
             try:
                 mask = context.masks.mask(sheet, where).to_numpy(dtype=bool)
             except Missing:
                 continue
             counts = times.setdefault(sheet, {})
             counts[side] = counts.get(side, 0) + mask.astype(np.int64)
-    frames = [_sheet_rows(context, sheet, counts) for sheet, counts in times.items()]
+    flags = role_flags(wheres)
+    frames = [_sheet_rows(context, sheet, counts, flags) for sheet, counts in times.items()]
     return counted_rows(frames), tuple(times)
 
 
 def _sheet_rows(
-    context: Context, sheet: str, times: dict[Side, np.ndarray[Any, Any]]
+    context: Context,
+    sheet: str,
+    times: dict[Side, np.ndarray[Any, Any]],
+    flags: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
-    """The rows of one sheet counted `times[side]` times in each side."""
+    """The rows of one sheet counted `times[side]` times in each side; of `NhanSu`, with the
+    position and rule of those counted through one of `flags` derived from the position."""
     table = context.masks.table(sheet)
     frame = table.frame
     none = np.zeros(len(frame), dtype=np.int64)
@@ -162,6 +174,7 @@ def _sheet_rows(
             if "unit" in picked
             else np.full(len(picked), None, dtype=object),
             "counted_in": counted_in,
+            **(role_columns(picked, flags) if sheet == WORKFORCE.key else {}),
         }
     )
 
@@ -184,7 +197,7 @@ def _figures_used(context: Context, side: Side, top: Measure | None) -> list[Fig
     for measure in figures:
         trace = Trace()
         try:
-            figure(context, measure, None, trace)
+            weighted_figure(context, measure, None, trace)
         except Missing:
             continue
         for use in trace.used:
@@ -199,20 +212,26 @@ def _figure_lines(context: Context, side: Side, use: FigureUse) -> list[FigureUs
     table = context.figures.table
     assert table is not None
     sources = context.dataset.sources
+    rows = sorted(use.figure.parts, key=lambda part: (part.file, part.row))
+    # A part of a figure (one-session classes of the primary classes) is two lines: its
+    # value taken out of the total at the total's weight, and counted at its own.
+    signs = ((-1.0, use.total_weight), (1.0, use.weight)) if use.part_of else ((1.0, use.weight),)
     return [
         FigureUsed(
             counted_in=side,
             metric=use.metric,
-            value=part.value,
-            weight=use.weight,
+            value=sign * row.value,
+            weight=weight,
             year=use.figure.year,
-            area=part.area,
-            file=sources[part.file].path,
-            sheet=table.sheet_names[part.file],
-            row=part.row,
-            cell=table.cell(part.file, "value", part.row),
+            area=row.area,
+            file=sources[row.file].path,
+            sheet=table.sheet_names[row.file],
+            row=row.row,
+            cell=table.cell(row.file, "value", row.row),
+            part_of=use.part_of,
         )
-        for part in sorted(use.figure.parts, key=lambda part: (part.file, part.row))
+        for row in rows
+        for sign, weight in signs
     ]
 
 

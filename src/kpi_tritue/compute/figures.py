@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kpi_tritue.catalog.measures import FigureMeasure, Measure, iter_measures, metric_code
+from kpi_tritue.catalog.measures import (
+    FigureMeasure,
+    FigurePart,
+    Measure,
+    iter_measures,
+    metric_code,
+)
 from kpi_tritue.compute.masks import matching_keys
 from kpi_tritue.contract.bookkeeping import ROW
 from kpi_tritue.contract.schema import FIGURES, METRIC
@@ -186,12 +192,18 @@ def _figure_rows(rows: pd.DataFrame) -> tuple[FigureRow, ...]:
 
 @dataclass(frozen=True)
 class FigureUse:
-    """A figure measure as it went into an amount: the figure found, or its default."""
+    """A figure measure as it went into an amount: the figure found, or its default.
+
+    A part of a figure (`part_of`: the total's metric) counts at its own `weight` instead
+    of the total's `total_weight`: its amount is value × (weight − total_weight).
+    """
 
     metric: str
     weight: float
     figure: Figure | None
     default: float | None
+    part_of: str | None = None
+    total_weight: float = 0.0
 
 
 @dataclass
@@ -214,20 +226,21 @@ class Trace:
         )
 
 
-def metric_of(measure: FigureMeasure) -> str:
+def metric_of(measure: FigureMeasure | FigurePart) -> str:
     code = metric_code(measure.figure)
     assert code is not None  # checked when the catalog was loaded
     return code
 
 
 def figure_codes(*measures: Measure | None) -> list[str]:
-    """The `SoLieu` metrics of every figure in `measures`, in order."""
+    """The `SoLieu` metrics of every figure in `measures` (its parts after it), in order."""
     return [
-        metric_of(m)
+        code
         for top in measures
         if top is not None
         for m in iter_measures(top)
         if isinstance(m, FigureMeasure)
+        for code in (metric_of(m), *(metric_of(part) for part in m.parts))
     ]
 
 

@@ -13,6 +13,7 @@ from kpi_tritue.catalog.measures import FigureMeasure, Measure, SumMeasure, iter
 from kpi_tritue.catalog.model import Indicator
 from kpi_tritue.compute.assess import Missing, assess, no_data
 from kpi_tritue.compute.context import Context
+from kpi_tritue.compute.figure_parts import parts_without_total, split_amount, used_parts
 from kpi_tritue.compute.figures import FigureUse, Trace, figure_codes, metric_of
 from kpi_tritue.compute.masks import count_of, is_count
 from kpi_tritue.contract.schema import METRIC, WORKFORCE
@@ -155,12 +156,29 @@ def amount(
         parts = (amount(context, part, denominator, group, trace) for part in measure.sum)
         return sum(parts, 0.0)
     if isinstance(measure, FigureMeasure):
-        return figure(context, measure, group, trace) * context.catalog.weight(measure)
+        return weighted_figure(context, measure, group, trace)
     sheet, where = count_of(measure, denominator)
     if group is None:
         return float(context.masks.mask(sheet, where).sum())
     counted = context.groups.counts(sheet, where)
     return float(counted.get(group, 0))
+
+
+def weighted_figure(
+    context: Context, measure: FigureMeasure, group: str | None, trace: Trace
+) -> float:
+    """A figure measure's amount: its figure × its weight, its parts (`figure_parts`) at
+    their own weights; its figures go on `trace`."""
+    try:
+        total = figure(context, measure, group, trace)
+    except Missing:
+        parts_without_total(context, measure, group)
+        raise
+    weight = context.catalog.weight(measure)
+    if not measure.parts:
+        return total * weight
+    parts = used_parts(context, measure, trace.used[-1], group, trace)
+    return split_amount(total, weight, parts)
 
 
 def figure(context: Context, measure: FigureMeasure, group: str | None, trace: Trace) -> float:
@@ -213,4 +231,4 @@ def _report_earlier(context: Context, trace: Trace) -> None:
         )
 
 
-__all__ = ["Pair", "amount", "figure", "measures", "pair", "ratio"]
+__all__ = ["Pair", "amount", "figure", "measures", "pair", "ratio", "weighted_figure"]

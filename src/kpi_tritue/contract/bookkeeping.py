@@ -11,5 +11,9 @@ from __future__ import annotations
 
 ROW = "_row"
 INVALID = "_invalid"
+# The birth years written without a date in a birth-date column (`values.birth_years`),
+# beside `birth_date`, until the workforce checks fold them into `birth_year`
+# (io/workforce.py) and drop the column.
+BIRTH_YEAR_OF_DATE = "_birth_date_year"
 
-__all__ = ["INVALID", "ROW"]
+__all__ = ["BIRTH_YEAR_OF_DATE", "INVALID", "ROW"]

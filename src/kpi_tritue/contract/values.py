@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -21,7 +21,8 @@ import pandas as pd
 
 from kpi_tritue.contract.limits import MAX_NUMBER
 from kpi_tritue.contract.normalize import fold, value_key
-from kpi_tritue.contract.schema import ColumnSpec, EnumSpec, ValueType
+from kpi_tritue.contract.qualification import QUALIFICATION_AMBIGUOUS, LeadingWords
+from kpi_tritue.contract.schema import QUALIFICATION, ColumnSpec, EnumSpec, ValueType
 
 # Problem codes (issue codes are derived from them in io/sheet.py).
 BAD_BOOL = "bad_bool"
@@ -36,6 +37,11 @@ BELOW_MINIMUM = "below_minimum"
 ABOVE_MAXIMUM = "above_maximum"
 NUMBER_TOO_LARGE = "number_too_large"
 BAD_ENUM = "bad_enum"
+# A qualification whose degree word is followed by a lower level (`Dược sĩ trung học`).
+AMBIGUOUS_QUALIFICATION = QUALIFICATION_AMBIGUOUS
+# A warning, not an error: a birth-date cell formatted as a date whose serial number is a
+# year (1985 typed into a date cell shows as 07/06/1905), read as that year.
+DATE_READ_AS_YEAR = "date_read_as_year"
 
 TRUE_SPELLINGS = ("x", "✓", "✔", "có", "yes", "1", "TRUE", "đạt")
 FALSE_SPELLINGS = ("không", "no", "0", "FALSE", "chưa đạt")
@@ -69,11 +75,50 @@ class ParsedColumn:
         codes: np.ndarray[Any, Any],
         distinct: list[str],
         distinct_problems: list[str | None],
+        distinct_years: list[int | None] | None = None,
+        distinct_notes: list[str | None] | None = None,
     ) -> None:
         self.values = values
         self.codes = codes
         self.distinct = distinct
         self.distinct_problems = distinct_problems
+        # A birth-date column only (`birth_years`): the birth year a cell holds without a
+        # date, and a warning code per distinct value (a date cell read as a year).
+        self.distinct_years = distinct_years
+        self.distinct_notes = distinct_notes
+
+    @property
+    def years(self) -> pd.Series | None:
+        """A birth-date column's years written without a date (Int64, NA elsewhere)."""
+        if self.distinct_years is None:
+            return None
+        whole = np.array([year or 0 for year in self.distinct_years] + [0], dtype="int64")
+        missing = np.array([year is None for year in self.distinct_years] + [True])
+        return pd.Series(
+            pd.arrays.IntegerArray(whole[self.codes], missing[self.codes]), index=self.values.index
+        )
+
+    @cached_property
+    def note_mask(self) -> np.ndarray[Any, Any]:
+        """The rows whose cell carries a warning (`distinct_notes`)."""
+        notes = self.distinct_notes
+        if notes is None or not any(note is not None for note in notes):
+            return np.zeros(len(self.values), dtype=bool)
+        flags = np.array([note is not None for note in notes] + [False])
+        noted: np.ndarray[Any, Any] = flags[self.codes]
+        return noted
+
+    def note_at(self, position: int) -> str | None:
+        code = int(self.codes[position])
+        if self.distinct_notes is None or code < 0:
+            return None
+        return self.distinct_notes[code]
+
+    def year_at(self, position: int) -> int | None:
+        code = int(self.codes[position])
+        if self.distinct_years is None or code < 0:
+            return None
+        return self.distinct_years[code]
 
     @classmethod
     def of_text(cls, text: pd.Series) -> ParsedColumn:
@@ -242,6 +287,9 @@ def _make_number_parser(
 
 
 def _make_enum_parser(enum: EnumSpec) -> Callable[[str], ScalarResult]:
+    if enum.name == QUALIFICATION.name:
+        # A category value first, then the leading degree words (`ThS. Luật`).
+        return LeadingWords(enum).read
     lookup = enum.lookup
 
     def parse(text: str) -> ScalarResult:
@@ -327,8 +375,14 @@ def parse_column(raw: pd.Series, column: ColumnSpec, bounds: Bounds) -> ParsedCo
         text = clean_column(raw)
         return ParsedColumn.of_text(_translated_text(text, column) if column.value_map else text)
     codes, distinct, cleaned = _distinct_codes(raw)
+    years: list[int | None] | None = None
+    notes: list[str | None] | None = None
     if column.type is ValueType.DATE:
         results = _parse_dates(cleaned, distinct, _date_bounds(column, bounds))
+        # The birth-date column, in which a year stands for a birth date
+        # (official-lists.md, section 1 and settled detail 9).
+        if column.key == "birth_date":
+            results, years, notes = birth_years(distinct, results, bounds)
     else:
         parser = _scalar_parser(column, bounds)
         results = [parser(value) if value else (None, None) for value in distinct]
@@ -341,7 +395,49 @@ def parse_column(raw: pd.Series, column: ColumnSpec, bounds: Bounds) -> ParsedCo
             if value and (instead := mapped.get(value_key(value))) is not None:
                 results[position] = parser(instead)
     values = _typed([value for value, _ in results], codes, column, raw.index)
-    return ParsedColumn(values, codes, distinct, [problem for _, problem in results])
+    problems = [problem for _, problem in results]
+    return ParsedColumn(values, codes, distinct, problems, years, notes)
+
+
+_FOUR_DIGITS = re.compile(r"^\d{4}$")
+# Excel's day 0 in the 1900 date system: a date cell's serial number counts days from it.
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def excel_serial(day: date) -> int:
+    """The serial number Excel stores for a date (1900 date system)."""
+    return (day - _EXCEL_EPOCH).days
+
+
+def birth_years(
+    distinct: list[str], results: list[ScalarResult], bounds: Bounds
+) -> tuple[list[ScalarResult], list[int | None], list[str | None]]:
+    """A birth-date column's distinct values read again where they are years.
+
+    A number from 1900 to the report year (a number cell, or text of exactly four digits:
+    `01/1985` stays a bad date) is a birth year, not an error; four digits outside that
+    range are a year out of range. A date cell whose serial number lies in that range
+    (1985 typed into a date cell shows as 07/06/1905) is the year equal to the serial,
+    with a warning. Returns the results (no date where a year was read), each value's
+    year (None for a date or nothing) and its warning code.
+    """
+    years: list[int | None] = [None] * len(distinct)
+    notes: list[str | None] = [None] * len(distinct)
+    first = _EXCEL_EPOCH + timedelta(days=MIN_YEAR)
+    last = _EXCEL_EPOCH + timedelta(days=bounds.report_year)
+    read = list(results)
+    for position, (text, (value, problem)) in enumerate(zip(distinct, results, strict=True)):
+        if problem == DATE_IS_NUMBER and _FOUR_DIGITS.match(text):
+            year = int(text)
+            if MIN_YEAR <= year <= bounds.report_year:
+                read[position], years[position] = (None, None), year
+            else:
+                read[position] = (None, YEAR_OUT_OF_RANGE)
+        elif value is not None and first <= value <= last and re.match(_CELL_DATE, text):
+            read[position] = (None, None)
+            years[position] = excel_serial(value)
+            notes[position] = DATE_READ_AS_YEAR
+    return read, years, notes
 
 
 def _translated_text(text: pd.Series, column: ColumnSpec) -> pd.Series:

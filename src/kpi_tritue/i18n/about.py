@@ -53,9 +53,17 @@ TEXT: dict[str, dict[Lang, str]] = {
         "vi": "giáo viên/lớp tiểu học",
         "en": "teachers per primary class",
     },
+    "about.norm.primary_class_one_session": {
+        "vi": "giáo viên/lớp tiểu học học 1 buổi/ngày",
+        "en": "teachers per primary class studying one session a day",
+    },
     "about.norm.lower_secondary_class": {
         "vi": "giáo viên/lớp THCS",
         "en": "teachers per lower-secondary class",
+    },
+    "about.norm.lower_secondary_boarding_class": {
+        "vi": "giáo viên/lớp THCS trường dân tộc nội trú, bán trú, khuyết tật",
+        "en": "teachers per lower-secondary class of a boarding or disability school",
     },
     "about.norm.upper_secondary_class": {
         "vi": "giáo viên/lớp THPT",

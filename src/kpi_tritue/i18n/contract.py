@@ -73,4 +73,41 @@ This document is generated from `src/kpi_tritue/contract/schema.py`: it is exact
     "contract.sheet.optional": {"vi": "Trang không bắt buộc.", "en": "Optional sheet."},
     "contract.yes": {"vi": "có", "en": "yes"},
     "contract.one_of": {"vi": "một trong hai", "en": "one of the two"},
+    # Official lists (official-lists.md, section 1): a qualification with its specialty
+    # and a year in a birth-date cell; the table of leading words is `qualification.py`'s.
+    "contract.qualification.heading": {
+        "vi": "## Trình độ ghi kèm chuyên ngành",
+        "en": "## A qualification written with its specialty",
+    },
+    "contract.qualification.intro": {
+        "vi": "Cột `Trình độ chuyên môn` nhận đúng một giá trị danh mục (như trên), hoặc trình "
+        "độ ghi kèm chuyên ngành (`ThS. Quản lý kinh tế`, `Bác sĩ CKI Nội`, `Cử nhân Kinh "
+        "tế`): trình độ được đọc từ các từ đầu ô theo bảng dưới (trọn từ, không phân biệt "
+        "hoa thường, dấu và dấu câu; cụm dài nhất được ưu tiên: `Bác sĩ CKII` là Chuyên khoa "
+        "II, không phải Đại học), phần còn lại là chuyên ngành và không được dùng. {doctor} "
+        "đứng trước một cụm chuyên khoa hay nội trú cũng được. Ô không bắt đầu bằng cụm nào là "
+        "lỗi; chức danh theo sau là {ambiguous} (`Dược sĩ trung học`) là lỗi vì không rõ trình "
+        "độ.",
+        "en": "The `Trình độ chuyên môn` column takes a list value exactly (as above), or a "
+        "level written with its specialty (`ThS. Quản lý kinh tế`, `Bác sĩ CKI Nội`, `Cử "
+        "nhân Kinh tế`): the level is read from the cell's leading words by the table below "
+        "(whole words, regardless of case, diacritics and punctuation; the longest phrase "
+        "first: `Bác sĩ CKII` is Chuyên khoa II, not Đại học), the rest is the specialty and "
+        "is not used. {doctor} may come before a specialist or resident phrase. A cell that "
+        "starts with no phrase is an error; a degree word followed by {ambiguous} (`Dược sĩ "
+        "trung học`) is an error, since the level is open.",
+    },
+    "contract.qualification.col.level": {"vi": "Trình độ", "en": "Level"},
+    "contract.qualification.col.words": {"vi": "Các từ đầu ô", "en": "Leading words"},
+    "contract.birth_years": {
+        "vi": "Trong cột ngày sinh, một số nguyên từ 1900 đến năm báo cáo (ô số, hoặc chữ "
+        "gồm đúng 4 chữ số) là năm sinh, không phải lỗi; `01/1985` là ngày sai. Một ô định "
+        "dạng ngày mà số ngày của Excel nằm trong khoảng đó (1985 gõ vào ô ngày hiện thành "
+        "07/06/1905) được đọc là năm bằng số đó, kèm một cảnh báo.",
+        "en": "In a birth-date column, a whole number from 1900 to the report year (a number "
+        "cell, or text of exactly four digits) is a birth year, not an error; `01/1985` is a "
+        "bad date. A date-formatted cell whose Excel serial number lies in that range (1985 "
+        "typed into a date cell shows as 07/06/1905) is read as the year equal to it, with "
+        "a warning.",
+    },
 }

@@ -271,6 +271,24 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "Chọn một trong: {expected}.",
         "en": "\u201c{value}\u201d is not a valid {field}. Use one of: {expected}.",
     },
+    "qualification_ambiguous": {
+        "vi": "\u201c{value}\u201d không cho biết một trình độ: sau chức danh (dược sĩ, bác sĩ, "
+        "kỹ sư, cử nhân\u2026) lại có trung cấp, trung học hay cao đẳng. Ghi trình độ cao nhất "
+        "ở đầu ô, ví dụ \u201cTrung cấp Dược\u201d, \u201cCao đẳng Dược\u201d hoặc "
+        "\u201cĐại học Dược\u201d.",
+        "en": "\u201c{value}\u201d names no single level: a degree word (dược sĩ, bác sĩ, "
+        "kỹ sư, cử nhân\u2026) is followed by trung cấp, trung học or cao đẳng. Write the "
+        "highest level first, e.g. \u201cTrung cấp Dược\u201d, \u201cCao đẳng Dược\u201d "
+        "or \u201cĐại học Dược\u201d.",
+    },
+    "date_read_as_year": {
+        "vi": "Ô {field} định dạng ngày hiện {value}, tức là số {year} gõ vào ô ngày: đã đọc "
+        "là năm sinh {year}. Nếu đúng, định dạng ô là Số (hoặc ghi ngày/tháng/năm) để khỏi "
+        "nhầm.",
+        "en": "The {field} cell is formatted as a date and shows {value}, which is the number "
+        "{year} typed into a date cell: it was read as the birth year {year}. If that is "
+        "right, format the cell as a number (or write day/month/year) to avoid the mix-up.",
+    },
     "formula_without_value": {
         "vi": "Ô chứa công thức nhưng chưa có giá trị được lưu (tệp do phần mềm khác tạo ra); "
         "kpi không tự tính công thức. Mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi gửi.",
@@ -341,6 +359,18 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "xóa dòng trùng hoặc sửa mã.",
         "en": "ID {id} is also at {other}. Each person has one row: "
         "delete the duplicate or correct the ID.",
+    },
+    "duplicate_person": {
+        "vi": "Cùng một người với {other} (cùng họ tên và ngày sinh). Mỗi người chỉ có "
+        "một dòng: xóa dòng trùng, hoặc sửa họ tên hay ngày sinh nếu là hai người.",
+        "en": "The same person as {other} (same name and birth date). Each person has one "
+        "row: delete the duplicate, or correct the name or birth date if they are two people.",
+    },
+    "duplicate_person_year": {
+        "vi": "Có thể là cùng một người với {other} (cùng họ tên và năm sinh). Kiểm tra: "
+        "nếu đúng, xóa dòng trùng; nếu là hai người, ghi đủ ngày sinh của cả hai.",
+        "en": "Perhaps the same person as {other} (same name and birth year). Check: if so, "
+        "delete the duplicate; if they are two people, give both full birth dates.",
     },
     "talent_without_year": {
         "vi": "Nhân tài (mã {id}) không có Năm thu hút hay Năm tuyển dụng nên "
@@ -440,6 +470,18 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "as of {as_of} still have a population for it, so it is computed as before. Check "
         "the level of the people counted.",
     },
+    "figure_part_exceeds_total": {
+        "vi": "{metric} năm {year} ({value}) lớn hơn {total_metric} ({total}), mà nó là một "
+        "phần; chỉ tiêu dùng hai số này chưa tính được. Sửa lại một trong hai số.",
+        "en": "{metric} {year} ({value}) is larger than {total_metric} ({total}), of which it "
+        "is a part; the indicators that use them cannot be computed. Correct one of the two.",
+    },
+    "figure_part_without_total": {
+        "vi": "Có {metric} (năm {year}) nhưng không có {total_metric} để tách ra nên {metric} "
+        "không được dùng. Thêm dòng {total_metric} vào trang SoLieu.",
+        "en": "{metric} ({year}) is given but {total_metric}, of which it is a part, is not, "
+        "so {metric} is not used. Add a {total_metric} row to the SoLieu sheet.",
+    },
     "figure_total_differs": {
         "vi": "{metric} năm {year} của toàn tỉnh ({value}) khác tổng các địa bàn ({total}); "
         "dòng toàn tỉnh được dùng. Kiểm tra lại cho khớp.",
@@ -480,5 +522,33 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "các dòng của tệp này được coi là không báo cáo cột đó.",
         "en": "This file lacks column {field}, which other files have; its rows count as "
         "not reporting it.",
+    },
+    # Leadership flags from the position text (io/roles.py).
+    "positions_unmatched": {
+        "vi": "{count} chức vụ khác nhau không khớp quy tắc nào của [[roles]] nên không "
+        "suy ra cờ lãnh đạo ({shown} chức vụ nhiều dòng nhất, số dòng trong ngoặc): "
+        "{positions}. Nếu đó là chức vụ lãnh đạo, thêm cụm từ vào [[roles]] của danh mục "
+        "(--targets).",
+        "en": "{count} distinct positions match no [[roles]] rule, so no leadership flag is "
+        "derived from them (the {shown} with most rows, rows in brackets): {positions}. If "
+        "some are leadership positions, add their phrases to the catalog's [[roles]] "
+        "(--targets).",
+    },
+    "flag_column_blank": {
+        "vi": "Cột {field} có nhưng không dòng nào được đánh dấu (cột trống) nên mọi dòng được "
+        "coi là \u201ckhông\u201d, "
+        "dù {count} dòng có chức vụ khớp quy tắc [[roles]] của cờ này. Điền cột, hoặc xóa "
+        "cột để cờ được suy ra từ cột Chức vụ.",
+        "en": "Column {field} is there but no row is marked (the column is blank), so every "
+        "row counts as \u201cno\u201d, "
+        "although {count} rows have a position matching this flag's [[roles]] rule. Fill "
+        "the column, or remove it so that the flag is derived from Chức vụ.",
+    },
+    "roles_not_in_catalog": {
+        "vi": "Danh mục không có [[roles]] nên không suy ra {fields} từ cột Chức vụ; các "
+        "chỉ tiêu cần cờ này không có số liệu. Thêm [[roles]] vào danh mục (docs/catalog.md).",
+        "en": "The catalog has no [[roles]], so {fields} are not derived from Chức vụ; the "
+        "indicators that need them have no data. Add [[roles]] to the catalog "
+        "(docs/catalog.md).",
     },
 }

@@ -32,6 +32,12 @@ TEXT: dict[str, dict[Lang, str]] = {
         "hospital or department, say): they count for the province but for no area, so the "
         "areas do not add up to the province.",
     },
+    "note.figure_part_exceeds_total": {
+        "vi": "Chỉ tiêu {metric} trong SoLieu lớn hơn {metrics} mà nó là một phần, nên chưa "
+        "tính được. Sửa lại một trong hai số.",
+        "en": "The SoLieu figure {metric} is larger than {metrics}, of which it is a part, so "
+        "this cannot be computed. Correct one of the two.",
+    },
     "note.missing_area_figure": {
         "vi": "Trang SoLieu không có chỉ tiêu {metric} của địa bàn {area} (năm {year} "
         "hay trước đó).",

@@ -15,6 +15,7 @@ from datetime import date
 
 import pandas as pd
 
+from kpi_tritue.catalog.roles import RoleRule
 from kpi_tritue.contract.bookkeeping import INVALID
 from kpi_tritue.contract.limits import Limits
 from kpi_tritue.contract.privacy import KnownNames, redact_issues
@@ -32,8 +33,10 @@ from kpi_tritue.contract.values import Bounds
 from kpi_tritue.io.completeness import Completeness, assess_completeness
 from kpi_tritue.io.duplicates import check_duplicates
 from kpi_tritue.io.file_summaries import summarize_files
+from kpi_tritue.io.identity import check_identity
 from kpi_tritue.io.inputs import OpenedInputs, ProgressCallback, missing_workforce, open_inputs
 from kpi_tritue.io.personal_names import hide_ids, hide_names_all, known_names
+from kpi_tritue.io.roles import derive_roles
 from kpi_tritue.io.root_causes import (
     files_by_year,
     info_unreadable,
@@ -107,12 +110,15 @@ def load_dataset(
     contract: Contract = CONTRACT,
     progress: ProgressCallback | None = None,
     require_workforce: bool = True,
+    roles: Sequence[RoleRule] | None = None,
 ) -> Dataset:
     """Read, validate and consolidate workbooks. Never raises for bad input: see `issues`.
 
     `inputs`: the files and folders given, or the workbooks `open_inputs` opened from them
     (then `contract` is the one they were opened with). `require_workforce`: whether these
     are the whole run, of which `NhanSu` is required (a trend asks it of all its years).
+    `roles`: the catalog's `[[roles]]`, from which a file's missing leadership flags are
+    derived (None: the packaged catalog's; `io/roles.py`).
     """
     if not isinstance(inputs, OpenedInputs):
 
@@ -164,6 +170,12 @@ def load_dataset(
     copies_issues, copies = same_data(loaded, groups)
     issues.extend(copies_issues)
     without_copies(loaded, copies)
+    # The last of each file's own work, once its rows' level is known: leadership flags
+    # from the position text where the file lacks their columns.
+    workforce = [(d.display, d.tables[WORKFORCE.key]) for d in loaded if WORKFORCE.key in d.tables]
+    # (The flags derived are recorded on each table's `derived`, gathered below.)
+    _, role_issues = derive_roles(workforce, roles, names)
+    issues.extend(role_issues)
     tables: dict[str, Table] = {}
     for spec in contract.sheets:
         if spec.key == INFO.key:
@@ -371,4 +383,5 @@ def _concat(
             result.frame["year"] = _typed_empty(spec, "year", result.frame.index)
         result.frame["year"] = result.frame["year"].fillna(reference.report_year)
     check_duplicates(result, sources, issues, limit)
+    check_identity(result, sources, issues, limit)
     return result

@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from kpi_tritue.contract.bookkeeping import INVALID, ROW
+from kpi_tritue.contract.bookkeeping import BIRTH_YEAR_OF_DATE, INVALID, ROW
 from kpi_tritue.contract.limits import MAX_NUMBER_CEILING, Limits
 from kpi_tritue.contract.schema import WORKFORCE, ColumnSpec, SheetSpec, ValueType
 from kpi_tritue.contract.values import (
@@ -38,6 +39,7 @@ from kpi_tritue.io.defaults import fill_defaults
 from kpi_tritue.io.extent_rule import column_letters
 from kpi_tritue.io.frames import at
 from kpi_tritue.io.headers import Header, find_header
+from kpi_tritue.io.identity import add_identity
 from kpi_tritue.io.legacy_columns import (
     Conversion,
     check_legacy_encoding,
@@ -138,6 +140,7 @@ def parse_taken(
         named = ids_read_as_names([table.frame.get("id") for table in tables])
         for one, table, ids_are_names in zip(taken, tables, named, strict=True):
             table.names = personal_names(one.data, one.header, table, one.reporter, ids_are_names)
+            add_identity(table, one.data, one.header)
         reporters = [one.reporter for one in taken]
         check_workforce_all(list(zip(tables, reporters, strict=True)))
     return tables
@@ -194,6 +197,8 @@ def _parse_table(
         parsed[key] = result
         built[key] = result.values
         invalid |= result.invalid_mask
+        if (years := result.years) is not None:
+            built[BIRTH_YEAR_OF_DATE] = years
     # One frame built at once: a column set at a time costs a block insert each.
     frame = pd.DataFrame(built, index=data.index, copy=False)
     table = SheetTable(
@@ -212,6 +217,7 @@ def _parse_table(
     unreadable = _report_unreadable_cells(table, header, raw, reporter)
     for key, result in parsed.items():
         _report_problems(table, spec.column(key), result, bounds, reporter, ids)
+        _report_notes(table, spec.column(key), result, reporter, ids)
         if spec.column(key).required:
             blank = result.blank_mask & ~result.invalid_mask
             skip = unreadable.get(key)
@@ -326,7 +332,14 @@ def _part(parsed: ParsedColumn, start: int, stop: int, index: pd.Index) -> Parse
     values = parsed.values.iloc[start:stop].set_axis(index)
     if parsed.is_text:
         return ParsedColumn.of_text(values)
-    return ParsedColumn(values, parsed.codes[start:stop], parsed.distinct, parsed.distinct_problems)
+    return ParsedColumn(
+        values,
+        parsed.codes[start:stop],
+        parsed.distinct,
+        parsed.distinct_problems,
+        parsed.distinct_years,
+        parsed.distinct_notes,
+    )
 
 
 def _parse_one(column: ColumnSpec, raw: pd.Series, bounds: Bounds) -> ParsedOne:
@@ -389,6 +402,42 @@ def _report_problems(
             }
 
         reporter.add_each(Severity.ERROR, str(problem), len(these), build)
+
+
+def _report_notes(
+    table: SheetTable,
+    column: ColumnSpec,
+    result: ParsedColumn,
+    reporter: Reporter,
+    ids: pd.Series | None,
+) -> None:
+    """The warnings of a column's cells (a date cell read as a year): the value is kept."""
+    positions = np.flatnonzero(result.note_mask)
+    if not len(positions):
+        return
+    rows = table.frame[ROW].to_numpy()
+    lookup = np.array([*(result.distinct_notes or []), None], dtype=object)
+    notes = lookup[result.codes[positions]]
+    for note in dict.fromkeys(notes.tolist()):
+        these = positions[notes == note]
+
+        def build(i: int, these: Any = these) -> dict[str, Any]:
+            position = int(these[i])
+            row = int(rows[position])
+            shown = date.fromisoformat((result.text_at(position) or "")[:10])
+            return {
+                "row": row,
+                "column": table.headers[column.key],
+                "cell": table.cell(column.key, row),
+                "params": {
+                    "value": shown.strftime("%d/%m/%Y"),
+                    "year": result.year_at(position) or 0,
+                    "field": column.header,
+                    "id": id_at(ids, table.frame.index[position]),
+                },
+            }
+
+        reporter.add_each(Severity.WARNING, str(note), len(these), build)
 
 
 def _amount(number: float | None) -> ParamValue:

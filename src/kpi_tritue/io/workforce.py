@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kpi_tritue.contract.bookkeeping import INVALID
+from kpi_tritue.contract.bookkeeping import BIRTH_YEAR_OF_DATE, INVALID
 from kpi_tritue.contract.normalize import fold
 from kpi_tritue.contract.schema import STATUS
 from kpi_tritue.io.frames import at, item
@@ -64,12 +64,14 @@ def _check_birth(table: SheetTable, reporter: Reporter, ids: pd.Series | None) -
         def mismatch(index: Any) -> dict[str, ParamValue]:
             return {
                 "value": int(item(stated_year, index)),
-                "other": at(frame, index, "birth_date").strftime("%d/%m/%Y"),
+                "other": _date_shown(frame, date_year, index),
             }
 
         report_rows(
             table, reporter, Severity.WARNING, "birth_mismatch", disagree, "birth_year", mismatch
         )
+    if BIRTH_YEAR_OF_DATE in frame:
+        del frame[BIRTH_YEAR_OF_DATE]
     effective = date_year.fillna(stated_year)
     key = "birth_date" if has_date else "birth_year"
     # A cell that failed to parse is already reported; a row with nothing at all is not.
@@ -89,10 +91,21 @@ def _profession_keys(professions: pd.Series) -> tuple[np.ndarray[Any, Any], pd.S
 
 
 def _birth_years(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """The year of each row's `Ngày sinh` and its `Năm sinh`, missing where the column is."""
+    """The year of each row's `Ngày sinh` and its `Năm sinh`, missing where the column is.
+
+    A year written in the birth-date column (`values.birth_years`) is that column's year.
+    """
     missing = pd.Series(pd.NA, index=frame.index, dtype="Int64")
     date_year = frame["birth_date"].dt.year.astype("Int64") if "birth_date" in frame else missing
+    if BIRTH_YEAR_OF_DATE in frame:
+        date_year = date_year.fillna(frame[BIRTH_YEAR_OF_DATE].astype("Int64"))
     return date_year, frame.get("birth_year", missing)
+
+
+def _date_shown(frame: pd.DataFrame, date_year: pd.Series, index: Any) -> str:
+    """A row's birth date as a message quotes it; its year where only that was written."""
+    born = at(frame, index, "birth_date")
+    return str(int(item(date_year, index))) if pd.isna(born) else born.strftime("%d/%m/%Y")
 
 
 # ---------------------------------------------------------------------------------------
@@ -106,6 +119,7 @@ def _birth_years(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 # checked together.
 _READ = (
     "birth_date",
+    BIRTH_YEAR_OF_DATE,
     "birth_year",
     "status",
     "recruited_year",
@@ -216,15 +230,19 @@ def _hand_out(
     if disagree is not None and disagree.any():
         stated_year = frame["birth_year"]
 
+        date_year = _birth_years(frame)[0]
+
         def mismatch(index: Any) -> dict[str, ParamValue]:
             return {
                 "value": int(item(stated_year, index)),
-                "other": at(frame, index, "birth_date").strftime("%d/%m/%Y"),
+                "other": _date_shown(frame, date_year, index),
             }
 
         report_rows(
             table, reporter, Severity.WARNING, "birth_mismatch", disagree, "birth_year", mismatch
         )
+    if BIRTH_YEAR_OF_DATE in frame:
+        del frame[BIRTH_YEAR_OF_DATE]
     key = "birth_date" if has_date else "birth_year"
     if nothing.any():
         report_rows(table, reporter, Severity.ERROR, "birth_blank", nothing, key)

@@ -6,7 +6,8 @@ never drift from what the reader accepts.
 
 from __future__ import annotations
 
-from kpi_tritue.contract.schema import CONTRACT, ColumnSpec, SheetSpec, ValueType
+from kpi_tritue.contract.qualification import AMBIGUOUS_AFTER, DOCTOR_WORDS, LEADING_WORDS
+from kpi_tritue.contract.schema import CONTRACT, QUALIFICATION, ColumnSpec, SheetSpec, ValueType
 from kpi_tritue.contract.values import FALSE_SPELLINGS, TRUE_SPELLINGS
 from kpi_tritue.i18n import Lang, text
 
@@ -84,7 +85,26 @@ def render_contract(lang: Lang) -> str:
                 f"{required_text(sheet, column, lang)} | {_column_notes(column, lang)} |"
             )
         lines.append("")
+    lines.extend(_official_values(lang))
     return "\n".join(lines)
+
+
+def _official_values(lang: Lang) -> list[str]:
+    """How a qualification with its specialty and a year in a birth-date cell are read."""
+    lines = [text("contract.qualification.heading", lang) + "\n"]
+    doctor = ", ".join(f"`{word}`" for word in DOCTOR_WORDS)
+    ambiguous = ", ".join(f"`{word}`" for word in AMBIGUOUS_AFTER)
+    lines.append(
+        text("contract.qualification.intro", lang, doctor=doctor, ambiguous=ambiguous) + "\n"
+    )
+    level, words = (text(f"contract.qualification.col.{k}", lang) for k in ("level", "words"))
+    lines += [f"| {level} | {words} |", "| --- | --- |"]
+    for code, phrases in LEADING_WORDS:
+        label = QUALIFICATION.label(code, "vi")
+        label = label if lang == "vi" else f"{label} ({QUALIFICATION.label(code, 'en')})"
+        lines.append(f"| {label} | {_words(phrases)} |")
+    lines += ["", text("contract.birth_years", lang), ""]
+    return lines
 
 
 def render_document() -> str:

@@ -23,7 +23,9 @@ _NAMED_NORMS = (
     "nursery_group",
     "kindergarten_class",
     "primary_class",
+    "primary_class_one_session",
     "lower_secondary_class",
+    "lower_secondary_boarding_class",
     "upper_secondary_class",
 )
 
