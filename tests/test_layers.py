@@ -43,6 +43,7 @@ RANKS: dict[str, int] = {
     "__main__": 9,
     "cli": 8,
     "app": 7,
+    "app_inputs": 7,
     "render": 6,
     "compute": 6,
     "io": 5,

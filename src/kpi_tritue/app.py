@@ -26,34 +26,40 @@ module loads nothing but the standard library and `errors`.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+# The inputs (paths, dates, the catalog, `--columns`, the workbooks) live in `app_inputs`;
+# their names are this module's too.
+from kpi_tritue.app_inputs import InvalidRows as InvalidRows
+from kpi_tritue.app_inputs import Progress as Progress
+from kpi_tritue.app_inputs import UnusablePaths as UnusablePaths
+from kpi_tritue.app_inputs import _errors
+from kpi_tritue.app_inputs import check_paths as check_paths
+from kpi_tritue.app_inputs import load as load
+from kpi_tritue.app_inputs import load_catalog as load_catalog
+from kpi_tritue.app_inputs import load_contract as load_contract
+from kpi_tritue.app_inputs import parse_as_of as parse_as_of
+from kpi_tritue.app_inputs import usable as usable
+from kpi_tritue.app_inputs import usable_series as usable_series
 from kpi_tritue.errors import InputError, UnknownIndicator, UsageError
 
 if TYPE_CHECKING:
     from kpi_tritue.catalog.listing import Listing
     from kpi_tritue.catalog.model import Catalog, Indicator
     from kpi_tritue.compute.engine import GroupBy
-    from kpi_tritue.contract.text_inputs import UnsafeInput
+    from kpi_tritue.contract.schema import Contract
     from kpi_tritue.i18n import Lang
     from kpi_tritue.io.dataset import Dataset
     from kpi_tritue.io.inputs import OpenedInputs
-    from kpi_tritue.io.series import YearlyData
     from kpi_tritue.model.explanation import Explanation
     from kpi_tritue.model.gate import GateVerdict
     from kpi_tritue.model.issues import Issue
     from kpi_tritue.model.results import IndicatorResult
     from kpi_tritue.model.trend import TrendResult
     from kpi_tritue.render.report import ReportContext
-
-# Told (step, total, file name) while workbooks are read: the command line's progress bar.
-Progress = Callable[[int, int, str], None]
-
-_AS_OF = re.compile(r"^(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2})/(\d{4}))$")
 
 
 class Report(NamedTuple):
@@ -80,44 +86,21 @@ class Trend(NamedTuple):
     issues: list[Issue]
 
 
-class UnusablePaths(UsageError):
-    """Paths on the command line that name nothing readable (missing, a device, a FIFO…):
-    the fix is to the command, and nothing was read (exit code 2)."""
-
-    def __init__(self, problems: Sequence[UnsafeInput]) -> None:
-        # The message is the problems' own (`message`), one a line.
-        super().__init__("paths", problems=len(problems))
-        self.problems = list(problems)
-
-    def message(self, lang: Lang) -> str:
-        return "\n".join(problem.message(lang) for problem in self.problems)
-
-
-class InvalidRows(InputError):
-    """The input has errors, and they cannot be left out (no `--skip-invalid`, or an error
-    that is not in a row: a file or a sheet that cannot be read). `errors` are listed before
-    the message; a summary of issues past the limit counts as the errors it stands for."""
-
-    def __init__(self, errors: Sequence[Issue]) -> None:
-        # `--skip-invalid` is advised only where it helps: when every error is in a row.
-        # Otherwise (a file, a sheet, a column that cannot be read) it leaves nothing out,
-        # whether or not it was given.
-        in_rows = all(issue.row is not None for issue in errors)
-        key = "error.input" if in_rows else "error.input_not_in_rows"
-        super().__init__(key, errors=sum(issue.weight for issue in errors))
-        self.errors = list(errors)
-
-
 # ---------------------------------------------------------------------------------------
 # The use cases
 
 
 def validate(
-    files: Sequence[str], *, as_of: str | None = None, progress: Progress | None = None
+    files: Sequence[str],
+    *,
+    as_of: str | None = None,
+    progress: Progress | None = None,
+    columns: Path | None = None,
 ) -> Dataset:
     """Only read and validate: the dataset, with every issue found (`kpi validate`),
     those `compute` would find in the data among them (`with_data_issues`)."""
-    return with_data_issues(load(files, as_of, progress))
+    contract = load_contract(columns)
+    return with_data_issues(load(files, as_of, progress, contract=contract))
 
 
 def with_data_issues(dataset: Dataset) -> Dataset:
@@ -158,6 +141,7 @@ def validate_annotated(
     *,
     as_of: str | None = None,
     progress: Progress | None = None,
+    columns: Path | None = None,
 ) -> tuple[Dataset, AnnotatedCopies]:
     """`validate`, then the annotated copy of every input with an error or a warning, in
     `folder` (created if missing, checked before anything is read)."""
@@ -168,13 +152,14 @@ def validate_annotated(
 
     check_paths(files)
     parse_as_of(as_of)
+    contract = load_contract(columns)
     prepare_folder(folder, lang)
 
     def opening(step: int, found: int, name: str) -> None:
         if progress:
             progress(step, 2 * found, name)
 
-    opened = open_inputs(files, progress=opening)
+    opened = open_inputs(files, contract=contract, progress=opening)
     dataset = load(files, as_of, progress, opened)
     inputs = [(workbook.display, workbook.path) for workbook in opened.workbooks]
     names = copy_names(inputs, folder)
@@ -205,6 +190,7 @@ def compute(
     baseline: Path | None = None,
     progress: Progress | None = None,
     opened: OpenedInputs | None = None,
+    columns: Path | None = None,
 ) -> Report:
     """Load, check and compute every indicator: the results and what the report states.
 
@@ -219,7 +205,8 @@ def compute(
     if baseline is not None:
         check_paths([str(baseline)], folders=False)
     previous = load_baseline(baseline) if baseline is not None else None  # BaselineError: 3
-    dataset = load(files, as_of, progress, opened, catalog)
+    contract = load_contract(columns) if opened is None else opened.contract
+    dataset = load(files, as_of, progress, opened, contract, catalog)
     dataset, skipped = usable(dataset, skip_invalid)
     computation = compute_indicators(dataset, catalog, by)
     results = computation.results
@@ -248,6 +235,7 @@ def export(
     skip_invalid: bool = False,
     as_of: str | None = None,
     progress: Progress | None = None,
+    columns: Path | None = None,
 ) -> Report:
     """Compute, then write the gap report workbook to `output` (`kpi export`).
 
@@ -255,7 +243,8 @@ def export(
     year, and a trend sheet shows them all.
     """
     # Each workbook is opened once: its `ThongTin` says which path to take.
-    opened = open_once(files) if as_of is None else None
+    contract = load_contract(columns)
+    opened = open_once(files, contract) if as_of is None else None
     if opened is not None and len(opened.stated_years) > 1:
         report = computed_over_years(opened, targets, by, skip_invalid)
     else:
@@ -267,6 +256,7 @@ def export(
             as_of=as_of,
             progress=progress,
             opened=opened,
+            columns=columns,
         )
     check_workbook_output(output, report, files, targets, lang)
     write_workbook(output, report, files, targets, lang)
@@ -285,6 +275,7 @@ def check(
     as_of: str | None = None,
     lang: Lang = "vi",
     progress: Progress | None = None,
+    columns: Path | None = None,
 ) -> Gate:
     """The CI gate (`kpi check`): every indicator computed, and those that fail the gate.
 
@@ -313,7 +304,7 @@ def check(
         raise UsageError("gate.bad_tolerance", value=tolerance)
     everything = [*files, *history]
     try:
-        report = _gated_report(files, history, targets, baseline, as_of, progress)
+        report = _gated_report(files, history, targets, baseline, as_of, progress, columns)
     except InputError as failure:
         # CI shows the JUnit file: it lists what is wrong with the input, one case a place.
         if junit is not None:
@@ -338,6 +329,7 @@ def _gated_report(
     baseline: Path | None,
     as_of: str | None,
     progress: Progress | None,
+    columns: Path | None = None,
 ) -> Report:
     """This year's report, with the trend of every report year among `files` and `history`."""
     from dataclasses import replace
@@ -345,7 +337,8 @@ def _gated_report(
     from kpi_tritue.compute.baseline import load_baseline, with_deltas
 
     everything = [*files, *history]
-    opened = open_once(everything) if as_of is None else None
+    contract = load_contract(columns)
+    opened = open_once(everything, contract) if as_of is None else None
     if opened is not None and len(opened.stated_years) > 1:
         report = computed_over_years(opened, targets, None, skip_invalid=False)
         if baseline is not None:
@@ -364,6 +357,7 @@ def _gated_report(
             as_of=as_of,
             progress=progress,
             opened=opened,
+            columns=columns,
         )
     return report
 
@@ -387,6 +381,7 @@ def explain(
     skip_invalid: bool = False,
     as_of: str | None = None,
     progress: Progress | None = None,
+    columns: Path | None = None,
 ) -> Explanation:
     """The rows and figures behind one indicator (`kpi explain`); an id the catalog does
     not have is refused before anything is read."""
@@ -396,7 +391,7 @@ def explain(
     ids = [entry.id for entry in catalog.indicators]
     if indicator not in ids:
         raise UnknownIndicator(indicator, ids)
-    dataset = load(files, as_of, progress, catalog=catalog)
+    dataset = load(files, as_of, progress, contract=load_contract(columns), catalog=catalog)
     dataset, _ = usable(dataset, skip_invalid)
     return explain_indicator(dataset, catalog, indicator)
 
@@ -408,6 +403,7 @@ def trend(
     by: GroupBy | None = None,
     skip_invalid: bool = False,
     as_of: str | None = None,
+    columns: Path | None = None,
 ) -> Trend:
     """Several report years (`kpi trend`): trend, projection to the target year, class."""
     from kpi_tritue.compute.trend import compute_trend
@@ -416,7 +412,8 @@ def trend(
     catalog = load_catalog(targets)
     check_paths(files)
     as_of_date = parse_as_of(as_of)
-    yearly = load_series(files, catalog=catalog, as_of_override=as_of_date)
+    contract = load_contract(columns)
+    yearly = load_series(files, catalog=catalog, as_of_override=as_of_date, contract=contract)
     yearly, _ = usable_series(yearly, skip_invalid)
     result = compute_trend(yearly, catalog, by=by)
     return Trend(result, list(yearly.issues))
@@ -453,13 +450,13 @@ def indicator_about(indicator: str, targets: Path | None = None) -> tuple[Catalo
 # Several report years
 
 
-def open_once(files: Sequence[str]) -> OpenedInputs:
+def open_once(files: Sequence[str], contract: Contract | None = None) -> OpenedInputs:
     """Every workbook of `files` opened once (sheets matched, `ThongTin` read), so that
     the path a command takes and what it reads come from the same opening."""
     from kpi_tritue.io.inputs import open_inputs
 
     check_paths(files)
-    return open_inputs(files)
+    return open_inputs(files) if contract is None else open_inputs(files, contract=contract)
 
 
 def computed_over_years(
@@ -580,101 +577,6 @@ def protected(files: Sequence[str], targets: Path | None, context: ReportContext
     paths = [Path(f) for f in files] + listed
     paths += [Path(s.path) for s in context.dataset.sources]
     return paths + ([targets] if targets is not None else [])
-
-
-# ---------------------------------------------------------------------------------------
-# Inputs: the command line's paths and dates, the catalog, the workbooks
-
-
-def parse_as_of(value: str | None) -> date | None:
-    """`--as-of`: dd/mm/yyyy or yyyy-mm-dd; `UsageError` (exit code 2) for anything else."""
-    if value is None:
-        return None
-    match = _AS_OF.match(value.strip())
-    try:
-        if match and match[1]:
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        if match:
-            return date(int(match[6]), int(match[5]), int(match[4]))
-    except ValueError:
-        pass
-    raise UsageError("errors.as_of", value=value)
-
-
-def check_paths(files: Sequence[str], *, folders: bool = True) -> None:
-    """`UnusablePaths` (exit code 2) unless every path names a regular file (or a folder,
-    where `folders`): the command line names something that cannot be read (missing, or a
-    device, a FIFO...), so the fix is to the command, and nothing was read. Never opens
-    anything."""
-    from kpi_tritue.io.safe_files import path_problem
-
-    problems = [path_problem(Path(f), folder_ok=folders) for f in files]
-    found = [problem for problem in problems if problem is not None]
-    if found:
-        raise UnusablePaths(found)
-
-
-def load_catalog(targets: Path | None) -> Catalog:
-    """The default catalog, or a `--targets` file: a path that is not a regular file is
-    usage (2), a bad catalog is input (3: `CatalogError`)."""
-    if targets is None:
-        from kpi_tritue.catalog.reading import load_catalog as packaged
-
-        return packaged()
-    from kpi_tritue.io.option_files import load_targets
-
-    check_paths([str(targets)], folders=False)
-    return load_targets(targets)
-
-
-def load(
-    files: Sequence[str],
-    as_of: str | None,
-    progress: Progress | None = None,
-    opened: OpenedInputs | None = None,
-    catalog: Catalog | None = None,
-) -> Dataset:
-    """The workbooks given, read and validated (the paths and `--as-of` checked first);
-    from the workbooks already `opened` from them when there are. Leadership flags are
-    derived by the `catalog`'s `[[roles]]` (None: the packaged catalog's, `kpi validate`)."""
-    from kpi_tritue.io.dataset import load_dataset
-
-    check_paths(files)
-    reference = parse_as_of(as_of)
-    return load_dataset(
-        files if opened is None else opened,
-        as_of=reference,
-        progress=progress,
-        roles=None if catalog is None else catalog.roles,
-    )
-
-
-def usable(dataset: Dataset, skip_invalid: bool) -> tuple[Dataset, int]:
-    """The dataset and the number of rows left out: `InvalidRows` (exit code 3) on errors,
-    or, with `--skip-invalid`, the bad rows left out."""
-    errors = _errors(dataset.issues)
-    if not errors:
-        return dataset, 0
-    # Only row errors can be left out; a file or sheet that cannot be read cannot.
-    if skip_invalid and all(issue.row is not None for issue in errors):
-        return dataset.without_invalid_rows()
-    raise InvalidRows(errors)
-
-
-def usable_series(yearly: YearlyData, skip_invalid: bool) -> tuple[YearlyData, int]:
-    """As `usable`, for several report years."""
-    errors = _errors(yearly.issues)
-    if not errors:
-        return yearly, 0
-    if skip_invalid and all(issue.row is not None for issue in errors):
-        return yearly.without_invalid_rows()
-    raise InvalidRows(errors)
-
-
-def _errors(issues: Sequence[Issue]) -> list[Issue]:
-    from kpi_tritue.model.issues import Severity
-
-    return [issue for issue in issues if issue.severity is Severity.ERROR]
 
 
 def target_year(results: Sequence[IndicatorResult]) -> int:

@@ -27,6 +27,7 @@ from kpi_tritue.cli.options import (
     AsOfOpt,
     BaselineOpt,
     ByOpt,
+    ColumnsOpt,
     Command,
     ComputeFormat,
     DebugOpt,
@@ -179,6 +180,7 @@ def validate(
     lang: LangOpt = LangChoice.VI,
     as_of: AsOfOpt = None,
     annotate: AnnotateOpt = None,
+    columns: ColumnsOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     _prefetch(files)
@@ -191,10 +193,10 @@ def validate(
     with _guard(debug, language):
         with _progress() as progress:
             if annotate is None:
-                dataset = use.validate(files, as_of=as_of, progress=progress)
+                dataset = use.validate(files, as_of=as_of, progress=progress, columns=columns)
             else:
                 dataset, annotated = use.validate_annotated(
-                    files, annotate, language, as_of=as_of, progress=progress
+                    files, annotate, language, as_of=as_of, progress=progress, columns=columns
                 )
         out = _stdout()
         if output_format is TableOrJson.JSON:
@@ -229,6 +231,7 @@ def compute(
     as_of: AsOfOpt = None,
     debug: DebugOpt = False,
     baseline: BaselineOpt = None,
+    columns: ColumnsOpt = None,
     xlsx: Annotated[
         Path | None,
         typer.Option(
@@ -254,6 +257,7 @@ def compute(
                 as_of=as_of,
                 baseline=baseline,
                 progress=progress,
+                columns=columns,
             )
         results, context, _ = computed
         if xlsx is not None:
@@ -282,6 +286,7 @@ def export(
     skip_invalid: SkipInvalidOpt = False,
     lang: LangOpt = LangChoice.VI,
     as_of: AsOfOpt = None,
+    columns: ColumnsOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     _prefetch(files)
@@ -299,6 +304,7 @@ def export(
                 skip_invalid=skip_invalid,
                 as_of=as_of,
                 progress=progress,
+                columns=columns,
             )
         _written(output, language)
         _report_warnings(exported.context.issues, language)
@@ -363,6 +369,7 @@ def check(
     ] = 0.0,
     lang: LangOpt = LangChoice.VI,
     as_of: AsOfOpt = None,
+    columns: ColumnsOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     _prefetch([*files, *(history or [])])
@@ -383,6 +390,7 @@ def check(
                 as_of=as_of,
                 lang=language,
                 progress=progress,
+                columns=columns,
             )
         (results, context, _), verdict = checked
         if output_format is TableOrJson.JSON:
@@ -456,6 +464,7 @@ def explain(
     skip_invalid: SkipInvalidOpt = False,
     lang: LangOpt = LangChoice.VI,
     as_of: AsOfOpt = None,
+    columns: ColumnsOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     _prefetch(files)
@@ -472,6 +481,7 @@ def explain(
                 skip_invalid=skip_invalid,
                 as_of=as_of,
                 progress=progress,
+                columns=columns,
             )
         match output_format:
             case ExplainFormat.CSV:
@@ -493,6 +503,7 @@ def trend(
     skip_invalid: SkipInvalidOpt = False,
     lang: LangOpt = LangChoice.VI,
     as_of: AsOfOpt = None,
+    columns: ColumnsOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     import kpi_tritue.app as use
@@ -501,7 +512,12 @@ def trend(
     language: Lang = lang.value
     with _guard(debug, language):
         result, issues = use.trend(
-            files, targets=targets, by=_by(by), skip_invalid=skip_invalid, as_of=as_of
+            files,
+            targets=targets,
+            by=_by(by),
+            skip_invalid=skip_invalid,
+            as_of=as_of,
+            columns=columns,
         )
         match output_format:
             case TrendFormat.JSON:

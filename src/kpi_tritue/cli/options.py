@@ -104,6 +104,15 @@ TargetsOpt = Annotated[
         show_default=False,
     ),
 ]
+ColumnsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--columns",
+        metavar="FILE.toml",
+        help=help_of("cli.help.columns"),
+        show_default=False,
+    ),
+]
 ByOpt = Annotated[
     GroupByChoice | None,
     typer.Option(

@@ -42,6 +42,13 @@ def fold(value: str) -> str:
     return _WHITESPACE.sub(" ", "".join(kept).translate(_BASE_LETTERS)).strip()
 
 
+def value_key(value: str) -> str:
+    """How a `--columns` value mapping matches a cell: folded (`fold`), or, for a value of
+    nothing but punctuation and symbols that folds to nothing (`-`, `—`), cleaned and
+    case-folded, so that `-` is a value of its own and not a blank."""
+    return fold(value) or clean_text(value).casefold()
+
+
 def unit_key(value: str) -> str:
     """How unit names (and IDs) are matched: cleaned and lower-cased, diacritics kept."""
     return clean_text(value).lower()

@@ -89,6 +89,9 @@ class ColumnSpec(_Frozen):
     # elsewhere (the units registry, ThongTin, the mapping's defaults; or, for `Mã`, the
     # name and birth date identify a person). Official-lists.md, section 1.
     may_be_absent: bool = False
+    # A `--columns` mapping's `[<sheet>.values.<key>]`: a workbook's value (folded) → the
+    # value read in its place, checked against this column when the mapping was read.
+    value_map: tuple[tuple[str, str], ...] = ()
 
     @model_validator(mode="after")
     def _enum_has_values(self) -> ColumnSpec:
@@ -114,6 +117,10 @@ class SheetSpec(_Frozen):
     one_of: tuple[tuple[str, ...], ...] = ()
     # Keys that identify a row; a repeated key is a duplicate.
     row_key: tuple[str, ...] = ()
+    # A `--columns` mapping's `[<sheet>.headers]`: a workbook's header → a column's key.
+    # They beat the built-in names: a mapped header that is another column's alias names
+    # the mapped column.
+    mapped_headers: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def spellings(self) -> frozenset[str]:
@@ -121,7 +128,9 @@ class SheetSpec(_Frozen):
 
     @cached_property
     def header_lookup(self) -> dict[str, ColumnSpec]:
-        return {spelling: column for column in self.columns for spelling in column.spellings}
+        lookup = {spelling: column for column in self.columns for spelling in column.spellings}
+        lookup.update((fold(header), self.column(key)) for header, key in self.mapped_headers)
+        return lookup
 
     @cached_property
     def required_columns(self) -> tuple[ColumnSpec, ...]:

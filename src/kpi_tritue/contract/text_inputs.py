@@ -41,6 +41,8 @@ class TextLimit:
 
 # The plan's own catalog is 15 kB; Python's TOML parser reads 0.2-0.3 MB a second at worst.
 TARGETS_LIMIT = TextLimit("KPI_MAX_TARGETS_KB", 256, KIB, "KB")
+# A `--columns` mapping names a few dozen headers and values: 2 kB; 64 kB is thousands.
+COLUMNS_LIMIT = TextLimit("KPI_MAX_COLUMNS_KB", 64, KIB, "KB")
 # A `kpi compute --format json` result is tens of kB, 6 MB with `--by unit` at 200,000
 # rows; 16 MB of the smallest JSON values (`[],`) peaks at 0.6 GB of Python objects.
 BASELINE_LIMIT = TextLimit("KPI_MAX_BASELINE_MB", 16, MIB, "MB")

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_tritue.contract.limits import MAX_NUMBER
-from kpi_tritue.contract.normalize import fold
+from kpi_tritue.contract.normalize import fold, value_key
 from kpi_tritue.contract.qualification import QUALIFICATION_AMBIGUOUS, LeadingWords
 from kpi_tritue.contract.schema import QUALIFICATION, ColumnSpec, EnumSpec, ValueType
 
@@ -372,7 +372,8 @@ def _distinct_codes(raw: pd.Series) -> tuple[np.ndarray[Any, Any], list[str], An
 def parse_column(raw: pd.Series, column: ColumnSpec, bounds: Bounds) -> ParsedColumn:
     """Parse one column of cell text according to its contract type."""
     if column.type is ValueType.TEXT:
-        return ParsedColumn.of_text(clean_column(raw))
+        text = clean_column(raw)
+        return ParsedColumn.of_text(_translated_text(text, column) if column.value_map else text)
     codes, distinct, cleaned = _distinct_codes(raw)
     years: list[int | None] | None = None
     notes: list[str | None] | None = None
@@ -385,6 +386,14 @@ def parse_column(raw: pd.Series, column: ColumnSpec, bounds: Bounds) -> ParsedCo
     else:
         parser = _scalar_parser(column, bounds)
         results = [parser(value) if value else (None, None) for value in distinct]
+    if column.value_map:
+        # A `--columns` value mapping: the mapped value is read in the cell's place (the
+        # cell's own text is what a message quotes).
+        mapped = dict(column.value_map)
+        parser = _scalar_parser(column, bounds)
+        for position, value in enumerate(distinct):
+            if value and (instead := mapped.get(value_key(value))) is not None:
+                results[position] = parser(instead)
     values = _typed([value for value, _ in results], codes, column, raw.index)
     problems = [problem for _, problem in results]
     return ParsedColumn(values, codes, distinct, problems, years, notes)
@@ -429,6 +438,15 @@ def birth_years(
             years[position] = excel_serial(value)
             notes[position] = DATE_READ_AS_YEAR
     return read, years, notes
+
+
+def _translated_text(text: pd.Series, column: ColumnSpec) -> pd.Series:
+    """A text column with a `--columns` value mapping applied, over its distinct values."""
+    mapped = dict(column.value_map)
+    hits = {v: mapped[k] for v in text.dropna().unique() if (k := value_key(str(v))) in mapped}
+    if not hits:
+        return text
+    return text.where(~text.isin(list(hits)), text.map(hits))
 
 
 def _scalar_parser(column: ColumnSpec, bounds: Bounds) -> Callable[[str], ScalarResult]:

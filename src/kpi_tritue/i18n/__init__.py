@@ -15,6 +15,7 @@ from kpi_tritue.i18n.annotate import TEXT as _ANNOTATE
 from kpi_tritue.i18n.annotate import first_sentence_end
 from kpi_tritue.i18n.catalog import TEXT as _CATALOG
 from kpi_tritue.i18n.cli import TEXT as _CLI
+from kpi_tritue.i18n.columns import TEXT as _COLUMNS
 from kpi_tritue.i18n.contract import TEXT as _CONTRACT
 from kpi_tritue.i18n.errors import TEXT as _ERRORS
 from kpi_tritue.i18n.explain import TEXT as _EXPLAIN
@@ -50,6 +51,7 @@ TABLES: tuple[Mapping[str, Mapping[Lang, str]], ...] = (
     _ABOUT,
     _VALIDATION,
     _ANNOTATE,
+    _COLUMNS,
 )
 
 TEXT: dict[str, Mapping[Lang, str]] = {key: row for table in TABLES for key, row in table.items()}

@@ -148,6 +148,12 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "vi": "Cột \u201c{value}\u201d không thuộc mẫu nên được bỏ qua.",
         "en": "Column \u201c{value}\u201d is not part of the form and is ignored.",
     },
+    "mapped_header_absent": {
+        "vi": "Không có cột {headers} mà tệp --columns ánh xạ; cột đó được coi là vắng mặt. "
+        "Kiểm tra lại tiêu đề trong tệp --columns nếu tệp này có cột đó.",
+        "en": "There is no column {headers}, which the --columns file maps; it is taken as "
+        "absent. Check the header in the --columns file if this file has that column.",
+    },
     "duplicate_column": {
         "vi": "Cột {expected} xuất hiện hai lần (ô {other} và ô {here}). "
         "Chỉ cột ở ô {other} được đọc; xóa hoặc đổi tên cột còn lại.",

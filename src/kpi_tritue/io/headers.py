@@ -9,6 +9,7 @@ import pandas as pd
 
 from kpi_tritue.contract.normalize import clean_text, fold
 from kpi_tritue.contract.schema import SEX, SheetSpec
+from kpi_tritue.contract.text_inputs import shorten
 from kpi_tritue.io.frames import head_values
 from kpi_tritue.io.sheet_table import Reporter
 from kpi_tritue.io.sheet_xml import MergedRange
@@ -250,4 +251,43 @@ def _header_from(
             cell=f"{column_letter(col)}{header_row}",
             value=text,
         )
+    _report_absent_mapped(spec, texts, found, header_row, reporter)
     return Header(rows=rows, columns=columns, texts=texts)
+
+
+def _report_absent_mapped(
+    spec: SheetSpec,
+    texts: Mapping[int, str],
+    found: Mapping[str, list[int]],
+    header_row: int,
+    reporter: Reporter,
+) -> None:
+    """One `info` for the headers a `--columns` mapping names that this sheet lacks: but
+    not for one of several headers mapped to one key when another of them is here (a
+    mapping written for several layouts)."""
+    here = {fold(text) for text in texts.values()}
+    present_keys = {
+        key for header, key in spec.mapped_headers if fold(header) in here and key in found
+    }
+    absent = [
+        header
+        for header, key in spec.mapped_headers
+        if fold(header) not in here and key not in present_keys
+    ]
+    if absent:
+        reporter.add(
+            Severity.INFO,
+            "mapped_header_absent",
+            row=header_row,
+            headers=_quoted(absent),
+        )
+
+
+_LISTED = 10
+
+
+def _quoted(headers: list[str]) -> str:
+    """The first `_LISTED` headers, each quoted and cut, then how many more."""
+    shown = ", ".join(f"\u201c{shorten(header, 40)}\u201d" for header in headers[:_LISTED])
+    more = len(headers) - _LISTED
+    return shown + (f", … (+{more})" if more > 0 else "")

@@ -67,7 +67,7 @@ def open_inputs(
             issues.extend(result)
         else:
             opened.append(result)
-    read_infos(opened)
+    read_infos(opened, contract)
     return OpenedInputs(len(files), tuple(opened), tuple(issues), contract)
 
 

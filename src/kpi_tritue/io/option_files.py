@@ -1,5 +1,5 @@
 """The text inputs named on the command line, read within their bounds: a `--targets`
-catalog (TOML) and a `--baseline` result (JSON).
+catalog (TOML), a `--baseline` result (JSON) and a `--columns` mapping (TOML).
 
 Only regular files are read, up to their size limit (see `safe_files`); what they hold is
 then the catalog's and the baseline's to parse (`catalog.reading.read_catalog`,
@@ -15,8 +15,10 @@ from typing import Any
 
 from kpi_tritue.catalog.model import Catalog, CatalogError
 from kpi_tritue.catalog.reading import read_catalog
+from kpi_tritue.contract.schema import CONTRACT, Contract
 from kpi_tritue.contract.text_inputs import (
     BASELINE_LIMIT,
+    COLUMNS_LIMIT,
     TARGETS_LIMIT,
     UnsafeInput,
     finite_float,
@@ -62,3 +64,17 @@ def read_baseline_json(path: Path) -> Any:
     finally:
         if collecting:
             gc.enable()
+
+
+def load_columns(path: Path, contract: Contract = CONTRACT) -> Contract:
+    """`contract` with the mapping of a `--columns` file in it (`contract.mapping`): a
+    regular file of at most `COLUMNS_LIMIT`, UTF-8 TOML; `MappingError` (exit code 2)
+    otherwise, with the place of each fault."""
+    from kpi_tritue.contract.mapping import MappingError, read_mapping
+
+    shown = path.as_posix()
+    try:
+        source = decode_utf8(read_capped(path, COLUMNS_LIMIT))
+    except UnsafeInput as problem:
+        raise MappingError(shown, problem=problem) from None
+    return read_mapping(source, shown, contract)

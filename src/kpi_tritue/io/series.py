@@ -160,12 +160,14 @@ def load_series(
     catalog: Catalog,
     as_of_override: date | None = None,
     progress: ProgressCallback | None = None,
+    contract: Contract = CONTRACT,
 ) -> YearlyData:
     """Read workbooks of several report years into one dataset per year. Never raises for
     bad input: see `issues`. The order of `inputs` changes nothing.
 
     `inputs`: the files and folders given, or the workbooks `open_inputs` opened from
-    them; either way each workbook is opened once.
+    them; either way each workbook is opened once. `contract`: the one to open them with
+    (workbooks already opened keep theirs).
     """
     if not isinstance(inputs, OpenedInputs):
 
@@ -173,7 +175,7 @@ def load_series(
             if progress:
                 progress(step, 2 * found, name)
 
-        inputs = open_inputs(inputs, contract=CONTRACT, progress=opening)
+        inputs = open_inputs(inputs, contract=contract, progress=opening)
     total = 2 * inputs.found
     issues = list(inputs.issues)
     sources: list[FileSource] = []
@@ -218,7 +220,9 @@ def load_series(
             if progress:
                 progress(min(offset + done, total), total, label)
 
-        year_inputs = OpenedInputs(len(members), tuple(m.workbook for m in members), ())
+        year_inputs = OpenedInputs(
+            len(members), tuple(m.workbook for m in members), (), inputs.contract
+        )
         dataset = load_dataset(
             year_inputs,
             as_of=option,

@@ -35,6 +35,7 @@ from kpi_tritue.contract.values import (
 from kpi_tritue.i18n import Amount
 from kpi_tritue.io.birth_columns import chosen_raw, read_split_sex, split_letters
 from kpi_tritue.io.data_rows import data_rows
+from kpi_tritue.io.defaults import fill_defaults
 from kpi_tritue.io.extent_rule import column_letters
 from kpi_tritue.io.frames import at
 from kpi_tritue.io.headers import Header, find_header
@@ -118,15 +119,23 @@ def take_table(
     return taken, reporter
 
 
-def parse_taken(taken: Sequence[Taken], spec: SheetSpec, bounds: Bounds) -> list[SheetTable]:
+def parse_taken(
+    taken: Sequence[Taken],
+    spec: SheetSpec,
+    bounds: Bounds,
+    defaults: Mapping[str, str] | None = None,
+) -> list[SheetTable]:
     """The second half of `read_table`, for the same sheet of every file of a run at once:
     each column of the contract is parsed once over the rows of all files (`parse_batch`),
-    then each file's table is built and its problems reported in its own reporter."""
+    then each file's table is built and its problems reported in its own reporter. The
+    columns a file lacks that `defaults` (a `--columns` mapping's) has are filled."""
     parsed = parse_batch([(t.data, t.header) for t in taken], spec, bounds)
     tables = [
         _parse_table(one.data, one.header, spec, bounds, one.reporter, one.raw, columns)
         for one, columns in zip(taken, parsed, strict=True)
     ]
+    for table in tables if defaults else ():
+        fill_defaults(table, defaults or {}, bounds)
     if spec.key == WORKFORCE.key:
         named = ids_read_as_names([table.frame.get("id") for table in tables])
         for one, table, ids_are_names in zip(taken, tables, named, strict=True):

@@ -137,7 +137,7 @@ def open_workbook(
         issues=reporter.issues,
     )
     if info:
-        read_infos([opened])
+        read_infos([opened], contract)
     return opened
 
 
@@ -219,20 +219,21 @@ def _tail(path: str) -> str:
 _LOOSE = Bounds(report_year=9999, as_of=date(9999, 12, 31))
 
 
-def read_infos(opened: Sequence[OpenedWorkbook]) -> None:
+def read_infos(opened: Sequence[OpenedWorkbook], contract: Contract = CONTRACT) -> None:
     """Read the `ThongTin` of each workbook that has one: the headers file by file, the
     cells parsed once for all (`parse_taken`), then what each says, in its own issues."""
+    spec = next((s for s in contract.sheets if s.key == INFO.key), INFO)
     having = [w for w in opened if INFO.key in w.sheet_names]
     taken: list[tuple[OpenedWorkbook, Taken]] = []
     reporters: list[Reporter] = []
     for workbook in having:
         found, reporter = take_table(
-            workbook.workbook, workbook.display, workbook.sheet_names[INFO.key], INFO
+            workbook.workbook, workbook.display, workbook.sheet_names[INFO.key], spec
         )
         reporters.append(reporter)
         if found is not None:
             taken.append((workbook, found))
-    tables = parse_taken([t for _, t in taken], INFO, _LOOSE)
+    tables = parse_taken([t for _, t in taken], spec, _LOOSE)
     by_workbook = {id(w): table for (w, _), table in zip(taken, tables, strict=True)}
     for workbook, reporter in zip(having, reporters, strict=True):
         workbook.issues.extend(reporter.issues)
@@ -415,7 +416,9 @@ def read_all_tables(
         if not parts:
             continue
         for (step, _), table in zip(
-            parts, parse_taken([t for _, t in parts], spec, bounds), strict=True
+            parts,
+            parse_taken([t for _, t in parts], spec, bounds, contract.defaults.get(spec.key)),
+            strict=True,
         ):
             tables[step][spec.key] = table
     loaded: list[LoadedWorkbook] = []

@@ -61,7 +61,8 @@ def required_text(sheet: SheetSpec, column: ColumnSpec, lang: Lang) -> str:
 
 
 def render_contract(lang: Lang) -> str:
-    lines = [intro(lang)]
+    # A workbook in a layout of its own is read through a mapping (docs/columns.md).
+    lines = [intro(lang), text("contract.columns_doc", lang)]
     headings = [text(f"contract.heading.{key}", lang) for key in _HEADINGS]
     for sheet in CONTRACT.sheets:
         required = sheet.key == "workforce"
