@@ -34,6 +34,7 @@ from kpi_tritue.io.duplicates import check_duplicates
 from kpi_tritue.io.file_summaries import summarize_files
 from kpi_tritue.io.inputs import OpenedInputs, ProgressCallback, missing_workforce, open_inputs
 from kpi_tritue.io.personal_names import hide_ids, hide_names_all, known_names
+from kpi_tritue.io.registry import derive_unit_attributes
 from kpi_tritue.io.root_causes import (
     files_by_year,
     info_unreadable,
@@ -164,6 +165,12 @@ def load_dataset(
     copies_issues, copies = same_data(loaded, groups)
     issues.extend(copies_issues)
     without_copies(loaded, copies)
+    # Cấp, Lĩnh vực from the units registry, Loại for a whole file, before the files' rows
+    # are put together (registry.py).
+    derived, registry_issues = derive_unit_attributes(
+        opened, loaded, contract, units_unread=UNITS.key in unread
+    )
+    issues.extend(registry_issues)
     tables: dict[str, Table] = {}
     for spec in contract.sheets:
         if spec.key == INFO.key:
@@ -198,6 +205,7 @@ def load_dataset(
         completeness=completeness,
         names=names,
         files=summarize_files(opened, tables, issues, reference, names),
+        derived=derived,
     )
 
 
@@ -333,7 +341,9 @@ def _concat(
         # A shallow copy: pandas copies on write, so the sheet's own frame stays as it was.
         frame = table.frame.copy(deep=False)
         for key in sorted(present - table.present):
-            if spec.key == WORKFORCE.key and key == "birth_date":
+            if key in frame.columns:
+                # Filled without its column (`birth_date` always; Cấp, Loại... from the
+                # registry, which reported what it could not fill): not blanked again.
                 continue
             frame[key] = _typed_empty(spec, key, frame.index)
             if len(parts) > 1:

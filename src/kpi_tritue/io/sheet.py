@@ -49,6 +49,10 @@ from kpi_tritue.io.sheet_xml import UnreadableWorkbook
 from kpi_tritue.io.workforce import check_workforce_all
 from kpi_tritue.model.issues import Issue, ParamValue, Severity, column_letter
 
+# Required columns whose blank cells are filled later, from the units registry, and
+# reported there if nothing fills them (`registry.py`; official-lists.md, settled 7).
+FILLED_LATER = frozenset({(WORKFORCE.key, "level"), (WORKFORCE.key, "sector")})
+
 
 @dataclass
 class Taken:
@@ -196,7 +200,7 @@ def _parse_table(
     unreadable = _report_unreadable_cells(table, header, raw, reporter)
     for key, result in parsed.items():
         _report_problems(table, spec.column(key), result, bounds, reporter, ids)
-        if spec.column(key).required:
+        if spec.column(key).required and (spec.key, key) not in FILLED_LATER:
             blank = result.blank_mask & ~result.invalid_mask
             skip = unreadable.get(key)
             if skip is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -29,10 +29,13 @@ class SheetTable:
     # The sheet's personal names (an Arrow array of its `Họ và tên` cells, and its `Mã`
     # cells if they read as names): kept apart, for `known_names`, never in `frame`.
     names: Any = None
+    # Columns the sheet lacks whose values were derived (official-lists.md, 13): column
+    # key → where from ("DonVi", "ThongTin", "defaults", ...). They count as present.
+    derived: dict[str, str] = field(default_factory=dict)
 
     @property
     def present(self) -> frozenset[str]:
-        return frozenset(self.headers)
+        return frozenset(self.headers) | frozenset(self.derived)
 
     def cell(self, key: str, row: int) -> str | None:
         letter = self.letters.get(key)
