@@ -147,6 +147,16 @@ def test_a_blank_cell_is_filled_from_the_registry_and_a_present_cell_wins(tmp_pa
     assert dataset.derived == {}
 
 
+def test_a_bad_value_is_its_own_error_and_is_not_filled(tmp_path: Path) -> None:
+    registry = _registry(tmp_path / "donvi.xlsx", ["Sở Y tế", "Tỉnh", "Y tế"])
+    report = _list(tmp_path / "a.xlsx", person("A1", level="Trung ương"), drop=())
+    for paths in ((registry, report), (report,)):
+        dataset = _load(*paths)
+        assert _places(dataset.issues, "bad_enum") == [(Severity.ERROR, "a.xlsx", "NhanSu", "D2")]
+        assert [i.code for i in dataset.issues if i.severity is Severity.ERROR] == ["bad_enum"]
+        assert _column(dataset, "level") == [None]
+
+
 def test_a_blank_cell_without_any_registry_is_blank_as_before(tmp_path: Path) -> None:
     report = _list(tmp_path / "a.xlsx", person("A1", level=None), drop=())  # type: ignore[arg-type]
     dataset = _load(report)

@@ -209,7 +209,15 @@ def _fill_attribute(
         if present
         else np.full(count, None, dtype=object)
     )
-    has_own = pd.notna(own) if present else np.zeros(count, dtype=bool)
+    # A cell that holds something has its own value, even one that is no level (already
+    # an error at the cell): only blank cells are filled.
+    blank = table.blank.get(attribute)
+    if not present:
+        has_own = np.zeros(count, dtype=bool)
+    elif blank is not None:
+        has_own = ~np.asarray(blank, dtype=bool)
+    else:
+        has_own = pd.notna(own)
     keys = _unit_keys(frame["unit"])
     codes, distinct = pd.factorize(keys, use_na_sentinel=True)
     agreed = registry.agreed.get(attribute, {})
@@ -242,7 +250,7 @@ def _fill_attribute(
     if lacking.any() or rest.any():
         frame[INVALID] = frame[INVALID].to_numpy(dtype=bool) | lacking | rest
     if present:
-        differs = has_own & pd.notna(from_units) & (own != from_units)
+        differs = has_own & pd.notna(own) & pd.notna(from_units) & (own != from_units)
         if differs.any():
             _report_differences(loaded, table, reporter, attribute, differs, codes, listed, agreed)
     elif by_units.any():

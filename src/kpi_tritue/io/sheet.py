@@ -200,11 +200,14 @@ def _parse_table(
     unreadable = _report_unreadable_cells(table, header, raw, reporter)
     for key, result in parsed.items():
         _report_problems(table, spec.column(key), result, bounds, reporter, ids)
-        if spec.column(key).required and (spec.key, key) not in FILLED_LATER:
+        if spec.column(key).required:
             blank = result.blank_mask & ~result.invalid_mask
             skip = unreadable.get(key)
             if skip is not None:
                 blank &= ~skip
+            if (spec.key, key) in FILLED_LATER:
+                table.blank[key] = blank
+                continue
             invalid |= blank
             _report_blanks(table, spec.column(key), blank, reporter, ids)
     for mask in unreadable.values():

@@ -32,6 +32,9 @@ class SheetTable:
     # Columns the sheet lacks whose values were derived (official-lists.md, 13): column
     # key → where from ("DonVi", "ThongTin", "defaults", ...). They count as present.
     derived: dict[str, str] = field(default_factory=dict)
+    # The truly blank cells (not a bad value, not an unreadable cell) of the columns whose
+    # blanks are filled later (`sheet.FILLED_LATER`): key → a mask of the frame's rows.
+    blank: dict[str, Any] = field(default_factory=dict)
 
     @property
     def present(self) -> frozenset[str]:
