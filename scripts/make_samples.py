@@ -1,10 +1,13 @@
-"""Write the sample workbooks of ``data/samples/``: a Hà Tĩnh report and a broken one.
+"""Write the sample workbooks of ``data/samples/``: Hà Tĩnh reports, a broken one, a list.
 
 ``ha_tinh_2024.xlsx`` is a consolidated 2024 report of Hà Tĩnh province (about 7,000
 people, every sheet of the input format filled) on which every indicator of the catalog can
 be computed; ``loi_mau.xlsx`` is a 30-person workbook with planted mistakes for the docs and
-the tests. Everything is drawn from ``random.Random(2024)`` and the files carry fixed
-timestamps, so a rerun writes the same bytes. Names are assembled from lists of common
+the tests; ``donvi.xlsx`` (a 2025 units registry with the province's figures) and
+``danh_sach.xlsx`` (a 72-person staff list in the Ministry of Home Affairs' layout, no Mã)
+show the official layout of official-lists.md. Everything is drawn from seeded
+``random.Random`` streams and the files carry fixed timestamps, so a rerun writes the same
+bytes. Names are assembled from lists of common
 family, middle and given names: no row describes a real person.
 
 Usage, from the repository root: ``python scripts/make_samples.py [--out DIR]``.
@@ -18,7 +21,7 @@ import random
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -1101,19 +1104,19 @@ def write_teams_and_milestones(wb: Workbook) -> None:
     write_table(milestones, columns, MILESTONES)
 
 
-def save(wb: Workbook, path: Path) -> None:
+def save(wb: Workbook, path: Path, when: datetime = FIXED_TIME) -> None:
     """Save with fixed timestamps (document properties and zip entries): same bytes each run."""
     wb.properties.creator = "kpi-tritue make_samples.py"
     wb.properties.lastModifiedBy = None
-    wb.properties.created = FIXED_TIME
-    wb.properties.modified = FIXED_TIME
+    wb.properties.created = when
+    wb.properties.modified = when
     buffer = io.BytesIO()
     # ExcelWriter, unlike Workbook.save, keeps ``modified`` as set above.
     ExcelWriter(wb, ZipFile(buffer, "w", ZIP_DEFLATED)).save()
     path.parent.mkdir(parents=True, exist_ok=True)
     with ZipFile(buffer) as source, ZipFile(path, "w", ZIP_DEFLATED) as target:
         for item in source.infolist():
-            entry = ZipInfo(item.filename, date_time=FIXED_TIME.timetuple()[:6])
+            entry = ZipInfo(item.filename, date_time=when.timetuple()[:6])
             entry.compress_type = ZIP_DEFLATED
             target.writestr(entry, source.read(item.filename))
 
@@ -1284,6 +1287,380 @@ def build_broken(path: Path) -> None:
     save(wb, path)
 
 
+# --- the official layout: a registry workbook and a Ministry-style staff list ------------
+#
+# ``donvi.xlsx`` is the analyst's units registry for 2025 (DonVi, SoLieu, ThongTin);
+# ``danh_sach.xlsx`` is a list of public employees as units keep it for the Ministry of
+# Home Affairs (official-lists.md): one sheet ``DS CBCCVC`` with title rows, a two-row
+# header whose birth date is split into ``Nam`` / ``Nữ``, a column-code row, group heading
+# rows, no Mã, no Cấp / Lĩnh vực / Loại, no leadership flags (they come from ``Chức vụ``),
+# qualifications written with their specialty, some birth dates as bare years; and a
+# ``ThongTin`` sheet whose ``Loại`` gives the category of every row. The data are as of
+# 31/12/2025, after the two-level reform: no unit of level ``Huyện``.
+# tests/test_official_sample.py works the indicators out by hand from OFFICIAL_GROUPS.
+
+OFFICIAL_YEAR = 2025
+OFFICIAL_AS_OF = date(OFFICIAL_YEAR, 12, 31)
+OFFICIAL_TIME = datetime(OFFICIAL_YEAR, 12, 31, 8, 0, 0)
+OFFICIAL_SEED = 2025
+OFFICIAL_CATEGORY = PUBLIC_EMPLOYEE
+OFFICIAL_REPORTER = "Sở Nội vụ tỉnh Hà Tĩnh"
+OFFICIAL_SHEET = "DS CBCCVC"
+THANH_SEN = "Phường Thành Sen"
+
+
+@dataclass(frozen=True)
+class RegistryUnit:
+    """One row of the registry's ``DonVi``."""
+
+    name: str
+    level: str
+    sector: str
+    postgrad_norm: int | None = None
+    foreign_affairs: bool = False
+    area: str | None = None
+
+
+OFFICIAL_UNITS = (
+    RegistryUnit("Sở Nội vụ", PROVINCE, ADMINISTRATION),
+    RegistryUnit("Sở Y tế", PROVINCE, HEALTH, 30),  # no one of it in the list
+    RegistryUnit("Sở Giáo dục và Đào tạo", PROVINCE, EDUCATION, 20),  # nor of these two
+    RegistryUnit("Sở Khoa học và Công nghệ", PROVINCE, SCIENCE, 40),
+    RegistryUnit("Bệnh viện Đa khoa tỉnh Hà Tĩnh", PROVINCE, HEALTH, 30),
+    RegistryUnit("Bệnh viện Phổi Hà Tĩnh", PROVINCE, HEALTH, 30),
+    RegistryUnit("Bệnh viện Mắt Hà Tĩnh", PROVINCE, HEALTH, 25),  # no one in the list
+    RegistryUnit("Trung tâm Kiểm soát bệnh tật tỉnh Hà Tĩnh", PROVINCE, HEALTH, 25),
+    RegistryUnit("Trường Đại học Hà Tĩnh", PROVINCE, EDUCATION, 40, foreign_affairs=True),
+    RegistryUnit("Trường THPT chuyên Hà Tĩnh", PROVINCE, EDUCATION, 40),
+    RegistryUnit("Trường THPT Phan Đình Phùng", PROVINCE, EDUCATION, 20),
+    RegistryUnit("Trung tâm Ứng dụng tiến bộ khoa học và công nghệ Hà Tĩnh", PROVINCE, SCIENCE, 0),
+    RegistryUnit("Thư viện tỉnh Hà Tĩnh", PROVINCE, CULTURE, 10),  # a norm, but not a sector
+    RegistryUnit("Bảo tàng tỉnh Hà Tĩnh", PROVINCE, CULTURE),
+    RegistryUnit("UBND phường Thành Sen", COMMUNE, ADMINISTRATION, area=THANH_SEN),
+    RegistryUnit("Trạm Y tế phường Thành Sen", COMMUNE, HEALTH, area=THANH_SEN),
+    RegistryUnit("Trường Tiểu học Thành Sen", COMMUNE, EDUCATION, area=THANH_SEN),
+)
+OFFICIAL_FIGURES = (
+    ("Dân số", 1_331_200, OFFICIAL_YEAR, None),
+    ("Lực lượng lao động", 726_500, OFFICIAL_YEAR, None),
+    ("Lao động có bằng cấp, chứng chỉ", 246_800, OFFICIAL_YEAR, None),
+    ("Bác sĩ ngoài công lập", 215, OFFICIAL_YEAR, None),
+    ("Bằng sáng chế", 7, OFFICIAL_YEAR, None),
+    ("Công trình khoa học", 91, OFFICIAL_YEAR, None),
+    ("Dân số", 1_320_000, OFFICIAL_YEAR - 1, None),
+)
+
+
+class SerialYear(int):
+    """A birth year typed into a date-formatted cell (1985 shows as 07/06/1905)."""
+
+
+Born = date | int | str | SerialYear | None  # None: a date drawn from the seed
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One person of the list as written: the cells, less the name and the unit."""
+
+    female: bool
+    born: Born
+    position: str | None
+    profession: str
+    qualification: str
+    political_theory: str | None = None
+    unit_as_written: str | None = None  # the unit cell, when spelt unlike the registry
+    namesake: bool = False  # takes the name of the previous namesake-marked person
+
+
+@dataclass(frozen=True)
+class OfficialPerson:
+    """A row of the list with everything filled in: what the test and the sheet use."""
+
+    name: str
+    unit: RegistryUnit
+    listed: Listed
+
+    @property
+    def born(self) -> date | int | str:
+        assert self.listed.born is not None  # filled in by official_people
+        return self.listed.born
+
+
+M, F = False, True
+L = Listed
+OfficialUnitGroup = tuple[str, bool, tuple[Listed, ...]]  # unit, has a heading row, people
+OFFICIAL_GROUPS: tuple[tuple[str, str, tuple[OfficialUnitGroup, ...]], ...] = (
+    ("I", "KHỐI Y TẾ", (
+        ("Bệnh viện Đa khoa tỉnh Hà Tĩnh", True, (
+            L(M, date(1969, 9, 9), "Giám đốc", "Bác sĩ cao cấp", "BS CKII Ngoại", "Cao cấp"),
+            L(F, date(1978, 10, 10), "Phó Bí thư Đảng ủy, Phó Giám đốc", "Bác sĩ chính",
+              "TS. Y học", "Cao cấp"),
+            L(M, 1983, "Trưởng khoa Nội tổng hợp", "Bác sĩ chính", "Bác sĩ CKI Nội", "Trung cấp"),
+            L(M, date(1991, 3, 3), "Bác sĩ - Phó Trưởng khoa Ngoại", "Bác sĩ",
+              "Bác sĩ nội trú Ngoại khoa", "Sơ cấp"),
+            L(F, date(1980, 5, 5), "Điều dưỡng trưởng khoa Hồi sức tích cực",
+              "Điều dưỡng hạng III", "Cử nhân Điều dưỡng", "Trung cấp"),
+            L(M, None, "Bác sĩ", "Bác sĩ", "Bác sĩ Đa khoa"),
+            L(F, None, None, "Bác sĩ", "Bác sĩ đa khoa",
+              unit_as_written="Bệnh viện đa khoa tỉnh  Hà Tĩnh"),
+            L(M, 1996, None, "Bác sĩ", "BS Đa khoa"),
+            L(F, "14/02/1997", "Điều dưỡng", "Điều dưỡng hạng IV", "Cao đẳng Điều dưỡng"),
+            L(F, None, None, "Điều dưỡng hạng IV", "CĐ Điều dưỡng"),
+            L(M, None, None, "Kỹ thuật y hạng III", "Cử nhân Kỹ thuật xét nghiệm y học"),
+            L(F, None, None, "Dược sĩ hạng III", "Dược sĩ"),
+        )),
+        ("Bệnh viện Phổi Hà Tĩnh", True, (
+            L(M, date(1974, 2, 14), "Giám đốc", "Bác sĩ chính", "BS CKII Lao và bệnh phổi",
+              "Cao cấp"),
+            L(F, date(1988, 12, 31), "Phó Giám đốc", "Bác sĩ chính", "Bác sĩ CKI Lao",
+              "Trung cấp"),
+            L(M, None, "Bác sĩ", "Bác sĩ", "Bác sĩ Đa khoa"),
+            L(F, 1993, "Bác sĩ", "Bác sĩ", "Bác sĩ Y học cổ truyền"),
+            L(F, None, "Điều dưỡng", "Điều dưỡng hạng IV", "Cao đẳng Điều dưỡng"),
+            L(F, "03/09/1996", "Điều dưỡng", "Điều dưỡng hạng IV", "Cao đẳng Điều dưỡng"),
+            L(M, None, None, "Điều dưỡng hạng IV", "Trung cấp Điều dưỡng"),
+        )),
+        ("Trung tâm Kiểm soát bệnh tật tỉnh Hà Tĩnh", True, (
+            L(M, 1972, "Giám đốc", "Bác sĩ chính", "ThS. Y tế công cộng", "Cao cấp"),
+            L(M, date(1986, 1, 1), "Pho Giam doc", "Bác sĩ", "Bác sĩ Y học dự phòng",
+              "Trung cấp"),
+            L(F, date(1985, 12, 31), "Trưởng khoa Kiểm soát bệnh truyền nhiễm", "Bác sĩ chính",
+              "Bác sĩ CKI Y học dự phòng", "Trung cấp"),
+            L(F, None, None, "Y tế công cộng hạng III", "Cử nhân Y tế công cộng"),
+            L(M, 1997, None, "Kỹ thuật y hạng IV", "Cao đẳng Kỹ thuật xét nghiệm"),
+            L(M, None, None, "Kỹ sư", "Kỹ sư Môi trường"),
+            L(F, None, None, "Kỹ thuật y hạng III", "Cử nhân Xét nghiệm y học dự phòng"),
+            L(F, None, "Kế toán", "Kế toán viên", "Cử nhân Kế toán"),
+        )),
+    )),
+    ("II", "KHỐI GIÁO DỤC VÀ ĐÀO TẠO", (
+        ("Trường Đại học Hà Tĩnh", True, (
+            L(M, date(1970, 7, 7), "Bí thư Đảng ủy, Hiệu trưởng", "Giảng viên cao cấp",
+              "TS. Kinh tế", "Cao cấp"),
+            L(F, date(1979, 4, 4), "Phó Hiệu trưởng", "Giảng viên chính", "Tiến sĩ Toán học",
+              "Cao cấp"),
+            L(M, 1984, "Trưởng khoa Sư phạm", "Giảng viên chính",
+              "ThS. Lý luận và phương pháp dạy học", "Trung cấp"),
+            L(F, date(1992, 6, 6), "Giảng viên - Phó Trưởng khoa Kinh tế", "Giảng viên",
+              "ThS. Quản lý kinh tế", "Sơ cấp"),
+            L(M, date(1981, 2, 2), "Giảng viên kiêm Trưởng bộ môn Toán", "Giảng viên chính",
+              "Th.S Toán học", "Trung cấp"),
+            L(F, None, "Giảng viên", "Giảng viên", "Thạc sỹ Ngôn ngữ Anh"),
+            L(M, None, "Giảng viên", "Giảng viên", "Cử nhân Công nghệ thông tin"),
+            L(M, "1988", "Giảng viên", "Giảng viên", "Kỹ sư Xây dựng"),
+            L(F, None, "Chuyên viên Phòng Đào tạo", "Chuyên viên", "Cử nhân Kinh tế"),
+        )),
+        ("Trường THPT chuyên Hà Tĩnh", True, (
+            L(M, date(1976, 11, 11), "Hiệu trưởng", "Giáo viên THPT hạng I",
+              "ThS. Quản lý giáo dục", "Cao cấp"),
+            L(F, date(1985, 1, 20), "Phó Hiệu trưởng", "Giáo viên THPT hạng I",
+              "Thạc sỹ Toán học", "Trung cấp"),
+            L(F, None, "Giáo viên - Tổ trưởng chuyên môn", "Giáo viên THPT hạng II",
+              "ĐH Sư phạm Sinh học"),
+            L(M, None, "Giáo viên", "Giáo viên THPT hạng II", "ĐH Sư phạm Toán"),
+            L(F, 1991, "Giáo viên", "Giáo viên THPT hạng II", "ĐH Sư phạm Vật lý"),
+            L(F, date(1989, 3, 8), "Giáo viên", "Giáo viên THPT hạng II", "ThS. Hóa học",
+              namesake=True),
+            L(F, None, "Giáo viên", "Giáo viên THPT hạng III", "Cử nhân Sư phạm Tiếng Anh"),
+            L(M, "22/08/1994", "Giáo viên", "Giáo viên THPT hạng III", "ĐH Sư phạm Ngữ văn"),
+            L(F, None, "Kế toán", "Kế toán viên", "Cử nhân Kế toán"),
+        )),
+        ("Trường THPT Phan Đình Phùng", False, (
+            L(M, 1973, "Hiệu trưởng", "Giáo viên THPT hạng I", "ĐH Sư phạm Toán", "Trung cấp"),
+            L(F, date(1984, 9, 9), "Phó Hiệu trưởng", "Giáo viên THPT hạng II",
+              "ThS. Quản lý giáo dục", "Trung cấp"),
+            L(F, None, "Giáo viên", "Giáo viên THPT hạng II", "Đại học"),
+            L(M, None, "Giáo viên", "Giáo viên THPT hạng II", "Cử nhân Sư phạm Lịch sử"),
+            L(F, 1995, "Giáo viên", "Giáo viên THPT hạng III", "Đại học Sư phạm Địa lý"),
+            L(F, None, "Giáo viên", "Giáo viên THPT hạng III", "ĐH Sư phạm Tin học"),
+            L(F, None, "Nhân viên thư viện", "Thư viện viên hạng IV", "Trung cấp Thư viện"),
+        )),
+    )),
+    ("III", "KHỐI KHOA HỌC VÀ CÔNG NGHỆ", (
+        ("Trung tâm Ứng dụng tiến bộ khoa học và công nghệ Hà Tĩnh", False, (
+            L(M, date(1981, 12, 1), "Giám đốc", "Kỹ sư chính", "Kỹ sư Nông nghiệp", "Cao cấp"),
+            L(M, date(1993, 3, 15), "Phó Giám đốc", "Kỹ sư", "Cử nhân Sinh học", "Trung cấp"),
+            L(F, "1983", "Trưởng phòng Kỹ thuật", "Kỹ sư", "Kỹ sư Công nghệ thực phẩm", "Sơ cấp"),
+            L(M, None, None, "Kỹ sư", "Kĩ sư Điện tử"),
+            L(M, None, None, "Kỹ sư", "Kỹ sư Cơ khí"),
+        )),
+    )),
+    ("IV", "KHỐI VĂN HÓA", (
+        ("Thư viện tỉnh Hà Tĩnh", False, (
+            L(F, 1977, "Giám đốc", "Thư viện viên hạng II", "Cử nhân Thư viện", "Cao cấp"),
+            L(M, date(1982, 8, 19), "Phó Giám đốc", "Thư viện viên hạng III",
+              "ThS. Khoa học thông tin - thư viện", "Trung cấp"),
+            L(F, SerialYear(1985), None, "Thư viện viên hạng IV", "Cao đẳng Thư viện"),
+            L(F, None, None, "Thư viện viên hạng IV", "Cao đẳng Thư viện"),
+        )),
+        ("Bảo tàng tỉnh Hà Tĩnh", False, (
+            L(M, 1975, "Giám đốc", "Di sản viên hạng II", "Cử nhân Lịch sử", "Cao cấp"),
+            L(F, date(1984, 5, 26), "Phó Giám đốc", "Di sản viên hạng III", "ThS. Bảo tàng học",
+              "Trung cấp", namesake=True),
+            L(M, None, None, "Di sản viên hạng III", "Cử nhân Văn hóa học"),
+        )),
+    )),
+    ("V", "CẤP XÃ", (
+        ("Trạm Y tế phường Thành Sen", True, (
+            L(M, date(1992, 4, 4), "Trưởng trạm", "Bác sĩ", "Bác sĩ Đa khoa", "Sơ cấp"),
+            L(F, None, None, "Y sĩ hạng IV", "Trung cấp Y sĩ"),
+            L(F, None, None, "Điều dưỡng hạng IV", "Cao đẳng Điều dưỡng"),
+        )),
+        ("Trường Tiểu học Thành Sen", True, (
+            L(F, date(1990, 10, 10), "Hiệu trưởng", "Giáo viên tiểu học hạng II",
+              "ThS. Giáo dục học", "Trung cấp"),
+            L(F, 1983, "Phó Hiệu trưởng", "Giáo viên tiểu học hạng II", "ĐH Giáo dục Tiểu học"),
+            L(F, None, "Giáo viên", "Giáo viên tiểu học hạng III", "Cao đẳng Sư phạm Tiểu học"),
+            L(F, None, "Giáo viên", "Giáo viên tiểu học hạng III", "Cử nhân Giáo dục Tiểu học"),
+            L(M, None, "Giáo viên", "Giáo viên tiểu học hạng III", "CN Giáo dục thể chất"),
+        )),
+    )),
+)  # fmt: skip
+
+
+def official_people() -> list[OfficialPerson]:
+    """The people of ``danh_sach.xlsx`` in list order, names and missing dates drawn."""
+    rng = random.Random(OFFICIAL_SEED)
+    units = {unit.name: unit for unit in OFFICIAL_UNITS}
+    people: list[OfficialPerson] = []
+    used: set[str] = set()
+    namesake: str | None = None
+    for _, _, unit_groups in OFFICIAL_GROUPS:
+        for unit_name, _, listed in unit_groups:
+            for row in listed:
+                name = full_name(rng, row.female)
+                while name in used:
+                    name = full_name(rng, row.female)
+                if row.namesake:  # two people of one name, born years apart: not a duplicate
+                    namesake = namesake or name
+                    name = namesake
+                used.add(name)
+                born = row.born
+                if born is None:
+                    first = date(1970, 1, 1)
+                    born = first + timedelta(days=rng.randrange((date(2000, 1, 1) - first).days))
+                filled = replace(row, born=born)
+                people.append(OfficialPerson(name, units[unit_name], filled))
+    return people
+
+
+OFFICIAL_TITLES = (
+    "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH",
+    "DANH SÁCH VIÊN CHỨC CÁC ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP",
+    "(Có đến ngày 31 tháng 12 năm 2025)",
+)
+OFFICIAL_COLUMNS = (  # header, width; the birth column spans the two sub-columns Nam / Nữ
+    ("STT", 6),
+    ("Họ và tên", 24),
+    ("Ngày tháng năm sinh", 12),
+    (None, 12),
+    ("Chức vụ", 34),
+    ("Cơ quan, đơn vị công tác", 44),
+    ("Chức danh nghề nghiệp", 24),
+    ("Trình độ chuyên môn cao nhất", 32),
+    ("Lý luận chính trị", 12),
+)
+BIRTH_COLUMN = 3  # Nam; Nữ is the next
+
+
+def official_birth_cell(ws: Worksheet, row: int, person: OfficialPerson) -> None:
+    cell = ws.cell(row, BIRTH_COLUMN + person.listed.female, person.born)
+    if isinstance(person.born, date | SerialYear):  # a year in a date cell: see SerialYear
+        cell.number_format = DATE_FORMAT
+
+
+def write_official_header(ws: Worksheet) -> int:
+    """Titles, the two-row header, the column codes; return the first row of people."""
+    width = len(OFFICIAL_COLUMNS)
+    write_titles(ws, OFFICIAL_TITLES, width)
+    top = len(OFFICIAL_TITLES) + 2
+    for col, (header, size) in enumerate(OFFICIAL_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = size
+        for row in (top, top + 1, top + 2):
+            cell = ws.cell(row, col)
+            cell.border = HEADER_BORDER
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        head = ws.cell(top, col, header)
+        head.font, head.fill = HEADER_FONT, HEADER_FILL
+        ws.cell(top + 1, col).fill = HEADER_FILL
+        if col not in (BIRTH_COLUMN, BIRTH_COLUMN + 1):
+            ws.merge_cells(start_row=top, start_column=col, end_row=top + 1, end_column=col)
+        code = ws.cell(top + 2, col, f"({col})")
+        code.font = Font(italic=True)
+    ws.merge_cells(
+        start_row=top, start_column=BIRTH_COLUMN, end_row=top, end_column=BIRTH_COLUMN + 1
+    )
+    for col, sex in ((BIRTH_COLUMN, "Nam"), (BIRTH_COLUMN + 1, "Nữ")):
+        ws.cell(top + 1, col, sex).font = HEADER_FONT
+    ws.row_dimensions[top].height = 32
+    ws.freeze_panes = ws.cell(top + 3, 3)
+    return top + 3
+
+
+def write_official_list(ws: Worksheet, people: Sequence[OfficialPerson]) -> None:
+    """The ``DS CBCCVC`` sheet: a heading row per block and per some units, then people."""
+    ws.title = OFFICIAL_SHEET
+    row = write_official_header(ws)
+    remaining = iter(people)
+    number = 0
+    for roman, block, unit_groups in OFFICIAL_GROUPS:
+        for cell in (ws.cell(row, 1, roman), ws.cell(row, 2, block)):
+            cell.font = HEADER_FONT
+        row += 1
+        for index, (unit_name, heading, listed) in enumerate(unit_groups, start=1):
+            if heading:
+                ws.cell(row, 1, index).font = Font(bold=True, italic=True)
+                ws.cell(row, 2, unit_name).font = Font(bold=True, italic=True)
+                row += 1
+            for _ in listed:
+                person = next(remaining)
+                number += 1
+                entry = person.listed
+                ws.cell(row, 1, number)
+                ws.cell(row, 2, person.name)
+                official_birth_cell(ws, row, person)
+                ws.cell(row, 5, entry.position)
+                ws.cell(row, 6, entry.unit_as_written or person.unit.name)
+                ws.cell(row, 7, entry.profession)
+                ws.cell(row, 8, entry.qualification)
+                ws.cell(row, 9, entry.political_theory)
+                row += 1
+
+
+def official_info(wb: Workbook, *, category: bool) -> None:
+    rows: list[tuple[str, Any]] = [
+        ("Năm báo cáo", OFFICIAL_YEAR),
+        ("Ngày số liệu", OFFICIAL_AS_OF),
+        ("Đơn vị báo cáo", OFFICIAL_REPORTER),
+    ]
+    if category:
+        rows.append(("Loại", OFFICIAL_CATEGORY))
+    write_table(wb.create_sheet("ThongTin"), (("Mục", 20), ("Giá trị", 30)), rows)
+
+
+def build_registry(path: Path) -> None:
+    """``donvi.xlsx``: the analyst's registry of units and the province's 2025 figures."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    official_info(wb, category=False)
+    units = [
+        Unit(u.name, u.level, u.sector, u.area, (), u.foreign_affairs, u.postgrad_norm)
+        for u in OFFICIAL_UNITS
+    ]
+    write_units(wb, units)
+    write_figures(wb, OFFICIAL_FIGURES)
+    wb.active = 1
+    save(wb, path, OFFICIAL_TIME)
+
+
+def build_official_list(path: Path) -> None:
+    """``danh_sach.xlsx``: the list in the Ministry's layout and its ``ThongTin``."""
+    wb = Workbook()
+    write_official_list(wb.active, official_people())
+    official_info(wb, category=True)
+    save(wb, path, OFFICIAL_TIME)
+
+
 # --- command line ----------------------------------------------------------------------
 
 
@@ -1296,6 +1673,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     builders: tuple[tuple[str, Callable[[Path], None]], ...] = (
         ("ha_tinh_2024.xlsx", build_hatinh),
         ("loi_mau.xlsx", build_broken),
+        ("donvi.xlsx", build_registry),
+        ("danh_sach.xlsx", build_official_list),
     )
     for name, build in builders:
         path = args.out / name

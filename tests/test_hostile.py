@@ -33,7 +33,8 @@ EXPECTED: dict[str, tuple[int, set[str]]] = {
     "lying_sizes.xlsx": (3, {"archive_mismatch"}),
     "huge_dimension.xlsx": (0, set()),
     "empty_workbook.xlsx": (3, {"header_not_found"}),
-    "no_workforce_sheet.xlsx": (3, {"no_contract_sheet"}),
+    # Its one sheet, `Sheet1`, holds a list: read as NhanSu (official-lists.md, settled 11).
+    "no_workforce_sheet.xlsx": (0, {"workforce_sheet_by_content"}),
     # Without Cấp and without a units registry: one error, that says both ways to fix it.
     "missing_column.xlsx": (3, {"unit_attributes_unavailable"}),
     "duplicated_headers.xlsx": (3, {"duplicate_column"}),

@@ -372,7 +372,7 @@ def test_each_indicator_follows_the_method_over_yearly_files(three_years: list[P
     assert all(p.ci95 is None for p in labour.points)
 
 
-def test_district_leaders_after_the_2025_reform_are_no_data_with_a_note(
+def test_district_leaders_after_the_2025_reform_end_the_series_not_applicable(
     three_years: list[Path],
 ) -> None:
     _, trend = trend_of(three_years)
@@ -380,20 +380,25 @@ def test_district_leaders_after_the_2025_reform_are_no_data_with_a_note(
     assert values(trend, "district_key_leaders_under_40") == {2023: 30.0, 2024: 40.0, 2025: None}
     gone = leaders.point(2025)
     assert gone is not None
-    assert gone.status is Status.NO_DATA
-    assert gone.note is not None and gone.note.code == "trend_level_abolished"
+    # The catalog's applies_until (30/06/2025): the year after it is not a point but the
+    # end of the series, and its note gives the catalog's reason.
+    assert gone.status is Status.NOT_APPLICABLE
+    assert gone.note is not None and gone.note.code == "not_applicable"
     document = json.loads(trend_json(trend, "en"))
     entry = next(i for i in document["indicators"] if i["id"] == "district_key_leaders_under_40")
     assert entry["years"]["2025"] is None
+    assert entry["statuses"]["2025"] == "not_applicable"
+    assert entry["class"] is None
     assert "abolished on 1 July 2025" in entry["notes"]["2025"]
     assert "not a fall to 0" in entry["notes"]["2025"]
     vietnamese = json.loads(trend_json(trend, "vi"))
     entry = next(i for i in vietnamese["indicators"] if i["id"] == "district_key_leaders_under_40")
-    assert "cấp Huyện" in entry["notes"]["2025"]
-    # The two years that have people: 30 % → 40 %, above the 20–25 % band.
-    assert leaders.progress.trend_class is TrendClass.ABOVE_RANGE
-    assert leaders.progress.above_range_years == (2023, 2024)
+    assert "cấp huyện đã bị bãi bỏ" in entry["notes"]["2025"]
+    # The two years that have people are the series; its class is not judged.
+    assert leaders.progress.trend_class is None
+    assert leaders.progress.ended == 2025
     assert leaders.progress.latest_year == 2024
+    assert leaders.progress.projection is None
 
 
 def test_the_order_of_the_files_changes_nothing(three_years: list[Path]) -> None:
@@ -682,10 +687,11 @@ def test_the_table_speaks_both_languages(three_years: list[Path]) -> None:
     _, trend = trend_of(three_years)
     english = _render(trend, "en")
     assert "On track" in english and "Needs acceleration" in english
-    assert "Above range (2 yr, since 2023)" in english
+    # District key leaders: 30 %, 40 %, then not applicable since the reform (no class).
+    assert "Not applicable from 2025" in english
     assert "abolished on 1 July 2025" in english
     vietnamese = _render(trend, "vi")
-    assert "Cần đẩy nhanh" in vietnamese and "Vượt khoảng" in vietnamese
+    assert "Cần đẩy nhanh" in vietnamese and "Không áp dụng từ 2025" in vietnamese
     assert "Biểu đồ tiến độ SDG" in vietnamese
 
 

@@ -219,7 +219,7 @@ def compute(
     if baseline is not None:
         check_paths([str(baseline)], folders=False)
     previous = load_baseline(baseline) if baseline is not None else None  # BaselineError: 3
-    dataset = load(files, as_of, progress, opened)
+    dataset = load(files, as_of, progress, opened, catalog)
     dataset, skipped = usable(dataset, skip_invalid)
     computation = compute_indicators(dataset, catalog, by)
     results = computation.results
@@ -292,12 +292,20 @@ def check(
     gated, and all of them make the trend that `off_track` judges. A `junit` path is
     checked here, before anything is printed; `write_junit` writes it.
     """
-    from kpi_tritue.compute.gate import GATE_CONDITIONS, UnknownGateStatus, judge, parse_fail_on
+    from kpi_tritue.compute.gate import (
+        GATE_CONDITIONS,
+        NEVER_FAILS,
+        UnknownGateStatus,
+        judge,
+        parse_fail_on,
+    )
 
     try:
         conditions = parse_fail_on(fail_on)
     except UnknownGateStatus as error:
         allowed = ", ".join(condition.value for condition in GATE_CONDITIONS)
+        if error.value in NEVER_FAILS:
+            raise UsageError("gate.never_fails", value=error.value, allowed=allowed) from None
         if not error.value:
             raise UsageError("gate.empty_fail_on", allowed=allowed) from None
         raise UsageError("gate.bad_fail_on", value=error.value[:80], allowed=allowed) from None
@@ -388,7 +396,7 @@ def explain(
     ids = [entry.id for entry in catalog.indicators]
     if indicator not in ids:
         raise UnknownIndicator(indicator, ids)
-    dataset = load(files, as_of, progress)
+    dataset = load(files, as_of, progress, catalog=catalog)
     dataset, _ = usable(dataset, skip_invalid)
     return explain_indicator(dataset, catalog, indicator)
 
@@ -624,14 +632,21 @@ def load(
     as_of: str | None,
     progress: Progress | None = None,
     opened: OpenedInputs | None = None,
+    catalog: Catalog | None = None,
 ) -> Dataset:
     """The workbooks given, read and validated (the paths and `--as-of` checked first);
-    from the workbooks already `opened` from them when there are."""
+    from the workbooks already `opened` from them when there are. Leadership flags are
+    derived by the `catalog`'s `[[roles]]` (None: the packaged catalog's, `kpi validate`)."""
     from kpi_tritue.io.dataset import load_dataset
 
     check_paths(files)
     reference = parse_as_of(as_of)
-    return load_dataset(files if opened is None else opened, as_of=reference, progress=progress)
+    return load_dataset(
+        files if opened is None else opened,
+        as_of=reference,
+        progress=progress,
+        roles=None if catalog is None else catalog.roles,
+    )
 
 
 def usable(dataset: Dataset, skip_invalid: bool) -> tuple[Dataset, int]:

@@ -17,6 +17,7 @@ See `docs/catalog.md` for the format with examples.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from functools import cached_property
 from typing import Literal
 
@@ -32,6 +33,7 @@ from kpi_tritue.catalog.measures import (
     Where,
     iter_measures,
 )
+from kpi_tritue.catalog.roles import RoleRule
 from kpi_tritue.contract.normalize import fold
 from kpi_tritue.contract.schema import WORKFORCE
 from kpi_tritue.contract.text_inputs import UnsafeInput
@@ -196,6 +198,12 @@ class Indicator(Frozen):
     milestone: str | None = None
     target: TargetSpec | None = None
     about: About | None = None
+    # The last day the indicator applies (its population was abolished the day after:
+    # districts on 1 July 2025), and why, in both languages. After it, an indicator with
+    # no population is `not_applicable` (compute/applicability.py).
+    applies_until: date | None = None
+    applies_until_reason_vi: str | None = Field(default=None, min_length=1)
+    applies_until_reason_en: str | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Indicator:
@@ -219,7 +227,18 @@ class Indicator(Frozen):
                 raise ValueError("a `milestone` indicator has no numerator or denominator")
             if self.unit != "milestone":
                 raise ValueError("a `milestone` indicator has unit `milestone`")
+        reasons = (self.applies_until_reason_vi, self.applies_until_reason_en)
+        if self.applies_until is not None and None in reasons:
+            raise ValueError(
+                "`applies_until` needs its reason in both languages: "
+                "`applies_until_reason_vi` and `applies_until_reason_en`"
+            )
+        if self.applies_until is None and reasons != (None, None):
+            raise ValueError("`applies_until_reason_vi` and `_en` go with `applies_until`")
         return self
+
+    def applies_until_reason(self, lang: Lang) -> str | None:
+        return self.applies_until_reason_vi if lang == "vi" else self.applies_until_reason_en
 
     def name(self, lang: Lang) -> str:
         return self.name_vi if lang == "vi" else self.name_en
@@ -284,6 +303,9 @@ class Catalog(Frozen):
     trend: TrendSettings = TrendSettings()
     norms: dict[str, Scale] = Field(default_factory=dict)
     milestones: tuple[MilestoneSpec, ...] = ()
+    # Leadership flags derived from `Chức vụ` where a list lacks their columns
+    # (`catalog/roles.py`); none: no flag is derived, and an `info` says so.
+    roles: tuple[RoleRule, ...] = ()
     indicators: tuple[Indicator, ...]
 
     @field_validator("indicators")

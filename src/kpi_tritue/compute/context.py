@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kpi_tritue.catalog.model import Catalog
+from kpi_tritue.compute.applicability import district_rows
 from kpi_tritue.compute.figures import Figures
 from kpi_tritue.compute.groups import GroupBy, Groups
 from kpi_tritue.compute.masks import Masks
@@ -43,8 +44,9 @@ class Context:
 
 def context_of(dataset: Dataset, catalog: Catalog, by: GroupBy | None) -> Context:
     """The shared state of a computation, with the issues that reading figures and
-    milestones finds (a province total that differs, an unknown milestone)."""
-    issues: list[Issue] = []
+    milestones finds (a province total that differs, an unknown milestone), and rows of
+    an abolished level (`applicability.district_rows`)."""
+    issues: list[Issue] = district_rows(dataset)
     figures = Figures(dataset)
     issues.extend(figures.mismatches(dataset))
     masks = Masks(dataset)

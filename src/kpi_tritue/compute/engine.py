@@ -16,6 +16,7 @@ the modules beside it, which share one `Context`:
   norms       unit_norm indicators: units against their own norm
   milestones  milestone indicators
   assess      status, gap and shortfall against the target; no_data
+  applicability  not_applicable after the catalog's `applies_until`; Huyện rows after 2025
   evidence    the rows and figures behind one indicator, for `kpi explain`
 """
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kpi_tritue.catalog.model import Catalog, Indicator
+from kpi_tritue.compute.applicability import applicability, district_rows
 from kpi_tritue.compute.assess import assess, milestone_measurement, no_data
 from kpi_tritue.compute.context import Context, context_of
 from kpi_tritue.compute.evidence import explanation
@@ -75,10 +77,11 @@ def data_issues(dataset: Dataset, catalog: Catalog) -> list[Issue]:
     taken from an earlier year. `kpi validate` shows them, so that it and `compute` agree.
 
     They come from `SoLieu` and `MocCongViec` alone: only the indicators that take a
-    figure are computed (in the same order, so the same issues are found), not the others.
+    figure are computed (in the same order, so the same issues are found), not the others;
+    and from the levels of `NhanSu` (rows of level `Huyện` after 1 July 2025).
     """
     if dataset.table(FIGURES.key) is None and dataset.table(MILESTONES.key) is None:
-        return []
+        return sorted_issues(district_rows(dataset))
     with_figures = tuple(
         indicator
         for indicator in catalog.indicators
@@ -120,6 +123,9 @@ def _result(context: Context, indicator: Indicator) -> IndicatorResult:
         measurement, breakdown = unit_norm(context, indicator)
     else:
         measurement, breakdown = ratio(context, indicator)
+    measurement, breakdown = applicability(
+        indicator, context.as_of, measurement, breakdown, context.issues
+    )
     result = IndicatorResult(
         id=indicator.id,
         name_vi=indicator.name_vi,

@@ -22,6 +22,8 @@ from kpi_tritue.compute.explain import (
     counted_rows,
     figure_text,
     milestone_conditions,
+    role_columns,
+    role_flags,
     unit_norm_conditions,
 )
 from kpi_tritue.compute.figures import FigureUse, Trace
@@ -29,7 +31,7 @@ from kpi_tritue.compute.masks import count_of, is_count
 from kpi_tritue.compute.norms import units_against_norm
 from kpi_tritue.compute.ratios import figure, measures
 from kpi_tritue.contract.bookkeeping import ROW
-from kpi_tritue.contract.schema import MILESTONES, UNITS
+from kpi_tritue.contract.schema import MILESTONES, UNITS, WORKFORCE
 from kpi_tritue.i18n import Lang
 from kpi_tritue.io.tables import FILE, Table
 from kpi_tritue.model.explanation import (
@@ -115,6 +117,7 @@ def _counted_rows(
     evaluated (a sheet or column absent) lists nothing: the result's note says why.
     """
     times: dict[str, dict[Side, np.ndarray[Any, Any]]] = {}
+    wheres = []
     sides: tuple[tuple[Side, Measure | None, Measure | None], ...] = (
         ("numerator", numerator, denominator),
         ("denominator", denominator, None),
@@ -126,20 +129,27 @@ def _counted_rows(
             if not is_count(leaf):
                 continue
             sheet, where = count_of(leaf, within)
+            if sheet == WORKFORCE.key:
+                wheres.append(where)
             try:
                 mask = context.masks.mask(sheet, where).to_numpy(dtype=bool)
             except Missing:
                 continue
             counts = times.setdefault(sheet, {})
             counts[side] = counts.get(side, 0) + mask.astype(np.int64)
-    frames = [_sheet_rows(context, sheet, counts) for sheet, counts in times.items()]
+    flags = role_flags(wheres)
+    frames = [_sheet_rows(context, sheet, counts, flags) for sheet, counts in times.items()]
     return counted_rows(frames), tuple(times)
 
 
 def _sheet_rows(
-    context: Context, sheet: str, times: dict[Side, np.ndarray[Any, Any]]
+    context: Context,
+    sheet: str,
+    times: dict[Side, np.ndarray[Any, Any]],
+    flags: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
-    """The rows of one sheet counted `times[side]` times in each side."""
+    """The rows of one sheet counted `times[side]` times in each side; of `NhanSu`, with the
+    position and rule of those counted through one of `flags` derived from the position."""
     table = context.masks.table(sheet)
     frame = table.frame
     none = np.zeros(len(frame), dtype=np.int64)
@@ -162,6 +172,7 @@ def _sheet_rows(
             if "unit" in picked
             else np.full(len(picked), None, dtype=object),
             "counted_in": counted_in,
+            **(role_columns(picked, flags) if sheet == WORKFORCE.key else {}),
         }
     )
 

@@ -10,7 +10,9 @@ in a frame.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kpi_tritue.catalog.measures import (
@@ -25,6 +27,8 @@ from kpi_tritue.catalog.measures import (
     vocabulary,
 )
 from kpi_tritue.catalog.model import UnitNorm
+from kpi_tritue.catalog.roles import ROLE_FLAGS
+from kpi_tritue.contract.privacy import quote
 from kpi_tritue.contract.schema import (
     FIGURES,
     METRIC,
@@ -38,7 +42,8 @@ from kpi_tritue.contract.schema import (
 )
 from kpi_tritue.i18n import Lang, text
 from kpi_tritue.i18n.numbers import format_exact
-from kpi_tritue.model.explanation import ROW_COLUMNS, Bilingual, Conditions
+from kpi_tritue.io.roles import ROLES
+from kpi_tritue.model.explanation import ROLE_COLUMNS, ROW_COLUMNS, Bilingual, Conditions
 
 _SHEETS: dict[str, SheetSpec] = {
     spec.key: spec for spec in (WORKFORCE, UNITS, SPECIALIST_TEAMS, FIGURES, MILESTONES)
@@ -46,26 +51,72 @@ _SHEETS: dict[str, SheetSpec] = {
 
 
 def counted_rows(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
-    """Rows of several sheets as one tidy frame of `ROW_COLUMNS`, sorted by file, sheet, row."""
+    """Rows of several sheets as one tidy frame of `ROW_COLUMNS`, sorted by file, sheet, row;
+    with `ROLE_COLUMNS` too when a row was counted through a derived flag."""
     parts = [frame for frame in frames if not frame.empty]
     if not parts:
         return _typed_rows(pd.DataFrame({column: [] for column in ROW_COLUMNS}))
     rows = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    rows = _typed_rows(rows[list(ROW_COLUMNS)])
+    roles = "role" in rows and bool(rows["role"].notna().any())
+    columns = [*ROW_COLUMNS, *(ROLE_COLUMNS if roles else ())]
+    rows = _typed_rows(rows[columns])
     return rows.sort_values(["file", "sheet", "row"], kind="stable", ignore_index=True)
 
 
+# ---------------------------------------------------------------------------------------
+# Rows counted through a leadership flag derived from the position (io/roles.py)
+
+# The derived columns of the catalog that stand for flags.
+_FLAG_COLUMNS: dict[str, frozenset[str]] = {"leader": frozenset({"is_manager", "is_key_leader"})}
+
+
+def role_flags(wheres: Iterable[Where]) -> frozenset[str]:
+    """The leadership flags that the conditions of the counts of `NhanSu` test."""
+    found: set[str] = set()
+
+    def visit(condition: Condition) -> None:
+        for part in condition.any_ or ():
+            visit(part)
+        if condition.column in ROLE_FLAGS:
+            found.add(condition.column)
+        found.update(_FLAG_COLUMNS.get(condition.column or "", ()))
+
+    for where in wheres:
+        for condition in where:
+            visit(condition)
+    return frozenset(found)
+
+
+def role_columns(picked: pd.DataFrame, flags: frozenset[str]) -> dict[str, np.ndarray[Any, Any]]:
+    """`position` and `role` of the rows of `NhanSu` picked: the position text (bounded,
+    printable) and the (flag, phrase) pairs of the rules that made one of `flags` yes,
+    where that flag was derived; nothing for the other rows, or when no flag was."""
+    if not flags or ROLES not in picked:
+        return {}
+    matched = picked[ROLES].to_numpy(dtype=object)
+    positions = picked["position"].to_numpy(dtype=object)
+    roles = np.empty(len(picked), dtype=object)
+    shown = np.empty(len(picked), dtype=object)
+    for i, pairs in enumerate(matched.tolist()):
+        mine = tuple(pair for pair in pairs if pair[0] in flags) if isinstance(pairs, tuple) else ()
+        roles[i] = mine or None
+        position = positions[i]
+        shown[i] = quote(str(position)) if mine and isinstance(position, str) else None
+    return {"position": shown, "role": roles}
+
+
 def _typed_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    return rows.astype(
-        {
-            "file": "string",
-            "sheet": "string",
-            "row": "int64",
-            "id": "string",
-            "unit": "string",
-            "counted_in": "string",
-        }
-    )
+    types = {
+        "file": "string",
+        "sheet": "string",
+        "row": "int64",
+        "id": "string",
+        "unit": "string",
+        "counted_in": "string",
+    }
+    if "position" in rows:
+        types["position"] = "string"
+    return rows.astype(types)
 
 
 # ---------------------------------------------------------------------------------------
@@ -211,6 +262,8 @@ __all__ = [
     "counted_rows",
     "figure_text",
     "milestone_conditions",
+    "role_columns",
+    "role_flags",
     "unit_norm_conditions",
     "where_text",
 ]

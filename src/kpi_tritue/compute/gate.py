@@ -6,7 +6,9 @@ over the report years (spec/progress.md) is `needs_acceleration` or
 `stagnating_or_regressing`; `regressed` when the value is farther from the target than the
 baseline's value was, by more than the tolerance. A condition that cannot be judged (one
 report year only, no earlier value) fails nothing and says why. `no_data` that fails
-nothing is skipped. render/gate.py shows the verdict; this module decides it, once.
+nothing is skipped, and so is `not_applicable`, which no condition fails (an indicator
+that no longer applies: official-lists.md, section 4). render/gate.py shows the verdict;
+this module decides it, once.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ _STATUS = {
     GateCondition.NO_DATA: Status.NO_DATA,
 }
 OFF_TRACK_CLASSES = frozenset({TrendClass.NEEDS_ACCELERATION, TrendClass.STAGNATING_OR_REGRESSING})
+# Statuses no condition stands for: an indicator that no longer applies is never a failure
+# (`--fail-on not_applicable` is a usage error), and is skipped.
+NEVER_FAILS = frozenset({Status.NOT_APPLICABLE.value})
+_SKIPPED = frozenset({Status.NO_DATA, Status.NOT_APPLICABLE})
 
 
 class UnknownGateStatus(ValueError):
@@ -80,6 +86,8 @@ def judge(
         failures: list[GateFailure] = []
         not_judged: list[NotJudged] = []
         for condition in sorted(fail_on, key=GATE_CONDITIONS.index):
+            if result.measurement.status is Status.NOT_APPLICABLE:
+                break  # nothing to fail: neither met nor not met, and no trend to judge
             if condition in _STATUS:
                 if result.measurement.status is _STATUS[condition]:
                     failures.append(GateFailure(condition))
@@ -87,7 +95,7 @@ def judge(
                 _judge_trend(result, trends.get(result.id), years, failures, not_judged)
             else:
                 _judge_movement(result, baseline, tolerance, failures, not_judged)
-        skipped = not failures and result.measurement.status is Status.NO_DATA
+        skipped = not failures and result.measurement.status in _SKIPPED
         cases.append(GateCase(result, tuple(failures), tuple(not_judged), skipped))
     return GateVerdict(fail_on=fail_on, cases=tuple(cases), tolerance=tolerance)
 
@@ -160,6 +168,7 @@ def distance(value: float, target: Target) -> float:
 __all__ = [
     "DEFAULT_FAIL_ON",
     "GATE_CONDITIONS",
+    "NEVER_FAILS",
     "OFF_TRACK_CLASSES",
     "UnknownGateStatus",
     "distance",

@@ -13,6 +13,8 @@ Decisions where the method is silent:
 - Projections are clamped to 0–100 for percentages, to 0–1 for milestones and to ≥ 0
   otherwise. Milestones follow the method on their 0/1 values; they have no pace.
   Tracked figures (no target) get their yearly values and slope, and no class.
+- A series whose last years are `not_applicable` (its population abolished) ends before
+  them: they are not points of the line, and no class is judged (`Progress.ended`).
 - The required pace is 0 once achieved, and none once the target year is reached. For
   indicators whose numerator counts people, it is also given in people per year:
   pace × the latest year's denominator ÷ factor (the denominator held as it is now,
@@ -66,6 +68,21 @@ def assess_progress(
     pace is also given in people per year.
     """
     valued = sorted(((p.year, p) for p in points if p.value is not None), key=lambda item: item[0])
+    ended = _ended(points)
+    if ended is not None:
+        # The series ends where the indicator stopped applying: no class is judged.
+        if not valued:
+            return Progress(None, target_year=None if target is None else target.year, ended=ended)
+        (base_year, base), (latest_year, latest) = valued[0], valued[-1]
+        return Progress(
+            None,
+            base_year=base_year,
+            base=base.value,
+            latest_year=latest_year,
+            latest=latest.value,
+            target_year=None if target is None else target.year,
+            ended=ended,
+        )
     if not valued:
         return Progress(
             None if target is None else TrendClass.INSUFFICIENT_DATA,
@@ -144,6 +161,16 @@ def assess_progress(
         required_pace_people=people,
         above_range_years=above,
     )
+
+
+def _ended(points: Sequence[YearPoint]) -> int | None:
+    """The first year of the `not_applicable` years that end the series, if they do."""
+    ended = None
+    for point in sorted(points, key=lambda p: p.year, reverse=True):
+        if point.status is not Status.NOT_APPLICABLE:
+            break
+        ended = point.year
+    return ended
 
 
 def _goal(target: Target, latest: float) -> float:

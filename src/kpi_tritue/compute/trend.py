@@ -13,6 +13,8 @@ Decisions where the method is silent:
 - A zero denominator stays no_data; where the indicator's level (such as `Huyện`) has no
   rows at all that year, the note says so, and that the district level was abolished on
   1 July 2025 where that is why — the value did not fall to zero, its population is gone.
+  Where the catalog says so (`applies_until`), such a year is `not_applicable` already
+  (compute/applicability.py): the series ends before it, and no class is judged.
 - A 95 % Wilson interval (`ci95`) is given for percentages whose denominator counts
   people (a count of `NhanSu` rows, or in its place the figures of people the catalog's
   override uses: talents among new recruits); values over fewer than 30 people are marked.
@@ -39,6 +41,7 @@ from kpi_tritue.catalog.measures import (
     iter_measures,
 )
 from kpi_tritue.catalog.model import Catalog, Indicator, TrendSettings
+from kpi_tritue.compute.applicability import DISTRICT_LEVEL_ABOLISHED
 from kpi_tritue.compute.engine import Computation, GroupBy, compute
 from kpi_tritue.compute.progress import assess_progress
 from kpi_tritue.compute.stats import SMALL_DENOMINATOR, wilson_interval
@@ -57,10 +60,6 @@ from kpi_tritue.model.trend import (
     TrendResult,
     YearPoint,
 )
-
-# The district level of local government ended on this date (Law on the Organisation of
-# Local Government 2025): district populations are gone from then on, not zero.
-DISTRICT_LEVEL_ABOLISHED = date(2025, 7, 1)
 
 
 def compute_trend(
@@ -271,12 +270,20 @@ def _breakdown(
                 order.append(key)
             by_key[key][data.year] = group.measurement
     years = [data.year for data, _ in results]
+    # A year in which the indicator no longer applies: so for every group of it.
+    ended = {
+        data.year: result.measurement
+        for data, result in results
+        if result.measurement.status is Status.NOT_APPLICABLE
+    }
     people = indicator.factor if counts_people(indicator) else None
     groups = []
     for key in order:
         points = tuple(
             _point(indicator, year, by_key[key][year])
             if year in by_key[key]
+            else _point(indicator, year, ended[year])
+            if year in ended
             else YearPoint(year, None, Status.NO_DATA)
             for year in years
         )

@@ -68,4 +68,9 @@ TEXT: dict[str, dict[Lang, str]] = {
     "about.target": {"vi": "Mục tiêu", "en": "Target"},
     "about.target.by": {"vi": "{bounds} đến năm {year}", "en": "{bounds} by {year}"},
     "about.field": {"vi": "Nhóm", "en": "Field"},
+    "about.applies_until": {"vi": "Áp dụng đến", "en": "Applies until"},
+    "about.applies_until.value": {
+        "vi": "{date} ({reason}); sau đó, khi không còn đối tượng, chỉ tiêu là “không áp dụng”",
+        "en": "{date} ({reason}); after it, with no population, it is “not applicable”",
+    },
 }

@@ -111,4 +111,14 @@ TEXT: dict[str, dict[Lang, str]] = {
     "explain.earlier": {"vi": "{year} (năm trước)", "en": "{year} (earlier year)"},
     "explain.absent": {"vi": "không có: dùng mặc định", "en": "absent: default used"},
     "explain.row": {"vi": "dòng {row}", "en": "row {row}"},
+    # Rows counted through a leadership flag derived from the position (io/roles.py).
+    "explain.roles": {
+        "vi": "Cờ lãnh đạo của các dòng có cột Quy tắc được suy ra từ Chức vụ theo [[roles]] "
+        "của danh mục (tệp không có cột cờ đó).",
+        "en": "The leadership flags of the rows with a Rule were derived from Chức vụ by the "
+        "catalog's [[roles]] (their file has no column for that flag).",
+    },
+    "explain.col.position": {"vi": "Chức vụ", "en": "Position"},
+    "explain.col.role": {"vi": "Quy tắc", "en": "Rule"},
+    "explain.role": {"vi": "{flag} ← \u201c{phrase}\u201d", "en": "{flag} ← \u201c{phrase}\u201d"},
 }

@@ -159,8 +159,32 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Totals row skipped.",
     },
     "section_row_skipped": {
-        "vi": "Dòng tiêu đề nhóm \u201c{value}\u201d được bỏ qua (không có mã người).",
-        "en": "Group heading row \u201c{value}\u201d skipped (no person ID).",
+        "vi": "Dòng tiêu đề nhóm \u201c{value}\u201d được bỏ qua (chỉ có STT và một ô chữ).",
+        "en": "Group heading row \u201c{value}\u201d skipped (only its number and one text).",
+    },
+    "workforce_sheet_by_content": {
+        "vi": "Trang \u201c{name}\u201d được đọc là trang NhanSu vì dòng tiêu đề của nó có "
+        "các cột của danh sách nhân sự.",
+        "en": "Sheet \u201c{name}\u201d is read as the NhanSu sheet: its header holds the "
+        "columns of a staff list.",
+    },
+    "workforce_sheets_ambiguous": {
+        "vi": "Không trang nào tên NhanSu, và cả hai trang {sheets} đều có tiêu đề của danh "
+        "sách nhân sự, nên không trang nào được đọc. Đổi tên trang cần đọc thành NhanSu.",
+        "en": "No sheet is named NhanSu and the sheets {sheets} both have the header of a "
+        "staff list, so neither is read. Rename the one to read NhanSu.",
+    },
+    "birth_both_sexes": {
+        "vi": "Ngày sinh được ghi ở cả cột Nam ({other}) và cột Nữ (mã {id}). Chỉ ghi ở "
+        "cột đúng giới tính của người này.",
+        "en": "The birth date is filled in both the Nam (male) column ({other}) and the Nữ "
+        "(female) one (ID {id}). Fill in only the column of this person's sex.",
+    },
+    "sex_disagrees_with_birth_column": {
+        "vi": "Giới tính \u201c{value}\u201d không khớp với cột ngày sinh theo giới tính "
+        "({other}) (mã {id}). Sửa một trong hai ô.",
+        "en": "Sex \u201c{value}\u201d disagrees with the birth-date column of the other "
+        "sex ({other}) (ID {id}). Correct one of the two cells.",
     },
     "row_outside_table": {
         "vi": "Dòng chỉ có nội dung ở các cột ngoài mẫu nên được bỏ qua.",
@@ -312,6 +336,18 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "ID {id} is also at {other}. Each person has one row: "
         "delete the duplicate or correct the ID.",
     },
+    "duplicate_person": {
+        "vi": "Cùng một người với {other} (cùng họ tên và ngày sinh). Mỗi người chỉ có "
+        "một dòng: xóa dòng trùng, hoặc sửa họ tên hay ngày sinh nếu là hai người.",
+        "en": "The same person as {other} (same name and birth date). Each person has one "
+        "row: delete the duplicate, or correct the name or birth date if they are two people.",
+    },
+    "duplicate_person_year": {
+        "vi": "Có thể là cùng một người với {other} (cùng họ tên và năm sinh). Kiểm tra: "
+        "nếu đúng, xóa dòng trùng; nếu là hai người, ghi đủ ngày sinh của cả hai.",
+        "en": "Perhaps the same person as {other} (same name and birth year). Check: if so, "
+        "delete the duplicate; if they are two people, give both full birth dates.",
+    },
     "talent_without_year": {
         "vi": "Nhân tài (mã {id}) không có Năm thu hút hay Năm tuyển dụng nên "
         "không được tính vào tỷ lệ giữ chân nhân tài.",
@@ -438,6 +474,23 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "vi": "Trang SoLieu không có {metric} của năm {report_year}; dùng số liệu năm {year}.",
         "en": "SoLieu gives no {metric} for {report_year}; the figure of {year} is used.",
     },
+    # Two-level local government since 1 July 2025 (compute/applicability.py).
+    "district_level_abolished": {
+        "vi": "{count} dòng ở cấp Huyện (dòng đầu tiên ở ô này) trong số liệu ngày {as_of}, "
+        "trong khi cấp huyện đã được bãi bỏ từ ngày {abolished}. Chuyển những người này "
+        "về cấp Tỉnh hoặc Xã nơi họ đang công tác.",
+        "en": "{count} rows at level Huyện (district; the first at this cell) in data as of "
+        "{as_of}, although the district level was abolished on {abolished}. Move these "
+        "people to the level (Tỉnh or Xã) where they now work.",
+    },
+    "indicator_level_abolished": {
+        "vi": "Chỉ tiêu {indicator} chỉ áp dụng đến ngày {until} ({reason_vi}), nhưng số "
+        "liệu ngày {as_of} vẫn có đối tượng nên vẫn được tính như trước. Kiểm tra lại cấp "
+        "của những người được tính.",
+        "en": "The indicator {indicator} applies until {until} ({reason_en}), but the data "
+        "as of {as_of} still have a population for it, so it is computed as before. Check "
+        "the level of the people counted.",
+    },
     "figure_total_differs": {
         "vi": "{metric} năm {year} của toàn tỉnh ({value}) khác tổng các địa bàn ({total}); "
         "dòng toàn tỉnh được dùng. Kiểm tra lại cho khớp.",
@@ -478,5 +531,33 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "các dòng của tệp này được coi là không báo cáo cột đó.",
         "en": "This file lacks column {field}, which other files have; its rows count as "
         "not reporting it.",
+    },
+    # Leadership flags from the position text (io/roles.py).
+    "positions_unmatched": {
+        "vi": "{count} chức vụ khác nhau không khớp quy tắc nào của [[roles]] nên không "
+        "suy ra cờ lãnh đạo ({shown} chức vụ nhiều dòng nhất, số dòng trong ngoặc): "
+        "{positions}. Nếu đó là chức vụ lãnh đạo, thêm cụm từ vào [[roles]] của danh mục "
+        "(--targets).",
+        "en": "{count} distinct positions match no [[roles]] rule, so no leadership flag is "
+        "derived from them (the {shown} with most rows, rows in brackets): {positions}. If "
+        "some are leadership positions, add their phrases to the catalog's [[roles]] "
+        "(--targets).",
+    },
+    "flag_column_blank": {
+        "vi": "Cột {field} có nhưng không dòng nào được đánh dấu (cột trống) nên mọi dòng được "
+        "coi là \u201ckhông\u201d, "
+        "dù {count} dòng có chức vụ khớp quy tắc [[roles]] của cờ này. Điền cột, hoặc xóa "
+        "cột để cờ được suy ra từ cột Chức vụ.",
+        "en": "Column {field} is there but no row is marked (the column is blank), so every "
+        "row counts as \u201cno\u201d, "
+        "although {count} rows have a position matching this flag's [[roles]] rule. Fill "
+        "the column, or remove it so that the flag is derived from Chức vụ.",
+    },
+    "roles_not_in_catalog": {
+        "vi": "Danh mục không có [[roles]] nên không suy ra {fields} từ cột Chức vụ; các "
+        "chỉ tiêu cần cờ này không có số liệu. Thêm [[roles]] vào danh mục (docs/catalog.md).",
+        "en": "The catalog has no [[roles]], so {fields} are not derived from Chức vụ; the "
+        "indicators that need them have no data. Add [[roles]] to the catalog "
+        "(docs/catalog.md).",
     },
 }

@@ -134,6 +134,14 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "--fail-on: `{value}` is not a status the gate can fail on. Use one or more "
         "of: {allowed} (separated by commas).",
     },
+    "gate.never_fails": {
+        "vi": "--fail-on: `{value}` không bao giờ làm cổng kiểm tra trượt: chỉ tiêu không "
+        "còn áp dụng (như cấp huyện từ 01/07/2025) thì không đạt cũng không phải chưa đạt. "
+        "Hãy dùng một hoặc nhiều trạng thái trong số: {allowed} (cách nhau bằng dấu phẩy).",
+        "en": "--fail-on: `{value}` never fails the gate: an indicator that no longer "
+        "applies (such as the district level since 1 July 2025) is neither met nor not met. "
+        "Use one or more of: {allowed} (separated by commas).",
+    },
     "gate.reason.off_track": {
         "vi": "{trend_class} (tỷ lệ tiến độ r = {ratio}; dự báo năm {year}: {projection})",
         "en": "{trend_class} (progress ratio r = {ratio}; projected for {year}: {projection})",

@@ -41,6 +41,12 @@ TEXT: dict[str, dict[Lang, str]] = {
         "vi": "Trang MocCongViec không có dòng cho mốc {milestone}.",
         "en": "The MocCongViec sheet has no row for the milestone {milestone}.",
     },
+    "note.not_applicable": {
+        "vi": "Không áp dụng: chỉ tiêu chỉ áp dụng đến ngày {until} ({reason_vi}) và không "
+        "còn đối tượng để tính, không phải giảm về 0.",
+        "en": "Not applicable: the indicator applies until {until} ({reason_en}) and has no "
+        "population left, which is not a fall to 0.",
+    },
     "note.zero_denominator": {
         "vi": "Mẫu số bằng 0: không có đối tượng nào để tính tỷ lệ.",
         "en": "The denominator is 0: there is no one and nothing to take a share of.",

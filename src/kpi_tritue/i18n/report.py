@@ -20,6 +20,7 @@ TEXT: dict[str, dict[Lang, str]] = {
     "report.status.above_range": {"vi": "Vượt khoảng", "en": "Above range"},
     "report.status.no_data": {"vi": "Thiếu số liệu", "en": "No data"},
     "report.status.tracked": {"vi": "Theo dõi", "en": "Tracked"},
+    "report.status.not_applicable": {"vi": "Không áp dụng", "en": "Not applicable"},
     "report.col.clause": {"vi": "Mục", "en": "Clause"},
     "report.col.indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
     "report.col.value": {"vi": "Hiện nay", "en": "Value"},
@@ -64,5 +65,12 @@ TEXT: dict[str, dict[Lang, str]] = {
         "tiêu; {no_data} thiếu số liệu.",
         "en": "{met}/{total} indicators met; {not_met} not met; {above_range} above range; "
         "{no_data} without data.",
+    },
+    # The same, when some indicators no longer apply (official-lists.md, section 4).
+    "report.summary_not_applicable": {
+        "vi": "{met}/{total} chỉ tiêu đạt; {not_met} chưa đạt; {above_range} vượt khoảng mục "
+        "tiêu; {no_data} thiếu số liệu; {not_applicable} không áp dụng.",
+        "en": "{met}/{total} indicators met; {not_met} not met; {above_range} above range; "
+        "{no_data} without data; {not_applicable} not applicable.",
     },
 }

@@ -107,4 +107,12 @@ TEXT: dict[str, dict[Lang, str]] = {
         "vi": "Họ và tên chỉ dùng trong đơn vị: kpi không bao giờ in, xuất hay nêu họ tên.",
         "en": "Full names stay in the unit: kpi never prints, exports or quotes a name.",
     },
+    "template.how.7": {
+        "vi": "Không cần chép lại danh sách đang có: danh sách theo mẫu của Bộ Nội vụ (ngày sinh "
+        "tách hai cột Nam, Nữ; không có cột Mã; chức vụ, trình độ ghi bằng chữ) cũng được đọc "
+        "nguyên như vậy, xem docs/input-format.md.",
+        "en": "No need to retype an existing list: a list in the Ministry of Home Affairs' "
+        "layout (birth date split into Nam and Nữ columns, no Mã column, position and "
+        "qualification as text) is read as it is, see docs/input-format.md.",
+    },
 }

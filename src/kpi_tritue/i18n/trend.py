@@ -31,6 +31,7 @@ TEXT: dict[str, dict[Lang, str]] = {
     },
     "trend.class.insufficient_data": {"vi": "Chưa đủ số liệu", "en": "Insufficient data"},
     "trend.class.tracked": {"vi": "Theo dõi", "en": "Tracked"},
+    "trend.class.ended": {"vi": "Không áp dụng từ {year}", "en": "Not applicable from {year}"},
     "trend.above_since": {"vi": "{years} năm, từ {since}", "en": "{years} yr, since {since}"},
     "trend.years": {"vi": "Năm báo cáo: {years}.", "en": "Report years: {years}."},
     "trend.year_item": {

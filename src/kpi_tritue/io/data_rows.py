@@ -2,28 +2,38 @@
 
 from __future__ import annotations
 
+import re
 import string
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from kpi_tritue.contract.normalize import clean_text, is_column_code, is_totals_label
+from kpi_tritue.contract.normalize import (
+    clean_text,
+    fold,
+    is_column_code,
+    is_totals_label,
+    unit_key,
+)
 from kpi_tritue.contract.schema import WORKFORCE, SheetSpec
 from kpi_tritue.io.frames import head_values
-from kpi_tritue.io.headers import Header
+from kpi_tritue.io.headers import STT_HEADERS, Header
 from kpi_tritue.io.sheet_table import Reporter
 from kpi_tritue.model.issues import Severity
 
 
 def data_rows(
     cells: pd.DataFrame, header: Header, spec: SheetSpec, reporter: Reporter
-) -> pd.DataFrame:
-    """The rows under the header that hold records: the grid index stays the Excel row - 1."""
+) -> tuple[pd.DataFrame, dict[int, str]]:
+    """The rows under the header that hold records: the grid index stays the Excel row - 1;
+    and those of them that are group headings if their text is a unit of `DonVi`
+    (`drop_unit_headings`), grid index → text."""
     start = header.rows[-1] + 1
     region = cells.iloc[start:]
     if region.empty:
-        return region
+        return region, {}
     first = [v for _, c in region.items() if pd.notna(v := head_values(c, 1)[0])]
     if first and all(is_column_code(str(v)) for v in first):
         region = region.iloc[1:]
@@ -37,11 +47,14 @@ def data_rows(
         reporter.add(Severity.INFO, "totals_row_skipped", row=int(index) + 1)
     keep[region.index.get_indexer(pd.Index(totals))] = False
 
-    if spec.key == WORKFORCE.key and (keep & (filled == 1)).any():
-        single = pd.Series(keep & (filled == 1), index=region.index)
-        keep &= ~_section_rows(region, single, header, reporter).to_numpy(dtype=bool)
+    maybe_units: dict[int, str] = {}
+    if spec.key == WORKFORCE.key and (keep & (filled <= 2)).any():
+        few = pd.Series(keep & (filled <= 2), index=region.index)
+        groups = _section_rows(region, few, header, reporter)
+        keep &= ~groups.skipped.to_numpy(dtype=bool)
+        maybe_units = groups.maybe_units
 
-    mapped = region.columns.get_indexer(pd.Index(sorted(set(header.columns.values()))))
+    mapped = region.columns.get_indexer(pd.Index(sorted(header.mapped)))
     outside = keep & ~flags[:, mapped].any(axis=1)
     outside_rows = region.index[outside]
     reporter.add_each(
@@ -51,8 +64,9 @@ def data_rows(
         lambda i: {"row": int(outside_rows[i]) + 1},
     )
     kept = keep & ~outside
+    marked = {i: t for i, t in maybe_units.items() if kept[region.index.get_loc(i)]}
     # Most sheets keep every row: taking them all would copy every column for nothing.
-    return region if kept.all() else region[kept]
+    return (region if kept.all() else region[kept]), marked
 
 
 # The spec's rule for a totals row (`input-format.md`, "Matching names"): its first
@@ -145,44 +159,100 @@ def _first_bytes(texts: Any) -> np.ndarray[Any, Any]:
     return first
 
 
-def _first_filled(region: pd.DataFrame) -> pd.Series:
-    """Each row's first non-empty cell, left to right (one vectorised pass per column)."""
-    columns = iter(region.columns)
-    first = region[next(columns)].astype("object")
-    for column in columns:
-        first = first.fillna(region[column].astype("object"))
-    return first
+# A group heading's `STT`: a Roman numeral or a letter (`I`, `II`, `A`, `a)`, `(b)`, `I.`).
+_GROUP_NUMBER = re.compile(r"^\(?(?:[IVXLCDM]+|[ivxlcdm]+|[^\W\d_])[.):]?$")
+
+
+@dataclass
+class GroupRows:
+    """The group headings of a sheet: those skipped, and the rows that are headings only
+    if their text is a unit of `DonVi` (`STT | text`, decided once the run's units are
+    known: `drop_unit_headings`), grid index → text."""
+
+    skipped: pd.Series
+    maybe_units: dict[int, str] = field(default_factory=dict)
+
+
+def _stt_column(header: Header) -> int | None:
+    for col, text in sorted(header.texts.items()):
+        if fold(text) in STT_HEADERS:
+            return col
+    return None
 
 
 def _section_rows(
     region: pd.DataFrame, keep: pd.Series, header: Header, reporter: Reporter
-) -> pd.Series:
-    """Group headings inside the data (`I. KHỐI TỈNH`): a single filled cell, not an ID.
+) -> GroupRows:
+    """Group headings inside the data (official-lists.md, settled 16), one rule:
 
-    `keep` holds the rows still kept that have exactly one filled cell.
+    - a row with a single filled cell (`I. KHỐI TỈNH`) is a heading when it has a letter
+      and is not a lone name (a person whose other cells are missing); a lone cell in the
+      ID column only when it reads like a heading (it has a space): a lone `HT00123` is a
+      person;
+    - a row whose only filled cells are its `STT` and one text is a heading when the `STT`
+      is a Roman numeral or a letter, or the text is all capitals (`I | KHỐI ĐẢNG`), or the
+      text is a unit of `DonVi` (`1 | Sở Nội vụ`: known only once the run is read, so such
+      rows are kept and marked, `maybe_units`).
 
-    A lone cell in the ID column is a heading only when it reads like one (it has a space);
-    a lone `HT00123` is a person whose other cells are missing, and is reported as such.
+    Any other such row is a person whose other cells are blank: its blanks are errors.
+    `keep` holds the rows still kept that have one or two filled cells.
     """
-    id_col = header.columns["id"]
+    id_col = header.columns.get("id")
     name_col = header.columns.get("full_name")
-    lonely = keep.copy()
-    if name_col is not None:
-        lonely &= region[name_col].isna()
-    if not lonely.any():
-        return lonely
-    first_text = _first_filled(region[lonely]).astype(str).str.strip()
-    looks_like_heading = first_text.str.contains(r"[^\W\d_]", regex=True)
-    in_id_column = region.loc[lonely, id_col].notna()
-    looks_like_heading &= ~in_id_column | first_text.str.contains(" ")
-    lonely &= region.index.isin(first_text.index[looks_like_heading])
-    first_text = first_text[looks_like_heading]
+    stt_col = _stt_column(header)
+    headings: dict[int, str] = {}
+    maybe: dict[int, str] = {}
+    rows = region[keep]
+    columns = [int(str(c)) for c in region.columns]
+    for label, values in zip(rows.index, rows.itertuples(index=False), strict=True):
+        index = int(str(label))
+        filled = [
+            (col, clean_text(str(value)))
+            for col, value in zip(columns, values, strict=True)
+            if pd.notna(value)
+        ]
+        filled = [(col, text) for col, text in filled if text]
+        stt = next((text for col, text in filled if col == stt_col), None)
+        others = [(col, text) for col, text in filled if col != stt_col]
+        if len(others) != 1 or not _LETTER.search(others[0][1]):
+            if not others and stt is not None and len(filled) == 1 and _LETTER.search(stt):
+                headings[index] = stt  # a lone `I` or `A` in the STT column
+            continue
+        col, text = others[0]
+        if col == id_col and " " not in text:
+            continue
+        if stt is None:
+            if col != name_col:
+                headings[index] = text
+        elif _GROUP_NUMBER.match(stt) or (text.upper() == text and text.lower() != text):
+            headings[index] = text
+        else:
+            maybe[index] = text
+    skipped = pd.Series(False, index=region.index)
+    skipped[list(headings)] = True
+    found = list(headings.items())
 
     def build(i: int) -> dict[str, Any]:
-        return {
-            "row": int(str(first_text.index[i])) + 1,
-            "value": clean_text(str(first_text.iloc[i])),
-        }
+        return {"row": int(str(found[i][0])) + 1, "value": found[i][1]}
 
-    reporter.add_each(Severity.INFO, "section_row_skipped", len(first_text), build)
-    return lonely
+    reporter.add_each(Severity.INFO, "section_row_skipped", len(found), build)
+    return GroupRows(skipped=skipped, maybe_units=maybe)
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def drop_unit_headings(
+    data: pd.DataFrame, maybe_units: dict[int, str], units: set[str], reporter: Reporter
+) -> pd.DataFrame:
+    """The rows `STT | text` whose text is a unit of the run's `DonVi`: group headings,
+    dropped with an `info` (settled 16); the others stay, persons with blank cells."""
+    found = [(index, text) for index, text in maybe_units.items() if unit_key(text) in units]
+    if not found:
+        return data
+
+    def build(i: int) -> dict[str, Any]:
+        return {"row": int(found[i][0]) + 1, "value": found[i][1]}
+
+    reporter.add_each(Severity.INFO, "section_row_skipped", len(found), build)
+    return data.drop(index=[index for index, _ in found])

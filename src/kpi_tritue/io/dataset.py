@@ -15,6 +15,7 @@ from datetime import date
 
 import pandas as pd
 
+from kpi_tritue.catalog.roles import RoleRule
 from kpi_tritue.contract.bookkeeping import INVALID
 from kpi_tritue.contract.limits import Limits
 from kpi_tritue.contract.privacy import KnownNames, redact_issues
@@ -32,9 +33,11 @@ from kpi_tritue.contract.values import Bounds
 from kpi_tritue.io.completeness import Completeness, assess_completeness
 from kpi_tritue.io.duplicates import check_duplicates
 from kpi_tritue.io.file_summaries import summarize_files
+from kpi_tritue.io.identity import check_identity
 from kpi_tritue.io.inputs import OpenedInputs, ProgressCallback, missing_workforce, open_inputs
 from kpi_tritue.io.personal_names import hide_ids, hide_names_all, known_names
 from kpi_tritue.io.registry import derive_unit_attributes
+from kpi_tritue.io.roles import derive_roles
 from kpi_tritue.io.root_causes import (
     files_by_year,
     info_unreadable,
@@ -108,12 +111,15 @@ def load_dataset(
     contract: Contract = CONTRACT,
     progress: ProgressCallback | None = None,
     require_workforce: bool = True,
+    roles: Sequence[RoleRule] | None = None,
 ) -> Dataset:
     """Read, validate and consolidate workbooks. Never raises for bad input: see `issues`.
 
     `inputs`: the files and folders given, or the workbooks `open_inputs` opened from them
     (then `contract` is the one they were opened with). `require_workforce`: whether these
     are the whole run, of which `NhanSu` is required (a trend asks it of all its years).
+    `roles`: the catalog's `[[roles]]`, from which a file's missing leadership flags are
+    derived (None: the packaged catalog's; `io/roles.py`).
     """
     if not isinstance(inputs, OpenedInputs):
 
@@ -166,11 +172,17 @@ def load_dataset(
     issues.extend(copies_issues)
     without_copies(loaded, copies)
     # Cấp, Lĩnh vực from the units registry, Loại for a whole file, before the files' rows
-    # are put together (registry.py).
-    derived, registry_issues = derive_unit_attributes(
+    # are put together (registry.py; recorded on each table's `derived`, gathered below).
+    _, registry_issues = derive_unit_attributes(
         opened, loaded, contract, units_unread=UNITS.key in unread
     )
     issues.extend(registry_issues)
+    # The last of each file's own work, once its rows' level is known: leadership flags
+    # from the position text where the file lacks their columns.
+    workforce = [(d.display, d.tables[WORKFORCE.key]) for d in loaded if WORKFORCE.key in d.tables]
+    # (The flags derived are recorded on each table's `derived`, gathered below.)
+    _, role_issues = derive_roles(workforce, roles, names)
+    issues.extend(role_issues)
     tables: dict[str, Table] = {}
     for spec in contract.sheets:
         if spec.key == INFO.key:
@@ -197,7 +209,13 @@ def load_dataset(
     if WORKFORCE.key in tables:
         hide_ids(tables[WORKFORCE.key].frame, names)
     issues = sorted_issues(redact_issues(capped(issues, limit), names))
+    derived: dict[str, dict[str, str]] = {}
+    for done in loaded:
+        for table in done.tables.values():
+            if table.derived:
+                derived.setdefault(done.display, {}).update(table.derived)
     return Dataset(
+        derived=derived,
         sources=sources,
         reference=reference,
         tables=tables,
@@ -205,7 +223,6 @@ def load_dataset(
         completeness=completeness,
         names=names,
         files=summarize_files(opened, tables, issues, reference, names),
-        derived=derived,
     )
 
 
@@ -303,6 +320,7 @@ def _stack(spec: SheetSpec, tables: list[Table]) -> Table:
         present=present,
         sheet_names={i: name for t in tables for i, name in t.sheet_names.items()},
         letters={i: letters for t in tables for i, letters in t.letters.items()},
+        row_letters={i: found for t in tables for i, found in t.row_letters.items()},
     )
 
 
@@ -366,6 +384,7 @@ def _concat(
         present=present,
         sheet_names={i: t.sheet_name for i, t in parts},
         letters={i: t.letters for i, t in parts},
+        row_letters={i: t.row_letters for i, t in parts if t.row_letters},
     )
     if spec.key == FIGURES.key:
         # `Năm` is optional: a blank cell, or no such column, means the report year.
@@ -373,4 +392,5 @@ def _concat(
             result.frame["year"] = _typed_empty(spec, "year", result.frame.index)
         result.frame["year"] = result.frame["year"].fillna(reference.report_year)
     check_duplicates(result, sources, issues, limit)
+    check_identity(result, sources, issues, limit)
     return result

@@ -17,7 +17,7 @@ from kpi_tritue.contract.normalize import unit_keys
 from kpi_tritue.contract.schema import METRIC, UNITS, WORKFORCE, ValueType
 from kpi_tritue.io.frames import at
 from kpi_tritue.io.tables import FILE, Table
-from kpi_tritue.model.issues import MAX_ISSUES_PER_CODE, Issue, IssueLog, Severity
+from kpi_tritue.model.issues import MAX_ISSUES_PER_CODE, Issue, IssueLog, Location, Severity
 from kpi_tritue.model.sources import Source
 
 
@@ -77,6 +77,17 @@ def _duplicate_issue(
     """The issue of a repeated row (`index`) at its ID cell, naming where its first is."""
     file_index, sheet, row = table.where(index)
     key = table.spec.row_key[0]
+    first_file, first_sheet, first_row = table.where(first)
+    related = None
+    if first_file != file_index:
+        # Each file's annotated copy marks its own cell of the pair.
+        related = Location(
+            file=sources[first_file].path,
+            sheet=first_sheet,
+            row=first_row,
+            column=table.spec.column(key).header,
+            cell=table.cell(first_file, key, first_row),
+        )
     return Issue(
         severity,
         code,
@@ -90,6 +101,7 @@ def _duplicate_issue(
             "key": _key_text(table, index),
             "other": _where_text(table, sources, first, file_index),
         },
+        related=related,
     )
 
 

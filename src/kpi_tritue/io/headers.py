@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from kpi_tritue.contract.normalize import clean_text, fold
-from kpi_tritue.contract.schema import SheetSpec
+from kpi_tritue.contract.schema import SEX, SheetSpec
 from kpi_tritue.io.frames import head_values
 from kpi_tritue.io.sheet_table import Reporter
+from kpi_tritue.io.sheet_xml import MergedRange
 from kpi_tritue.model.issues import Severity, column_letter
 
 HEADER_SEARCH_ROWS = 20
 # Headers that forms carry but the contract does not need: ignored without a word.
-_IGNORED_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu", "ghi chu"})
+# The row number's header (`STT`): never an ID; a group heading's number (`data_rows`).
+STT_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu"})
+_IGNORED_HEADERS = STT_HEADERS | {"ghi chu"}
+# The sub-columns of a birth header split by sex (official-lists.md, settled 1), compared
+# NFC and case folded with their diacritics kept: `Năm` (year) is not `Nam`.
+MALE_LABEL, FEMALE_LABEL = (value.vi.casefold() for value in SEX.values)
+_SEX_LABELS = frozenset({MALE_LABEL, FEMALE_LABEL})
+_BIRTH_KEYS = ("birth_date", "birth_year")
+
+
+@dataclass(frozen=True)
+class BirthSplit:
+    """A birth header over two sub-columns `Nam` and `Nữ`: the birth date is whichever
+    holds a value, the sex that sub-column's."""
+
+    male: int
+    female: int
 
 
 @dataclass(frozen=True)
@@ -25,15 +42,53 @@ class Header:
     rows: tuple[int, ...]
     columns: dict[str, int]
     texts: dict[int, str]
+    # Where the birth date is split into `Nam` / `Nữ` (then `columns["birth_date"]` is
+    # the `Nam` column).
+    split: BirthSplit | None = None
+
+    @property
+    def mapped(self) -> set[int]:
+        """Every column the header reads."""
+        found = set(self.columns.values())
+        if self.split is not None:
+            found |= {self.split.male, self.split.female}
+        return found
+
+
+def sex_label(text: str) -> str | None:
+    """`nam` or `nữ` for a cell that says the sub-column's sex, else None."""
+    label = clean_text(text).casefold()
+    return label if label in _SEX_LABELS else None
 
 
 def _header_candidates(cells: pd.DataFrame) -> list[tuple[tuple[int, ...], dict[int, str]]]:
     """Single rows among the first 20, then pairs of adjacent rows (two-level headers)."""
+    rows = _head_rows(cells)
+    candidates: list[tuple[tuple[int, ...], dict[int, str]]] = [
+        ((i,), row) for i, row in enumerate(rows)
+    ]
+    # In a pair the lower row's text wins, except `Nam` / `Nữ` under a header (a birth
+    # header split by sex keeps its own text).
+    candidates += [
+        (
+            (i, i + 1),
+            {
+                **rows[i],
+                **{c: t for c, t in rows[i + 1].items() if c not in rows[i] or not sex_label(t)},
+            },
+        )
+        for i in range(len(rows) - 1)
+    ]
+    return candidates
+
+
+def _head_rows(cells: pd.DataFrame, height: int = HEADER_SEARCH_ROWS) -> list[dict[int, str]]:
+    """The cleaned text of the first `height` rows, column index → text, blanks left out."""
     # Column by column, not `iterrows`: a Series a row cost more than the whole search.
-    height = min(HEADER_SEARCH_ROWS, len(cells))
+    height = min(height, len(cells))
     columns = [int(str(c)) for c in cells.columns]
     grid = [head_values(column, height) for _, column in cells.items()]
-    rows: list[dict[int, str]] = [
+    return [
         {
             c: clean_text(str(column[i]))
             for c, column in zip(columns, grid, strict=True)
@@ -41,11 +96,6 @@ def _header_candidates(cells: pd.DataFrame) -> list[tuple[tuple[int, ...], dict[
         }
         for i in range(height)
     ]
-    candidates: list[tuple[tuple[int, ...], dict[int, str]]] = [
-        ((i,), row) for i, row in enumerate(rows)
-    ]
-    candidates += [((i, i + 1), {**rows[i], **rows[i + 1]}) for i in range(len(rows) - 1)]
-    return candidates
 
 
 def _match_headers(spec: SheetSpec, texts: Mapping[int, str]) -> dict[str, list[int]]:
@@ -71,13 +121,39 @@ def _missing_labels(spec: SheetSpec, found: Mapping[str, list[int]]) -> list[str
     return missing
 
 
-def find_header(cells: pd.DataFrame, spec: SheetSpec, reporter: Reporter) -> Header | None:
+@dataclass(frozen=True)
+class HeaderFit:
+    """How well a sheet's first rows hold a sheet's headers: whether they hold all it
+    needs, and how many of its columns the best candidate row names."""
+
+    complete: bool
+    count: int
+
+
+def header_fit(cells: pd.DataFrame, spec: SheetSpec) -> HeaderFit:
+    """`find_header`'s search, without a word said: what finding the list by its content
+    (`workbook.open_workbook`) compares sheets by."""
+    best = 0
+    for _, texts in _header_candidates(cells):
+        found = _match_headers(spec, texts)
+        if _satisfies(spec, found):
+            return HeaderFit(True, len(found))
+        best = max(best, len(found))
+    return HeaderFit(False, best)
+
+
+def find_header(
+    cells: pd.DataFrame,
+    spec: SheetSpec,
+    reporter: Reporter,
+    merged: Sequence[MergedRange] = (),
+) -> Header | None:
     best: tuple[int, int] = (-1, 0)
     best_found: dict[str, list[int]] = {}
     for rows, texts in _header_candidates(cells):
         found = _match_headers(spec, texts)
         if _satisfies(spec, found):
-            return _header_from(rows, texts, found, spec, reporter)
+            return _with_split(_header_from(rows, texts, found, spec, reporter), cells, merged)
         if len(found) > best[0]:
             best, best_found = (len(found), rows[-1]), found
     reporter.add(
@@ -87,6 +163,57 @@ def find_header(cells: pd.DataFrame, spec: SheetSpec, reporter: Reporter) -> Hea
         best_row=best[1] + 1,
     )
     return None
+
+
+def _with_split(header: Header, cells: pd.DataFrame, merged: Sequence[MergedRange]) -> Header:
+    """The header with the row of `Nam` / `Nữ` under its birth header joined to it
+    (settled detail 1): under the header's merged span, or under its column and the next.
+    The birth date is then read from the two sub-columns, whatever the header's key."""
+    for key in _BIRTH_KEYS:
+        col = header.columns.get(key)
+        if col is None:
+            continue
+        for row in header.rows:
+            text = header.texts.get(col, "")
+            if _cell_text(cells, row, col) != text:
+                continue
+            span = next(
+                (
+                    range(m.first_col, m.last_col + 1)
+                    for m in merged
+                    if m.first_row == row and m.first_col == col and m.last_col > col
+                ),
+                range(col, col + 2),
+            )
+            below = {c: sex_label(_cell_text(cells, row + 1, c)) for c in span}
+            males = [c for c, label in below.items() if label == MALE_LABEL]
+            females = [c for c, label in below.items() if label == FEMALE_LABEL]
+            if len(males) != 1 or len(females) != 1:
+                continue
+            rows = tuple(range(header.rows[0], max(header.rows[-1], row + 1) + 1))
+            columns = {k: c for k, c in header.columns.items() if k not in _BIRTH_KEYS}
+            for other in _BIRTH_KEYS:
+                # A second birth header (`Năm sinh` beside `Ngày sinh` over Nam / Nữ)
+                # stays a column of its own.
+                if other != key and other in header.columns:
+                    columns[other] = header.columns[other]
+            columns["birth_date"] = males[0]
+            texts = {c: t for c, t in header.texts.items() if c not in (*males, *females)}
+            texts[males[0]] = text
+            return Header(
+                rows=rows,
+                columns=columns,
+                texts=texts,
+                split=BirthSplit(male=males[0], female=females[0]),
+            )
+    return header
+
+
+def _cell_text(cells: pd.DataFrame, row: int, col: int) -> str:
+    if row >= len(cells) or col not in cells.columns:
+        return ""
+    value = head_values(cells[col], 1, row)[0]
+    return "" if value is None or pd.isna(value) else clean_text(str(value))
 
 
 def _header_from(
@@ -113,7 +240,7 @@ def _header_from(
             )
     mapped = {col for cols in found.values() for col in cols}
     for col, text in sorted(texts.items()):
-        if col in mapped or fold(text) in _IGNORED_HEADERS or not fold(text):
+        if col in mapped or fold(text) in _IGNORED_HEADERS or not fold(text) or sex_label(text):
             continue
         reporter.add(
             Severity.INFO,

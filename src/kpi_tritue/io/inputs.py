@@ -153,6 +153,9 @@ def _unreadable(shown: str, problem: UnsafeInput) -> Issue:
     return Issue(Severity.ERROR, code, file=shown, params=params)
 
 
+_LIST_REFUSED = frozenset({"workforce_sheets_ambiguous", "header_not_found"})
+
+
 def missing_workforce(inputs: OpenedInputs) -> list[Issue]:
     """`NhanSu` is required of the run, not of every file (input-format.md, Consolidation):
     one error for the run when no workbook has it, naming the files read.
@@ -164,7 +167,12 @@ def missing_workforce(inputs: OpenedInputs) -> list[Issue]:
     """
     if any(WORKFORCE.key in workbook.sheet_names for workbook in inputs.workbooks):
         return []
-    read = [workbook.display for workbook in inputs.workbooks if workbook.sheet_names]
+    # A file whose list was looked for by its content and refused has said why.
+    read = [
+        workbook.display
+        for workbook in inputs.workbooks
+        if workbook.sheet_names and not any(i.code in _LIST_REFUSED for i in workbook.issues)
+    ]
     reports = sorted(
         {issue.file for issue in inputs.issues if issue.code == "own_report_skipped" and issue.file}
     )

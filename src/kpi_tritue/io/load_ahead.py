@@ -47,7 +47,7 @@ class LoadAhead:
 
 def _load_all(workbook: Workbook, names: list[str]) -> None:
     for name in names:
-        if name in workbook._loaded:
+        if name in workbook._loaded or workbook.is_kept(name):
             continue
         try:
             workbook._loaded[name] = workbook._load(name)

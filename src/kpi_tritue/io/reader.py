@@ -43,6 +43,7 @@ from kpi_tritue.io.sheet_xml import (
     UnreadableWorkbook,
     ascii_lower,
     ods_merged,
+    xlsx_hidden_sheets,
     xlsx_sheet_paths,
 )
 
@@ -115,6 +116,10 @@ class Workbook:
         self._is_zip = kind_is_zip = False
         # What `prefetch` loaded of a sheet (or found wrong with it), for `read_sheet`, once.
         self._loaded: dict[str, _Loaded | BaseException] = {}
+        # Sheets read once and kept for the next `read_sheet` of them (`keep=True`): a
+        # sheet looked at to find the list by its content is not read a second time.
+        self._kept: dict[str, RawSheet] = {}
+        self._hidden: frozenset[str] | None = None
         kind = sniff_format(path)
         if kind == "unknown":
             raise UnreadableWorkbook("not_a_workbook")
@@ -238,7 +243,31 @@ class Workbook:
     def sheet_names(self) -> list[str]:
         return list(self._sheet_names)
 
-    def read_sheet(self, name: str) -> RawSheet:
+    @property
+    def hidden_sheets(self) -> frozenset[str]:
+        """The sheets an .xlsx marks hidden (none for the other formats)."""
+        if self._hidden is None:
+            self._hidden = xlsx_hidden_sheets(self.path) if self._is_zip else frozenset()
+        return self._hidden
+
+    def read_sheet(self, name: str, *, keep: bool = False) -> RawSheet:
+        """The sheet's cells; `keep`: kept for the next call, which takes them over."""
+        kept = self._kept.pop(name, None)
+        if kept is not None:
+            return kept
+        raw = self._read_sheet(name)
+        if keep:
+            self._kept[name] = raw
+        return raw
+
+    def release(self, name: str) -> None:
+        """Forget the cells kept of a sheet (`read_sheet(keep=True)`) that will not be read."""
+        self._kept.pop(name, None)
+
+    def is_kept(self, name: str) -> bool:
+        return name in self._kept
+
+    def _read_sheet(self, name: str) -> RawSheet:
         extent.pyarrow_ready()
         loaded = self._loaded.pop(name, None) or self._load(name)
         if isinstance(loaded, BaseException):

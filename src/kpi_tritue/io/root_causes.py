@@ -111,13 +111,15 @@ def same_data(
         if index in copies or table is None or table.frame.empty:
             continue
         frame = table.frame
-        ids = frame["id"]  # a required column: a sheet without it was not read
+        # A list without `Mã` (official-lists.md, section 1) is told by its length and
+        # columns alone.
+        ids = frame.get("id")
         key = (
             year_of.get(index),
             len(frame),
             tuple(frame.columns),
-            str(ids.iloc[0]),
-            str(ids.iloc[-1]),
+            "" if ids is None else str(ids.iloc[0]),
+            "" if ids is None else str(ids.iloc[-1]),
         )
         earlier = seen.setdefault(key, [])
         for other in earlier:

@@ -225,6 +225,7 @@ def load_series(
             today=date(year, 12, 31),
             progress=report if progress else None,
             require_workforce=False,
+            roles=catalog.roles,
         )
         step += len(members)
         loaded[year] = _drop_trend_sheets(dataset, members)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -32,10 +32,12 @@ from kpi_tritue.contract.values import (
     parse_column,
 )
 from kpi_tritue.i18n import Amount
+from kpi_tritue.io.birth_columns import chosen_raw, read_split_sex, split_letters
 from kpi_tritue.io.data_rows import data_rows
 from kpi_tritue.io.extent_rule import column_letters
 from kpi_tritue.io.frames import at
 from kpi_tritue.io.headers import Header, find_header
+from kpi_tritue.io.identity import add_identity
 from kpi_tritue.io.legacy_columns import (
     Conversion,
     check_legacy_encoding,
@@ -63,6 +65,9 @@ class Taken:
     raw: RawSheet
     header: Header
     data: pd.DataFrame
+    # Rows that are group headings if their text is a unit of the run's `DonVi`
+    # (`data_rows.drop_unit_headings`), grid index → text.
+    maybe_units: dict[int, str] = field(default_factory=dict)
 
 
 def read_table(
@@ -107,12 +112,13 @@ def take_table(
             limit=Amount(limits.max_rows),
         )
         return None, reporter
-    cells = _fill_vertical_merges(raw)
-    header = find_header(cells, spec, reporter)
+    cells = fill_vertical_merges(raw)
+    header = find_header(cells, spec, reporter, raw.merged)
     if header is None:
         return None, reporter
-    data = data_rows(cells, header, spec, reporter)
-    return Taken(reporter=reporter, raw=raw, header=header, data=data), reporter
+    data, maybe_units = data_rows(cells, header, spec, reporter)
+    taken = Taken(reporter=reporter, raw=raw, header=header, data=data, maybe_units=maybe_units)
+    return taken, reporter
 
 
 def parse_taken(taken: Sequence[Taken], spec: SheetSpec, bounds: Bounds) -> list[SheetTable]:
@@ -128,12 +134,13 @@ def parse_taken(taken: Sequence[Taken], spec: SheetSpec, bounds: Bounds) -> list
         named = ids_read_as_names([table.frame.get("id") for table in tables])
         for one, table, ids_are_names in zip(taken, tables, named, strict=True):
             table.names = personal_names(one.data, one.header, table, one.reporter, ids_are_names)
+            add_identity(table, one.data, one.header)
         reporters = [one.reporter for one in taken]
         check_workforce_all(list(zip(tables, reporters, strict=True)))
     return tables
 
 
-def _fill_vertical_merges(raw: RawSheet) -> pd.DataFrame:
+def fill_vertical_merges(raw: RawSheet) -> pd.DataFrame:
     """Give every row of a vertically merged block the value of its top cell.
 
     A unit name merged over its ten staff rows belongs to each of them; a header merged
@@ -194,6 +201,8 @@ def _parse_table(
         letters=letters,
         header_row=header.rows[-1] + 1,
     )
+    if header.split is not None:
+        split_letters(table, data, header.split)
     ids = frame.get("id")
     # Cells whose content the reader could not give (an Excel error, a formula never
     # computed) are reported as such, not as blank.
@@ -212,6 +221,9 @@ def _parse_table(
             _report_blanks(table, spec.column(key), blank, reporter, ids)
     for mask in unreadable.values():
         invalid |= mask
+    if header.split is not None:
+        bad_birth = parsed["birth_date"].invalid_mask
+        invalid |= read_split_sex(table, data, header, np.asarray(bad_birth, dtype=bool), reporter)
     frame[INVALID] = invalid
     check_legacy_encoding(table, {key: parsed[key] for key in legacy_left}, reporter)
     return table
@@ -243,7 +255,7 @@ def parse_batch(
             continue
         files = [i for i, (_, header) in enumerate(parts) if column.key in header.columns]
         if files:
-            raws = [parts[i][0][parts[i][1].columns[column.key]] for i in files]
+            raws = [_raw_column(*parts[i], column.key) for i in files]
             jobs[column.key] = (column, files, raws)
     rows = sum(len(data) for data, _ in parts)
     workers = min(4, os.cpu_count() or 1, len(jobs))
@@ -260,6 +272,14 @@ def parse_batch(
         for i, result in zip(files, done[key], strict=True):
             found[i][key] = result
     return found
+
+
+def _raw_column(data: pd.DataFrame, header: Header, key: str) -> pd.Series:
+    """The raw cells of a column of the contract; a birth date split into `Nam` / `Nữ`
+    is the sub-column that holds a value (`birth_columns`)."""
+    if key == "birth_date" and header.split is not None:
+        return chosen_raw(data, header.split)
+    return data[header.columns[key]]
 
 
 def _parse_job(
@@ -419,6 +439,8 @@ def _report_unreadable_cells(
     codes = np.repeat([0, 1], [len(raw.error_cells), len(raw.unsaved_formulas)])
     grid = np.array(cells, dtype=np.int64).reshape(-1, 2)
     by_col = {col: key for key, col in header.columns.items() if key in table.headers}
+    if header.split is not None:
+        by_col[header.split.female] = "birth_date"
     positions = pd.Index(table.frame.index).get_indexer(grid[:, 0])
     wanted = (positions >= 0) & np.isin(grid[:, 1], list(by_col))
     order = np.flatnonzero(wanted)
@@ -437,11 +459,12 @@ def _report_unreadable_cells(
 
         def build(i: int, these: Any = these) -> dict[str, Any]:
             row = int(grid[these[i], 0]) + 1
-            key = by_col[int(grid[these[i], 1])]
+            col = int(grid[these[i], 1])
+            key = by_col[col]
             return {
                 "row": row,
                 "column": table.headers[key],
-                "cell": table.cell(key, row),
+                "cell": f"{column_letter(col)}{row}",
                 "value": str(kinds[these[i]]),
             }
 

@@ -29,8 +29,11 @@ class SheetTable:
     # The sheet's personal names (an Arrow array of its `Họ và tên` cells, and its `Mã`
     # cells if they read as names): kept apart, for `known_names`, never in `frame`.
     names: Any = None
-    # Columns the sheet lacks whose values were derived (official-lists.md, 13): column
-    # key → where from ("DonVi", "ThongTin", "defaults", ...). They count as present.
+    # Cells whose column depends on the row (a birth date split into `Nam` / `Nữ`): key →
+    # Excel row → the letter of that row's cell, where it is not `letters[key]`.
+    row_letters: dict[str, dict[int, str]] = field(default_factory=dict)
+    # Columns derived rather than read (official-lists.md, settled 13): key → from what
+    # ("DonVi", "ThongTin", "defaults", "position", ...). They count as present.
     derived: dict[str, str] = field(default_factory=dict)
     # The truly blank cells (not a bad value, not an unreadable cell) of the columns whose
     # blanks are filled later (`sheet.FILLED_LATER`): key → a mask of the frame's rows.
@@ -41,7 +44,7 @@ class SheetTable:
         return frozenset(self.headers) | frozenset(self.derived)
 
     def cell(self, key: str, row: int) -> str | None:
-        letter = self.letters.get(key)
+        letter = self.row_letters.get(key, {}).get(row) or self.letters.get(key)
         return f"{letter}{row}" if letter else None
 
 

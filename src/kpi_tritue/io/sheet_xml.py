@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import cast
 from xml.etree import ElementTree
 
@@ -126,6 +128,21 @@ def xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
                 part = f"xl/{target}"
             paths.setdefault(sheet.get("name", ""), part)
     return paths
+
+
+def xlsx_hidden_sheets(path: Path) -> frozenset[str]:
+    """The names of the sheets an .xlsx's workbook.xml marks hidden (`state="hidden"` or
+    `"veryHidden"`): a list found by its content is looked for among the visible ones."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        return frozenset()
+    return frozenset(
+        sheet.get("name", "")
+        for sheet in workbook.iter()
+        if sheet.tag.endswith("}sheet") and sheet.get("state", "visible") != "visible"
+    )
 
 
 @dataclass(frozen=True)

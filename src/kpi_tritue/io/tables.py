@@ -6,7 +6,7 @@ import the loader that makes them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -27,6 +27,9 @@ class Table:
     present: frozenset[str]
     sheet_names: dict[int, str]
     letters: dict[int, dict[str, str]]
+    # file index → key → Excel row → letter, where a row's cell is not in `letters`'
+    # column (`SheetTable.row_letters`).
+    row_letters: dict[int, dict[str, dict[int, str]]] = field(default_factory=dict)
 
     def where(self, index: int) -> tuple[int, str, int]:
         """(file index, sheet name, Excel row) of a row of the frame."""
@@ -34,5 +37,7 @@ class Table:
         return file_index, self.sheet_names[file_index], int(at(self.frame, index, ROW))
 
     def cell(self, file_index: int, key: str, row: int) -> str | None:
-        letter = self.letters.get(file_index, {}).get(key)
+        letter = self.row_letters.get(file_index, {}).get(key, {}).get(row) or self.letters.get(
+            file_index, {}
+        ).get(key)
         return f"{letter}{row}" if letter else None

@@ -17,13 +17,23 @@ from typing import Any
 import pandas as pd
 
 from kpi_tritue.contract.bookkeeping import ROW
-from kpi_tritue.contract.normalize import fold
+from kpi_tritue.contract.normalize import fold, unit_key
 from kpi_tritue.contract.privacy import QUOTE_LENGTH, quote
-from kpi_tritue.contract.schema import CATEGORY, CONTRACT, INFO, Contract
-from kpi_tritue.contract.values import Bounds, parse_date, parse_year
+from kpi_tritue.contract.schema import (
+    CATEGORY,
+    CONTRACT,
+    INFO,
+    UNITS,
+    WORKFORCE,
+    Contract,
+    SheetSpec,
+)
+from kpi_tritue.contract.values import Bounds, clean_column, parse_date, parse_year
+from kpi_tritue.io.data_rows import drop_unit_headings
+from kpi_tritue.io.headers import HeaderFit, find_header, header_fit
 from kpi_tritue.io.load_ahead import LoadAhead
 from kpi_tritue.io.reader import Workbook, sha256_of
-from kpi_tritue.io.sheet import Taken, parse_taken, take_table
+from kpi_tritue.io.sheet import Taken, fill_vertical_merges, parse_taken, take_table
 from kpi_tritue.io.sheet_table import Reporter, SheetTable
 from kpi_tritue.io.sheet_xml import UnreadableWorkbook
 from kpi_tritue.model.issues import Issue, Severity, column_letter
@@ -108,7 +118,9 @@ def open_workbook(
             )
         else:
             matched[spec.key] = name
-    if not matched:
+    if WORKFORCE.key not in matched:
+        unknown = _find_list(workbook, unknown, matched, contract, reporter)
+    if not matched and not any(i.code == "header_not_found" for i in reporter.issues):
         # `NhanSu` is required of the run, not of every file (`inputs.missing_workforce`);
         # a file with no sheet of the contract at all is an error of its own, which lists
         # its sheets (so no `unknown_sheet` beside it).
@@ -137,6 +149,63 @@ def open_workbook(
     if info:
         read_infos([opened])
     return opened
+
+
+def _find_list(
+    workbook: Workbook,
+    unknown: list[str],
+    matched: dict[str, str],
+    contract: Contract,
+    reporter: Reporter,
+) -> list[str]:
+    """The `NhanSu` of a file that has none by name, found by its header (official-lists.md,
+    settled 11): among the visible sheets whose names match no sheet of the contract, the
+    one whose first rows hold the headers of a list (unit, qualification, a birth header,
+    `Mã` or `Họ và tên`) is taken, with an `info`; two are an error naming both. A file
+    with no data sheet of the contract and no such sheet gets `header_not_found` for the
+    sheet that comes closest (one that holds at least one header of a list).
+
+    The sheets looked at are read once: the one taken is kept for `take_table`. Returns
+    the sheets left unknown.
+    """
+    spec = next((s for s in contract.sheets if s.key == WORKFORCE.key), None)
+    hidden = workbook.hidden_sheets
+    candidates = [name for name in unknown if name not in hidden]
+    if spec is None or not candidates:
+        return unknown
+    fits: dict[str, tuple[HeaderFit, pd.DataFrame]] = {}
+    for name in candidates:
+        try:
+            raw = workbook.read_sheet(name, keep=True)
+        except UnreadableWorkbook:
+            continue
+        cells = fill_vertical_merges(raw)
+        fits[name] = (header_fit(cells, spec), cells)
+    lists = [name for name, (fit, _) in fits.items() if fit.complete]
+    for name in fits:
+        if name not in lists[:1] or len(lists) > 1:
+            workbook.release(name)
+    if len(lists) == 1:
+        (name,) = lists
+        matched[WORKFORCE.key] = name
+        reporter.add(Severity.INFO, "workforce_sheet_by_content", sheet=name, name=name)
+        return [n for n in unknown if n != name]
+    if len(lists) > 1:
+        reporter.add(Severity.ERROR, "workforce_sheets_ambiguous", sheets=listed(lists))
+        return [n for n in unknown if n not in lists]
+    data_sheets = set(matched) - {INFO.key}
+    closest = max(fits, key=lambda name: fits[name][0].count, default=None)
+    if data_sheets or closest is None or fits[closest][0].count == 0:
+        return unknown
+    reporter.log.extend(_not_found_at(fits[closest][1], spec, reporter.file, closest))
+    return [n for n in unknown if n != closest]
+
+
+def _not_found_at(cells: pd.DataFrame, spec: SheetSpec, display: str, name: str) -> list[Issue]:
+    """`find_header`'s `header_not_found` for the sheet `name`, as its own reporter says it."""
+    found = Reporter(display, name)
+    find_header(cells, spec, found)
+    return found.issues
 
 
 LISTED = 10
@@ -261,6 +330,21 @@ _REPORT_TOOL = "kpi-tritue "
 _REPORT_INFO_ROWS = 20
 
 
+def _drop_unit_headings(taken: dict[str, list[tuple[int, Taken]]]) -> None:
+    """The `NhanSu` rows `STT | text` whose text is a unit of any `DonVi` of the run are
+    group headings (settled 16): dropped before anything is parsed."""
+    lists = [found for _, found in taken.get(WORKFORCE.key, []) if found.maybe_units]
+    if not lists:
+        return
+    units: set[str] = set()
+    for _, found in taken.get(UNITS.key, []):
+        col = found.header.columns.get("unit")
+        if col is not None and col in found.data.columns:
+            units.update(unit_key(str(u)) for u in clean_column(found.data[col]).dropna())
+    for found in lists:
+        found.data = drop_unit_headings(found.data, found.maybe_units, units, found.reporter)
+
+
 def _own_report_sheet(workbook: Workbook, names: list[str], contract: Contract) -> str | None:
     """The information sheet that shows a workbook to be a report `kpi export` wrote, if so.
 
@@ -345,6 +429,7 @@ def read_all_tables(
                 if found is not None:
                     taken[spec.key].append((step, found))
             reporters.append(mine)
+    _drop_unit_headings(taken)
     tables: list[dict[str, SheetTable]] = [{} for _ in opened]
     for spec in sheets:
         parts = taken[spec.key]

@@ -23,6 +23,9 @@ CountedIn = Literal["numerator+denominator", "denominator", "numerator"]
 COUNTED_IN: tuple[CountedIn, ...] = get_args(CountedIn)
 Kind = Literal["ratio", "unit_norm", "milestone"]
 ROW_COLUMNS = ("file", "sheet", "row", "id", "unit", "counted_in")
+# Beside `ROW_COLUMNS` when a row was counted through a leadership flag derived from its
+# position: the position's text, and the (flag, phrase) pairs of the rules that matched.
+ROLE_COLUMNS = ("position", "role")
 UNIT_COLUMNS = ("file", "sheet", "row", "unit", "people", "qualifying", "share", "norm", "meets")
 
 
@@ -100,7 +103,9 @@ class Explanation:
     which), so the lines with "numerator" in `counted_in` are the rows counted in the
     numerator. `id` is the row's key (`Mã` of NhanSu, `Chuyên khoa` of KipChuyenSau);
     `unit` is blank where the sheet has none. For `unit_norm` the rows are DonVi rows and
-    `units` the per-unit arithmetic (columns `UNIT_COLUMNS`).
+    `units` the per-unit arithmetic (columns `UNIT_COLUMNS`). When a row of `NhanSu` was
+    counted through a leadership flag derived from its position, `rows` also has
+    `ROLE_COLUMNS` (`has_roles`), blank on the other rows.
     """
 
     result: IndicatorResult
@@ -124,6 +129,11 @@ class Explanation:
         """Why the value is what it is: what is missing for no_data, what was used instead."""
         return self.result.measurement.note
 
+    @property
+    def has_roles(self) -> bool:
+        """Whether some row was counted through a flag derived from its position."""
+        return "role" in self.rows and bool(self.rows["role"].notna().any())
+
     def counted(self, side: Side) -> int:
         """How many rows count in `side`."""
         return int(self.rows["counted_in"].str.contains(side, regex=False).sum())
@@ -135,6 +145,7 @@ class Explanation:
 
 __all__ = [
     "COUNTED_IN",
+    "ROLE_COLUMNS",
     "ROW_COLUMNS",
     "UNIT_COLUMNS",
     "Bilingual",

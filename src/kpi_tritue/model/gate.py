@@ -54,7 +54,7 @@ class GateCase:
     result: IndicatorResult
     failures: tuple[GateFailure, ...] = ()
     not_judged: tuple[NotJudged, ...] = ()
-    # `no_data` that no condition fails: JUnit shows it as skipped.
+    # `no_data` that no condition fails, or `not_applicable`: JUnit shows it as skipped.
     skipped: bool = False
 
 

@@ -58,6 +58,18 @@ def _column_order(cell: str | None) -> tuple[int, str]:
 
 
 @dataclass(frozen=True, slots=True)
+class Location:
+    """Where a cell is: the other end of an issue that involves two files (a person
+    listed in both), so that each file's annotated copy marks its own cell."""
+
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    cell: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Issue:
     """One problem in the input, located down to the cell where that makes sense.
 
@@ -73,6 +85,8 @@ class Issue:
     column: str | None = None
     cell: str | None = None
     params: Mapping[str, ParamValue] = field(default_factory=dict)
+    # The other file's cell of an issue that involves two files; never a name.
+    related: Location | None = None
 
     def message(self, lang: Lang) -> str:
         return issue_message(self.code, lang, self.params)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from kpi_tritue.model.issues import SEVERITY_ORDER, Issue, Severity, sorted_issues
+from kpi_tritue.model.issues import SEVERITY_ORDER, Issue, Location, Severity, sorted_issues
 
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})$")
 # Excel's grid: a cell outside it cannot be marked (a hostile issue could name one).
@@ -74,11 +74,16 @@ def plan_marks(file: str, issues: Iterable[Issue], sheets: Iterable[str]) -> Mar
     The issues of `file` are taken, and those of the whole run (no file), errors first,
     then warnings, then notes, each in reading order. An issue of `file` marks a cell when
     it names a sheet the workbook has and a cell address on Excel's grid; the others are
-    listed only.
+    listed only. An issue of another file that involves `file` too (`Issue.related`: a
+    person listed in both) is taken as `file` sees it (`mirrored`): at its own cell.
     """
     present = set(sheets)
     # Errors, warnings, notes, then by file, sheet and cell: the issues' own order.
-    own = sorted_issues(issue for issue in issues if issue.file in (file, None))
+    own = sorted_issues(
+        mirrored(issue) if _only_related(issue, file) else issue
+        for issue in issues
+        if issue.file in (file, None) or _only_related(issue, file)
+    )
     cells: dict[tuple[str, int, int], list[Issue]] = {}
     for issue in own:
         position = cell_position(issue.cell)
@@ -89,6 +94,31 @@ def plan_marks(file: str, issues: Iterable[Issue], sheets: Iterable[str]) -> Mar
         Mark(sheet, row, column, tuple(found)) for (sheet, row, column), found in cells.items()
     )
     return MarkPlan(file=file, marks=marks, listed=tuple(own))
+
+
+def _only_related(issue: Issue, file: str) -> bool:
+    return issue.file != file and issue.related is not None and issue.related.file == file
+
+
+def mirrored(issue: Issue) -> Issue:
+    """An issue that involves two files (`Issue.related`) as the other file sees it: at
+    its own cell, citing the first file's (`other`), so that each copy marks its cell."""
+    assert issue.related is not None
+    there = issue.related
+    where = f"{issue.sheet}!{issue.cell or issue.row}"
+    params = dict(issue.params)
+    if "other" in params:
+        params["other"] = f"{issue.file} › {where}"
+    return replace(
+        issue,
+        file=there.file,
+        sheet=there.sheet,
+        row=there.row,
+        column=there.column,
+        cell=there.cell,
+        params=params,
+        related=Location(issue.file, issue.sheet, issue.row, issue.column, issue.cell),
+    )
 
 
 def moved_to(
@@ -105,4 +135,4 @@ def moved_to(
     )
 
 
-__all__ = ["Mark", "MarkPlan", "cell_position", "moved_to", "plan_marks"]
+__all__ = ["Mark", "MarkPlan", "cell_position", "mirrored", "moved_to", "plan_marks"]

@@ -24,6 +24,9 @@ class Status(StrEnum):
     ABOVE_RANGE = "above_range"
     NO_DATA = "no_data"
     TRACKED = "tracked"
+    # After the catalog's `applies_until`, an indicator whose population is gone (districts
+    # since 1 July 2025): neither met nor not met, never failed by `kpi check`.
+    NOT_APPLICABLE = "not_applicable"
 
 
 # The breakdown group of rows with no value for its column (a unit without an area).
@@ -35,7 +38,7 @@ class StatusTally:
     """How many indicators are in each status: the first line of every report.
 
     A band overshoot (`above_range`) is counted on its own, not as not met; tracked figures
-    are not scored.
+    and indicators that no longer apply (`not_applicable`) are not scored.
     """
 
     counts: Mapping[Status, int]
@@ -46,7 +49,7 @@ class StatusTally:
     @property
     def scored(self) -> int:
         """The indicators with a target: all but the tracked figures."""
-        return sum(self.counts.values()) - self[Status.TRACKED]
+        return sum(self.counts.values()) - self[Status.TRACKED] - self[Status.NOT_APPLICABLE]
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,10 @@ class Progress:
     required_pace: float | None = None
     required_pace_people: float | None = None
     above_range_years: tuple[int, ...] = ()
+    # The first report year of the run-out at the end of the series in which the indicator
+    # no longer applies (`not_applicable`): the series ends before it, and no class is
+    # judged (trend_class None).
+    ended: int | None = None
 
 
 @dataclass(frozen=True)

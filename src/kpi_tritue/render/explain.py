@@ -19,10 +19,16 @@ from rich.table import Table
 from rich.text import Text
 
 from kpi_tritue import __version__
-from kpi_tritue.contract.schema import METRIC, MILESTONE_STATE, SPECIALIST_TEAMS
+from kpi_tritue.contract.schema import METRIC, MILESTONE_STATE, SPECIALIST_TEAMS, WORKFORCE
 from kpi_tritue.i18n import Lang, text
 from kpi_tritue.i18n.numbers import format_exact, format_number, printable, spreadsheet_text
-from kpi_tritue.model.explanation import ROW_COLUMNS, UNIT_COLUMNS, Explanation, FigureUsed
+from kpi_tritue.model.explanation import (
+    ROLE_COLUMNS,
+    ROW_COLUMNS,
+    UNIT_COLUMNS,
+    Explanation,
+    FigureUsed,
+)
 from kpi_tritue.render.notes import note_message
 from kpi_tritue.render.numbers import CSV_BOM
 from kpi_tritue.render.report import format_target, format_value, result_dict
@@ -86,6 +92,8 @@ def _header(expl: Explanation, lang: Lang) -> list[RenderableType]:
         )
     if expl.override:
         lines.append(Text(text("explain.override", lang), style="italic"))
+    if expl.has_roles:
+        lines.append(Text(text("explain.roles", lang), style="italic"))
     return lines
 
 
@@ -113,7 +121,11 @@ def _rows_table(expl: Explanation, lang: Lang) -> list[RenderableType]:
     if has_units:
         table.add_column(text("explain.col.unit", lang), overflow="fold", ratio=1)
     table.add_column(text("explain.col.counted_in", lang), no_wrap=True)
-    for record in _records(rows.head(TABLE_ROWS), ROW_COLUMNS):
+    roles = expl.has_roles
+    if roles:
+        table.add_column(text("explain.col.position", lang), overflow="fold", ratio=1)
+        table.add_column(text("explain.col.role", lang), overflow="fold", ratio=1)
+    for record in _records(rows.head(TABLE_ROWS), _row_columns(expl)):
         cells = [str(record["file"])] if several_files else []
         cells += [str(record["sheet"]), str(record["row"])]
         if has_ids:
@@ -121,6 +133,8 @@ def _rows_table(expl: Explanation, lang: Lang) -> list[RenderableType]:
         if has_units:
             cells.append(_text(record["unit"]))
         cells.append(text(f"explain.counted_in.{record['counted_in']}", lang))
+        if roles:
+            cells += [_text(record["position"]), _role_text(record["role"], lang) or "—"]
         table.add_row(*_text_cells(*cells))
     counted = text(
         "explain.counted",
@@ -133,6 +147,35 @@ def _rows_table(expl: Explanation, lang: Lang) -> list[RenderableType]:
         more = format_number(len(rows) - TABLE_ROWS, 0, lang)
         shown.append(Text(text("explain.more", lang, count=more), style="italic"))
     return shown
+
+
+def _row_columns(expl: Explanation) -> tuple[str, ...]:
+    """The columns of `expl.rows` to show: the position and rule too when it has them."""
+    return (*ROW_COLUMNS, *ROLE_COLUMNS) if expl.has_roles else ROW_COLUMNS
+
+
+def _role_text(role: object, lang: Lang) -> str | None:
+    """The rules that matched, as people read them: `Lãnh đạo quản lý ← “giám đốc”`."""
+    if not isinstance(role, tuple):
+        return None
+    return "; ".join(
+        text("explain.role", lang, flag=WORKFORCE.column(flag).label(lang), phrase=phrase)
+        for flag, phrase in role
+    )
+
+
+def _role_code(role: object) -> str | None:
+    """The rules that matched, for CSV: `is_manager: giám đốc; is_key_leader: bí thư`."""
+    if not isinstance(role, tuple):
+        return None
+    return "; ".join(f"{flag}: {phrase}" for flag, phrase in role)
+
+
+def _role_list(role: object) -> list[dict[str, str]] | None:
+    """The rules that matched, for JSON: `[{"flag": "is_manager", "phrase": "giám đốc"}]`."""
+    if not isinstance(role, tuple):
+        return None
+    return [{"flag": flag, "phrase": phrase} for flag, phrase in role]
 
 
 def _text_cells(*cells: str) -> list[Text]:
@@ -285,6 +328,8 @@ def explanation_csv(expl: Explanation, lang: Lang) -> str:
     so scripts can read it in either language; `lang` is kept for the common signature."""
     del lang
     columns = list(_BASE_CSV)
+    if expl.has_roles:
+        columns += ROLE_COLUMNS
     if expl.kind == "ratio":
         columns += _FIGURE_CSV
     elif expl.kind == "unit_norm":
@@ -298,7 +343,10 @@ def explanation_csv(expl: Explanation, lang: Lang) -> str:
             unit = units.get((row["file"], row["sheet"], row["row"]), {})
             lines.append({"kind": "unit", **row, **{k: unit.get(k) for k in _UNIT_CSV}})
     else:
-        lines += [{"kind": "row", **row} for row in _records(expl.rows, ROW_COLUMNS)]
+        for row in _records(expl.rows, _row_columns(expl)):
+            if "role" in row:
+                row["role"] = _role_code(row["role"])
+            lines.append({"kind": "row", **row})
     for figure in expl.figures:
         data = _figure_dict(figure, expl.report_year)
         lines.append({"kind": "figure", **{k: data[k] for k in data if k in columns}})
@@ -359,7 +407,7 @@ def explanation_dict(expl: Explanation, lang: Lang) -> dict[str, Any]:
             "numerator": expl.counted("numerator"),
             "denominator": expl.counted("denominator"),
         },
-        "rows": _records(expl.rows, ROW_COLUMNS),
+        "rows": _json_rows(expl),
         "figures": [_figure_dict(f, expl.report_year) for f in expl.figures],
         "units": None if expl.units is None else _records(expl.units, UNIT_COLUMNS),
         "milestone": None
@@ -372,6 +420,14 @@ def explanation_dict(expl: Explanation, lang: Lang) -> dict[str, Any]:
             "row": milestone.row,
         },
     }
+
+
+def _json_rows(expl: Explanation) -> list[dict[str, Any]]:
+    rows = _records(expl.rows, _row_columns(expl))
+    for row in rows:
+        if "role" in row:
+            row["role"] = _role_list(row["role"])
+    return rows
 
 
 def explanation_json(expl: Explanation, lang: Lang) -> str:

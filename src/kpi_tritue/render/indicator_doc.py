@@ -30,7 +30,8 @@ _NAMED_NORMS = (
 
 def described(catalog: Catalog, indicator: Indicator, lang: Lang) -> list[tuple[str, str]]:
     """(key, words) for each thing said about `indicator`, in order; empty ones left out.
-    Keys: measures, numerator, denominator, value, norms, basis, clause, target, field."""
+    Keys: measures, numerator, denominator, value, norms, basis, clause, target,
+    applies_until, field."""
     about = indicator.about
     plan = catalog_name(catalog, lang)
     said: list[tuple[str, str | None]] = [
@@ -42,6 +43,7 @@ def described(catalog: Catalog, indicator: Indicator, lang: Lang) -> list[tuple[
         ("basis", about.basis(lang) if about else None),
         ("clause", text("about.clause.value", lang, clause=indicator.clause, plan=plan)),
         ("target", _target(indicator, lang)),
+        ("applies_until", _applies_until(indicator, lang)),
         ("field", text(f"report.field.{indicator.field}", lang)),
     ]
     return [(key, printable(words)) for key, words in said if words]
@@ -75,6 +77,15 @@ def _norms(catalog: Catalog, indicator: Indicator, lang: Lang) -> str | None:
         value = format_exact(catalog.norms[name], lang)
         said.append(text("about.norm", lang, value=value, what=text(what_key, lang), name=name))
     return "; ".join(said) or None
+
+
+def _applies_until(indicator: Indicator, lang: Lang) -> str | None:
+    """The last day it applies and why (`not_applicable` after it, with no population)."""
+    if indicator.applies_until is None:
+        return None
+    day = indicator.applies_until.strftime("%d/%m/%Y")
+    reason = indicator.applies_until_reason(lang)
+    return text("about.applies_until.value", lang, date=day, reason=reason)
 
 
 def _target(indicator: Indicator, lang: Lang) -> str:

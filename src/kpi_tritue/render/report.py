@@ -49,6 +49,7 @@ _STATUS_STYLE = {
     Status.ABOVE_RANGE: "yellow",
     Status.NO_DATA: "dim",
     Status.TRACKED: "cyan",
+    Status.NOT_APPLICABLE: "grey50",
 }
 
 
@@ -280,15 +281,18 @@ def context_lines(context: ReportContext, lang: Lang) -> list[str]:
 
 def summary_line(tally: StatusTally, lang: Lang) -> str:
     """`4/21 chỉ tiêu đạt; 16 chưa đạt; 1 vượt khoảng; 0 thiếu số liệu.`: each status
-    counted on its own (a band overshoot is not "not met")."""
+    counted on its own (a band overshoot is not "not met"), and `; 1 không áp dụng` when
+    an indicator no longer applies (not counted in the total)."""
+    not_applicable = tally[Status.NOT_APPLICABLE]
     return text(
-        "report.summary",
+        "report.summary_not_applicable" if not_applicable else "report.summary",
         lang,
         met=tally[Status.MET],
         total=tally.scored,
         not_met=tally[Status.NOT_MET],
         above_range=tally[Status.ABOVE_RANGE],
         no_data=tally[Status.NO_DATA],
+        not_applicable=not_applicable,
     )
 
 

@@ -48,7 +48,7 @@ OPTIONAL_FILL = "DDEBF7"
 TRUE_MARK = "x"
 
 # The bullets of "How to fill it in", in order.
-_HOW = tuple(f"template.how.{n}" for n in range(1, 7))
+_HOW = tuple(f"template.how.{n}" for n in range(1, 8))
 
 _NUMBER_FORMATS: dict[T, str] = {
     T.TEXT: "@",

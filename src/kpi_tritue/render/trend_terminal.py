@@ -242,6 +242,8 @@ def _year_cell(indicator: IndicatorTrend, point: YearPoint, mark: int | None, la
 def _class_cell(progress: Progress, tracked: bool, lang: Lang) -> Text:
     if tracked:
         return Text(class_label(None, lang), style="cyan")
+    if progress.ended is not None:
+        return Text(text("trend.class.ended", lang, year=progress.ended), style="grey50")
     assert progress.trend_class is not None
     cell = Text(class_label(progress.trend_class, lang), style=_CLASS_STYLE[progress.trend_class])
     if progress.above_range_years:

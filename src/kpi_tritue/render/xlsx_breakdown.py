@@ -30,6 +30,7 @@ _MARKS = {
     Status.ABOVE_RANGE: "↑",
     Status.NO_DATA: "",
     Status.TRACKED: "",
+    Status.NOT_APPLICABLE: "–",
 }
 
 
@@ -148,7 +149,8 @@ def _value_cell(
         sheet,
         row,
         column,
-        cell_number(measurement.value),
+        # Not applicable has no value: its mark stands in the cell, in grey.
+        mark if measurement.status is Status.NOT_APPLICABLE else cell_number(measurement.value),
         number_format=number_format,
         bold=bold,
         fill=fill,

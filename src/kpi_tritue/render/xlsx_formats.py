@@ -28,6 +28,8 @@ STATUS_COLOURS: dict[Status, tuple[str, str]] = {
     Status.ABOVE_RANGE: ("FFEB9C", "9C5700"),
     Status.NO_DATA: ("E7E6E6", "595959"),
     Status.TRACKED: ("DDEBF7", "1F4E78"),
+    # Grey, paler than no_data: the indicator no longer applies.
+    Status.NOT_APPLICABLE: ("F2F2F2", "808080"),
 }
 SEVERITY_COLOURS: dict[Severity, tuple[str, str]] = {
     Severity.ERROR: STATUS_COLOURS[Status.NOT_MET],

@@ -43,6 +43,8 @@ def _goal(indicator: IndicatorTrend) -> float | None:
 
 def _class_words(indicator: IndicatorTrend, lang: Lang) -> str:
     trend_class = indicator.progress.trend_class
+    if indicator.progress.ended is not None and indicator.target is not None:
+        return text("trend.class.ended", lang, year=indicator.progress.ended)
     return text(f"trend.class.{trend_class.value if trend_class else 'tracked'}", lang)
 
 
