@@ -465,12 +465,25 @@ def _complete(path: Path, sheet: str | None = None, drop: tuple[str, ...] = ()) 
     return write_workbook(path, sheets)
 
 
+_FILLED_FROM_ELSEWHERE = {
+    ("workforce", "level"),
+    ("workforce", "sector"),
+    ("workforce", "category"),
+}
+
+
 def _required() -> list[tuple[str, tuple[str, ...]]]:
     from kpi_tritue.contract.schema import CONTRACT
 
     found: list[tuple[str, tuple[str, ...]]] = []
     for spec in CONTRACT.sheets:
-        found += [(spec.name, (column.header,)) for column in spec.required_columns]
+        found += [
+            (spec.name, (column.header,))
+            for column in spec.required_columns
+            # Cấp, Lĩnh vực and Loại may be absent: they are then filled from elsewhere
+            # (`test_a_column_filled_from_elsewhere_...` below, and test_registry.py).
+            if (spec.key, column.key) not in _FILLED_FROM_ELSEWHERE
+        ]
         found += [
             (spec.name, tuple(spec.column(key).header for key in group)) for group in spec.one_of
         ]
@@ -500,13 +513,37 @@ def test_a_missing_required_column_is_one_error_and_nothing_else(
         assert dataset.completeness is None  # not judged: not "0 % of units reported"
 
 
+@pytest.mark.parametrize(
+    ("header", "codes"),
+    [
+        # Cấp: from the workbook's own DonVi, which gives it for Sở Y tế.
+        ("Cấp", []),
+        # Lĩnh vực: no DonVi of the run has it, so no row can have it: one error.
+        ("Lĩnh vực", [(Severity.ERROR, "unit_attributes_unavailable", "NhanSu")]),
+        # Loại: neither ThongTin nor a mapping file gives it: one error.
+        ("Loại", [(Severity.ERROR, "category_unavailable", "NhanSu")]),
+    ],
+)
+def test_a_column_filled_from_elsewhere_is_taken_or_one_error_and_nothing_else(
+    tmp_path: Path, header: str, codes: list[tuple[Severity, str, str]]
+) -> None:
+    path = _complete(tmp_path / "a.xlsx", "NhanSu", (header,))
+    dataset = load_dataset([str(path)])
+    assert [(i.severity, i.code, i.sheet) for i in dataset.issues] == codes
+    if not codes:
+        original = load_dataset([str(_complete(tmp_path / "b.xlsx"))])
+        frame, before = dataset.tables["workforce"].frame, original.tables["workforce"].frame
+        assert frame["level"].tolist() == before["level"].tolist() == ["province", "province"]
+        assert dataset.derived == {str(path): {"level": "DonVi"}}
+
+
 def test_a_missing_column_in_one_file_hides_no_unit_of_another(tmp_path: Path) -> None:
     # The registry is in a.xlsx, the staff of its unit in b.xlsx, whose NhanSu is broken.
     a = write_workbook(
         tmp_path / "a.xlsx",
         {"ThongTin": info(2024), "DonVi": [["Đơn vị", "Cấp"], ["Sở Tư pháp", "Tỉnh"]]},
     )
-    b = _complete(tmp_path / "b.xlsx", "NhanSu", ("Cấp",))
+    b = _complete(tmp_path / "b.xlsx", "NhanSu", ("Trình độ chuyên môn",))
     dataset = load_dataset([str(a), str(b)])
     assert [i.code for i in dataset.issues if i.code != "missing_workforce_sheet"] == [
         "header_not_found"

@@ -35,7 +35,8 @@ EXPECTED: dict[str, tuple[int, set[str]]] = {
     "empty_workbook.xlsx": (3, {"header_not_found"}),
     # Its one sheet, `Sheet1`, holds a list: read as NhanSu (official-lists.md, settled 11).
     "no_workforce_sheet.xlsx": (0, {"workforce_sheet_by_content"}),
-    "missing_column.xlsx": (3, {"header_not_found"}),
+    # Without Cấp and without a units registry: one error, that says both ways to fix it.
+    "missing_column.xlsx": (3, {"unit_attributes_unavailable"}),
     "duplicated_headers.xlsx": (3, {"duplicate_column"}),
     "formula_without_value.xlsx": (3, {"formula_without_value"}),
     "merged_in_data.xlsx": (0, set()),

@@ -400,6 +400,51 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "\u201c{value}\u201d is not a valid reference date. "
         "Write day/month/year, e.g. 31/12/2025.",
     },
+    "unit_attribute_missing": {
+        "vi": "Không biết {field} của đơn vị \u201c{unit}\u201d (mã {id}): danh mục đơn vị "
+        "(trang DonVi) không có đơn vị này, hoặc có mà bỏ trống {field}. Thêm đơn vị vào "
+        "DonVi với {field} của nó, hoặc ghi {field} vào dòng này.",
+        "en": "The {field} of the unit \u201c{unit}\u201d (ID {id}) is unknown: the units "
+        "registry (the DonVi sheet) lacks this unit, or leaves its {field} blank. Add the "
+        "unit to DonVi with its {field}, or write the {field} in this row.",
+    },
+    "unit_attributes_unavailable": {
+        "vi": "NhanSu không có cột {fields}, và không tệp nào của lần chạy có danh mục đơn vị "
+        "(trang DonVi) ghi {fields} của các đơn vị. Thêm cột {fields} vào NhanSu, hoặc đưa "
+        "tệp danh mục đơn vị vào cùng lần chạy (kpi compute donvi.xlsx <các tệp báo cáo>).",
+        "en": "NhanSu has no {fields} column, and no file of the run has a units registry "
+        "(a DonVi sheet) giving the units' {fields}. Add the {fields} column to NhanSu, or "
+        "pass the registry workbook with the reports (kpi compute donvi.xlsx <reports>).",
+    },
+    "unit_attribute_differs": {
+        "vi": "{field} \u201c{value}\u201d (mã {id}) khác với {field} \u201c{other_value}\u201d "
+        "của đơn vị \u201c{unit}\u201d trong danh mục đơn vị ở {other}; giá trị của dòng "
+        "này được dùng. Sửa một trong hai cho khớp.",
+        "en": "{field} \u201c{value}\u201d (ID {id}) differs from the {field} "
+        "\u201c{other_value}\u201d of the unit \u201c{unit}\u201d in the units registry at "
+        "{other}; this row\u2019s value is used. Make the two agree.",
+    },
+    "unit_attribute_disputed": {
+        "vi": "Danh mục đơn vị ghi {field} của \u201c{unit}\u201d là \u201c{value}\u201d ở "
+        "đây nhưng \u201c{other_value}\u201d ở {other}, nên {count} dòng NhanSu của đơn vị "
+        "này không lấy được {field}. Thống nhất các dòng DonVi của đơn vị.",
+        "en": "The units registry gives \u201c{unit}\u201d the {field} \u201c{value}\u201d "
+        "here but \u201c{other_value}\u201d at {other}, so {count} NhanSu rows of this unit "
+        "get no {field} from it. Make the unit\u2019s DonVi rows agree.",
+    },
+    "category_unavailable": {
+        "vi": "NhanSu không có cột {field} nên không biết Loại của các dòng trong tệp; tệp "
+        "không được tính. Ghi mục \u201c{item}\u201d vào trang ThongTin (ví dụ {examples}), "
+        "hoặc đặt category trong [NhanSu.defaults] của tệp --columns.",
+        "en": "NhanSu has no {field} column, so the category of the file\u2019s rows is "
+        "unknown; the file is not counted. Add the item \u201c{item}\u201d to the ThongTin "
+        "sheet (e.g. {examples}), or set category in the --columns file\u2019s "
+        "[NhanSu.defaults].",
+    },
+    "bad_category": {
+        "vi": "\u201c{value}\u201d không phải là một Loại. Ghi một trong: {expected}.",
+        "en": "\u201c{value}\u201d is not a category. Write one of: {expected}.",
+    },
     "info_mismatch": {
         "vi": "Ngày số liệu {value} không thuộc năm báo cáo {report_year}; "
         "ngày số liệu được dùng. Sửa một trong hai cho khớp.",

@@ -63,6 +63,32 @@ TEXT: dict[str, dict[Lang, str]] = {
     "xlsx.info.warnings": {"vi": "Số cảnh báo", "en": "Warnings"},
     "xlsx.info.infos": {"vi": "Số thông tin", "en": "Info"},
     "xlsx.info.sources": {"vi": "Tệp nguồn", "en": "Source files"},
+    "xlsx.info.derived": {
+        "vi": "Cột NhanSu được suy ra (không đọc từ tệp)",
+        "en": "NhanSu columns derived (not read from the file)",
+    },
+    "xlsx.col.derived": {"vi": "Cột và nguồn", "en": "Column and source"},
+    "xlsx.derived.line": {"vi": "{column}: lấy từ {source}", "en": "{column}: taken from {source}"},
+    "xlsx.derived.DonVi": {
+        "vi": "danh mục đơn vị (trang DonVi) theo đơn vị của từng dòng",
+        "en": "the units registry (the DonVi sheet), by each row\u2019s unit",
+    },
+    "xlsx.derived.ThongTin": {
+        "vi": "mục Loại trong trang ThongTin của tệp",
+        "en": "the Loại item of the file\u2019s ThongTin sheet",
+    },
+    "xlsx.derived.defaults": {
+        "vi": "[NhanSu.defaults] của tệp --columns",
+        "en": "the --columns file\u2019s [NhanSu.defaults]",
+    },
+    "xlsx.derived.position": {
+        "vi": "Chức vụ, theo các quy tắc [[roles]] của danh mục chỉ tiêu",
+        "en": "the position (Chức vụ), by the catalog\u2019s [[roles]] rules",
+    },
+    "xlsx.derived.birth_columns": {
+        "vi": "cột ngày sinh Nam / Nữ",
+        "en": "the Nam / Nữ birth-date columns",
+    },
     "xlsx.info.percent": {
         "vi": "Tỷ lệ ghi theo đơn vị phần trăm (81,8 nghĩa là 81,8 %); khoảng cách của tỷ lệ "
         "tính bằng điểm phần trăm.",

@@ -36,6 +36,7 @@ from kpi_tritue.io.file_summaries import summarize_files
 from kpi_tritue.io.identity import check_identity
 from kpi_tritue.io.inputs import OpenedInputs, ProgressCallback, missing_workforce, open_inputs
 from kpi_tritue.io.personal_names import hide_ids, hide_names_all, known_names
+from kpi_tritue.io.registry import derive_unit_attributes
 from kpi_tritue.io.roles import derive_roles
 from kpi_tritue.io.root_causes import (
     files_by_year,
@@ -170,6 +171,12 @@ def load_dataset(
     copies_issues, copies = same_data(loaded, groups)
     issues.extend(copies_issues)
     without_copies(loaded, copies)
+    # Cấp, Lĩnh vực from the units registry, Loại for a whole file, before the files' rows
+    # are put together (registry.py; recorded on each table's `derived`, gathered below).
+    _, registry_issues = derive_unit_attributes(
+        opened, loaded, contract, units_unread=UNITS.key in unread
+    )
+    issues.extend(registry_issues)
     # The last of each file's own work, once its rows' level is known: leadership flags
     # from the position text where the file lacks their columns.
     workforce = [(d.display, d.tables[WORKFORCE.key]) for d in loaded if WORKFORCE.key in d.tables]
@@ -352,7 +359,9 @@ def _concat(
         # A shallow copy: pandas copies on write, so the sheet's own frame stays as it was.
         frame = table.frame.copy(deep=False)
         for key in sorted(present - table.present):
-            if spec.key == WORKFORCE.key and key == "birth_date":
+            if key in frame.columns:
+                # Filled without its column (`birth_date` always; Cấp, Loại... from the
+                # registry, which reported what it could not fill): not blanked again.
                 continue
             frame[key] = _typed_empty(spec, key, frame.index)
             if len(parts) > 1:

@@ -53,6 +53,10 @@ from kpi_tritue.io.sheet_xml import UnreadableWorkbook
 from kpi_tritue.io.workforce import check_workforce_all
 from kpi_tritue.model.issues import Issue, ParamValue, Severity, column_letter
 
+# Required columns whose blank cells are filled later, from the units registry, and
+# reported there if nothing fills them (`registry.py`; official-lists.md, settled 7).
+FILLED_LATER = frozenset({(WORKFORCE.key, "level"), (WORKFORCE.key, "sector")})
+
 
 @dataclass
 class Taken:
@@ -223,6 +227,9 @@ def _parse_table(
             skip = unreadable.get(key)
             if skip is not None:
                 blank &= ~skip
+            if (spec.key, key) in FILLED_LATER:
+                table.blank[key] = blank
+                continue
             invalid |= blank
             _report_blanks(table, spec.column(key), blank, reporter, ids)
     for mask in unreadable.values():

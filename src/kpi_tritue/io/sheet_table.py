@@ -32,12 +32,16 @@ class SheetTable:
     # Cells whose column depends on the row (a birth date split into `Nam` / `Nữ`): key →
     # Excel row → the letter of that row's cell, where it is not `letters[key]`.
     row_letters: dict[str, dict[int, str]] = field(default_factory=dict)
-    # Columns derived rather than read (official-lists.md, settled 13): key → from what.
+    # Columns derived rather than read (official-lists.md, settled 13): key → from what
+    # ("DonVi", "ThongTin", "defaults", "position", ...). They count as present.
     derived: dict[str, str] = field(default_factory=dict)
+    # The truly blank cells (not a bad value, not an unreadable cell) of the columns whose
+    # blanks are filled later (`sheet.FILLED_LATER`): key → a mask of the frame's rows.
+    blank: dict[str, Any] = field(default_factory=dict)
 
     @property
     def present(self) -> frozenset[str]:
-        return frozenset(self.headers)
+        return frozenset(self.headers) | frozenset(self.derived)
 
     def cell(self, key: str, row: int) -> str | None:
         letter = self.row_letters.get(key, {}).get(row) or self.letters.get(key)

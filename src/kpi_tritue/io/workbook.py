@@ -19,7 +19,15 @@ import pandas as pd
 from kpi_tritue.contract.bookkeeping import ROW
 from kpi_tritue.contract.normalize import fold, unit_key
 from kpi_tritue.contract.privacy import QUOTE_LENGTH, quote
-from kpi_tritue.contract.schema import CONTRACT, INFO, UNITS, WORKFORCE, Contract, SheetSpec
+from kpi_tritue.contract.schema import (
+    CATEGORY,
+    CONTRACT,
+    INFO,
+    UNITS,
+    WORKFORCE,
+    Contract,
+    SheetSpec,
+)
 from kpi_tritue.contract.values import Bounds, clean_column, parse_date, parse_year
 from kpi_tritue.io.data_rows import drop_unit_headings
 from kpi_tritue.io.headers import HeaderFit, find_header, header_fit
@@ -38,6 +46,8 @@ class ReportInfo:
     report_year: int | None = None
     as_of: date | None = None
     reporting_unit: str | None = None
+    # `Loại`: the category of every row of a list without that column (a code of CATEGORY).
+    category: str | None = None
 
 
 @dataclass
@@ -258,8 +268,11 @@ def _read_info(opened: OpenedWorkbook, table: SheetTable) -> None:
         if entry == "reporting_unit":
             found[entry] = text
             continue
-        parser = parse_year if entry == "report_year" else parse_date
-        value, problem = parser(str(text), loose)
+        if entry == "category":
+            value, problem = _parse_category(str(text))
+        else:
+            parser = parse_year if entry == "report_year" else parse_date
+            value, problem = parser(str(text), loose)
         if problem is None:
             found[entry] = value
         else:
@@ -270,13 +283,21 @@ def _read_info(opened: OpenedWorkbook, table: SheetTable) -> None:
                 column=table.headers.get("value"),
                 cell=table.cell("value", int(row)),
                 value=str(text)[:80],
+                params={"expected": CATEGORY.choices("vi")} if entry == "category" else None,
             )
     opened.issues.extend(reporter.issues)
     opened.info = ReportInfo(
         report_year=found.get("report_year"),
         as_of=found.get("as_of"),
         reporting_unit=found.get("reporting_unit"),
+        category=found.get("category"),
     )
+
+
+def _parse_category(text: str) -> tuple[str | None, str | None]:
+    """`Loại` in ThongTin: a value of NhanSu's `Loại` (`Công chức`, `Viên chức`...)."""
+    code = CATEGORY.lookup.get(fold(text))
+    return (code, None) if code is not None else (None, "bad")
 
 
 def _report_missing_value_column(table: SheetTable, reporter: Reporter) -> None:

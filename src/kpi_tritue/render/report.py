@@ -36,7 +36,7 @@ from kpi_tritue.model.results import (
 from kpi_tritue.render.notes import note_message
 from kpi_tritue.render.numbers import CSV_BOM
 from kpi_tritue.render.numbers import format_target as _format_target
-from kpi_tritue.render.terminal import dataset_header, dumps
+from kpi_tritue.render.terminal import dataset_header, derived_json, dumps
 
 FIELD_ORDER = ("health", "education", "cadres", "talent", "science", "milestones")
 
@@ -384,6 +384,7 @@ def results_json(results: Sequence[IndicatorResult], context: ReportContext, lan
     document["issues"] = [issue.to_dict(lang) for issue in context.issues]
     completeness = context.dataset.completeness
     document["completeness"] = None if completeness is None else completeness.to_dict()
+    document["derived"] = derived_json(context.dataset)
     if context.skipped_rows:
         document["skipped_rows"] = context.skipped_rows
     return dumps(document)

@@ -112,9 +112,20 @@ def dataset_header(dataset: Dataset) -> dict[str, Any]:
     }
 
 
+def derived_json(dataset: Dataset) -> dict[str, dict[str, str]]:
+    """Which NhanSu columns were derived rather than read, in which files, and from what
+    (official-lists.md, 13): file → column key → source, sorted."""
+    return {
+        file: dict(sorted(columns.items()))
+        for file, columns in sorted(dataset.derived.items())
+        if columns
+    }
+
+
 def validation_json(dataset: Dataset, lang: Lang) -> str:
     document = dataset_header(dataset)
     document["files"] = files_json(dataset.files)
+    document["derived"] = derived_json(dataset)
     document["issues"] = [issue.to_dict(lang) for issue in dataset.issues]
     return dumps(document)
 

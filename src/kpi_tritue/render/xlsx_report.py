@@ -25,8 +25,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_tritue import __version__
+from kpi_tritue.contract.schema import WORKFORCE
 from kpi_tritue.i18n import Lang, text
 from kpi_tritue.model.issues import Severity, count_by_severity
 from kpi_tritue.model.results import IndicatorResult
@@ -103,6 +105,7 @@ def _info_sheet(workbook: Workbook, context: ReportContext, lang: Lang, run_time
         put(sheet, row, 1, source.path, wrap=True, border=True)
         put(sheet, row, 2, source.sha256, border=True)
         fit_row(sheet, row, [(source.path, 44.0)])
+    row = _derived_rows(sheet, row, dataset.derived, lang)
     widths(sheet, (44.0, 70.0))
     print_setup(
         sheet,
@@ -112,6 +115,41 @@ def _info_sheet(workbook: Workbook, context: ReportContext, lang: Lang, run_time
         footer=text("xlsx.info.title", lang),
         lang=lang,
     )
+
+
+def _derived_rows(
+    sheet: Worksheet, row: int, derived: dict[str, dict[str, str]], lang: Lang
+) -> int:
+    """Which NhanSu columns were derived rather than read, in which files, and from what
+    (official-lists.md, 13): one row per file and column, after the sources. The last
+    row written."""
+    if not any(derived.values()):
+        return row
+    row += 2
+    put(sheet, row, 1, text("xlsx.info.derived", lang), bold=True, size=12, colour=HEADER_FILL)
+    row += 1
+    header_row(sheet, row, [text("xlsx.col.file", lang), text("xlsx.col.derived", lang)])
+    for file, columns in sorted(derived.items()):
+        for key, source in sorted(columns.items()):
+            row += 1
+            line = text(
+                "xlsx.derived.line",
+                lang,
+                column=_column_label(key, lang),
+                source=text(f"xlsx.derived.{source}", lang),
+            )
+            put(sheet, row, 1, file, wrap=True, border=True)
+            put(sheet, row, 2, line, wrap=True, border=True)
+            fit_row(sheet, row, [(file, 44.0), (line, 70.0)])
+    return row
+
+
+def _column_label(key: str, lang: Lang) -> str:
+    """A NhanSu column's header in the user's language (its key if it is none of them)."""
+    try:
+        return WORKFORCE.column(key).label(lang)
+    except KeyError:
+        return key
 
 
 # ---------------------------------------------------------------------------------------

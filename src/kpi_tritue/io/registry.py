@@ -1,0 +1,408 @@
+"""A unit's `Cấp` and `Lĩnh vực` from the units registry, a file's `Loại` for all its rows.
+
+Official lists carry the unit, not its level or sector, and are kept per category
+(official-lists.md, section 1; settled details 7 and 8). Once every file of a run is read,
+and before the files' rows are put together:
+
+- `Cấp` / `Lĩnh vực`: the row's own cell, else its unit's row in `DonVi` (of any file of
+  the run; unit names matched as everywhere, `normalize.unit_key`), else `--columns`'
+  `[NhanSu.defaults]`. None is an error at the unit cell; a `DonVi` that disagrees with the
+  row's own cell is a warning naming both cells; a unit whose `DonVi` rows disagree
+  supplies nothing, with one error per (unit, attribute). The root cause first: a list
+  without the column in a run that has no `DonVi` with it is one error for the file.
+- `Loại`, where `NhanSu` has no such column: the file's own `ThongTin` `Loại`, else
+  `[NhanSu.defaults]`; with neither, one error refuses the file (no row: `compute` stops
+  even with `--skip-invalid`).
+
+What was derived, and from where, is recorded per file (`SheetTable.derived`, then
+`Dataset.derived`): such a column counts as present.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kpi_tritue.contract.bookkeeping import INVALID, ROW
+from kpi_tritue.contract.normalize import fold, unit_key
+from kpi_tritue.contract.schema import UNITS, WORKFORCE, Contract
+from kpi_tritue.i18n import Amount
+from kpi_tritue.io.frames import at, item
+from kpi_tritue.io.sheet_table import Reporter, SheetTable, id_at
+from kpi_tritue.io.workbook import LoadedWorkbook, OpenedWorkbook
+from kpi_tritue.model.issues import Issue, ParamValue, Severity
+
+# The attributes of a unit that its `DonVi` row may give its people.
+ATTRIBUTES = ("level", "sector")
+# Where a derived column's values came from, as `Dataset.derived` says it.
+FROM_UNITS, FROM_INFO, FROM_DEFAULTS = "DonVi", "ThongTin", "defaults"
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """A `DonVi` cell: the file (its index in the run), the row's position in the frame."""
+
+    file: int
+    position: int
+
+
+@dataclass
+class _Registry:
+    """What the run's `DonVi` sheets say of each unit, attribute by attribute."""
+
+    # The attributes some `DonVi` of the run has a column for.
+    columns: set[str] = field(default_factory=set)
+    # attribute → unit key → (code, its first cell), for units whose rows agree.
+    agreed: dict[str, dict[str, tuple[str, _Cell]]] = field(default_factory=dict)
+    # attribute → unit key → (first cell, first cell that disagrees with it).
+    disputed: dict[str, dict[str, tuple[_Cell, _Cell]]] = field(default_factory=dict)
+
+
+def derive_unit_attributes(
+    opened: Sequence[OpenedWorkbook],
+    loaded: Sequence[LoadedWorkbook],
+    contract: Contract,
+    *,
+    units_unread: bool = False,
+) -> tuple[dict[str, dict[str, str]], list[Issue]]:
+    """Fill `Cấp`, `Lĩnh vực` and `Loại` of every file's `NhanSu` where it lacks them.
+
+    Each file's issues go to its own `issues`; returned are what was derived (file as
+    shown → column key → where from) and the issues of the run (a unit whose `DonVi` rows
+    disagree, with how many rows it leaves without the attribute). `units_unread`: some
+    `DonVi` of the run could not be read (already an error): that no registry gives an
+    attribute is then its consequence, not reported again.
+    """
+    registry = _read_registry(loaded)
+    defaults = contract.defaults.get(WORKFORCE.key, {})
+    derived: dict[str, dict[str, str]] = {}
+    affected: dict[tuple[str, str], int] = {}
+    for workbook, done in zip(opened, loaded, strict=True):
+        table = done.tables.get(WORKFORCE.key)
+        if table is None:
+            continue
+        reporter = Reporter(done.display, table.sheet_name)
+        absent: list[str] = []
+        for attribute in ATTRIBUTES:
+            if _fill_attribute(
+                loaded, table, attribute, registry, defaults, reporter, affected, units_unread
+            ):
+                absent.append(attribute)
+        if absent:
+            # The root cause, once for the file: no row could have it.
+            reporter.add(
+                Severity.ERROR,
+                "unit_attributes_unavailable",
+                fields=", ".join(WORKFORCE.column(key).header for key in absent),
+            )
+        _fill_category(table, workbook, defaults, reporter)
+        done.issues.extend(reporter.issues)
+        if table.derived:
+            derived[done.display] = dict(table.derived)
+    return derived, _disputes(loaded, registry, affected)
+
+
+# ---------------------------------------------------------------------------------------
+# The registry
+
+
+def _read_registry(loaded: Sequence[LoadedWorkbook]) -> _Registry:
+    """Every `DonVi` of the run, in the files' order: each unit's value of each attribute."""
+    registry = _Registry()
+    for attribute in ATTRIBUTES:
+        parts: list[pd.DataFrame] = []
+        for file_index, done in enumerate(loaded):
+            table = done.tables.get(UNITS.key)
+            if table is None or attribute not in table.headers:
+                continue
+            registry.columns.add(attribute)
+            frame = table.frame
+            keys = _unit_keys(frame["unit"])
+            values = frame[attribute].astype("object")
+            usable = keys.notna().to_numpy(dtype=bool) & values.notna().to_numpy(dtype=bool)
+            positions = np.flatnonzero(usable)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "key": keys.to_numpy()[positions],
+                        "value": values.to_numpy()[positions],
+                        "file": file_index,
+                        "position": positions,
+                    }
+                )
+            )
+        agreed: dict[str, tuple[str, _Cell]] = {}
+        disputed: dict[str, tuple[_Cell, _Cell]] = {}
+        if parts:
+            whole = pd.concat(parts, ignore_index=True)
+            firsts = whole.drop_duplicates("key")
+            first_value = dict(zip(firsts["key"], firsts["value"], strict=True))
+            differs = whole[whole["value"].to_numpy() != whole["key"].map(first_value).to_numpy()]
+            other_of = {
+                key: _Cell(int(f), int(p))
+                for key, f, p in differs.drop_duplicates("key")[
+                    ["key", "file", "position"]
+                ].itertuples(index=False, name=None)
+            }
+            for key, value, f, p in firsts[["key", "value", "file", "position"]].itertuples(
+                index=False, name=None
+            ):
+                cell = _Cell(int(f), int(p))
+                if key in other_of:
+                    disputed[key] = (cell, other_of[key])
+                else:
+                    agreed[key] = (str(value), cell)
+        registry.agreed[attribute] = agreed
+        registry.disputed[attribute] = disputed
+    return registry
+
+
+def _unit_keys(units: pd.Series) -> pd.Series:
+    """Each row's unit as the key units are matched by (NA for none), each name keyed once."""
+    codes, uniques = pd.factorize(units, use_na_sentinel=True)
+    keyed = np.array([unit_key(str(u)) for u in uniques.tolist()] + [None], dtype=object)
+    return pd.Series(keyed[codes], index=units.index, dtype="object")
+
+
+def _place(loaded: Sequence[LoadedWorkbook], cell: _Cell, attribute: str) -> tuple[str, int, str]:
+    """(sheet, Excel row, cell such as `B7` or the row) of a `DonVi` cell."""
+    table = loaded[cell.file].tables[UNITS.key]
+    row = int(table.frame[ROW].iloc[cell.position])
+    return table.sheet_name, row, table.cell(attribute, row) or str(row)
+
+
+def _where(loaded: Sequence[LoadedWorkbook], cell: _Cell, attribute: str, seen_from: str) -> str:
+    """`DonVi!B7`, with the file when it is not `seen_from`."""
+    sheet, _, place = _place(loaded, cell, attribute)
+    shown = f"{sheet}!{place}"
+    display = loaded[cell.file].display
+    return shown if display == seen_from else f"{display} › {shown}"
+
+
+# ---------------------------------------------------------------------------------------
+# One file's NhanSu
+
+
+def _fill_attribute(
+    loaded: Sequence[LoadedWorkbook],
+    table: SheetTable,
+    attribute: str,
+    registry: _Registry,
+    defaults: dict[str, str],
+    reporter: Reporter,
+    affected: dict[tuple[str, str], int],
+    units_unread: bool,
+) -> bool:
+    """Fill one attribute of a file's rows; True when the file lacks the column and the
+    run has no way to give it at all (the caller's one error for the file)."""
+    frame = table.frame
+    column = WORKFORCE.column(attribute)
+    assert column.enum is not None
+    present = attribute in table.headers
+    count = len(frame)
+    own = (
+        frame[attribute].astype("object").to_numpy()
+        if present
+        else np.full(count, None, dtype=object)
+    )
+    # A cell that holds something has its own value, even one that is no level (already
+    # an error at the cell): only blank cells are filled.
+    blank = table.blank.get(attribute)
+    if not present:
+        has_own = np.zeros(count, dtype=bool)
+    elif blank is not None:
+        has_own = ~np.asarray(blank, dtype=bool)
+    else:
+        has_own = pd.notna(own)
+    keys = _unit_keys(frame["unit"])
+    codes, distinct = pd.factorize(keys, use_na_sentinel=True)
+    agreed = registry.agreed.get(attribute, {})
+    disputes = registry.disputed.get(attribute, {})
+    listed = distinct.tolist()
+    from_units = np.array([agreed[k][0] if k in agreed else None for k in listed] + [None])[codes]
+    disputed = np.array([k in disputes for k in listed] + [False], dtype=bool)[codes]
+    default = _default(defaults, attribute)
+    by_units = ~has_own & pd.notna(from_units)
+    by_default = ~has_own & ~by_units & (default is not None)
+    missing = ~has_own & ~by_units & ~by_default & (codes >= 0)
+    fallback = np.full(count, default, dtype=object)
+    values = np.where(has_own, own, np.where(by_units, from_units, fallback))
+    frame[attribute] = pd.Categorical(values, categories=list(column.enum.codes))
+
+    lacking = missing & disputed
+    for code in np.unique(codes[lacking]).tolist():
+        key = (attribute, str(listed[code]))
+        affected[key] = affected.get(key, 0) + int((codes[lacking] == code).sum())
+    rest = missing & ~disputed
+    root = False
+    if rest.any():
+        if attribute in registry.columns:
+            _report_rows(table, reporter, "unit_attribute_missing", rest, "unit", column.header)
+        elif present:
+            if not units_unread:
+                _report_rows(table, reporter, "required_blank", rest, attribute, column.header)
+        else:
+            root = not units_unread
+    if lacking.any() or rest.any():
+        frame[INVALID] = frame[INVALID].to_numpy(dtype=bool) | lacking | rest
+    if present:
+        differs = has_own & pd.notna(own) & pd.notna(from_units) & (own != from_units)
+        if differs.any():
+            _report_differences(loaded, table, reporter, attribute, differs, codes, listed, agreed)
+    elif by_units.any():
+        table.derived[attribute] = FROM_UNITS
+    elif by_default.any():
+        table.derived[attribute] = FROM_DEFAULTS
+    return root
+
+
+def _default(defaults: dict[str, str], key: str) -> str | None:
+    """`[NhanSu.defaults]`' value for a column, as its code; None without a usable one."""
+    raw = defaults.get(key)
+    enum = WORKFORCE.column(key).enum
+    if raw is None or enum is None:
+        return None
+    return enum.lookup.get(fold(raw))
+
+
+def _report_rows(
+    table: SheetTable, reporter: Reporter, code: str, where: Any, key: str, field_: str
+) -> None:
+    """One error at the `key` cell of each row of `where`, naming its unit and `field_`."""
+    frame = table.frame
+    ids = frame.get("id")
+    units = frame["unit"]  # a column every NhanSu that was read has
+    indexes = frame.index[np.asarray(where, dtype=bool)]
+
+    def build(i: int) -> dict[str, Any]:
+        index = indexes[i]
+        row = int(at(frame, index, ROW))
+        params: dict[str, ParamValue] = {"id": id_at(ids, index), "field": field_}
+        params["unit"] = str(item(units, index))
+        return {
+            "row": row,
+            "column": table.headers.get(key),
+            "cell": table.cell(key, row),
+            "params": params,
+        }
+
+    reporter.add_each(Severity.ERROR, code, len(indexes), build)
+
+
+def _report_differences(
+    loaded: Sequence[LoadedWorkbook],
+    table: SheetTable,
+    reporter: Reporter,
+    attribute: str,
+    differs: Any,
+    codes: Any,
+    listed: list[Any],
+    agreed: dict[str, tuple[str, Any]],
+) -> None:
+    """A warning at each own cell that says other than the unit's `DonVi` row."""
+    frame = table.frame
+    column = WORKFORCE.column(attribute)
+    assert column.enum is not None
+    enum = column.enum
+    ids = frame.get("id")
+    positions = np.flatnonzero(np.asarray(differs, dtype=bool))
+
+    def build(i: int) -> dict[str, Any]:
+        position = int(positions[i])
+        index = frame.index[position]
+        row = int(at(frame, index, ROW))
+        value, cell = agreed[str(listed[int(codes[position])])]
+        return {
+            "row": row,
+            "column": table.headers[attribute],
+            "cell": table.cell(attribute, row),
+            "params": {
+                "id": id_at(ids, index),
+                "field": column.header,
+                "unit": str(at(frame, index, "unit")),
+                "value": enum.label(str(at(frame, index, attribute)), "vi"),
+                "other_value": enum.label(value, "vi"),
+                "other": _where(loaded, cell, attribute, reporter.file),
+            },
+        }
+
+    reporter.add_each(Severity.WARNING, "unit_attribute_differs", len(positions), build)
+
+
+def _fill_category(
+    table: SheetTable, workbook: OpenedWorkbook, defaults: dict[str, str], reporter: Reporter
+) -> None:
+    """`Loại` of every row of a file whose `NhanSu` lacks the column (settled 8)."""
+    if "category" in table.headers:
+        return  # the column wins, and a blank cell in it is an error of its own
+    frame = table.frame
+    column = WORKFORCE.column("category")
+    assert column.enum is not None
+    code, source = workbook.info.category, FROM_INFO
+    if code is None:
+        code, source = _default(defaults, "category"), FROM_DEFAULTS
+    frame["category"] = pd.Categorical([code] * len(frame), categories=list(column.enum.codes))
+    if code is not None:
+        table.derived["category"] = source
+        return
+    frame[INVALID] = True
+    reporter.add(
+        Severity.ERROR,
+        "category_unavailable",
+        field=column.header,
+        item=column.header,
+        examples=", ".join(column.enum.label(c, "vi") for c in column.enum.codes[:2]),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Units whose registry rows disagree
+
+
+def _disputes(
+    loaded: Sequence[LoadedWorkbook], registry: _Registry, affected: dict[tuple[str, str], int]
+) -> list[Issue]:
+    """One error per (unit, attribute) whose `DonVi` rows disagree and that leaves rows
+    without the attribute: at the first cell, naming the first that disagrees."""
+    issues: list[Issue] = []
+    for attribute in ATTRIBUTES:
+        enum = UNITS.column(attribute).enum
+        assert enum is not None
+        for key, (first, other) in registry.disputed.get(attribute, {}).items():
+            count = affected.get((attribute, key), 0)
+            if not count:
+                continue  # nobody needs it: the repeated DonVi row is reported as such
+            table = loaded[first.file].tables[UNITS.key]
+            sheet, row, _ = _place(loaded, first, attribute)
+            frame = table.frame
+            display = loaded[first.file].display
+            other_table = loaded[other.file].tables[UNITS.key]
+            issues.append(
+                Issue(
+                    Severity.ERROR,
+                    "unit_attribute_disputed",
+                    file=display,
+                    sheet=sheet,
+                    row=row,
+                    column=table.headers.get(attribute),
+                    cell=table.cell(attribute, row),
+                    params={
+                        "unit": str(frame["unit"].iloc[first.position]),
+                        "field": UNITS.column(attribute).header,
+                        "value": enum.label(str(frame[attribute].iloc[first.position]), "vi"),
+                        "other_value": enum.label(
+                            str(other_table.frame[attribute].iloc[other.position]), "vi"
+                        ),
+                        "other": _where(loaded, other, attribute, display),
+                        "count": Amount(count),
+                    },
+                )
+            )
+    return issues
+
+
+__all__ = ["ATTRIBUTES", "FROM_DEFAULTS", "FROM_INFO", "FROM_UNITS", "derive_unit_attributes"]
