@@ -165,18 +165,22 @@ def _sheet_rows(
         in_n & in_d, "numerator+denominator", np.where(in_n, "numerator", "denominator")
     )
     picked = frame.iloc[positions]
-    key = table.spec.row_key[0]
     return pd.DataFrame(
         {
             **_places(context, table, picked),
-            "id": picked[key].astype("object").to_numpy(),
-            "unit": picked["unit"].astype("object").to_numpy()
-            if "unit" in picked
-            else np.full(len(picked), None, dtype=object),
+            # A list that keeps no `Mã` has no ID to show: the cell says which row.
+            "id": _column_or_none(picked, table.spec.row_key[0]),
+            "unit": _column_or_none(picked, "unit"),
             "counted_in": counted_in,
             **(role_columns(picked, flags) if sheet == WORKFORCE.key else {}),
         }
     )
+
+
+def _column_or_none(picked: pd.DataFrame, key: str) -> np.ndarray[Any, Any]:
+    if key in picked:
+        return picked[key].astype("object").to_numpy()
+    return np.full(len(picked), None, dtype=object)
 
 
 def _places(context: Context, table: Table, picked: pd.DataFrame) -> dict[str, Any]:
