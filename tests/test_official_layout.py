@@ -218,9 +218,8 @@ def test_the_birth_date_and_sex_come_from_the_filled_sub_column(tmp_path: Path) 
     assert frame["sex"].astype(str).tolist() == ["male", "female"]
     assert [d.date().isoformat() for d in frame["birth_date"]] == ["1985-03-15", "1990-02-01"]
     assert frame["birth_year"].tolist() == [1985, 1990]
-    assert dataset.derived == {
-        path.as_posix(): {"birth_date": "birth_columns", "sex": "birth_columns"}
-    }
+    birth = {k: v for k, v in dataset.derived[path.as_posix()].items() if v == "birth_columns"}
+    assert birth == {"birth_date": "birth_columns", "sex": "birth_columns"}
 
 
 def test_both_sub_columns_filled_is_an_error_at_the_right_hand_cell(tmp_path: Path) -> None:
@@ -314,7 +313,8 @@ def test_a_sex_column_must_agree_and_its_cell_is_cited(tmp_path: Path) -> None:
     frame = dataset.tables["workforce"].frame
     assert frame["sex"].astype(str).tolist() == ["female", "male", "female", "male", "female"]
     assert frame["_invalid"].tolist() == [True, True, False, False, True]  # the last: birth
-    assert dataset.derived == {path.as_posix(): {"birth_date": "birth_columns"}}
+    birth = {k: v for k, v in dataset.derived[path.as_posix()].items() if v == "birth_columns"}
+    assert birth == {"birth_date": "birth_columns"}  # the sex is the Giới tính column's
     assert cells(dataset, "birth_blank") == [f"C{FIRST + 4}"]
 
 
@@ -351,12 +351,30 @@ def test_group_headings_are_skipped_and_other_short_rows_are_people(tmp_path: Pa
     assert {"F12", "G12", "F13", "G13"} <= blanks
 
 
-def test_a_unit_heading_is_a_person_when_no_donvi_registers_it(tmp_path: Path) -> None:
-    path = official(tmp_path / "ds.xlsx", [_group(1, "Sở Nội vụ"), row(2, male="1/1/1980")])
+def test_a_unit_heading_is_a_person_when_the_registry_does_not_register_it(
+    tmp_path: Path,
+) -> None:
+    registry = {"DonVi": [["Đơn vị", "Cấp"], ["Sở Tư pháp", "Tỉnh"]]}
+    path = official(
+        tmp_path / "ds.xlsx", [_group(1, "Sở Nội vụ"), row(2, male="1/1/1980")], extra=registry
+    )
     dataset = load_dataset([str(path)])
     assert "section_row_skipped" not in codes(dataset)
     assert dataset.tables["workforce"].frame["_row"].tolist() == [FIRST, FIRST + 1]
     assert f"F{FIRST}" in cells(dataset, "required_blank")
+
+
+def test_without_any_registry_a_heading_naming_a_unit_of_the_list_is_skipped(
+    tmp_path: Path,
+) -> None:
+    # Read as a person, `Sở Nội vụ` would be a personal name and every cell naming the
+    # unit an error; with no DonVi in the run, the list's own units are the evidence.
+    people = [_group(1, "Sở Nội vụ"), row(2, male="1/1/1980"), _group(3, "Sở Tư pháp")]
+    dataset = load_dataset([str(official(tmp_path / "ds.xlsx", people))])
+    assert [i.row for i in found(dataset, "section_row_skipped")] == [FIRST]
+    assert dataset.tables["workforce"].frame["_row"].tolist() == [FIRST + 1, FIRST + 2]
+    assert "name_in_text_column" not in codes(dataset)
+    assert f"F{FIRST + 2}" in cells(dataset, "required_blank")
 
 
 def test_nam_nu_in_the_lower_row_of_a_two_level_header(tmp_path: Path) -> None:

@@ -337,13 +337,25 @@ def _drop_unit_headings(taken: dict[str, list[tuple[int, Taken]]]) -> None:
     lists = [found for _, found in taken.get(WORKFORCE.key, []) if found.maybe_units]
     if not lists:
         return
+    registry = [found for _, found in taken.get(UNITS.key, [])]
+    units = _units_named(registry)
+    for found in lists:
+        # Without any registry in the run (already its own error, `registry.py`), the
+        # units the list itself names are the evidence: a heading `1 | <a unit of this
+        # list>` read as a person would make that unit a personal name, and every cell
+        # naming the unit an error.
+        known = units if registry else _units_named([found])
+        found.data = drop_unit_headings(found.data, found.maybe_units, known, found.reporter)
+
+
+def _units_named(sheets: Sequence[Taken]) -> set[str]:
+    """The units written in the unit column of these sheets, as `unit_key` compares them."""
     units: set[str] = set()
-    for _, found in taken.get(UNITS.key, []):
+    for found in sheets:
         col = found.header.columns.get("unit")
         if col is not None and col in found.data.columns:
             units.update(unit_key(str(u)) for u in clean_column(found.data[col]).dropna())
-    for found in lists:
-        found.data = drop_unit_headings(found.data, found.maybe_units, units, found.reporter)
+    return units
 
 
 def _own_report_sheet(workbook: Workbook, names: list[str], contract: Contract) -> str | None:
