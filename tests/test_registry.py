@@ -141,6 +141,13 @@ def test_a_blank_cell_is_filled_from_the_registry_and_a_present_cell_wins(tmp_pa
     )
     # It names both cells: its own, and the registry's (in another file).
     assert warning.params["other"] == f"{registry} › DonVi!B2"
+    # The registry's cell is the other end: its file's annotated copy marks it (settled 14).
+    assert warning.related is not None
+    assert (warning.related.file, warning.related.sheet, warning.related.cell) == (
+        str(registry),
+        "DonVi",
+        "B2",
+    )
     assert "Huyện" in warning.message("vi") and "Tỉnh" in warning.message("vi")
     assert _column(dataset, "level") == ["province", "district", "province"]
     # A column the sheet has is read, not derived (some blank cells filled is not that).
@@ -202,6 +209,8 @@ def test_registry_rows_that_disagree_supply_nothing_with_one_error_per_unit_and_
     ]
     assert disputed[0].params["count"] == 3
     assert disputed[0].params["other"] == f"{second} › DonVi!B2"
+    related = disputed[0].related
+    assert related is not None and (related.file, related.cell) == (str(second), "B2")
     assert "3" in disputed[0].message("en")
     # No error per row: the one above is the cause. The sector, agreed, is given.
     assert "unit_attribute_missing" not in _codes(dataset)
@@ -222,6 +231,7 @@ def test_registry_rows_that_disagree_in_one_file_count_rows_of_every_list(tmp_pa
     ]
     (issue,) = [i for i in dataset.issues if i.code == "unit_attribute_disputed"]
     assert issue.params["count"] == 3 and issue.params["other"] == "DonVi!C3"
+    assert issue.related is None  # both cells are in the one file's copy
 
 
 def test_defaults_come_after_the_registry(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ from kpi_tritue.i18n import Amount
 from kpi_tritue.io.frames import at, item
 from kpi_tritue.io.sheet_table import Reporter, SheetTable, id_at
 from kpi_tritue.io.workbook import LoadedWorkbook, OpenedWorkbook
-from kpi_tritue.model.issues import Issue, ParamValue, Severity
+from kpi_tritue.model.issues import Issue, Location, ParamValue, Severity
 
 # The attributes of a unit that its `DonVi` row may give its people.
 ATTRIBUTES = ("level", "sector")
@@ -173,6 +173,19 @@ def _place(loaded: Sequence[LoadedWorkbook], cell: _Cell, attribute: str) -> tup
     table = loaded[cell.file].tables[UNITS.key]
     row = int(table.frame[ROW].iloc[cell.position])
     return table.sheet_name, row, table.cell(attribute, row) or str(row)
+
+
+def _related(
+    loaded: Sequence[LoadedWorkbook], cell: _Cell, attribute: str, seen_from: str
+) -> Location | None:
+    """The `DonVi` cell as the other end of an issue, when it lies in another file: each
+    file's annotated copy then marks its own cell (settled 14)."""
+    display = loaded[cell.file].display
+    if display == seen_from:
+        return None
+    sheet, row, place = _place(loaded, cell, attribute)
+    column = loaded[cell.file].tables[UNITS.key].headers.get(attribute)
+    return Location(file=display, sheet=sheet, row=row, column=column, cell=place)
 
 
 def _where(loaded: Sequence[LoadedWorkbook], cell: _Cell, attribute: str, seen_from: str) -> str:
@@ -328,6 +341,7 @@ def _report_differences(
                 "other_value": enum.label(value, "vi"),
                 "other": _where(loaded, cell, attribute, reporter.file),
             },
+            "related": _related(loaded, cell, attribute, reporter.file or ""),
         }
 
     reporter.add_each(Severity.WARNING, "unit_attribute_differs", len(positions), build)
@@ -400,6 +414,7 @@ def _disputes(
                         "other": _where(loaded, other, attribute, display),
                         "count": Amount(count),
                     },
+                    related=_related(loaded, other, attribute, display),
                 )
             )
     return issues

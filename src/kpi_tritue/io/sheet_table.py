@@ -13,7 +13,7 @@ from kpi_tritue.contract.limits import Limits
 from kpi_tritue.contract.privacy import quoted_params
 from kpi_tritue.contract.schema import SheetSpec
 from kpi_tritue.io.frames import at, item
-from kpi_tritue.model.issues import Issue, IssueLog, ParamValue, Severity
+from kpi_tritue.model.issues import Issue, IssueLog, Location, ParamValue, Severity
 
 
 @dataclass
@@ -75,6 +75,7 @@ class Reporter:
         column: str | None = None,
         cell: str | None = None,
         params: Mapping[str, ParamValue] | None = None,
+        related: Location | None = None,
         **more: ParamValue,
     ) -> None:
         sheet = sheet or self.sheet
@@ -91,6 +92,7 @@ class Reporter:
                 column=column,
                 cell=cell,
                 params=quoted_params({**(params or {}), **more}),
+                related=related,
             )
         )
 
