@@ -503,3 +503,31 @@ def test_explain_adds_nothing_where_no_flag_counted_was_derived(tmp_path: Path) 
     doctors = explain(derived, CATALOG, "doctors_per_10k")
     assert not doctors.has_roles
     assert "role" not in doctors.rows
+
+
+def test_validate_derives_with_the_targets_catalog_as_compute_does(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from kpi_tritue.cli import app
+
+    shipped = (Path(__file__).parent.parent / "src/kpi_tritue/catalog/ha_tinh_2030.toml").read_text(
+        "utf-8"
+    )
+    # A province's own rule: a head accountant (`kế toán trưởng`) manages.
+    own = shipped + '\n[[roles]]\nflag = "is_manager"\nphrases = ["kế toán trưởng"]\n'
+    targets = tmp_path / "plan.toml"
+    targets.write_text(own, "utf-8")
+    people = [person(position="Kế toán trưởng"), person(position="Giám đốc")]
+    data = Book(people=people, columns=OFFICIAL).write(tmp_path / "d.xlsx")
+
+    def unmatched(*options: str) -> list[str]:
+        outcome = CliRunner().invoke(app, ["validate", str(data), "--format", "json", *options])
+        assert outcome.exit_code == 0, outcome.output
+        issues = json.loads(outcome.stdout)["issues"]
+        return [i["message"] for i in issues if i["code"] == "positions_unmatched"]
+
+    (shipped_says,) = unmatched()
+    assert "Kế toán trưởng" in shipped_says
+    assert unmatched("--targets", str(targets)) == []

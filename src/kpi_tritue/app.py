@@ -96,21 +96,24 @@ def validate(
     as_of: str | None = None,
     progress: Progress | None = None,
     columns: Path | None = None,
+    targets: Path | None = None,
 ) -> Dataset:
     """Only read and validate: the dataset, with every issue found (`kpi validate`),
-    those `compute` would find in the data among them (`with_data_issues`)."""
+    those `compute` would find in the data among them (`with_data_issues`). The
+    catalog (`--targets`) gives the `[[roles]]` that derive leadership flags, as compute's."""
     contract = load_contract(columns)
-    return with_data_issues(load(files, as_of, progress, contract=contract))
+    catalog = load_catalog(targets)
+    dataset = load(files, as_of, progress, contract=contract, catalog=catalog)
+    return with_data_issues(dataset, catalog)
 
 
-def with_data_issues(dataset: Dataset) -> Dataset:
+def with_data_issues(dataset: Dataset, catalog: Catalog | None = None) -> Dataset:
     """The dataset with the issues `compute` finds in its data (a province figure against
     the sum of its areas, an unknown milestone...), found as `compute --skip-invalid`
     would: on the rows without errors. Not when an error keeps `compute` from running
     at all (a sheet or a file that cannot be read): that one is the root cause."""
     from dataclasses import replace
 
-    from kpi_tritue.catalog.reading import load_catalog as packaged
     from kpi_tritue.compute.engine import data_issues
     from kpi_tritue.contract.privacy import redact_issues
     from kpi_tritue.model.issues import sorted_issues
@@ -119,7 +122,8 @@ def with_data_issues(dataset: Dataset) -> Dataset:
     if any(issue.row is None for issue in errors):
         return dataset
     usable_rows = dataset.without_invalid_rows()[0] if errors else dataset
-    found = redact_issues(data_issues(usable_rows, packaged()), dataset.names)
+    plan = load_catalog(None) if catalog is None else catalog
+    found = redact_issues(data_issues(usable_rows, plan), dataset.names)
     if not found:
         return dataset
     return replace(dataset, issues=sorted_issues([*dataset.issues, *found]))
@@ -142,6 +146,7 @@ def validate_annotated(
     as_of: str | None = None,
     progress: Progress | None = None,
     columns: Path | None = None,
+    targets: Path | None = None,
 ) -> tuple[Dataset, AnnotatedCopies]:
     """`validate`, then the annotated copy of every input with an error or a warning, in
     `folder` (created if missing, checked before anything is read)."""
@@ -153,6 +158,7 @@ def validate_annotated(
     check_paths(files)
     parse_as_of(as_of)
     contract = load_contract(columns)
+    catalog = load_catalog(targets)
     prepare_folder(folder, lang)
 
     def opening(step: int, found: int, name: str) -> None:
@@ -160,7 +166,8 @@ def validate_annotated(
             progress(step, 2 * found, name)
 
     opened = open_inputs(files, contract=contract, progress=opening)
-    dataset = load(files, as_of, progress, opened)
+    # The same issues as `validate` without `--annotate`: compute's data checks too.
+    dataset = with_data_issues(load(files, as_of, progress, opened, catalog=catalog), catalog)
     inputs = [(workbook.display, workbook.path) for workbook in opened.workbooks]
     names = copy_names(inputs, folder)
     written: list[tuple[str, Path]] = []

@@ -181,6 +181,7 @@ def validate(
     as_of: AsOfOpt = None,
     annotate: AnnotateOpt = None,
     columns: ColumnsOpt = None,
+    targets: TargetsOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     _prefetch(files)
@@ -193,10 +194,18 @@ def validate(
     with _guard(debug, language):
         with _progress() as progress:
             if annotate is None:
-                dataset = use.validate(files, as_of=as_of, progress=progress, columns=columns)
+                dataset = use.validate(
+                    files, as_of=as_of, progress=progress, columns=columns, targets=targets
+                )
             else:
                 dataset, annotated = use.validate_annotated(
-                    files, annotate, language, as_of=as_of, progress=progress, columns=columns
+                    files,
+                    annotate,
+                    language,
+                    as_of=as_of,
+                    progress=progress,
+                    columns=columns,
+                    targets=targets,
                 )
         out = _stdout()
         if output_format is TableOrJson.JSON:
