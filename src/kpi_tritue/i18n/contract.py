@@ -99,6 +99,80 @@ This document is generated from `src/kpi_tritue/contract/schema.py`: it is exact
     },
     "contract.qualification.col.level": {"vi": "Trình độ", "en": "Level"},
     "contract.qualification.col.words": {"vi": "Các từ đầu ô", "en": "Leading words"},
+    "contract.official.heading": {
+        "vi": "## Danh sách theo mẫu của Bộ Nội vụ",
+        "en": "## Lists in the Ministry of Home Affairs' layout",
+    },
+    "contract.official.rules": {
+        "vi": "Danh sách cán bộ, công chức, viên chức đơn vị đang giữ được đọc nguyên như vậy:\n\n"
+        "- **Tên trang bất kỳ.** Khi không trang nào tên `NhanSu`, trang hiện (không ẩn) duy "
+        "nhất có dòng tiêu đề (20 dòng đầu) gồm Đơn vị, Trình độ chuyên môn, một cột ngày/năm "
+        "sinh và `Mã` hoặc `Họ và tên` được đọc là `NhanSu` (kèm một thông tin); hai trang như "
+        "vậy là một lỗi nêu cả hai.\n"
+        "- **Ngày sinh tách theo giới tính.** Tiêu đề ngày sinh phủ hai cột con `Nam` và `Nữ` "
+        "(dòng dưới gộp vào tiêu đề; `Năm` không phải `Nam`): ô nào có giá trị cho ngày sinh và "
+        "giới tính của cột đó; cả hai ô đều có là lỗi ở ô bên phải; cột `Giới tính` nếu có phải "
+        "khớp (lỗi ở ô Giới tính).\n"
+        "- **Không có `Mã`.** Khi đó cần `Họ và tên`; một người được nhận ra bằng họ tên (giữ "
+        "dấu, không phân biệt hoa thường) cùng ngày sinh (hoặc năm sinh) và giới tính: trùng cả "
+        "ngày sinh là lỗi, chỉ trùng năm sinh là cảnh báo. Thông báo chỉ nêu ô, không bao giờ "
+        "nêu tên. `STT` không bao giờ là mã.\n"
+        "- **Dòng tiêu đề nhóm.** Dòng chỉ có ô STT và một ô chữ được bỏ qua (kèm thông tin) khi "
+        "STT là số La Mã hoặc chữ cái (`I`, `II`, `A`, `a)`), hoặc chữ viết hoa toàn bộ, hoặc "
+        "chữ là một đơn vị của `DonVi` (khi lần chạy không có `DonVi` nào: một đơn vị mà chính "
+        "danh sách ghi ở cột Đơn vị); nếu không, đó là một người và các ô trống là lỗi.\n"
+        "- **`Cấp` và `Lĩnh vực`** thiếu (cột hoặc ô) được lấy từ dòng của đơn vị trong `DonVi` "
+        "của bất kỳ tệp nào trong lần chạy (`kpi compute donvi.xlsx bao-cao/`), rồi từ "
+        "`[NhanSu.defaults]` của tệp `--columns`; không có là lỗi ở ô Đơn vị. Ô của NhanSu khác "
+        "`DonVi` là cảnh báo nêu cả hai ô.\n"
+        "- **`Loại`** của cả tệp lấy từ mục `Loại` trong trang `ThongTin` của chính tệp, rồi từ "
+        "`[NhanSu.defaults]`; không có cả hai thì tệp bị từ chối (một lỗi).\n"
+        "- **Cờ lãnh đạo** (`Lãnh đạo quản lý`, `Lãnh đạo chủ chốt`, `Ủy viên ban thường vụ`) "
+        "thiếu cột được suy ra từ `Chức vụ` theo các quy tắc `[[roles]]` của danh mục chỉ tiêu "
+        "(bảng dưới: danh mục kèm theo). Chức vụ được tách ở `,` `;` `-` `–` và chữ `kiêm`; mỗi "
+        "phần khớp một cụm từ đứng đầu nó (trọn từ, giữ dấu: `trường` không phải `trưởng`). "
+        "`kpi validate` liệt kê các chức vụ không khớp quy tắc nào; `kpi explain` nêu chức vụ "
+        "và quy tắc của mỗi người được tính nhờ cờ suy ra. JSON `derived` nói cột nào được suy "
+        "ra ở tệp nào.",
+        "en": "A staff list as a unit keeps it is read as it is:\n\n"
+        "- **Any sheet name.** When no sheet is named `NhanSu`, the one visible sheet whose "
+        "header (first 20 rows) holds Đơn vị, Trình độ chuyên môn, a birth header and `Mã` or "
+        "`Họ và tên` is read as `NhanSu` (with an info); two such sheets are one error naming "
+        "both.\n"
+        "- **Birth date split by sex.** A birth header over two sub-columns `Nam` and `Nữ` (the "
+        "row below joins the header; `Năm` is not `Nam`): the filled cell gives the birth date "
+        "and that column's sex; both filled is an error at the right-hand cell; a `Giới tính` "
+        "column, where present, must agree (an error at its cell).\n"
+        "- **No `Mã`.** `Họ và tên` is then needed; a person is known by the name (diacritics "
+        "kept, case ignored) with the birth date (or year) and sex: the same full date is an "
+        "error, the same year only a warning. Messages cite cells, never the name. `STT` is "
+        "never an ID.\n"
+        "- **Group headings.** A row holding only the STT cell and one text cell is skipped "
+        "(with an info) when the STT is a Roman numeral or a letter (`I`, `II`, `A`, `a)`), or "
+        "the text is all capitals, or the text is a unit of `DonVi` (with no `DonVi` in the run: "
+        "a unit the list itself names in its Đơn vị column); otherwise it is a person, and its "
+        "blanks are errors.\n"
+        "- **`Cấp` and `Lĩnh vực`**, where the column or the cell is missing, come from the "
+        "unit's `DonVi` row in any file of the run (`kpi compute donvi.xlsx reports/`), then "
+        "from the `--columns` file's `[NhanSu.defaults]`; neither is an error at the unit cell. "
+        "A NhanSu cell that disagrees with `DonVi` is a warning naming both cells.\n"
+        "- **`Loại`** of a whole file comes from its own `ThongTin` item `Loại`, then from "
+        "`[NhanSu.defaults]`; with neither the file is refused (one error).\n"
+        "- **Leadership flags** (`Lãnh đạo quản lý`, `Lãnh đạo chủ chốt`, `Ủy viên ban thường "
+        "vụ`) whose column is missing are derived from `Chức vụ` by the catalog's `[[roles]]` "
+        "(below: the shipped catalog's). A position is split on `,` `;` `-` `–` and the word "
+        "`kiêm`; each part matches a phrase it starts with (whole words, diacritics kept: "
+        "`trường` is not `trưởng`). `kpi validate` lists the positions that matched no rule; "
+        "`kpi explain` shows the position and rule behind each person counted through a derived "
+        "flag. JSON `derived` says which columns were derived in which file.",
+    },
+    "contract.official.col.flag": {"vi": "Cờ", "en": "Flag"},
+    "contract.official.col.levels": {"vi": "Cấp của dòng", "en": "Level of the row"},
+    "contract.official.col.phrases": {
+        "vi": "Chức vụ bắt đầu bằng",
+        "en": "The position starts with",
+    },
+    "contract.official.any_level": {"vi": "mọi cấp", "en": "any"},
     "contract.birth_years": {
         "vi": "Trong cột ngày sinh, một số nguyên từ 1900 đến năm báo cáo (ô số, hoặc chữ "
         "gồm đúng 4 chữ số) là năm sinh, không phải lỗi; `01/1985` là ngày sai. Một ô định "

@@ -7,7 +7,15 @@ never drift from what the reader accepts.
 from __future__ import annotations
 
 from kpi_tritue.contract.qualification import AMBIGUOUS_AFTER, DOCTOR_WORDS, LEADING_WORDS
-from kpi_tritue.contract.schema import CONTRACT, QUALIFICATION, ColumnSpec, SheetSpec, ValueType
+from kpi_tritue.contract.schema import (
+    CONTRACT,
+    LEVEL,
+    QUALIFICATION,
+    WORKFORCE,
+    ColumnSpec,
+    SheetSpec,
+    ValueType,
+)
 from kpi_tritue.contract.values import FALSE_SPELLINGS, TRUE_SPELLINGS
 from kpi_tritue.i18n import Lang, text
 
@@ -104,6 +112,22 @@ def _official_values(lang: Lang) -> list[str]:
         label = label if lang == "vi" else f"{label} ({QUALIFICATION.label(code, 'en')})"
         lines.append(f"| {label} | {_words(phrases)} |")
     lines += ["", text("contract.birth_years", lang), ""]
+    return lines + _official_lists(lang)
+
+
+def _official_lists(lang: Lang) -> list[str]:
+    """The rules for a list in the Ministry's layout, and the shipped `[[roles]]`."""
+    from kpi_tritue.catalog.reading import load_catalog
+
+    lines = [text("contract.official.heading", lang) + "\n", text("contract.official.rules", lang)]
+    heads = [text(f"contract.official.col.{k}", lang) for k in ("flag", "levels", "phrases")]
+    lines += ["", "| " + " | ".join(heads) + " |", "| --- | --- | --- |"]
+    for rule in load_catalog().roles:
+        flag = WORKFORCE.column(rule.flag).label(lang)
+        levels = ", ".join(LEVEL.label(level, lang) for level in rule.levels)
+        shown = levels or text("contract.official.any_level", lang)
+        lines.append(f"| {flag} | {shown} | {_words(rule.phrases)} |")
+    lines.append("")
     return lines
 
 
