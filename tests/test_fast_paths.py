@@ -636,11 +636,11 @@ _CELL_TEXT = st.one_of(st.none(), st.text(max_size=6))
 def test_cells_framed_directly_are_the_frame_pandas_makes(
     texts: list[list[str | None]], indexes: list[int]
 ) -> None:
-    """`reader._framed` wraps each text column of calamine's batch itself: the same frame
+    """`arrow_frames.framed` wraps each text column of calamine's batch itself: the same frame
     (values, dtypes, index, column labels) as `to_pandas` and the labels set after."""
     import pyarrow as pa
 
-    from kpi_tritue.io import reader
+    from kpi_tritue.io import arrow_frames
 
     columns = sorted(indexes)
     rows = len(texts[0]) if texts else 0
@@ -652,10 +652,10 @@ def test_cells_framed_directly_are_the_frame_pandas_makes(
         if texts
         else pa.RecordBatch.from_pydict({})
     )
-    plain = reader._framed_plain(batch, columns)
-    framed = reader._framed(batch, columns)
+    plain = arrow_frames.framed_plain(batch, columns)
+    framed = arrow_frames.framed(batch, columns)
     pd.testing.assert_frame_equal(framed, plain, check_index_type=True, check_column_type=True)
     assert list(framed.dtypes) == list(plain.dtypes)
     assert len(framed) == (rows if texts else len(plain))
     if texts:
-        assert reader._framed_direct(batch, columns) is not None
+        assert arrow_frames.framed_direct(batch, columns) is not None
