@@ -622,3 +622,40 @@ def test_workforce_checked_once_for_a_run_is_checked_as_table_by_table(
     for (a, _), (b, _) in zip(alone, together, strict=True):
         pd.testing.assert_frame_equal(a.frame, b.frame)  # type: ignore[attr-defined]
     assert [r.issues for _, r in together] == [r.issues for _, r in alone]
+
+
+_CELL_TEXT = st.one_of(st.none(), st.text(max_size=6))
+
+
+@given(
+    st.integers(min_value=0, max_value=6).flatmap(
+        lambda rows: st.lists(st.lists(_CELL_TEXT, min_size=rows, max_size=rows), max_size=5)
+    ),
+    st.lists(st.integers(min_value=0, max_value=40), min_size=5, max_size=5, unique=True),
+)
+def test_cells_framed_directly_are_the_frame_pandas_makes(
+    texts: list[list[str | None]], indexes: list[int]
+) -> None:
+    """`arrow_frames.framed` wraps each text column of calamine's batch itself: the same frame
+    (values, dtypes, index, column labels) as `to_pandas` and the labels set after."""
+    import pyarrow as pa
+
+    from kpi_tritue.io import arrow_frames
+
+    columns = sorted(indexes)
+    rows = len(texts[0]) if texts else 0
+    batch = (
+        pa.RecordBatch.from_arrays(
+            [pa.array(values, type=pa.string()) for values in texts],
+            names=[f"__UNNAMED__{i}" for i in range(len(texts))],
+        )
+        if texts
+        else pa.RecordBatch.from_pydict({})
+    )
+    plain = arrow_frames.framed_plain(batch, columns)
+    framed = arrow_frames.framed(batch, columns)
+    pd.testing.assert_frame_equal(framed, plain, check_index_type=True, check_column_type=True)
+    assert list(framed.dtypes) == list(plain.dtypes)
+    assert len(framed) == (rows if texts else len(plain))
+    if texts:
+        assert arrow_frames.framed_direct(batch, columns) is not None

@@ -36,6 +36,7 @@ from kpi_tritue.contract.limits import (
 )
 from kpi_tritue.i18n import Amount
 from kpi_tritue.io import extent, extent_ods, extent_xls
+from kpi_tritue.io.arrow_frames import framed as _framed
 from kpi_tritue.io.sheet_xml import (
     MergedRange,
     Scanner,
@@ -561,14 +562,6 @@ def _legacy_refusal(
     refusal = _refused_cells(decision).refusal
     assert refusal is not None
     return refusal
-
-
-def _framed(batch: pa.RecordBatch, columns: list[int]) -> pd.DataFrame:
-    import pandas as pd
-
-    cells: pd.DataFrame = batch.to_pandas()
-    cells.columns = pd.Index(columns[: len(cells.columns)])
-    return cells
 
 
 @dataclass(frozen=True)
