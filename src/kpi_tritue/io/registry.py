@@ -87,11 +87,21 @@ def derive_unit_attributes(
             continue
         reporter = Reporter(done.display, table.sheet_name)
         absent: list[str] = []
+        unknown: dict[str, Any] = {}
         for attribute in ATTRIBUTES:
             if _fill_attribute(
-                loaded, table, attribute, registry, defaults, reporter, affected, units_unread
+                loaded,
+                table,
+                attribute,
+                registry,
+                defaults,
+                reporter,
+                affected,
+                units_unread,
+                unknown,
             ):
                 absent.append(attribute)
+        _report_unknown(table, reporter, unknown)
         if absent:
             # The root cause, once for the file: no row could have it.
             reporter.add(
@@ -209,9 +219,12 @@ def _fill_attribute(
     reporter: Reporter,
     affected: dict[tuple[str, str], int],
     units_unread: bool,
+    unknown: dict[str, Any],
 ) -> bool:
     """Fill one attribute of a file's rows; True when the file lacks the column and the
-    run has no way to give it at all (the caller's one error for the file)."""
+    run has no way to give it at all (the caller's one error for the file). The rows
+    whose unit the registry does not give it go in `unknown` (one error a row, for every
+    attribute it lacks: `_report_unknown`)."""
     frame = table.frame
     column = WORKFORCE.column(attribute)
     assert column.enum is not None
@@ -254,7 +267,7 @@ def _fill_attribute(
     root = False
     if rest.any():
         if attribute in registry.columns:
-            _report_rows(table, reporter, "unit_attribute_missing", rest, "unit", column.header)
+            unknown[attribute] = rest
         elif present:
             if not units_unread:
                 _report_rows(table, reporter, "required_blank", rest, attribute, column.header)
@@ -282,10 +295,31 @@ def _default(defaults: dict[str, str], key: str) -> str | None:
     return enum.lookup.get(fold(raw))
 
 
+def _report_unknown(table: SheetTable, reporter: Reporter, unknown: dict[str, Any]) -> None:
+    """One `unit_attribute_missing` at the unit cell of each row whose unit the registry
+    lacks, naming every attribute it could not give (a unit missing from DonVi is one
+    error, not one for Cấp and one for Lĩnh vực)."""
+    if not unknown:
+        return
+    masks = [(WORKFORCE.column(k).header, np.asarray(unknown[k], dtype=bool)) for k in unknown]
+    where = np.logical_or.reduce([mask for _, mask in masks])
+    fields = [
+        ", ".join(header for header, mask in masks if mask[position])
+        for position in np.flatnonzero(where)
+    ]
+    _report_rows(table, reporter, "unit_attribute_missing", where, "unit", fields)
+
+
 def _report_rows(
-    table: SheetTable, reporter: Reporter, code: str, where: Any, key: str, field_: str
+    table: SheetTable,
+    reporter: Reporter,
+    code: str,
+    where: Any,
+    key: str,
+    field_: str | list[str],
 ) -> None:
-    """One error at the `key` cell of each row of `where`, naming its unit and `field_`."""
+    """One error at the `key` cell of each row of `where`, naming its unit and `field_`
+    (one for all, or one a row)."""
     frame = table.frame
     ids = frame.get("id")
     units = frame["unit"]  # a column every NhanSu that was read has
@@ -294,7 +328,8 @@ def _report_rows(
     def build(i: int) -> dict[str, Any]:
         index = indexes[i]
         row = int(at(frame, index, ROW))
-        params: dict[str, ParamValue] = {"id": id_at(ids, index), "field": field_}
+        shown = field_ if isinstance(field_, str) else field_[i]
+        params: dict[str, ParamValue] = {"id": id_at(ids, index), "field": shown}
         params["unit"] = str(item(units, index))
         return {
             "row": row,
