@@ -659,3 +659,20 @@ def test_cells_framed_directly_are_the_frame_pandas_makes(
     assert len(framed) == (rows if texts else len(plain))
     if texts:
         assert arrow_frames.framed_direct(batch, columns) is not None
+
+
+def test_the_totals_prefilter_lets_through_every_white_space_a_label_may_start_with() -> None:
+    # `_MAYBE_TOTALS` spells out the white space `clean_text` strips (RE2 would otherwise
+    # build Unicode tables on every call): a character missing from it would hide a label.
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from kpi_tritue.io.data_rows import _MAYBE_TOTALS, _totals_rows, _totals_rows_plain
+
+    spaces = [c for c in map(chr, range(0x110000)) if c.isspace()]
+    texts = [s + "Tổng cộng" for s in spaces] + spaces + [s * 3 for s in spaces]
+    found = pc.match_substring_regex(pa.array(texts, type=pa.large_string()), _MAYBE_TOTALS)
+    assert all(found.to_pylist())
+    region = pd.DataFrame({0: [s + "Cộng:" for s in spaces], 1: ["x"] * len(spaces)})
+    flags = region.notna().to_numpy(dtype=bool, copy=True)
+    assert _totals_rows(region, flags) == _totals_rows_plain(region) == list(region.index)
