@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -27,6 +28,7 @@ from kpi_tritue.contract.schema import (
     ValueType,
 )
 from kpi_tritue.contract.values import clean_column
+from kpi_tritue.io.arrow_frames import framed
 from kpi_tritue.io.dataset import load_dataset
 from kpi_tritue.io.tables import FILE, Table
 from kpi_tritue.model.issues import Issue, capped, column_letter
@@ -283,6 +285,19 @@ def test_the_totals_rows_found_fast_are_those_of_the_rule_as_written(
     # A cell cleared as empty held nothing but white space.
     cleared = region.notna().to_numpy(dtype=bool) & ~flags
     assert all(not clean_text(str(v)) for v in region.to_numpy()[cleared])
+    # The same cells as the reader frames them (Arrow text columns, `arrow_frames`), cut
+    # under a header row as `data_rows` cuts them: taken from in Arrow.
+    batch = pa.RecordBatch.from_pylist(
+        [{str(c): None for c in region.columns}]
+        + [{str(c): v for c, v in zip(region.columns, row, strict=True)} for row in rows],
+        schema=pa.schema([(str(c), pa.string()) for c in region.columns]),
+    )
+    cells = framed(batch, list(region.columns))
+    framed_region = cells.iloc[1:]
+    assert framed_region.shape == region.shape
+    flags = framed_region.notna().to_numpy(dtype=bool, copy=True)
+    found = _totals_rows(framed_region, flags)
+    assert [i + 4 for i in found] == _totals_rows_plain(region)
 
 
 # Repeated rows: small pools of values, so that keys repeat often, across files, with

@@ -130,9 +130,7 @@ def _totals_rows(region: pd.DataFrame, nonempty: np.ndarray[Any, Any]) -> list[A
         again: list[int] = []
         for column in np.flatnonzero(np.bincount(first_column)).tolist():
             these = rows[first_column == column]
-            texts = pa.array(region.iloc[these, column], type=pa.large_string(), from_pandas=True)
-            if isinstance(texts, pa.ChunkedArray):
-                texts = texts.combine_chunks()
+            texts = _column_texts(region, column, these)
             maybe = ~_NEVER_TOTALS[_first_bytes(texts)]
             if not maybe.any():
                 continue
@@ -150,6 +148,24 @@ def _totals_rows(region: pd.DataFrame, nonempty: np.ndarray[Any, Any]) -> list[A
                     found.append(position)
         rows = np.array([row for row in again if nonempty[row].any()], dtype=np.intp)
     return [region.index[position] for position in sorted(found)]
+
+
+def _column_texts(region: pd.DataFrame, column: int, rows: np.ndarray[Any, Any]) -> Any:
+    """The cells of `region` at positions `rows` of column position `column`, as an Arrow
+    large-string array (null: blank). An Arrow text column (what the reader gives) is taken
+    from in Arrow: through pandas, its `iloc` and a new array cost more than the search."""
+    import pyarrow as pa
+
+    values = region.iloc[:, column].array
+    dtype = values.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        texts = pa.array(values).take(pa.array(rows, type=pa.int64()))
+        if texts.type == pa.large_string():
+            return texts
+    texts = pa.array(region.iloc[rows, column], type=pa.large_string(), from_pandas=True)
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    return texts
 
 
 def _first_bytes(texts: Any) -> np.ndarray[Any, Any]:
