@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -27,6 +28,7 @@ from kpi_tritue.contract.schema import (
     ValueType,
 )
 from kpi_tritue.contract.values import clean_column
+from kpi_tritue.io.arrow_frames import framed
 from kpi_tritue.io.dataset import load_dataset
 from kpi_tritue.io.tables import FILE, Table
 from kpi_tritue.model.issues import Issue, capped, column_letter
@@ -283,6 +285,19 @@ def test_the_totals_rows_found_fast_are_those_of_the_rule_as_written(
     # A cell cleared as empty held nothing but white space.
     cleared = region.notna().to_numpy(dtype=bool) & ~flags
     assert all(not clean_text(str(v)) for v in region.to_numpy()[cleared])
+    # The same cells as the reader frames them (Arrow text columns, `arrow_frames`), cut
+    # under a header row as `data_rows` cuts them: taken from in Arrow.
+    batch = pa.RecordBatch.from_pylist(
+        [{str(c): None for c in region.columns}]
+        + [{str(c): v for c, v in zip(region.columns, row, strict=True)} for row in rows],
+        schema=pa.schema([(str(c), pa.string()) for c in region.columns]),
+    )
+    cells = framed(batch, list(region.columns))
+    framed_region = cells.iloc[1:]
+    assert framed_region.shape == region.shape
+    flags = framed_region.notna().to_numpy(dtype=bool, copy=True)
+    found = _totals_rows(framed_region, flags)
+    assert [i + 4 for i in found] == _totals_rows_plain(region)
 
 
 # Repeated rows: small pools of values, so that keys repeat often, across files, with
@@ -659,3 +674,20 @@ def test_cells_framed_directly_are_the_frame_pandas_makes(
     assert len(framed) == (rows if texts else len(plain))
     if texts:
         assert arrow_frames.framed_direct(batch, columns) is not None
+
+
+def test_the_totals_prefilter_lets_through_every_white_space_a_label_may_start_with() -> None:
+    # `_MAYBE_TOTALS` spells out the white space `clean_text` strips (RE2 would otherwise
+    # build Unicode tables on every call): a character missing from it would hide a label.
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from kpi_tritue.io.data_rows import _MAYBE_TOTALS, _totals_rows, _totals_rows_plain
+
+    spaces = [c for c in map(chr, range(0x110000)) if c.isspace()]
+    texts = [s + "Tổng cộng" for s in spaces] + spaces + [s * 3 for s in spaces]
+    found = pc.match_substring_regex(pa.array(texts, type=pa.large_string()), _MAYBE_TOTALS)
+    assert all(found.to_pylist())
+    region = pd.DataFrame({0: [s + "Cộng:" for s in spaces], 1: ["x"] * len(spaces)})
+    flags = region.notna().to_numpy(dtype=bool, copy=True)
+    assert _totals_rows(region, flags) == _totals_rows_plain(region) == list(region.index)

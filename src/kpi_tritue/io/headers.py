@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -62,41 +62,49 @@ def sex_label(text: str) -> str | None:
     return label if label in _SEX_LABELS else None
 
 
-def _header_candidates(cells: pd.DataFrame) -> list[tuple[tuple[int, ...], dict[int, str]]]:
-    """Single rows among the first 20, then pairs of adjacent rows (two-level headers)."""
-    rows = _head_rows(cells)
-    candidates: list[tuple[tuple[int, ...], dict[int, str]]] = [
-        ((i,), row) for i, row in enumerate(rows)
-    ]
+def _header_candidates(cells: pd.DataFrame) -> Iterator[tuple[tuple[int, ...], dict[int, str]]]:
+    """Single rows among the first 20, then pairs of adjacent rows (two-level headers).
+
+    In that order, each built when asked for: the search stops at the first candidate that
+    holds the sheet's headers, most often one of the first rows, and the other rows' text
+    is then never cleaned (issue 14: cleaning all 20 rows and their 19 pairs cost a sheet
+    more than finding its header)."""
+    rows = _HeadRows(cells)
+    for i in range(len(rows)):
+        yield (i,), rows[i]
     # In a pair the lower row's text wins, except `Nam` / `Nữ` under a header (a birth
     # header split by sex keeps its own text).
-    candidates += [
-        (
+    for i in range(len(rows) - 1):
+        upper, lower = rows[i], rows[i + 1]
+        yield (
             (i, i + 1),
-            {
-                **rows[i],
-                **{c: t for c, t in rows[i + 1].items() if c not in rows[i] or not sex_label(t)},
-            },
+            {**upper, **{c: t for c, t in lower.items() if c not in upper or not sex_label(t)}},
         )
-        for i in range(len(rows) - 1)
-    ]
-    return candidates
 
 
-def _head_rows(cells: pd.DataFrame, height: int = HEADER_SEARCH_ROWS) -> list[dict[int, str]]:
-    """The cleaned text of the first `height` rows, column index → text, blanks left out."""
-    # Column by column, not `iterrows`: a Series a row cost more than the whole search.
-    height = min(height, len(cells))
-    columns = [int(str(c)) for c in cells.columns]
-    grid = [head_values(column, height) for _, column in cells.items()]
-    return [
-        {
-            c: clean_text(str(column[i]))
-            for c, column in zip(columns, grid, strict=True)
-            if pd.notna(column[i])
-        }
-        for i in range(height)
-    ]
+class _HeadRows:
+    """The cleaned text of the first `height` rows, column index → text, blanks left out;
+    a row is cleaned the first time it is asked for."""
+
+    def __init__(self, cells: pd.DataFrame, height: int = HEADER_SEARCH_ROWS) -> None:
+        # Column by column, not `iterrows`: a Series a row cost more than the whole search.
+        self._height = min(height, len(cells))
+        self._columns = [int(str(c)) for c in cells.columns]
+        self._grid = [head_values(column, self._height) for _, column in cells.items()]
+        self._rows: dict[int, dict[int, str]] = {}
+
+    def __len__(self) -> int:
+        return self._height
+
+    def __getitem__(self, i: int) -> dict[int, str]:
+        row = self._rows.get(i)
+        if row is None:
+            row = self._rows[i] = {
+                c: clean_text(str(column[i]))
+                for c, column in zip(self._columns, self._grid, strict=True)
+                if pd.notna(column[i])
+            }
+        return row
 
 
 def _match_headers(spec: SheetSpec, texts: Mapping[int, str]) -> dict[str, list[int]]:
