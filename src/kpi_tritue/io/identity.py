@@ -257,7 +257,9 @@ def check_identity(
     frame = table.frame
     if IDENTITY not in frame:
         return
-    if not frame.empty:
+    # Two rows that both come from sheets with `Mã` are compared by `Mã` alone (settled
+    # 3): when every sheet of the run has it, no pair is compared by name at all.
+    if not frame.empty and not _every_sheet_has_id(table):
         rows = _columns(table)
         others, firsts, errors = identity_matches(rows)
         if len(others):
@@ -266,6 +268,11 @@ def check_identity(
             frame[INVALID] = invalid
             _report(table, sources, issues, limit, others, firsts, errors)
     table.frame = frame.drop(columns=IDENTITY)
+
+
+def _every_sheet_has_id(table: Table) -> bool:
+    files = np.unique(table.frame[FILE].to_numpy(dtype="int64")).tolist()
+    return all("id" in table.letters.get(file, {}) for file in files)
 
 
 def _report(
