@@ -88,6 +88,8 @@ def derive_unit_attributes(
         reporter = Reporter(done.display, table.sheet_name)
         absent: list[str] = []
         unknown: dict[str, Any] = {}
+        # Each row's unit as units are matched, once for both attributes.
+        units = pd.factorize(_unit_keys(table.frame["unit"]), use_na_sentinel=True)
         for attribute in ATTRIBUTES:
             if _fill_attribute(
                 loaded,
@@ -99,6 +101,7 @@ def derive_unit_attributes(
                 affected,
                 units_unread,
                 unknown,
+                units,
             ):
                 absent.append(attribute)
         _report_unknown(table, reporter, unknown)
@@ -220,6 +223,7 @@ def _fill_attribute(
     affected: dict[tuple[str, str], int],
     units_unread: bool,
     unknown: dict[str, Any],
+    units: tuple[Any, Any],
 ) -> bool:
     """Fill one attribute of a file's rows; True when the file lacks the column and the
     run has no way to give it at all (the caller's one error for the file). The rows
@@ -244,8 +248,7 @@ def _fill_attribute(
         has_own = ~np.asarray(blank, dtype=bool)
     else:
         has_own = pd.notna(own)
-    keys = _unit_keys(frame["unit"])
-    codes, distinct = pd.factorize(keys, use_na_sentinel=True)
+    codes, distinct = units
     agreed = registry.agreed.get(attribute, {})
     disputes = registry.disputed.get(attribute, {})
     listed = distinct.tolist()
@@ -256,8 +259,9 @@ def _fill_attribute(
     by_default = ~has_own & ~by_units & (default is not None)
     missing = ~has_own & ~by_units & ~by_default & (codes >= 0)
     fallback = np.full(count, default, dtype=object)
-    values = np.where(has_own, own, np.where(by_units, from_units, fallback))
-    frame[attribute] = pd.Categorical(values, categories=list(column.enum.codes))
+    if not has_own.all():  # else every row keeps its own cell: nothing to write
+        values = np.where(has_own, own, np.where(by_units, from_units, fallback))
+        frame[attribute] = pd.Categorical(values, categories=list(column.enum.codes))
 
     lacking = missing & disputed
     for code in np.unique(codes[lacking]).tolist():
