@@ -142,9 +142,13 @@ def parse_taken(
         fill_defaults(table, defaults or {}, bounds)
     if spec.key == WORKFORCE.key:
         named = ids_read_as_names([table.frame.get("id") for table in tables])
+        # People are compared by name only in a pair with a row of a sheet without `Mã`
+        # (settled 3): when every sheet of the run has it, no identity is needed.
+        by_name = any("id" not in one.header.columns for one in taken)
         for one, table, ids_are_names in zip(taken, tables, named, strict=True):
             table.names = personal_names(one.data, one.header, table, one.reporter, ids_are_names)
-            add_identity(table, one.data, one.header)
+            if by_name:
+                add_identity(table, one.data, one.header)
         reporters = [one.reporter for one in taken]
         check_workforce_all(list(zip(tables, reporters, strict=True)))
     return tables
