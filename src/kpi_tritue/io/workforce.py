@@ -54,22 +54,34 @@ def check_workforce(table: SheetTable, reporter: Reporter) -> None:
         report_rows(table, reporter, Severity.INFO, "talent_without_year", no_year, "talent")
 
 
+def _report_mismatch(
+    table: SheetTable,
+    reporter: Reporter,
+    disagree: pd.Series,
+    stated_year: pd.Series,
+    date_year: pd.Series,
+) -> None:
+    """A warning at the `Năm sinh` cell of each row whose year is not its date's."""
+    frame = table.frame
+
+    def mismatch(index: Any) -> dict[str, ParamValue]:
+        return {
+            "value": int(item(stated_year, index)),
+            "other": _date_shown(frame, date_year, index),
+        }
+
+    report_rows(
+        table, reporter, Severity.WARNING, "birth_mismatch", disagree, "birth_year", mismatch
+    )
+
+
 def _check_birth(table: SheetTable, reporter: Reporter, ids: pd.Series | None) -> None:
     frame = table.frame
     has_date, has_year = "birth_date" in frame, "birth_year" in frame
     date_year, stated_year = _birth_years(frame)
     if has_date and has_year:
         disagree = (date_year != stated_year).fillna(False).astype(bool)
-
-        def mismatch(index: Any) -> dict[str, ParamValue]:
-            return {
-                "value": int(item(stated_year, index)),
-                "other": _date_shown(frame, date_year, index),
-            }
-
-        report_rows(
-            table, reporter, Severity.WARNING, "birth_mismatch", disagree, "birth_year", mismatch
-        )
+        _report_mismatch(table, reporter, disagree, stated_year, date_year)
     if BIRTH_YEAR_OF_DATE in frame:
         del frame[BIRTH_YEAR_OF_DATE]
     effective = date_year.fillna(stated_year)
@@ -228,19 +240,7 @@ def _hand_out(
     has_date = "birth_date" in frame
     # A report of no row adds nothing (`Reporter.add_each`): it is not made.
     if disagree is not None and disagree.any():
-        stated_year = frame["birth_year"]
-
-        date_year = _birth_years(frame)[0]
-
-        def mismatch(index: Any) -> dict[str, ParamValue]:
-            return {
-                "value": int(item(stated_year, index)),
-                "other": _date_shown(frame, date_year, index),
-            }
-
-        report_rows(
-            table, reporter, Severity.WARNING, "birth_mismatch", disagree, "birth_year", mismatch
-        )
+        _report_mismatch(table, reporter, disagree, frame["birth_year"], _birth_years(frame)[0])
     if BIRTH_YEAR_OF_DATE in frame:
         del frame[BIRTH_YEAR_OF_DATE]
     key = "birth_date" if has_date else "birth_year"
