@@ -20,12 +20,13 @@ What was derived, and from where, is recorded per file (`SheetTable.derived`, th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from kpi_tritue.contract.bookkeeping import INVALID, ROW
 from kpi_tritue.contract.normalize import fold, unit_key
@@ -76,41 +77,55 @@ def derive_unit_attributes(
     disagree, with how many rows it leaves without the attribute). `units_unread`: some
     `DonVi` of the run could not be read (already an error): that no registry gives an
     attribute is then its consequence, not reported again.
+
+    The registry is looked up once over the run's rows (`_run_lookup`); a file whose rows
+    all have their own `Cấp` and `Lĩnh vực`, none disagreeing with `DonVi`, costs nothing
+    more (`derive_unit_attributes_plain` does every file's work: the same result).
     """
     registry = _read_registry(loaded)
+    needed = _run_lookup(loaded, registry)
+    return _derive(opened, loaded, contract, registry, units_unread, lambda i, _: needed.get(i))
+
+
+def derive_unit_attributes_plain(
+    opened: Sequence[OpenedWorkbook],
+    loaded: Sequence[LoadedWorkbook],
+    contract: Contract,
+    *,
+    units_unread: bool = False,
+) -> tuple[dict[str, dict[str, str]], list[Issue]]:
+    """`derive_unit_attributes` with each file's rows looked up on their own, every file
+    through the whole of its work (tests/test_fast_paths.py: both give the same)."""
+    registry = _read_registry(loaded)
+    lookup = _file_lookup
+    return _derive(
+        opened, loaded, contract, registry, units_unread, lambda _, t: lookup(t, registry)
+    )
+
+
+def _derive(
+    opened: Sequence[OpenedWorkbook],
+    loaded: Sequence[LoadedWorkbook],
+    contract: Contract,
+    registry: _Registry,
+    units_unread: bool,
+    lookups: Callable[[int, SheetTable], _Lookup | None],
+) -> tuple[dict[str, dict[str, str]], list[Issue]]:
+    """Each file's work, in the files' order. `lookups(file index, its NhanSu)`: its
+    rows' units and what the registry gives them, None when it has nothing to fill or
+    report of `Cấp` and `Lĩnh vực`."""
     defaults = contract.defaults.get(WORKFORCE.key, {})
     derived: dict[str, dict[str, str]] = {}
     affected: dict[tuple[str, str], int] = {}
-    for workbook, done in zip(opened, loaded, strict=True):
+    for file_index, (workbook, done) in enumerate(zip(opened, loaded, strict=True)):
         table = done.tables.get(WORKFORCE.key)
         if table is None:
             continue
         reporter = Reporter(done.display, table.sheet_name)
-        absent: list[str] = []
-        unknown: dict[str, Any] = {}
-        # Each row's unit as units are matched, once for both attributes.
-        units = pd.factorize(_unit_keys(table.frame["unit"]), use_na_sentinel=True)
-        for attribute in ATTRIBUTES:
-            if _fill_attribute(
-                loaded,
-                table,
-                attribute,
-                registry,
-                defaults,
-                reporter,
-                affected,
-                units_unread,
-                unknown,
-                units,
-            ):
-                absent.append(attribute)
-        _report_unknown(table, reporter, unknown)
-        if absent:
-            # The root cause, once for the file: no row could have it.
-            reporter.add(
-                Severity.ERROR,
-                "unit_attributes_unavailable",
-                fields=", ".join(WORKFORCE.column(key).header for key in absent),
+        units = lookups(file_index, table)
+        if units is not None:
+            _fill_attributes(
+                loaded, table, registry, defaults, reporter, affected, units_unread, units
             )
         _fill_category(table, workbook, defaults, reporter)
         done.issues.extend(reporter.issues)
@@ -119,39 +134,80 @@ def derive_unit_attributes(
     return derived, _disputes(loaded, registry, affected)
 
 
+def _fill_attributes(
+    loaded: Sequence[LoadedWorkbook],
+    table: SheetTable,
+    registry: _Registry,
+    defaults: dict[str, str],
+    reporter: Reporter,
+    affected: dict[tuple[str, str], int],
+    units_unread: bool,
+    units: _Lookup,
+) -> None:
+    """`Cấp` and `Lĩnh vực` of one file's rows, and the errors of the rows and the file."""
+    absent: list[str] = []
+    unknown: dict[str, Any] = {}
+    for attribute in ATTRIBUTES:
+        if _fill_attribute(
+            loaded,
+            table,
+            attribute,
+            registry,
+            defaults,
+            reporter,
+            affected,
+            units_unread,
+            unknown,
+            units,
+        ):
+            absent.append(attribute)
+    _report_unknown(table, reporter, unknown)
+    if absent:
+        # The root cause, once for the file: no row could have it.
+        reporter.add(
+            Severity.ERROR,
+            "unit_attributes_unavailable",
+            fields=", ".join(WORKFORCE.column(key).header for key in absent),
+        )
+
+
 # ---------------------------------------------------------------------------------------
 # The registry
 
 
 def _read_registry(loaded: Sequence[LoadedWorkbook]) -> _Registry:
-    """Every `DonVi` of the run, in the files' order: each unit's value of each attribute."""
+    """Every `DonVi` of the run, in the files' order: each unit's value of each attribute.
+
+    Read once over the run's rows: the `DonVi` columns of every file put together, each
+    unit name keyed once for the run."""
     registry = _Registry()
+    sources = [(i, d.tables[UNITS.key]) for i, d in enumerate(loaded) if UNITS.key in d.tables]
+    codes, keys = _keyed([table.frame["unit"] for _, table in sources])
+    keyed = np.array([*keys, None], dtype=object)[codes]
+    starts = np.cumsum([0] + [len(table.frame) for _, table in sources])
     for attribute in ATTRIBUTES:
-        parts: list[pd.DataFrame] = []
-        for file_index, done in enumerate(loaded):
-            table = done.tables.get(UNITS.key)
-            if table is None or attribute not in table.headers:
-                continue
-            registry.columns.add(attribute)
-            frame = table.frame
-            keys = _unit_keys(frame["unit"])
-            values = frame[attribute].astype("object")
-            usable = keys.notna().to_numpy(dtype=bool) & values.notna().to_numpy(dtype=bool)
-            positions = np.flatnonzero(usable)
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "key": keys.to_numpy()[positions],
-                        "value": values.to_numpy()[positions],
-                        "file": file_index,
-                        "position": positions,
-                    }
-                )
-            )
+        parts: list[tuple[int, int, Any]] = []  # (file, start in `keyed`, values)
+        for (file_index, table), start in zip(sources, starts.tolist(), strict=False):
+            if attribute in table.headers:
+                registry.columns.add(attribute)
+                parts.append((file_index, start, _objects(table.frame[attribute])))
         agreed: dict[str, tuple[str, _Cell]] = {}
         disputed: dict[str, tuple[_Cell, _Cell]] = {}
         if parts:
-            whole = pd.concat(parts, ignore_index=True)
+            values = np.concatenate([part[2] for part in parts])
+            rows = np.concatenate([np.arange(len(part[2])) for part in parts])
+            files = np.repeat([part[0] for part in parts], [len(part[2]) for part in parts])
+            at_keys = np.concatenate([np.arange(p[1], p[1] + len(p[2])) for p in parts])
+            names = keyed[at_keys] if len(at_keys) else np.array([], dtype=object)
+            usable = pd.notna(names) & pd.notna(values)
+            whole = pd.DataFrame(
+                {
+                    "key": names[usable],
+                    "value": values[usable],
+                    "file": files[usable],
+                    "position": rows[usable],
+                }
+            )
             firsts = whole.drop_duplicates("key")
             first_value = dict(zip(firsts["key"], firsts["value"], strict=True))
             differs = whole[whole["value"].to_numpy() != whole["key"].map(first_value).to_numpy()]
@@ -174,11 +230,48 @@ def _read_registry(loaded: Sequence[LoadedWorkbook]) -> _Registry:
     return registry
 
 
+def _objects(column: pd.Series) -> Any:
+    """A column's values as Python objects (None for a blank), through the categories of
+    an enum column rather than row by row."""
+    values = column.array
+    if isinstance(values, pd.Categorical):
+        return np.array([*values.categories.tolist(), None], dtype=object)[values.codes]
+    out = column.astype("object").to_numpy(copy=True)
+    out[pd.isna(out)] = None
+    return out
+
+
 def _unit_keys(units: pd.Series) -> pd.Series:
     """Each row's unit as the key units are matched by (NA for none), each name keyed once."""
     codes, uniques = pd.factorize(units, use_na_sentinel=True)
     keyed = np.array([unit_key(str(u)) for u in uniques.tolist()] + [None], dtype=object)
     return pd.Series(keyed[codes], index=units.index, dtype="object")
+
+
+def _keyed(columns: Sequence[pd.Series]) -> tuple[Any, list[str]]:
+    """The unit columns put together, each row's unit as the index of its key in the
+    list returned (-1 for none): each distinct name keyed once for the whole run."""
+    chunks = [chunk for column in columns for chunk in _text_chunks(column)]
+    if not chunks:
+        return np.zeros(0, dtype=np.intp), []
+    encoded = pa.chunked_array(chunks, type=pa.large_string()).combine_chunks()
+    encoded = encoded.dictionary_encode()
+    ids: dict[str, int] = {}
+    of_name = [ids.setdefault(unit_key(name), len(ids)) for name in encoded.dictionary.to_pylist()]
+    indexes = encoded.indices.fill_null(-1).to_numpy().astype(np.intp)
+    return np.array([*of_name, -1], dtype=np.intp)[indexes], list(ids)
+
+
+def _text_chunks(column: pd.Series) -> list[Any]:
+    """A unit column as Arrow text (None for a blank cell): the reader's own Arrow text
+    as it is, anything else (a `str` of each value) converted."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        data = pa.array(column.array)
+        chunks = data.chunks if isinstance(data, pa.ChunkedArray) else [data]
+        return [chunk.cast(pa.large_string()) for chunk in chunks]
+    values = [None if v is None or v != v else str(v) for v in column.astype("object").tolist()]
+    return [pa.array(values, type=pa.large_string())]
 
 
 def _place(loaded: Sequence[LoadedWorkbook], cell: _Cell, attribute: str) -> tuple[str, int, str]:
@@ -210,6 +303,108 @@ def _where(loaded: Sequence[LoadedWorkbook], cell: _Cell, attribute: str, seen_f
 
 
 # ---------------------------------------------------------------------------------------
+# Each NhanSu row's unit, looked up
+
+
+@dataclass
+class _Lookup:
+    """Rows' units as matched (`codes`: the index of each row's key in `keys`, -1 for
+    none) and, attribute by attribute, what the registry gives each row: (its value or
+    None, whether the unit's `DonVi` rows disagree)."""
+
+    codes: Any
+    keys: list[str]
+    given: dict[str, tuple[Any, Any]]
+
+    def part(self, start: int, stop: int) -> _Lookup:
+        given = {a: (v[start:stop], d[start:stop]) for a, (v, d) in self.given.items()}
+        return _Lookup(self.codes[start:stop], self.keys, given)
+
+
+def _lookup(codes: Any, keys: list[str], registry: _Registry) -> _Lookup:
+    given: dict[str, tuple[Any, Any]] = {}
+    for attribute in ATTRIBUTES:
+        agreed = registry.agreed.get(attribute, {})
+        disputes = registry.disputed.get(attribute, {})
+        values = np.array([agreed[k][0] if k in agreed else None for k in keys] + [None])
+        disputed = np.array([k in disputes for k in keys] + [False], dtype=bool)
+        given[attribute] = (values[codes], disputed[codes])
+    return _Lookup(codes, keys, given)
+
+
+def _file_lookup(table: SheetTable, registry: _Registry) -> _Lookup:
+    """The plain way: one file's rows, its unit names keyed on their own."""
+    codes, distinct = pd.factorize(_unit_keys(table.frame["unit"]), use_na_sentinel=True)
+    return _lookup(codes, [str(k) for k in distinct.tolist()], registry)
+
+
+# The speed step of issue 14 (`derive_unit_attributes`), beside the plain way it replaces
+# (`_file_lookup` for every file): the registry is looked up once over the run's rows,
+# each unit name keyed once; a file needs its own work only where a row lacks its own
+# `Cấp` or `Lĩnh vực`, or says other than `DonVi` (on 200 files of 1,000 rows: 1.9 s of
+# CPU for work that finds nothing). Any file it cannot judge that way is given its share
+# of the lookup, as if it needed work. tests/test_fast_paths.py: both give the same.
+def _run_lookup(loaded: Sequence[LoadedWorkbook], registry: _Registry) -> dict[int, _Lookup]:
+    """File index → its rows' share of the run's lookup, for the files with something to
+    fill or report of `Cấp` and `Lĩnh vực`; the other files are left out."""
+    people = [
+        (i, d.tables[WORKFORCE.key]) for i, d in enumerate(loaded) if WORKFORCE.key in d.tables
+    ]
+    if not people:
+        return {}
+    codes, keys = _keyed([table.frame["unit"] for _, table in people])
+    run = _lookup(codes, keys, registry)
+    # Each attribute's registry values as small numbers, for comparing with the rows' own.
+    numbered = {a: _numbered(run, registry, a) for a in ATTRIBUTES}
+    needed: dict[int, _Lookup] = {}
+    start = 0
+    for file_index, table in people:
+        stop = start + len(table.frame)
+        if not _quiet(table, numbered, start, stop):
+            needed[file_index] = run.part(start, stop)
+        start = stop
+    return needed
+
+
+def _numbered(run: _Lookup, registry: _Registry, attribute: str) -> tuple[dict[str, int], Any]:
+    """The registry's values of an attribute numbered (value → number), and each row's
+    number (-1 where the registry gives none)."""
+    agreed = registry.agreed.get(attribute, {})
+    number: dict[str, int] = {}
+    for value, _ in agreed.values():
+        number.setdefault(value, len(number))
+    by_key = [number[agreed[k][0]] if k in agreed else -1 for k in run.keys]
+    return number, np.array([*by_key, -1], dtype=np.intp)[run.codes]
+
+
+def _quiet(
+    table: SheetTable, numbered: dict[str, tuple[dict[str, int], Any]], start: int, stop: int
+) -> bool:
+    """Whether a file's rows all have their own `Cấp` and `Lĩnh vực`, none other than
+    what `DonVi` gives its unit: `_fill_attributes` would change and report nothing."""
+    frame = table.frame
+    for attribute in ATTRIBUTES:
+        if attribute not in table.headers:
+            return False
+        values = frame[attribute].array
+        blank = table.blank.get(attribute)
+        if not isinstance(values, pd.Categorical) or blank is None:
+            return False
+        if np.asarray(blank, dtype=bool).any():
+            return False
+        number, given = numbered[attribute]
+        # Each row's own value by the registry's numbers: -1 blank (a bad value), -2
+        # a value the registry never gives.
+        own = np.array(
+            [number.get(str(c), -2) for c in values.categories.tolist()] + [-1], dtype=np.intp
+        )[values.codes]
+        rows = given[start:stop]
+        if ((own != -1) & (rows >= 0) & (own != rows)).any():
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------
 # One file's NhanSu
 
 
@@ -223,7 +418,7 @@ def _fill_attribute(
     affected: dict[tuple[str, str], int],
     units_unread: bool,
     unknown: dict[str, Any],
-    units: tuple[Any, Any],
+    units: _Lookup,
 ) -> bool:
     """Fill one attribute of a file's rows; True when the file lacks the column and the
     run has no way to give it at all (the caller's one error for the file). The rows
@@ -248,12 +443,9 @@ def _fill_attribute(
         has_own = ~np.asarray(blank, dtype=bool)
     else:
         has_own = pd.notna(own)
-    codes, distinct = units
+    codes, listed = units.codes, units.keys
     agreed = registry.agreed.get(attribute, {})
-    disputes = registry.disputed.get(attribute, {})
-    listed = distinct.tolist()
-    from_units = np.array([agreed[k][0] if k in agreed else None for k in listed] + [None])[codes]
-    disputed = np.array([k in disputes for k in listed] + [False], dtype=bool)[codes]
+    from_units, disputed = units.given[attribute]
     default = _default(defaults, attribute)
     by_units = ~has_own & pd.notna(from_units)
     by_default = ~has_own & ~by_units & (default is not None)
