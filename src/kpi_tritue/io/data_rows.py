@@ -40,14 +40,15 @@ def data_rows(
     region = cells.iloc[start:]
     if region.empty:
         return region, {}
+    keys = [int(str(c)) for c in region.columns]
     if arrays is not None:
-        first = [v for c in region.columns if (v := arrays[c][start].as_py()) is not None]
+        first = [v for c in keys if (v := arrays[c][start].as_py()) is not None]
     else:
         first = [v for _, c in region.items() if pd.notna(v := head_values(c, 1)[0])]
     if first and all(is_column_code(str(v)) for v in first):
         region = region.iloc[1:]
         start += 1
-    texts = None if arrays is None else [arrays[c].slice(start) for c in region.columns]
+    texts = None if arrays is None else [arrays[c].slice(start) for c in keys]
     # In numpy, row by column: a sheet's few hundred rows then cost no pandas frame.
     flags = _filled(region, texts)
     # Also clears the cells that clean to nothing where one comes first in its row.
@@ -56,7 +57,8 @@ def data_rows(
     keep = filled > 0
     for index in totals:
         reporter.add(Severity.INFO, "totals_row_skipped", row=int(index) + 1)
-    keep[region.index.get_indexer(pd.Index(totals))] = False
+    if totals:
+        keep[region.index.get_indexer(pd.Index(totals))] = False
 
     maybe_units: dict[int, str] = {}
     if spec.key == WORKFORCE.key and (keep & (filled <= 2)).any():
@@ -65,7 +67,9 @@ def data_rows(
         keep &= ~groups.skipped.to_numpy(dtype=bool)
         maybe_units = groups.maybe_units
 
-    mapped = region.columns.get_indexer(pd.Index(sorted(header.mapped)))
+    # The positions of the header's columns (-1: none, as `get_indexer` says it).
+    position = {c: i for i, c in enumerate(keys)}
+    mapped = np.array([position.get(c, -1) for c in sorted(header.mapped)], dtype=np.intp)
     outside = keep & ~flags[:, mapped].any(axis=1)
     outside_rows = region.index[outside]
     reporter.add_each(
@@ -178,15 +182,15 @@ def _column_texts(
     region: pd.DataFrame,
     column: int,
     rows: np.ndarray[Any, Any],
-    texts: Sequence[Any] | None = None,
+    arrays: Sequence[Any] | None = None,
 ) -> Any:
     """The cells of `region` at positions `rows` of column position `column`, as an Arrow
     large-string array (null: blank). An Arrow text column (what the reader gives) is taken
     from in Arrow: through pandas, its `iloc` and a new array cost more than the search."""
     import pyarrow as pa
 
-    if texts is not None:
-        return texts[column].take(pa.array(rows, type=pa.int64()))
+    if arrays is not None:
+        return arrays[column].take(pa.array(rows, type=pa.int64()))
 
     values = region.iloc[:, column].array
     dtype = values.dtype
