@@ -691,3 +691,66 @@ def test_the_totals_prefilter_lets_through_every_white_space_a_label_may_start_w
     region = pd.DataFrame({0: [s + "Cộng:" for s in spaces], 1: ["x"] * len(spaces)})
     flags = region.notna().to_numpy(dtype=bool, copy=True)
     assert _totals_rows(region, flags) == _totals_rows_plain(region) == list(region.index)
+
+
+# What a sheet's cells may hold for the header search and the data rows: the headers of
+# the list, column codes, totals rows, group headings (`I`, `KHỐI TỈNH`, a unit after its
+# number), blanks, white space and text of any kind.
+_SHEET_CELL = st.one_of(
+    st.none(),
+    st.sampled_from(WORKFORCE_HEADER + ["STT", "Ghi chú", "Nam", "Nữ"]),
+    st.sampled_from(["(1)", "(2)", "1", "2", "I", "II", "a)", "KHỐI TỈNH", "Sở Nội vụ"]),
+    totals_cell,
+    st.text(max_size=4),
+)
+
+
+_LIST_HEADER = ["STT", "Mã", "Đơn vị", "Năm sinh", "Trình độ chuyên môn", "Họ và tên", "Cấp"]
+
+
+@given(
+    st.integers(min_value=3, max_value=9).flatmap(
+        lambda width: st.lists(
+            st.lists(_SHEET_CELL, min_size=width, max_size=width), min_size=1, max_size=12
+        )
+    ),
+    st.integers(min_value=0, max_value=3),
+    st.booleans(),
+    st.booleans(),
+)
+def test_a_sheet_read_from_its_arrow_columns_is_read_as_from_its_frame(
+    rows: list[list[str | None]], header_at: int, full_header: bool, codes: bool
+) -> None:
+    """`find_header` and `data_rows` given the reader's Arrow columns (`RawSheet.arrays`)
+    find the same header, rows, group headings and issues as from the pandas frame."""
+    from kpi_tritue.io import arrow_frames
+    from kpi_tritue.io.data_rows import data_rows
+    from kpi_tritue.io.headers import find_header
+    from kpi_tritue.io.sheet_table import Reporter
+
+    width = len(rows[0])
+    if full_header and header_at < len(rows):
+        # A header the search finds (when the sheet is wide enough for all it needs) so
+        # that the data rows under it are looked at too.
+        rows[header_at] = (_LIST_HEADER + [None] * width)[:width]
+        if codes and header_at + 1 < len(rows):
+            # The row of column codes under it, `(1)` `(2)`..., with a blank or two.
+            rows[header_at + 1] = [
+                None if v is None else f"({i + 1})" for i, v in enumerate(rows[header_at + 1])
+            ]
+    columns = [2 * i + 1 for i in range(width)]
+    batch = pa.RecordBatch.from_arrays(
+        [pa.array([row[i] for row in rows], type=pa.string()) for i in range(width)],
+        names=[f"__UNNAMED__{i}" for i in range(width)],
+    )
+    cells, arrays = arrow_frames.framed_with_arrays(batch, columns)
+    assert arrays is not None
+    plain, fast = Reporter("f", "NhanSu"), Reporter("f", "NhanSu")
+    header = find_header(cells, WORKFORCE, plain)
+    assert find_header(cells, WORKFORCE, fast, (), arrays) == header
+    if header is not None:
+        data, units = data_rows(cells, header, WORKFORCE, plain)
+        data_fast, units_fast = data_rows(cells, header, WORKFORCE, fast, arrays)
+        pd.testing.assert_frame_equal(data_fast, data)
+        assert units_fast == units
+    assert fast.issues == plain.issues

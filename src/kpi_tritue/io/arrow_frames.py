@@ -11,8 +11,17 @@ if TYPE_CHECKING:
 
 def framed(batch: pa.RecordBatch, columns: list[int]) -> pd.DataFrame:
     """The cells as a frame: `framed_direct` when it applies, else `framed_plain`."""
-    cells = framed_direct(batch, columns)
-    return cells if cells is not None else framed_plain(batch, columns)
+    return framed_with_arrays(batch, columns)[0]
+
+
+def framed_with_arrays(
+    batch: pa.RecordBatch, columns: list[int]
+) -> tuple[pd.DataFrame, dict[int, pa.Array] | None]:
+    """`framed`, and when the direct way applies the Arrow text column (large strings)
+    under each column of the frame, by its index: what the header search and the data
+    rows read a sheet's cells from without a pandas Series a column (`RawSheet.arrays`)."""
+    direct = _direct(batch, columns)
+    return direct if direct is not None else (framed_plain(batch, columns), None)
 
 
 def framed_plain(batch: pa.RecordBatch, columns: list[int]) -> pd.DataFrame:
@@ -50,6 +59,13 @@ def _text_dtype() -> Any:
 def framed_direct(batch: pa.RecordBatch, columns: list[int]) -> pd.DataFrame | None:
     """`framed_plain` for a batch of text columns, each column wrapped once; None when the
     batch is not one (no column, a column of another type, fewer indexes than columns)."""
+    direct = _direct(batch, columns)
+    return direct[0] if direct is not None else None
+
+
+def _direct(
+    batch: pa.RecordBatch, columns: list[int]
+) -> tuple[pd.DataFrame, dict[int, pa.Array]] | None:
     import pyarrow as pa
 
     width = batch.num_columns
@@ -64,13 +80,15 @@ def framed_direct(batch: pa.RecordBatch, columns: list[int]) -> pd.DataFrame | N
     from pandas.arrays import ArrowStringArray
 
     wrapped: dict[int, Any] = {}
+    arrays: dict[int, pa.Array] = {}
     for position in range(width):
-        text = pa.chunked_array([batch.column(position).cast(pa.large_string())])
-        wrapped[columns[position]] = ArrowStringArray(text, dtype=dtype)  # type: ignore[call-arg]
+        text = batch.column(position).cast(pa.large_string())
+        arrays[columns[position]] = text
+        wrapped[columns[position]] = ArrowStringArray(pa.chunked_array([text]), dtype=dtype)  # type: ignore[call-arg]
     if len(wrapped) < width:
         return None  # the same index twice: the plain way says what pandas does then
     frame = pd.DataFrame(wrapped, index=pd.RangeIndex(batch.num_rows), copy=False)
     # The indexes as an `Index` of integers, as `framed_plain` sets them (the frame would
     # make a `RangeIndex` of consecutive ones).
     frame.columns = pd.Index(columns[:width])
-    return frame
+    return frame, arrays

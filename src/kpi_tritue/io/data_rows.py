@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,27 +26,39 @@ from kpi_tritue.model.issues import Severity
 
 
 def data_rows(
-    cells: pd.DataFrame, header: Header, spec: SheetSpec, reporter: Reporter
+    cells: pd.DataFrame,
+    header: Header,
+    spec: SheetSpec,
+    reporter: Reporter,
+    arrays: Mapping[int, Any] | None = None,
 ) -> tuple[pd.DataFrame, dict[int, str]]:
     """The rows under the header that hold records: the grid index stays the Excel row - 1;
     and those of them that are group headings if their text is a unit of `DonVi`
-    (`drop_unit_headings`), grid index → text."""
+    (`drop_unit_headings`), grid index → text. `arrays`: the same cells as Arrow columns
+    (`RawSheet.arrays`), read from without a pandas Series a column."""
     start = header.rows[-1] + 1
     region = cells.iloc[start:]
     if region.empty:
         return region, {}
-    first = [v for _, c in region.items() if pd.notna(v := head_values(c, 1)[0])]
+    keys = [int(str(c)) for c in region.columns]
+    if arrays is not None:
+        first = [v for c in keys if (v := arrays[c][start].as_py()) is not None]
+    else:
+        first = [v for _, c in region.items() if pd.notna(v := head_values(c, 1)[0])]
     if first and all(is_column_code(str(v)) for v in first):
         region = region.iloc[1:]
+        start += 1
+    texts = None if arrays is None else [arrays[c].slice(start) for c in keys]
     # In numpy, row by column: a sheet's few hundred rows then cost no pandas frame.
-    flags = region.notna().to_numpy(dtype=bool, copy=True)
+    flags = _filled(region, texts)
     # Also clears the cells that clean to nothing where one comes first in its row.
-    totals = _totals_rows(region, flags)
+    totals = _totals_rows(region, flags, texts)
     filled = flags.sum(axis=1)
     keep = filled > 0
     for index in totals:
         reporter.add(Severity.INFO, "totals_row_skipped", row=int(index) + 1)
-    keep[region.index.get_indexer(pd.Index(totals))] = False
+    if totals:
+        keep[region.index.get_indexer(pd.Index(totals))] = False
 
     maybe_units: dict[int, str] = {}
     if spec.key == WORKFORCE.key and (keep & (filled <= 2)).any():
@@ -54,7 +67,9 @@ def data_rows(
         keep &= ~groups.skipped.to_numpy(dtype=bool)
         maybe_units = groups.maybe_units
 
-    mapped = region.columns.get_indexer(pd.Index(sorted(header.mapped)))
+    # The positions of the header's columns (-1: none, as `get_indexer` says it).
+    position = {c: i for i, c in enumerate(keys)}
+    mapped = np.array([position.get(c, -1) for c in sorted(header.mapped)], dtype=np.intp)
     outside = keep & ~flags[:, mapped].any(axis=1)
     outside_rows = region.index[outside]
     reporter.add_each(
@@ -106,7 +121,21 @@ _LEAD = "[\\x00-/:-@\\[-`{-\\x7f" + NON_ASCII_WHITE_SPACE + "]"
 _MAYBE_TOTALS = "(?s)^" + _LEAD + "*(?:$|[TtCc\u1e97].*(?i:ng|tal))"
 
 
-def _totals_rows(region: pd.DataFrame, nonempty: np.ndarray[Any, Any]) -> list[Any]:
+def _filled(region: pd.DataFrame, texts: Sequence[Any] | None) -> np.ndarray[Any, Any]:
+    """Which cells of `region` hold a value, rows × columns (a new array: it is written
+    to); from the Arrow columns `texts` of the region when given, as `notna` says it."""
+    if texts is None:
+        return region.notna().to_numpy(dtype=bool, copy=True)
+    import pyarrow.compute as pc
+
+    return np.column_stack(
+        [pc.is_valid(text).to_numpy(zero_copy_only=False) for text in texts]
+    ).astype(bool, copy=False)
+
+
+def _totals_rows(
+    region: pd.DataFrame, nonempty: np.ndarray[Any, Any], texts: Sequence[Any] | None = None
+) -> list[Any]:
     """`_totals_rows_plain`, vectorised: the first filled cell of each row, by column, is
     looked at by its first byte, then in Arrow against `_MAYBE_TOTALS`; only the cells that
     match are tested one by one. A sheet of IDs starting with `C` or `T` and no `STT`
@@ -115,7 +144,8 @@ def _totals_rows(region: pd.DataFrame, nonempty: np.ndarray[Any, Any]) -> list[A
 
     `nonempty` (rows × columns of `region`) is updated where a row's first filled cell
     cleans to nothing (`\\x1c`, which the reader does not take for white space): such a
-    cell is cleared, and the row looked at again.
+    cell is cleared, and the row looked at again. `texts`: the region's Arrow columns
+    (large strings), when the reader has them.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -130,16 +160,14 @@ def _totals_rows(region: pd.DataFrame, nonempty: np.ndarray[Any, Any]) -> list[A
         again: list[int] = []
         for column in np.flatnonzero(np.bincount(first_column)).tolist():
             these = rows[first_column == column]
-            texts = _column_texts(region, column, these)
-            maybe = ~_NEVER_TOTALS[_first_bytes(texts)]
+            cut = _column_texts(region, column, these, texts)
+            maybe = ~_NEVER_TOTALS[_first_bytes(cut)]
             if not maybe.any():
                 continue
-            these, texts = these[maybe], texts.filter(pa.array(maybe))
-            hit = pc.fill_null(pc.match_substring_regex(texts, pattern=_MAYBE_TOTALS), False)
+            these, cut = these[maybe], cut.filter(pa.array(maybe))
+            hit = pc.fill_null(pc.match_substring_regex(cut, pattern=_MAYBE_TOTALS), False)
             positions = these[hit.to_numpy(zero_copy_only=False)]
-            for position, raw in zip(
-                positions.tolist(), texts.filter(hit).to_pylist(), strict=True
-            ):
+            for position, raw in zip(positions.tolist(), cut.filter(hit).to_pylist(), strict=True):
                 text = str(raw)
                 if not text.strip():  # what `clean_text` leaves empty: Python's white space
                     nonempty[position, column] = False
@@ -150,11 +178,19 @@ def _totals_rows(region: pd.DataFrame, nonempty: np.ndarray[Any, Any]) -> list[A
     return [region.index[position] for position in sorted(found)]
 
 
-def _column_texts(region: pd.DataFrame, column: int, rows: np.ndarray[Any, Any]) -> Any:
+def _column_texts(
+    region: pd.DataFrame,
+    column: int,
+    rows: np.ndarray[Any, Any],
+    arrays: Sequence[Any] | None = None,
+) -> Any:
     """The cells of `region` at positions `rows` of column position `column`, as an Arrow
     large-string array (null: blank). An Arrow text column (what the reader gives) is taken
     from in Arrow: through pandas, its `iloc` and a new array cost more than the search."""
     import pyarrow as pa
+
+    if arrays is not None:
+        return arrays[column].take(pa.array(rows, type=pa.int64()))
 
     values = region.iloc[:, column].array
     dtype = values.dtype

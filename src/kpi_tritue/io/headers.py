@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -62,14 +63,16 @@ def sex_label(text: str) -> str | None:
     return label if label in _SEX_LABELS else None
 
 
-def _header_candidates(cells: pd.DataFrame) -> Iterator[tuple[tuple[int, ...], dict[int, str]]]:
+def _header_candidates(
+    cells: pd.DataFrame, arrays: Mapping[int, Any] | None = None
+) -> Iterator[tuple[tuple[int, ...], dict[int, str]]]:
     """Single rows among the first 20, then pairs of adjacent rows (two-level headers).
 
     In that order, each built when asked for: the search stops at the first candidate that
     holds the sheet's headers, most often one of the first rows, and the other rows' text
     is then never cleaned (issue 14: cleaning all 20 rows and their 19 pairs cost a sheet
     more than finding its header)."""
-    rows = _HeadRows(cells)
+    rows = _HeadRows(cells, arrays)
     for i in range(len(rows)):
         yield (i,), rows[i]
     # In a pair the lower row's text wins, except `Nam` / `Nữ` under a header (a birth
@@ -84,13 +87,22 @@ def _header_candidates(cells: pd.DataFrame) -> Iterator[tuple[tuple[int, ...], d
 
 class _HeadRows:
     """The cleaned text of the first `height` rows, column index → text, blanks left out;
-    a row is cleaned the first time it is asked for."""
+    a row is cleaned the first time it is asked for. `arrays`: the same cells as Arrow
+    columns (`RawSheet.arrays`), read from without a pandas Series a column."""
 
-    def __init__(self, cells: pd.DataFrame, height: int = HEADER_SEARCH_ROWS) -> None:
+    def __init__(
+        self,
+        cells: pd.DataFrame,
+        arrays: Mapping[int, Any] | None = None,
+        height: int = HEADER_SEARCH_ROWS,
+    ) -> None:
         # Column by column, not `iterrows`: a Series a row cost more than the whole search.
         self._height = min(height, len(cells))
         self._columns = [int(str(c)) for c in cells.columns]
-        self._grid = [head_values(column, self._height) for _, column in cells.items()]
+        if arrays is not None:
+            self._grid = [arrays[c].slice(0, self._height).to_pylist() for c in self._columns]
+        else:
+            self._grid = [head_values(column, self._height) for _, column in cells.items()]
         self._rows: dict[int, dict[int, str]] = {}
 
     def __len__(self) -> int:
@@ -156,10 +168,13 @@ def find_header(
     spec: SheetSpec,
     reporter: Reporter,
     merged: Sequence[MergedRange] = (),
+    arrays: Mapping[int, Any] | None = None,
 ) -> Header | None:
+    """The sheet's header, or None with `header_not_found`. `arrays`: the same cells as
+    Arrow columns (`RawSheet.arrays`), when the reader has them."""
     best: tuple[int, int] = (-1, 0)
     best_found: dict[str, list[int]] = {}
-    for rows, texts in _header_candidates(cells):
+    for rows, texts in _header_candidates(cells, arrays):
         found = _match_headers(spec, texts)
         if _satisfies(spec, found):
             return _with_split(_header_from(rows, texts, found, spec, reporter), cells, merged)

@@ -37,6 +37,7 @@ from kpi_tritue.contract.limits import (
 from kpi_tritue.i18n import Amount
 from kpi_tritue.io import extent, extent_ods, extent_xls
 from kpi_tritue.io.arrow_frames import framed as _framed
+from kpi_tritue.io.arrow_frames import framed_with_arrays
 from kpi_tritue.io.sheet_xml import (
     MergedRange,
     Scanner,
@@ -83,6 +84,10 @@ class RawSheet:
     # Cells left out because they lie past Excel's grid or `Limits.max_columns`: how many,
     # and the name of the first (e.g. `XFD1048576`).
     far_cells: tuple[int, str] | None = None
+    # The same cells as `cells`, column index → Arrow text column (large strings), when the
+    # reader built `cells` from them (else None): the header search and the data rows read
+    # them without building a pandas Series a column (issue 14, `arrow_frames`).
+    arrays: dict[int, pa.Array] | None = None
 
 
 def sha256_of(path: Path) -> str:
@@ -279,10 +284,11 @@ class Workbook:
         # copying one per cell) but turns error cells into blanks without saying where; a
         # sheet whose XML holds any error cell is read again the way that reports them.
         if batch is not None and scan.has_errors is False:
-            cells = _framed(batch, columns)
+            cells, arrays = framed_with_arrays(batch, columns)
             return RawSheet(
                 name=name,
                 cells=cells,
+                arrays=arrays,
                 merged=scan.merged,
                 unsaved_formulas=scan.unsaved_formulas,
                 far_cells=scan.far_cells,

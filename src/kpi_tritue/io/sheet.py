@@ -115,10 +115,12 @@ def take_table(
         )
         return None, reporter
     cells = fill_vertical_merges(raw)
-    header = find_header(cells, spec, reporter, raw.merged)
+    # The reader's Arrow columns hold the cells as read: not once merges are filled.
+    arrays = raw.arrays if cells is raw.cells else None
+    header = find_header(cells, spec, reporter, raw.merged, arrays)
     if header is None:
         return None, reporter
-    data, maybe_units = data_rows(cells, header, spec, reporter)
+    data, maybe_units = data_rows(cells, header, spec, reporter, arrays)
     taken = Taken(reporter=reporter, raw=raw, header=header, data=data, maybe_units=maybe_units)
     return taken, reporter
 
