@@ -87,7 +87,7 @@ class ParsedColumn:
         self.distinct_years = distinct_years
         self.distinct_notes = distinct_notes
 
-    @property
+    @cached_property
     def years(self) -> pd.Series | None:
         """A birth-date column's years written without a date (Int64, NA elsewhere)."""
         if self.distinct_years is None:

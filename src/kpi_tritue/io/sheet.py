@@ -311,15 +311,21 @@ def _parse_job(
         if conversion is not None or left:
             return [_parse_one(column, raw, bounds) for raw in raws]
     parsed = parse_column(whole, column, bounds)
-    # The masks of the whole column, once: a part's own would look at every distinct
-    # value of the run again, for each file.
-    invalid, blank = parsed.invalid_mask, parsed.blank_mask
+    # The masks and years of the whole column, once: a part's own would look at every
+    # distinct value of the run again, for each file.
+    invalid, blank, noted = parsed.invalid_mask, parsed.blank_mask, parsed.note_mask
+    years = None if parsed.years is None else parsed.years.array
     cut: list[ParsedOne] = []
     start = 0
     for raw in raws:
         stop = start + len(raw)
         part = _part(parsed, start, stop, raw.index)
-        part.__dict__.update(invalid_mask=invalid[start:stop], blank_mask=blank[start:stop])
+        part.__dict__.update(
+            invalid_mask=invalid[start:stop],
+            blank_mask=blank[start:stop],
+            note_mask=noted[start:stop],
+            years=None if years is None else pd.Series(years[start:stop], index=raw.index),
+        )
         cut.append((part, None, False))
         start = stop
     return cut
