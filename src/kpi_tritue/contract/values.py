@@ -108,6 +108,20 @@ class ParsedColumn:
         noted: np.ndarray[Any, Any] = flags[self.codes]
         return noted
 
+    # Whether any row is invalid, carries a warning, is blank: `parse_batch` gives each
+    # file's part the whole column's answer when it is no, so that no file is looked at.
+    @cached_property
+    def any_invalid(self) -> bool:
+        return bool(self.invalid_mask.any())
+
+    @cached_property
+    def any_noted(self) -> bool:
+        return bool(self.note_mask.any())
+
+    @cached_property
+    def any_blank(self) -> bool:
+        return bool(self.blank_mask.any())
+
     def note_at(self, position: int) -> str | None:
         code = int(self.codes[position])
         if self.distinct_notes is None or code < 0:

@@ -196,7 +196,7 @@ def _parse_table(
         letters[column.key] = column_letter(col)
     parsed: dict[str, ParsedColumn] = {}
     legacy_left: list[str] = []
-    built: dict[str, Any] = {ROW: (data.index + 1).astype("int64")}
+    built: dict[str, Any] = {ROW: data.index.to_numpy(dtype=np.int64) + 1}
     for key, (result, conversion, left) in columns.items():
         if conversion is not None:
             report_conversion(conversion, spec.column(key), letters[key], reporter)
@@ -204,10 +204,16 @@ def _parse_table(
             legacy_left.append(key)
         parsed[key] = result
         built[key] = result.values
-        invalid |= result.invalid_mask
+        if result.any_invalid:
+            invalid |= result.invalid_mask
         if (years := result.years) is not None:
             built[BIRTH_YEAR_OF_DATE] = years
-    # One frame built at once: a column set at a time costs a block insert each.
+    # One frame built at once: a column set at a time costs a block insert each. `_invalid`
+    # is last; it is built with the cells invalid so far and set again only if the checks
+    # below find more (not at all on a clean sheet). A split birth date may add `sex`
+    # before it, so there it is set at the end, as a new column.
+    if header.split is None:
+        built[INVALID] = invalid.copy()
     frame = pd.DataFrame(built, index=data.index, copy=False)
     table = SheetTable(
         spec=spec,
@@ -224,24 +230,32 @@ def _parse_table(
     # computed) are reported as such, not as blank.
     unreadable = _report_unreadable_cells(table, header, raw, reporter)
     for key, result in parsed.items():
-        _report_problems(table, spec.column(key), result, bounds, reporter, ids)
-        _report_notes(table, spec.column(key), result, reporter, ids)
-        if spec.column(key).required:
+        column = spec.column(key)
+        if result.any_invalid:
+            _report_problems(table, column, result, bounds, reporter, ids)
+        if result.any_noted:
+            _report_notes(table, column, result, reporter, ids)
+        if not column.required:
+            continue
+        if result.any_blank:
             blank = result.blank_mask & ~result.invalid_mask
             skip = unreadable.get(key)
             if skip is not None:
                 blank &= ~skip
-            if (spec.key, key) in FILLED_LATER:
-                table.blank[key] = blank
-                continue
+        else:
+            blank = np.zeros(len(data), dtype=bool)
+        if (spec.key, key) in FILLED_LATER:
+            table.blank[key] = blank
+        elif result.any_blank:
             invalid |= blank
-            _report_blanks(table, spec.column(key), blank, reporter, ids)
+            _report_blanks(table, column, blank, reporter, ids)
     for mask in unreadable.values():
         invalid |= mask
     if header.split is not None:
         bad_birth = parsed["birth_date"].invalid_mask
         invalid |= read_split_sex(table, data, header, np.asarray(bad_birth, dtype=bool), reporter)
-    frame[INVALID] = invalid
+    if header.split is not None or not np.array_equal(built[INVALID], invalid):
+        frame[INVALID] = invalid
     check_legacy_encoding(table, {key: parsed[key] for key in legacy_left}, reporter)
     return table
 
@@ -315,6 +329,9 @@ def _parse_job(
     # distinct value of the run again, for each file.
     invalid, blank, noted = parsed.invalid_mask, parsed.blank_mask, parsed.note_mask
     years = None if parsed.years is None else parsed.years.array
+    # What the whole column has nothing of, no file's part has: its reports are skipped.
+    masks = {"any_invalid": invalid, "any_noted": noted, "any_blank": blank}
+    nothing = {name: False for name, mask in masks.items() if not mask.any()}
     cut: list[ParsedOne] = []
     start = 0
     for raw in raws:
@@ -325,6 +342,7 @@ def _parse_job(
             blank_mask=blank[start:stop],
             note_mask=noted[start:stop],
             years=None if years is None else pd.Series(years[start:stop], index=raw.index),
+            **nothing,
         )
         cut.append((part, None, False))
         start = stop
