@@ -696,3 +696,23 @@ def test_the_totals_prefilter_lets_through_every_white_space_a_label_may_start_w
     region = pd.DataFrame({0: [s + "Cộng:" for s in spaces], 1: ["x"] * len(spaces)})
     flags = region.notna().to_numpy(dtype=bool, copy=True)
     assert _totals_rows(region, flags) == _totals_rows_plain(region) == list(region.index)
+
+
+# A file's bad cells are named from the codes they hold alone (`sheet._of_codes`), not
+# from a lookup over every distinct value of the run's column (issue 14).
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(["bad_date", "bad_enum", "x"])), max_size=8),
+    st.data(),
+)
+def test_the_codes_present_name_what_the_whole_lookup_names(
+    distinct: list[str | None], data: st.DataObject
+) -> None:
+    import numpy as np
+
+    from kpi_tritue.io.sheet import _of_codes
+
+    codes = np.array(
+        data.draw(st.lists(st.integers(-1, len(distinct) - 1), max_size=12)), dtype=np.int64
+    )
+    whole = np.array([*distinct, None], dtype=object)[codes]
+    assert _of_codes(distinct, codes).tolist() == whole.tolist()

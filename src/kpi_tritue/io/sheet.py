@@ -399,8 +399,7 @@ def _report_problems(
     rows = table.frame[ROW].to_numpy()
     # The problem of each bad cell, from the few distinct values: then one code at a time,
     # so that past the limit of issues no cell is looked at one by one.
-    lookup = np.array([*result.distinct_problems, None], dtype=object)
-    problems = lookup[result.codes[positions]]
+    problems = _of_codes(result.distinct_problems, result.codes[positions])
     for problem in dict.fromkeys(problems.tolist()):
         these = positions[problems == problem]
 
@@ -451,8 +450,7 @@ def _report_notes(
     if not len(positions):
         return
     rows = table.frame[ROW].to_numpy()
-    lookup = np.array([*(result.distinct_notes or []), None], dtype=object)
-    notes = lookup[result.codes[positions]]
+    notes = _of_codes(result.distinct_notes or [], result.codes[positions])
     for note in dict.fromkeys(notes.tolist()):
         these = positions[notes == note]
 
@@ -473,6 +471,14 @@ def _report_notes(
             }
 
         reporter.add_each(Severity.WARNING, str(note), len(these), build)
+
+
+def _of_codes(distinct: list[str | None], codes: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """The entry of `distinct` each code points to (None for -1), looking only at the codes
+    present: a file's part shares the distinct values of the whole run's column."""
+    present, inverse = np.unique(codes, return_inverse=True)
+    found = [distinct[code] if code >= 0 else None for code in present.tolist()]
+    return np.array([*found, None], dtype=object)[:-1][inverse.reshape(-1)]
 
 
 def _amount(number: float | None) -> ParamValue:
