@@ -6,6 +6,7 @@ import string
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -437,7 +438,11 @@ _RUN_CELLS = {
     "level": st.sampled_from(["Tỉnh", "Huyện", "Trung ương", None]),
     "sector": st.sampled_from(["Y tế", "Y tÕ", "Giáo dục", "Không rõ"]),
     "category": st.sampled_from(["Viên chức", "Công chức", "???"]),
-    "birth_date": st.sampled_from(["15/03/1985", "31/02/1990", "01/01/2030", None]),
+    # A year written alone and 1985 typed into a date cell (a warning) are cut per file
+    # from the whole column's years and warnings.
+    "birth_date": st.sampled_from(
+        ["15/03/1985", "31/02/1990", "01/01/2030", "1985", datetime(1905, 6, 7), None]
+    ),
     "birth_year": st.sampled_from([1985, 1990, "năm", None]),
     "qualification": st.sampled_from(["Đại học", "Thạc sĩ", "Tiến sĩ", "x"]),
     "profession": st.sampled_from(["Bác sĩ", "Giáo viên THCS", None]),
@@ -754,3 +759,23 @@ def test_a_sheet_read_from_its_arrow_columns_is_read_as_from_its_frame(
         pd.testing.assert_frame_equal(data_fast, data)
         assert units_fast == units
     assert fast.issues == plain.issues
+
+
+# A file's bad cells are named from the codes they hold alone (`sheet._of_codes`), not
+# from a lookup over every distinct value of the run's column (issue 14).
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(["bad_date", "bad_enum", "x"])), max_size=8),
+    st.data(),
+)
+def test_the_codes_present_name_what_the_whole_lookup_names(
+    distinct: list[str | None], data: st.DataObject
+) -> None:
+    import numpy as np
+
+    from kpi_tritue.io.sheet import _of_codes
+
+    codes = np.array(
+        data.draw(st.lists(st.integers(-1, len(distinct) - 1), max_size=12)), dtype=np.int64
+    )
+    whole = np.array([*distinct, None], dtype=object)[codes]
+    assert _of_codes(distinct, codes).tolist() == whole.tolist()

@@ -87,7 +87,7 @@ class ParsedColumn:
         self.distinct_years = distinct_years
         self.distinct_notes = distinct_notes
 
-    @property
+    @cached_property
     def years(self) -> pd.Series | None:
         """A birth-date column's years written without a date (Int64, NA elsewhere)."""
         if self.distinct_years is None:
@@ -107,6 +107,20 @@ class ParsedColumn:
         flags = np.array([note is not None for note in notes] + [False])
         noted: np.ndarray[Any, Any] = flags[self.codes]
         return noted
+
+    # Whether any row is invalid, carries a warning, is blank: `parse_batch` gives each
+    # file's part the whole column's answer when it is no, so that no file is looked at.
+    @cached_property
+    def any_invalid(self) -> bool:
+        return bool(self.invalid_mask.any())
+
+    @cached_property
+    def any_noted(self) -> bool:
+        return bool(self.note_mask.any())
+
+    @cached_property
+    def any_blank(self) -> bool:
+        return bool(self.blank_mask.any())
 
     def note_at(self, position: int) -> str | None:
         code = int(self.codes[position])

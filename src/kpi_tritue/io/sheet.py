@@ -198,7 +198,7 @@ def _parse_table(
         letters[column.key] = column_letter(col)
     parsed: dict[str, ParsedColumn] = {}
     legacy_left: list[str] = []
-    built: dict[str, Any] = {ROW: (data.index + 1).astype("int64")}
+    built: dict[str, Any] = {ROW: data.index.to_numpy(dtype=np.int64) + 1}
     for key, (result, conversion, left) in columns.items():
         if conversion is not None:
             report_conversion(conversion, spec.column(key), letters[key], reporter)
@@ -206,10 +206,16 @@ def _parse_table(
             legacy_left.append(key)
         parsed[key] = result
         built[key] = result.values
-        invalid |= result.invalid_mask
+        if result.any_invalid:
+            invalid |= result.invalid_mask
         if (years := result.years) is not None:
             built[BIRTH_YEAR_OF_DATE] = years
-    # One frame built at once: a column set at a time costs a block insert each.
+    # One frame built at once: a column set at a time costs a block insert each. `_invalid`
+    # is last; it is built with the cells invalid so far and set again only if the checks
+    # below find more (not at all on a clean sheet). A split birth date may add `sex`
+    # before it, so there it is set at the end, as a new column.
+    if header.split is None:
+        built[INVALID] = invalid.copy()
     frame = pd.DataFrame(built, index=data.index, copy=False)
     table = SheetTable(
         spec=spec,
@@ -226,24 +232,32 @@ def _parse_table(
     # computed) are reported as such, not as blank.
     unreadable = _report_unreadable_cells(table, header, raw, reporter)
     for key, result in parsed.items():
-        _report_problems(table, spec.column(key), result, bounds, reporter, ids)
-        _report_notes(table, spec.column(key), result, reporter, ids)
-        if spec.column(key).required:
+        column = spec.column(key)
+        if result.any_invalid:
+            _report_problems(table, column, result, bounds, reporter, ids)
+        if result.any_noted:
+            _report_notes(table, column, result, reporter, ids)
+        if not column.required:
+            continue
+        if result.any_blank:
             blank = result.blank_mask & ~result.invalid_mask
             skip = unreadable.get(key)
             if skip is not None:
                 blank &= ~skip
-            if (spec.key, key) in FILLED_LATER:
-                table.blank[key] = blank
-                continue
+        else:
+            blank = np.zeros(len(data), dtype=bool)
+        if (spec.key, key) in FILLED_LATER:
+            table.blank[key] = blank
+        elif result.any_blank:
             invalid |= blank
-            _report_blanks(table, spec.column(key), blank, reporter, ids)
+            _report_blanks(table, column, blank, reporter, ids)
     for mask in unreadable.values():
         invalid |= mask
     if header.split is not None:
         bad_birth = parsed["birth_date"].invalid_mask
         invalid |= read_split_sex(table, data, header, np.asarray(bad_birth, dtype=bool), reporter)
-    frame[INVALID] = invalid
+    if header.split is not None or not np.array_equal(built[INVALID], invalid):
+        frame[INVALID] = invalid
     check_legacy_encoding(table, {key: parsed[key] for key in legacy_left}, reporter)
     return table
 
@@ -313,15 +327,25 @@ def _parse_job(
         if conversion is not None or left:
             return [_parse_one(column, raw, bounds) for raw in raws]
     parsed = parse_column(whole, column, bounds)
-    # The masks of the whole column, once: a part's own would look at every distinct
-    # value of the run again, for each file.
-    invalid, blank = parsed.invalid_mask, parsed.blank_mask
+    # The masks and years of the whole column, once: a part's own would look at every
+    # distinct value of the run again, for each file.
+    invalid, blank, noted = parsed.invalid_mask, parsed.blank_mask, parsed.note_mask
+    years = None if parsed.years is None else parsed.years.array
+    # What the whole column has nothing of, no file's part has: its reports are skipped.
+    masks = {"any_invalid": invalid, "any_noted": noted, "any_blank": blank}
+    nothing = {name: False for name, mask in masks.items() if not mask.any()}
     cut: list[ParsedOne] = []
     start = 0
     for raw in raws:
         stop = start + len(raw)
         part = _part(parsed, start, stop, raw.index)
-        part.__dict__.update(invalid_mask=invalid[start:stop], blank_mask=blank[start:stop])
+        part.__dict__.update(
+            invalid_mask=invalid[start:stop],
+            blank_mask=blank[start:stop],
+            note_mask=noted[start:stop],
+            years=None if years is None else pd.Series(years[start:stop], index=raw.index),
+            **nothing,
+        )
         cut.append((part, None, False))
         start = stop
     return cut
@@ -377,8 +401,7 @@ def _report_problems(
     rows = table.frame[ROW].to_numpy()
     # The problem of each bad cell, from the few distinct values: then one code at a time,
     # so that past the limit of issues no cell is looked at one by one.
-    lookup = np.array([*result.distinct_problems, None], dtype=object)
-    problems = lookup[result.codes[positions]]
+    problems = _of_codes(result.distinct_problems, result.codes[positions])
     for problem in dict.fromkeys(problems.tolist()):
         these = positions[problems == problem]
 
@@ -429,8 +452,7 @@ def _report_notes(
     if not len(positions):
         return
     rows = table.frame[ROW].to_numpy()
-    lookup = np.array([*(result.distinct_notes or []), None], dtype=object)
-    notes = lookup[result.codes[positions]]
+    notes = _of_codes(result.distinct_notes or [], result.codes[positions])
     for note in dict.fromkeys(notes.tolist()):
         these = positions[notes == note]
 
@@ -451,6 +473,14 @@ def _report_notes(
             }
 
         reporter.add_each(Severity.WARNING, str(note), len(these), build)
+
+
+def _of_codes(distinct: list[str | None], codes: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """The entry of `distinct` each code points to (None for -1), looking only at the codes
+    present: a file's part shares the distinct values of the whole run's column."""
+    present, inverse = np.unique(codes, return_inverse=True)
+    found = [distinct[code] if code >= 0 else None for code in present.tolist()]
+    return np.array([*found, None], dtype=object)[:-1][inverse.reshape(-1)]
 
 
 def _amount(number: float | None) -> ParamValue:
