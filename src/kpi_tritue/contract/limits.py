@@ -8,13 +8,16 @@ names the limit that was hit, so a user with a genuinely huge file knows what to
 
 from __future__ import annotations
 
+import functools
 import os
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from kpi_tritue.model.issues import MAX_ISSUES_PER_CODE
 
@@ -64,7 +67,19 @@ class Limits:
     def from_environment(cls) -> Limits:
         """Defaults, overridden by `KPI_MAX_SHEET_MB`, `KPI_MAX_RATIO`, `KPI_MAX_ROWS`,
         `KPI_MAX_NUMBER` (at most `MAX_NUMBER_CEILING`), `KPI_MAX_ISSUES_PER_CODE`,
-        `KPI_MAX_CELLS`, `KPI_MAX_COLUMNS`, `KPI_MAX_TEXT_KB`, `KPI_MAX_REPEATS`."""
+        `KPI_MAX_CELLS`, `KPI_MAX_COLUMNS`, `KPI_MAX_TEXT_KB`, `KPI_MAX_REPEATS`.
+
+        Within a call of a function marked `read_once` (a command's reading of its
+        inputs), the ones read when it began: the environment is read once per run, not
+        once per file, sheet and reporter (2,600 times for 200 files, 53 µs each).
+        """
+        fixed = _RUN_LIMITS.get()
+        if fixed is not None:
+            return fixed
+        return cls._read_environment()
+
+    @classmethod
+    def _read_environment(cls) -> Limits:
         defaults = cls()
         return cls(
             max_sheet_bytes=_int_env("KPI_MAX_SHEET_MB", defaults.max_sheet_bytes // MIB) * MIB,
@@ -77,6 +92,31 @@ class Limits:
             max_text_bytes=_int_env("KPI_MAX_TEXT_KB", defaults.max_text_bytes // 1024) * 1024,
             max_repeats=_int_env("KPI_MAX_REPEATS", defaults.max_repeats),
         )
+
+
+# The limits of the run being read (`read_once`), in the thread that reads it; a thread
+# started by the run reads the environment itself, as before.
+_RUN_LIMITS: ContextVar[Limits | None] = ContextVar("kpi_run_limits", default=None)
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def read_once(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Mark a function that reads a run's inputs: during its call, `Limits.from_environment`
+    gives the limits read as it began (those of an outer such call, if nested)."""
+
+    @functools.wraps(function)
+    def reading(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if _RUN_LIMITS.get() is not None:
+            return function(*args, **kwargs)
+        token = _RUN_LIMITS.set(Limits._read_environment())
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _RUN_LIMITS.reset(token)
+
+    return reading
 
 
 def _int_env(name: str, default: int) -> int:
@@ -102,9 +142,10 @@ class LimitHit:
 _PARSED_PARTS = ("xl/worksheets/", "xl/sharedStrings", "content.xml")
 
 
-def _directory(path: Path) -> list[zipfile.ZipInfo]:
+def archive_directory(path: Path) -> list[zipfile.ZipInfo]:
     """The archive's directory; empty when it cannot be read, which the reader then reports
-    in its own words."""
+    in its own words. Read once when a workbook is opened, and handed to the checks below
+    (`entries`), which read it themselves when not given it."""
     try:
         with zipfile.ZipFile(path) as archive:
             return archive.infolist()
@@ -112,17 +153,24 @@ def _directory(path: Path) -> list[zipfile.ZipInfo]:
         return []
 
 
-def unsupported_compression(path: Path) -> str | None:
+_directory = archive_directory
+
+
+def unsupported_compression(
+    path: Path, entries: Sequence[zipfile.ZipInfo] | None = None
+) -> str | None:
     """The first part compressed by a method calamine cannot inflate (LZMA, bzip2, ...)."""
-    for entry in _directory(path):
+    for entry in _directory(path) if entries is None else entries:
         if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             return entry.filename
     return None
 
 
-def inspect_archive(path: Path, limits: Limits) -> LimitHit | None:
+def inspect_archive(
+    path: Path, limits: Limits, entries: Sequence[zipfile.ZipInfo] | None = None
+) -> LimitHit | None:
     """The first limit a zip-based workbook exceeds, from its directory alone; or None."""
-    for entry in _directory(path):
+    for entry in _directory(path) if entries is None else entries:
         if not entry.filename.startswith(_PARSED_PARTS):
             continue
         if entry.file_size > limits.max_sheet_bytes:
@@ -226,7 +274,9 @@ class TextRun:
             self.exceeded = True
 
 
-def check_declared_sizes(path: Path, limits: Limits | None = None) -> str | LimitHit | None:
+def check_declared_sizes(
+    path: Path, limits: Limits | None = None, entries: Sequence[zipfile.ZipInfo] | None = None
+) -> str | LimitHit | None:
     """The first part of a zip-based workbook whose declared size is false, or None.
 
     Every part is checked against what deflate can produce; the parts calamine reads in
@@ -234,7 +284,8 @@ def check_declared_sizes(path: Path, limits: Limits | None = None) -> str | Limi
     inflated and counted. Sheets are left to the scan that reads them anyway. With
     `limits`, a part holding a run of text longer than `max_text_bytes` is a `LimitHit`.
     """
-    entries = _directory(path)
+    if entries is None:
+        entries = _directory(path)
     for entry in entries:
         # Deflate never makes data more than a little bigger; stored data keeps its size.
         most = entry.file_size + entry.file_size // 1000 + 1024

@@ -17,7 +17,7 @@ import pandas as pd
 
 from kpi_tritue.catalog.roles import RoleRule
 from kpi_tritue.contract.bookkeeping import INVALID
-from kpi_tritue.contract.limits import Limits
+from kpi_tritue.contract.limits import Limits, read_once
 from kpi_tritue.contract.privacy import KnownNames, redact_issues
 from kpi_tritue.contract.schema import (
     CONTRACT,
@@ -103,6 +103,7 @@ class Dataset:
         return replace(self, tables=tables), dropped
 
 
+@read_once
 def load_dataset(
     inputs: Sequence[str] | OpenedInputs,
     *,

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kpi_tritue.contract.limits import read_once
 from kpi_tritue.contract.schema import CONTRACT, WORKFORCE, Contract
 from kpi_tritue.contract.text_inputs import UnsafeInput
 from kpi_tritue.io.reader import WORKBOOK_SUFFIXES
@@ -47,6 +48,7 @@ class OpenedInputs:
         return years
 
 
+@read_once
 def open_inputs(
     inputs: Sequence[str],
     *,
