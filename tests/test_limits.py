@@ -183,3 +183,17 @@ def test_lzma_and_bzip2_entries_are_named(tmp_path: Path) -> None:
         assert unsupported_compression(path) == "xl/workbook.xml"
     plain = _archive(tmp_path / "plain.xlsx", {"xl/workbook.xml": b"<workbook/>"})
     assert unsupported_compression(plain) is None
+
+
+def test_an_archive_directory_read_once_gives_what_each_check_reads(tmp_path: Path) -> None:
+    from kpi_tritue.contract.limits import archive_directory, inspect_archive
+
+    path = _archive(tmp_path / "a.xlsx", {"xl/workbook.xml": b"<workbook/>" * 50})
+    _declare(path, "xl/workbook.xml", 3)
+    entries = archive_directory(path)
+    limits = Limits()
+    assert check_declared_sizes(path, limits, entries) == check_declared_sizes(path, limits)
+    assert check_declared_sizes(path, limits, entries) == "xl/workbook.xml"
+    assert unsupported_compression(path, entries) == unsupported_compression(path)
+    assert inspect_archive(path, limits, entries) == inspect_archive(path, limits)
+    assert archive_directory(tmp_path / "missing.xlsx") == []

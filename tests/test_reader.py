@@ -45,7 +45,7 @@ def test_ods_merges_are_placed_through_repeated_rows_and_cells() -> None:
 
 import itertools  # noqa: E402
 
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from kpi_tritue.io.sheet_xml import scan_xml as _scan_xml  # noqa: E402
@@ -74,6 +74,50 @@ def test_cutting_the_xml_anywhere_finds_the_same_cells(cuts: list[int]) -> None:
     points = [0, *sorted(cuts), len(_SHEET)]
     blocks = [_SHEET[a:b] for a, b in itertools.pairwise(points)]
     assert _scan_xml(blocks) == _scan_xml([_SHEET])
+
+
+_FORMULA_CELLS = [
+    b'<c r="{ref}"><f>A1+1</f><v>2</v></c>',
+    b'<c r="{ref}"><f>A1+1</f></c>',
+    b'<c r="{ref}"><f>A1+1</f><v/></c>',
+    b'<c r="{ref}"><f>A1+1</f><v></v></c>',
+    b'<c r="{ref}"><f t="shared" si="0"/></c>',
+    b'<c r="{ref}"><f t="shared" si="0"/><v>3</v></c>',
+    b'<c r="{ref}"><f t="shared" si="0"/><v /></c>',
+    b'<c r="{ref}"><f t="shared" si="0"/><v></v></c>',
+    b'<c r="{ref}" t="s"><v>0</v></c>',
+    b'<c r="{ref}"/>',
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.sampled_from(range(len(_FORMULA_CELLS))), min_size=1, max_size=12),
+    st.lists(st.integers(min_value=0, max_value=2000), max_size=4),
+)
+# A shared formula with an empty saved value, alone: its cell ends in none of the three
+# endings the scan first looked for (`</f><v`, `</f></c>`, `/></c>`), and was missed.
+@example([7], [])
+def test_the_scan_finds_every_unsaved_formula_the_pattern_finds(
+    kinds: list[int], cuts: list[int]
+) -> None:
+    """The plain search (the pattern over the whole XML) against the scan's, which looks
+    for the pattern only in blocks holding the end of such a cell."""
+    from kpi_tritue.io.sheet_xml import _UNSAVED_FORMULA, column_index
+
+    cells = b"".join(
+        _FORMULA_CELLS[kind].replace(b"{ref}", f"{chr(65 + i % 26)}{i + 1}".encode())
+        for i, kind in enumerate(kinds)
+    )
+    xml = b"<worksheet><sheetData><row>" + cells + b"</row></sheetData></worksheet>"
+    plain: list[tuple[int, int]] = []
+    for found in _UNSAVED_FORMULA.finditer(xml):
+        cell = (int(found[2]) - 1, column_index(found[1]))
+        if cell not in plain:
+            plain.append(cell)
+    points = [0, *sorted(c for c in cuts if c < len(xml)), len(xml)]
+    blocks = [xml[a:b] for a, b in itertools.pairwise(points)]
+    assert _scan_xml(blocks).unsaved_formulas == plain
 
 
 def test_cutting_the_xml_at_every_single_position_finds_the_same_cells() -> None:

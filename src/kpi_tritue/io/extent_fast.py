@@ -8,6 +8,7 @@ is: that is every sheet Excel or LibreOffice writes. What it flags is settled by
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from array import array
@@ -69,6 +70,7 @@ def _column_at_most(bound: int) -> str:
     return "(?:" + "|".join(options) + ")"
 
 
+@functools.lru_cache(maxsize=64)
 def danger_pattern(rows: int, cols: int) -> str:
     """An RE2 pattern found in a sheet's XML wherever a cell is not written `<c r="REF"`
     with REF inside the first `rows` rows and `cols` columns, or carries a second `r`; and

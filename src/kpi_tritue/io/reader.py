@@ -28,6 +28,7 @@ from kpi_tritue.contract.limits import (
     ArchiveMismatch,
     LimitHit,
     Limits,
+    archive_directory,
     check_declared_sizes,
     inflated_blocks,
     inspect_archive,
@@ -133,17 +134,20 @@ class Workbook:
             # An .xlsx inside an OLE2 container is how Excel stores an encrypted workbook.
             raise UnreadableWorkbook("password_protected")
         self._limits = Limits.from_environment()
+        entries: list[zipfile.ZipInfo] = []
         if kind == "zip":
+            # The archive's directory, read once for the checks below and `_settle_ods`.
+            entries = archive_directory(path)
             # calamine inflates deflate only: LZMA or bzip2 would fail deep inside it.
-            method = unsupported_compression(path)
+            method = unsupported_compression(path, entries)
             if method is not None:
                 raise UnreadableWorkbook("unsupported_compression", part=method)
             # A zip bomb is refused from the archive's directory, before calamine inflates it.
-            hit = inspect_archive(path, self._limits)
+            hit = inspect_archive(path, self._limits, entries)
             if hit is not None:
                 raise _limit_error(hit)
             # A directory that lies about sizes would let a bomb past the limits above.
-            lying = check_declared_sizes(path, self._limits)
+            lying = check_declared_sizes(path, self._limits, entries)
             if isinstance(lying, LimitHit):
                 raise _limit_error(lying)
             if lying is not None:
@@ -157,7 +161,7 @@ class Workbook:
         if kind == "ole2":
             source = self._settle_xls() or path
         elif kind_is_zip:
-            source = self._settle_ods() or path
+            source = self._settle_ods(entries) or path
         _quiet_rust_logs()
         try:
             self._reader = fastexcel.read_excel(source)
@@ -198,12 +202,13 @@ class Workbook:
             )
         return found.mended
 
-    def _settle_ods(self) -> bytes | None:
+    def _settle_ods(self, entries: Sequence[zipfile.ZipInfo]) -> bytes | None:
+        # An .xlsx is told from its directory, without opening the archive again.
+        names = {ascii_lower(entry.filename) for entry in entries}
+        if b"content.xml" not in names or b"xl/workbook.xml" in names:
+            return None
         try:
             with zipfile.ZipFile(self.path) as archive:
-                names = {ascii_lower(n) for n in archive.namelist()}
-                if b"content.xml" not in names or b"xl/workbook.xml" in names:
-                    return None
                 entry = archive.getinfo("content.xml")
 
                 def read() -> Iterator[bytes]:

@@ -177,8 +177,15 @@ class Scanner:
     def feed(self, block: bytes) -> None:
         chunk = self._tail + block
         # A formula cell without a saved value ends `</f><v/></c>`, `</f><v></v></c>`
-        # or `</f></c>`; Excel itself always saves the value.
-        if b"</f><v" in chunk or b"</f></c>" in chunk or b"/></c>" in chunk:
+        # or `</f></c>`, or, its formula shared (`<f .../>`), `/></c>` or
+        # `/><v></v></c>`; Excel itself always saves the value. Every cell the pattern
+        # finds ends in one of these.
+        if (
+            b"</f><v" in chunk
+            or b"</f></c>" in chunk
+            or b"/></c>" in chunk
+            or b"/><v></v></c>" in chunk
+        ):
             for found in _UNSAVED_FORMULA.finditer(chunk):
                 cell = (int(found[2]) - 1, column_index(found[1]))
                 if len(self.unsaved) < _MAX_LISTED and cell not in self.unsaved:
