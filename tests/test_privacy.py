@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
@@ -96,6 +98,38 @@ def test_known_names_give_the_rule_as_written(names: list[str], texts: list[str]
     # The Arrow way of many texts (a column): screened, then tested one by one.
     array = pa.array([*texts, None], type=pa.large_string())
     assert fast.holding_array(array).tolist() == [*expected, False]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    names=st.lists(hostile_text, min_size=1, max_size=6),
+    texts=st.lists(st.one_of(st.none(), hostile_text), min_size=1, max_size=8),
+    picks=st.lists(st.integers(min_value=0, max_value=7), min_size=1, max_size=200),
+)
+def test_a_column_screened_over_its_distinct_texts_is_screened_as_row_by_row(
+    names: list[str], texts: list[str | None], picks: list[int]
+) -> None:
+    # A column that repeats a few texts (units, professions), nulls among them.
+    column = pa.array([texts[i % len(texts)] for i in picks], type=pa.large_string())
+    known = KnownNames.of_arrays([pa.array(names, type=pa.large_string())])
+    plain = known.holding_rows(column).tolist()
+    assert plain == [t is not None and holds_plain(t, names) for t in column.to_pylist()]
+    with patch.object(privacy, "_DISTINCT_FROM", 0):
+        assert known.holding_array(column).tolist() == plain
+
+
+def test_a_long_repetitive_column_takes_the_distinct_way_and_ids_do_not() -> None:
+    names = KnownNames.of([NAME, "Trần Thị Bình"])
+    units = pa.array(["Sở Y tế", "Phòng của Nguyễn Văn An", None, "TRAN THI BINH"] * 2000)
+    ids = pa.array([f"HT{i:05d}" for i in range(8000)] + ["Nguyễn Văn An"])
+    with patch.object(KnownNames, "holding_rows", wraps=names.holding_rows) as rows:
+        found = names.holding_array(units)
+        assert [len(call.args[0]) for call in rows.call_args_list] == [3]
+        assert found.tolist() == names.holding_rows(units).tolist()
+        assert found.tolist() == [False, True, False, True] * 2000
+    with patch.object(KnownNames, "holding_rows", wraps=names.holding_rows) as rows:
+        assert names.holding_array(ids).tolist() == [False] * 8000 + [True]
+        assert [len(call.args[0]) for call in rows.call_args_list] == [8001]
 
 
 def test_many_texts_are_screened_in_arrow_with_the_same_answer() -> None:
