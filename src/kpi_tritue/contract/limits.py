@@ -13,7 +13,7 @@ import os
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,9 +137,10 @@ class LimitHit:
 _PARSED_PARTS = ("xl/worksheets/", "xl/sharedStrings", "content.xml")
 
 
-def _directory(path: Path) -> list[zipfile.ZipInfo]:
+def archive_directory(path: Path) -> list[zipfile.ZipInfo]:
     """The archive's directory; empty when it cannot be read, which the reader then reports
-    in its own words."""
+    in its own words. Read once when a workbook is opened, and handed to the checks below
+    (`entries`), which read it themselves when not given it."""
     try:
         with zipfile.ZipFile(path) as archive:
             return archive.infolist()
@@ -147,17 +148,24 @@ def _directory(path: Path) -> list[zipfile.ZipInfo]:
         return []
 
 
-def unsupported_compression(path: Path) -> str | None:
+_directory = archive_directory
+
+
+def unsupported_compression(
+    path: Path, entries: Sequence[zipfile.ZipInfo] | None = None
+) -> str | None:
     """The first part compressed by a method calamine cannot inflate (LZMA, bzip2, ...)."""
-    for entry in _directory(path):
+    for entry in _directory(path) if entries is None else entries:
         if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             return entry.filename
     return None
 
 
-def inspect_archive(path: Path, limits: Limits) -> LimitHit | None:
+def inspect_archive(
+    path: Path, limits: Limits, entries: Sequence[zipfile.ZipInfo] | None = None
+) -> LimitHit | None:
     """The first limit a zip-based workbook exceeds, from its directory alone; or None."""
-    for entry in _directory(path):
+    for entry in _directory(path) if entries is None else entries:
         if not entry.filename.startswith(_PARSED_PARTS):
             continue
         if entry.file_size > limits.max_sheet_bytes:
@@ -261,7 +269,9 @@ class TextRun:
             self.exceeded = True
 
 
-def check_declared_sizes(path: Path, limits: Limits | None = None) -> str | LimitHit | None:
+def check_declared_sizes(
+    path: Path, limits: Limits | None = None, entries: Sequence[zipfile.ZipInfo] | None = None
+) -> str | LimitHit | None:
     """The first part of a zip-based workbook whose declared size is false, or None.
 
     Every part is checked against what deflate can produce; the parts calamine reads in
@@ -269,7 +279,8 @@ def check_declared_sizes(path: Path, limits: Limits | None = None) -> str | Limi
     inflated and counted. Sheets are left to the scan that reads them anyway. With
     `limits`, a part holding a run of text longer than `max_text_bytes` is a `LimitHit`.
     """
-    entries = _directory(path)
+    if entries is None:
+        entries = _directory(path)
     for entry in entries:
         # Deflate never makes data more than a little bigger; stored data keeps its size.
         most = entry.file_size + entry.file_size // 1000 + 1024
