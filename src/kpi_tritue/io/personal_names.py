@@ -76,20 +76,27 @@ def ids_read_as_names(all_ids: Sequence[pd.Series | None]) -> list[bool]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    samples = [
-        pa.array([], type=pa.large_string())
-        if ids is None
-        else pa.array(ids.dropna().iloc[:_NAME_SAMPLE].astype(str), type=pa.large_string())
-        for ids in all_ids
-    ]
-    sizes = np.array([len(sample) for sample in samples], dtype=np.int64)
-    if not sizes.sum():
-        return [False] * len(samples)
-    whole = pa.chunked_array(samples, type=pa.large_string()).combine_chunks()
-    named = pc.match_substring_regex(pc.utf8_trim_whitespace(whole), _NAME_LIKE)
-    hits = np.concatenate([[0], np.cumsum(named.to_numpy(zero_copy_only=False))])
-    ends = np.cumsum(sizes)
-    counts = hits[ends] - hits[ends - sizes]
+    empty = pa.array([], type=pa.large_string())
+    arrays = [empty if ids is None else _text_array(ids) for ids in all_ids]
+    lengths = np.array([len(array) for array in arrays], dtype=np.int64)
+    if not lengths.sum():
+        return [False] * len(arrays)
+    whole = pa.chunked_array(arrays, type=pa.large_string()).combine_chunks()
+    # Each sheet's sample: its first `_NAME_SAMPLE` cells that are not blank.
+    valid = whole.is_valid().to_numpy(zero_copy_only=False).astype(bool)
+    starts = np.cumsum(lengths) - lengths
+    before = np.concatenate([[0], np.cumsum(valid)])
+    rank = before[1:] - np.repeat(before[starts], lengths)
+    sample = valid & (rank <= _NAME_SAMPLE)
+    named = np.zeros(len(whole), dtype=np.int64)
+    taken = whole.filter(pa.array(sample))
+    matched = pc.match_substring_regex(pc.utf8_trim_whitespace(taken), _NAME_LIKE)
+    named[sample] = matched.to_numpy(zero_copy_only=False)
+    hits = np.concatenate([[0], np.cumsum(named)])
+    took = np.concatenate([[0], np.cumsum(sample)])
+    ends = starts + lengths
+    counts = hits[ends] - hits[starts]
+    sizes = took[ends] - took[starts]
     pairs = zip(counts.tolist(), sizes.tolist(), strict=True)
     return [size > 0 and count * 2 > size for count, size in pairs]
 

@@ -122,33 +122,34 @@ def _date_shown(frame: pd.DataFrame, date_year: pd.Series, index: Any) -> str:
 
 # ---------------------------------------------------------------------------------------
 # The same checks for every file of a run at once (issue 14): `check_workforce` is the
-# rule as written, one table at a time; `check_workforce_all` computes each mask and
-# derived column once over the run's rows, then hands each file its rows and its issues,
-# in the order `check_workforce` reports them. A property test
-# (`test_a_run_parsed_together_gives_each_file_as_read_alone`) holds the two equal.
-
-# The columns the checks read: tables that have the same of them, of the same types, are
-# checked together.
-_READ = (
-    "birth_date",
-    BIRTH_YEAR_OF_DATE,
-    "birth_year",
-    "status",
-    "recruited_year",
-    "attracted_year",
-    "profession",
-    "school_level",
-    "talent",
-)
+# rule as written, one table at a time; `check_workforce_all` puts the frames of the
+# files together once, applies each rule once over the run's rows, gives each file back
+# its own rows of the result, and reports in each file's reporter, in the order
+# `check_workforce` reports them, only for the files that have an issue of that code.
+# A property test (`test_workforce_checked_once_for_a_run_is_checked_as_table_by_table`)
+# holds the two equal.
 
 
 def check_workforce_all(parts: Sequence[tuple[SheetTable, Reporter]]) -> None:
-    """`check_workforce` of each table with its reporter, the tables of the same columns
-    checked together."""
+    """`check_workforce` of each table with its reporter; the tables of the same columns,
+    of the same types, checked together (each table's `frame` is then its rows of the
+    run's frame)."""
     groups: dict[tuple[Any, ...], list[tuple[SheetTable, Reporter]]] = {}
-    for table, reporter in parts:
-        dtypes = dict(zip(table.frame.columns, table.frame.dtypes, strict=True))
-        shape = tuple((key, repr(dtypes[key])) for key in _READ if key in dtypes)
+    # A column's type by the id of its dtype (the parse gives a run's files the same
+    # one), kept alive while the ids are used.
+    seen: dict[int, tuple[Any, Any]] = {}
+    for position, (table, reporter) in enumerate(parts):
+        frame = table.frame
+        # A sheet without a row is checked alone: its columns are typed from no value.
+        shape: tuple[Any, ...] = ("alone", position)
+        if len(frame):
+            types = []
+            for dtype in frame.dtypes:
+                known = seen.get(id(dtype))
+                if known is None:
+                    known = seen[id(dtype)] = (dtype, _dtype_key(dtype))
+                types.append(known[1])
+            shape = (tuple(frame.columns), tuple(types))
         groups.setdefault(shape, []).append((table, reporter))
     for group in groups.values():
         if len(group) == 1:
@@ -157,15 +158,21 @@ def check_workforce_all(parts: Sequence[tuple[SheetTable, Reporter]]) -> None:
             _check_together(group)
 
 
+def _dtype_key(dtype: Any) -> Any:
+    """What says two columns are of the same type, so that putting them together keeps it:
+    a category's categories in their order (equal dtypes ignore it when unordered)."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        categories = dtype.categories
+        return ("category", dtype.ordered, repr(categories.dtype), tuple(categories))
+    return dtype
+
+
 def _check_together(group: list[tuple[SheetTable, Reporter]]) -> None:
     frames = [table.frame for table, _ in group]
-    first = frames[0]
-    present = [key for key in _READ if key in first]
-    # Column by column: taking a sub-frame of each file would copy it first.
-    whole = pd.DataFrame(
-        {key: pd.concat([f[key] for f in frames], ignore_index=True) for key in [*present, INVALID]}
-    )
-    invalid = whole[INVALID].to_numpy(dtype=bool, copy=True)
+    whole = pd.concat(frames, ignore_index=True)
+    sizes = np.array([len(frame) for frame in frames], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    # The rules over the run's rows, as `check_workforce` applies them to one frame.
     has_date, has_year = "birth_date" in whole, "birth_year" in whole
     date_year, stated_year = _birth_years(whole)
     disagree = (
@@ -173,91 +180,65 @@ def _check_together(group: list[tuple[SheetTable, Reporter]]) -> None:
         if has_date and has_year
         else None
     )
+    if BIRTH_YEAR_OF_DATE in whole:
+        del whole[BIRTH_YEAR_OF_DATE]
     effective = date_year.fillna(stated_year)
+    invalid = whole[INVALID].to_numpy(dtype=bool, copy=True)
     nothing = effective.isna().to_numpy(dtype=bool) & ~invalid
     invalid |= nothing
-    derived: dict[str, Any] = {"birth_year": effective}
-    if "status" in whole:
-        derived["status"] = whole["status"].fillna("active")
+    whole["birth_year"] = effective
+    if not has_date:
+        whole["birth_date"] = pd.Series(pd.NaT, index=whole.index, dtype="datetime64[ns]")
+    if "status" not in whole:
+        whole["status"] = pd.Series(
+            "active", index=whole.index, dtype=pd.CategoricalDtype(list(STATUS.codes))
+        )
+    whole["status"] = whole["status"].fillna("active")
     if "recruited_year" in whole:
         if "attracted_year" in whole:
-            derived["attracted_year"] = whole["attracted_year"].fillna(whole["recruited_year"])
+            whole["attracted_year"] = whole["attracted_year"].fillna(whole["recruited_year"])
         else:
-            derived["attracted_year"] = whole["recruited_year"]
+            whole["attracted_year"] = whole["recruited_year"]
     teacher_bad = None
-    if "profession" in whole:
+    if "profession" not in whole:
+        whole["profession_key"] = pd.Series(pd.NA, index=whole.index, dtype="object")
+    else:
         codes, folded = _profession_keys(whole["profession"])
-        keys = folded.to_numpy()[codes]
-        derived["profession_key"] = keys
+        whole["profession_key"] = folded.to_numpy()[codes]
         if "school_level" in whole:
             # Each distinct profession looked at once (every key is text: a blank is "").
-            starts = np.array([str(f).startswith(_TEACHER_PREFIX) for f in folded], dtype=bool)
-            teacher = starts[codes]
+            starts_with = [str(f).startswith(_TEACHER_PREFIX) for f in folded]
+            teacher = np.array(starts_with, dtype=bool)[codes]
             teacher_bad = teacher & whole["school_level"].isna().to_numpy(dtype=bool) & ~invalid
             invalid |= teacher_bad
+    whole[INVALID] = invalid
     no_year = None
     if "talent" in whole:
         no_year = whole["talent"].fillna(False).astype(bool).to_numpy(dtype=bool, copy=True)
-        years = derived.get("attracted_year", whole.get("attracted_year"))
+        years = whole.get("attracted_year")
         if years is not None:
             no_year &= years.isna().to_numpy(dtype=bool)
-    start = 0
-    for (table, reporter), frame in zip(group, frames, strict=True):
-        stop = start + len(frame)
-        mine = slice(start, stop)
-        start = stop
-
-        def cut(values: Any, frame: pd.DataFrame = frame, mine: slice = mine) -> Any:
-            return None if values is None else pd.Series(values[mine], index=frame.index)
-
-        _hand_out(table, reporter, frame, mine, derived, invalid, cut(disagree), cut(nothing))
-        if teacher_bad is not None and teacher_bad[mine].any():
-            report_rows(
-                table,
-                reporter,
-                Severity.ERROR,
-                "teacher_without_school_level",
-                cut(teacher_bad),
-                "school_level",
-            )
-        frame[INVALID] = invalid[mine].copy()
-        if no_year is not None and no_year[mine].any():
-            talent = cut(no_year)
-            report_rows(table, reporter, Severity.INFO, "talent_without_year", talent, "talent")
-
-
-def _hand_out(
-    table: SheetTable,
-    reporter: Reporter,
-    frame: pd.DataFrame,
-    mine: slice,
-    derived: dict[str, Any],
-    invalid: np.ndarray[Any, Any],
-    disagree: pd.Series | None,
-    nothing: pd.Series,
-) -> None:
-    """One file's birth issues and derived columns, as `check_workforce` leaves them."""
-    has_date = "birth_date" in frame
-    # A report of no row adds nothing (`Reporter.add_each`): it is not made.
-    if disagree is not None and disagree.any():
-        _report_mismatch(table, reporter, disagree, frame["birth_year"], _birth_years(frame)[0])
-    if BIRTH_YEAR_OF_DATE in frame:
-        del frame[BIRTH_YEAR_OF_DATE]
+    # Each file's rows of the result, and its issues where it has any.
     key = "birth_date" if has_date else "birth_year"
-    if nothing.any():
-        report_rows(table, reporter, Severity.ERROR, "birth_blank", nothing, key)
-    frame["birth_year"] = derived["birth_year"].iloc[mine].set_axis(frame.index)
-    if not has_date:
-        frame["birth_date"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    if "status" not in frame:
-        frame["status"] = pd.Series(
-            "active", index=frame.index, dtype=pd.CategoricalDtype(list(STATUS.codes))
-        )
-    else:
-        frame["status"] = derived["status"].iloc[mine].set_axis(frame.index)
-    if "attracted_year" in derived:
-        frame["attracted_year"] = derived["attracted_year"].iloc[mine].set_axis(frame.index)
-    if "profession_key" not in derived:
-        frame["profession_key"] = pd.Series(pd.NA, index=frame.index, dtype="object")
-    else:
-        frame["profession_key"] = derived["profession_key"][mine].copy()
+    found = [
+        (disagree, None),
+        (nothing, (Severity.ERROR, "birth_blank", key)),
+        (teacher_bad, (Severity.ERROR, "teacher_without_school_level", "school_level")),
+        (no_year, (Severity.INFO, "talent_without_year", "talent")),
+    ]
+    hits = [None if mask is None else np.add.reduceat(mask, starts) > 0 for mask, _ in found]
+    for position, ((table, reporter), frame) in enumerate(zip(group, frames, strict=True)):
+        mine = slice(int(starts[position]), int(starts[position] + sizes[position]))
+        for (mask, how), some in zip(found, hits, strict=True):
+            if mask is None or some is None or not some[position]:
+                continue
+            where = pd.Series(mask[mine], index=frame.index)
+            if how is None:
+                stated = stated_year.iloc[mine].set_axis(frame.index)
+                dated = date_year.iloc[mine].set_axis(frame.index)
+                _report_mismatch(table, reporter, where, stated, dated)
+            else:
+                report_rows(table, reporter, how[0], how[1], where, how[2])
+        rows = whole.iloc[mine]
+        rows.index = frame.index
+        table.frame = rows
