@@ -30,6 +30,7 @@ from kpi_tritue.contract.schema import (
     ValueType,
 )
 from kpi_tritue.contract.values import Bounds
+from kpi_tritue.io.column_batch import stacked
 from kpi_tritue.io.completeness import Completeness, assess_completeness
 from kpi_tritue.io.duplicates import check_duplicates
 from kpi_tritue.io.file_summaries import summarize_files
@@ -356,13 +357,16 @@ def _concat(
     present = frozenset().union(*(table.present for _, table in parts))
     frames = []
     for file_index, table in parts:
-        # A shallow copy: pandas copies on write, so the sheet's own frame stays as it was.
-        frame = table.frame.copy(deep=False)
+        frame = table.frame
         for key in sorted(present - table.present):
             if key in frame.columns:
                 # Filled without its column (`birth_date` always; Cấp, Loại... from the
                 # registry, which reported what it could not fill): not blanked again.
                 continue
+            if frame is table.frame:
+                # A shallow copy: pandas copies on write, so the sheet's own frame stays
+                # as it was.
+                frame = frame.copy(deep=False)
             frame[key] = _typed_empty(spec, key, frame.index)
             if len(parts) > 1:
                 issues.append(
@@ -374,10 +378,8 @@ def _concat(
                         params={"field": spec.column(key).header},
                     )
                 )
-        frame.insert(0, FILE, file_index)
         frames.append(frame)
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    frame = frame.reset_index(drop=True)
+    frame = stacked(frames, [file_index for file_index, _ in parts], FILE)
     result = Table(
         spec=spec,
         frame=frame,

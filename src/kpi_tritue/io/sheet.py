@@ -34,6 +34,14 @@ from kpi_tritue.contract.values import (
 )
 from kpi_tritue.i18n import Amount
 from kpi_tritue.io.birth_columns import chosen_raw, read_split_sex, split_letters
+from kpi_tritue.io.column_batch import (
+    cut_fast,
+    cut_plain,
+    cuts_apply,
+    joined_fast,
+    joined_plain,
+    stored_array,
+)
 from kpi_tritue.io.data_rows import data_rows
 from kpi_tritue.io.defaults import fill_defaults
 from kpi_tritue.io.extent_rule import column_letters
@@ -282,14 +290,13 @@ def parse_batch(
     of a file (which encoding, how many cells): a column in which any file has legacy
     text is decoded and parsed file by file.
     """
-    jobs: dict[str, tuple[ColumnSpec, list[int], list[pd.Series]]] = {}
+    jobs: dict[str, tuple[ColumnSpec, list[int], list[tuple[pd.DataFrame, Header]]]] = {}
     for column in spec.columns:
         if column.key == "full_name":
             continue
         files = [i for i, (_, header) in enumerate(parts) if column.key in header.columns]
         if files:
-            raws = [_raw_column(*parts[i], column.key) for i in files]
-            jobs[column.key] = (column, files, raws)
+            jobs[column.key] = (column, files, [parts[i] for i in files])
     rows = sum(len(data) for data, _ in parts)
     workers = min(4, os.cpu_count() or 1, len(jobs))
     found: list[dict[str, ParsedOne]] = [{} for _ in parts]
@@ -315,17 +322,30 @@ def _raw_column(data: pd.DataFrame, header: Header, key: str) -> pd.Series:
     return data[header.columns[key]]
 
 
+def _raw_array(data: pd.DataFrame, header: Header, key: str) -> Any:
+    """`_raw_column`'s cells as stored, without a Series built for each file."""
+    if key == "birth_date" and header.split is not None:
+        return chosen_raw(data, header.split).array
+    return stored_array(data, header.columns[key])
+
+
 def _parse_job(
-    column: ColumnSpec, files: list[int], raws: list[pd.Series], bounds: Bounds
+    column: ColumnSpec,
+    files: list[int],
+    parts: list[tuple[pd.DataFrame, Header]],
+    bounds: Bounds,
 ) -> list[ParsedOne]:
     """One column of several files parsed at once, then cut back into each file's rows."""
-    if len(raws) == 1:
-        return [_parse_one(column, raws[0], bounds)]
-    whole = _joined(raws)
+    key = column.key
+    if len(parts) == 1:
+        return [_parse_one(column, _raw_column(*parts[0], key), bounds)]
+    whole = joined_fast([_raw_array(*part, key) for part in parts])
+    if whole is None:
+        whole = joined_plain([_raw_column(*part, key) for part in parts])
     if column.type in (ValueType.TEXT, ValueType.ENUM):
         _, conversion, left = decode_legacy_text(whole, column)
         if conversion is not None or left:
-            return [_parse_one(column, raw, bounds) for raw in raws]
+            return [_parse_one(column, _raw_column(*part, key), bounds) for part in parts]
     parsed = parse_column(whole, column, bounds)
     # The masks and years of the whole column, once: a part's own would look at every
     # distinct value of the run again, for each file.
@@ -334,39 +354,26 @@ def _parse_job(
     # What the whole column has nothing of, no file's part has: its reports are skipped.
     masks = {"any_invalid": invalid, "any_noted": noted, "any_blank": blank}
     nothing = {name: False for name, mask in masks.items() if not mask.any()}
-    cut: list[ParsedOne] = []
+    cut = cut_fast if cuts_apply(parsed.values) else cut_plain
+    done: list[ParsedOne] = []
     start = 0
-    for raw in raws:
-        stop = start + len(raw)
-        part = _part(parsed, start, stop, raw.index)
+    for data, _ in parts:
+        stop = start + len(data)
+        part = _part(parsed, cut(parsed.values, start, stop, data.index), start, stop)
         part.__dict__.update(
             invalid_mask=invalid[start:stop],
             blank_mask=blank[start:stop],
             note_mask=noted[start:stop],
-            years=None if years is None else pd.Series(years[start:stop], index=raw.index),
+            years=None if years is None else pd.Series(years[start:stop], index=data.index),
             **nothing,
         )
-        cut.append((part, None, False))
+        done.append((part, None, False))
         start = stop
-    return cut
+    return done
 
 
-def _joined(raws: list[pd.Series]) -> pd.Series:
-    """The raw columns one after the other, in one Arrow chunk when they are Arrow text
-    (the parsers take a column as one array, as a sheet's column comes)."""
-    import pyarrow as pa
-
-    whole = pd.concat(raws, ignore_index=True)
-    if isinstance(whole.dtype, pd.StringDtype) and whole.dtype.storage == "pyarrow":
-        array = pa.array(whole, from_pandas=True)
-        if isinstance(array, pa.ChunkedArray):
-            whole = pd.Series(pd.array(array.combine_chunks(), dtype=whole.dtype))
-    return whole
-
-
-def _part(parsed: ParsedColumn, start: int, stop: int, index: pd.Index) -> ParsedColumn:
-    """The rows start…stop of a parsed column, on `index`."""
-    values = parsed.values.iloc[start:stop].set_axis(index)
+def _part(parsed: ParsedColumn, values: pd.Series, start: int, stop: int) -> ParsedColumn:
+    """The rows start…stop of a parsed column, whose `values` are cut already."""
     if parsed.is_text:
         return ParsedColumn.of_text(values)
     return ParsedColumn(

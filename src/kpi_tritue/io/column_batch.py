@@ -1,0 +1,169 @@
+"""The columns of a run's files put together and cut apart again, without pandas' per-file cost.
+
+A sheet's column is parsed once over the rows of every file (`sheet.parse_batch`), then cut
+back into each file's rows; the files' tables are stacked into the run's (`dataset._concat`).
+Done with pandas' own tools (`pd.concat` of 200 Series or frames, `iloc` and `set_axis` per
+file and column), that round trip cost more than the parse itself: about 70 µs per pandas
+call, thousands of calls for a folder of 200 workbooks.
+
+Each step has its plain version (what pandas gives) beside the fast one (the same arrays
+taken, sliced and joined directly); tests/test_fast_paths.py checks on generated columns and
+frames that both give the same result. The fast one returns None where it does not apply,
+and the plain one is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+def stored_array(frame: pd.DataFrame, label: Hashable) -> Any:
+    """The column `label` of `frame` as stored (an ndarray or an ExtensionArray), without a
+    Series built around it (`frame[label]` costs ~30-70 µs, the array alone ~3)."""
+    position = frame.columns.get_loc(label)
+    direct = _direct(frame)
+    if isinstance(position, int) and direct is not None:
+        return direct(position)
+    return frame[label].array
+
+
+def _direct(frame: pd.DataFrame) -> Callable[[int], Any] | None:
+    """pandas' own way to the array of the column at a position, as stored (private, in
+    pandas since 1.x: without it the callers take their plain way)."""
+    direct: Callable[[int], Any] | None = getattr(frame, "_get_column_array", None)
+    return direct
+
+
+# ---------------------------------------------------------------------------------------
+# Joined: the raw columns of several files one after the other
+
+
+def joined_plain(raws: Sequence[pd.Series]) -> pd.Series:
+    """The raw columns one after the other, in one Arrow chunk when they are Arrow text
+    (the parsers take a column as one array, as a sheet's column comes)."""
+    import pyarrow as pa
+
+    whole = pd.concat(list(raws), ignore_index=True)
+    if isinstance(whole.dtype, pd.StringDtype) and whole.dtype.storage == "pyarrow":
+        array = pa.array(whole, from_pandas=True)
+        if isinstance(array, pa.ChunkedArray):
+            whole = pd.Series(pd.array(array.combine_chunks(), dtype=whole.dtype))
+    return whole
+
+
+def joined_fast(arrays: Sequence[Any]) -> pd.Series | None:
+    """`joined_plain` of Series holding `arrays`, when every one is Arrow text of one dtype:
+    their Arrow chunks concatenated at once. None otherwise."""
+    import pyarrow as pa
+
+    if not arrays:
+        return None
+    dtype = arrays[0].dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return None
+    chunks: list[Any] = []
+    for array in arrays:
+        if array.dtype != dtype or not hasattr(array, "__arrow_array__"):
+            return None
+        chunked = array.__arrow_array__()
+        if not isinstance(chunked, pa.ChunkedArray):
+            return None
+        chunks.extend(chunked.chunks)
+    if not chunks or any(chunk.type != chunks[0].type for chunk in chunks):
+        return None
+    return pd.Series(pd.array(pa.concat_arrays(chunks), dtype=dtype))
+
+
+# ---------------------------------------------------------------------------------------
+# Cut: the rows start…stop of a whole column, on a file's index
+
+
+def cut_plain(values: pd.Series, start: int, stop: int, index: pd.Index) -> pd.Series:
+    return values.iloc[start:stop].set_axis(index)
+
+
+def cut_fast(values: pd.Series, start: int, stop: int, index: pd.Index) -> pd.Series:
+    """`cut_plain` of a column on a `RangeIndex` from 0: its array sliced (a view, as
+    `iloc` gives) and wrapped once."""
+    return pd.Series(values.array[start:stop], index=index, name=values.name, copy=False)
+
+
+def cuts_apply(values: pd.Series) -> bool:
+    """Whether `cut_fast` gives what `cut_plain` gives for `values`: positions are labels."""
+    index = values.index
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+
+
+# ---------------------------------------------------------------------------------------
+# Stacked: the files' frames one under the other, the file's index first
+
+
+def stacked_plain(frames: Sequence[pd.DataFrame], files: Sequence[int], label: str) -> pd.DataFrame:
+    """The frames one under the other on a fresh `RangeIndex`, each with the column `label`
+    first holding its file's index (`files`)."""
+    marked = []
+    for frame, file_index in zip(frames, files, strict=True):
+        # A shallow copy: pandas copies on write, so the sheet's own frame stays as it was.
+        frame = frame.copy(deep=False)
+        frame.insert(0, label, file_index)
+        marked.append(frame)
+    whole = pd.concat(marked, ignore_index=True) if len(marked) > 1 else marked[0]
+    return whole.reset_index(drop=True)
+
+
+def stacked_fast(
+    frames: Sequence[pd.DataFrame], files: Sequence[int], label: str
+) -> pd.DataFrame | None:
+    """`stacked_plain` when the frames (two or more) have the same columns (unique, of
+    the same dtype each, without `label`): each column's arrays joined once, as pandas
+    joins them, the frame built once. None otherwise."""
+    if len(frames) < 2:
+        return None
+    columns = frames[0].columns
+    if not columns.is_unique or label in columns:
+        return None
+    if any(not frame.columns.equals(columns) for frame in frames[1:]):
+        return None
+    getters = [_direct(frame) for frame in frames]
+    if any(getter is None for getter in getters):
+        return None
+    lengths = [len(frame) for frame in frames]
+    index = pd.RangeIndex(sum(lengths))
+    built: dict[Hashable, Any] = {
+        label: np.repeat(np.asarray(files, dtype="int64"), np.asarray(lengths, dtype="int64"))
+    }
+    for position, key in enumerate(columns):
+        arrays = [getter(position) for getter in getters if getter is not None]
+        dtype = arrays[0].dtype
+        if any(array.dtype != dtype for array in arrays):
+            return None  # pandas finds a common dtype: the plain way says which
+        joined = _joined_arrays(arrays)
+        if isinstance(joined, np.ndarray) and joined.dtype.kind == "O":
+            # Kept as objects: pandas would make an object array of text `str`.
+            joined = pd.Series(joined, index=index, dtype=object, copy=False)
+        built[key] = joined
+    return pd.DataFrame(built, index=index, copy=False)
+
+
+def _joined_arrays(arrays: list[Any]) -> Any:
+    """Arrays of one dtype one after the other, as `pd.concat` joins a column's blocks."""
+    first = arrays[0]
+    if isinstance(first, np.ndarray):
+        return np.concatenate(arrays)
+    if isinstance(first, pd.Categorical) and all(
+        array.dtype is first.dtype or array.categories.equals(first.categories) for array in arrays
+    ):
+        # The same categories in the same order: the codes mean the same in every array
+        # (pandas would check each array's categories against the first's and re-encode).
+        codes = np.concatenate([array.codes for array in arrays])
+        return pd.Categorical.from_codes(codes, dtype=first.dtype)
+    return type(first)._concat_same_type(arrays)
+
+
+def stacked(frames: Sequence[pd.DataFrame], files: Sequence[int], label: str) -> pd.DataFrame:
+    fast = stacked_fast(frames, files, label)
+    return fast if fast is not None else stacked_plain(frames, files, label)

@@ -1,0 +1,172 @@
+"""The fast ways of `io/column_batch.py` give exactly what the plain (pandas) ways give."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kpi_tritue.io.column_batch import (
+    cut_fast,
+    cut_plain,
+    cuts_apply,
+    joined_fast,
+    joined_plain,
+    stacked_fast,
+    stacked_plain,
+    stored_array,
+)
+
+KINDS = ["Int64", "boolean", "Float64", "datetime", "category", "str", "object", "int64", "bool"]
+CATEGORIES = ["a", "b", "c"]
+texts = st.one_of(st.none(), st.sampled_from(["", "a", "Nam", "Nữ", "1985", " x ", "đ"]))
+
+
+def _column(kind: str, size: int, seed: int, order: list[str] | None = None) -> Any:
+    """An array of `size` values of the dtype `kind`, some missing."""
+    rng = np.random.default_rng(seed)
+    missing = rng.random(size) < 0.3
+    numbers = rng.integers(-5, 5, size)
+    match kind:
+        case "Int64":
+            return pd.arrays.IntegerArray(numbers.astype("int64"), missing)
+        case "boolean":
+            return pd.arrays.BooleanArray(numbers > 0, missing)
+        case "Float64":
+            return pd.arrays.FloatingArray(numbers / 3, missing)
+        case "datetime":
+            days = (numbers + 10_000).astype("datetime64[D]").astype("datetime64[ns]")
+            days[missing] = np.datetime64("NaT")
+            return days
+        case "category":
+            codes = np.where(missing, -1, np.abs(numbers) % 3)
+            return pd.Categorical.from_codes(codes, categories=order or CATEGORIES)
+        case "str":
+            values = [None if m else f"v{n}" for m, n in zip(missing, numbers, strict=True)]
+            return pd.array(values, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+        case "object":
+            texts = [None if m else f"o{n}" for m, n in zip(missing, numbers, strict=True)]
+            return pd.array(texts, dtype=object)
+        case "int64":
+            return numbers.astype("int64")
+        case _:
+            return numbers > 0
+
+
+def _text_series(values: list[str | None], start: int) -> pd.Series:
+    index = pd.RangeIndex(start, start + len(values))
+    return pd.Series(values, index=index, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+
+
+@given(st.lists(st.tuples(st.lists(texts, max_size=8), st.integers(0, 50)), min_size=2, max_size=6))
+def test_raw_text_columns_are_joined_as_pandas_joins_them(
+    parts: list[tuple[list[str | None], int]],
+) -> None:
+    raws = [_text_series(values, start) for values, start in parts]
+    fast = joined_fast([raw.array for raw in raws])
+    assert fast is not None
+    pd.testing.assert_series_equal(fast, joined_plain(raws), check_exact=True)
+
+
+def test_columns_not_all_arrow_text_are_joined_the_plain_way() -> None:
+    text = _text_series(["a", None], 0)
+    other = pd.Series(["b", None], dtype="object")
+    assert joined_fast([text.array, other.array]) is None
+    assert joined_fast([other.array, text.array]) is None
+    assert joined_fast([]) is None
+
+
+@given(
+    st.sampled_from(KINDS),
+    st.integers(0, 30),
+    st.integers(0, 2**16),
+    st.data(),
+    st.sampled_from([None, "name"]),
+)
+def test_a_whole_column_is_cut_as_pandas_cuts_it(
+    kind: str, size: int, seed: int, data: st.DataObject, name: str | None
+) -> None:
+    values = pd.Series(_column(kind, size, seed), name=name)
+    assert cuts_apply(values)
+    start = data.draw(st.integers(0, size))
+    stop = data.draw(st.integers(start, size))
+    first = data.draw(st.integers(0, 100))
+    index = pd.Index(np.arange(first, first + 2 * (stop - start), 2), dtype="int64")
+    fast = cut_fast(values, start, stop, index)
+    pd.testing.assert_series_equal(fast, cut_plain(values, start, stop, index), check_exact=True)
+    assert fast.name == name
+
+
+def test_a_column_not_on_positions_is_not_cut_the_fast_way() -> None:
+    assert not cuts_apply(pd.Series([1, 2], index=[3, 4]))
+    assert not cuts_apply(pd.Series([1, 2], index=pd.RangeIndex(1, 3)))
+
+
+frame_shapes = st.lists(
+    st.tuples(
+        st.integers(0, 12),  # rows
+        st.integers(0, 2**16),  # seed
+        st.integers(0, 40),  # first index label
+        st.permutations(CATEGORIES),  # the order of the categories
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=150)
+@given(
+    frame_shapes,
+    st.lists(st.sampled_from(KINDS), min_size=0, max_size=5),
+    st.booleans(),
+    st.data(),
+)
+def test_frames_are_stacked_as_pandas_stacks_them(
+    shapes: list[tuple[int, int, int, list[str]]],
+    kinds: list[str],
+    vary: bool,
+    data: st.DataObject,
+) -> None:
+    frames = []
+    for number, (rows, seed, first, order) in enumerate(shapes):
+        these = list(kinds)
+        if vary and number and these:
+            # Another file's frame: a column of another dtype, or one missing.
+            these[data.draw(st.integers(0, len(these) - 1))] = data.draw(st.sampled_from(KINDS))
+            if data.draw(st.booleans()):
+                these = these[:-1]
+        built = {
+            f"c{i}": _column(kind, rows, seed + i, order if vary else None)
+            for i, kind in enumerate(these)
+        }
+        frame = pd.DataFrame(built, index=pd.RangeIndex(first, first + rows))
+        # Text kept as objects (pandas would make text of an object array `str`).
+        kept = {f"c{i}": object for i, kind in enumerate(these) if kind == "object"}
+        frames.append(frame.astype(kept) if kept else frame)
+    files = [data.draw(st.integers(0, 300)) for _ in frames]
+    plain = stacked_plain(frames, files, "_file")
+    fast = stacked_fast(frames, files, "_file")
+    if len(frames) > 1 and not vary:
+        assert fast is not None
+    if fast is not None:
+        pd.testing.assert_frame_equal(fast, plain, check_exact=True)
+        assert list(fast.dtypes) == list(plain.dtypes)
+        assert fast.columns.dtype == plain.columns.dtype
+
+
+def test_frames_holding_the_label_already_are_stacked_the_plain_way() -> None:
+    frames = [pd.DataFrame({"_file": [1], "a": [2]}), pd.DataFrame({"_file": [3], "a": [4]})]
+    assert stacked_fast(frames, [0, 1], "_file") is None
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_stored_column_is_the_frames_column(kind: str) -> None:
+    frame = pd.DataFrame({"x": _column("int64", 4, 1), 7: _column(kind, 4, 2)}, index=[3, 5, 7, 9])
+    stored = stored_array(frame, 7)
+    pd.testing.assert_series_equal(
+        pd.Series(stored, index=frame.index, name=7), frame[7], check_exact=True
+    )
