@@ -655,7 +655,10 @@ paths = []
 for given in sys.argv[1:]:
     path = Path(given)
     paths += sorted(path.rglob("*.xlsx")) if path.is_dir() else [path]
-tables = [fastexcel.read_excel(p).load_sheet("NhanSu").to_arrow() for p in paths]
+# to_arrow() gives a RecordBatch; read as text, since one file's column may be typed
+# otherwise than another's (a year column of numbers in one, of text in the next).
+sheets = [fastexcel.read_excel(p).load_sheet("NhanSu", dtypes="string") for p in paths]
+tables = [pa.Table.from_batches([sheet.to_arrow()]) for sheet in sheets]
 people = pa.concat_tables(tables, promote_options="permissive")
 print(duckdb.sql("select count(*) from people").fetchall())
 """,
