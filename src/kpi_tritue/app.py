@@ -43,7 +43,6 @@ from kpi_tritue.app_inputs import load_catalog as load_catalog
 from kpi_tritue.app_inputs import load_contract as load_contract
 from kpi_tritue.app_inputs import parse_as_of as parse_as_of
 from kpi_tritue.app_inputs import usable as usable
-from kpi_tritue.app_inputs import usable_series as usable_series
 from kpi_tritue.errors import InputError, UnknownIndicator, UsageError
 
 if TYPE_CHECKING:
@@ -421,7 +420,7 @@ def trend(
     as_of_date = parse_as_of(as_of)
     contract = load_contract(columns)
     yearly = load_series(files, catalog=catalog, as_of_override=as_of_date, contract=contract)
-    yearly, _ = usable_series(yearly, skip_invalid)
+    yearly, _ = usable(yearly, skip_invalid)
     result = compute_trend(yearly, catalog, by=by)
     return Trend(result, list(yearly.issues))
 
@@ -478,7 +477,7 @@ def computed_over_years(
     from kpi_tritue.render.report import ReportContext
 
     catalog = load_catalog(targets)
-    yearly, skipped = usable_series(load_series(opened, catalog=catalog), skip_invalid)
+    yearly, skipped = usable(load_series(opened, catalog=catalog), skip_invalid)
     result = compute_trend(yearly, catalog, by=by)
     latest = yearly.years[-1].dataset
     computation = compute_indicators(latest, catalog, by)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from kpi_tritue.errors import InputError, UsageError
 
@@ -139,25 +139,19 @@ def load(
     return load_dataset(files, as_of=reference, progress=progress, contract=chosen, roles=roles)
 
 
-def usable(dataset: Dataset, skip_invalid: bool) -> tuple[Dataset, int]:
-    """The dataset and the number of rows left out: `InvalidRows` (exit code 3) on errors,
-    or, with `--skip-invalid`, the bad rows left out."""
-    errors = _errors(dataset.issues)
+# What `usable` takes: one report year's data, or several years' (`kpi trend`).
+_Read = TypeVar("_Read", "Dataset", "YearlyData")
+
+
+def usable(data: _Read, skip_invalid: bool) -> tuple[_Read, int]:
+    """The data and the number of rows left out: `InvalidRows` (exit code 3) on errors, or,
+    with `--skip-invalid`, the bad rows left out."""
+    errors = _errors(data.issues)
     if not errors:
-        return dataset, 0
+        return data, 0
     # Only row errors can be left out; a file or sheet that cannot be read cannot.
     if skip_invalid and all(issue.row is not None for issue in errors):
-        return dataset.without_invalid_rows()
-    raise InvalidRows(errors)
-
-
-def usable_series(yearly: YearlyData, skip_invalid: bool) -> tuple[YearlyData, int]:
-    """As `usable`, for several report years."""
-    errors = _errors(yearly.issues)
-    if not errors:
-        return yearly, 0
-    if skip_invalid and all(issue.row is not None for issue in errors):
-        return yearly.without_invalid_rows()
+        return data.without_invalid_rows()
     raise InvalidRows(errors)
 
 

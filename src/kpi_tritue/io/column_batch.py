@@ -7,7 +7,7 @@ file and column), that round trip cost more than the parse itself: about 70 µs 
 call, thousands of calls for a folder of 200 workbooks.
 
 Each step has its plain version (what pandas gives) beside the fast one (the same arrays
-taken, sliced and joined directly); tests/test_fast_paths.py checks on generated columns and
+taken, sliced and joined directly); tests/test_column_batch.py checks on generated columns and
 frames that both give the same result. The fast one returns None where it does not apply,
 and the plain one is used.
 """

@@ -95,7 +95,7 @@ def derive_unit_attributes_plain(
     units_unread: bool = False,
 ) -> tuple[dict[str, dict[str, str]], list[Issue]]:
     """`derive_unit_attributes` with each file's rows looked up on their own, every file
-    through the whole of its work (tests/test_fast_paths.py: both give the same)."""
+    through the whole of its work (tests/test_registry_fast.py: both give the same)."""
     registry = _read_registry(loaded)
     lookup = _file_lookup
     return _derive(
@@ -343,7 +343,7 @@ def _file_lookup(table: SheetTable, registry: _Registry) -> _Lookup:
 # each unit name keyed once; a file needs its own work only where a row lacks its own
 # `Cấp` or `Lĩnh vực`, or says other than `DonVi` (on 200 files of 1,000 rows: 1.9 s of
 # CPU for work that finds nothing). Any file it cannot judge that way is given its share
-# of the lookup, as if it needed work. tests/test_fast_paths.py: both give the same.
+# of the lookup, as if it needed work. tests/test_registry_fast.py: both give the same.
 def _run_lookup(loaded: Sequence[LoadedWorkbook], registry: _Registry) -> dict[int, _Lookup]:
     """File index → its rows' share of the run's lookup, for the files with something to
     fill or report of `Cấp` and `Lĩnh vực`; the other files are left out."""
