@@ -19,7 +19,7 @@ import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,10 +35,17 @@ from kpi_tritue.contract.limits import (
     long_text_hit,
     unsupported_compression,
 )
-from kpi_tritue.i18n import Amount
-from kpi_tritue.io import extent, extent_ods, extent_xls
+from kpi_tritue.io import extent, extent_ods, extent_xls, scan_beside
 from kpi_tritue.io.arrow_frames import framed as _framed
 from kpi_tritue.io.arrow_frames import framed_with_arrays
+from kpi_tritue.io.reader_refusals import Legacy as _Legacy
+from kpi_tritue.io.reader_refusals import legacy_refusal as _legacy_refusal
+from kpi_tritue.io.reader_refusals import limit_error as _limit_error
+from kpi_tritue.io.reader_refusals import mended_is_safe as _mended_is_safe
+from kpi_tritue.io.reader_refusals import refused as _refused
+from kpi_tritue.io.reader_refusals import refused_cells as _refused_cells
+from kpi_tritue.io.reader_refusals import refused_limit as _refused_limit
+from kpi_tritue.io.scan_beside import ScanBeside
 from kpi_tritue.io.sheet_xml import (
     MergedRange,
     Scanner,
@@ -315,12 +322,27 @@ class Workbook:
         and counts what the XML inflates to against what the archive declares, so that a
         part that lies about its size is never handed to calamine either.
         """
-        scan = self._scan_sheet(name)
-        if scan.mismatch is not None:
-            raise UnreadableWorkbook("archive_mismatch", part=scan.mismatch)
-        if scan.refusal is not None:
-            raise scan.refusal
-        return _Loaded(scan=scan, parsed=self._parse_eagerly(name))
+        scan, beside = self._scan_parts(name, beside=True)
+        if beside is None:
+            if scan.mismatch is not None:
+                raise UnreadableWorkbook("archive_mismatch", part=scan.mismatch)
+            if scan.refusal is not None:
+                raise scan.refusal
+            return _Loaded(scan=scan, parsed=self._parse_eagerly(name))
+        # A big part: its scanner still runs (`scan_beside`), while calamine parses.
+        try:
+            parsed = self._parse_eagerly(name)
+        finally:
+            found = beside.result()
+        return _Loaded(
+            scan=replace(
+                scan,
+                merged=found.merged,
+                has_errors=found.has_errors,
+                unsaved_formulas=found.unsaved_formulas,
+            ),
+            parsed=parsed,
+        )
 
     def _reader_for(self, name: str) -> Any:
         return self._mended.get(name, self._reader)
@@ -380,6 +402,27 @@ class Workbook:
         return self._scan_sheet(sheet_name).merged
 
     def _scan_sheet(self, sheet_name: str) -> SheetScan:
+        return self._scan_parts(sheet_name, beside=False)[0]
+
+    def _scan_parts(self, sheet_name: str, *, beside: bool) -> tuple[SheetScan, ScanBeside | None]:
+        """The sheet's scan; `beside`: a big part's scanner left running in its thread
+        (returned with the scan, which then holds only what the gate found), when the
+        gate let the part through; else ended here."""
+        later: list[ScanBeside] = []
+        try:
+            scan = self._scan_xml(sheet_name, later if beside else None)
+        except BaseException:
+            for scanner in later:
+                scanner.cancel()
+            raise
+        if not later:
+            return scan, None
+        if scan.mismatch is not None or scan.refusal is not None:
+            later[0].cancel()
+            return scan, None
+        return scan, later[0]
+
+    def _scan_xml(self, sheet_name: str, later: list[ScanBeside] | None) -> SheetScan:
         legacy = self._legacy.get(sheet_name)
         if legacy is not None and legacy.refusal is not None:
             return SheetScan(merged=[], has_errors=None, refusal=legacy.refusal)
@@ -407,21 +450,31 @@ class Workbook:
                 if chosen is None:
                     # Not a sheet whose XML can be found: calamine is not handed it unseen.
                     return _refused("unreadable_sheet", detail="worksheet part not found")
-                return self._gate(archive, chosen, candidates, sheet_name)
+                return self._gate(archive, chosen, candidates, sheet_name, later)
         except ArchiveMismatch as mismatch:
             return SheetScan(merged=[], has_errors=None, mismatch=mismatch.part)
         except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
             return _refused("unreadable_sheet", detail=type(error).__name__)
 
     def _gate(
-        self, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, candidates: int, name: str
+        self,
+        archive: zipfile.ZipFile,
+        entry: zipfile.ZipInfo,
+        candidates: int,
+        name: str,
+        later: list[ScanBeside] | None = None,
     ) -> SheetScan:
         """Scan the sheet's XML once; when the fast check of `extent` finds a cell outside
         its safe box, place the cells exactly (`locate`, else `settle`) and, if any is far,
-        read a mended copy."""
+        read a mended copy. `later`: given, a big part's scanner runs in a thread of its
+        own (`scan_beside`), put in `later` for the caller, who ends it (the scan returned
+        then holds only what the gate found)."""
         limits = self._limits
         check = extent.FastCheck(limits)
-        scanner = Scanner()
+        beside = later is not None and scan_beside.pays(entry.file_size)
+        scanner: Scanner | ScanBeside = ScanBeside(entry.file_size) if beside else Scanner()
+        if isinstance(scanner, ScanBeside) and later is not None:
+            later.append(scanner)
         blocks = inflated_blocks(self.path, entry)
         for block in blocks:
             check.feed(block)
@@ -432,7 +485,11 @@ class Workbook:
                 return _refused_limit(long_text_hit(name, limits))
             scanner.feed(block)
         check.finish()
-        scan = scanner.result()
+        if isinstance(scanner, Scanner):
+            scan = scanner.result()
+        else:
+            scanner.start()
+            scan = SheetScan(merged=[], has_errors=False)  # the scanner's part: `_load`'s
         if not check.suspect and candidates == 1:
             return scan
 
@@ -492,46 +549,6 @@ class Workbook:
         return True
 
 
-def _mended_is_safe(mended: bytes, part: str, limits: Limits) -> bool:
-    """The mended sheet placed again: nothing far, nothing without `r`, within the budget."""
-    import io
-
-    with zipfile.ZipFile(io.BytesIO(mended)) as archive:
-        entry = archive.getinfo(part)
-        with archive.open(entry) as stream:
-            again = extent.analyse(iter(lambda: stream.read(1 << 20), b""), limits)
-    decision = extent.decide(again.stats, again.written, limits)
-    return not again.needs_rewrite and again.far_count == 0 and decision.cut_row is None
-
-
-def _refused_cells(decision: extent.Decision | None) -> SheetScan:
-    assert decision is not None
-    return _refused(
-        "too_many_cells",
-        cell=extent.cell_name(*decision.cell),
-        value=Amount(decision.box),
-        limit=Amount(decision.budget),
-        setting="KPI_MAX_CELLS",
-        needed=Amount(decision.needed),
-    )
-
-
-def _refused(reason: str, detail: str = "", **params: str | float) -> SheetScan:
-    return SheetScan(
-        merged=[], has_errors=None, refusal=UnreadableWorkbook(reason, detail, **params)
-    )
-
-
-def _refused_limit(hit: LimitHit) -> SheetScan:
-    return SheetScan(merged=[], has_errors=None, refusal=_limit_error(hit))
-
-
-def _limit_error(hit: LimitHit) -> UnreadableWorkbook:
-    return UnreadableWorkbook(
-        "limit_exceeded", setting=hit.setting, part=hit.part, value=hit.value, limit=hit.limit
-    )
-
-
 def _quiet_rust_logs() -> None:
     """calamine's warnings (\"xlsx has more than maximum number of rows\"...) reach Python's
     logging through pyo3-log, and from there stderr, raw and in English: the reader says
@@ -543,36 +560,6 @@ def _quiet_rust_logs() -> None:
         if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
             logger.addHandler(logging.NullHandler())
         logger.propagate = False
-
-
-@dataclass(frozen=True)
-class _Legacy:
-    """What placing an .xls or .ods sheet found before calamine opened the workbook."""
-
-    merged: list[MergedRange] | None
-    far_cells: tuple[int, str] | None
-    refusal: UnreadableWorkbook | None
-
-
-def _legacy_refusal(
-    decision: extent.Decision | None,
-    repeated: tuple[int, int] | None,
-    limits: Limits | None = None,
-) -> UnreadableWorkbook | None:
-    if repeated is not None and limits is not None:
-        row, times = repeated
-        return UnreadableWorkbook(
-            "repeated_row",
-            row=row + 1,
-            value=Amount(times),
-            limit=Amount(limits.max_repeats),
-            setting="KPI_MAX_REPEATS",
-        )
-    if decision is None or not decision.refused:
-        return None
-    refusal = _refused_cells(decision).refusal
-    assert refusal is not None
-    return refusal
 
 
 @dataclass(frozen=True)
