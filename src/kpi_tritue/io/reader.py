@@ -28,7 +28,6 @@ from kpi_tritue.contract.limits import (
     ArchiveMismatch,
     LimitHit,
     Limits,
-    archive_directory,
     check_declared_sizes,
     inflated_blocks,
     inspect_archive,
@@ -39,9 +38,11 @@ from kpi_tritue.io import extent, extent_ods, extent_xls, scan_beside
 from kpi_tritue.io.arrow_frames import framed as _framed
 from kpi_tritue.io.arrow_frames import framed_with_arrays
 from kpi_tritue.io.reader_refusals import Legacy as _Legacy
+from kpi_tritue.io.reader_refusals import first_line as _first_line
 from kpi_tritue.io.reader_refusals import legacy_refusal as _legacy_refusal
 from kpi_tritue.io.reader_refusals import limit_error as _limit_error
 from kpi_tritue.io.reader_refusals import mended_is_safe as _mended_is_safe
+from kpi_tritue.io.reader_refusals import quiet_rust_logs as _quiet_rust_logs
 from kpi_tritue.io.reader_refusals import refused as _refused
 from kpi_tritue.io.reader_refusals import refused_cells as _refused_cells
 from kpi_tritue.io.reader_refusals import refused_limit as _refused_limit
@@ -126,7 +127,11 @@ class Workbook:
 
         self.path = path
         self._mended: dict[str, Any] = {}
-        self._sheet_parts: dict[str, str] | None = None
+        self._sheet_parts: dict[str, str] = {}
+        # The archive's directory (a closed `ZipFile`: its entries, not its data), read
+        # once, when it opens; or why it could not be read, said of each sheet scanned.
+        self._directory: zipfile.ZipFile | None = None
+        self._unreadable = ""
         self._is_zip = kind_is_zip = False
         # What `prefetch` loaded of a sheet (or found wrong with it), for `read_sheet`, once.
         self._loaded: dict[str, _Loaded | BaseException] = {}
@@ -143,23 +148,30 @@ class Workbook:
         self._limits = Limits.from_environment()
         entries: list[zipfile.ZipInfo] = []
         if kind == "zip":
-            # The archive's directory, read once for the checks below and `_settle_ods`.
-            entries = archive_directory(path)
-            # calamine inflates deflate only: LZMA or bzip2 would fail deep inside it.
-            method = unsupported_compression(path, entries)
-            if method is not None:
-                raise UnreadableWorkbook("unsupported_compression", part=method)
-            # A zip bomb is refused from the archive's directory, before calamine inflates it.
-            hit = inspect_archive(path, self._limits, entries)
-            if hit is not None:
-                raise _limit_error(hit)
-            # A directory that lies about sizes would let a bomb past the limits above.
-            lying = check_declared_sizes(path, self._limits, entries)
-            if isinstance(lying, LimitHit):
-                raise _limit_error(lying)
-            if lying is not None:
-                raise UnreadableWorkbook("archive_mismatch", part=lying)
-            kind_is_zip = True
+            # The archive's directory, read once for the checks below, `_settle_ods` and
+            # the scan of every sheet (issue 14: not opened again for each sheet).
+            archive = self._open_directory()
+            entries = archive.infolist() if archive is not None else []
+            try:
+                # calamine inflates deflate only: LZMA or bzip2 would fail deep inside it.
+                method = unsupported_compression(path, entries)
+                if method is not None:
+                    raise UnreadableWorkbook("unsupported_compression", part=method)
+                # A zip bomb is refused from the archive's directory, before calamine inflates it.
+                hit = inspect_archive(path, self._limits, entries)
+                if hit is not None:
+                    raise _limit_error(hit)
+                # A directory that lies about sizes would let a bomb past the limits above.
+                lying = check_declared_sizes(path, self._limits, entries)
+                if isinstance(lying, LimitHit):
+                    raise _limit_error(lying)
+                if lying is not None:
+                    raise UnreadableWorkbook("archive_mismatch", part=lying)
+                kind_is_zip = True
+                self._read_sheet_parts(archive)
+            finally:
+                if archive is not None:
+                    archive.close()
         self._is_zip = kind_is_zip
         # calamine lays out every sheet of an .ods or .xls as it opens it: those are placed
         # first (`extent_ods`, `extent_xls`), and calamine given a mended copy if need be.
@@ -179,6 +191,26 @@ class Workbook:
                 raise
             raise UnreadableWorkbook("unreadable_file", type(error).__name__) from error
         self._sheet_names: list[str] = list(self._reader.sheet_names)
+
+    def _open_directory(self) -> zipfile.ZipFile | None:
+        """The archive, open (None when its directory cannot be read, as for
+        `archive_directory`); kept once closed, for its entries, by the sheets' scans."""
+        try:
+            self._directory = zipfile.ZipFile(self.path)
+        except (zipfile.BadZipFile, OSError, EOFError) as error:
+            self._unreadable = type(error).__name__
+        return self._directory
+
+    def _read_sheet_parts(self, archive: zipfile.ZipFile | None) -> None:
+        """Sheet name → its part (`xlsx_sheet_paths`), once the archive has passed the
+        checks on its sizes; an error reading them is said of each sheet scanned."""
+        if archive is None:
+            return
+        try:
+            self._sheet_parts = xlsx_sheet_paths(archive)
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
+            self._unreadable = type(error).__name__
+            self._directory = None
 
     def _settle_xls(self) -> bytes | None:
         limits = self._limits
@@ -433,24 +465,24 @@ class Workbook:
                 has_errors=None,
                 far_cells=legacy.far_cells if legacy is not None else None,
             )
+        directory = self._directory
+        if directory is None:
+            return _refused("unreadable_sheet", detail=self._unreadable)
         try:
-            with zipfile.ZipFile(self.path) as archive:
-                if self._sheet_parts is None:
-                    self._sheet_parts = xlsx_sheet_paths(archive)
-                part = self._sheet_parts.get(sheet_name)
-                if not part and "content.xml" in archive.namelist():
-                    entry = archive.getinfo("content.xml")
-                    merged = ods_merged(inflated_blocks(self.path, entry), sheet_name)
-                    return SheetScan(
-                        merged=merged,
-                        has_errors=None,
-                        far_cells=legacy.far_cells if legacy is not None else None,
-                    )
-                chosen, candidates = (None, 0) if not part else extent.calamine_entry(archive, part)
-                if chosen is None:
-                    # Not a sheet whose XML can be found: calamine is not handed it unseen.
-                    return _refused("unreadable_sheet", detail="worksheet part not found")
-                return self._gate(archive, chosen, candidates, sheet_name, later)
+            part = self._sheet_parts.get(sheet_name)
+            if not part and "content.xml" in directory.namelist():
+                entry = directory.getinfo("content.xml")
+                merged = ods_merged(inflated_blocks(self.path, entry), sheet_name)
+                return SheetScan(
+                    merged=merged,
+                    has_errors=None,
+                    far_cells=legacy.far_cells if legacy is not None else None,
+                )
+            chosen, candidates = (None, 0) if not part else extent.calamine_entry(directory, part)
+            if chosen is None:
+                # Not a sheet whose XML can be found: calamine is not handed it unseen.
+                return _refused("unreadable_sheet", detail="worksheet part not found")
+            return self._gate(chosen, candidates, sheet_name, later)
         except ArchiveMismatch as mismatch:
             return SheetScan(merged=[], has_errors=None, mismatch=mismatch.part)
         except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
@@ -458,7 +490,6 @@ class Workbook:
 
     def _gate(
         self,
-        archive: zipfile.ZipFile,
         entry: zipfile.ZipInfo,
         candidates: int,
         name: str,
@@ -501,12 +532,12 @@ class Workbook:
             if candidates == 1:
                 located = extent.locate(check, limits, read)
                 del check
-                if located is not None and self._mend(archive, entry, name, located, located):
+                if located is not None and self._mend(entry, name, located, located):
                     found = located
             if found is None:
                 found = extent.settle(read, limits)
                 mending = not found.refused and (found.needs_rewrite or candidates > 1)
-                if mending and not self._mend(archive, entry, name, found, None):
+                if mending and not self._mend(entry, name, found, None):
                     return _refused("unreadable_sheet", detail="far cells could not be left out")
         except (extent.MalformedSheet, extent.TooManyEdits) as error:
             return _refused("unreadable_sheet", detail=f"{type(error).__name__}: {error}")
@@ -525,7 +556,6 @@ class Workbook:
 
     def _mend(
         self,
-        archive: zipfile.ZipFile,
         entry: zipfile.ZipInfo,
         name: str,
         found: extent.Extent,
@@ -538,7 +568,8 @@ class Workbook:
         if located is not None and (located.refused or not located.needs_rewrite):
             return True
         blocks = extent.rewrite(inflated_blocks(self.path, entry), found)
-        mended = extent.mended_workbook(archive, entry, blocks)
+        with zipfile.ZipFile(self.path) as archive:
+            mended = extent.mended_workbook(archive, entry, blocks)
         # What `locate` mended, it checked; what `settle` mended is placed again.
         if located is None and not _mended_is_safe(mended, entry.filename, self._limits):
             return False
@@ -547,19 +578,6 @@ class Workbook:
         except fastexcel.FastExcelError as error:
             raise UnreadableWorkbook("unreadable_sheet", _first_line(error)) from error
         return True
-
-
-def _quiet_rust_logs() -> None:
-    """calamine's warnings (\"xlsx has more than maximum number of rows\"...) reach Python's
-    logging through pyo3-log, and from there stderr, raw and in English: the reader says
-    what matters in its own issues, so they are dropped here."""
-    import logging
-
-    for name in ("calamine", "fastexcel", "zip", "quick_xml"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
-            logger.addHandler(logging.NullHandler())
-        logger.propagate = False
 
 
 @dataclass(frozen=True)
@@ -675,7 +693,3 @@ def finish_prefetch() -> None:
     ahead, _ahead = _ahead, None
     if ahead is not None:
         ahead.finish()
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

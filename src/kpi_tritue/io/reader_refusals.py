@@ -80,3 +80,20 @@ def legacy_refusal(
     refusal = refused_cells(decision).refusal
     assert refusal is not None
     return refusal
+
+
+def quiet_rust_logs() -> None:
+    """calamine's warnings (\"xlsx has more than maximum number of rows\"...) reach Python's
+    logging through pyo3-log, and from there stderr, raw and in English: the reader says
+    what matters in its own issues, so they are dropped here."""
+    import logging
+
+    for name in ("calamine", "fastexcel", "zip", "quick_xml"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
+        logger.propagate = False
+
+
+def first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
