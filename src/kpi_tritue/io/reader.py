@@ -348,11 +348,11 @@ class Workbook:
         that needs no pandas, which `prefetch` therefore runs ahead.
 
         calamine lays every cell of a sheet in one dense grid: a single far cell makes it
-        allocate more than any machine has and abort the process. So the scan, which
-        establishes where the cells lie (see `extent`), ends before calamine is handed the
-        sheet; it also lists the merged blocks (calamine keeps only their top-left value)
-        and counts what the XML inflates to against what the archive declares, so that a
-        part that lies about its size is never handed to calamine either.
+        allocate more than any machine has and abort the process. So the gate, which
+        establishes where the cells lie (see `extent`) and counts what the XML inflates to
+        against what the archive declares, ends before calamine is handed the sheet. The
+        scanner's findings (merged blocks, error cells, unsaved formulas) are read only
+        after the parse: for a big part they are found beside it (`scan_beside`).
         """
         scan, beside = self._scan_parts(name, beside=True)
         if beside is None:
