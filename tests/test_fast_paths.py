@@ -855,3 +855,23 @@ def test_text_widened_to_large_strings_is_the_cast(
     assert wide.type == pa.large_string()
     assert wide.equals(array.cast(pa.large_string()))
     assert wide.to_pylist() == array.to_pylist()
+
+
+@given(
+    st.lists(_CELL_TEXT, max_size=40),
+    st.integers(min_value=0, max_value=40),
+    st.integers(min_value=0, max_value=40),
+    st.booleans(),
+)
+def test_validity_read_from_the_bitmap_is_is_valid(
+    texts: list[str | None], start: int, length: int, large: bool
+) -> None:
+    """`data_rows.valid_fast` (the validity bitmap unpacked in numpy) says which cells are
+    filled as `pc.is_valid` does, on whole and sliced arrays (offsets not on a byte)."""
+    from kpi_tritue.io.data_rows import valid_fast, valid_plain
+
+    array = pa.array(texts, type=pa.large_string() if large else pa.string())
+    array = array.slice(start, length)
+    fast, plain = valid_fast(array), valid_plain(array)
+    assert fast.dtype == plain.dtype == bool
+    assert fast.tolist() == plain.tolist() == [t is not None for t in array.to_pylist()]
