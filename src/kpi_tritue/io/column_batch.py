@@ -88,8 +88,29 @@ def cut_plain(values: pd.Series, start: int, stop: int, index: pd.Index) -> pd.S
 
 def cut_fast(values: pd.Series, start: int, stop: int, index: pd.Index) -> pd.Series:
     """`cut_plain` of a column on a `RangeIndex` from 0: its array sliced (a view, as
-    `iloc` gives) and wrapped once."""
-    return pd.Series(values.array[start:stop], index=index, name=values.name, copy=False)
+    `iloc` gives) and wrapped once, by pandas' own constructor from a block when it has
+    one (private: `pd.Series(array)` checks and infers again what the column's array
+    already is, ~40 µs a cut against ~15; a run of 2,000 files cuts 16,000 times)."""
+    wrapped = _wrapped(values, values._values[start:stop], index)
+    if wrapped is None:
+        return pd.Series(values.array[start:stop], index=index, name=values.name, copy=False)
+    if values.name is not None:
+        wrapped.name = values.name
+    return wrapped
+
+
+def _wrapped(values: pd.Series, array: Any, index: pd.Index) -> pd.Series | None:
+    try:
+        from pandas.core.internals import SingleBlockManager
+    except ImportError:
+        return None
+    make = getattr(SingleBlockManager, "from_array", None)
+    build = getattr(values, "_constructor_from_mgr", None)
+    if make is None or build is None:
+        return None
+    manager = make(array, index)
+    series: pd.Series = build(manager, axes=manager.axes)
+    return series
 
 
 def cuts_apply(values: pd.Series) -> bool:
