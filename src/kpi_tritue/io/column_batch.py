@@ -14,7 +14,7 @@ and the plain one is used.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -188,3 +188,52 @@ def _joined_arrays(arrays: list[Any]) -> Any:
 def stacked(frames: Sequence[pd.DataFrame], files: Sequence[int], label: str) -> pd.DataFrame:
     fast = stacked_fast(frames, files, label)
     return fast if fast is not None else stacked_plain(frames, files, label)
+
+
+# ---------------------------------------------------------------------------------------
+# Framed: a file's table built from its parsed columns
+
+
+def framed_plain(built: Mapping[Hashable, Any], index: pd.Index) -> pd.DataFrame:
+    """The frame of `built` (Series on `index`, or 1-D numpy arrays) as pandas builds it."""
+    return pd.DataFrame(built, index=index, copy=False)
+
+
+def framed_fast(built: Mapping[Hashable, Any], index: pd.Index) -> pd.DataFrame | None:
+    """`framed_plain` when every Series of `built` is on `index` itself and every other
+    value a 1-D numpy array of numbers or booleans of its length: the arrays handed to
+    pandas' block builder without a column set, one by one, checked and inferred again
+    (private, as pandas' `DataFrame(dict)` calls it: ~0.25 ms a file's table against
+    ~0.1). None otherwise, or when pandas has no such builder."""
+    try:
+        from pandas.core.internals.construction import arrays_to_mgr
+    except ImportError:
+        return None
+    from_mgr = getattr(pd.DataFrame, "_from_mgr", None)
+    if from_mgr is None:
+        return None
+    arrays: list[Any] = []
+    for value in built.values():
+        if isinstance(value, pd.Series):
+            if value.index is not index:
+                return None
+            value = value._values
+        elif not (
+            isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype.kind in "biuf"
+        ):
+            return None
+        if len(value) != len(index):
+            return None
+        arrays.append(value)
+    if not arrays:
+        return None
+    manager = arrays_to_mgr(
+        arrays, pd.Index(list(built)), index, verify_integrity=False, consolidate=False
+    )
+    frame: pd.DataFrame = from_mgr(manager, axes=manager.axes)
+    return frame
+
+
+def framed(built: Mapping[Hashable, Any], index: pd.Index) -> pd.DataFrame:
+    fast = framed_fast(built, index)
+    return fast if fast is not None else framed_plain(built, index)
