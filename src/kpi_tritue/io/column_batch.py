@@ -14,7 +14,8 @@ and the plain one is used.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+import importlib
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 import numpy as np
@@ -101,10 +102,10 @@ def cut_fast(values: pd.Series, start: int, stop: int, index: pd.Index) -> pd.Se
 
 def _wrapped(values: pd.Series, array: Any, index: pd.Index) -> pd.Series | None:
     try:
-        from pandas.core.internals import SingleBlockManager
+        internals: Any = importlib.import_module("pandas.core.internals")
     except ImportError:
         return None
-    make = getattr(SingleBlockManager, "from_array", None)
+    make = getattr(getattr(internals, "SingleBlockManager", None), "from_array", None)
     build = getattr(values, "_constructor_from_mgr", None)
     if make is None or build is None:
         return None
@@ -194,23 +195,24 @@ def stacked(frames: Sequence[pd.DataFrame], files: Sequence[int], label: str) ->
 # Framed: a file's table built from its parsed columns
 
 
-def framed_plain(built: Mapping[Hashable, Any], index: pd.Index) -> pd.DataFrame:
+def framed_plain(built: dict[str, Any], index: pd.Index) -> pd.DataFrame:
     """The frame of `built` (Series on `index`, or 1-D numpy arrays) as pandas builds it."""
     return pd.DataFrame(built, index=index, copy=False)
 
 
-def framed_fast(built: Mapping[Hashable, Any], index: pd.Index) -> pd.DataFrame | None:
+def framed_fast(built: dict[str, Any], index: pd.Index) -> pd.DataFrame | None:
     """`framed_plain` when every Series of `built` is on `index` itself and every other
     value a 1-D numpy array of numbers or booleans of its length: the arrays handed to
     pandas' block builder without a column set, one by one, checked and inferred again
     (private, as pandas' `DataFrame(dict)` calls it: ~0.25 ms a file's table against
     ~0.1). None otherwise, or when pandas has no such builder."""
     try:
-        from pandas.core.internals.construction import arrays_to_mgr
+        construction: Any = importlib.import_module("pandas.core.internals.construction")
     except ImportError:
         return None
+    arrays_to_mgr = getattr(construction, "arrays_to_mgr", None)
     from_mgr = getattr(pd.DataFrame, "_from_mgr", None)
-    if from_mgr is None:
+    if from_mgr is None or arrays_to_mgr is None:
         return None
     arrays: list[Any] = []
     for value in built.values():
@@ -218,9 +220,7 @@ def framed_fast(built: Mapping[Hashable, Any], index: pd.Index) -> pd.DataFrame 
             if value.index is not index:
                 return None
             value = value._values
-        elif not (
-            isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype.kind in "biuf"
-        ):
+        elif not (isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype.kind in "biuf"):
             return None
         if len(value) != len(index):
             return None
@@ -234,6 +234,6 @@ def framed_fast(built: Mapping[Hashable, Any], index: pd.Index) -> pd.DataFrame 
     return frame
 
 
-def framed(built: Mapping[Hashable, Any], index: pd.Index) -> pd.DataFrame:
+def framed(built: dict[str, Any], index: pd.Index) -> pd.DataFrame:
     fast = framed_fast(built, index)
     return fast if fast is not None else framed_plain(built, index)
