@@ -875,3 +875,11 @@ def test_validity_read_from_the_bitmap_is_is_valid(
     fast, plain = valid_fast(array), valid_plain(array)
     assert fast.dtype == plain.dtype == bool
     assert fast.tolist() == plain.tolist() == [t is not None for t in array.to_pylist()]
+
+
+def test_long_text_is_widened_by_the_cast() -> None:
+    from kpi_tritue.io.arrow_frames import _WIDENED_UP_TO, large_text
+
+    array = pa.array([None if i % 5 == 0 else f"v{i}" for i in range(_WIDENED_UP_TO + 7)])
+    for part in (array, array.slice(3)):
+        assert large_text(part).equals(part.cast(pa.large_string()))
