@@ -14,6 +14,8 @@ from kpi_tritue.io.column_batch import (
     cut_fast,
     cut_plain,
     cuts_apply,
+    framed_fast,
+    framed_plain,
     joined_fast,
     joined_plain,
     stacked_fast,
@@ -170,3 +172,42 @@ def test_a_stored_column_is_the_frames_column(kind: str) -> None:
     pd.testing.assert_series_equal(
         pd.Series(stored, index=frame.index, name=7), frame[7], check_exact=True
     )
+
+
+@given(
+    st.lists(st.sampled_from(KINDS), min_size=0, max_size=8),
+    st.integers(0, 12),
+    st.integers(0, 2**16),
+    st.integers(0, 40),
+    st.booleans(),
+)
+def test_a_files_table_is_framed_as_pandas_frames_it(
+    kinds: list[str], size: int, seed: int, first: int, gaps: bool
+) -> None:
+    """`framed_fast` (the columns handed to pandas' block builder) gives `framed_plain`'s
+    frame: values, dtypes, labels, index and the same blocks, one a column."""
+    index: pd.Index = (
+        pd.Index(np.arange(first, first + 2 * size, 2), dtype="int64")
+        if gaps
+        else pd.RangeIndex(first, first + size)
+    )
+    built: dict[str, Any] = {"_row": np.arange(size, dtype=np.int64) + 1}
+    for position, kind in enumerate(kinds):
+        built[f"c{position}"] = pd.Series(_column(kind, size, seed + position), index=index)
+    built["_invalid"] = np.zeros(size, dtype=bool)
+    fast = framed_fast(built, index)
+    plain = framed_plain(built, index)
+    assert fast is not None
+    pd.testing.assert_frame_equal(fast, plain, check_exact=True)
+    assert fast.index is plain.index or fast.index.equals(plain.index)
+    assert [str(d) for d in fast.dtypes] == [str(d) for d in plain.dtypes]
+    blocks = [(str(b.dtype), list(b.mgr_locs.as_array)) for b in fast._mgr.blocks]
+    assert blocks == [(str(b.dtype), list(b.mgr_locs.as_array)) for b in plain._mgr.blocks]
+
+
+def test_a_table_with_a_column_off_its_index_is_framed_the_plain_way() -> None:
+    index = pd.RangeIndex(2)
+    assert framed_fast({"a": pd.Series([1, 2], index=pd.RangeIndex(2))}, index) is None
+    assert framed_fast({"a": np.array(["x", "y"], dtype=object)}, index) is None
+    assert framed_fast({"a": np.arange(3)}, index) is None
+    assert framed_fast({"a": np.arange(2)}, index) is not None

@@ -731,6 +731,10 @@ def test_cells_framed_directly_are_the_frame_pandas_makes(
     assert len(framed) == (rows if texts else len(plain))
     if texts:
         assert arrow_frames.framed_direct(batch, columns) is not None
+        _, arrays = arrow_frames.framed_with_arrays(batch, columns)
+        assert arrays is not None
+        for position, column in enumerate(columns[: len(texts)]):
+            assert arrays[column].equals(batch.column(position).cast(pa.large_string()))
 
 
 def test_the_totals_prefilter_lets_through_every_white_space_a_label_may_start_with() -> None:
@@ -831,3 +835,51 @@ def test_the_codes_present_name_what_the_whole_lookup_names(
     )
     whole = np.array([*distinct, None], dtype=object)[codes]
     assert _of_codes(distinct, codes).tolist() == whole.tolist()
+
+
+@given(
+    st.lists(_CELL_TEXT, max_size=12),
+    st.integers(min_value=0, max_value=12),
+    st.integers(min_value=0, max_value=12),
+)
+def test_text_widened_to_large_strings_is_the_cast(
+    texts: list[str | None], start: int, length: int
+) -> None:
+    """`arrow_frames.large_text` (offsets widened in numpy) gives what `cast` gives, for
+    whole and sliced arrays, with and without blanks."""
+    from kpi_tritue.io.arrow_frames import large_text
+
+    array = pa.array(texts, type=pa.string()).slice(start, length)
+    wide = large_text(array)
+    wide.validate(full=True)
+    assert wide.type == pa.large_string()
+    assert wide.equals(array.cast(pa.large_string()))
+    assert wide.to_pylist() == array.to_pylist()
+
+
+@given(
+    st.lists(_CELL_TEXT, max_size=40),
+    st.integers(min_value=0, max_value=40),
+    st.integers(min_value=0, max_value=40),
+    st.booleans(),
+)
+def test_validity_read_from_the_bitmap_is_is_valid(
+    texts: list[str | None], start: int, length: int, large: bool
+) -> None:
+    """`data_rows.valid_fast` (the validity bitmap unpacked in numpy) says which cells are
+    filled as `pc.is_valid` does, on whole and sliced arrays (offsets not on a byte)."""
+    from kpi_tritue.io.data_rows import valid_fast, valid_plain
+
+    array = pa.array(texts, type=pa.large_string() if large else pa.string())
+    array = array.slice(start, length)
+    fast, plain = valid_fast(array), valid_plain(array)
+    assert fast.dtype == plain.dtype == bool
+    assert fast.tolist() == plain.tolist() == [t is not None for t in array.to_pylist()]
+
+
+def test_long_text_is_widened_by_the_cast() -> None:
+    from kpi_tritue.io.arrow_frames import _WIDENED_UP_TO, large_text
+
+    array = pa.array([None if i % 5 == 0 else f"v{i}" for i in range(_WIDENED_UP_TO + 7)])
+    for part in (array, array.slice(3)):
+        assert large_text(part).equals(part.cast(pa.large_string()))

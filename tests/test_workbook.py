@@ -341,3 +341,24 @@ def test_random_cells_only_ever_give_issues(tmp_path_factory: pytest.TempPathFac
     for issue in dataset.issues:
         assert issue.message("vi") and issue.message("en")
         assert issue.cell is None or issue.cell[0].isalpha()
+
+
+def test_reading_collects_garbage_less_often_and_puts_the_thresholds_back() -> None:
+    import gc
+
+    from kpi_tritue.io.workbook import _fewer_collections
+
+    before = gc.get_threshold()
+    try:
+        for start in [(700, 10, 10), (50_000, 5, 100), (0, 10, 10)]:
+            gc.set_threshold(*start)
+            with _fewer_collections():
+                during = gc.get_threshold()
+            assert gc.get_threshold() == start
+            if start[0] == 0:
+                assert during == start  # a collector turned off stays off
+            else:
+                assert all(d >= s for d, s in zip(during, start, strict=True))
+                assert during[0] >= 10_000
+    finally:
+        gc.set_threshold(*before)

@@ -14,6 +14,7 @@ and the plain one is used.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
@@ -88,8 +89,29 @@ def cut_plain(values: pd.Series, start: int, stop: int, index: pd.Index) -> pd.S
 
 def cut_fast(values: pd.Series, start: int, stop: int, index: pd.Index) -> pd.Series:
     """`cut_plain` of a column on a `RangeIndex` from 0: its array sliced (a view, as
-    `iloc` gives) and wrapped once."""
-    return pd.Series(values.array[start:stop], index=index, name=values.name, copy=False)
+    `iloc` gives) and wrapped once, by pandas' own constructor from a block when it has
+    one (private: `pd.Series(array)` checks and infers again what the column's array
+    already is, ~40 µs a cut against ~15; a run of 2,000 files cuts 16,000 times)."""
+    wrapped = _wrapped(values, values._values[start:stop], index)
+    if wrapped is None:
+        return pd.Series(values.array[start:stop], index=index, name=values.name, copy=False)
+    if values.name is not None:
+        wrapped.name = values.name
+    return wrapped
+
+
+def _wrapped(values: pd.Series, array: Any, index: pd.Index) -> pd.Series | None:
+    try:
+        internals: Any = importlib.import_module("pandas.core.internals")
+    except ImportError:
+        return None
+    make = getattr(getattr(internals, "SingleBlockManager", None), "from_array", None)
+    build = getattr(values, "_constructor_from_mgr", None)
+    if make is None or build is None:
+        return None
+    manager = make(array, index)
+    series: pd.Series = build(manager, axes=manager.axes)
+    return series
 
 
 def cuts_apply(values: pd.Series) -> bool:
@@ -167,3 +189,51 @@ def _joined_arrays(arrays: list[Any]) -> Any:
 def stacked(frames: Sequence[pd.DataFrame], files: Sequence[int], label: str) -> pd.DataFrame:
     fast = stacked_fast(frames, files, label)
     return fast if fast is not None else stacked_plain(frames, files, label)
+
+
+# ---------------------------------------------------------------------------------------
+# Framed: a file's table built from its parsed columns
+
+
+def framed_plain(built: dict[str, Any], index: pd.Index) -> pd.DataFrame:
+    """The frame of `built` (Series on `index`, or 1-D numpy arrays) as pandas builds it."""
+    return pd.DataFrame(built, index=index, copy=False)
+
+
+def framed_fast(built: dict[str, Any], index: pd.Index) -> pd.DataFrame | None:
+    """`framed_plain` when every Series of `built` is on `index` itself and every other
+    value a 1-D numpy array of numbers or booleans of its length: the arrays handed to
+    pandas' block builder without a column set, one by one, checked and inferred again
+    (private, as pandas' `DataFrame(dict)` calls it: ~0.25 ms a file's table against
+    ~0.1). None otherwise, or when pandas has no such builder."""
+    try:
+        construction: Any = importlib.import_module("pandas.core.internals.construction")
+    except ImportError:
+        return None
+    arrays_to_mgr = getattr(construction, "arrays_to_mgr", None)
+    from_mgr = getattr(pd.DataFrame, "_from_mgr", None)
+    if from_mgr is None or arrays_to_mgr is None:
+        return None
+    arrays: list[Any] = []
+    for value in built.values():
+        if isinstance(value, pd.Series):
+            if value.index is not index:
+                return None
+            value = value._values
+        elif not (isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype.kind in "biuf"):
+            return None
+        if len(value) != len(index):
+            return None
+        arrays.append(value)
+    if not arrays:
+        return None
+    manager = arrays_to_mgr(
+        arrays, pd.Index(list(built)), index, verify_integrity=False, consolidate=False
+    )
+    frame: pd.DataFrame = from_mgr(manager, axes=manager.axes)
+    return frame
+
+
+def framed(built: dict[str, Any], index: pd.Index) -> pd.DataFrame:
+    fast = framed_fast(built, index)
+    return fast if fast is not None else framed_plain(built, index)

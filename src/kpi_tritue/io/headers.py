@@ -177,7 +177,8 @@ def find_header(
     for rows, texts in _header_candidates(cells, arrays):
         found = _match_headers(spec, texts)
         if _satisfies(spec, found):
-            return _with_split(_header_from(rows, texts, found, spec, reporter), cells, merged)
+            header = _header_from(rows, texts, found, spec, reporter)
+            return _with_split(header, cells, merged, arrays)
         if len(found) > best[0]:
             best, best_found = (len(found), rows[-1]), found
     reporter.add(
@@ -189,7 +190,12 @@ def find_header(
     return None
 
 
-def _with_split(header: Header, cells: pd.DataFrame, merged: Sequence[MergedRange]) -> Header:
+def _with_split(
+    header: Header,
+    cells: pd.DataFrame,
+    merged: Sequence[MergedRange],
+    arrays: Mapping[int, Any] | None = None,
+) -> Header:
     """The header with the row of `Nam` / `Nữ` under its birth header joined to it
     (settled detail 1): under the header's merged span, or under its column and the next.
     The birth date is then read from the two sub-columns, whatever the header's key."""
@@ -199,7 +205,7 @@ def _with_split(header: Header, cells: pd.DataFrame, merged: Sequence[MergedRang
             continue
         for row in header.rows:
             text = header.texts.get(col, "")
-            if _cell_text(cells, row, col) != text:
+            if _cell_text(cells, row, col, arrays) != text:
                 continue
             span = next(
                 (
@@ -209,7 +215,7 @@ def _with_split(header: Header, cells: pd.DataFrame, merged: Sequence[MergedRang
                 ),
                 range(col, col + 2),
             )
-            below = {c: sex_label(_cell_text(cells, row + 1, c)) for c in span}
+            below = {c: sex_label(_cell_text(cells, row + 1, c, arrays)) for c in span}
             males = [c for c, label in below.items() if label == MALE_LABEL]
             females = [c for c, label in below.items() if label == FEMALE_LABEL]
             if len(males) != 1 or len(females) != 1:
@@ -233,9 +239,16 @@ def _with_split(header: Header, cells: pd.DataFrame, merged: Sequence[MergedRang
     return header
 
 
-def _cell_text(cells: pd.DataFrame, row: int, col: int) -> str:
+def _cell_text(
+    cells: pd.DataFrame, row: int, col: int, arrays: Mapping[int, Any] | None = None
+) -> str:
+    """The cleaned text of one cell ("" for none); from its Arrow column when given (a
+    pandas Series for one cell cost a sheet more than the rest of its header's search)."""
     if row >= len(cells) or col not in cells.columns:
         return ""
+    if arrays is not None:
+        text = arrays[col][row].as_py()
+        return "" if text is None else clean_text(text)
     value = head_values(cells[col], 1, row)[0]
     return "" if value is None or pd.isna(value) else clean_text(str(value))
 

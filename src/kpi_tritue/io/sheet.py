@@ -38,6 +38,7 @@ from kpi_tritue.io.column_batch import (
     cut_fast,
     cut_plain,
     cuts_apply,
+    framed,
     joined_fast,
     joined_plain,
     stored_array,
@@ -224,7 +225,7 @@ def _parse_table(
     # before it, so there it is set at the end, as a new column.
     if header.split is None:
         built[INVALID] = invalid.copy()
-    frame = pd.DataFrame(built, index=data.index, copy=False)
+    frame = framed(built, data.index)
     table = SheetTable(
         spec=spec,
         sheet_name=reporter.sheet or "",
