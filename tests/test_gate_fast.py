@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kpi_tritue.contract.limits import Limits
-from kpi_tritue.io import extent_fast
+from kpi_tritue.io import extent_fast, sheet_xml
 from kpi_tritue.io.sheet_xml import Scanner
 
 # Pieces of sheet XML, well and badly written, that the gate's patterns look at.
@@ -124,15 +124,43 @@ class _Recorded(extent_fast.FastCheck):
 
 
 @settings(max_examples=400, deadline=None)
-@given(data=xml_like(120), cuts=st.lists(st.integers(min_value=0, max_value=2000), max_size=6))
+@given(
+    data=xml_like(120),
+    cuts=st.lists(st.integers(min_value=0, max_value=2000), max_size=6),
+    ends=st.integers(min_value=0, max_value=200),
+)
 def test_the_scanner_finds_what_its_patterns_find_on_every_block(
-    data: bytes, cuts: list[int]
+    data: bytes, cuts: list[int], ends: int
 ) -> None:
     fast, plain = Scanner(), _PlainScanner()
-    for block in _cut(data, cuts):
-        fast.feed(block)
-        plain.feed(block)
+    mp = pytest.MonkeyPatch()
+    mp.setattr(sheet_xml, "_ENDS", ends)  # so that chunks this small have a middle
+    try:
+        for block in _cut(data, cuts):
+            fast.feed(block)
+            plain.feed(block)
+    finally:
+        mp.undo()
     assert fast.result() == plain.result()
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    data=st.lists(st.sampled_from([b"ab", b"a", b"b", b"c", b"abc", b"x"]), max_size=40),
+    needle=st.sampled_from([b"ab", b"abc", b"bca", b"c"]),
+    ends=st.integers(min_value=0, max_value=12),
+    at=st.integers(min_value=0, max_value=2),
+)
+def test_holds_is_in(data: list[bytes], needle: bytes, ends: int, at: int) -> None:
+    chunk = b"".join(data)
+    byte = needle[min(at, len(needle) - 1) :][:1]
+    mp = pytest.MonkeyPatch()
+    mp.setattr(sheet_xml, "_ENDS", ends)
+    try:
+        holds = sheet_xml._holds(chunk, needle, byte)
+    finally:
+        mp.undo()
+    assert holds == (needle in chunk)
 
 
 @settings(max_examples=300, deadline=None)
@@ -177,7 +205,9 @@ def test_each_batch_of_the_fast_check_is_what_its_bytes_say(
         assert found.data in (None, piece)
         written += piece.count(b"</c>")
     assert check.written == written
+    # `</sheetData>` is looked for from the start of the batch where `<sheetData` is.
     opened = xml.find(b"<sheetData")
-    closed = xml.find(b"</sheetData>", opened) if opened >= 0 else -1
+    first = max((b.start for b in check.batches if b.start <= opened), default=0)
+    closed = xml.find(b"</sheetData>", first) if opened >= 0 else -1
     if check.sheet_data is not None:
         assert check.sheet_data == (opened, closed)
