@@ -1,0 +1,213 @@
+"""The XML gate's fast paths give exactly what the plain ones give, on any XML cut anywhere."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kpi_tritue.contract.limits import Limits
+from kpi_tritue.io import extent_fast, sheet_xml
+from kpi_tritue.io.sheet_xml import Scanner
+
+# Pieces of sheet XML, well and badly written, that the gate's patterns look at.
+FRAGMENTS = [
+    b'<c r="',
+    b"<c r='",
+    b"<c",
+    b"<c ",
+    b"<x:c ",
+    b"<x:sheetData>",
+    b"<c>",
+    b"<c/>",
+    b"</c>",
+    b"</c >",
+    b"<f>",
+    b"<f/>",
+    b"</f>",
+    b'<f t="shared" si="0"/>',
+    b"<v>",
+    b"</v>",
+    b"<v/>",
+    b"<v></v>",
+    b"<!--",
+    b"<?x?>",
+    b"<![CDATA[",
+    b' r="',
+    b" r=",
+    b' t="e"',
+    b" t='e'",
+    b' s="1"',
+    b"\t",
+    b"\n",
+    b" ",
+    b'"',
+    b"'",
+    b"=",
+    b">",
+    b"/>",
+    b"<",
+    b"/",
+    b"A",
+    b"a",
+    b"Z",
+    b"XFD",
+    b"AAAA",
+    b"0",
+    b"1",
+    b"9",
+    b"1048576",
+    b"200001",
+    b"\xc3\xa1",
+    b"\x85",
+    b"\xa0",
+    b"\xff",
+    b"<mergeCell ref=",
+    b'"A1:B2"/>',
+    b"mergeCell",
+    b'<c r="B2"><f>1+1</f></c>',
+    b'<c r="C3"><f>A1</f><v/></c>',
+    b'<c r="D4"><f t="shared" si="0"/><v></v></c>',
+    b'<c r="E5"><f>2</f><v>2</v></c>',
+    b'<c r="F6" t="e"><v>#N/A</v></c>',
+    b'<mergeCell ref="A1:B2"/>',
+    b'<row r="1" x14ac:dyDescent="0.25">',
+    b"<sheetData>",
+    b"</sheetData>",
+]
+
+
+def xml_like(max_size: int = 60) -> st.SearchStrategy[bytes]:
+    return st.lists(st.sampled_from(FRAGMENTS), max_size=max_size).map(b"".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    data=xml_like(),
+    rows=st.integers(min_value=1, max_value=2_000_000),
+    cols=st.integers(min_value=1, max_value=16_384),
+    cuts=st.lists(st.integers(min_value=0, max_value=400), max_size=4),
+)
+def test_google_re2_finds_what_pyarrow_finds(
+    data: bytes, rows: int, cols: int, cuts: list[int]
+) -> None:
+    pytest.importorskip("re2")
+    extent_fast.pyarrow_ready()
+    pattern = extent_fast.danger_pattern(rows, cols)
+    bounds = [0, *sorted(min(cut, len(data)) for cut in cuts), len(data)]
+    assert extent_fast._compiled(pattern) is not None
+    assert extent_fast.found_in(pattern, data, bounds) == extent_fast.found_in_pyarrow(
+        pattern, data, bounds
+    )
+
+
+def _cut(data: bytes, cuts: list[int]) -> list[bytes]:
+    bounds = [0, *sorted(min(cut, len(data)) for cut in cuts), len(data)]
+    return [data[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+class _PlainScanner(Scanner):
+    prefiltered = False
+
+
+class _Recorded(extent_fast.FastCheck):
+    """A fast check noting which of its batches was the last (matched closed by `>`)."""
+
+    finals: list[bool]
+
+    def _check(self, final: bool) -> None:
+        before = len(self.batches)
+        super()._check(final)
+        self.finals = [*getattr(self, "finals", []), *[final] * (len(self.batches) - before)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    data=xml_like(120),
+    cuts=st.lists(st.integers(min_value=0, max_value=2000), max_size=6),
+    ends=st.integers(min_value=0, max_value=200),
+)
+def test_the_scanner_finds_what_its_patterns_find_on_every_block(
+    data: bytes, cuts: list[int], ends: int
+) -> None:
+    fast, plain = Scanner(), _PlainScanner()
+    mp = pytest.MonkeyPatch()
+    mp.setattr(sheet_xml, "_ENDS", ends)  # so that chunks this small have a middle
+    try:
+        for block in _cut(data, cuts):
+            fast.feed(block)
+            plain.feed(block)
+    finally:
+        mp.undo()
+    assert fast.result() == plain.result()
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    data=st.lists(st.sampled_from([b"ab", b"a", b"b", b"c", b"abc", b"x"]), max_size=40),
+    needle=st.sampled_from([b"ab", b"abc", b"bca", b"c"]),
+    ends=st.integers(min_value=0, max_value=12),
+    at=st.integers(min_value=0, max_value=2),
+)
+def test_holds_is_in(data: list[bytes], needle: bytes, ends: int, at: int) -> None:
+    chunk = b"".join(data)
+    byte = needle[min(at, len(needle) - 1) :][:1]
+    mp = pytest.MonkeyPatch()
+    mp.setattr(sheet_xml, "_ENDS", ends)
+    try:
+        holds = sheet_xml._holds(chunk, needle, byte)
+    finally:
+        mp.undo()
+    assert holds == (needle in chunk)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=xml_like(120),
+    cuts=st.lists(st.integers(min_value=0, max_value=2000), max_size=6),
+    batch=st.integers(min_value=1, max_value=300),
+    declared=st.booleans(),
+)
+def test_each_batch_of_the_fast_check_is_what_its_bytes_say(
+    data: bytes, cuts: list[int], batch: int, declared: bool
+) -> None:
+    """Each batch the fast check records is flagged when its pattern is in its bytes (the
+    last one closed by `>`), and counts the `</c>` before its end; `sheet_data` are the
+    first `<sheetData` and the first `</sheetData>` after it."""
+    extent_fast.pyarrow_ready()
+    xml = (b'<?xml version="1.0"?>' if declared else b"") + b'<dimension ref="A1:X9"/>' + data
+    mp = pytest.MonkeyPatch()
+    mp.setattr(extent_fast, "_BATCH", batch)
+    try:
+        check = _Recorded(Limits())
+        for block in _cut(xml, cuts):
+            check.feed(block)
+        check.finish()
+    finally:
+        mp.undo()
+    ends = [b.end for b in check.batches]
+    assert [b.start for b in check.batches] == [0, *ends[:-1]]
+    # It reads to the end, unless it found what only the slow analysis settles.
+    assert ends[-1] == len(xml) or (check.suspect and not check.viable)
+    written = 0
+    for found, last in zip(check.batches, check.finals, strict=True):
+        piece = xml[found.start : found.end]
+        skip = extent_fast.declaration_end(piece) if found.start == 0 else 0
+        pattern = extent_fast.danger_pattern(found.rows, check.cols)
+        assert (
+            found.flagged
+            == extent_fast.found_in_pyarrow(
+                pattern, piece + (b">" if last else b""), [skip, len(piece) + last]
+            )[0]
+        )
+        assert found.data in (None, piece)
+        written += piece.count(b"</c>")
+    assert check.written == written
+    # `</sheetData>` is looked for from the start of the batch where `<sheetData` is.
+    opened = xml.find(b"<sheetData")
+    first = max((b.start for b in check.batches if b.start <= opened), default=0)
+    closed = xml.find(b"</sheetData>", first) if opened >= 0 else -1
+    if check.sheet_data is not None:
+        assert check.sheet_data == (opened, closed)
