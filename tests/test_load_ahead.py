@@ -59,14 +59,14 @@ _year = st.lists(
 
 def _loads_by_thread(run: Callable[[], Any]) -> tuple[Any, Counter[str]]:
     """What `run` returns, and the threads the sheets were loaded in (by name prefix).
-    The sheets of a file named `*_x.xlsx` cannot be read: `_load` raises, as the gate does
-    for a sheet it refuses."""
+    The data sheets of a file named `*_x.xlsx` cannot be read: `_load` raises, as the gate
+    does for a sheet it refuses."""
     threads: Counter[str] = Counter()
     original = reader.Workbook._load
 
     def counting(self: reader.Workbook, name: str) -> Any:
         threads[threading.current_thread().name.split("_")[0]] += 1
-        if self.path.stem.endswith("_x"):
+        if self.path.stem.endswith("_x") and name != "ThongTin":
             raise UnreadableWorkbook("unreadable_sheet", f"{self.path.name}!{name}")
         return original(self, name)
 
@@ -74,8 +74,8 @@ def _loads_by_thread(run: Callable[[], Any]) -> tuple[Any, Counter[str]]:
         return run(), threads
 
 
-@settings(max_examples=12)
-@given(st.dictionaries(st.sampled_from([2021, 2022, 2023, 2024]), _year, min_size=2, max_size=4))
+@settings(max_examples=10)
+@given(st.dictionaries(st.sampled_from([2021, 2022, 2023]), _year, min_size=2, max_size=3))
 def test_years_read_ahead_give_the_plain_read(years: dict[int, list[Any]]) -> None:
     def view(folder: str) -> tuple[str, list[object]]:
         yearly = load_series([folder], catalog=CATALOG)

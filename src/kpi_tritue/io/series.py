@@ -212,10 +212,10 @@ def load_series(
         groups[found.year].append(found)
     step = inputs.found
     loaded: dict[int, Dataset] = {}
-    years = sorted(groups)
+    in_order = sorted(groups)
     # Each year's first workbook loaded while the year before it is read (`PartsAhead`).
-    with PartsAhead([groups[y][0].workbook for y in years], inputs.contract) as ahead:
-        for part, year in enumerate(years):
+    with PartsAhead([groups[y][0].workbook for y in in_order], inputs.contract) as ahead:
+        for part, year in enumerate(in_order):
             ahead.take(part)
             members = groups[year]
             option = as_of_override if as_of_override and as_of_override.year == year else None
