@@ -12,14 +12,24 @@ year before it is built into frames.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kpi_tritue.io.reader import Workbook
 
 if TYPE_CHECKING:
     from kpi_tritue.contract.schema import Contract
-    from kpi_tritue.io.workbook import OpenedWorkbook
+
+
+class OpenedWorkbook(Protocol):
+    """What is read ahead of an opened workbook (`io.workbook.OpenedWorkbook`, which
+    imports this module): the workbook, and its sheets matched to the contract's."""
+
+    @property
+    def workbook(self) -> Workbook: ...
+
+    @property
+    def sheet_names(self) -> Mapping[str, str]: ...
 
 
 class LoadAhead:
