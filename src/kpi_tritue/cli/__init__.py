@@ -12,6 +12,7 @@ one of them from a string at each start; names imported only for type checking a
 """
 
 import gc
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
@@ -515,6 +516,7 @@ def trend(
     columns: ColumnsOpt = None,
     debug: DebugOpt = False,
 ) -> None:
+    _prefetch(files, first=True)
     import kpi_tritue.app as use
     from kpi_tritue.render.trend_terminal import trend_csv, trend_json, trend_table
 
@@ -538,15 +540,47 @@ def trend(
         _report_warnings(issues, language)
 
 
-def _prefetch(files: list[str]) -> None:
+def _prefetch(files: list[str], *, first: bool = False) -> None:
     """Start reading a lone workbook now, while the heavy modules are being imported
-    (the read is the command's: see `_finish_reads`)."""
+    (the read is the command's: see `_finish_reads`); with `first`, the first workbook of
+    several, or of a folder, in the order the run reads them (`kpi trend`, whose years are
+    read one after another: the others are read ahead by `io.load_ahead.PartsAhead`)."""
     from kpi_tritue.io.reader import prefetch
 
     # Only a head start: a path it cannot look at (a name too long…) is the plain read's
     # to report, inside the command's guard.
     with suppress(OSError, ValueError):
-        prefetch(files)
+        chosen = _first_workbook(files) if first else None
+        prefetch(files if chosen is None else [chosen])
+
+
+def _first_workbook(files: list[str]) -> str | None:
+    """The workbook of `files` (paths and folders) that `io.inputs.expand_inputs` lists
+    first (the least name shown), found without importing it (it imports pandas); None
+    when in doubt (a folder within a folder), or for a lone path (`prefetch` takes it)."""
+    from kpi_tritue.io.reader import WORKBOOK_SUFFIXES
+
+    if len(files) == 1 and not Path(files[0]).is_dir():
+        return None
+    shown: list[str] = []
+    for given in files:
+        path = Path(given)
+        if not path.is_dir():
+            shown.append(path.as_posix())
+            continue
+        with os.scandir(path) as entries:
+            listed = list(entries)
+        for entry in listed:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                return None
+            name = entry.name
+            if name.startswith("~$") or Path(name).suffix.lower() not in WORKBOOK_SUFFIXES:
+                continue
+            if entry.is_file():  # through a symlink, as the run takes it
+                shown.append((path / name).as_posix())
+    return min(shown, default=None)
 
 
 def _version(value: bool) -> None:

@@ -1,14 +1,35 @@
 """Reading ahead across the files of a run: the next workbook's sheets loaded while the
 current one is looked at (issue 14). The same `Workbook._load` that `read_sheet` runs,
-started earlier in one worker thread; `read_sheet` takes each load (or its error) over.
+started earlier in a worker thread; `read_sheet` takes each load (or its error) over.
+
+Two levels, each beside the plain read it runs earlier, and each handing a workbook to
+the caller only once its load has ended (a workbook is never touched by two threads at
+once): `LoadAhead`, the next file of one `read_all_tables` call; `PartsAhead`, the first
+file of each of the next parts of a run read part by part (the report years of
+`kpi trend`, one `load_dataset` each), so that a year's gate and parse run while the
+year before it is built into frames.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kpi_tritue.io.reader import Workbook
+
+if TYPE_CHECKING:
+    from kpi_tritue.contract.schema import Contract
+
+
+class OpenedWorkbook(Protocol):
+    """What is read ahead of an opened workbook (`io.workbook.OpenedWorkbook`, which
+    imports this module): the workbook, and its sheets matched to the contract's."""
+
+    @property
+    def workbook(self) -> Workbook: ...
+
+    @property
+    def sheet_names(self) -> Mapping[str, str]: ...
 
 
 class LoadAhead:
@@ -43,6 +64,84 @@ class LoadAhead:
             self.wait()
         finally:
             self._pool.shutdown(wait=True)
+
+
+# How many parts are loaded ahead at once (0: none, the plain read in the caller's thread).
+PARTS_AHEAD = 1
+
+
+class PartsAhead:
+    """The first workbook of each part of a run (a report year of `kpi trend`), its
+    contract sheets loaded ahead (`Workbook._load`, as `LoadAhead` does) in worker threads,
+    up to `window` parts ahead of the one being read (`PARTS_AHEAD` unless given; 0 reads
+    every part plainly, in the caller's thread). `take(i)`, called before part `i` is read,
+    starts the loads of the parts up to `i + window` and waits for part `i`'s, so that its
+    workbook is the caller's alone from then on: the next part is loaded while this one is
+    read. The other files of a part are `read_all_tables`' to read ahead (`LoadAhead`).
+    Used as a context manager: its threads have ended when the block does.
+    """
+
+    def __init__(
+        self,
+        firsts: Sequence[OpenedWorkbook],
+        contract: Contract,
+        window: int | None = None,
+    ) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._loads: list[tuple[Workbook, list[str]] | None] = []
+        seen: set[int] = set()
+        for first in firsts:
+            # A workbook is loaded once, by one thread: one met again is not queued.
+            if id(first.workbook) in seen:
+                self._loads.append(None)
+                continue
+            seen.add(id(first.workbook))
+            self._loads.append((first.workbook, contract_sheets(first, contract)))
+        self._window = PARTS_AHEAD if window is None else window
+        self._pool = (
+            ThreadPoolExecutor(max_workers=self._window, thread_name_prefix="kpi-parts-ahead")
+            if self._window > 0
+            else None
+        )
+        self._pending: dict[int, Any] = {}
+        self._started = 0
+
+    def take(self, part: int) -> None:
+        """Before part `part` is read: the loads ahead started, and this part's ended."""
+        if self._pool is None:
+            return
+        last = min(part + 1 + self._window, len(self._loads))
+        while self._started < last:
+            load = self._loads[self._started]
+            if load is not None:
+                self._pending[self._started] = self._pool.submit(_load_all, *load)
+            self._started += 1
+        pending = self._pending.pop(part, None)
+        if pending is not None:
+            pending.result()
+
+    def __enter__(self) -> PartsAhead:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        try:
+            for pending in self._pending.values():
+                pending.result()
+        finally:
+            self._pending.clear()
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+
+
+def contract_sheets(workbook: OpenedWorkbook, contract: Contract) -> list[str]:
+    """The sheets of `workbook` that `read_all_tables` reads: those of the contract but
+    `ThongTin` (read when the workbook was opened)."""
+    from kpi_tritue.contract.schema import INFO
+
+    names = workbook.sheet_names
+    keys = [spec.key for spec in contract.sheets if spec.key != INFO.key]
+    return [names[key] for key in keys if key in names]
 
 
 def _load_all(workbook: Workbook, names: list[str]) -> None:

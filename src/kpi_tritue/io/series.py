@@ -58,6 +58,7 @@ from kpi_tritue.io.inputs import (
     missing_workforce,
     open_inputs,
 )
+from kpi_tritue.io.load_ahead import PartsAhead
 from kpi_tritue.io.tables import FILE, Table
 from kpi_tritue.io.workbook import OpenedWorkbook, read_tables
 from kpi_tritue.model.issues import Issue, Severity, sorted_issues
@@ -211,28 +212,32 @@ def load_series(
         groups[found.year].append(found)
     step = inputs.found
     loaded: dict[int, Dataset] = {}
-    for year in sorted(groups):
-        members = groups[year]
-        option = as_of_override if as_of_override and as_of_override.year == year else None
-        offset = step - len(members)  # the year's files are opened: its steps are reads
+    in_order = sorted(groups)
+    # Each year's first workbook loaded while the year before it is read (`PartsAhead`).
+    with PartsAhead([groups[y][0].workbook for y in in_order], inputs.contract) as ahead:
+        for part, year in enumerate(in_order):
+            ahead.take(part)
+            members = groups[year]
+            option = as_of_override if as_of_override and as_of_override.year == year else None
+            offset = step - len(members)  # the year's files are opened: its steps are reads
 
-        def report(done: int, _total: int, label: str, offset: int = offset) -> None:
-            if progress:
-                progress(min(offset + done, total), total, label)
+            def report(done: int, _total: int, label: str, offset: int = offset) -> None:
+                if progress:
+                    progress(min(offset + done, total), total, label)
 
-        year_inputs = OpenedInputs(
-            len(members), tuple(m.workbook for m in members), (), inputs.contract
-        )
-        dataset = load_dataset(
-            year_inputs,
-            as_of=option,
-            today=date(year, 12, 31),
-            progress=report if progress else None,
-            require_workforce=False,
-            roles=catalog.roles,
-        )
-        step += len(members)
-        loaded[year] = _drop_trend_sheets(dataset, members)
+            year_inputs = OpenedInputs(
+                len(members), tuple(m.workbook for m in members), (), inputs.contract
+            )
+            dataset = load_dataset(
+                year_inputs,
+                as_of=option,
+                today=date(year, 12, 31),
+                progress=report if progress else None,
+                require_workforce=False,
+                roles=catalog.roles,
+            )
+            step += len(members)
+            loaded[year] = _drop_trend_sheets(dataset, members)
     if progress:
         progress(total, total, "")
 
