@@ -139,8 +139,8 @@ _PARSED_PARTS = ("xl/worksheets/", "xl/sharedStrings", "content.xml")
 
 def archive_directory(path: Path) -> list[zipfile.ZipInfo]:
     """The archive's directory; empty when it cannot be read, which the reader then reports
-    in its own words. Read once when a workbook is opened, and handed to the checks below
-    (`entries`), which read it themselves when not given it."""
+    in its own words. The checks below read it themselves when not handed it (`entries`):
+    the reader hands them the directory it read when it opened the workbook."""
     try:
         with zipfile.ZipFile(path) as archive:
             return archive.infolist()

@@ -1,13 +1,12 @@
-"""Reading ahead across the files of a run: the next workbook's sheets loaded while the
-current one is looked at (issue 14). The same `Workbook._load` that `read_sheet` runs,
-started earlier in a worker thread; `read_sheet` takes each load (or its error) over.
+"""Reading ahead (issue 14): a workbook's sheets loaded (`Workbook._load`, the same load
+`read_sheet` runs) in a worker thread while the caller looks at the workbook before it;
+`read_sheet` takes each load (or its error) over.
 
-Two levels, each beside the plain read it runs earlier, and each handing a workbook to
-the caller only once its load has ended (a workbook is never touched by two threads at
-once): `LoadAhead`, the next file of one `read_all_tables` call; `PartsAhead`, the first
-file of each of the next parts of a run read part by part (the report years of
-`kpi trend`, one `load_dataset` each), so that a year's gate and parse run while the
-year before it is built into frames.
+`PartsAhead` hands a workbook to the caller only once its load has ended (a workbook is
+never touched by two threads at once). It serves two levels: the files of one
+`read_all_tables` call, and the first file of each report year of `kpi trend` (one
+`load_dataset` each), so that a year's gate and parse run while the year before it is
+built into frames.
 """
 
 from __future__ import annotations
@@ -32,52 +31,18 @@ class OpenedWorkbook(Protocol):
     def sheet_names(self) -> Mapping[str, str]: ...
 
 
-class LoadAhead:
-    """The sheets of the next workbook of a run loaded (`Workbook._load`: the XML scanned,
-    the cells parsed by calamine, which releases the GIL) in one worker thread, while the
-    caller builds the frames of the current one; `read_sheet` takes each load over as it
-    takes over the one `prefetch` made, or the error it raised. Used as a context manager:
-    its thread has ended when the block does.
-    """
-
-    def __init__(self) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpi-load-ahead")
-        self._pending: Any = None
-
-    def start(self, workbook: Workbook, names: Sequence[str]) -> None:
-        """Load `names` of `workbook` in the thread, once the load started before is done."""
-        self.wait()
-        self._pending = self._pool.submit(_load_all, workbook, list(names))
-
-    def wait(self) -> None:
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            pending.result()
-
-    def __enter__(self) -> LoadAhead:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        try:
-            self.wait()
-        finally:
-            self._pool.shutdown(wait=True)
-
-
 # How many parts are loaded ahead at once (0: none, the plain read in the caller's thread).
 PARTS_AHEAD = 1
 
 
 class PartsAhead:
-    """The first workbook of each part of a run (a report year of `kpi trend`), its
-    contract sheets loaded ahead (`Workbook._load`, as `LoadAhead` does) in worker threads,
+    """Workbooks read one after another (the files of a run; the first file of each report
+    year of `kpi trend`), their contract sheets loaded ahead (`Workbook._load`) in worker threads,
     up to `window` parts ahead of the one being read (`PARTS_AHEAD` unless given; 0 reads
     every part plainly, in the caller's thread). `take(i)`, called before part `i` is read,
     starts the loads of the parts up to `i + window` and waits for part `i`'s, so that its
     workbook is the caller's alone from then on: the next part is loaded while this one is
-    read. The other files of a part are `read_all_tables`' to read ahead (`LoadAhead`).
+    read.
     Used as a context manager: its threads have ended when the block does.
     """
 

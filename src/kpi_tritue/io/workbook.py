@@ -33,7 +33,7 @@ from kpi_tritue.contract.schema import (
 from kpi_tritue.contract.values import Bounds, clean_column, parse_date, parse_year
 from kpi_tritue.io.data_rows import drop_unit_headings
 from kpi_tritue.io.headers import HeaderFit, find_header, header_fit
-from kpi_tritue.io.load_ahead import LoadAhead
+from kpi_tritue.io.load_ahead import PartsAhead
 from kpi_tritue.io.reader import Workbook, sha256_of
 from kpi_tritue.io.sheet import Taken, fill_vertical_merges, parse_taken, take_table
 from kpi_tritue.io.sheet_table import Reporter, SheetTable
@@ -455,19 +455,13 @@ def _read_all_tables(
     taken: dict[str, list[tuple[int, Taken]]] = {spec.key: [] for spec in sheets}
     reporters: list[dict[str, Reporter]] = []
 
-    def wanted(workbook: OpenedWorkbook) -> list[str]:
-        return [workbook.sheet_names[s.key] for s in sheets if s.key in workbook.sheet_names]
-
-    with LoadAhead() as ahead:
+    with PartsAhead(opened, contract) as ahead:
         for step, workbook in enumerate(opened):
             if progress:
                 progress(step, workbook.display)
-            # This file's sheets, loaded ahead, are done with; the next file's are read
-            # while this one's are looked at.
-            ahead.wait()
-            if step + 1 < len(opened):
-                following = opened[step + 1]
-                ahead.start(following.workbook, wanted(following))
+            # This file's sheets loaded; the next file's are read while this one's are
+            # looked at.
+            ahead.take(step)
             mine: dict[str, Reporter] = {}
             for spec in sheets:
                 if spec.key not in workbook.sheet_names:
