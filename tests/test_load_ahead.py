@@ -203,9 +203,6 @@ def test_the_first_workbook_is_the_one_the_run_lists_first(
         inputs = [str(folder), *loose]
         chosen = _first_workbook(inputs)
         listed = [display for _, display in expand_inputs(inputs)[0]]
-    if nested:
-        assert chosen is None
-    else:
-        assert chosen == (listed[0] if listed else None)
+    assert chosen == (listed[0] if listed else None)
     # A lone file is `prefetch`'s own case.
     assert _first_workbook([str(folder / "a.xlsx")]) is None

@@ -12,7 +12,6 @@ one of them from a string at each start; names imported only for type checking a
 """
 
 import gc
-import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
@@ -556,30 +555,21 @@ def _prefetch(files: list[str], *, first: bool = False) -> None:
 
 def _first_workbook(files: list[str]) -> str | None:
     """The workbook of `files` (paths and folders) that `io.inputs.expand_inputs` lists
-    first (the least name shown), found without importing it (it imports pandas); None
-    when in doubt (a folder within a folder), or for a lone path (`prefetch` takes it)."""
+    first (the least name shown), found by the same walk (`safe_files.workbooks_in`)
+    without importing `io.inputs` (it imports pandas); None for a lone path (`prefetch`
+    takes it)."""
     from kpi_tritue.io.reader import WORKBOOK_SUFFIXES
+    from kpi_tritue.io.safe_files import workbooks_in
 
     if len(files) == 1 and not Path(files[0]).is_dir():
         return None
     shown: list[str] = []
     for given in files:
         path = Path(given)
-        if not path.is_dir():
+        if path.is_dir():
+            shown += [found.as_posix() for found in workbooks_in(path, WORKBOOK_SUFFIXES)[0]]
+        else:
             shown.append(path.as_posix())
-            continue
-        with os.scandir(path) as entries:
-            listed = list(entries)
-        for entry in listed:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                return None
-            name = entry.name
-            if name.startswith("~$") or Path(name).suffix.lower() not in WORKBOOK_SUFFIXES:
-                continue
-            if entry.is_file():  # through a symlink, as the run takes it
-                shown.append((path / name).as_posix())
     return min(shown, default=None)
 
 

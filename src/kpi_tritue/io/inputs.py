@@ -9,7 +9,6 @@ the files again.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 from kpi_tritue.contract.schema import CONTRACT, WORKFORCE, Contract
 from kpi_tritue.contract.text_inputs import UnsafeInput
 from kpi_tritue.io.reader import WORKBOOK_SUFFIXES
-from kpi_tritue.io.safe_files import path_problem
+from kpi_tritue.io.safe_files import path_problem, workbooks_in
 from kpi_tritue.io.workbook import OpenedWorkbook, listed, open_workbook, read_infos
 from kpi_tritue.model.issues import Issue, Severity
 
@@ -103,45 +102,11 @@ def expand_inputs(inputs: Sequence[str]) -> tuple[list[tuple[Path, str]], list[I
 
 
 def _workbooks_in(folder: Path) -> tuple[list[Path], list[Issue]]:
-    """The workbooks under `folder` (regular files, hidden and lock files left out), and an
-    error for each entry named as a workbook that is not a regular file (or a symlink to
-    nothing). Iterative: a folder nested thousands deep costs no recursion."""
-    workbooks: list[Path] = []
-    skipped: list[Issue] = []
-    pending = [folder]
-    while pending:
-        current = pending.pop()
-        try:
-            with os.scandir(current) as entries:
-                listed = list(entries)
-        except OSError:
-            continue  # an unreadable folder holds nothing that can be read
-        for entry in listed:
-            if entry.name.startswith("."):
-                continue
-            child = current / entry.name
-            try:
-                is_folder = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                is_folder = False
-            if is_folder:
-                pending.append(child)
-                continue
-            if entry.name.startswith("~$") or child.suffix.lower() not in WORKBOOK_SUFFIXES:
-                continue
-            try:
-                # A regular file, through symlinks (no extra stat for a plain file).
-                regular = entry.is_file()
-            except OSError:
-                regular = False
-            if regular:
-                workbooks.append(child)
-                continue
-            problem = path_problem(child, folder_ok=False)
-            if problem is not None and (problem.code != "missing" or entry.is_symlink()):
-                # (A file gone since the folder was listed was never an input.)
-                skipped.append(_unreadable(child.as_posix(), problem))
-    return sorted(workbooks), sorted(skipped, key=Issue.sort_key)
+    """The workbooks under `folder` (`safe_files.workbooks_in`), and an error for each entry
+    named as a workbook that is not a regular file (or a symlink to nothing)."""
+    workbooks, skipped = workbooks_in(folder, WORKBOOK_SUFFIXES)
+    issues = [_unreadable(child.as_posix(), problem) for child, problem in skipped]
+    return workbooks, sorted(issues, key=Issue.sort_key)
 
 
 def _unreadable(shown: str, problem: UnsafeInput) -> Issue:

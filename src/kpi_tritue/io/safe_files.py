@@ -82,3 +82,49 @@ def decode_utf8(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise UnsafeInput("not_utf8", position=error.start) from None
+
+
+def workbooks_in(
+    folder: Path, suffixes: frozenset[str]
+) -> tuple[list[Path], list[tuple[Path, UnsafeInput]]]:
+    """The workbooks under `folder` (regular files named with one of `suffixes`, hidden and
+    lock files left out), sorted; and each entry named as a workbook that is not a regular
+    file (or a symlink to nothing), with what is wrong with it. Iterative: a folder nested
+    thousands deep costs no recursion. Light (no pandas): the command line finds the first
+    workbook of a run with it before the heavy imports."""
+    workbooks: list[Path] = []
+    skipped: list[tuple[Path, UnsafeInput]] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                listed = list(entries)
+        except OSError:
+            continue  # an unreadable folder holds nothing that can be read
+        for entry in listed:
+            if entry.name.startswith("."):
+                continue
+            child = current / entry.name
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder:
+                pending.append(child)
+                continue
+            if entry.name.startswith("~$") or child.suffix.lower() not in suffixes:
+                continue
+            try:
+                # A regular file, through symlinks (no extra stat for a plain file).
+                regular = entry.is_file()
+            except OSError:
+                regular = False
+            if regular:
+                workbooks.append(child)
+                continue
+            problem = path_problem(child, folder_ok=False)
+            if problem is not None and (problem.code != "missing" or entry.is_symlink()):
+                # (A file gone since the folder was listed was never an input.)
+                skipped.append((child, problem))
+    return sorted(workbooks), skipped
