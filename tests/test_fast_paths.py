@@ -841,15 +841,20 @@ def test_the_codes_present_name_what_the_whole_lookup_names(
     st.lists(_CELL_TEXT, max_size=12),
     st.integers(min_value=0, max_value=12),
     st.integers(min_value=0, max_value=12),
+    st.sampled_from(["string", "large_string", "null"]),
 )
 def test_text_widened_to_large_strings_is_the_cast(
-    texts: list[str | None], start: int, length: int
+    texts: list[str | None], start: int, length: int, kind: str
 ) -> None:
     """`arrow_frames.large_text` (offsets widened in numpy) gives what `cast` gives, for
-    whole and sliced arrays, with and without blanks."""
+    whole and sliced arrays, with and without blanks, whatever the array's text type (a
+    column of blanks alone may come typed `null`)."""
     from kpi_tritue.io.arrow_frames import large_text
 
-    array = pa.array(texts, type=pa.string()).slice(start, length)
+    if kind == "null":
+        array = pa.nulls(len(texts)).slice(start, length)
+    else:
+        array = pa.array(texts, type=getattr(pa, kind)()).slice(start, length)
     wide = large_text(array)
     wide.validate(full=True)
     assert wide.type == pa.large_string()

@@ -116,8 +116,12 @@ def large_text(text: pa.Array) -> pa.Array:
     import numpy as np
     import pyarrow as pa
 
+    # Only a `string` array has 32-bit offsets to widen (a `large_string` or a column of
+    # nulls alone has not): any other goes through `cast`.
+    if text.type != pa.string() or len(text) > _WIDENED_UP_TO:
+        return text.cast(pa.large_string())
     validity, offsets, data = text.buffers()
-    if offsets is None or data is None or len(text) > _WIDENED_UP_TO:
+    if offsets is None or data is None:
         return text.cast(pa.large_string())
     wide = np.frombuffer(offsets, dtype=np.int32, count=text.offset + len(text) + 1)
     return pa.Array.from_buffers(
