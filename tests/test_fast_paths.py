@@ -837,6 +837,11 @@ def test_the_codes_present_name_what_the_whole_lookup_names(
     assert _of_codes(distinct, codes).tolist() == whole.tolist()
 
 
+def _typed_text(texts: list[str | None], kind: str) -> pa.Array:
+    """`texts` as an Arrow array of the text type `kind` (`null`: as many blanks)."""
+    return pa.nulls(len(texts)) if kind == "null" else pa.array(texts, type=getattr(pa, kind)())
+
+
 @given(
     st.lists(_CELL_TEXT, max_size=12),
     st.integers(min_value=0, max_value=12),
@@ -851,10 +856,7 @@ def test_text_widened_to_large_strings_is_the_cast(
     column of blanks alone may come typed `null`)."""
     from kpi_tritue.io.arrow_frames import large_text
 
-    if kind == "null":
-        array = pa.nulls(len(texts)).slice(start, length)
-    else:
-        array = pa.array(texts, type=getattr(pa, kind)()).slice(start, length)
+    array = _typed_text(texts, kind).slice(start, length)
     wide = large_text(array)
     wide.validate(full=True)
     assert wide.type == pa.large_string()
@@ -866,17 +868,17 @@ def test_text_widened_to_large_strings_is_the_cast(
     st.lists(_CELL_TEXT, max_size=40),
     st.integers(min_value=0, max_value=40),
     st.integers(min_value=0, max_value=40),
-    st.booleans(),
+    st.sampled_from(["string", "large_string", "null"]),
 )
 def test_validity_read_from_the_bitmap_is_is_valid(
-    texts: list[str | None], start: int, length: int, large: bool
+    texts: list[str | None], start: int, length: int, kind: str
 ) -> None:
     """`data_rows.valid_fast` (the validity bitmap unpacked in numpy) says which cells are
-    filled as `pc.is_valid` does, on whole and sliced arrays (offsets not on a byte)."""
+    filled as `pc.is_valid` does, on whole and sliced arrays (offsets not on a byte), and
+    on an array of the `null` type (no bitmap)."""
     from kpi_tritue.io.data_rows import valid_fast, valid_plain
 
-    array = pa.array(texts, type=pa.large_string() if large else pa.string())
-    array = array.slice(start, length)
+    array = _typed_text(texts, kind).slice(start, length)
     fast, plain = valid_fast(array), valid_plain(array)
     assert fast.dtype == plain.dtype == bool
     assert fast.tolist() == plain.tolist() == [t is not None for t in array.to_pylist()]

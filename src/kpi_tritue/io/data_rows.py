@@ -143,9 +143,11 @@ def valid_fast(text: Any) -> np.ndarray[Any, Any]:
     """`valid_plain` read from the array's validity bitmap in numpy: a dozen columns a sheet
     through `pc.is_valid` cost ~20 µs each, the bitmap ~3 (tests/test_fast_paths.py)."""
     length = len(text)
-    validity = text.buffers()[0]
-    if validity is None or text.null_count == 0:
+    if text.null_count == 0:
         return np.ones(length, dtype=bool)
+    validity = text.buffers()[0]
+    if validity is None:
+        return np.zeros(length, dtype=bool)  # an array of the `null` type: no bitmap
     bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
     flags: np.ndarray[Any, Any] = bits[text.offset : text.offset + length].astype(bool)
     return flags
