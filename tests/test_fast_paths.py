@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -29,7 +30,8 @@ from kpi_tritue.contract.schema import (
     ValueType,
 )
 from kpi_tritue.contract.values import clean_column
-from kpi_tritue.io.arrow_frames import framed
+from kpi_tritue.io import arrow_frames
+from kpi_tritue.io.arrow_frames import TextColumns, framed
 from kpi_tritue.io.dataset import load_dataset
 from kpi_tritue.io.tables import FILE, Table
 from kpi_tritue.model.issues import Issue, capped, column_letter
@@ -282,7 +284,7 @@ def test_the_totals_rows_found_fast_are_those_of_the_rule_as_written(
         return
     region.columns = pd.Index(range(3, 3 + region.shape[1]))
     flags = region.notna().to_numpy(dtype=bool, copy=True)
-    assert _totals_rows(region, flags) == _totals_rows_plain(region)
+    assert list(region.index[_totals_rows(region, flags)]) == _totals_rows_plain(region)
     # A cell cleared as empty held nothing but white space.
     cleared = region.notna().to_numpy(dtype=bool) & ~flags
     assert all(not clean_text(str(v)) for v in region.to_numpy()[cleared])
@@ -298,7 +300,13 @@ def test_the_totals_rows_found_fast_are_those_of_the_rule_as_written(
     assert framed_region.shape == region.shape
     flags = framed_region.notna().to_numpy(dtype=bool, copy=True)
     found = _totals_rows(framed_region, flags)
-    assert [i + 4 for i in found] == _totals_rows_plain(region)
+    assert [i + 5 for i in found] == _totals_rows_plain(region)
+    # And from the Arrow columns themselves (`TextColumns`, what `data_rows` reads).
+    text = arrow_frames.text_columns(batch, list(region.columns))
+    assert text is not None
+    columns = [column.slice(1) for column in text.arrays.values()]
+    flags = framed_region.notna().to_numpy(dtype=bool, copy=True)
+    assert [i + 5 for i in _totals_rows(columns, flags)] == _totals_rows_plain(region)
 
 
 # Repeated rows: small pools of values, so that keys repeat often, across files, with
@@ -730,11 +738,11 @@ def test_cells_framed_directly_are_the_frame_pandas_makes(
     assert list(framed.dtypes) == list(plain.dtypes)
     assert len(framed) == (rows if texts else len(plain))
     if texts:
-        assert arrow_frames.framed_direct(batch, columns) is not None
-        _, arrays = arrow_frames.framed_with_arrays(batch, columns)
-        assert arrays is not None
+        text = arrow_frames.text_columns(batch, columns)
+        assert text is not None
+        assert text.height == rows and text.columns == columns[: len(texts)]
         for position, column in enumerate(columns[: len(texts)]):
-            assert arrays[column].equals(batch.column(position).cast(pa.large_string()))
+            assert text.arrays[column].equals(batch.column(position).cast(pa.large_string()))
 
 
 def test_the_totals_prefilter_lets_through_every_white_space_a_label_may_start_with() -> None:
@@ -782,9 +790,9 @@ _LIST_HEADER = ["STT", "Mã", "Đơn vị", "Năm sinh", "Trình độ chuyên m
 def test_a_sheet_read_from_its_arrow_columns_is_read_as_from_its_frame(
     rows: list[list[str | None]], header_at: int, full_header: bool, codes: bool
 ) -> None:
-    """`find_header` and `data_rows` given the reader's Arrow columns (`RawSheet.arrays`)
-    find the same header, rows, group headings and issues as from the pandas frame."""
-    from kpi_tritue.io import arrow_frames
+    """`find_header` and `data_rows` given the reader's Arrow columns (`TextColumns`, what
+    `RawSheet.content` holds) find the same header, rows, group headings and issues as
+    from the pandas frame of all cells, and make the same frame of the rows taken."""
     from kpi_tritue.io.data_rows import data_rows
     from kpi_tritue.io.headers import find_header
     from kpi_tritue.io.sheet_table import Reporter
@@ -804,17 +812,81 @@ def test_a_sheet_read_from_its_arrow_columns_is_read_as_from_its_frame(
         [pa.array([row[i] for row in rows], type=pa.string()) for i in range(width)],
         names=[f"__UNNAMED__{i}" for i in range(width)],
     )
-    cells, arrays = arrow_frames.framed_with_arrays(batch, columns)
-    assert arrays is not None
+    text = arrow_frames.text_columns(batch, columns)
+    assert text is not None
+    cells = arrow_frames.framed_plain(batch, columns)
     plain, fast = Reporter("f", "NhanSu"), Reporter("f", "NhanSu")
     header = find_header(cells, WORKFORCE, plain)
-    assert find_header(cells, WORKFORCE, fast, (), arrays) == header
+    assert find_header(text, WORKFORCE, fast) == header
     if header is not None:
         data, units = data_rows(cells, header, WORKFORCE, plain)
-        data_fast, units_fast = data_rows(cells, header, WORKFORCE, fast, arrays)
-        pd.testing.assert_frame_equal(data_fast, data)
+        data_fast, units_fast = data_rows(text, header, WORKFORCE, fast)
+        _assert_same_frame(data_fast, data)
         assert units_fast == units
     assert fast.issues == plain.issues
+
+
+def _assert_same_frame(fast: pd.DataFrame, plain: pd.DataFrame) -> None:
+    """The same values, dtypes, column labels and index, of the same classes (a
+    `RangeIndex` is not taken for an `Index` of the same integers)."""
+    pd.testing.assert_frame_equal(fast, plain, check_index_type=True, check_column_type=True)
+    assert type(fast.index) is type(plain.index)
+    assert type(fast.columns) is type(plain.columns)
+    assert list(fast.dtypes) == list(plain.dtypes)
+
+
+@given(
+    st.integers(min_value=0, max_value=6).flatmap(
+        lambda height: st.lists(
+            st.lists(_CELL_TEXT, min_size=height, max_size=height), min_size=1, max_size=4
+        )
+    ),
+    st.integers(min_value=0, max_value=8),
+    st.data(),
+)
+def test_text_columns_framed_and_cut_are_the_frame_cut(
+    texts: list[list[str | None]], start: int, data: st.DataObject
+) -> None:
+    """`TextColumns.frame(start, kept)` (what `RawSheet.cells` and the data rows' frame are
+    made by) is `framed_plain`'s frame of all cells cut by `iloc[start:]`, then `[kept]`."""
+    batch = pa.RecordBatch.from_arrays(
+        [pa.array(values, type=pa.string()) for values in texts],
+        names=[f"__UNNAMED__{i}" for i in range(len(texts))],
+    )
+    columns = [3 * i + 2 for i in range(len(texts))]
+    text = arrow_frames.text_columns(batch, columns)
+    assert text is not None
+    whole = arrow_frames.framed_plain(batch, columns)
+    _assert_same_frame(text.frame(), whole)
+    region = whole.iloc[start:]
+    _assert_same_frame(text.frame(start), region)
+    kept = np.array(
+        data.draw(st.lists(st.booleans(), min_size=len(region), max_size=len(region))), dtype=bool
+    )
+    _assert_same_frame(text.frame(start, kept), region[kept])
+
+
+def test_a_sheet_read_for_its_table_is_never_framed_whole(tmp_path: Path) -> None:
+    """The header search and the data rows read an .xlsx sheet's Arrow columns: the frame
+    of all its cells (`RawSheet.cells`) is made only when asked for, and is then what
+    the plain way frames; a sheet with a block merged down rows is read from the frame
+    with the block filled."""
+    from kpi_tritue.io.reader import Workbook
+    from kpi_tritue.io.sheet import sheet_cells, take_table
+
+    rows = [WORKFORCE_HEADER, person("HT001"), person("HT002"), person("HT003")]
+    for merged, expected in (([], TextColumns), (["C2:C4"], pd.DataFrame)):
+        path = tmp_path / f"w{len(merged)}.xlsx"
+        write_workbook(path, {"NhanSu": rows}, {"NhanSu": merged})
+        workbook = Workbook.open(path)
+        raw = workbook.read_sheet("NhanSu", keep=True)
+        assert isinstance(raw.content, TextColumns)
+        assert isinstance(sheet_cells(raw), expected)
+        taken, _ = take_table(workbook, path.name, "NhanSu", WORKFORCE)
+        assert taken is not None and taken.raw is raw and len(taken.data) == 3
+        assert (raw._frame is None) == (not merged)
+        assert raw.cells is raw.cells  # framed once
+        _assert_same_frame(raw.cells, raw.content.frame())
 
 
 # A file's bad cells are named from the codes they hold alone (`sheet._of_codes`), not

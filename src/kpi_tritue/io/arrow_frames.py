@@ -1,27 +1,22 @@
-"""Calamine's cells (an Arrow batch of text columns) as the pandas frame `RawSheet.cells`."""
+"""Calamine's cells (an Arrow batch of text columns) as `TextColumns`, and as the pandas
+frame `RawSheet.cells` framed from them when it is asked for."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
     import pyarrow as pa
 
 
 def framed(batch: pa.RecordBatch, columns: list[int]) -> pd.DataFrame:
-    """The cells as a frame: `framed_direct` when it applies, else `framed_plain`."""
-    return framed_with_arrays(batch, columns)[0]
-
-
-def framed_with_arrays(
-    batch: pa.RecordBatch, columns: list[int]
-) -> tuple[pd.DataFrame, dict[int, pa.Array] | None]:
-    """`framed`, and when the direct way applies the Arrow text column (large strings)
-    under each column of the frame, by its index: what the header search and the data
-    rows read a sheet's cells from without a pandas Series a column (`RawSheet.arrays`)."""
-    direct = _direct(batch, columns)
-    return direct if direct is not None else (framed_plain(batch, columns), None)
+    """The cells as a frame: `TextColumns.frame` when the batch is text columns (see
+    `text_columns`), else `framed_plain`."""
+    text = text_columns(batch, columns)
+    return text.frame() if text is not None else framed_plain(batch, columns)
 
 
 def framed_plain(batch: pa.RecordBatch, columns: list[int]) -> pd.DataFrame:
@@ -56,16 +51,67 @@ def _text_dtype() -> Any:
     return _TEXT_DTYPE
 
 
-def framed_direct(batch: pa.RecordBatch, columns: list[int]) -> pd.DataFrame | None:
-    """`framed_plain` for a batch of text columns, each column wrapped once; None when the
-    batch is not one (no column, a column of another type, fewer indexes than columns)."""
-    direct = _direct(batch, columns)
-    return direct[0] if direct is not None else None
+@dataclass(frozen=True)
+class TextColumns:
+    """A sheet's cells as calamine reads them, before any pandas frame: column index →
+    Arrow text column (large strings), all `height` long. What the header search and the
+    data rows read (`headers`, `data_rows`), and what `RawSheet.cells` is framed from when
+    something asks for the frame of all cells (issue 14: most sheets never need it)."""
+
+    arrays: dict[int, pa.Array]
+    height: int
+
+    @property
+    def columns(self) -> list[int]:
+        return list(self.arrays)
+
+    def __len__(self) -> int:
+        return self.height
+
+    def frame(self, start: int = 0, kept: np.ndarray[Any, Any] | None = None) -> pd.DataFrame:
+        """The frame `framed_plain` makes of the batch, cut as `data_rows` cuts it:
+        `.iloc[start:]`, then `[kept]` (a mask of the rows from `start`) when given. Each
+        column is wrapped once as pandas wraps it, the index and labels made as pandas
+        makes them; tests/test_fast_paths.py holds both ways equal."""
+        import numpy as np
+        import pandas as pd
+        import pyarrow as pa
+        from pandas.arrays import ArrowStringArray
+
+        index: pd.Index = pd.RangeIndex(self.height)[start:]
+        texts = list(self.arrays.values())
+        if start:
+            texts = [text.slice(start) for text in texts]
+        if kept is not None and not kept.all():
+            # As `frame[kept]` does: the index's and every column's `take` of the rows.
+            positions = np.flatnonzero(kept)
+            index = index.take(positions)
+            taken = pa.array(positions, type=pa.int64())
+            texts = [text.take(taken) for text in texts]
+        dtype = _text_dtype()
+        wrapped = [ArrowStringArray(pa.chunked_array([text]), dtype=dtype) for text in texts]  # type: ignore[call-arg]
+        # The indexes as an `Index` of integers, as `framed_plain` sets them (the frame
+        # would make a `RangeIndex` of consecutive ones).
+        labels = pd.Index(self.columns)
+        from_arrays = getattr(pd.DataFrame, "_from_arrays", None)
+        if from_arrays is not None:
+            # pandas' own constructor of a frame from its columns' arrays (private, in
+            # pandas since 0.23), without the checks of a dict's values: each is an
+            # `ArrowStringArray` of the frame's length here. A third of the cost of
+            # `DataFrame(dict)`.
+            frame: pd.DataFrame = from_arrays(
+                wrapped, columns=labels, index=index, verify_integrity=False
+            )
+            return frame
+        frame = pd.DataFrame(dict(zip(self.arrays, wrapped, strict=True)), index=index, copy=False)
+        frame.columns = labels
+        return frame
 
 
-def _direct(
-    batch: pa.RecordBatch, columns: list[int]
-) -> tuple[pd.DataFrame, dict[int, pa.Array]] | None:
+def text_columns(batch: pa.RecordBatch, columns: list[int]) -> TextColumns | None:
+    """The batch as `TextColumns`; None when it is not one `framed_plain` would frame as
+    text (no column, a column of another type, fewer indexes than columns, the same index
+    twice, pandas not keeping text as Arrow): the caller frames it the plain way."""
     import pyarrow as pa
 
     width = batch.num_columns
@@ -73,36 +119,12 @@ def _direct(
         return None
     if any(kind != pa.string() for kind in batch.schema.types):
         return None
-    dtype = _text_dtype()
-    if dtype is False:
+    if _text_dtype() is False:
         return None
-    import pandas as pd
-    from pandas.arrays import ArrowStringArray
-
-    wrapped: dict[int, Any] = {}
-    arrays: dict[int, pa.Array] = {}
-    for position in range(width):
-        text = large_text(batch.column(position))
-        arrays[columns[position]] = text
-        wrapped[columns[position]] = ArrowStringArray(pa.chunked_array([text]), dtype=dtype)  # type: ignore[call-arg]
-    if len(wrapped) < width:
+    arrays = {columns[position]: large_text(batch.column(position)) for position in range(width)}
+    if len(arrays) < width:
         return None  # the same index twice: the plain way says what pandas does then
-    # The indexes as an `Index` of integers, as `framed_plain` sets them (the frame would
-    # make a `RangeIndex` of consecutive ones).
-    labels = pd.Index(columns[:width])
-    index = pd.RangeIndex(batch.num_rows)
-    from_arrays = getattr(pd.DataFrame, "_from_arrays", None)
-    if from_arrays is not None:
-        # pandas' own constructor of a frame from its columns' arrays (private, in pandas
-        # since 0.23), without the checks of a dict's values: each is an `ArrowStringArray`
-        # of the frame's length here. A third of the cost of `DataFrame(dict)`.
-        frame: pd.DataFrame = from_arrays(
-            list(wrapped.values()), columns=labels, index=index, verify_integrity=False
-        )
-        return frame, arrays
-    frame = pd.DataFrame(wrapped, index=index, copy=False)
-    frame.columns = labels
-    return frame, arrays
+    return TextColumns(arrays, batch.num_rows)
 
 
 # Past this many rows `cast` is the faster (its kernel beats numpy's copy of the offsets).

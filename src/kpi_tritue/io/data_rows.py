@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,59 +19,81 @@ from kpi_tritue.contract.normalize import (
     unit_key,
 )
 from kpi_tritue.contract.schema import WORKFORCE, SheetSpec
+from kpi_tritue.io.arrow_frames import TextColumns
 from kpi_tritue.io.frames import head_values
-from kpi_tritue.io.headers import STT_HEADERS, Header
+from kpi_tritue.io.headers import STT_HEADERS, Cells, Header
 from kpi_tritue.io.sheet_table import Reporter
 from kpi_tritue.model.issues import Severity
 
 
 def data_rows(
-    cells: pd.DataFrame,
-    header: Header,
-    spec: SheetSpec,
-    reporter: Reporter,
-    arrays: Mapping[int, Any] | None = None,
+    cells: Cells, header: Header, spec: SheetSpec, reporter: Reporter
 ) -> tuple[pd.DataFrame, dict[int, str]]:
     """The rows under the header that hold records: the grid index stays the Excel row - 1;
     and those of them that are group headings if their text is a unit of `DonVi`
-    (`drop_unit_headings`), grid index → text. `arrays`: the same cells as Arrow columns
-    (`RawSheet.arrays`), read from without a pandas Series a column."""
+    (`drop_unit_headings`), grid index → text.
+
+    From the reader's Arrow columns (`TextColumns`) the rules read the columns and the
+    frame is made of the rows taken alone, never of all the sheet's cells (issue 14)."""
     start = header.rows[-1] + 1
+    if start < len(cells) and len(cells.columns) and _column_codes_at(cells, start):
+        start += 1
+    if isinstance(cells, TextColumns):
+        texts = [text.slice(start) for text in cells.arrays.values()]
+        index: pd.Index = pd.RangeIndex(len(cells))[start:]
+        kept, marked = _kept_rows(texts, index, cells.columns, header, spec, reporter)
+        return cells.frame(start, kept), marked
     region = cells.iloc[start:]
     if region.empty:
         return region, {}
     keys = [int(str(c)) for c in region.columns]
-    if arrays is not None:
-        first = [v for c in keys if (v := arrays[c][start].as_py()) is not None]
+    kept, marked = _kept_rows(region, region.index, keys, header, spec, reporter)
+    # Most sheets keep every row: taking them all would copy every column for nothing.
+    return (region if kept.all() else region[kept]), marked
+
+
+def _column_codes_at(cells: Cells, row: int) -> bool:
+    """Whether the row holds column codes alone, `(1)` `(2)`... (blanks aside)."""
+    if isinstance(cells, TextColumns):
+        first = [v for a in cells.arrays.values() if (v := a[row].as_py()) is not None]
     else:
-        first = [v for _, c in region.items() if pd.notna(v := head_values(c, 1)[0])]
-    if first and all(is_column_code(str(v)) for v in first):
-        region = region.iloc[1:]
-        start += 1
-    texts = None if arrays is None else [arrays[c].slice(start) for c in keys]
+        first = [v for _, c in cells.items() if pd.notna(v := head_values(c, 1, row)[0])]
+    return bool(first) and all(is_column_code(str(v)) for v in first)
+
+
+def _kept_rows(
+    region: pd.DataFrame | list[Any],
+    index: pd.Index,
+    keys: list[int],
+    header: Header,
+    spec: SheetSpec,
+    reporter: Reporter,
+) -> tuple[np.ndarray[Any, Any], dict[int, str]]:
+    """Which rows of `region` (a frame, or its Arrow columns; grid indexes `index`, column
+    indexes `keys`) hold records, as a mask, with the rows marked `maybe_units`; what is
+    skipped is reported."""
     # In numpy, row by column: a sheet's few hundred rows then cost no pandas frame.
-    flags = _filled(region, texts)
+    flags = _filled(region, len(index))
     # Also clears the cells that clean to nothing where one comes first in its row.
-    totals = _totals_rows(region, flags, texts)
+    totals = _totals_rows(region, flags)
     filled = flags.sum(axis=1)
     keep = filled > 0
-    for index in totals:
-        reporter.add(Severity.INFO, "totals_row_skipped", row=int(index) + 1)
-    if totals:
-        keep[region.index.get_indexer(pd.Index(totals))] = False
+    for position in totals:
+        reporter.add(Severity.INFO, "totals_row_skipped", row=int(index[position]) + 1)
+    keep[totals] = False
 
     maybe_units: dict[int, str] = {}
     if spec.key == WORKFORCE.key and (keep & (filled <= 2)).any():
-        few = pd.Series(keep & (filled <= 2), index=region.index)
-        groups = _section_rows(region, few, header, reporter)
-        keep &= ~groups.skipped.to_numpy(dtype=bool)
+        few = np.flatnonzero(keep & (filled <= 2))
+        groups = _section_rows(index[few], _rows_at(region, few), keys, header, reporter)
+        keep[index.get_indexer(pd.Index(list(groups.headings)))] = False
         maybe_units = groups.maybe_units
 
     # The positions of the header's columns (-1: none, as `get_indexer` says it).
-    position = {c: i for i, c in enumerate(keys)}
-    mapped = np.array([position.get(c, -1) for c in sorted(header.mapped)], dtype=np.intp)
+    position_of = {c: i for i, c in enumerate(keys)}
+    mapped = np.array([position_of.get(c, -1) for c in sorted(header.mapped)], dtype=np.intp)
     outside = keep & ~flags[:, mapped].any(axis=1)
-    outside_rows = region.index[outside]
+    outside_rows = index[outside]
     reporter.add_each(
         Severity.INFO,
         "row_outside_table",
@@ -79,9 +101,18 @@ def data_rows(
         lambda i: {"row": int(outside_rows[i]) + 1},
     )
     kept = keep & ~outside
-    marked = {i: t for i, t in maybe_units.items() if kept[region.index.get_loc(i)]}
-    # Most sheets keep every row: taking them all would copy every column for nothing.
-    return (region if kept.all() else region[kept]), marked
+    return kept, {i: t for i, t in maybe_units.items() if kept[index.get_loc(i)]}
+
+
+def _rows_at(region: pd.DataFrame | list[Any], positions: np.ndarray[Any, Any]) -> list[Any]:
+    """The values of the rows of `region` (a frame, or its Arrow columns) at `positions`,
+    each a tuple in column order; a blank is None or NaN."""
+    if isinstance(region, pd.DataFrame):
+        return list(region.iloc[positions].itertuples(index=False))
+    import pyarrow as pa
+
+    taken = pa.array(positions, type=pa.int64())
+    return list(zip(*(text.take(taken).to_pylist() for text in region), strict=True))
 
 
 # The spec's rule for a totals row (`input-format.md`, "Matching names"): its first
@@ -121,13 +152,13 @@ _LEAD = "[\\x00-/:-@\\[-`{-\\x7f" + NON_ASCII_WHITE_SPACE + "]"
 _MAYBE_TOTALS = "(?s)^" + _LEAD + "*(?:$|[TtCc\u1e97].*(?i:ng|tal))"
 
 
-def _filled(region: pd.DataFrame, texts: Sequence[Any] | None) -> np.ndarray[Any, Any]:
-    """Which cells of `region` hold a value, rows × columns (a new array: it is written
-    to); from the Arrow columns `texts` of the region when given, as `notna` says it."""
-    if texts is None:
+def _filled(region: pd.DataFrame | list[Any], height: int) -> np.ndarray[Any, Any]:
+    """Which cells of `region` (a frame, or its Arrow columns, `height` rows) hold a value,
+    rows × columns (a new array: it is written to), as `notna` says it."""
+    if isinstance(region, pd.DataFrame):
         return region.notna().to_numpy(dtype=bool, copy=True)
-    flags = np.empty((len(region), len(texts)), dtype=bool)
-    for position, text in enumerate(texts):
+    flags = np.empty((height, len(region)), dtype=bool)
+    for position, text in enumerate(region):
         flags[:, position] = valid_fast(text)
     return flags
 
@@ -153,19 +184,17 @@ def valid_fast(text: Any) -> np.ndarray[Any, Any]:
     return flags
 
 
-def _totals_rows(
-    region: pd.DataFrame, nonempty: np.ndarray[Any, Any], texts: Sequence[Any] | None = None
-) -> list[Any]:
-    """`_totals_rows_plain`, vectorised: the first filled cell of each row, by column, is
-    looked at by its first byte, then in Arrow against `_MAYBE_TOTALS`; only the cells that
-    match are tested one by one. A sheet of IDs starting with `C` or `T` and no `STT`
-    column makes every row's first cell start like a total: the second half of the pattern
-    keeps that cheap.
+def _totals_rows(region: pd.DataFrame | list[Any], nonempty: np.ndarray[Any, Any]) -> list[int]:
+    """`_totals_rows_plain`, vectorised, the rows by position: the first filled cell of
+    each row, by column, is looked at by its first byte, then in Arrow against
+    `_MAYBE_TOTALS`; only the cells that match are tested one by one. A sheet of IDs
+    starting with `C` or `T` and no `STT` column makes every row's first cell start like
+    a total: the second half of the pattern keeps that cheap.
 
     `nonempty` (rows × columns of `region`) is updated where a row's first filled cell
     cleans to nothing (`\\x1c`, which the reader does not take for white space): such a
-    cell is cleared, and the row looked at again. `texts`: the region's Arrow columns
-    (large strings), when the reader has them.
+    cell is cleared, and the row looked at again. `region`: a frame, or its Arrow columns
+    (large strings), as the reader has them.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -180,7 +209,7 @@ def _totals_rows(
         again: list[int] = []
         for column in np.flatnonzero(np.bincount(first_column)).tolist():
             these = rows[first_column == column]
-            cut = _column_texts(region, column, these, texts)
+            cut = _column_texts(region, column, these)
             maybe = ~_NEVER_TOTALS[_first_bytes(cut)]
             if not maybe.any():
                 continue
@@ -195,22 +224,18 @@ def _totals_rows(
                 elif is_totals_label(text):
                     found.append(position)
         rows = np.array([row for row in again if nonempty[row].any()], dtype=np.intp)
-    return [region.index[position] for position in sorted(found)]
+    return sorted(found)
 
 
-def _column_texts(
-    region: pd.DataFrame,
-    column: int,
-    rows: np.ndarray[Any, Any],
-    arrays: Sequence[Any] | None = None,
-) -> Any:
-    """The cells of `region` at positions `rows` of column position `column`, as an Arrow
-    large-string array (null: blank). An Arrow text column (what the reader gives) is taken
-    from in Arrow: through pandas, its `iloc` and a new array cost more than the search."""
+def _column_texts(region: pd.DataFrame | list[Any], column: int, rows: np.ndarray[Any, Any]) -> Any:
+    """The cells of `region` (a frame or its Arrow columns) at positions `rows` of column
+    position `column`, as an Arrow large-string array (null: blank). An Arrow text column
+    (what the reader gives) is taken from in Arrow: through pandas, its `iloc` and a new
+    array cost more than the search."""
     import pyarrow as pa
 
-    if arrays is not None:
-        return arrays[column].take(pa.array(rows, type=pa.int64()))
+    if not isinstance(region, pd.DataFrame):
+        return region[column].take(pa.array(rows, type=pa.int64()))
 
     values = region.iloc[:, column].array
     dtype = values.dtype
@@ -246,9 +271,9 @@ _GROUP_NUMBER = re.compile(r"^\(?(?:[IVXLCDM]+|[ivxlcdm]+|[^\W\d_])[.):]?$")
 class GroupRows:
     """The group headings of a sheet: those skipped, and the rows that are headings only
     if their text is a unit of `DonVi` (`STT | text`, decided once the run's units are
-    known: `drop_unit_headings`), grid index → text."""
+    known: `drop_unit_headings`), each grid index → text."""
 
-    skipped: pd.Series
+    headings: dict[int, str] = field(default_factory=dict)
     maybe_units: dict[int, str] = field(default_factory=dict)
 
 
@@ -260,7 +285,11 @@ def _stt_column(header: Header) -> int | None:
 
 
 def _section_rows(
-    region: pd.DataFrame, keep: pd.Series, header: Header, reporter: Reporter
+    labels: pd.Index,
+    rows: Sequence[Sequence[Any]],
+    columns: list[int],
+    header: Header,
+    reporter: Reporter,
 ) -> GroupRows:
     """Group headings inside the data (official-lists.md, settled 16), one rule:
 
@@ -274,16 +303,15 @@ def _section_rows(
       rows are kept and marked, `maybe_units`).
 
     Any other such row is a person whose other cells are blank: its blanks are errors.
-    `keep` holds the rows still kept that have one or two filled cells.
+    `rows`: the values of the rows still kept that have one or two filled cells (blank:
+    None or NaN), in `columns` order; `labels`: their grid indexes.
     """
     id_col = header.columns.get("id")
     name_col = header.columns.get("full_name")
     stt_col = _stt_column(header)
     headings: dict[int, str] = {}
     maybe: dict[int, str] = {}
-    rows = region[keep]
-    columns = [int(str(c)) for c in region.columns]
-    for label, values in zip(rows.index, rows.itertuples(index=False), strict=True):
+    for label, values in zip(labels, rows, strict=True):
         index = int(str(label))
         filled = [
             (col, clean_text(str(value)))
@@ -307,15 +335,13 @@ def _section_rows(
             headings[index] = text
         else:
             maybe[index] = text
-    skipped = pd.Series(False, index=region.index)
-    skipped[list(headings)] = True
     found = list(headings.items())
 
     def build(i: int) -> dict[str, Any]:
-        return {"row": int(str(found[i][0])) + 1, "value": found[i][1]}
+        return {"row": found[i][0] + 1, "value": found[i][1]}
 
     reporter.add_each(Severity.INFO, "section_row_skipped", len(found), build)
-    return GroupRows(skipped=skipped, maybe_units=maybe)
+    return GroupRows(headings=headings, maybe_units=maybe)
 
 
 _LETTER = re.compile(r"[^\W\d_]")

@@ -11,6 +11,7 @@ import pandas as pd
 from kpi_tritue.contract.normalize import clean_text, fold
 from kpi_tritue.contract.schema import SEX, SheetSpec
 from kpi_tritue.contract.text_inputs import shorten
+from kpi_tritue.io.arrow_frames import TextColumns
 from kpi_tritue.io.frames import head_values
 from kpi_tritue.io.sheet_table import Reporter
 from kpi_tritue.io.sheet_xml import MergedRange
@@ -63,16 +64,19 @@ def sex_label(text: str) -> str | None:
     return label if label in _SEX_LABELS else None
 
 
-def _header_candidates(
-    cells: pd.DataFrame, arrays: Mapping[int, Any] | None = None
-) -> Iterator[tuple[tuple[int, ...], dict[int, str]]]:
+# A sheet's cells: a pandas frame (columns: column indexes), or the reader's Arrow text
+# columns, read without a pandas Series a column (`RawSheet.content`, issue 14).
+Cells = pd.DataFrame | TextColumns
+
+
+def _header_candidates(cells: Cells) -> Iterator[tuple[tuple[int, ...], dict[int, str]]]:
     """Single rows among the first 20, then pairs of adjacent rows (two-level headers).
 
     In that order, each built when asked for: the search stops at the first candidate that
     holds the sheet's headers, most often one of the first rows, and the other rows' text
     is then never cleaned (issue 14: cleaning all 20 rows and their 19 pairs cost a sheet
     more than finding its header)."""
-    rows = _HeadRows(cells, arrays)
+    rows = _HeadRows(cells)
     for i in range(len(rows)):
         yield (i,), rows[i]
     # In a pair the lower row's text wins, except `Nam` / `Nữ` under a header (a birth
@@ -87,20 +91,15 @@ def _header_candidates(
 
 class _HeadRows:
     """The cleaned text of the first `height` rows, column index → text, blanks left out;
-    a row is cleaned the first time it is asked for. `arrays`: the same cells as Arrow
-    columns (`RawSheet.arrays`), read from without a pandas Series a column."""
+    a row is cleaned the first time it is asked for."""
 
-    def __init__(
-        self,
-        cells: pd.DataFrame,
-        arrays: Mapping[int, Any] | None = None,
-        height: int = HEADER_SEARCH_ROWS,
-    ) -> None:
+    def __init__(self, cells: Cells, height: int = HEADER_SEARCH_ROWS) -> None:
         # Column by column, not `iterrows`: a Series a row cost more than the whole search.
         self._height = min(height, len(cells))
         self._columns = [int(str(c)) for c in cells.columns]
-        if arrays is not None:
-            self._grid = [arrays[c].slice(0, self._height).to_pylist() for c in self._columns]
+        self._grid: list[list[Any]]
+        if isinstance(cells, TextColumns):
+            self._grid = [text.slice(0, self._height).to_pylist() for text in cells.arrays.values()]
         else:
             self._grid = [head_values(column, self._height) for _, column in cells.items()]
         self._rows: dict[int, dict[int, str]] = {}
@@ -151,7 +150,7 @@ class HeaderFit:
     count: int
 
 
-def header_fit(cells: pd.DataFrame, spec: SheetSpec) -> HeaderFit:
+def header_fit(cells: Cells, spec: SheetSpec) -> HeaderFit:
     """`find_header`'s search, without a word said: what finding the list by its content
     (`workbook.open_workbook`) compares sheets by."""
     best = 0
@@ -164,21 +163,16 @@ def header_fit(cells: pd.DataFrame, spec: SheetSpec) -> HeaderFit:
 
 
 def find_header(
-    cells: pd.DataFrame,
-    spec: SheetSpec,
-    reporter: Reporter,
-    merged: Sequence[MergedRange] = (),
-    arrays: Mapping[int, Any] | None = None,
+    cells: Cells, spec: SheetSpec, reporter: Reporter, merged: Sequence[MergedRange] = ()
 ) -> Header | None:
-    """The sheet's header, or None with `header_not_found`. `arrays`: the same cells as
-    Arrow columns (`RawSheet.arrays`), when the reader has them."""
+    """The sheet's header, or None with `header_not_found`."""
     best: tuple[int, int] = (-1, 0)
     best_found: dict[str, list[int]] = {}
-    for rows, texts in _header_candidates(cells, arrays):
+    for rows, texts in _header_candidates(cells):
         found = _match_headers(spec, texts)
         if _satisfies(spec, found):
             header = _header_from(rows, texts, found, spec, reporter)
-            return _with_split(header, cells, merged, arrays)
+            return _with_split(header, cells, merged)
         if len(found) > best[0]:
             best, best_found = (len(found), rows[-1]), found
     reporter.add(
@@ -190,12 +184,7 @@ def find_header(
     return None
 
 
-def _with_split(
-    header: Header,
-    cells: pd.DataFrame,
-    merged: Sequence[MergedRange],
-    arrays: Mapping[int, Any] | None = None,
-) -> Header:
+def _with_split(header: Header, cells: Cells, merged: Sequence[MergedRange]) -> Header:
     """The header with the row of `Nam` / `Nữ` under its birth header joined to it
     (settled detail 1): under the header's merged span, or under its column and the next.
     The birth date is then read from the two sub-columns, whatever the header's key."""
@@ -205,7 +194,7 @@ def _with_split(
             continue
         for row in header.rows:
             text = header.texts.get(col, "")
-            if _cell_text(cells, row, col, arrays) != text:
+            if _cell_text(cells, row, col) != text:
                 continue
             span = next(
                 (
@@ -215,7 +204,7 @@ def _with_split(
                 ),
                 range(col, col + 2),
             )
-            below = {c: sex_label(_cell_text(cells, row + 1, c, arrays)) for c in span}
+            below = {c: sex_label(_cell_text(cells, row + 1, c)) for c in span}
             males = [c for c, label in below.items() if label == MALE_LABEL]
             females = [c for c, label in below.items() if label == FEMALE_LABEL]
             if len(males) != 1 or len(females) != 1:
@@ -239,15 +228,13 @@ def _with_split(
     return header
 
 
-def _cell_text(
-    cells: pd.DataFrame, row: int, col: int, arrays: Mapping[int, Any] | None = None
-) -> str:
-    """The cleaned text of one cell ("" for none); from its Arrow column when given (a
-    pandas Series for one cell cost a sheet more than the rest of its header's search)."""
+def _cell_text(cells: Cells, row: int, col: int) -> str:
+    """The cleaned text of one cell ("" for none); from its Arrow column when the reader
+    has it (a pandas Series for one cell cost a sheet more than its header's search)."""
     if row >= len(cells) or col not in cells.columns:
         return ""
-    if arrays is not None:
-        text = arrays[col][row].as_py()
+    if isinstance(cells, TextColumns):
+        text = cells.arrays[col][row].as_py()
         return "" if text is None else clean_text(text)
     value = head_values(cells[col], 1, row)[0]
     return "" if value is None or pd.isna(value) else clean_text(str(value))

@@ -19,7 +19,7 @@ import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +36,8 @@ from kpi_tritue.contract.limits import (
 )
 from kpi_tritue.io import extent, extent_ods, extent_xls, scan_beside
 from kpi_tritue.io.arrow_frames import framed as _framed
-from kpi_tritue.io.arrow_frames import framed_with_arrays
+from kpi_tritue.io.arrow_frames import framed_plain, text_columns
+from kpi_tritue.io.raw_sheet import RawSheet
 from kpi_tritue.io.reader_refusals import Legacy as _Legacy
 from kpi_tritue.io.reader_refusals import first_line as _first_line
 from kpi_tritue.io.reader_refusals import legacy_refusal as _legacy_refusal
@@ -59,7 +60,6 @@ from kpi_tritue.io.sheet_xml import (
 )
 
 if TYPE_CHECKING:
-    import pandas as pd
     import pyarrow as pa
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
@@ -77,26 +77,6 @@ _EXCEL_ERRORS = {
     "Null": "#NULL!",
     "GettingData": "#GETTING_DATA",
 }
-
-
-@dataclass
-class RawSheet:
-    """The cells of one sheet as text; `cells` columns are absolute 0-based column indexes."""
-
-    name: str
-    cells: pd.DataFrame
-    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
-    merged: list[MergedRange] = field(default_factory=list)
-    # Cells holding a formula whose value was never saved (a file written by a program,
-    # not by Excel): (grid row, column) of each; calamine reads them as blank.
-    unsaved_formulas: list[tuple[int, int]] = field(default_factory=list)
-    # Cells left out because they lie past Excel's grid or `Limits.max_columns`: how many,
-    # and the name of the first (e.g. `XFD1048576`).
-    far_cells: tuple[int, str] | None = None
-    # The same cells as `cells`, column index → Arrow text column (large strings), when the
-    # reader built `cells` from them (else None): the header search and the data rows read
-    # them without building a pandas Series a column (issue 14, `arrow_frames`).
-    arrays: dict[int, pa.Array] | None = None
 
 
 def sha256_of(path: Path) -> str:
@@ -328,11 +308,10 @@ class Workbook:
         # copying one per cell) but turns error cells into blanks without saying where; a
         # sheet whose XML holds any error cell is read again the way that reports them.
         if batch is not None and scan.has_errors is False:
-            cells, arrays = framed_with_arrays(batch, columns)
+            text = text_columns(batch, columns)
             return RawSheet(
                 name=name,
-                cells=cells,
-                arrays=arrays,
+                content=text if text is not None else framed_plain(batch, columns),
                 merged=scan.merged,
                 unsaved_formulas=scan.unsaved_formulas,
                 far_cells=scan.far_cells,
@@ -427,7 +406,7 @@ class Workbook:
             error_cells[(row, columns[col] if col < len(columns) else col)] = _EXCEL_ERRORS.get(
                 kind, f"#{kind}"
             )
-        return RawSheet(name=name, cells=cells, error_cells=error_cells, merged=merged)
+        return RawSheet(name=name, content=cells, error_cells=error_cells, merged=merged)
 
     def merged_ranges(self, sheet_name: str) -> list[MergedRange]:
         """The merged blocks of a sheet, in any of the formats read."""

@@ -33,6 +33,7 @@ from kpi_tritue.contract.values import (
     parse_column,
 )
 from kpi_tritue.i18n import Amount
+from kpi_tritue.io.arrow_frames import TextColumns
 from kpi_tritue.io.birth_columns import chosen_raw, read_split_sex, split_letters
 from kpi_tritue.io.column_batch import (
     cut_fast,
@@ -56,9 +57,10 @@ from kpi_tritue.io.legacy_columns import (
     report_conversion,
 )
 from kpi_tritue.io.personal_names import ids_read_as_names, personal_names
-from kpi_tritue.io.reader import RawSheet, Workbook
+from kpi_tritue.io.raw_sheet import RawSheet
+from kpi_tritue.io.reader import Workbook
 from kpi_tritue.io.sheet_table import Reporter, SheetTable, id_at
-from kpi_tritue.io.sheet_xml import UnreadableWorkbook
+from kpi_tritue.io.sheet_xml import MergedRange, UnreadableWorkbook
 from kpi_tritue.io.workforce import check_workforce_all
 from kpi_tritue.model.issues import Issue, ParamValue, Severity, column_letter
 
@@ -113,23 +115,21 @@ def take_table(
             first=raw.far_cells[1],
             limit=column_letters(limits.max_columns - 1),
         )
-    if len(raw.cells) > limits.max_rows:
+    if raw.height > limits.max_rows:
         reporter.add(
             Severity.ERROR,
             "limit_exceeded",
             setting="KPI_MAX_ROWS",
             part=sheet_name,
-            value=Amount(len(raw.cells)),
+            value=Amount(raw.height),
             limit=Amount(limits.max_rows),
         )
         return None, reporter
-    cells = fill_vertical_merges(raw)
-    # The reader's Arrow columns hold the cells as read: not once merges are filled.
-    arrays = raw.arrays if cells is raw.cells else None
-    header = find_header(cells, spec, reporter, raw.merged, arrays)
+    cells = sheet_cells(raw)
+    header = find_header(cells, spec, reporter, raw.merged)
     if header is None:
         return None, reporter
-    data, maybe_units = data_rows(cells, header, spec, reporter, arrays)
+    data, maybe_units = data_rows(cells, header, spec, reporter)
     taken = Taken(reporter=reporter, raw=raw, header=header, data=data, maybe_units=maybe_units)
     return taken, reporter
 
@@ -165,14 +165,21 @@ def parse_taken(
     return tables
 
 
+def sheet_cells(raw: RawSheet) -> pd.DataFrame | TextColumns:
+    """The cells the header search and the data rows read: as read (the reader's Arrow
+    columns, when it has them: no frame of all cells is made), or, when a block is merged
+    down rows, the frame with it filled (`fill_vertical_merges`)."""
+    return fill_vertical_merges(raw) if _tall_merges(raw) else raw.content
+
+
 def fill_vertical_merges(raw: RawSheet) -> pd.DataFrame:
     """Give every row of a vertically merged block the value of its top cell.
 
     A unit name merged over its ten staff rows belongs to each of them; a header merged
     over two header rows belongs to the lower row too. Horizontal spans are left alone.
     """
+    tall = _tall_merges(raw)
     cells = raw.cells
-    tall = [m for m in raw.merged if m.last_row > m.first_row and m.first_col in cells.columns]
     if not tall:
         return cells
     cells = cells.copy()
@@ -184,6 +191,12 @@ def fill_vertical_merges(raw: RawSheet) -> pd.DataFrame:
         last = min(block.last_row, height - 1)
         cells.loc[block.first_row + 1 : last, block.first_col] = value
     return cells
+
+
+def _tall_merges(raw: RawSheet) -> list[MergedRange]:
+    """The merged blocks over more than one row whose first column holds cells."""
+    columns = set(raw.content.columns)
+    return [m for m in raw.merged if m.last_row > m.first_row and m.first_col in columns]
 
 
 def _parse_table(

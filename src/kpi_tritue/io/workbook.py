@@ -32,10 +32,10 @@ from kpi_tritue.contract.schema import (
 )
 from kpi_tritue.contract.values import Bounds, clean_column, parse_date, parse_year
 from kpi_tritue.io.data_rows import drop_unit_headings
-from kpi_tritue.io.headers import HeaderFit, find_header, header_fit
+from kpi_tritue.io.headers import Cells, HeaderFit, find_header, header_fit
 from kpi_tritue.io.load_ahead import PartsAhead
 from kpi_tritue.io.reader import Workbook, sha256_of
-from kpi_tritue.io.sheet import Taken, fill_vertical_merges, parse_taken, take_table
+from kpi_tritue.io.sheet import Taken, parse_taken, sheet_cells, take_table
 from kpi_tritue.io.sheet_table import Reporter, SheetTable
 from kpi_tritue.io.sheet_xml import UnreadableWorkbook
 from kpi_tritue.model.issues import Issue, Severity, column_letter
@@ -175,13 +175,13 @@ def _find_list(
     candidates = [name for name in unknown if name not in hidden]
     if spec is None or not candidates:
         return unknown
-    fits: dict[str, tuple[HeaderFit, pd.DataFrame]] = {}
+    fits: dict[str, tuple[HeaderFit, Cells]] = {}
     for name in candidates:
         try:
             raw = workbook.read_sheet(name, keep=True)
         except UnreadableWorkbook:
             continue
-        cells = fill_vertical_merges(raw)
+        cells = sheet_cells(raw)
         fits[name] = (header_fit(cells, spec), cells)
     lists = [name for name, (fit, _) in fits.items() if fit.complete]
     for name in fits:
@@ -203,7 +203,7 @@ def _find_list(
     return [n for n in unknown if n != closest]
 
 
-def _not_found_at(cells: pd.DataFrame, spec: SheetSpec, display: str, name: str) -> list[Issue]:
+def _not_found_at(cells: Cells, spec: SheetSpec, display: str, name: str) -> list[Issue]:
     """`find_header`'s `header_not_found` for the sheet `name`, as its own reporter says it."""
     found = Reporter(display, name)
     find_header(cells, spec, found)
