@@ -777,11 +777,19 @@ _SHEET_CELL = st.one_of(
 _LIST_HEADER = ["STT", "Mã", "Đơn vị", "Năm sinh", "Trình độ chuyên môn", "Họ và tên", "Cấp"]
 
 
+def _sheet_row(width: int) -> st.SearchStrategy[list[str | None]]:
+    """A row of any cells, or one with one or two filled (what may be a group heading, a
+    lone name, a unit after its number)."""
+    sparse = st.tuples(
+        st.lists(st.integers(0, width - 1), min_size=1, max_size=2, unique=True),
+        st.lists(_SHEET_CELL, min_size=2, max_size=2),
+    ).map(lambda at: [at[1][at[0].index(i)] if i in at[0] else None for i in range(width)])
+    return st.one_of(st.lists(_SHEET_CELL, min_size=width, max_size=width), sparse)
+
+
 @given(
     st.integers(min_value=3, max_value=9).flatmap(
-        lambda width: st.lists(
-            st.lists(_SHEET_CELL, min_size=width, max_size=width), min_size=1, max_size=12
-        )
+        lambda width: st.lists(_sheet_row(width), min_size=1, max_size=12)
     ),
     st.integers(min_value=0, max_value=3),
     st.booleans(),
