@@ -91,8 +91,9 @@ class TextColumns:
         dtype = _text_dtype()
         wrapped = [ArrowStringArray(pa.chunked_array([text]), dtype=dtype) for text in texts]  # type: ignore[call-arg]
         # The indexes as an `Index` of integers, as `framed_plain` sets them (the frame
-        # would make a `RangeIndex` of consecutive ones).
-        labels = pd.Index(self.columns)
+        # would make a `RangeIndex` of consecutive ones); from numpy's integers, without
+        # pandas inferring the type of a list (half the cost).
+        labels = pd.Index(np.fromiter(self.arrays, dtype=np.int64, count=len(self.arrays)))
         from_arrays = getattr(pd.DataFrame, "_from_arrays", None)
         if from_arrays is not None:
             # pandas' own constructor of a frame from its columns' arrays (private, in
