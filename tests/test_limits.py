@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import random
 import tempfile
 import zipfile
@@ -13,7 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from data.make_bad_corpus import declare_sizes
-from kpi_tritue.contract.limits import ArchiveMismatch, check_declared_sizes, inflated_blocks
+from kpi_tritue.contract.limits import (
+    ArchiveMismatch,
+    TextRun,
+    check_declared_sizes,
+    inflated_blocks,
+)
 
 
 def _archive(path: Path, parts: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> Path:
@@ -197,3 +203,26 @@ def test_an_archive_directory_read_once_gives_what_each_check_reads(tmp_path: Pa
     assert unsupported_compression(path, entries) == unsupported_compression(path)
     assert inspect_archive(path, limits, entries) == inspect_archive(path, limits)
     assert archive_directory(tmp_path / "missing.xlsx") == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    pieces=st.lists(
+        st.sampled_from([b"<", b"<c>", b"x", b"xx", b"abcdefgh", b"y" * 40, b"\xc3\xa1"]),
+        max_size=60,
+    ),
+    cuts=st.lists(st.integers(min_value=0, max_value=800), max_size=6),
+    limit=st.integers(min_value=0, max_value=120),
+)
+def test_a_run_of_text_is_measured_wherever_it_lies(
+    pieces: list[bytes], cuts: list[int], limit: int
+) -> None:
+    """`TextRun` says a part holds a run without `<` longer than its limit exactly when it
+    does, however the part is cut into blocks: inside a block as well as across blocks."""
+    data = b"".join(pieces)
+    bounds = [0, *sorted(min(cut, len(data)) for cut in cuts), len(data)]
+    run = TextRun(limit)
+    for start, end in itertools.pairwise(bounds):
+        run.feed(data[start:end])
+    longest = max((len(part) for part in data.split(b"<")), default=0)
+    assert run.exceeded == (longest > limit)

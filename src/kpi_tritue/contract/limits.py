@@ -264,9 +264,28 @@ class TextRun:
         else:
             if self.run + first > self.limit:
                 self.exceeded = True
-            self.run = len(block) - block.rfind(b"<")
+            last = block.rfind(b"<")
+            # A run between two `<` of the block: only possible when the block holds more
+            # bytes than the limit (the default limit is the block's size; a lower
+            # `KPI_MAX_TEXT_KB` is not).
+            if (
+                last - first - 1 > self.limit
+                and _longest_inner_run(block, first, last) > self.limit
+            ):
+                self.exceeded = True
+            self.run = len(block) - last - 1
         if self.run > self.limit:
             self.exceeded = True
+
+
+def _longest_inner_run(block: bytes, first: int, last: int) -> int:
+    """The longest run of bytes without a `<` between the `<` at `first` and at `last`."""
+    import numpy as np
+
+    marks = np.flatnonzero(
+        np.frombuffer(block, dtype=np.uint8, count=last - first + 1, offset=first) == 60
+    )
+    return int(np.diff(marks).max()) - 1 if len(marks) > 1 else 0
 
 
 def check_declared_sizes(
