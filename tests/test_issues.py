@@ -114,6 +114,7 @@ def test_a_reporter_reads_the_issue_limit_at_its_first_issue(
 
     monkeypatch.setattr(limits.Limits, "from_environment", classmethod(counted))
     quiet = Reporter("a.xlsx", "NhanSu")
+    quiet.add_each(Severity.INFO, "row_outside_table", 0, lambda i: {"row": i})
     assert quiet.issues == [] and reads == []
     reporter = Reporter("a.xlsx", "NhanSu")
     monkeypatch.setenv("KPI_MAX_ISSUES_PER_CODE", "2")

@@ -294,6 +294,12 @@ class Workbook:
         return list(self._sheet_names)
 
     @property
+    def limits(self) -> Limits:
+        """The limits the workbook was opened under, read from the environment once: its
+        sheets are read under the same ones (`sheet.take_table`)."""
+        return self._limits
+
+    @property
     def hidden_sheets(self) -> frozenset[str]:
         """The sheets an .xlsx marks hidden (none for the other formats)."""
         if self._hidden is None:

@@ -70,6 +70,10 @@ class Reporter:
             self._log = IssueLog(Limits.from_environment().max_issues_per_code)
         return self._log
 
+    @log.setter
+    def log(self, log: IssueLog) -> None:
+        self._log = log
+
     @property
     def issues(self) -> list[Issue]:
         return [] if self._log is None else self._log.issues
@@ -111,6 +115,8 @@ class Reporter:
         """One issue for each of `count` places, `build(i)` giving the place and the
         params of the i-th; only those the limit keeps are built (and the first one
         left out, for its row), so a million bad rows cost a hundred issues."""
+        if count <= 0:
+            return
         room = min(count, self.log.room(self.file, self.sheet, code))
         for position in range(room):
             self.add(severity, code, **build(position))
