@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import string
 import unicodedata
 from collections.abc import Iterator
@@ -651,19 +650,21 @@ _WF_SHAPES = st.tuples(
 
 
 def _check_workforce_both_ways(
-    tables: list[tuple[list[dict[str, object]], frozenset[str], list[bool], bool]], cap: int
+    tables: list[tuple[list[dict[str, object]], frozenset[str], list[bool], bool]],
+    cap: int,
+    together: int | None = None,
 ) -> None:
     from kpi_tritue.io.workforce import check_workforce, check_workforce_all
 
     alone = [(_wf_table(*t), _wf_reporter(f"f{i}", cap)) for i, t in enumerate(tables)]
-    together = [(_wf_table(*t), _wf_reporter(f"f{i}", cap)) for i, t in enumerate(tables)]
+    both = [(_wf_table(*t), _wf_reporter(f"f{i}", cap)) for i, t in enumerate(tables)]
     for table, reporter in alone:
         check_workforce(table, reporter)  # type: ignore[arg-type]
-    check_workforce_all(together)  # type: ignore[arg-type]
-    for (a, _), (b, _) in zip(alone, together, strict=True):
+    check_workforce_all(both, together=together)  # type: ignore[arg-type]
+    for (a, _), (b, _) in zip(alone, both, strict=True):
         pd.testing.assert_frame_equal(a.frame, b.frame, check_index_type=True)  # type: ignore[attr-defined]
         assert list(a.frame.columns) == list(b.frame.columns)  # type: ignore[attr-defined]
-    assert [r.issues for _, r in together] == [r.issues for _, r in alone]  # type: ignore[attr-defined]
+    assert [r.issues for _, r in both] == [r.issues for _, r in alone]  # type: ignore[attr-defined]
 
 
 @given(
@@ -678,14 +679,17 @@ def _check_workforce_both_ways(
         max_size=5,
     ),
     st.integers(min_value=1, max_value=4),
+    # At most this many files checked at once (`workforce._TOGETHER` on a run: 64).
+    st.sampled_from([None, 1, 2, 3]),
 )
 def test_workforce_checked_once_for_a_run_is_checked_as_table_by_table(
     shapes: list[tuple[frozenset[str], bool]],
     tables: list[tuple[list[dict[str, object]], int, list[bool]]],
     cap: int,
+    together: int | None,
 ) -> None:
     built = [(rows, shapes[shape][0], invalid, shapes[shape][1]) for rows, shape, invalid in tables]
-    _check_workforce_both_ways(built, cap)
+    _check_workforce_both_ways(built, cap, together)
 
 
 def test_workforce_checked_together_keeps_each_files_cap() -> None:
@@ -891,36 +895,3 @@ def test_long_text_is_widened_by_the_cast() -> None:
     array = pa.array([None if i % 5 == 0 else f"v{i}" for i in range(_WIDENED_UP_TO + 7)])
     for part in (array, array.slice(3)):
         assert large_text(part).equals(part.cast(pa.large_string()))
-
-
-@given(
-    st.lists(st.sampled_from(["b", "a", None]), min_size=1, max_size=12),
-    st.lists(st.integers(min_value=0, max_value=12), max_size=4),
-)
-def test_a_file_cut_from_the_run_as_its_own_frame_is_the_slice(
-    texts: list[str | None], cuts: list[int]
-) -> None:
-    """`workforce._own_frame` (each file's rows owning their columns, issue 14) gives what
-    the slice of the run's frame gives: values, types (objects stay objects), names."""
-    from kpi_tritue.io.workforce import _own_frame, _owned_values
-
-    size = len(texts)
-    whole = pd.DataFrame(
-        {
-            "id": pd.Series(texts, dtype="object"),
-            "text": pd.Series(texts, dtype="str"),
-            "level": pd.Series(texts, dtype=pd.CategoricalDtype(["a", "b"])),
-            "year": pd.Series([i if t else None for i, t in enumerate(texts)], dtype="Int64"),
-            "share": [float(i) for i in range(size)],
-            "when": pd.Series([pd.Timestamp(2000 + i, 1, 1) for i in range(size)]),
-            INVALID: [t is None for t in texts],
-        }
-    )
-    whole.columns = pd.Index(["id", "text", "level", "year", "id", "when", INVALID])
-    arrays = [_owned_values(whole.iloc[:, place]) for place in range(whole.shape[1])]
-    bounds = sorted({0, size, *(min(c, size) for c in cuts)})
-    for start, stop in itertools.pairwise(bounds):
-        index = pd.RangeIndex(3 + start, 3 + stop)
-        own = _own_frame(whole.columns, [a[start:stop] for a in arrays], index)
-        pd.testing.assert_frame_equal(own, whole.iloc[start:stop].set_axis(index))
-    assert len(bounds) >= 2
