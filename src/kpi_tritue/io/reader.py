@@ -295,8 +295,7 @@ class Workbook:
 
     @property
     def limits(self) -> Limits:
-        """The limits the workbook was opened under, read from the environment once: its
-        sheets are read under the same ones (`sheet.take_table`)."""
+        """The limits it was opened under: its sheets are read under them (`take_table`)."""
         return self._limits
 
     @property
