@@ -658,19 +658,21 @@ _WF_SHAPES = st.tuples(
 
 
 def _check_workforce_both_ways(
-    tables: list[tuple[list[dict[str, object]], frozenset[str], list[bool], bool]], cap: int
+    tables: list[tuple[list[dict[str, object]], frozenset[str], list[bool], bool]],
+    cap: int,
+    together: int | None = None,
 ) -> None:
     from kpi_tritue.io.workforce import check_workforce, check_workforce_all
 
     alone = [(_wf_table(*t), _wf_reporter(f"f{i}", cap)) for i, t in enumerate(tables)]
-    together = [(_wf_table(*t), _wf_reporter(f"f{i}", cap)) for i, t in enumerate(tables)]
+    both = [(_wf_table(*t), _wf_reporter(f"f{i}", cap)) for i, t in enumerate(tables)]
     for table, reporter in alone:
         check_workforce(table, reporter)  # type: ignore[arg-type]
-    check_workforce_all(together)  # type: ignore[arg-type]
-    for (a, _), (b, _) in zip(alone, together, strict=True):
+    check_workforce_all(both, together=together)  # type: ignore[arg-type]
+    for (a, _), (b, _) in zip(alone, both, strict=True):
         pd.testing.assert_frame_equal(a.frame, b.frame, check_index_type=True)  # type: ignore[attr-defined]
         assert list(a.frame.columns) == list(b.frame.columns)  # type: ignore[attr-defined]
-    assert [r.issues for _, r in together] == [r.issues for _, r in alone]  # type: ignore[attr-defined]
+    assert [r.issues for _, r in both] == [r.issues for _, r in alone]  # type: ignore[attr-defined]
 
 
 @given(
@@ -685,14 +687,17 @@ def _check_workforce_both_ways(
         max_size=5,
     ),
     st.integers(min_value=1, max_value=4),
+    # At most this many files checked at once (`workforce._TOGETHER` on a run: 64).
+    st.sampled_from([None, 1, 2, 3]),
 )
 def test_workforce_checked_once_for_a_run_is_checked_as_table_by_table(
     shapes: list[tuple[frozenset[str], bool]],
     tables: list[tuple[list[dict[str, object]], int, list[bool]]],
     cap: int,
+    together: int | None,
 ) -> None:
     built = [(rows, shapes[shape][0], invalid, shapes[shape][1]) for rows, shape, invalid in tables]
-    _check_workforce_both_ways(built, cap)
+    _check_workforce_both_ways(built, cap, together)
 
 
 def test_workforce_checked_together_keeps_each_files_cap() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -94,3 +95,33 @@ def test_an_amount_keeps_its_decimals_and_a_year_stays_a_year() -> None:
     )
     assert issue.message("vi").startswith("Dân số năm 2024 của toàn tỉnh (1.312.600,5)")
     assert issue.message("en").startswith("Dân số 2024 for the whole province (1,312,600.5)")
+
+
+def test_a_reporter_reads_the_issue_limit_at_its_first_issue(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The limit is read when the first issue comes, not when the reporter is made (a
+    sheet without issues never reads it); a change to the environment is still seen."""
+    from kpi_tritue.contract import limits
+    from kpi_tritue.io.sheet_table import Reporter
+
+    reads: list[int] = []
+    plain = limits.Limits.from_environment.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[limits.Limits]) -> limits.Limits:
+        reads.append(1)
+        return plain(cls)
+
+    monkeypatch.setattr(limits.Limits, "from_environment", classmethod(counted))
+    quiet = Reporter("a.xlsx", "NhanSu")
+    quiet.add_each(Severity.INFO, "row_outside_table", 0, lambda i: {"row": i})
+    assert quiet.issues == [] and reads == []
+    reporter = Reporter("a.xlsx", "NhanSu")
+    monkeypatch.setenv("KPI_MAX_ISSUES_PER_CODE", "2")
+    for row in (2, 3, 4, 5):
+        reporter.add(Severity.ERROR, "bad_enum", row=row)
+    assert len(reads) == 1
+    kept = reporter.issues
+    assert [issue.row for issue in kept] == [2, 3, 4]
+    assert kept[-1].code == MORE_ISSUES and kept[-1].params["count"] == 2
+    assert kept[-1].params["limit"] == 2

@@ -274,6 +274,11 @@ class Workbook:
         return list(self._sheet_names)
 
     @property
+    def limits(self) -> Limits:
+        """The limits it was opened under: its sheets are read under them (`take_table`)."""
+        return self._limits
+
+    @property
     def hidden_sheets(self) -> frozenset[str]:
         """The sheets an .xlsx marks hidden (none for the other formats)."""
         if self._hidden is None:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_tritue.contract.bookkeeping import BIRTH_YEAR_OF_DATE, INVALID, ROW
-from kpi_tritue.contract.limits import MAX_NUMBER_CEILING, Limits
+from kpi_tritue.contract.limits import MAX_NUMBER_CEILING
 from kpi_tritue.contract.schema import WORKFORCE, ColumnSpec, SheetSpec, ValueType
 from kpi_tritue.contract.values import (
     ABOVE_MAXIMUM,
@@ -106,7 +106,7 @@ def take_table(
     except UnreadableWorkbook as error:
         reporter.add(Severity.ERROR, error.reason, params={"detail": error.detail, **error.params})
         return None, reporter
-    limits = Limits.from_environment()
+    limits = workbook.limits
     if raw.far_cells is not None:
         reporter.add(
             Severity.INFO,

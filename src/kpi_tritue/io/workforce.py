@@ -130,10 +130,13 @@ def _date_shown(frame: pd.DataFrame, date_year: pd.Series, index: Any) -> str:
 # holds the two equal.
 
 
-def check_workforce_all(parts: Sequence[tuple[SheetTable, Reporter]]) -> None:
+def check_workforce_all(
+    parts: Sequence[tuple[SheetTable, Reporter]], *, together: int | None = None
+) -> None:
     """`check_workforce` of each table with its reporter; the tables of the same columns,
-    of the same types, checked together (each table's `frame` is then its rows of the
-    run's frame)."""
+    of the same types, checked together, `together` at most at once (default
+    `_TOGETHER`; each table's `frame` is then its rows of their frame)."""
+    together = together or _TOGETHER
     groups: dict[tuple[Any, ...], list[tuple[SheetTable, Reporter]]] = {}
     # A column's type by the id of its dtype (the parse gives a run's files the same
     # one), kept alive while the ids are used.
@@ -154,8 +157,17 @@ def check_workforce_all(parts: Sequence[tuple[SheetTable, Reporter]]) -> None:
     for group in groups.values():
         if len(group) == 1:
             check_workforce(*group[0])
-        else:
-            _check_together(group)
+            continue
+        for start in range(0, len(group), together):
+            _check_together(group[start : start + together])
+
+
+# Files checked together at most (issue 14). Each file's frame is then a slice of theirs,
+# and slices of one frame share one list of references (pandas' copy-on-write), walked
+# each time a column of any of them is read: on 2,000 files of a run, 0.6 ms a read
+# instead of 0.04. Cut at this many, a read stays cheap and the rules are still applied
+# over thousands of rows at once.
+_TOGETHER = 64
 
 
 def _dtype_key(dtype: Any) -> Any:
