@@ -269,7 +269,7 @@ def test_a_finished_command_hands_nothing_it_read_to_a_later_read(
     from kpi_tritue.io.dataset import load_dataset
 
     assert runner.invoke(app, ["validate", str(good)]).exit_code == 0
-    assert reader._ahead is None
+    assert reader._ahead == ()
     monkeypatch.setenv("KPI_MAX_COLUMNS", "2")
     assert "far_cells_ignored" in [issue.code for issue in load_dataset([str(good)]).issues]
 

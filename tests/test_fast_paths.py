@@ -124,6 +124,39 @@ def test_a_prefetched_workbook_is_parsed_once_and_read_as_usual(
     assert dataset.tables["workforce"].frame.equals(expected.tables["workforce"].frame)
 
 
+def test_several_workbooks_prefetched_are_each_parsed_once_and_read_as_usual(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ahead: None
+) -> None:
+    """`kpi trend` reads its first workbooks ahead, each in a thread of its own: each is
+    taken over by the run, once, and the run reads as it does without them; a folder
+    among the paths is not read ahead."""
+    from kpi_tritue.io import reader
+
+    paths = [
+        write_workbook(tmp_path / f"p{n}.xlsx", {"NhanSu": [WORKFORCE_HEADER, person(f"A{n}")]})
+        for n in range(3)
+    ]
+    given = [str(p) for p in paths]
+    expected = load_dataset(given)
+    fetched: list[Path] = []
+    fetch = reader.Workbook._read_eager
+
+    def counted(self: reader.Workbook, name: str) -> object:
+        if name == "NhanSu":
+            fetched.append(Path(self.path).resolve())
+        return fetch(self, name)
+
+    monkeypatch.setattr(reader.Workbook, "_read_eager", counted)
+    reader.prefetch([*given[:2], str(tmp_path)])
+    assert len(reader._ahead) == 2
+    dataset = load_dataset(given)
+    assert sorted(fetched) == sorted(p.resolve() for p in paths)
+    assert [i.code for i in dataset.issues] == [i.code for i in expected.issues]
+    assert dataset.tables["workforce"].frame.equals(expected.tables["workforce"].frame)
+    reader.finish_prefetch()
+    assert reader._ahead == ()
+
+
 @given(
     st.one_of(
         st.sampled_from(["NhanSu", "NHÂN SỰ", "nhan su", "Staff", "workforce", "DonVi", "SoLieu"]),
@@ -151,7 +184,7 @@ def test_prefetch_starts_parsing_before_pydantic_or_pandas_is_imported(tmp_path:
         "heavy = ('pydantic', 'pandas', 'rich')\n"
         "reader.prefetch([sys.argv[1]])\n"
         "before = sorted(m for m in heavy if m in sys.modules)\n"
-        "workbook = reader._ahead.finish()\n"
+        "workbook = reader._ahead[0].finish()\n"
         "after = sorted(m for m in heavy if m in sys.modules)\n"
         "print(before, after, list(workbook._loaded))\n"
     )

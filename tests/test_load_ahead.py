@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from builders import write_workbook
 from engine_fixtures import CATALOG, Book, doctor, figures, person
-from kpi_tritue.cli import _first_workbook, app
+from kpi_tritue.cli import _first_workbooks, app
 from kpi_tritue.compute.trend import compute_trend
 from kpi_tritue.io import load_ahead, reader, series
 from kpi_tritue.io.inputs import expand_inputs
@@ -139,8 +139,10 @@ def test_trend_of_a_folder_opens_each_workbook_once_and_leaves_no_thread(
     with started as prefetch:
         result = runner.invoke(app, ["trend", str(tmp_path), "--format", "json"])
     assert result.exit_code == 0, result.output
-    # The first year's workbook was read from the command's start, and taken over.
-    prefetch.assert_called_once_with([(tmp_path / "bao_cao_2022.xlsx").as_posix()])
+    # The first years' workbooks, as many as are read ahead, were read from the command's
+    # start, and taken over.
+    firsts = ["bao_cao_2022.xlsx", "bao_cao_2023.xlsx"][: load_ahead.PARTS_AHEAD]
+    prefetch.assert_called_once_with([(tmp_path / name).as_posix() for name in firsts])
     assert dict(opened) == {p.resolve(): 1 for p in tmp_path.glob("*.xlsx")}
     assert _ahead_threads() == []
 
@@ -184,9 +186,14 @@ _NAMES = st.sampled_from(
 )
 
 
-@given(st.sets(_NAMES, max_size=6), st.sets(_NAMES, max_size=3), st.booleans())
-def test_the_first_workbook_is_the_one_the_run_lists_first(
-    in_folder: set[str], given_files: set[str], nested: bool
+@given(
+    st.sets(_NAMES, max_size=6),
+    st.sets(_NAMES, max_size=3),
+    st.booleans(),
+    st.integers(min_value=1, max_value=4),
+)
+def test_the_first_workbooks_are_the_ones_the_run_lists_first(
+    in_folder: set[str], given_files: set[str], nested: bool, count: int
 ) -> None:
     with tempfile.TemporaryDirectory() as root:
         folder = Path(root) / "thu_muc"
@@ -201,8 +208,8 @@ def test_the_first_workbook_is_the_one_the_run_lists_first(
             (Path(root) / name).write_bytes(b"")
             loose.append(str(Path(root) / name))
         inputs = [str(folder), *loose]
-        chosen = _first_workbook(inputs)
+        chosen = _first_workbooks(inputs, count)
         listed = [display for _, display in expand_inputs(inputs)[0]]
-    assert chosen == (listed[0] if listed else None)
+    assert chosen == listed[:count]
     # A lone file is `prefetch`'s own case.
-    assert _first_workbook([str(folder / "a.xlsx")]) is None
+    assert _first_workbooks([str(folder / "a.xlsx")], count) == []

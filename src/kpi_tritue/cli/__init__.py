@@ -541,28 +541,30 @@ def trend(
 
 def _prefetch(files: list[str], *, first: bool = False) -> None:
     """Start reading a lone workbook now, while the heavy modules are being imported
-    (the read is the command's: see `_finish_reads`); with `first`, the first workbook of
-    several, or of a folder, in the order the run reads them (`kpi trend`, whose years are
-    read one after another: the others are read ahead by `io.load_ahead.PartsAhead`)."""
+    (the read is the command's: see `_finish_reads`); with `first`, the first workbooks of
+    several, or of a folder, in the order the run reads them, as many as are read ahead
+    after them (`kpi trend`, whose years are read one after another: the others are read
+    ahead by `io.load_ahead.PartsAhead`, which starts only once every workbook is open)."""
+    from kpi_tritue.io.load_ahead import PARTS_AHEAD
     from kpi_tritue.io.reader import prefetch
 
     # Only a head start: a path it cannot look at (a name too long…) is the plain read's
     # to report, inside the command's guard.
     with suppress(OSError, ValueError):
-        chosen = _first_workbook(files) if first else None
-        prefetch(files if chosen is None else [chosen])
+        chosen = _first_workbooks(files, max(PARTS_AHEAD, 1)) if first else []
+        prefetch(chosen or (files if len(files) == 1 else []))
 
 
-def _first_workbook(files: list[str]) -> str | None:
-    """The workbook of `files` (paths and folders) that `io.inputs.expand_inputs` lists
-    first (the least name shown), found by the same walk (`safe_files.workbooks_in`)
-    without importing `io.inputs` (it imports pandas); None for a lone path (`prefetch`
+def _first_workbooks(files: list[str], count: int) -> list[str]:
+    """The `count` workbooks of `files` (paths and folders) that `io.inputs.expand_inputs`
+    lists first (the least names shown), found by the same walk (`safe_files.workbooks_in`)
+    without importing `io.inputs` (it imports pandas); none for a lone path (`prefetch`
     takes it)."""
     from kpi_tritue.io.reader import WORKBOOK_SUFFIXES
     from kpi_tritue.io.safe_files import workbooks_in
 
     if len(files) == 1 and not Path(files[0]).is_dir():
-        return None
+        return []
     shown: list[str] = []
     for given in files:
         path = Path(given)
@@ -570,7 +572,7 @@ def _first_workbook(files: list[str]) -> str | None:
             shown += [found.as_posix() for found in workbooks_in(path, WORKBOOK_SUFFIXES)[0]]
         else:
             shown.append(path.as_posix())
-    return min(shown, default=None)
+    return sorted(set(shown))[:count]
 
 
 def _version(value: bool) -> None:

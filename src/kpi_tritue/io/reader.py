@@ -6,9 +6,9 @@ Nothing here interprets the contract (`io/sheet.py` does) beyond knowing, in `pr
 which sheet is worth starting to parse early.
 
 A workbook is read in the caller's thread. The one exception is `prefetch`, at the end of
-this module: the same reading, started in a thread of its own while the command imports
-what it needs, and always finished (`Workbook.open` takes it over, `finish_prefetch` waits
-for it) so that no read is left running when a command ends.
+this module: the same reading of each workbook given, started in a thread of its own while
+the command imports what it needs, and always finished (`Workbook.open` takes it over,
+`finish_prefetch` waits for it) so that no read is left running when a command ends.
 """
 
 from __future__ import annotations
@@ -257,16 +257,17 @@ class Workbook:
         """The workbook at `path`: the one `prefetch` read ahead, once its thread has ended,
         if it was of this file as it is now; else opened here.
 
-        The one read ahead is handed out as often as asked for: a command may open a
-        workbook once to look at `ThongTin` and again to read it all, and the sheet parsed
-        ahead must not be parsed a second time.
+        One read ahead is handed out as often as asked for: a command may open a workbook
+        once to look at `ThongTin` and again to read it all, and the sheet parsed ahead
+        must not be parsed a second time.
         """
-        ahead = _ahead
-        if ahead is not None and ahead.is_of(path):
-            outcome = ahead.finish()
-            if not isinstance(outcome, BaseException):
-                return outcome
-            # Opened again here: what it raises is then this call's, not a stale one.
+        for ahead in _ahead:
+            if ahead.is_of(path):
+                outcome = ahead.finish()
+                if not isinstance(outcome, BaseException):
+                    return outcome
+                # Opened again here: what it raises is then this call's, not a stale one.
+                break
         return cls(path)
 
     @property
@@ -628,8 +629,8 @@ class _ReadAhead:
         return self._outcome
 
 
-# The workbook read ahead for the command being run, if any.
-_ahead: _ReadAhead | None = None
+# The workbooks read ahead for the command being run, if any.
+_ahead: tuple[_ReadAhead, ...] = ()
 
 
 def _signature(path: Path) -> tuple[int, int] | None:
@@ -641,39 +642,39 @@ def _signature(path: Path) -> tuple[int, int] | None:
 
 
 def prefetch(inputs: Sequence[str]) -> None:
-    """Start reading the one workbook given, and its workforce sheet, in the background.
+    """Start reading each workbook given, and its workforce sheet, in a thread of its own.
 
     A command calls this before it imports pandas and the rest, so that the two overlap;
-    `Workbook.open` takes the workbook over. Only the sheet's name is matched against the
-    contract here; several inputs are left alone. A read started earlier is finished
-    first: there is never more than one.
+    `Workbook.open` takes each workbook over. The command chooses what to read: a lone
+    file, or the first workbooks its run reads (`cli._prefetch`); a path that is not a
+    workbook file (a folder) is left alone. Only the sheet's name is matched against the
+    contract here. Reads started earlier are finished first.
     """
     global _ahead
     finish_prefetch()
-    if len(inputs) != 1:
+    paths = [Path(given) for given in inputs]
+    paths = [p for p in paths if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES]
+    if not paths:
         return
-    path = Path(inputs[0])
-    if not path.is_file() or path.suffix.lower() not in WORKBOOK_SUFFIXES:
-        return
-    # Imported here, before the thread starts, so that no module is imported by two threads;
+    # Imported here, before the threads start, so that no module is imported by two threads;
     # the sheet's names come from a light module, not the pydantic contract.
     import fastexcel  # noqa: F401
 
     from kpi_tritue.contract.sheet_names import is_workforce_sheet
 
-    _ahead = _ReadAhead(path, is_workforce_sheet)
-    # The scan's regular expression runs in pyarrow: imported here, while the thread opens
-    # the workbook (pandas would import it a moment later anyway), and by this thread only.
+    _ahead = tuple(_ReadAhead(path, is_workforce_sheet) for path in paths)
+    # The scan's regular expression runs in pyarrow: imported here, while the threads open
+    # the workbooks (pandas would import it a moment later anyway), and by this thread only.
     extent.pyarrow_ready()
 
 
 def finish_prefetch() -> None:
-    """Wait for the read started by `prefetch`, if any, and forget it.
+    """Wait for the reads started by `prefetch`, if any, and forget them.
 
     The command line calls this once a command has ended (one that failed early may have
-    left it running), so that no thread of the reader outlives the command.
+    left them running), so that no thread of the reader outlives the command.
     """
     global _ahead
-    ahead, _ahead = _ahead, None
-    if ahead is not None:
-        ahead.finish()
+    ahead, _ahead = _ahead, ()
+    for each in ahead:
+        each.finish()
