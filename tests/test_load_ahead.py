@@ -1,5 +1,5 @@
 """The report years of a run read ahead (`io/load_ahead.PartsAhead`, issue 14) and the first
-workbook of several read from the command's start (`cli._prefetch`): the same years,
+workbooks of several read from the command's start (`cli._prefetch`): the same years,
 results and issues as the plain read, one year after another in the caller's thread;
 each workbook opened once; no thread left when the command ends."""
 
