@@ -298,7 +298,8 @@ def export(
     columns: ColumnsOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    _prefetch(files)
+    # Several report years are read one after another, as by `kpi trend`.
+    _prefetch(files, first=True)
     import kpi_tritue.app as use
 
     language: Lang = lang.value
@@ -381,7 +382,7 @@ def check(
     columns: ColumnsOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    _prefetch([*files, *(history or [])])
+    _prefetch([*files, *(history or [])], first=True)
     import kpi_tritue.app as use
     from kpi_tritue.render import gate, report
 
@@ -543,8 +544,9 @@ def _prefetch(files: list[str], *, first: bool = False) -> None:
     """Start reading a lone workbook now, while the heavy modules are being imported
     (the read is the command's: see `_finish_reads`); with `first`, the first workbooks of
     several, or of a folder, in the order the run reads them, as many as are read ahead
-    after them (`kpi trend`, whose years are read one after another: the others are read
-    ahead by `io.load_ahead.PartsAhead`, which starts only once every workbook is open)."""
+    after them (`kpi trend`, `export` and `check`, which may read report years one after
+    another: the others are read ahead by `io.load_ahead.PartsAhead`, which starts only
+    once every workbook is open)."""
     from kpi_tritue.io.load_ahead import PARTS_AHEAD
     from kpi_tritue.io.reader import prefetch
 
