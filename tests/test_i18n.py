@@ -249,3 +249,42 @@ def test_a_row_without_an_id_is_not_quoted_as_id_question_mark() -> None:
         assert "?" not in without and "Cấp" in without
         what, fix = issue_parts("teacher_without_school_level", lang, {"id": "?"})
         assert "?" not in what + fix and fix
+
+
+def test_a_key_looked_up_alone_is_the_row_of_the_tables_merged() -> None:
+    """`TEXT` loads the table a key's first word names (`_TABLE_OF`) and, for a key not
+    there, every table: each key, looked up first in a fresh mapping, gives the row the
+    tables merged give; a key of no table is in none."""
+    from kpi_tritue import i18n
+
+    merged = {key: row for table in TABLES for key, row in table.items()}
+    for key, row in merged.items():
+        fresh = i18n._Sentences()
+        assert fresh[key] is row
+        # Found without importing every table: a key lives where its first word says.
+        assert fresh._all is None, key
+    fresh = i18n._Sentences()
+    assert "no.such.key" not in fresh
+    assert 1 not in fresh
+    with pytest.raises(KeyError):
+        fresh["cli.no_such_key"]
+    assert dict(fresh) == merged
+
+
+def test_the_command_line_starts_without_importing_every_table() -> None:
+    """Start-up: the command line's own sentences are loaded, not the report's or the
+    workbook's (`_TABLE_OF`)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "import kpi_tritue.cli\n"
+        "from kpi_tritue.i18n import text\n"
+        "text('cli.help.version', 'vi')\n"
+        "print(sorted(m for m in sys.modules if m.startswith('kpi_tritue.i18n.')))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    loaded = run.stdout.strip()
+    assert "kpi_tritue.i18n.cli" in loaded
+    assert "kpi_tritue.i18n.xlsx" not in loaded and "kpi_tritue.i18n.issues" not in loaded

@@ -8,53 +8,137 @@ has both languages and that no two tables share a key.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib import import_module
+from typing import Any
 
-from kpi_tritue.i18n.about import TEXT as _ABOUT
-from kpi_tritue.i18n.annotate import TEXT as _ANNOTATE
 from kpi_tritue.i18n.annotate import first_sentence_end
-from kpi_tritue.i18n.catalog import TEXT as _CATALOG
-from kpi_tritue.i18n.cli import TEXT as _CLI
-from kpi_tritue.i18n.columns import TEXT as _COLUMNS
-from kpi_tritue.i18n.contract import TEXT as _CONTRACT
-from kpi_tritue.i18n.errors import TEXT as _ERRORS
-from kpi_tritue.i18n.explain import TEXT as _EXPLAIN
 from kpi_tritue.i18n.grouping import exact
-from kpi_tritue.i18n.issues import ISSUE_MESSAGES as ISSUE_MESSAGES
 from kpi_tritue.i18n.lang import LANGS as LANGS
 from kpi_tritue.i18n.lang import Lang as Lang
-from kpi_tritue.i18n.listing import TEXT as _LISTING
-from kpi_tritue.i18n.messages import TEXT as _MESSAGES
-from kpi_tritue.i18n.note import TEXT as _NOTE
-from kpi_tritue.i18n.report import TEXT as _REPORT
-from kpi_tritue.i18n.target import TEXT as _TARGET
-from kpi_tritue.i18n.template import TEXT as _TEMPLATE
-from kpi_tritue.i18n.trend import TEXT as _TREND
-from kpi_tritue.i18n.validation import TEXT as _VALIDATION
-from kpi_tritue.i18n.xlsx import TEXT as _XLSX
 
-# Every table of sentences but the issue messages (keyed by issue code, see `issue_message`).
-TABLES: tuple[Mapping[str, Mapping[Lang, str]], ...] = (
-    _MESSAGES,
-    _CLI,
-    _CATALOG,
-    _CONTRACT,
-    _EXPLAIN,
-    _LISTING,
-    _NOTE,
-    _REPORT,
-    _TARGET,
-    _TEMPLATE,
-    _TREND,
-    _XLSX,
-    _ERRORS,
-    _ABOUT,
-    _VALIDATION,
-    _ANNOTATE,
-    _COLUMNS,
+# Every table of sentences but the issue messages (keyed by issue code, see
+# `issue_message`), by module, in the order they are merged.
+_TABLE_MODULES = (
+    "messages",
+    "cli",
+    "catalog",
+    "contract",
+    "explain",
+    "listing",
+    "note",
+    "report",
+    "target",
+    "template",
+    "trend",
+    "xlsx",
+    "errors",
+    "about",
+    "validation",
+    "annotate",
+    "columns",
 )
+# The table where the keys that start with a word are (`cli.help.version` → `cli`), so that
+# a command loads only the tables it speaks from (all of them cost ~30 ms at start-up, a
+# tenth of `kpi indicators`). `tests/test_i18n.py` checks that every key is where its first
+# word says; a key not found there would still be looked for in every table.
+_TABLE_OF = {
+    "about": "about",
+    "annotate": "annotate",
+    "asof": "messages",
+    "baseline": "messages",
+    "catalog": "catalog",
+    "cli": "cli",
+    "col": "messages",
+    "columns": "columns",
+    "contract": "contract",
+    "error": "messages",
+    "errors": "errors",
+    "explain": "explain",
+    "files": "messages",
+    "gate": "messages",
+    "input": "messages",
+    "issues": "messages",
+    "listing": "listing",
+    "note": "note",
+    "output": "messages",
+    "report": "report",
+    "severity": "messages",
+    "target": "target",
+    "template": "template",
+    "trend": "trend",
+    "usage": "cli",
+    "validation": "validation",
+    "xlsx": "xlsx",
+}
 
-TEXT: dict[str, Mapping[Lang, str]] = {key: row for table in TABLES for key, row in table.items()}
+
+@cache
+def _table(module: str) -> Mapping[str, Mapping[Lang, str]]:
+    table: Mapping[str, Mapping[Lang, str]] = import_module(f"kpi_tritue.i18n.{module}").TEXT
+    return table
+
+
+class _Sentences(Mapping[str, Mapping[Lang, str]]):
+    """Every sentence by key (`TEXT`): a key is looked up in the table its first word names
+    (`_TABLE_OF`), imported then; a key not there, or a walk over them all, imports every
+    table. The same mapping as the tables merged at once."""
+
+    def __init__(self) -> None:
+        self._all: dict[str, Mapping[Lang, str]] | None = None
+
+    def _everything(self) -> dict[str, Mapping[Lang, str]]:
+        if self._all is None:
+            self._all = {key: row for table in _tables() for key, row in table.items()}
+        return self._all
+
+    def __getitem__(self, key: str) -> Mapping[Lang, str]:
+        if self._all is None:
+            home = _TABLE_OF.get(key.partition(".")[0])
+            row = None if home is None else _table(home).get(key)
+            if row is not None:
+                return row
+        return self._everything()[key]
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        try:
+            self[key]
+        except KeyError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._everything())
+
+    def __len__(self) -> int:
+        return len(self._everything())
+
+
+def _tables() -> tuple[Mapping[str, Mapping[Lang, str]], ...]:
+    return tuple(_table(module) for module in _TABLE_MODULES)
+
+
+TEXT: Mapping[str, Mapping[Lang, str]] = _Sentences()
+
+
+def __getattr__(name: str) -> Any:
+    """`TABLES` (every table of sentences, in order) and `ISSUE_MESSAGES` (each issue
+    code's message), imported when first asked for."""
+    if name == "TABLES":
+        return _tables()
+    if name == "ISSUE_MESSAGES":
+        return _issue_messages()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@cache
+def _issue_messages() -> Mapping[str, Mapping[Lang, str]]:
+    module = import_module("kpi_tritue.i18n.issues")
+    messages: Mapping[str, Mapping[Lang, str]] = module.ISSUE_MESSAGES
+    return messages
 
 
 class Amount(float):
@@ -72,7 +156,7 @@ _ID_CLAUSES = (" (mã {id})", " (ID {id})")
 
 
 def _issue_template(code: str, lang: Lang, params: Mapping[str, object]) -> str | None:
-    template = ISSUE_MESSAGES.get(code, {}).get(lang)
+    template = _issue_messages().get(code, {}).get(lang)
     if template is not None and params.get("id") == NO_ID:
         for clause in _ID_CLAUSES:
             template = template.replace(clause, "")

@@ -73,4 +73,8 @@ TEXT: dict[str, dict[Lang, str]] = {
         "vi": "không phải TOML hợp lệ: {error}",
         "en": "not valid TOML: {error}",
     },
+    "catalog.invalid": {
+        "vi": "Danh mục chỉ tiêu không hợp lệ: {path}",
+        "en": "Invalid indicator catalog: {path}",
+    },
 }

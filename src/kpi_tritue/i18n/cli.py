@@ -95,6 +95,12 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "One indicator's ID: print what it means (what it measures, numerator, "
         "denominator, norms, legal source, target).",
     },
+    "cli.help.columns": {
+        "vi": "Tệp TOML ánh xạ tiêu đề, giá trị và giá trị mặc định của bảng tính theo mẫu "
+        "riêng vào mẫu của kpi (xem docs/columns.md)",
+        "en": "A TOML file mapping the headers, values and defaults of workbooks in their own "
+        "layout onto kpi's (see docs/columns.md)",
+    },
     "cli.help.version": {
         "vi": "In phiên bản.",
         "en": "Version.",

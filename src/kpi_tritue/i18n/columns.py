@@ -89,16 +89,4 @@ TEXT: dict[str, dict[Lang, str]] = {
         "vi": "một ngày (2025-12-31 hoặc 31/12/2025)",
         "en": "a date (2025-12-31 or 31/12/2025)",
     },
-    "contract.columns_doc": {
-        "vi": "Bảng tính theo mẫu riêng của đơn vị (tiêu đề, giá trị khác): đọc qua một tệp "
-        "ánh xạ `--columns FILE.toml`, xem [columns.md](columns.md).\n",
-        "en": "A workbook in a unit's own layout (other headers, other values) is read "
-        "through a mapping file, `--columns FILE.toml`: see [columns.md](columns.md).\n",
-    },
-    "cli.help.columns": {
-        "vi": "Tệp TOML ánh xạ tiêu đề, giá trị và giá trị mặc định của bảng tính theo mẫu "
-        "riêng vào mẫu của kpi (xem docs/columns.md)",
-        "en": "A TOML file mapping the headers, values and defaults of workbooks in their own "
-        "layout onto kpi's (see docs/columns.md)",
-    },
 }

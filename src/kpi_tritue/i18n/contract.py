@@ -184,4 +184,10 @@ This document is generated from `src/kpi_tritue/contract/schema.py`: it is exact
         "typed into a date cell shows as 07/06/1905) is read as the year equal to it, with "
         "a warning.",
     },
+    "contract.columns_doc": {
+        "vi": "Bảng tính theo mẫu riêng của đơn vị (tiêu đề, giá trị khác): đọc qua một tệp "
+        "ánh xạ `--columns FILE.toml`, xem [columns.md](columns.md).\n",
+        "en": "A workbook in a unit's own layout (other headers, other values) is read "
+        "through a mapping file, `--columns FILE.toml`: see [columns.md](columns.md).\n",
+    },
 }

@@ -275,10 +275,6 @@ TEXT: dict[str, dict[Lang, str]] = {
         "vi": "… và {count} lỗi khác (chỉ hiện {shown} lỗi đầu).",
         "en": "… and {count} more error(s) (only the first {shown} are shown).",
     },
-    "catalog.invalid": {
-        "vi": "Danh mục chỉ tiêu không hợp lệ: {path}",
-        "en": "Invalid indicator catalog: {path}",
-    },
     "baseline.invalid": {
         "vi": "Không dùng được tệp --baseline {path}:",
         "en": "The --baseline file {path} cannot be used:",
