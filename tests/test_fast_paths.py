@@ -129,7 +129,7 @@ def test_several_workbooks_prefetched_are_each_parsed_once_and_read_as_usual(
 ) -> None:
     """`kpi trend` reads its first workbooks ahead, each in a thread of its own: each is
     taken over by the run, once, and the run reads as it does without them; a folder
-    among the paths is not read ahead."""
+    among the paths, or a second name of a file, is not read ahead."""
     from kpi_tritue.io import reader
 
     paths = [
@@ -147,7 +147,10 @@ def test_several_workbooks_prefetched_are_each_parsed_once_and_read_as_usual(
         return fetch(self, name)
 
     monkeypatch.setattr(reader.Workbook, "_read_eager", counted)
-    reader.prefetch([*given[:2], str(tmp_path)])
+    # A link to a file already given is not read a second time.
+    link = tmp_path / "lien.xlsx"
+    link.symlink_to(paths[0])
+    reader.prefetch([*given[:2], str(link), str(tmp_path)])
     assert len(reader._ahead) == 2
     dataset = load_dataset(given)
     assert sorted(fetched) == sorted(p.resolve() for p in paths)

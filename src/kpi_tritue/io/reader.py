@@ -652,8 +652,11 @@ def prefetch(inputs: Sequence[str]) -> None:
     """
     global _ahead
     finish_prefetch()
-    paths = [Path(given) for given in inputs]
-    paths = [p for p in paths if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES]
+    # One read a file, however many of the names given lead to it (a link beside its file).
+    paths: dict[Path, Path] = {}
+    for path in map(Path, inputs):
+        if path.is_file() and path.suffix.lower() in WORKBOOK_SUFFIXES:
+            paths.setdefault(path.resolve(), path)
     if not paths:
         return
     # Imported here, before the threads start, so that no module is imported by two threads;
@@ -662,7 +665,7 @@ def prefetch(inputs: Sequence[str]) -> None:
 
     from kpi_tritue.contract.sheet_names import is_workforce_sheet
 
-    _ahead = tuple(_ReadAhead(path, is_workforce_sheet) for path in paths)
+    _ahead = tuple(_ReadAhead(path, is_workforce_sheet) for path in paths.values())
     # The scan's regular expression runs in pyarrow: imported here, while the threads open
     # the workbooks (pandas would import it a moment later anyway), and by this thread only.
     extent.pyarrow_ready()
