@@ -285,6 +285,40 @@ def test_reading_ahead_gives_what_the_plain_read_gives(
             reader.finish_prefetch()
 
 
+@given(
+    sheets=st.dictionaries(
+        st.sampled_from(_SHEET_NAMES),
+        st.lists(st.lists(_CELL, max_size=5), max_size=6),
+        min_size=1,
+        max_size=3,
+    ),
+    merges=_MERGES,
+    narrow=st.booleans(),
+    batch=st.integers(min_value=1, max_value=400),
+)
+def test_a_gate_matching_in_a_pool_gives_what_the_plain_gate_gives(
+    sheets: dict[str, list[list[object]]], merges: list[str], narrow: bool, batch: int
+) -> None:
+    """Every part's batches matched in the gate's pool (as a big part's are): the same
+    cells, findings and errors, far cells (`narrow`) included; no thread left."""
+    import tempfile
+    import threading
+
+    from kpi_tritue.io import extent_fast
+
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as mp:
+        path = Path(folder) / "w.xlsx"
+        write_workbook(path, sheets, dict.fromkeys(sheets, merges))
+        if narrow:
+            mp.setenv("KPI_MAX_COLUMNS", "2")
+        plain = _read_every_sheet(path)
+        mp.setattr(extent_fast, "POOL_FROM", 0)
+        mp.setattr(extent_fast, "_SMALL", 0)
+        mp.setattr(extent_fast, "_BATCH", batch)
+        assert _read_every_sheet(path) == plain
+    assert [t for t in threading.enumerate() if t.name.startswith("kpi-gate")] == []
+
+
 # Cells a totals row and its neighbours may hold: labels in every spelling, look-alikes
 # that are not labels, white space the reader keeps (`\x1c`), and letters that case fold
 # or normalise into others.

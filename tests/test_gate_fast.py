@@ -211,3 +211,57 @@ def test_each_batch_of_the_fast_check_is_what_its_bytes_say(
     closed = xml.find(b"</sheetData>", first) if opened >= 0 else -1
     if check.sheet_data is not None:
         assert check.sheet_data == (opened, closed)
+
+
+def _state(check: extent_fast.FastCheck) -> tuple[object, ...]:
+    """All of a fast check that `locate` and the gate read once it has finished."""
+    batches = [(b.start, b.end, b.rows, b.flagged, b.data) for b in check.batches]
+    found = (check.suspect, check.viable, check.long_run, check.written, check.sheet_data)
+    return (*found, check.cols, batches)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=xml_like(120),
+    cuts=st.lists(st.integers(min_value=0, max_value=2000), max_size=6),
+    batch=st.integers(min_value=1, max_value=300),
+    declared=st.booleans(),
+)
+def test_batches_matched_in_a_pool_give_the_plain_check(
+    data: bytes, cuts: list[int], batch: int, declared: bool
+) -> None:
+    """A big part's batches matched in the pool's threads (`FastCheck`'s `pool`), then the
+    plain check over the part again at a flag (`settled`), end as the plain check ends,
+    field by field; and the pool's threads have ended."""
+    import threading
+
+    extent_fast.pyarrow_ready()
+    xml = (b'<?xml version="1.0"?>' if declared else b"") + b'<dimension ref="A1:X9"/>' + data
+    blocks = _cut(xml, cuts)
+    mp = pytest.MonkeyPatch()
+    mp.setattr(extent_fast, "_BATCH", batch)
+    mp.setattr(extent_fast, "_SMALL", 0)  # every batch but the last matched in the pool
+    try:
+        plain = extent_fast.FastCheck(Limits())
+        for block in blocks:
+            plain.feed(block)
+        plain.finish()
+        pooled = extent_fast.FastCheck(Limits(), extent_fast.pool_for(extent_fast.POOL_FROM))
+        try:
+            for block in blocks:
+                pooled.feed(block)
+            pooled.finish()
+        finally:
+            pooled.close()
+        pooled = extent_fast.settled(pooled, lambda: iter(blocks))
+    finally:
+        mp.undo()
+    assert _state(pooled) == _state(plain)
+    assert [t for t in threading.enumerate() if t.name.startswith("kpi-gate")] == []
+
+
+def test_a_small_part_is_matched_in_the_callers_thread() -> None:
+    assert extent_fast.pool_for(extent_fast.POOL_FROM - 1) is None
+    pool = extent_fast.pool_for(extent_fast.POOL_FROM)
+    assert pool is not None
+    pool.shutdown()

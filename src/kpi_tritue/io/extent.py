@@ -43,7 +43,9 @@ from kpi_tritue.io.extent_fast import (
     declaration_end,
     found_in,
     matches,
+    pool_for,
     pyarrow_ready,
+    settled,
 )
 from kpi_tritue.io.extent_mend import calamine_entry, mended_workbook, rewrite
 from kpi_tritue.io.extent_rule import (
@@ -73,9 +75,11 @@ __all__ = [
     "decide",
     "locate",
     "mended_workbook",
+    "pool_for",
     "pyarrow_ready",
     "rewrite",
     "settle",
+    "settled",
 ]
 
 # `locate` analyses the flagged blocks in pieces of about this size.

@@ -15,6 +15,9 @@ import itertools
 import re
 import threading
 from array import array
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -235,6 +238,13 @@ class FastCheck:
     """Feeds a sheet's XML block by block; `suspect` turns true at the first cell that is
     not plainly inside the safe box.
 
+    With a `pool` (a big part, `pool_for`), each batch but the last is matched in the
+    pool's threads while the next is inflated and cut (pyarrow's RE2 and zlib release the
+    GIL). Its state is then exactly the plain check's as long as no such batch is flagged,
+    the only thing the plain check does differently after a flag; at the first flag,
+    `again` is set and the caller runs the plain check over the part (`settled`). The
+    pool is the caller's to shut down (`close`).
+
     The box's columns come from the sheet's dimension; its rows grow with the cells seen so
     far (each `</c>` is a cell holding something), so a long dense sheet passes and a stray
     far below a short one does not. The check runs over whole cells: the unfinished cell at
@@ -242,8 +252,13 @@ class FastCheck:
     ones kept, for `locate`.
     """
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, pool: ThreadPoolExecutor | None = None) -> None:
         self.limits = limits
+        self._pool = pool
+        # Batches being matched in the pool, oldest first.
+        self._matching: deque[Future[list[bool]]] = deque()
+        # A batch matched in the pool was flagged: the plain check must be run instead.
+        self.again = False
         self.suspect = False
         self.long_run = False
         # Whether `locate` may try the flagged batches alone.
@@ -263,7 +278,7 @@ class FastCheck:
     def feed(self, block: bytes) -> None:
         self._run.feed(block)
         self.long_run = self._run.exceeded
-        if self.long_run or (self.suspect and not self.viable):
+        if self.long_run or (self.suspect and not self.viable) or self.again:
             return
         if not self.cols:
             self.cols = safe_columns(block, self.limits)
@@ -273,11 +288,25 @@ class FastCheck:
             self._check(final=False)
 
     def finish(self) -> None:
+        while self._matching and not self.again:
+            self._settle_oldest()
+        if self.again:
+            return
         if not self.long_run and not (self.suspect and not self.viable) and self._pending:
             self._check(final=True)
         self._pending, self._size = [], 0
         if self.sheet_data is None:
             self.viable = False
+
+    def close(self) -> None:
+        """Stop matching in the pool (the batches being matched end; none queued starts)."""
+        self._matching.clear()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _settle_oldest(self) -> None:
+        if self._matching.popleft().result()[0]:
+            self.again = True
 
     def pattern(self, rows: int) -> str:
         if rows not in self._patterns:
@@ -306,6 +335,16 @@ class FastCheck:
         self._find_sheet_data(chunk, cut, start)
         rows = safe_rows(self.written, self.cols, self.limits)
         skip = declaration_end(chunk) if start == 0 else 0
+        if not final and self._pool is not None and len(chunk) > _SMALL:
+            # Matched beside: recorded unflagged, as the plain check records it unless it
+            # is flagged (then `again`).
+            self.batches.append(Batch(start, self._offset, rows, False))
+            self._matching.append(
+                self._pool.submit(found_in_pyarrow, self.pattern(rows), chunk, [skip, cut])
+            )
+            while len(self._matching) > _MATCHING and not self.again:
+                self._settle_oldest()
+            return
         if final:
             flagged = matches(self.pattern(rows), chunk[skip:] + b">")
         else:
@@ -340,3 +379,29 @@ class FastCheck:
             at = chunk.find(b"</sheetData>", 0, cut)
             if at >= 0:
                 self.sheet_data = (self._opened, start + at)
+
+
+# A part declared to inflate to at least this many bytes has its batches matched in a pool
+# of threads (`FastCheck`'s `pool`), at most `_MATCHING` at once (each holds its batch).
+POOL_FROM = 4 * _BATCH
+_MATCHING = 2
+
+
+def pool_for(declared: int) -> ThreadPoolExecutor | None:
+    """The pool a part declared to inflate to `declared` bytes is matched in, if any."""
+    if declared < POOL_FROM:
+        return None
+    return ThreadPoolExecutor(max_workers=_MATCHING, thread_name_prefix="kpi-gate")
+
+
+def settled(check: FastCheck, read: Callable[[], Iterable[bytes]]) -> FastCheck:
+    """`check`, once finished, when none of the batches it matched in its pool was
+    flagged; else the plain check run over the part again (`read`), which is then what
+    the check is."""
+    if not check.again:
+        return check
+    plain = FastCheck(check.limits)
+    for block in read():
+        plain.feed(block)
+    plain.finish()
+    return plain

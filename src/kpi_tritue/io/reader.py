@@ -486,21 +486,29 @@ class Workbook:
         own (`scan_beside`), put in `later` for the caller, who ends it (the scan returned
         then holds only what the gate found)."""
         limits = self._limits
-        check = extent.FastCheck(limits)
+
+        def read() -> Iterator[bytes]:
+            return inflated_blocks(self.path, entry)
+
+        check = extent.FastCheck(limits, extent.pool_for(entry.file_size))
         beside = later is not None and scan_beside.pays(entry.file_size)
         scanner: Scanner | ScanBeside = ScanBeside(entry.file_size) if beside else Scanner()
         if isinstance(scanner, ScanBeside) and later is not None:
             later.append(scanner)
-        blocks = inflated_blocks(self.path, entry)
-        for block in blocks:
-            check.feed(block)
-            if check.long_run:
-                # Counted to its end first: a part that lies about its size says so.
-                for _ in blocks:
-                    pass
-                return _refused_limit(long_text_hit(name, limits))
-            scanner.feed(block)
-        check.finish()
+        blocks = read()
+        try:
+            for block in blocks:
+                check.feed(block)
+                if check.long_run:
+                    # Counted to its end first: a part that lies about its size says so.
+                    for _ in blocks:
+                        pass
+                    return _refused_limit(long_text_hit(name, limits))
+                scanner.feed(block)
+            check.finish()
+        finally:
+            check.close()
+        check = extent.settled(check, read)
         if isinstance(scanner, Scanner):
             scan = scanner.result()
         else:
@@ -508,9 +516,6 @@ class Workbook:
             scan = SheetScan(merged=[], has_errors=False)  # the scanner's part: `_load`'s
         if not check.suspect and candidates == 1:
             return scan
-
-        def read() -> Iterator[bytes]:
-            return inflated_blocks(self.path, entry)
 
         found: extent.Extent | None = None
         try:
