@@ -14,7 +14,8 @@ The rule is `extent_rule.decide`, the same for .xlsx, .xls and .ods. How it is f
   pyarrow, which runs without the GIL at the speed of inflating) that finds any cell
   written otherwise than `<c r="REF"` with REF inside a box the budget allows. A sheet
   where it finds nothing is handed to calamine as it is: that is every sheet Excel or
-  LibreOffice writes.
+  LibreOffice writes. A big part's batches are matched in a pool of threads while the next
+  is inflated; at a flag the plain check runs again (`settled`), so it ends the same.
 - `locate`, here, when the fast check found something in a few blocks of a sheet where
   every other cell carries a plain `r`: the exact analysis of those few pieces only, and a
   proof that the rest cannot change the answer (else it says so and `settle` runs instead).
