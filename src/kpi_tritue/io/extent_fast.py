@@ -339,11 +339,13 @@ class FastCheck:
             # Matched beside: recorded unflagged, as the plain check records it unless it
             # is flagged (then `again`).
             self.batches.append(Batch(start, self._offset, rows, False))
-            self._matching.append(
-                self._pool.submit(found_in_pyarrow, self.pattern(rows), chunk, [skip, cut])
-            )
-            while len(self._matching) > _MATCHING and not self.again:
+            # A batch settled before the next is sent: at most `_MATCHING` are held.
+            while len(self._matching) >= _MATCHING and not self.again:
                 self._settle_oldest()
+            if not self.again:
+                self._matching.append(
+                    self._pool.submit(found_in_pyarrow, self.pattern(rows), chunk, [skip, cut])
+                )
             return
         if final:
             flagged = matches(self.pattern(rows), chunk[skip:] + b">")
