@@ -220,6 +220,13 @@ _CELL = st.one_of(
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=8),
 )
 _MERGES = st.lists(st.sampled_from(["A1:B1", "C2:C4", "B3:D3"]), max_size=2, unique=True)
+# A generated workbook's sheets: one to three, each a few rows of `_CELL`.
+_SHEETS = st.dictionaries(
+    st.sampled_from(_SHEET_NAMES),
+    st.lists(st.lists(_CELL, max_size=5), max_size=6),
+    min_size=1,
+    max_size=3,
+)
 
 
 def _read_every_sheet(path: Path) -> list[tuple[str, object]]:
@@ -249,12 +256,7 @@ def _error(error: Exception) -> object:
 
 
 @given(
-    sheets=st.dictionaries(
-        st.sampled_from(_SHEET_NAMES),
-        st.lists(st.lists(_CELL, max_size=5), max_size=6),
-        min_size=1,
-        max_size=3,
-    ),
+    sheets=_SHEETS,
     merges=_MERGES,
     broken=st.sampled_from([None, b"", b"PK\x03\x04 not a zip", b"plain text"]),
     linked=st.booleans(),
@@ -286,12 +288,7 @@ def test_reading_ahead_gives_what_the_plain_read_gives(
 
 
 @given(
-    sheets=st.dictionaries(
-        st.sampled_from(_SHEET_NAMES),
-        st.lists(st.lists(_CELL, max_size=5), max_size=6),
-        min_size=1,
-        max_size=3,
-    ),
+    sheets=_SHEETS,
     merges=_MERGES,
     narrow=st.booleans(),
     batch=st.integers(min_value=1, max_value=400),

@@ -163,13 +163,30 @@ def test_holds_is_in(data: list[bytes], needle: bytes, ends: int, at: int) -> No
     assert holds == (needle in chunk)
 
 
+# A sheet's XML for the fast check (`_sheet_xml`), cut into blocks anywhere, in batches
+# of any size.
+_CHECKED = {
+    "data": xml_like(120),
+    "cuts": st.lists(st.integers(min_value=0, max_value=2000), max_size=6),
+    "batch": st.integers(min_value=1, max_value=300),
+    "declared": st.booleans(),
+}
+
+
+def _sheet_xml(data: bytes, declared: bool) -> bytes:
+    return (b'<?xml version="1.0"?>' if declared else b"") + b'<dimension ref="A1:X9"/>' + data
+
+
+def _fed(check: extent_fast.FastCheck, blocks: list[bytes]) -> extent_fast.FastCheck:
+    """`check` fed every block, then finished."""
+    for block in blocks:
+        check.feed(block)
+    check.finish()
+    return check
+
+
 @settings(max_examples=300, deadline=None)
-@given(
-    data=xml_like(120),
-    cuts=st.lists(st.integers(min_value=0, max_value=2000), max_size=6),
-    batch=st.integers(min_value=1, max_value=300),
-    declared=st.booleans(),
-)
+@given(**_CHECKED)
 def test_each_batch_of_the_fast_check_is_what_its_bytes_say(
     data: bytes, cuts: list[int], batch: int, declared: bool
 ) -> None:
@@ -177,14 +194,11 @@ def test_each_batch_of_the_fast_check_is_what_its_bytes_say(
     last one closed by `>`), and counts the `</c>` before its end; `sheet_data` are the
     first `<sheetData` and the first `</sheetData>` after it."""
     extent_fast.pyarrow_ready()
-    xml = (b'<?xml version="1.0"?>' if declared else b"") + b'<dimension ref="A1:X9"/>' + data
+    xml = _sheet_xml(data, declared)
     mp = pytest.MonkeyPatch()
     mp.setattr(extent_fast, "_BATCH", batch)
     try:
-        check = _Recorded(Limits())
-        for block in _cut(xml, cuts):
-            check.feed(block)
-        check.finish()
+        check = _fed(_Recorded(Limits()), _cut(xml, cuts))
     finally:
         mp.undo()
     ends = [b.end for b in check.batches]
@@ -221,12 +235,7 @@ def _state(check: extent_fast.FastCheck) -> tuple[object, ...]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    data=xml_like(120),
-    cuts=st.lists(st.integers(min_value=0, max_value=2000), max_size=6),
-    batch=st.integers(min_value=1, max_value=300),
-    declared=st.booleans(),
-)
+@given(**_CHECKED)
 def test_batches_matched_in_a_pool_give_the_plain_check(
     data: bytes, cuts: list[int], batch: int, declared: bool
 ) -> None:
@@ -236,21 +245,16 @@ def test_batches_matched_in_a_pool_give_the_plain_check(
     import threading
 
     extent_fast.pyarrow_ready()
-    xml = (b'<?xml version="1.0"?>' if declared else b"") + b'<dimension ref="A1:X9"/>' + data
+    xml = _sheet_xml(data, declared)
     blocks = _cut(xml, cuts)
     mp = pytest.MonkeyPatch()
     mp.setattr(extent_fast, "_BATCH", batch)
     mp.setattr(extent_fast, "_SMALL", 0)  # every batch but the last matched in the pool
     try:
-        plain = extent_fast.FastCheck(Limits())
-        for block in blocks:
-            plain.feed(block)
-        plain.finish()
+        plain = _fed(extent_fast.FastCheck(Limits()), blocks)
         pooled = extent_fast.FastCheck(Limits(), extent_fast.pool_for(extent_fast.POOL_FROM))
         try:
-            for block in blocks:
-                pooled.feed(block)
-            pooled.finish()
+            _fed(pooled, blocks)
         finally:
             pooled.close()
         pooled = extent_fast.settled(pooled, lambda: iter(blocks))
