@@ -220,8 +220,8 @@ def test_text_from_the_input_is_never_read_as_terminal_markup(tmp_path: Path) ->
 def test_a_command_that_fails_early_leaves_no_read_running(
     monkeypatch: pytest.MonkeyPatch, good: Path, tmp_path: Path
 ) -> None:
-    """The workbook is read ahead while the command imports; a command that fails before
-    it takes the read over (here, on its --targets) waits for it before it exits: a native
+    """The workbook is parsed while the command imports; a command that fails before it
+    takes the read over (here, on its --targets) waits for it before it exits: a native
     thread still parsing when the interpreter shuts down would abort it (exit 134)."""
     import sys
     import threading
@@ -232,19 +232,19 @@ def test_a_command_that_fails_early_leaves_no_read_running(
 
     loaded: list[str] = []
     failed_early = threading.Event()
-    load, say = reader.Workbook._load, cli._print_error
+    parse, say = reader.Workbook._read_eager, cli._print_error
 
     def slow(self: reader.Workbook, name: str) -> object:
         failed_early.wait(timeout=30)
         time.sleep(0.3)  # still going when the command has failed
         loaded.append(name)
-        return load(self, name)
+        return parse(self, name)
 
     def said(message: str, lang: str) -> None:
         say(message, lang)
         failed_early.set()
 
-    monkeypatch.setattr(reader.Workbook, "_load", slow)
+    monkeypatch.setattr(reader.Workbook, "_read_eager", slow)
     monkeypatch.setattr(cli, "_print_error", said)
     absent = str(tmp_path / "absent.toml")
     monkeypatch.setattr(sys, "argv", ["kpi", "compute", str(good), "--targets", absent])

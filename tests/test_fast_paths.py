@@ -209,6 +209,45 @@ def test_a_prefetched_workbook_is_not_used_once_its_file_has_changed(
     assert list(frame["id"]) == ["B1", "B2"]
 
 
+def test_prefetch_returns_once_each_gate_has_ended_and_before_the_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ahead: None
+) -> None:
+    """The command's imports wait for the gates (they contend for the GIL) and overlap
+    the parse: `prefetch` returns after each workbook's gate, before its parse ends."""
+    import threading
+    import time
+
+    from kpi_tritue.io import reader
+
+    paths = [
+        str(write_workbook(tmp_path / f"p{n}.xlsx", {"NhanSu": [WORKFORCE_HEADER, person("A")]}))
+        for n in range(2)
+    ]
+    events: list[str] = []
+    parse_may_end = threading.Event()
+    scan, parse = reader.Workbook._scan_parts, reader.Workbook._read_eager
+
+    def slow_gate(self: reader.Workbook, *args: object, **kwargs: object) -> object:
+        time.sleep(0.3)  # a gate slower than `prefetch`'s own work
+        events.append(f"gated {self.path.name}")
+        return scan(self, *args, **kwargs)
+
+    def held_parse(self: reader.Workbook, name: str) -> object:
+        parse_may_end.wait(timeout=30)
+        events.append(f"parsed {self.path.name}")
+        return parse(self, name)
+
+    monkeypatch.setattr(reader.Workbook, "_scan_parts", slow_gate)
+    monkeypatch.setattr(reader.Workbook, "_read_eager", held_parse)
+    reader.prefetch(paths)
+    events.append("returned")
+    parse_may_end.set()
+    reader.finish_prefetch()
+    assert sorted(events[:2]) == ["gated p0.xlsx", "gated p1.xlsx"]
+    assert events[2] == "returned"
+    assert sorted(events[3:]) == ["parsed p0.xlsx", "parsed p1.xlsx"]
+
+
 # What a generated sheet's cells may hold: text, numbers, blanks, Excel's error values,
 # formulas without a saved value (openpyxl saves none), and text that looks like either.
 _SHEET_NAMES = ["NhanSu", "Nhân sự", "ThongTin", "DonVi", "Khác"]

@@ -64,11 +64,11 @@ def _loads_by_thread(run: Callable[[], Any]) -> tuple[Any, Counter[str]]:
     threads: Counter[str] = Counter()
     original = reader.Workbook._load
 
-    def counting(self: reader.Workbook, name: str) -> Any:
+    def counting(self: reader.Workbook, name: str, *gated: Any) -> Any:
         threads[threading.current_thread().name.split("_")[0]] += 1
         if self.path.stem.endswith("_x") and name != "ThongTin":
             raise UnreadableWorkbook("unreadable_sheet", f"{self.path.name}!{name}")
-        return original(self, name)
+        return original(self, name, *gated)
 
     with mock.patch.object(reader.Workbook, "_load", counting):
         return run(), threads

@@ -328,7 +328,7 @@ class Workbook:
         raw.far_cells = scan.far_cells
         return raw
 
-    def _load(self, name: str) -> _Loaded:
+    def _load(self, name: str, gated: threading.Event | None = None) -> _Loaded:
         """The sheet's XML scanned, then its cells parsed (xlsx only): all of `read_sheet`
         that needs no pandas, which `prefetch` therefore runs ahead.
 
@@ -338,8 +338,11 @@ class Workbook:
         against what the archive declares, ends before calamine is handed the sheet. The
         scanner's findings (merged blocks, error cells, unsaved formulas) are read only
         after the parse: for a big part they are found beside it (`scan_beside`).
+        `gated`, given, is set once the gate has ended (`prefetch` waits for it).
         """
         scan, beside = self._scan_parts(name, beside=True)
+        if gated is not None:
+            gated.set()
         if beside is None:
             if scan.mismatch is not None:
                 raise UnreadableWorkbook("archive_mismatch", part=scan.mismatch)
@@ -602,6 +605,8 @@ class _ReadAhead:
         # The size and time of the file read: a file changed since is read again.
         self.signature = _signature(self.key)
         self._outcome: Workbook | BaseException | None = None
+        # Set once the sheet's gate has ended, or the thread has.
+        self.gated = threading.Event()
         # The thread opens the path made absolute now, as the working folder may change
         # before it runs (tests do); not resolved, so that a link keeps its own name in
         # what is said of the file, as in the plain read.
@@ -616,13 +621,15 @@ class _ReadAhead:
             for name in workbook.sheet_names:
                 if pick(name):
                     try:
-                        workbook._loaded[name] = workbook._load(name)
+                        workbook._loaded[name] = workbook._load(name, self.gated)
                     except BaseException as error:  # raised by `read_sheet`, as it would
                         workbook._loaded[name] = error
                     break
             self._outcome = workbook
         except BaseException as error:  # raised by `Workbook.open`, as `Workbook()` would
             self._outcome = error
+        finally:
+            self.gated.set()
 
     def is_of(self, path: Path) -> bool:
         return self.key == path.resolve() and self.signature == _signature(self.key)
@@ -649,11 +656,12 @@ def _signature(path: Path) -> tuple[int, int] | None:
 def prefetch(inputs: Sequence[str]) -> None:
     """Start reading each workbook given, and its workforce sheet, in a thread of its own.
 
-    A command calls this before it imports pandas and the rest, so that the two overlap;
-    `Workbook.open` takes each workbook over. The command chooses what to read: a lone
-    file, or the first workbooks its run reads (`cli._prefetch`); a path that is not a
-    workbook file (a folder) is left alone. Only the sheet's name is matched against the
-    contract here. Reads started earlier are finished first.
+    A command calls this before it imports pandas and the rest; it returns once each gate
+    has ended, so that the imports overlap the parse. `Workbook.open` takes each over. The
+    command chooses what to read: a lone file, or the first workbooks its run reads
+    (`cli._prefetch`); a path that is not a workbook file (a folder) is left alone. Only
+    the sheet's name is matched against the contract here. Reads started earlier are
+    finished first.
     """
     global _ahead
     finish_prefetch()
@@ -674,6 +682,10 @@ def prefetch(inputs: Sequence[str]) -> None:
     # The scan's regular expression runs in pyarrow: imported here, while the threads open
     # the workbooks (pandas would import it a moment later anyway), and by this thread only.
     extent.pyarrow_ready()
+    # The gates end before this thread imports the rest: a gate holds the GIL in part, as
+    # imports do, while calamine's parse after it does not (docs/benchmarks.md, round 9).
+    for each in _ahead:
+        each.gated.wait()
 
 
 def finish_prefetch() -> None:
