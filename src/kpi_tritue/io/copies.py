@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from kpi_tritue.io.reader import sniff_format
 from kpi_tritue.io.sheet_xml import UnreadableWorkbook
 from kpi_tritue.io.workbook import OpenedWorkbook
+from kpi_tritue.io.workbook_file import sniff_format
 
 CellValue = str | int | float | datetime
 

@@ -13,7 +13,6 @@ the command imports what it needs, and always finished (`Workbook.open` takes it
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 import zipfile
@@ -58,13 +57,12 @@ from kpi_tritue.io.sheet_xml import (
     xlsx_hidden_sheets,
     xlsx_sheet_paths,
 )
+from kpi_tritue.io.workbook_file import in_memory, sniff_format
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CELL_ERROR = re.compile(r"Error\((\w+)\)")
 # calamine's names for Excel's error values, as Excel shows them.
 _EXCEL_ERRORS = {
@@ -79,28 +77,9 @@ _EXCEL_ERRORS = {
 }
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def sniff_format(path: Path) -> str:
-    """What the bytes say the file is: `zip`, `ole2`, or `unknown`. Never trusts the suffix."""
-    with path.open("rb") as handle:
-        head = handle.read(8)
-    if head.startswith(_ZIP_MAGIC):
-        return "zip"
-    if head == _OLE2_MAGIC:
-        return "ole2"
-    return "unknown"
-
-
 class Workbook:
     """An open workbook. Reads lazily, one sheet at a time, in the caller's thread; never
-    writes to the file."""
+    writes to the file, and holds it open only past `IN_MEMORY_UP_TO` (`workbook_file`)."""
 
     def __init__(self, path: Path) -> None:
         import fastexcel
@@ -156,11 +135,12 @@ class Workbook:
         # calamine lays out every sheet of an .ods or .xls as it opens it: those are placed
         # first (`extent_ods`, `extent_xls`), and calamine given a mended copy if need be.
         self._legacy: dict[str, _Legacy] = {}
-        source: Path | bytes = path
+        source: Path | bytes | None = None
         if kind == "ole2":
-            source = self._settle_xls() or path
+            source = self._settle_xls()
         elif kind_is_zip:
-            source = self._settle_ods(entries) or path
+            source = self._settle_ods(entries)
+        source = source or in_memory(path)
         _quiet_rust_logs()
         try:
             self._reader = fastexcel.read_excel(source)

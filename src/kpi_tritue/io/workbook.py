@@ -34,10 +34,11 @@ from kpi_tritue.contract.values import Bounds, clean_column, parse_date, parse_y
 from kpi_tritue.io.data_rows import drop_unit_headings
 from kpi_tritue.io.headers import Cells, HeaderFit, find_header, header_fit
 from kpi_tritue.io.load_ahead import PartsAhead
-from kpi_tritue.io.reader import Workbook, sha256_of
+from kpi_tritue.io.reader import Workbook
 from kpi_tritue.io.sheet import Taken, parse_taken, sheet_cells, take_table
 from kpi_tritue.io.sheet_table import Reporter, SheetTable
 from kpi_tritue.io.sheet_xml import UnreadableWorkbook
+from kpi_tritue.io.workbook_file import sha256_of
 from kpi_tritue.model.issues import Issue, Severity, column_letter
 
 

@@ -1,0 +1,71 @@
+"""`io/workbook_file.py`: a workbook's file read whole, once, so that a run of many
+workbooks does not hold a file open for each."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from builders import WORKFORCE_HEADER, person, write_workbook
+from kpi_tritue.io import workbook_file
+from kpi_tritue.io.dataset import load_dataset
+from kpi_tritue.io.workbook_file import in_memory
+
+
+def test_a_file_up_to_the_size_is_read_whole_and_a_bigger_one_keeps_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workbook_file, "IN_MEMORY_UP_TO", 10)
+    at_most = tmp_path / "a.xlsx"
+    at_most.write_bytes(b"0123456789")
+    past = tmp_path / "b.xlsx"
+    past.write_bytes(b"0123456789A")
+    assert in_memory(at_most) == b"0123456789"
+    assert in_memory(past) == past
+
+
+def test_a_workbook_kept_on_its_file_reads_as_one_read_from_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [WORKFORCE_HEADER, person("A1"), person("A2", birth_date="#N/A"), ["Tổng cộng"]]
+    path = write_workbook(tmp_path / "p.xlsx", {"NhanSu": rows, "Khác": [["x"]]})
+    from_memory = load_dataset([str(path)])
+    monkeypatch.setattr(workbook_file, "IN_MEMORY_UP_TO", 0)
+    from_file = load_dataset([str(path)])
+    assert [(i.code, i.cell) for i in from_file.issues] == [
+        (i.code, i.cell) for i in from_memory.issues
+    ]
+    workforce = from_file.tables["workforce"].frame
+    assert workforce.equals(from_memory.tables["workforce"].frame)
+    assert list(workforce["id"]) == ["A1", "A2"]
+
+
+def test_a_run_reads_more_workbooks_than_the_process_may_hold_files_open(
+    tmp_path: Path,
+) -> None:
+    """A folder of 120 unit workbooks read by a process that may open 64 files at once
+    (macOS allows 256 by default, Linux 1,024): each workbook used to keep its file open
+    for the whole run, and every one past the limit failed as an unreadable sheet."""
+    paths = [
+        write_workbook(tmp_path / f"u{n:03}.xlsx", {"NhanSu": [WORKFORCE_HEADER, person(f"A{n}")]})
+        for n in range(120)
+    ]
+    script = (
+        "import resource, sys\n"
+        "soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (64, hard))\n"
+        "from kpi_tritue.io.dataset import load_dataset\n"
+        "dataset = load_dataset(sys.argv[1:])\n"
+        "print(len(dataset.tables['workforce'].frame))\n"
+        "print(sorted({i.code for i in dataset.issues if i.severity.value == 'error'}))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout.split("\n")[:2] == ["120", "[]"]
