@@ -69,3 +69,12 @@ def test_a_run_reads_more_workbooks_than_the_process_may_hold_files_open(
         check=True,
     )
     assert run.stdout.split("\n")[:2] == ["120", "[]"]
+
+
+def test_an_archive_whose_directory_cannot_be_read_is_reported_with_calamine_s_reason() -> None:
+    """Such a file is given to calamine by its path, not its bytes: from bytes calamine
+    could only say that it cannot tell the format."""
+    truncated = Path(__file__).parent / "data" / "bad" / "truncated.xlsx"
+    issues = load_dataset([str(truncated)]).issues
+    (unreadable,) = [i for i in issues if i.code == "unreadable_file"]
+    assert "Zip error" in str((unreadable.params or {}).get("detail"))

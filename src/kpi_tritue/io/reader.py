@@ -140,7 +140,11 @@ class Workbook:
             source = self._settle_xls()
         elif kind_is_zip:
             source = self._settle_ods(entries)
-        source = source or in_memory(path)
+        # From memory (`in_memory`), but not an archive whose directory cannot be read:
+        # given its path calamine says what is wrong with it, from bytes only that it
+        # cannot tell the format. It fails there, so it holds no file open either.
+        whole = kind == "ole2" or (kind_is_zip and self._directory is not None)
+        source = source or (in_memory(path) if whole else path)
         _quiet_rust_logs()
         try:
             self._reader = fastexcel.read_excel(source)
