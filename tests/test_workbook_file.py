@@ -19,6 +19,7 @@ def test_a_file_up_to_the_size_is_read_whole_and_a_bigger_one_keeps_its_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(workbook_file, "IN_MEMORY_UP_TO", 10)
+    monkeypatch.setattr(workbook_file, "_held", 0)
     at_most = tmp_path / "a.xlsx"
     at_most.write_bytes(b"0123456789")
     past = tmp_path / "b.xlsx"
@@ -78,3 +79,30 @@ def test_an_archive_whose_directory_cannot_be_read_is_reported_with_calamine_s_r
     issues = load_dataset([str(truncated)]).issues
     (unreadable,) = [i for i in issues if i.code == "unreadable_file"]
     assert "Zip error" in str((unreadable.params or {}).get("detail"))
+
+
+def test_files_are_held_in_memory_within_a_budget_and_given_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the run's budget a file is read from its path; what a workbook held is given
+    back once it is gone."""
+    import gc
+
+    from kpi_tritue.io.reader import Workbook
+
+    path = write_workbook(tmp_path / "p.xlsx", {"NhanSu": [WORKFORCE_HEADER, person("A1")]})
+    size = path.stat().st_size
+    monkeypatch.setattr(workbook_file, "_held", 0)
+    monkeypatch.setattr(workbook_file, "IN_MEMORY_BUDGET", 2 * size)
+    first, second = in_memory(path), in_memory(path)
+    assert first == second == path.read_bytes()
+    assert in_memory(path) == path  # the budget is spent
+    workbook_file.release(size)
+    assert in_memory(path) == path.read_bytes()
+    workbook_file.release(2 * size)
+    assert workbook_file._held == 0
+    workbook = Workbook(path)
+    assert workbook_file._held == size
+    del workbook
+    gc.collect()
+    assert workbook_file._held == 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
+import weakref
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -57,7 +58,7 @@ from kpi_tritue.io.sheet_xml import (
     xlsx_hidden_sheets,
     xlsx_sheet_paths,
 )
-from kpi_tritue.io.workbook_file import in_memory, sniff_format
+from kpi_tritue.io.workbook_file import in_memory, release, sniff_format
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -79,7 +80,8 @@ _EXCEL_ERRORS = {
 
 class Workbook:
     """An open workbook. Reads lazily, one sheet at a time, in the caller's thread; never
-    writes to the file, and holds it open only past `IN_MEMORY_UP_TO` (`workbook_file`)."""
+    writes to the file, and holds it open only where it is not read into memory
+    (`workbook_file.in_memory`)."""
 
     def __init__(self, path: Path) -> None:
         import fastexcel
@@ -144,7 +146,12 @@ class Workbook:
         # given its path calamine says what is wrong with it, from bytes only that it
         # cannot tell the format. It fails there, so it holds no file open either.
         whole = kind == "ole2" or (kind_is_zip and self._directory is not None)
-        source = source or (in_memory(path) if whole else path)
+        if source is None and whole:
+            source = in_memory(path)
+            if isinstance(source, bytes):
+                # Given back once this workbook (and calamine's copy with it) is gone.
+                weakref.finalize(self, release, len(source))
+        source = source or path
         _quiet_rust_logs()
         try:
             self._reader = fastexcel.read_excel(source)
