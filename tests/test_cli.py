@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -654,3 +655,24 @@ def test_today_as_reference_is_one_warning_not_a_figure_of_an_earlier_year_each(
         # With a reference date given, the figure of 2024 is one of an earlier year.
         dated = _issues([command, path, "--as-of", "31/12/2025"])
         assert [i["code"] for i in dated] == ["figure_earlier_year"], command
+
+
+def test_the_collector_is_paused_while_a_command_runs_and_is_back_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`main` runs the command with the cyclic collector paused (issue 14, round 10), and
+    puts it back as it found it (here, in the test's process, on)."""
+    from kpi_tritue import cli
+
+    assert gc.isenabled()
+    during: list[bool] = []
+    monkeypatch.setattr(cli, "app", lambda: during.append(gc.isenabled()))
+    monkeypatch.setattr(sys, "argv", ["kpi", "indicators"])
+    try:
+        with pytest.raises(SystemExit) as done:
+            cli.main()
+    finally:
+        gc.unfreeze()
+    assert done.value.code == 0
+    assert during == [False]
+    assert gc.isenabled()
