@@ -346,13 +346,13 @@ def test_random_cells_only_ever_give_issues(tmp_path_factory: pytest.TempPathFac
 def test_reading_collects_garbage_less_often_and_puts_the_thresholds_back() -> None:
     import gc
 
-    from kpi_tritue.io.workbook import _fewer_collections
+    from kpi_tritue.io.workbook import fewer_collections
 
     before = gc.get_threshold()
     try:
         for start in [(700, 10, 10), (50_000, 5, 100), (0, 10, 10)]:
             gc.set_threshold(*start)
-            with _fewer_collections():
+            with fewer_collections():
                 during = gc.get_threshold()
             assert gc.get_threshold() == start
             if start[0] == 0:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
@@ -35,7 +36,13 @@ from kpi_tritue.io.completeness import Completeness, assess_completeness
 from kpi_tritue.io.duplicates import check_duplicates
 from kpi_tritue.io.file_summaries import summarize_files
 from kpi_tritue.io.identity import check_identity
-from kpi_tritue.io.inputs import OpenedInputs, ProgressCallback, missing_workforce, open_inputs
+from kpi_tritue.io.inputs import (
+    OpenedInputs,
+    ProgressCallback,
+    expand_inputs,
+    missing_workforce,
+    open_files,
+)
 from kpi_tritue.io.personal_names import hide_ids, hide_names_all, known_names
 from kpi_tritue.io.registry import derive_unit_attributes
 from kpi_tritue.io.roles import derive_roles
@@ -48,9 +55,10 @@ from kpi_tritue.io.root_causes import (
     without_copies,
     year_groups,
 )
+from kpi_tritue.io.shards import WorkerLost, file_sizes, processes_for, read_in_processes
 from kpi_tritue.io.sheet_table import SheetTable
 from kpi_tritue.io.tables import FILE, Table
-from kpi_tritue.io.workbook import OpenedWorkbook, read_all_tables
+from kpi_tritue.io.workbook import LoadedWorkbook, OpenedWorkbook, read_all_tables
 from kpi_tritue.model.issues import (
     MAX_ISSUES_PER_CODE,
     Issue,
@@ -122,36 +130,27 @@ def load_dataset(
     `roles`: the catalog's `[[roles]]`, from which a file's missing leadership flags are
     derived (None: the packaged catalog's; `io/roles.py`).
     """
+    read = None
     if not isinstance(inputs, OpenedInputs):
+        files, expanded = expand_inputs(inputs)
+        read = _read_in_processes(files, expanded, as_of, today, contract, progress)
+        if read is None:
 
-        def opening(step: int, found: int, name: str) -> None:
-            if progress:
-                progress(step, 2 * found, name)
+            def opening(step: int, found: int, name: str) -> None:
+                if progress:
+                    progress(step, 2 * found, name)
 
-        inputs = open_inputs(inputs, contract=contract, progress=opening)
+            inputs = open_files(files, expanded, contract=contract, progress=opening)
+    if read is None:
+        assert isinstance(inputs, OpenedInputs)
+        read = _read_here(inputs, as_of, today, progress)
+    inputs, loaded, reference, date_issues = read
     contract = inputs.contract
     opened = list(inputs.workbooks)
     issues = list(inputs.issues)
-    total = inputs.found * 2
-
     if require_workforce:
         issues += missing_workforce(inputs)
-
-    reference, date_issues = resolve_reference_date(opened, as_of, today or date.today())
     issues.extend(date_issues)
-    bounds = Bounds(
-        report_year=reference.report_year,
-        as_of=reference.as_of,
-        max_number=Limits.from_environment().max_number,
-    )
-
-    def reading(step: int, name: str) -> None:
-        if progress:
-            progress(inputs.found + step, total, name)
-
-    loaded = read_all_tables(opened, bounds, contract, reading)
-    if progress:
-        progress(total, total, "")
     # Names are hidden once every file is read: a name in one file's NhanSu is hidden in
     # another file's DonVi too.
     names = known_names(t for w in loaded for t in w.tables.values())
@@ -224,6 +223,73 @@ def load_dataset(
         completeness=completeness,
         names=names,
         files=summarize_files(opened, tables, issues, reference, names),
+    )
+
+
+_Read = tuple[OpenedInputs, list[LoadedWorkbook], ReferenceDate, list[Issue]]
+_Settled = tuple[ReferenceDate, list[Issue]]
+
+
+def _read_here(
+    inputs: OpenedInputs,
+    as_of: date | None,
+    today: date | None,
+    progress: ProgressCallback | None,
+) -> _Read:
+    """Every file opened read and parsed in this process (the plain way)."""
+    opened = list(inputs.workbooks)
+    reference, date_issues = resolve_reference_date(opened, as_of, today or date.today())
+    total = inputs.found * 2
+
+    def reading(step: int, name: str) -> None:
+        if progress:
+            progress(inputs.found + step, total, name)
+
+    loaded = read_all_tables(opened, _bounds(reference), inputs.contract, reading)
+    if progress:
+        progress(total, total, "")
+    return inputs, loaded, reference, date_issues
+
+
+def _read_in_processes(
+    files: Sequence[tuple[Path, str]],
+    expanded: Sequence[Issue],
+    as_of: date | None,
+    today: date | None,
+    contract: Contract,
+    progress: ProgressCallback | None,
+) -> _Read | None:
+    """A run of many files read in several processes (`shards.py`); None when it is to
+    be read here: too few files, big files, one CPU, or a worker lost (the run is then
+    read again here, as if it had not been tried)."""
+    sizes = file_sizes(files)
+    processes = processes_for(sizes)
+    if processes < 2:
+        return None
+
+    def settle(opened: Sequence[OpenedWorkbook]) -> tuple[Bounds, _Settled]:
+        reference, date_issues = resolve_reference_date(opened, as_of, today or date.today())
+        return _bounds(reference), (reference, date_issues)
+
+    try:
+        results, loaded, (reference, date_issues) = read_in_processes(
+            files, sizes, contract, settle, processes, progress
+        )
+    except WorkerLost:
+        return None
+    issues = list(expanded)
+    for result in results:
+        if isinstance(result, list):
+            issues.extend(result)
+    opened = tuple(r for r in results if not isinstance(r, list))
+    return OpenedInputs(len(files), opened, tuple(issues), contract), loaded, reference, date_issues
+
+
+def _bounds(reference: ReferenceDate) -> Bounds:
+    return Bounds(
+        report_year=reference.report_year,
+        as_of=reference.as_of,
+        max_number=Limits.from_environment().max_number,
     )
 
 

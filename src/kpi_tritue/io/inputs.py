@@ -57,17 +57,29 @@ def open_inputs(
     `progress` is called before each file with (files done, files found, name).
     """
     files, issues = expand_inputs(inputs)
+    return open_files(files, issues, contract=contract, progress=progress)
+
+
+def open_files(
+    files: Sequence[tuple[Path, str]],
+    issues: Sequence[Issue] = (),
+    *,
+    contract: Contract = CONTRACT,
+    progress: ProgressCallback | None = None,
+) -> OpenedInputs:
+    """`open_inputs` of the files `expand_inputs` found (and the issues it met)."""
+    found = list(issues)
     opened: list[OpenedWorkbook] = []
     for step, (path, display) in enumerate(files):
         if progress:
             progress(step, len(files), display)
         result = open_workbook(path, display, contract, info=False)
         if isinstance(result, list):
-            issues.extend(result)
+            found.extend(result)
         else:
             opened.append(result)
     read_infos(opened, contract)
-    return OpenedInputs(len(files), tuple(opened), tuple(issues), contract)
+    return OpenedInputs(len(files), tuple(opened), tuple(found), contract)
 
 
 def expand_inputs(inputs: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Issue]]:
@@ -160,5 +172,6 @@ __all__ = [
     "ProgressCallback",
     "expand_inputs",
     "missing_workforce",
+    "open_files",
     "open_inputs",
 ]

@@ -139,11 +139,14 @@ def parse_taken(
     spec: SheetSpec,
     bounds: Bounds,
     defaults: Mapping[str, str] | None = None,
+    by_name: bool | None = None,
 ) -> list[SheetTable]:
     """The second half of `read_table`, for the same sheet of every file of a run at once:
     each column of the contract is parsed once over the rows of all files (`parse_batch`),
     then each file's table is built and its problems reported in its own reporter. The
-    columns a file lacks that `defaults` (a `--columns` mapping's) has are filled."""
+    columns a file lacks that `defaults` (a `--columns` mapping's) has are filled.
+    `by_name`: whether people are compared by name (a `NhanSu` of the run lacks `Mã`),
+    when `taken` are only some of the run's sheets (`io/shards.py`); else read from them."""
     parsed = parse_batch([(t.data, t.header) for t in taken], spec, bounds)
     tables = [
         _parse_table(one.data, one.header, spec, bounds, one.reporter, one.raw, columns)
@@ -155,7 +158,8 @@ def parse_taken(
         named = ids_read_as_names([table.frame.get("id") for table in tables])
         # People are compared by name only in a pair with a row of a sheet without `Mã`
         # (settled 3): when every sheet of the run has it, no identity is needed.
-        by_name = any("id" not in one.header.columns for one in taken)
+        if by_name is None:
+            by_name = lacks_ids(taken)
         for one, table, ids_are_names in zip(taken, tables, named, strict=True):
             table.names = personal_names(one.data, one.header, table, one.reporter, ids_are_names)
             if by_name:
@@ -163,6 +167,11 @@ def parse_taken(
         reporters = [one.reporter for one in taken]
         check_workforce_all(list(zip(tables, reporters, strict=True)))
     return tables
+
+
+def lacks_ids(taken: Sequence[Taken]) -> bool:
+    """Whether a sheet of these has no `Mã` column (people then compared by name)."""
+    return any("id" not in one.header.columns for one in taken)
 
 
 def sheet_cells(raw: RawSheet) -> pd.DataFrame | TextColumns:

@@ -35,7 +35,7 @@ from kpi_tritue.io.data_rows import drop_unit_headings
 from kpi_tritue.io.headers import Cells, HeaderFit, find_header, header_fit
 from kpi_tritue.io.load_ahead import PartsAhead
 from kpi_tritue.io.reader import Workbook
-from kpi_tritue.io.sheet import Taken, parse_taken, sheet_cells, take_table
+from kpi_tritue.io.sheet import Taken, lacks_ids, parse_taken, sheet_cells, take_table
 from kpi_tritue.io.sheet_table import Reporter, SheetTable
 from kpi_tritue.io.sheet_xml import UnreadableWorkbook
 from kpi_tritue.io.workbook_file import sha256_of
@@ -65,6 +65,11 @@ class OpenedWorkbook:
     info: ReportInfo
     issues: list[Issue] = field(default_factory=list)
     info_table: SheetTable | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Sent to another process (`io/shards.py`) without its reader, which holds the
+        # file and cannot cross: there its sheets have been read already.
+        return {**self.__dict__, "workbook": None}
 
 
 @dataclass
@@ -235,7 +240,7 @@ _LOOSE = Bounds(report_year=9999, as_of=date(9999, 12, 31))
 def read_infos(opened: Sequence[OpenedWorkbook], contract: Contract = CONTRACT) -> None:
     """Read the `ThongTin` of each workbook that has one: the headers file by file, the
     cells parsed once for all (`parse_taken`), then what each says, in its own issues."""
-    with _fewer_collections():
+    with fewer_collections():
         _read_infos(opened, contract)
 
 
@@ -339,21 +344,50 @@ _REPORT_TOOL = "kpi-tritue "
 _REPORT_INFO_ROWS = 20
 
 
-def _drop_unit_headings(taken: dict[str, list[tuple[int, Taken]]]) -> None:
+def _drop_unit_headings(
+    taken: dict[str, list[tuple[int, Taken]]], registry: tuple[set[str], bool] | None = None
+) -> None:
     """The `NhanSu` rows `STT | text` whose text is a unit of any `DonVi` of the run are
-    group headings (settled 16): dropped before anything is parsed."""
+    group headings (settled 16): dropped before anything is parsed. `registry`: the units
+    the run's `DonVi` name and whether it has any, when these are only some of its files
+    (`io/shards.py`); else read from `taken`."""
     lists = [found for _, found in taken.get(WORKFORCE.key, []) if found.maybe_units]
     if not lists:
         return
-    registry = [found for _, found in taken.get(UNITS.key, [])]
-    units = _units_named(registry)
+    units, any_registry = registry if registry is not None else units_registered(taken)
     for found in lists:
         # Without any registry in the run (already its own error, `registry.py`), the
         # units the list itself names are the evidence: a heading `1 | <a unit of this
         # list>` read as a person would make that unit a personal name, and every cell
         # naming the unit an error.
-        known = units if registry else _units_named([found])
+        known = units if any_registry else _units_named([found])
         found.data = drop_unit_headings(found.data, found.maybe_units, known, found.reporter)
+
+
+def units_registered(taken: dict[str, list[tuple[int, Taken]]]) -> tuple[set[str], bool]:
+    """The units the `DonVi` sheets taken name, and whether there is any."""
+    registry = [found for _, found in taken.get(UNITS.key, [])]
+    return _units_named(registry), bool(registry)
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """What the parse of some files of a run needs to know of the others (`io/shards.py`):
+    whether a list has rows that may be group headings (then the units the run's `DonVi`
+    name are needed), and whether a `NhanSu` lacks `Mã` (then people are compared by
+    name in every file)."""
+
+    headings: bool = False
+    without_ids: bool = False
+
+    def __or__(self, other: RunFacts) -> RunFacts:
+        return RunFacts(self.headings or other.headings, self.without_ids or other.without_ids)
+
+
+def run_facts(taken: dict[str, list[tuple[int, Taken]]]) -> RunFacts:
+    """`RunFacts` of the sheets taken."""
+    lists = [found for _, found in taken.get(WORKFORCE.key, [])]
+    return RunFacts(any(found.maybe_units for found in lists), lacks_ids(lists))
 
 
 def _units_named(sheets: Sequence[Taken]) -> set[str]:
@@ -422,7 +456,7 @@ def read_all_tables(
     and issues, in the order `read_tables` gives them one file at a time.
     `progress(step, name)` is called before each file is read.
     """
-    with _fewer_collections():
+    with fewer_collections():
         return _read_all_tables(opened, bounds, contract, progress)
 
 
@@ -434,7 +468,7 @@ _READING_THRESHOLDS = (10_000, 20, 20)
 
 
 @contextmanager
-def _fewer_collections() -> Iterator[None]:
+def fewer_collections() -> Iterator[None]:
     """The collector run less often for the duration (not at all more often than it
     was; a collector turned off stays off); its thresholds put back after."""
     before = gc.get_threshold()
@@ -446,12 +480,37 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
+@dataclass
+class TakenFiles:
+    """Every contract sheet of some files taken (`take_table`), not yet parsed: by sheet
+    key, (file's position, what was taken); and each file's reporters by sheet key."""
+
+    taken: dict[str, list[tuple[int, Taken]]]
+    reporters: list[dict[str, Reporter]]
+
+    def extend(self, more: TakenFiles) -> None:
+        """`more`'s files put after these (their positions moved past them)."""
+        offset = len(self.reporters)
+        for key, parts in more.taken.items():
+            self.taken.setdefault(key, []).extend((offset + step, found) for step, found in parts)
+        self.reporters.extend(more.reporters)
+
+
 def _read_all_tables(
     opened: Sequence[OpenedWorkbook],
     bounds: Bounds,
     contract: Contract,
     progress: Callable[[int, str], None] | None,
 ) -> list[LoadedWorkbook]:
+    return parse_files(opened, take_files(opened, contract, progress), bounds, contract)
+
+
+def take_files(
+    opened: Sequence[OpenedWorkbook],
+    contract: Contract,
+    progress: Callable[[int, str], None] | None = None,
+) -> TakenFiles:
+    """The first half of `read_all_tables`: each file's contract sheets taken, in order."""
     sheets = [spec for spec in contract.sheets if spec.key != INFO.key]
     taken: dict[str, list[tuple[int, Taken]]] = {spec.key: [] for spec in sheets}
     reporters: list[dict[str, Reporter]] = []
@@ -474,15 +533,38 @@ def _read_all_tables(
                 if found is not None:
                     taken[spec.key].append((step, found))
             reporters.append(mine)
-    _drop_unit_headings(taken)
+    return TakenFiles(taken, reporters)
+
+
+def parse_files(
+    opened: Sequence[OpenedWorkbook],
+    files: TakenFiles,
+    bounds: Bounds,
+    contract: Contract,
+    registry: tuple[set[str], bool] | None = None,
+    by_name: bool | None = None,
+) -> list[LoadedWorkbook]:
+    """The second half of `read_all_tables`: each sheet of the contract parsed once for all
+    these files (`parse_taken`), then each file's tables and issues, in order. `registry`
+    and `by_name`, when these files are only some of the run's: as `_drop_unit_headings`
+    and `parse_taken` take them."""
+    sheets = [spec for spec in contract.sheets if spec.key != INFO.key]
+    taken, reporters = files.taken, files.reporters
+    _drop_unit_headings(taken, registry)
     tables: list[dict[str, SheetTable]] = [{} for _ in opened]
     for spec in sheets:
-        parts = taken[spec.key]
+        parts = taken.get(spec.key, [])
         if not parts:
             continue
         for (step, _), table in zip(
             parts,
-            parse_taken([t for _, t in parts], spec, bounds, contract.defaults.get(spec.key)),
+            parse_taken(
+                [t for _, t in parts],
+                spec,
+                bounds,
+                contract.defaults.get(spec.key),
+                by_name if spec.key == WORKFORCE.key else None,
+            ),
             strict=True,
         ):
             tables[step][spec.key] = table
