@@ -62,6 +62,8 @@ def _read(folder: Path, monkeypatch: pytest.MonkeyPatch, processes: int, chunks:
     monkeypatch.setenv(shards.PROCESSES_SETTING, str(processes))
     monkeypatch.setattr(shards, "FEWEST_FILES", 1)
     monkeypatch.setattr(shards, "CHUNKS_PER_PROCESS", chunks)
+    # As many as asked, whatever this machine's CPUs (results do not depend on them).
+    monkeypatch.setattr(shards, "_usable_cpus", lambda: 8)
     steps: list[tuple[int, int]] = []
     used: list[int] = []
     reading = shards.read_in_processes
@@ -143,6 +145,9 @@ def test_the_processes_are_used_only_for_many_small_files(
     assert shards.processes_for(small) == 1
     monkeypatch.setenv(shards.PROCESSES_SETTING, "many")
     assert shards.processes_for(small) == 4
+    # Never more than the CPUs.
+    monkeypatch.setenv(shards.PROCESSES_SETTING, "64")
+    assert shards.processes_for(small) == 4
 
 
 def test_chunks_keep_the_files_order_and_cut_by_size(tmp_path: Path) -> None:
@@ -198,11 +203,18 @@ def test_a_script_without_a_main_guard_runs_once(mixed_run: Path, tmp_path: Path
     script.write_text(
         textwrap.dedent(
             f"""
-            from kpi_tritue.io import shards
+            from kpi_tritue.io import dataset, shards
             from kpi_tritue.io.dataset import load_dataset
             shards.FEWEST_FILES = 1
+            used = []
+            reading = dataset.read_in_processes
+            def counted(*args):
+                done = reading(*args)
+                used.append(args[4])
+                return done
+            dataset.read_in_processes = counted
             found = load_dataset([{str(mixed_run / "split")!r}])
-            print("ran", len(found.sources))
+            print("ran", len(found.sources), "in processes:", used)
             """
         )
     )
@@ -215,10 +227,33 @@ def test_a_script_without_a_main_guard_runs_once(mixed_run: Path, tmp_path: Path
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["ran 13"]
+    assert done.stdout.splitlines() == ["ran 13 in processes: [2]"]
 
 
 def _environment() -> dict[str, str]:
     import os
 
     return {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+
+def test_a_worker_that_cannot_start_has_the_run_read_here(
+    mixed_run: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = _read(mixed_run, monkeypatch, 1, 2)
+    monkeypatch.setattr(sys, "executable", str(mixed_run / "no-such-python"))
+    monkeypatch.setenv(shards.PROCESSES_SETTING, "2")
+    lost: list[str] = []
+    reading = shards.read_in_processes
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return reading(*args, **kwargs)
+        except shards.WorkerLost as error:
+            lost.append(str(error))
+            raise
+
+    monkeypatch.setattr(dataset_module, "read_in_processes", counted)
+    again = load_dataset([str(mixed_run)])
+    assert len(lost) == 1
+    assert "no-such-python" in lost[0]
+    assert _view(again) == _view(plain)

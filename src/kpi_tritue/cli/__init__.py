@@ -626,7 +626,7 @@ def main() -> None:
     # objects over the 2,000 files of 2,000 x 100; 22,206 over `tests/data/bad/`): the
     # collector's passes over that growing heap found nothing, and took 2.9 s of 15 s on
     # 2,000 x 100 (full passes of 1.1 s and 0.5 s, and a pass of the young objects
-    # every 0.3 s). Reference counting still frees everything else as before.
+    # every 0.3 to 1.3 s). Reference counting still frees everything else as before.
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -130,21 +130,9 @@ def load_dataset(
     `roles`: the catalog's `[[roles]]`, from which a file's missing leadership flags are
     derived (None: the packaged catalog's; `io/roles.py`).
     """
-    read = None
-    if not isinstance(inputs, OpenedInputs):
-        files, expanded = expand_inputs(inputs)
-        read = _read_in_processes(files, expanded, as_of, today, contract, progress)
-        if read is None:
-
-            def opening(step: int, found: int, name: str) -> None:
-                if progress:
-                    progress(step, 2 * found, name)
-
-            inputs = open_files(files, expanded, contract=contract, progress=opening)
-    if read is None:
-        assert isinstance(inputs, OpenedInputs)
-        read = _read_here(inputs, as_of, today, progress)
-    inputs, loaded, reference, date_issues = read
+    inputs, loaded, reference, date_issues = _read(
+        inputs, as_of, today or date.today(), contract, progress
+    )
     contract = inputs.contract
     opened = list(inputs.workbooks)
     issues = list(inputs.issues)
@@ -230,15 +218,39 @@ _Read = tuple[OpenedInputs, list[LoadedWorkbook], ReferenceDate, list[Issue]]
 _Settled = tuple[ReferenceDate, list[Issue]]
 
 
+def _read(
+    inputs: Sequence[str] | OpenedInputs,
+    as_of: date | None,
+    today: date,
+    contract: Contract,
+    progress: ProgressCallback | None,
+) -> _Read:
+    """The workbooks opened (unless they are), read and parsed: in several processes when
+    they are many small files (`_read_in_processes`), else here."""
+    if isinstance(inputs, OpenedInputs):
+        return _read_here(inputs, as_of, today, progress)
+    files, expanded = expand_inputs(inputs)
+    read = _read_in_processes(files, expanded, as_of, today, contract, progress)
+    if read is not None:
+        return read
+
+    def opening(step: int, found: int, name: str) -> None:
+        if progress:
+            progress(step, 2 * found, name)
+
+    opened = open_files(files, expanded, contract=contract, progress=opening)
+    return _read_here(opened, as_of, today, progress)
+
+
 def _read_here(
     inputs: OpenedInputs,
     as_of: date | None,
-    today: date | None,
+    today: date,
     progress: ProgressCallback | None,
 ) -> _Read:
-    """Every file opened read and parsed in this process (the plain way)."""
+    """Every opened workbook read and parsed in this process (the plain way)."""
     opened = list(inputs.workbooks)
-    reference, date_issues = resolve_reference_date(opened, as_of, today or date.today())
+    reference, date_issues = resolve_reference_date(opened, as_of, today)
     total = inputs.found * 2
 
     def reading(step: int, name: str) -> None:
@@ -255,7 +267,7 @@ def _read_in_processes(
     files: Sequence[tuple[Path, str]],
     expanded: Sequence[Issue],
     as_of: date | None,
-    today: date | None,
+    today: date,
     contract: Contract,
     progress: ProgressCallback | None,
 ) -> _Read | None:
@@ -268,7 +280,7 @@ def _read_in_processes(
         return None
 
     def settle(opened: Sequence[OpenedWorkbook]) -> tuple[Bounds, _Settled]:
-        reference, date_issues = resolve_reference_date(opened, as_of, today or date.today())
+        reference, date_issues = resolve_reference_date(opened, as_of, today)
         return _bounds(reference), (reference, date_issues)
 
     try:

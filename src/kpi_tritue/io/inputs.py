@@ -4,7 +4,8 @@
 reads `ThongTin`, which is all a command needs to choose its path (one report year or
 several); the dataset of one year (`dataset.load_dataset`) and the series of several
 (`series.load_series`) are then read from the same opened workbooks, never by opening
-the files again.
+the files again. (A run of many small files given as paths is opened by the processes
+that read it, each file in one of them: `shards.py`.)
 """
 
 from __future__ import annotations

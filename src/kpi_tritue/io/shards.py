@@ -59,9 +59,9 @@ from kpi_tritue.io.workbook import (
 )
 from kpi_tritue.model.issues import Issue
 
-# `KPI_PROCESSES`: how many processes read a run of many files (1: this one alone). By
-# default, the CPUs this process may run on (at most `MOST_PROCESSES`) for a run of small
-# files, and this one alone for bigger files.
+# `KPI_PROCESSES`: how many processes read a run of many files (1: this one alone; never
+# more than the CPUs this process may run on). By default, those CPUs (at most
+# `MOST_PROCESSES`) for a run of small files, and this one alone for bigger files.
 PROCESSES_SETTING = "KPI_PROCESSES"
 MOST_PROCESSES = 8
 # A run of fewer files is read in this process alone: a worker's start (its imports, about
@@ -97,10 +97,12 @@ def processes_for(sizes: Sequence[int]) -> int:
         wanted = int(setting)
     except ValueError:
         wanted = 0
+    cpus = _usable_cpus()
     if wanted <= 0:
         small = bool(sizes) and sum(sizes) <= SMALL_FILE_BYTES * len(sizes)
-        wanted = min(_usable_cpus(), MOST_PROCESSES) if small else 1
-    return max(1, min(wanted, len(sizes) // FEWEST_FILES))
+        wanted = min(cpus, MOST_PROCESSES) if small else 1
+    # Never more than can run at once: each costs its imports and its memory.
+    return max(1, min(wanted, cpus, len(sizes) // FEWEST_FILES))
 
 
 def file_sizes(files: Sequence[tuple[Path, str]]) -> list[int]:
@@ -185,9 +187,9 @@ def read_in_processes(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> tuple[list[FileResult], list[LoadedWorkbook], Settled]:
     """Every file of `files` (of `sizes`) opened, taken and parsed in `processes`
-    processes (this one and workers). Returns each file's result of `open_workbook` in order, the
-    loaded workbooks in the order of those opened, and what `settle` made of the opened
-    (the bounds to parse with, and anything else of its own).
+    processes (this one and workers). Returns each file's result of `open_workbook` in
+    order, the loaded workbooks in the order of those opened, and what `settle` made of
+    the opened (the bounds to parse with, and anything else of its own).
 
     `progress(step, total, name)` as `load_dataset` gives it (total: twice the files).
     Raises `WorkerLost` if a worker dies before its work is done.
@@ -202,7 +204,7 @@ def read_in_processes(
     def note(found: list[tuple[int, FileResult]]) -> None:
         results.update(found)
         if progress and found:
-            progress(len(results), total, _shown(found[-1][1], files[found[-1][0]][1]))
+            progress(len(results), total, files[found[-1][0]][1])
 
     try:
         for number in range(processes - 1):
@@ -246,10 +248,6 @@ def read_in_processes(
     return ordered, [loaded[i] for i in sorted(loaded)], settled
 
 
-def _shown(result: FileResult, display: str) -> str:
-    return display if isinstance(result, list) else result.display
-
-
 class _Worker:
     """A worker process (`python -c _START`, serving `serve`) and what it has been sent.
 
@@ -261,9 +259,12 @@ class _Worker:
 
     def __init__(self, number: int, contract: Contract, replies: queue.Queue[Any]) -> None:
         self.number = number
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", _START], stdin=subprocess.PIPE, stdout=subprocess.PIPE
-        )
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _START], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            )
+        except OSError as error:  # no interpreter to start, no process left to the user
+            raise WorkerLost(f"worker {number}: {error}") from error
         self.outstanding = 0
         # What the parse of the others must know of the files it took.
         self.facts = RunFacts()
@@ -289,9 +290,6 @@ class _Worker:
             _write(self._orders, message)
         except OSError as error:  # its end of the pipe is closed: it has ended
             raise WorkerLost(f"worker {self.number}: {error}") from error
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
@@ -427,9 +425,7 @@ def serve() -> None:
 
 def _done(shard: _Shard, order: tuple[Any, ...]) -> Any:
     if order[0] == "take":
-        with fewer_collections():
-            found = shard.take(order[1])
-        return found, shard.facts()
+        return shard.take(order[1]), shard.facts()
     if order[0] == "units":
         return shard.units()
     return shard.parse(order[1], order[2], order[3])
