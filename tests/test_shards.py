@@ -173,20 +173,26 @@ def test_a_worker_lost_has_the_run_read_again_here(
 
     monkeypatch.setattr(shards._Worker, "send", killed)
     monkeypatch.setenv(shards.PROCESSES_SETTING, "2")
-    tried: list[str] = []
+    lost = _losses(monkeypatch)
+    again = load_dataset([str(mixed_run)])
+    assert len(lost) == 1
+    assert _view(again) == _view(plain)
+
+
+def _losses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What each `WorkerLost` of the reads to come said (they are read again here)."""
+    lost: list[str] = []
     reading = shards.read_in_processes
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         try:
             return reading(*args, **kwargs)
-        except shards.WorkerLost:
-            tried.append("lost")
+        except shards.WorkerLost as error:
+            lost.append(str(error))
             raise
 
     monkeypatch.setattr(dataset_module, "read_in_processes", counted)
-    again = load_dataset([str(mixed_run)])
-    assert tried == ["lost"]
-    assert _view(again) == _view(plain)
+    return lost
 
 
 def test_an_error_in_a_worker_is_raised_here_with_its_trace() -> None:
@@ -242,17 +248,7 @@ def test_a_worker_that_cannot_start_has_the_run_read_here(
     plain = _read(mixed_run, monkeypatch, 1, 2)
     monkeypatch.setattr(sys, "executable", str(mixed_run / "no-such-python"))
     monkeypatch.setenv(shards.PROCESSES_SETTING, "2")
-    lost: list[str] = []
-    reading = shards.read_in_processes
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return reading(*args, **kwargs)
-        except shards.WorkerLost as error:
-            lost.append(str(error))
-            raise
-
-    monkeypatch.setattr(dataset_module, "read_in_processes", counted)
+    lost = _losses(monkeypatch)
     again = load_dataset([str(mixed_run)])
     assert len(lost) == 1
     assert "no-such-python" in lost[0]
