@@ -107,6 +107,17 @@ def test_validate_in_english(bad: Path) -> None:
     assert "1 error(s)" in result.stderr
 
 
+def test_validate_counts_every_file_given_a_broken_one_too(good: Path) -> None:
+    """The summary's count is of the files given (their lines), not of those read: a
+    workbook that cannot be opened is one of them."""
+    broken = good.parent / "broken.xlsx"
+    broken.write_bytes(good.read_bytes()[:600])
+    result = runner.invoke(app, ["validate", str(good.parent), "--lang", "en"])
+    assert result.exit_code == 3
+    assert "broken.xlsx" in result.stdout and "good.xlsx" in result.stdout
+    assert result.stderr.splitlines()[-1] == "1 error(s), 0 warning(s), 0 info in 2 file(s)."
+
+
 def test_validate_json_is_deterministic_and_complete(bad: Path) -> None:
     first = runner.invoke(app, ["validate", str(bad), "--format", "json"])
     second = runner.invoke(app, ["validate", str(bad), "--format", "json"])
