@@ -15,7 +15,9 @@ took, since the second half of the work needs the whole run:
 2. Here, with every file's `ThongTin`: the run's reference date (`settle`), and, if a
    list has rows that may be group headings, the units the run's `DonVi` name.
 3. **parse** (once each process): its files' sheets parsed (`parse_files`), their tables
-   and issues sent back, put in the files' order.
+   and issues sent back, put in the files' order. The tables' frames travel stacked, one
+   frame per layout, not one per sheet (`frame_bundle.py`): rebuilt one by one here, they
+   cost most of what the transfer did.
 
 The rest of `load_dataset` (names, copies, the registry, stacking, checks over the run) is
 the same for both ways. `read_all_tables` (with `open_inputs`) stays the plain version:
@@ -42,8 +44,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+import pandas as pd
+
 from kpi_tritue.contract.schema import Contract
 from kpi_tritue.contract.values import Bounds
+from kpi_tritue.io.frame_bundle import FrameBundle, bundle, unbundle
 from kpi_tritue.io.workbook import (
     LoadedWorkbook,
     OpenedWorkbook,
@@ -237,8 +242,8 @@ def read_in_processes(
         for worker in workers:
             worker.send(("parse", bounds, registry, facts.without_ids))
         loaded = dict(local.parse(bounds, registry, facts.without_ids))
-        for _, parsed in _gather(replies, workers, "parse"):
-            loaded.update(parsed)
+        for _, sent in _gather(replies, workers, "parse"):
+            loaded.update(_received_parse(sent))
         if progress:
             progress(total, total, "")
     finally:
@@ -428,7 +433,35 @@ def _done(shard: _Shard, order: tuple[Any, ...]) -> Any:
         return shard.take(order[1]), shard.facts()
     if order[0] == "units":
         return shard.units()
-    return shard.parse(order[1], order[2], order[3])
+    return _sent_parse(shard.parse(order[1], order[2], order[3]))
+
+
+# A table's frame while it travels in its bundle (`_sent_parse`): pickled once a reply.
+_IN_BUNDLE = pd.DataFrame()
+
+
+def _sent_parse(
+    parsed: list[tuple[int, LoadedWorkbook]],
+) -> tuple[FrameBundle, list[tuple[int, LoadedWorkbook]]]:
+    """A worker's parsed files as sent: their tables' frames in one bundle (a frame per
+    layout, not per sheet: `frame_bundle.py`), the rest as they are. The worker's own
+    tables lose their frames: the worker is done with them."""
+    tables = [table for _, done in parsed for table in done.tables.values()]
+    frames = bundle([table.frame for table in tables])
+    for table in tables:
+        table.frame = _IN_BUNDLE
+    return frames, parsed
+
+
+def _received_parse(
+    sent: tuple[FrameBundle, list[tuple[int, LoadedWorkbook]]],
+) -> list[tuple[int, LoadedWorkbook]]:
+    """The parsed files of `_sent_parse`, each table with its frame again."""
+    frames, parsed = sent
+    tables = [table for _, done in parsed for table in done.tables.values()]
+    for table, frame in zip(tables, unbundle(frames), strict=True):
+        table.frame = frame
+    return parsed
 
 
 __all__ = [
