@@ -663,3 +663,33 @@ def test_a_registry_without_any_staff_sheet_is_not_a_list_of_units_without_staff
     dataset = load_dataset([str(path)])
     assert [i.code for i in dataset.issues] == ["missing_workforce_sheet"]
     assert dataset.completeness is None
+
+
+def test_a_file_on_an_older_form_is_one_warning_naming_every_column_it_lacks(
+    tmp_path: Path,
+) -> None:
+    """One warning for the sheet, the columns in the form's order, not one a column."""
+    a = staff(tmp_path / "a.xlsx", "A1", ThongTin=info(2024))
+    dropped = {"Chức danh nghề nghiệp", "Cấp học"}
+    keep = [i for i, header in enumerate(WORKFORCE_HEADER) if header not in dropped]
+    b = write_workbook(
+        tmp_path / "b.xlsx",
+        {
+            "ThongTin": info(2024),
+            "NhanSu": [[WORKFORCE_HEADER[i] for i in keep], [person("B1")[i] for i in keep]],
+        },
+    )
+    dataset = load_dataset([str(a), str(b)])
+    absent = [i for i in dataset.issues if i.code == "column_absent_in_file"]
+    assert [(Path(i.file or "").name, i.sheet, i.severity) for i in absent] == [
+        ("b.xlsx", "NhanSu", Severity.WARNING)
+    ]
+    assert (
+        absent[0]
+        .message("vi")
+        .startswith("Tệp thiếu 2 cột mà tệp khác có: “Chức danh nghề nghiệp”, “Cấp học”;")
+    )
+    assert "2 column(s) that other files have: “Chức danh nghề nghiệp”, “Cấp học”;" in (
+        absent[0].message("en")
+    )
+    assert not dataset.has_errors

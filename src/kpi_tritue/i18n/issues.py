@@ -563,10 +563,12 @@ ISSUE_MESSAGES: dict[str, dict[Lang, str]] = {
         "Make the files agree.",
     },
     "column_absent_in_file": {
-        "vi": "Tệp không có cột {field} mà tệp khác có; "
-        "các dòng của tệp này được coi là không báo cáo cột đó.",
-        "en": "This file lacks column {field}, which other files have; its rows count as "
-        "not reporting it.",
+        "vi": "Tệp thiếu {count} cột mà tệp khác có: {fields}; các dòng của tệp này được "
+        "coi là không báo cáo các cột đó. Nếu đơn vị có số liệu này, dùng mẫu mới "
+        "(kpi template) và gửi lại.",
+        "en": "This file lacks {count} column(s) that other files have: {fields}; its rows "
+        "count as not reporting them. If the unit has these figures, have it use the "
+        "current form (kpi template) and send the file again.",
     },
     # Leadership flags from the position text (io/roles.py).
     "positions_unmatched": {

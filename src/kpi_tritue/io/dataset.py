@@ -424,6 +424,23 @@ def _typed_empty(spec: SheetSpec, key: str, index: pd.Index) -> pd.Series:
             return pd.Series(pd.NA, index=index, dtype="object")
 
 
+def _absent_columns(spec: SheetSpec, absent: list[str], file: str, table: SheetTable) -> Issue:
+    """The warning of a sheet without columns that the same sheet of other files has,
+    naming them in the form's order."""
+    order = {column.key: position for position, column in enumerate(spec.columns)}
+    keys = sorted(absent, key=lambda key: order.get(key, len(order)))
+    return Issue(
+        Severity.WARNING,
+        "column_absent_in_file",
+        file=file,
+        sheet=table.sheet_name,
+        params={
+            "count": len(keys),
+            "fields": ", ".join(f"“{spec.column(key).header}”" for key in keys),
+        },
+    )
+
+
 def _concat(
     spec: SheetSpec,
     parts: list[tuple[int, SheetTable]],
@@ -436,6 +453,7 @@ def _concat(
     frames = []
     for file_index, table in parts:
         frame = table.frame
+        absent: list[str] = []
         for key in sorted(present - table.present):
             if key in frame.columns:
                 # Filled without its column (`birth_date` always; Cấp, Loại... from the
@@ -446,16 +464,11 @@ def _concat(
                 # as it was.
                 frame = frame.copy(deep=False)
             frame[key] = _typed_empty(spec, key, frame.index)
-            if len(parts) > 1:
-                issues.append(
-                    Issue(
-                        Severity.WARNING,
-                        "column_absent_in_file",
-                        file=sources[file_index].path,
-                        sheet=table.sheet_name,
-                        params={"field": spec.column(key).header},
-                    )
-                )
+            absent.append(key)
+        if absent and len(parts) > 1:
+            # One warning for the sheet, not one a column: a file on an older form lacks
+            # a dozen columns the others have, for one reason.
+            issues.append(_absent_columns(spec, absent, sources[file_index].path, table))
         frames.append(frame)
     frame = stacked(frames, [file_index for file_index, _ in parts], FILE)
     result = Table(
