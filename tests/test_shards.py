@@ -16,6 +16,7 @@ import pytest
 from kpi_tritue.io import dataset as dataset_module
 from kpi_tritue.io import shards
 from kpi_tritue.io.dataset import Dataset, load_dataset
+from kpi_tritue.io.inputs import open_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,7 +59,16 @@ def one_year_run(mixed_run: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     return folder
 
 
-def _read(folder: Path, monkeypatch: pytest.MonkeyPatch, processes: int, chunks: int) -> Dataset:
+def _read(
+    folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    processes: int,
+    chunks: int,
+    *,
+    opened: bool = False,
+) -> Dataset:
+    """The run of `folder` read as asked; `opened`: its workbooks opened first, here (as
+    `kpi export` and `kpi check` do to choose between one year and a trend)."""
     monkeypatch.setenv(shards.PROCESSES_SETTING, str(processes))
     monkeypatch.setattr(shards, "FEWEST_FILES", 1)
     monkeypatch.setattr(shards, "CHUNKS_PER_PROCESS", chunks)
@@ -74,7 +84,8 @@ def _read(folder: Path, monkeypatch: pytest.MonkeyPatch, processes: int, chunks:
         return done
 
     monkeypatch.setattr(dataset_module, "read_in_processes", counted)
-    found = load_dataset([str(folder)], progress=lambda step, total, _: steps.append((step, total)))
+    given = open_inputs([str(folder)]) if opened else [str(folder)]
+    found = load_dataset(given, progress=lambda step, total, _: steps.append((step, total)))
     # Read as asked: in this process alone, or in `processes` (no worker lost on the way).
     assert used == ([] if processes == 1 else [processes])
     # The progress bar only moves forward and ends full, either way.
@@ -126,6 +137,31 @@ def test_a_run_of_one_year_read_in_processes_is_the_run_read_in_one(
         pd.testing.assert_frame_equal(split.tables[key].frame, table.frame)
     assert plain.completeness is not None
     assert "report_years_differ" not in {issue.code for issue in plain.issues}
+
+
+@pytest.mark.parametrize("run", ["mixed_run", "one_year_run"])
+def test_workbooks_opened_first_are_read_in_processes_as_in_one(
+    run: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workbooks opened here first (`kpi export`, `kpi check`, each year of `kpi trend`)
+    are opened again by the processes: the dataset is the one read from the paths."""
+    folder = request.getfixturevalue(run)
+    from_paths = _read(folder, monkeypatch, 1, 2)
+    plain = _read(folder, monkeypatch, 1, 2, opened=True)
+    opening = shards.open_workbook
+    opened_again: list[str] = []
+
+    def counted(path: Path, display: str, *args: Any, **kwargs: Any) -> Any:
+        opened_again.append(display)
+        return opening(path, display, *args, **kwargs)
+
+    monkeypatch.setattr(shards, "open_workbook", counted)
+    split = _read(folder, monkeypatch, 2, 2, opened=True)
+    # This process took its share as it was opened; only the worker opened its own again.
+    assert opened_again == []
+    assert _view(split) == _view(plain) == _view(from_paths)
+    for key, table in plain.tables.items():
+        pd.testing.assert_frame_equal(split.tables[key].frame, table.frame)
 
 
 def test_the_processes_are_used_only_for_many_small_files(
@@ -253,3 +289,41 @@ def test_a_worker_that_cannot_start_has_the_run_read_here(
     assert len(lost) == 1
     assert "no-such-python" in lost[0]
     assert _view(again) == _view(plain)
+
+
+def test_a_trend_reads_each_year_in_processes_as_in_one(
+    mixed_run: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kpi trend`, `kpi export` and `kpi check` over several report years read each year
+    from the workbooks they opened: in processes too, each year as in one process."""
+    from kpi_tritue.catalog.reading import load_catalog
+    from kpi_tritue.io.series import load_series
+
+    catalog = load_catalog()
+    monkeypatch.setattr(shards, "FEWEST_FILES", 1)
+    monkeypatch.setattr(shards, "_usable_cpus", lambda: 8)
+    used: list[int] = []
+    reading = shards.read_in_processes
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        used.append(args[4])
+        return reading(*args, **kwargs)
+
+    monkeypatch.setattr(dataset_module, "read_in_processes", counted)
+    monkeypatch.setenv(shards.PROCESSES_SETTING, "1")
+    plain = load_series([str(mixed_run)], catalog=catalog)
+    assert used == []
+    monkeypatch.setenv(shards.PROCESSES_SETTING, "2")
+    split = load_series([str(mixed_run)], catalog=catalog)
+    # Every year of more than one file was read in two processes.
+    assert len(plain.years) >= 2
+    assert used and set(used) == {2}
+    assert split.issues == plain.issues
+    assert split.sources == plain.sources
+    assert split.unit_changes == plain.unit_changes
+    assert [y.year for y in split.years] == [y.year for y in plain.years]
+    for mine, theirs in zip(split.years, plain.years, strict=True):
+        assert mine.own_sources == theirs.own_sources
+        assert _view(mine.dataset) == _view(theirs.dataset)
+        for key, table in theirs.dataset.tables.items():
+            pd.testing.assert_frame_equal(mine.dataset.tables[key].frame, table.frame)

@@ -228,7 +228,21 @@ def _read(
     """The workbooks opened (unless they are), read and parsed: in several processes when
     they are many small files (`_read_in_processes`), else here."""
     if isinstance(inputs, OpenedInputs):
-        return _read_here(inputs, as_of, today, progress)
+        # Opened already, here (`kpi export` and `kpi check` choose between one year and
+        # a trend by their `ThongTin`; `kpi trend` reads a year at a time): read in
+        # processes all the same. A worker opens its share again (an opened workbook's
+        # reader cannot cross to another process); this process takes its own as opened.
+        read = _read_in_processes(
+            [(workbook.path, workbook.display) for workbook in inputs.workbooks],
+            inputs.issues,
+            as_of,
+            today,
+            inputs.contract,
+            progress,
+            ready=inputs.workbooks,
+            found=inputs.found,
+        )
+        return read if read is not None else _read_here(inputs, as_of, today, progress)
     files, expanded = expand_inputs(inputs)
     read = _read_in_processes(files, expanded, as_of, today, contract, progress)
     if read is not None:
@@ -270,10 +284,13 @@ def _read_in_processes(
     today: date,
     contract: Contract,
     progress: ProgressCallback | None,
+    ready: Sequence[OpenedWorkbook] = (),
+    found: int | None = None,
 ) -> _Read | None:
     """A run of many files read in several processes (`shards.py`); None when it is to
     be read here: too few files, big files, one CPU, or a worker lost (the run is then
-    read again here, as if it had not been tried)."""
+    read again here, as if it had not been tried). `ready`: `files` opened already here
+    (then `found`: the workbooks found, of which `files` are those that opened)."""
     sizes = file_sizes(files)
     processes = processes_for(sizes)
     if processes < 2:
@@ -285,7 +302,7 @@ def _read_in_processes(
 
     try:
         results, loaded, (reference, date_issues) = read_in_processes(
-            files, sizes, contract, settle, processes, progress
+            files, sizes, contract, settle, processes, progress, ready
         )
     except WorkerLost:
         return None
@@ -294,7 +311,8 @@ def _read_in_processes(
         if isinstance(result, list):
             issues.extend(result)
     opened = tuple(r for r in results if not isinstance(r, list))
-    return OpenedInputs(len(files), opened, tuple(issues), contract), loaded, reference, date_issues
+    inputs = OpenedInputs(len(files) if found is None else found, opened, tuple(issues), contract)
+    return inputs, loaded, reference, date_issues
 
 
 def _bounds(reference: ReferenceDate) -> Bounds:

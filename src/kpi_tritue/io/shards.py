@@ -70,8 +70,13 @@ from kpi_tritue.model.issues import Issue
 PROCESSES_SETTING = "KPI_PROCESSES"
 MOST_PROCESSES = 8
 # A run of fewer files is read in this process alone: a worker's start (its imports, about
-# 0.4 s of CPU) would cost more than it saves. Each process gets at least this many files.
-FEWEST_FILES = 32
+# 0.4 s of CPU, and as long before it takes its first file) would cost more than it saves.
+# Each process gets at least this many files. Measured on 2 cores (`kpi compute`, files of
+# 100 rows, 3 runs each, one process against two): 300 files 2.16-2.24 s against
+# 2.12-2.20 s (CPU 2.5 -> 3.2 s), 600 files 3.71-3.83 s against 3.24-3.46 s, 1,000 files
+# 5.86-6.29 s against 4.65-4.81 s; and `kpi trend` over 3 years of 300 files each, a year
+# at a time, 6.53-6.81 s against 6.68-6.97 s. So two processes from about 300 files on.
+FEWEST_FILES = 160
 # Files of at most this size on average are what the processes are for: their cost is
 # per file, not per row. Measured on 2 cores (`kpi compute`, 3 runs each, the collector
 # paused): 2,000 files of 100 rows (11 KB each) 12.1-13.0 s in one process, 10.4-10.7 s
@@ -154,17 +159,28 @@ class _Shard:
     positions: list[int] = field(default_factory=list)
     opened: list[OpenedWorkbook] = field(default_factory=list)
     taken: TakenFiles = field(default_factory=lambda: TakenFiles({}, []))
+    # Files of the run opened already in this process, by position: taken as they are,
+    # not opened again.
+    ready: dict[int, OpenedWorkbook] = field(default_factory=dict)
 
     def take(self, chunk: Sequence[tuple[int, Path, str]]) -> list[tuple[int, FileResult]]:
         results: list[tuple[int, FileResult]] = []
         opened: list[OpenedWorkbook] = []
+        fresh: list[OpenedWorkbook] = []
         for index, path, display in chunk:
-            result = open_workbook(path, display, self.contract, info=False)
+            ready = self.ready.pop(index, None)
+            result = (
+                ready
+                if ready is not None
+                else open_workbook(path, display, self.contract, info=False)
+            )
             results.append((index, result))
             if not isinstance(result, list):
                 opened.append(result)
                 self.positions.append(index)
-        read_infos(opened, self.contract)
+                if ready is None:
+                    fresh.append(result)
+        read_infos(fresh, self.contract)
         self.taken.extend(take_files(opened, self.contract))
         self.opened.extend(opened)
         return results
@@ -190,11 +206,14 @@ def read_in_processes(
     settle: Callable[[Sequence[OpenedWorkbook]], tuple[Bounds, Settled]],
     processes: int,
     progress: Callable[[int, int, str], None] | None = None,
+    ready: Sequence[OpenedWorkbook] = (),
 ) -> tuple[list[FileResult], list[LoadedWorkbook], Settled]:
     """Every file of `files` (of `sizes`) opened, taken and parsed in `processes`
     processes (this one and workers). Returns each file's result of `open_workbook` in
     order, the loaded workbooks in the order of those opened, and what `settle` made of
-    the opened (the bounds to parse with, and anything else of its own).
+    the opened (the bounds to parse with, and anything else of its own). `ready`: given,
+    the workbooks of `files` opened already here, one a file: those this process takes
+    are not opened again (a worker opens its own).
 
     `progress(step, total, name)` as `load_dataset` gives it (total: twice the files).
     Raises `WorkerLost` if a worker dies before its work is done.
@@ -202,7 +221,7 @@ def read_in_processes(
     chunks = chunks_of(files, sizes, processes)
     replies: queue.Queue[Any] = queue.Queue()
     workers: list[_Worker] = []
-    local = _Shard(contract)
+    local = _Shard(contract, ready=dict(enumerate(ready)))
     results: dict[int, FileResult] = {}
     total = 2 * len(files)
 
