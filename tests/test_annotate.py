@@ -347,3 +347,26 @@ def test_input_files_are_never_written_when_the_folder_holds_them(tmp_path: Path
         "loi_mau-2.kiem-tra.xlsx",
     ]
     assert os.path.isfile(folder / "loi_mau-2.kiem-tra.xlsx")
+
+
+def test_a_file_that_cannot_be_opened_is_said_to_have_no_copy(tmp_path: Path) -> None:
+    """Its error is listed, and the end says there is no copy of it and to ask for it
+    again, never that no file has an error."""
+    broken = tmp_path / "in" / "hong.xlsx"
+    broken.parent.mkdir()
+    broken.write_bytes((ROOT / "tests" / "data" / "bad" / "truncated.xlsx").read_bytes())
+    out = tmp_path / "o"
+    result = runner.invoke(
+        app, ["validate", str(broken.parent), "--annotate", str(out), "--lang", "en"]
+    )
+    assert result.exit_code == 3, result.output
+    said = " ".join(result.stderr.split())  # as wrapped at the terminal's width
+    assert said.endswith(
+        f"No copy of {broken.as_posix()}: the file could not be opened (its error is "
+        "above), so there is no cell to mark. Ask the unit to send the file again. "
+        f"No copy written to {out}."
+    )
+    assert "No file has an error" not in said
+    _, done = validate_annotated([str(broken.parent)], tmp_path / "o2", "vi")
+    assert done.unopened == [broken.as_posix()]
+    assert done.written == []

@@ -130,11 +130,13 @@ def with_data_issues(dataset: Dataset, catalog: Catalog | None = None) -> Datase
 
 class AnnotatedCopies(NamedTuple):
     """What `kpi validate --annotate` wrote: (input shown, copy written) in the inputs'
-    order, and the inputs with issues left without a copy because they changed after
-    they were read."""
+    order; the inputs with issues left without a copy because they changed after they
+    were read; and the inputs with an error that could not be opened at all (no copy to
+    mark: the unit must send the file again)."""
 
     written: list[tuple[str, Path]]
     changed: list[str]
+    unopened: list[str]
 
 
 def validate_annotated(
@@ -183,7 +185,24 @@ def validate_annotated(
         target = names[workbook.display]
         write_copy(source, plan, target, [path for _, path in inputs], lang)
         written.append((workbook.display, target))
-    return dataset, AnnotatedCopies(written, changed)
+    return dataset, AnnotatedCopies(written, changed, _unopened(opened, files))
+
+
+def _unopened(opened: OpenedInputs, given: Sequence[str]) -> list[str]:
+    """The inputs with an error or a warning of their own that were not opened: files that
+    cannot be read, are not workbooks, or are not there (not a folder given)."""
+    from kpi_tritue.model.issues import Severity
+
+    folders = {name for name in given if Path(name).is_dir()}
+    return sorted(
+        {
+            issue.file
+            for issue in opened.issues
+            if issue.file is not None
+            and issue.file not in folders
+            and issue.severity is not Severity.INFO
+        }
+    )
 
 
 def compute(

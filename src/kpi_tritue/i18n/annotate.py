@@ -48,6 +48,16 @@ TEXT: dict[str, dict[Lang, str]] = {
         "vi": "Không tệp nào có lỗi hay cảnh báo: không ghi bản sao nào vào {folder}.",
         "en": "No file has an error or a warning: no copy written to {folder}.",
     },
+    "annotate.none_written": {
+        "vi": "Không ghi bản sao nào vào {folder}.",
+        "en": "No copy written to {folder}.",
+    },
+    "annotate.unopened": {
+        "vi": "Không có bản sao của {file}: không mở được tệp (lỗi của tệp ở trên), nên "
+        "không có ô nào để đánh dấu. Đề nghị đơn vị gửi lại tệp.",
+        "en": "No copy of {file}: the file could not be opened (its error is above), so "
+        "there is no cell to mark. Ask the unit to send the file again.",
+    },
     "annotate.changed": {
         "vi": "Không ghi bản sao của {file}: tệp đã thay đổi từ lúc được đọc. Chạy lại lệnh để "
         "kiểm tra bản mới.",

@@ -354,13 +354,20 @@ def write_copy(
 
 
 def annotated_lines(
-    written: Sequence[tuple[str, Path]], changed: Sequence[str], folder: Path, lang: Lang
+    written: Sequence[tuple[str, Path]],
+    changed: Sequence[str],
+    unopened: Sequence[str],
+    folder: Path,
+    lang: Lang,
 ) -> list[str]:
-    """What stderr says after `--annotate`: how many copies, where, and those not written."""
+    """What stderr says after `--annotate`: how many copies, where, and those not written
+    (changed since read, or not opened at all)."""
     shown = printable(str(folder))
     lines = [text("annotate.changed", lang, file=printable(name)) for name in changed]
+    lines += [text("annotate.unopened", lang, file=printable(name)) for name in unopened]
     if not written:
-        return [*lines, text("annotate.none", lang, folder=shown)]
+        none = "annotate.none" if not changed and not unopened else "annotate.none_written"
+        return [*lines, text(none, lang, folder=shown)]
     lines.append(text("annotate.written", lang, count=len(written), folder=shown))
     lines += [
         text("annotate.written_one", lang, file=printable(name), path=printable(str(path)))
