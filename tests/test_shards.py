@@ -88,9 +88,12 @@ def _read(
     found = load_dataset(given, progress=lambda step, total, _: steps.append((step, total)))
     # Read as asked: in this process alone, or in `processes` (no worker lost on the way).
     assert used == ([] if processes == 1 else [processes])
-    # The progress bar only moves forward and ends full, either way.
+    # The progress bar only moves forward and ends full, either way; for workbooks opened
+    # first, within the second half, as the read one at a time says it.
     assert steps == sorted(steps)
     assert steps[-1][0] == steps[-1][1]
+    if opened:
+        assert all(2 * step >= total for step, total in steps)
     return found
 
 
@@ -314,7 +317,15 @@ def test_a_trend_reads_each_year_in_processes_as_in_one(
     plain = load_series([str(mixed_run)], catalog=catalog)
     assert used == []
     monkeypatch.setenv(shards.PROCESSES_SETTING, "2")
-    split = load_series([str(mixed_run)], catalog=catalog)
+    steps: list[tuple[int, int]] = []
+    split = load_series(
+        [str(mixed_run)],
+        catalog=catalog,
+        progress=lambda step, total, _: steps.append((step, total)),
+    )
+    # The progress bar only moves forward, year after year, and ends full.
+    assert steps == sorted(steps)
+    assert steps[-1][0] == steps[-1][1]
     # Every year of more than one file was read in two processes.
     assert len(plain.years) >= 2
     assert used and set(used) == {2}

@@ -232,15 +232,22 @@ def _read(
         # a trend by their `ThongTin`; `kpi trend` reads a year at a time): read in
         # processes all the same. A worker opens its share again (an opened workbook's
         # reader cannot cross to another process); this process takes its own as opened.
+        found = inputs.found
+
+        def reading(step: int, total: int, name: str) -> None:
+            # As `_read_here` says it: the files are opened, the second half is their read.
+            if progress:
+                progress(found + step * found // max(total, 1), 2 * found, name)
+
         read = _read_in_processes(
             [(workbook.path, workbook.display) for workbook in inputs.workbooks],
             inputs.issues,
             as_of,
             today,
             inputs.contract,
-            progress,
+            reading,
             ready=inputs.workbooks,
-            found=inputs.found,
+            found=found,
         )
         return read if read is not None else _read_here(inputs, as_of, today, progress)
     files, expanded = expand_inputs(inputs)
