@@ -31,7 +31,7 @@ from kpi_tritue.contract.text_inputs import (
 )
 from kpi_tritue.io.inputs import expand_inputs
 from kpi_tritue.io.option_files import load_targets
-from kpi_tritue.io.safe_files import path_problem, read_capped
+from kpi_tritue.io.safe_files import LONGEST_PATH_SHOWN, path_problem, read_capped
 from kpi_tritue.model.results import Status
 from kpi_tritue.render.terminal import dumps
 from test_gate import result
@@ -467,3 +467,23 @@ def test_no_json_output_holds_a_bare_nan_or_infinity() -> None:
         with pytest.raises(ValueError, match="JSON compliant"):
             dumps({"value": number})
     assert json.loads(dumps({"value": 1.5})) == {"value": 1.5}
+
+
+@pytest.mark.parametrize("command", ["validate", "export", "annotate"])
+def test_a_path_longer_than_any_file_s_is_said_cut_in_the_middle(
+    command: str, tmp_path: Path
+) -> None:
+    """A path of 100,000 characters names nothing: what is said of it stays bounded, its
+    start and end shown."""
+    sample = Path(__file__).parent.parent / "data" / "samples" / "ha_tinh_2024.xlsx"
+    long = "d" * 50_000 + "e" * 50_000 + ".xlsx"
+    args = {
+        "validate": ["validate", long],
+        "export": ["export", str(sample), "-o", long],
+        "annotate": ["validate", str(sample), "--annotate", long],
+    }[command]
+    result = runner.invoke(app, args, env={"COLUMNS": "80"})
+    assert result.exit_code == 2, result.output
+    said = "".join(result.stderr.split()).replace("│", "")
+    assert "d" * 2000 in said and "e" * 2000 in said and "…" in said
+    assert len(result.stderr) < 2 * LONGEST_PATH_SHOWN

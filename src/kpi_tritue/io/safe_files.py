@@ -23,20 +23,36 @@ from kpi_tritue.contract.text_inputs import TextLimit, UnsafeInput
 # What a path names
 
 
+# The longest path a file can have here (Linux's PATH_MAX). A path given on the command
+# line may be far longer (up to 128 KiB an argument): it names nothing, and is shown with
+# its middle cut out, so that what is said of it stays bounded.
+LONGEST_PATH_SHOWN = 4096
+
+
 def path_problem(path: Path, *, folder_ok: bool) -> UnsafeInput | None:
     """None when `path` (through symlinks) is a regular file, or a folder if `folder_ok`;
     else why it cannot be read. Nothing is opened."""
+    shown = shown_path(path)
     try:
         mode = os.stat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):
-        return UnsafeInput("missing", path=str(path))
+        return UnsafeInput("missing", path=shown)
     except OSError as error:  # no permission, a symlink loop, a name too long
-        return UnsafeInput("unreadable", path=str(path), detail=error.strerror or str(error))
+        return UnsafeInput("unreadable", path=shown, detail=error.strerror or str(error))
     except ValueError as error:  # a NUL byte in the name
-        return UnsafeInput("unreadable", path=str(path), detail=str(error))
+        return UnsafeInput("unreadable", path=shown, detail=str(error))
     if stat.S_ISREG(mode) or (folder_ok and stat.S_ISDIR(mode)):
         return None
-    return UnsafeInput("not_regular", path=str(path))
+    return UnsafeInput("not_regular", path=shown)
+
+
+def shown_path(path: Path) -> str:
+    """`path` as said in a message: whole, unless it is longer than any file's can be."""
+    text = str(path)
+    if len(text) <= LONGEST_PATH_SHOWN:
+        return text
+    half = LONGEST_PATH_SHOWN // 2 - 1
+    return f"{text[:half]}…{text[-half:]}"
 
 
 def read_capped(path: Path, limit: TextLimit) -> bytes:

@@ -30,6 +30,7 @@ from kpi_tritue.errors import OutputError
 from kpi_tritue.i18n import Lang, issue_parts, text
 from kpi_tritue.i18n.numbers import printable
 from kpi_tritue.io.copies import CopySource
+from kpi_tritue.io.safe_files import shown_path
 from kpi_tritue.model.issues import Issue, Severity, count_by_severity
 from kpi_tritue.model.marks import Mark, MarkPlan, moved_to
 from kpi_tritue.render.outputs import check_output, write_atomically, write_failed
@@ -106,9 +107,10 @@ def prepare_folder(folder: Path, lang: Lang) -> None:
     except OSError as error:
         raise OutputError(write_failed(folder, error, lang)) from error
     if not folder.is_dir():
-        raise OutputError(text("output.no_folder", lang, path=str(folder), folder=str(folder)))
+        shown = shown_path(folder)
+        raise OutputError(text("output.no_folder", lang, path=shown, folder=shown))
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(text("output.not_writable", lang, folder=str(folder)))
+        raise OutputError(text("output.not_writable", lang, folder=shown_path(folder)))
 
 
 # ---------------------------------------------------------------------------------------

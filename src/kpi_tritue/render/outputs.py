@@ -21,6 +21,7 @@ from typing import BinaryIO
 
 from kpi_tritue.errors import OutputError, Terminated
 from kpi_tritue.i18n import Lang, text
+from kpi_tritue.io.safe_files import shown_path
 
 # What most file systems allow for one name, when the folder's own limit cannot be asked.
 NAME_MAX_FALLBACK = 255
@@ -54,7 +55,7 @@ def write_failed(path: Path, error: OSError, lang: Lang) -> str:
     """The message for a file that could not be written: why, and what to do when the
     likely cause is the file being open in another program."""
     key = "write_locked" if error.errno in (errno.EACCES, errno.EPERM, errno.EBUSY) else "write"
-    return text(f"output.{key}", lang, path=str(path), reason=os_reason(error, lang))
+    return text(f"output.{key}", lang, path=shown_path(path), reason=os_reason(error, lang))
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -76,7 +77,7 @@ def check_output(
 ) -> None:
     """Refuse an output path that is an input, a folder, a name too long, or in a folder
     that cannot be written."""
-    shown = str(path)
+    shown = shown_path(path)
     if path.suffix.lower() not in suffixes:
         raise OutputError(text("output.suffix", lang, path=shown, suffixes=", ".join(suffixes)))
     try:
@@ -86,7 +87,7 @@ def check_output(
 
 
 def _check_place(path: Path, inputs: Iterable[Path], lang: Lang) -> None:
-    shown = str(path)
+    shown = shown_path(path)
     length, limit = len(os.fsencode(path.name)), _name_max(path.absolute().parent)
     if length > limit:
         raise OutputError(
@@ -100,9 +101,10 @@ def _check_place(path: Path, inputs: Iterable[Path], lang: Lang) -> None:
             raise OutputError(text("output.is_input", lang, path=shown))
     folder = target.parent
     if not folder.is_dir():
-        raise OutputError(text("output.no_folder", lang, path=shown, folder=str(path.parent)))
+        folder_shown = shown_path(path.parent)
+        raise OutputError(text("output.no_folder", lang, path=shown, folder=folder_shown))
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(text("output.not_writable", lang, folder=str(path.parent)))
+        raise OutputError(text("output.not_writable", lang, folder=shown_path(path.parent)))
 
 
 def _new_file_mode(path: Path) -> int:
