@@ -487,3 +487,24 @@ def test_a_path_longer_than_any_file_s_is_said_cut_in_the_middle(
     said = "".join(result.stderr.split()).replace("│", "")
     assert "d" * 2000 in said and "e" * 2000 in said and "…" in said
     assert len(result.stderr) < 2 * LONGEST_PATH_SHOWN
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["compute", "SAMPLE", "--as-of", "LONG"],
+        ["explain", "LONG", "SAMPLE"],
+        ["indicators", "LONG"],
+        ["check", "SAMPLE", "--fail-on", "LONG"],
+    ],
+)
+def test_a_value_of_100_000_characters_is_quoted_cut(args: list[str]) -> None:
+    """An option's value or an id typed at any length: the message quotes its start."""
+    sample = str(Path(__file__).parent.parent / "data" / "samples" / "ha_tinh_2024.xlsx")
+    long = "z" * 100_000
+    given = [{"SAMPLE": sample, "LONG": long}.get(arg, arg) for arg in args]
+    result = runner.invoke(app, given, env={"COLUMNS": "80"})
+    assert result.exit_code == 2, result.output
+    said = "".join(result.output.split()).replace("│", "")
+    assert "z" * 70 in said and "z" * 81 not in said and "…" in said
+    assert len(result.output) < 3_000

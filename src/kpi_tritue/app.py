@@ -43,7 +43,7 @@ from kpi_tritue.app_inputs import load_catalog as load_catalog
 from kpi_tritue.app_inputs import load_contract as load_contract
 from kpi_tritue.app_inputs import parse_as_of as parse_as_of
 from kpi_tritue.app_inputs import usable as usable
-from kpi_tritue.errors import InputError, UnknownIndicator, UsageError
+from kpi_tritue.errors import InputError, UnknownIndicator, UsageError, clipped
 
 if TYPE_CHECKING:
     from kpi_tritue.catalog.listing import Listing
@@ -324,7 +324,7 @@ def check(
             raise UsageError("gate.never_fails", value=error.value, allowed=allowed) from None
         if not error.value:
             raise UsageError("gate.empty_fail_on", allowed=allowed) from None
-        raise UsageError("gate.bad_fail_on", value=error.value[:80], allowed=allowed) from None
+        raise UsageError("gate.bad_fail_on", value=clipped(error.value), allowed=allowed) from None
     if not tolerance >= 0:  # NaN too
         raise UsageError("gate.bad_tolerance", value=tolerance)
     everything = [*files, *history]
