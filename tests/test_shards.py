@@ -94,6 +94,11 @@ def _read(
     assert steps[-1][0] == steps[-1][1]
     if opened:
         assert all(2 * step >= total for step, total in steps)
+    elif processes > 1:
+        # The takes fill three quarters of the bar (they are most of the time), not half:
+        # it does not stand still through the parse.
+        total = steps[-1][1]
+        assert (total * 3 // 4, total) in steps and (total * 7 // 8, total) in steps
     return found
 
 

@@ -224,11 +224,15 @@ def read_in_processes(
     local = _Shard(contract, ready=dict(enumerate(ready)))
     results: dict[int, FileResult] = {}
     total = 2 * len(files)
+    # The bar: the takes fill its first three quarters (about that share of the time, on
+    # 2,000 small files), this process's parse the next eighth, the workers' the rest.
+    taken_share, parsed_share = total * 3 // 4, total * 7 // 8
 
     def note(found: list[tuple[int, FileResult]]) -> None:
         results.update(found)
         if progress and found:
-            progress(len(results), total, files[found[-1][0]][1])
+            step = taken_share * len(results) // len(files)
+            progress(step, total, files[found[-1][0]][1])
 
     try:
         for number in range(processes - 1):
@@ -261,6 +265,8 @@ def read_in_processes(
         for worker in workers:
             worker.send(("parse", bounds, registry, facts.without_ids))
         loaded = dict(local.parse(bounds, registry, facts.without_ids))
+        if progress:
+            progress(parsed_share, total, "")
         for _, sent in _gather(replies, workers, "parse"):
             loaded.update(_received_parse(sent))
         if progress:
