@@ -223,6 +223,39 @@ def test_a_worker_lost_has_the_run_read_again_here(
     assert _view(again) == _view(plain)
 
 
+def test_a_worker_lost_late_has_opened_workbooks_read_again_here(
+    mixed_run: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lost once this process has taken its share of the workbooks opened first: those
+    are read again here from the start, as if the processes had not been tried."""
+    plain = _read(mixed_run, monkeypatch, 1, 2, opened=True)
+    sent = shards._Worker.send
+
+    def killed_at_parse(worker: Any, order: tuple[Any, ...]) -> None:
+        if order[0] == "parse":
+            worker.process.kill()
+            worker.process.wait()
+        sent(worker, order)
+
+    monkeypatch.setattr(shards._Worker, "send", killed_at_parse)
+    monkeypatch.setenv(shards.PROCESSES_SETTING, "2")
+    taken: list[int] = []
+    taking = shards._Shard.take
+
+    def counted(shard: Any, chunk: Any) -> Any:
+        taken.append(len(chunk))
+        return taking(shard, chunk)
+
+    monkeypatch.setattr(shards._Shard, "take", counted)
+    lost = _losses(monkeypatch)
+    again = load_dataset(open_inputs([str(mixed_run)]))
+    assert len(lost) == 1
+    assert taken  # this process had taken some of them before the loss
+    assert _view(again) == _view(plain)
+    for key, table in plain.tables.items():
+        pd.testing.assert_frame_equal(again.tables[key].frame, table.frame)
+
+
 def _losses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """What each `WorkerLost` of the reads to come said (they are read again here)."""
     lost: list[str] = []
