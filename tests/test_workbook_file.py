@@ -106,3 +106,34 @@ def test_files_are_held_in_memory_within_a_budget_and_given_back(
     del workbook
     gc.collect()
     assert workbook_file._held == 0
+
+
+def test_a_workbook_read_whole_is_digested_from_its_bytes_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The digest of a workbook held in memory is taken from the bytes parsed; only a
+    workbook read from its path is read a second time for it."""
+    import hashlib
+
+    from kpi_tritue.io import workbook as workbook_module
+    from kpi_tritue.io.workbook import OpenedWorkbook, open_workbook
+
+    path = write_workbook(tmp_path / "a.xlsx", {"NhanSu": [WORKFORCE_HEADER, person("A1")]})
+    expected = hashlib.sha256(path.read_bytes()).hexdigest()
+    hashed: list[Path] = []
+    hashing = workbook_module.sha256_of
+
+    def counted(file: Path) -> str:
+        hashed.append(file)
+        return hashing(file)
+
+    monkeypatch.setattr(workbook_module, "sha256_of", counted)
+    monkeypatch.setattr(workbook_file, "_held", 0)
+    opened = open_workbook(path, path.as_posix())
+    assert isinstance(opened, OpenedWorkbook)
+    assert (opened.sha256, hashed) == (expected, [])
+    # Past the size held in memory: read from its path, and digested from it.
+    monkeypatch.setattr(workbook_file, "IN_MEMORY_UP_TO", 10)
+    opened = open_workbook(path, path.as_posix())
+    assert isinstance(opened, OpenedWorkbook)
+    assert (opened.sha256, hashed) == (expected, [path])

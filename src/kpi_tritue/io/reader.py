@@ -13,6 +13,7 @@ the command imports what it needs, and always finished (`Workbook.open` takes it
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import weakref
@@ -87,6 +88,10 @@ class Workbook:
         import fastexcel
 
         self.path = path
+        # The file's SHA-256 when its bytes are read here whole (`in_memory`): taken from
+        # those bytes, so that it is of what is parsed and the file is not read again for
+        # it (`workbook.open_workbook`); None otherwise.
+        self.digest: str | None = None
         self._mended: dict[str, Any] = {}
         self._sheet_parts: dict[str, str] = {}
         # The archive's directory (a closed `ZipFile`: its entries, not its data), read
@@ -151,6 +156,7 @@ class Workbook:
             if isinstance(source, bytes):
                 # Given back once this workbook (and calamine's copy with it) is gone.
                 weakref.finalize(self, release, len(source))
+                self.digest = hashlib.sha256(source).hexdigest()
         source = source or path
         _quiet_rust_logs()
         try:

@@ -92,8 +92,8 @@ def open_workbook(
     """
     reporter = Reporter(display, None)
     try:
-        digest = sha256_of(path)
         workbook = Workbook.open(path)
+        digest = workbook.digest or sha256_of(path)
         names = workbook.sheet_names
     except UnreadableWorkbook as error:
         reporter.add(Severity.ERROR, error.reason, params={"detail": error.detail, **error.params})
