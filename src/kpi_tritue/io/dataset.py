@@ -1,8 +1,9 @@
 """Several workbooks and folders consolidated into one dataset for one reference date.
 
 files → `open_inputs` (each opened once: sheets matched, `ThongTin` read) → one reference
-date for all → `read_tables` → rows concatenated, duplicates and conflicts reported
-(`duplicates`) → `Dataset`.
+date for all → `read_all_tables` → rows concatenated, duplicates and conflicts reported
+(`duplicates`) → `Dataset`. A run of many small files takes the same steps in several
+processes (`shards.py`, `_read_in_processes`).
 Files are taken in the order of their paths, so the order on the command line never
 changes a result.
 """

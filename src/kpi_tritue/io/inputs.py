@@ -3,9 +3,10 @@
 `open_inputs` is the one place a command opens its workbooks: it matches their sheets and
 reads `ThongTin`, which is all a command needs to choose its path (one report year or
 several); the dataset of one year (`dataset.load_dataset`) and the series of several
-(`series.load_series`) are then read from the same opened workbooks, never by opening
-the files again. (A run of many small files given as paths is opened by the processes
-that read it, each file in one of them: `shards.py`.)
+(`series.load_series`) are then read from the same opened workbooks. A run of many small
+files is read in several processes (`shards.py`): given as paths, each file is opened by
+the one process that reads it; opened here first, a worker opens its share again (a
+reader cannot cross to another process), this process reads its own as opened.
 """
 
 from __future__ import annotations
