@@ -75,15 +75,7 @@ def _read(
     # As many as asked, whatever this machine's CPUs (results do not depend on them).
     monkeypatch.setattr(shards, "_usable_cpus", lambda: 8)
     steps: list[tuple[int, int]] = []
-    used: list[int] = []
-    reading = shards.read_in_processes
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        done = reading(*args, **kwargs)
-        used.append(args[4])
-        return done
-
-    monkeypatch.setattr(dataset_module, "read_in_processes", counted)
+    used = _processes_used(monkeypatch)
     given = open_inputs([str(folder)]) if opened else [str(folder)]
     found = load_dataset(given, progress=lambda step, total, _: steps.append((step, total)))
     # Read as asked: in this process alone, or in `processes` (no worker lost on the way).
@@ -100,6 +92,21 @@ def _read(
         total = steps[-1][1]
         assert (total * 3 // 4, total) in steps and (total * 7 // 8, total) in steps
     return found
+
+
+def _processes_used(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many processes each read to come in processes used (a read that lost a worker
+    is not counted: it is read again here)."""
+    used: list[int] = []
+    reading = shards.read_in_processes
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        done = reading(*args, **kwargs)
+        used.append(args[4])
+        return done
+
+    monkeypatch.setattr(dataset_module, "read_in_processes", counted)
+    return used
 
 
 def _view(found: Dataset) -> dict[str, Any]:
@@ -343,14 +350,7 @@ def test_a_trend_reads_each_year_in_processes_as_in_one(
     catalog = load_catalog()
     monkeypatch.setattr(shards, "FEWEST_FILES", 1)
     monkeypatch.setattr(shards, "_usable_cpus", lambda: 8)
-    used: list[int] = []
-    reading = shards.read_in_processes
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        used.append(args[4])
-        return reading(*args, **kwargs)
-
-    monkeypatch.setattr(dataset_module, "read_in_processes", counted)
+    used = _processes_used(monkeypatch)
     monkeypatch.setenv(shards.PROCESSES_SETTING, "1")
     plain = load_series([str(mixed_run)], catalog=catalog)
     assert used == []
