@@ -43,7 +43,7 @@ from kpi_tritue.app_inputs import load_catalog as load_catalog
 from kpi_tritue.app_inputs import load_contract as load_contract
 from kpi_tritue.app_inputs import parse_as_of as parse_as_of
 from kpi_tritue.app_inputs import usable as usable
-from kpi_tritue.errors import InputError, UnknownIndicator, UsageError, clipped
+from kpi_tritue.errors import InputError, UnknownIndicator, UsageError
 
 if TYPE_CHECKING:
     from kpi_tritue.catalog.listing import Listing
@@ -315,6 +315,7 @@ def check(
         judge,
         parse_fail_on,
     )
+    from kpi_tritue.contract.privacy import quote
 
     try:
         conditions = parse_fail_on(fail_on)
@@ -324,7 +325,7 @@ def check(
             raise UsageError("gate.never_fails", value=error.value, allowed=allowed) from None
         if not error.value:
             raise UsageError("gate.empty_fail_on", allowed=allowed) from None
-        raise UsageError("gate.bad_fail_on", value=clipped(error.value), allowed=allowed) from None
+        raise UsageError("gate.bad_fail_on", value=quote(error.value), allowed=allowed) from None
     if not tolerance >= 0:  # NaN too
         raise UsageError("gate.bad_tolerance", value=tolerance)
     everything = [*files, *history]
@@ -411,11 +412,12 @@ def explain(
     """The rows and figures behind one indicator (`kpi explain`); an id the catalog does
     not have is refused before anything is read."""
     from kpi_tritue.compute.engine import explain as explain_indicator
+    from kpi_tritue.contract.privacy import quote
 
     catalog = load_catalog(targets)
     ids = [entry.id for entry in catalog.indicators]
     if indicator not in ids:
-        raise UnknownIndicator(indicator, ids)
+        raise UnknownIndicator(quote(indicator), ids)
     dataset = load(files, as_of, progress, contract=load_contract(columns), catalog=catalog)
     dataset, _ = usable(dataset, skip_invalid)
     return explain_indicator(dataset, catalog, indicator)
@@ -467,7 +469,9 @@ def indicator_about(indicator: str, targets: Path | None = None) -> tuple[Catalo
     catalog = load_catalog(targets)
     ids = [entry.id for entry in catalog.indicators]
     if indicator not in ids:
-        raise UnknownIndicator(indicator, ids)
+        from kpi_tritue.contract.privacy import quote
+
+        raise UnknownIndicator(quote(indicator), ids)
     return catalog, catalog.indicator(indicator)
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from kpi_tritue.errors import InputError, UsageError, clipped
+from kpi_tritue.errors import InputError, UsageError
 
 if TYPE_CHECKING:
     from kpi_tritue.catalog.model import Catalog
@@ -72,7 +72,9 @@ def parse_as_of(value: str | None) -> date | None:
             return date(int(match[6]), int(match[5]), int(match[4]))
     except ValueError:
         pass
-    raise UsageError("errors.as_of", value=clipped(value))
+    from kpi_tritue.contract.privacy import quote
+
+    raise UsageError("errors.as_of", value=quote(value))
 
 
 def check_paths(files: Sequence[str], *, folders: bool = True) -> None:

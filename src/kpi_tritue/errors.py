@@ -26,17 +26,6 @@ EXIT_INPUT = 3  # the input cannot be used
 EXIT_INTERNAL = 4  # a bug
 
 
-# How much of a value typed on the command line a message quotes (an option's value, an
-# indicator's id): enough to recognise it; a longer one is cut, so that the message stays
-# bounded whatever was typed (an argument may be 128 KiB long).
-MOST_QUOTED = 80
-
-
-def clipped(value: str, most: int = MOST_QUOTED) -> str:
-    """`value` as a message quotes it: whole, or its first characters and `…`."""
-    return value if len(value) <= most else value[: most - 1] + "…"
-
-
 class KpiError(Exception):
     """Something the user can fix, with a message that says how.
 
@@ -97,12 +86,12 @@ class OutputError(KpiError):
 
 
 class UnknownIndicator(UsageError):
-    """An indicator id that the catalog does not have; the message lists those it has."""
+    """An indicator id that the catalog does not have; the message lists those it has.
+    `indicator_id` as typed may be of any length: the raiser quotes it
+    (`contract.privacy.quote`)."""
 
     def __init__(self, indicator_id: str, known: list[str]) -> None:
-        super().__init__(
-            "errors.unknown_indicator", indicator=clipped(indicator_id), known=", ".join(known)
-        )
+        super().__init__("errors.unknown_indicator", indicator=indicator_id, known=", ".join(known))
         self.indicator_id = indicator_id
         self.known = list(known)
 

@@ -35,6 +35,7 @@ from kpi_tritue.compute.milestones import milestone
 from kpi_tritue.compute.norms import unit_norm
 from kpi_tritue.compute.ratios import ratio
 from kpi_tritue.compute.stats import with_people_share_stats
+from kpi_tritue.contract.privacy import quote
 from kpi_tritue.contract.schema import FIGURES, MILESTONES
 from kpi_tritue.errors import UnknownIndicator
 from kpi_tritue.io.dataset import Dataset
@@ -110,7 +111,7 @@ def explain(dataset: Dataset, catalog: Catalog, indicator_id: str) -> Explanatio
     """
     ids = [indicator.id for indicator in catalog.indicators]
     if indicator_id not in ids:
-        raise UnknownIndicator(indicator_id, ids)
+        raise UnknownIndicator(quote(indicator_id), ids)
     indicator = catalog.indicator(indicator_id)
     context = context_of(dataset, catalog, None)
     return explanation(context, indicator, _result(context, indicator))
