@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook as OpenpyxlWorkbook
 
+from kpi_tritue.contract import limits
 from kpi_tritue.io import reader, scan_beside
 from kpi_tritue.io.sheet_xml import Scanner
 
@@ -51,15 +52,27 @@ def _read_every_sheet(path: Path) -> list[tuple[str, object]]:
     return read
 
 
+# Blocks of this many bytes cut a small part into many, so that the scanner meets the
+# first block it must run a pattern on after some it scanned at once.
+_SMALL_BLOCK = 97
+
+
 def _both_ways(path: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object]]:
     """The sheets read the plain way and the threaded way (every part scanned beside),
-    which must agree; no scanning thread outlives a read."""
+    in blocks of the usual size and in small ones, which must all agree; no scanning
+    thread outlives a read."""
     monkeypatch.setattr(scan_beside, "BESIDE_FROM", _PLAIN)
     plain = _read_every_sheet(path)
     monkeypatch.setattr(scan_beside, "BESIDE_FROM", 0)
     beside = _read_every_sheet(path)
     assert _threads() == []
     assert beside == plain
+    monkeypatch.setattr(limits, "_BLOCK", _SMALL_BLOCK)
+    assert _read_every_sheet(path) == plain
+    assert _threads() == []
+    monkeypatch.setattr(scan_beside, "BESIDE_FROM", _PLAIN)
+    assert _read_every_sheet(path) == plain
+    monkeypatch.undo()
     return plain
 
 
@@ -186,3 +199,72 @@ def test_a_big_part_is_scanned_in_a_thread_that_ends_with_the_load(
     monkeypatch.setattr(scan_beside, "BESIDE_FROM", _sheet_part(path).file_size + 1)
     assert reader.Workbook(path)._load("NhanSu").scan == loaded.scan
     assert seen and "kpi-scan-beside" not in seen
+
+
+def _watch_feeds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The thread of each block the scanner runs its patterns on (`Scanner.feed`)."""
+    seen: list[str] = []
+    feed = Scanner.feed
+
+    def watched(self: Scanner, block: bytes) -> None:
+        seen.append(threading.current_thread().name)
+        feed(self, block)
+
+    monkeypatch.setattr(Scanner, "feed", watched)
+    return seen
+
+
+def test_a_sheet_without_formulas_errors_or_merges_is_scanned_at_once_in_no_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workbook = OpenpyxlWorkbook()
+    sheet = workbook.active
+    sheet.title = "NhanSu"
+    for row in range(300):
+        sheet.append([f"text {row}", row, "plain"])
+    path = tmp_path / "w.xlsx"
+    workbook.save(path)
+    monkeypatch.setattr(limits, "_BLOCK", _SMALL_BLOCK)
+    monkeypatch.setattr(scan_beside, "BESIDE_FROM", 0)
+    allocated: list[int] = []
+
+    class Counted(bytearray):
+        def __init__(self, size: int) -> None:
+            allocated.append(size)
+            super().__init__(size)
+
+    monkeypatch.setattr(scan_beside, "bytearray", Counted, raising=False)
+    seen = _watch_feeds(monkeypatch)
+    loaded = reader.Workbook(path)._load("NhanSu")
+    assert loaded.scan.merged == [] and loaded.scan.has_errors is False
+    assert seen == [] and allocated == [] and _threads() == []
+
+
+def test_blocks_are_held_for_the_thread_from_the_first_that_needs_a_pattern(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workbook = OpenpyxlWorkbook()
+    sheet = workbook.active
+    sheet.title = "NhanSu"
+    for row in range(300):
+        sheet.append([f"text {row}", row, "=B1" if row == 250 else "plain"])
+    sheet.merge_cells("A1:B1")  # written after the cells, at the end of the part
+    path = tmp_path / "w.xlsx"
+    workbook.save(path)
+    size = _sheet_part(path).file_size
+    monkeypatch.setattr(limits, "_BLOCK", _SMALL_BLOCK)
+    monkeypatch.setattr(scan_beside, "BESIDE_FROM", 0)
+    allocated: list[int] = []
+
+    class Counted(bytearray):
+        def __init__(self, size: int) -> None:
+            allocated.append(size)
+            super().__init__(size)
+
+    monkeypatch.setattr(scan_beside, "bytearray", Counted, raising=False)
+    seen = _watch_feeds(monkeypatch)
+    loaded = reader.Workbook(path)._load("NhanSu")
+    assert loaded.scan.merged and loaded.scan.unsaved_formulas == [(250, 2)]  # not saved
+    # Only what is left from the formula's block on is held, and scanned in the thread.
+    assert len(allocated) == 1 and 0 < allocated[0] < size / 4
+    assert seen and set(seen) == {"kpi-scan-beside"} and _threads() == []

@@ -179,34 +179,51 @@ class Scanner:
 
     def feed(self, block: bytes) -> None:
         chunk = self._tail + block
-        plain = not self.prefiltered
-        # Each test below first looks for one byte its pattern cannot match without (see
+        self._scan(chunk, *self._wanted(chunk))
+
+    def feed_if_plain(self, block: bytes) -> bool:
+        """`feed` when no pattern is to run on `block` (no formula, error value or merged
+        block can be in it: only its unfinished end is carried), and True; else False,
+        the scanner as it was."""
+        chunk = self._tail + block
+        if any(self._wanted(chunk)):
+            return False
+        self._tail = chunk[_carry_from(chunk) :]
+        return True
+
+    def _wanted(self, chunk: bytes) -> tuple[bool, bool, bool]:
+        """Which patterns run on `chunk`: unsaved formulas, error cells, merged blocks."""
+        if not self.prefiltered:
+            return True, not self.has_errors, True
+        # Each test first looks for one byte its pattern cannot match without (see
         # `_holds`), so that a sheet without formulas, error cells or merged blocks is
         # read through three times, not seven. A formula cell without a saved value holds
         # `<f` and ends `</f><v/></c>`, `</f><v></v></c>` or `</f></c>`, or, its formula
         # shared (`<f .../>`), `/></c>` or `/><v></v></c>`; Excel itself always saves
         # the value. Every cell the pattern finds holds these.
-        if plain or (
-            _holds(chunk, b"<f", b"f")
-            and (
-                b"</f><v" in chunk
-                or b"</f></c>" in chunk
-                or b"/></c>" in chunk
-                or b"/><v></v></c>" in chunk
-            )
-        ):
+        formulas = _holds(chunk, b"<f", b"f") and (
+            b"</f><v" in chunk
+            or b"</f></c>" in chunk
+            or b"/></c>" in chunk
+            or b"/><v></v></c>" in chunk
+        )
+        # An attribute whose value is `e` is rare enough to check with a plain search
+        # first; the pattern then confirms it is a cell's type.
+        errors = not self.has_errors and (
+            _holds(chunk, b"'e'", b"'") or _holds(chunk, b'"e"', b"e")
+        )
+        return formulas, errors, _holds(chunk, b"mergeCell", b"g")
+
+    def _scan(self, chunk: bytes, formulas: bool, errors: bool, merges: bool) -> None:
+        if formulas:
             for found in _UNSAVED_FORMULA.finditer(chunk):
                 cell = (int(found[2]) - 1, column_index(found[1]))
                 if len(self.unsaved) < _MAX_LISTED and cell not in self.unsaved:
                     self.unsaved.append(cell)
-        if not self.has_errors and (
-            plain or _holds(chunk, b"'e'", b"'") or _holds(chunk, b'"e"', b"e")
-        ):
-            # An attribute whose value is `e` is rare enough to check with a plain search
-            # first; the pattern then confirms it is a cell's type.
+        if errors:
             self.has_errors = _ERROR_TYPE.search(chunk) is not None
         last_end = 0
-        if plain or _holds(chunk, b"mergeCell", b"g"):
+        if merges:
             for match in _MERGE_REF.finditer(chunk):
                 last_end = match.end()
                 c1, r1, c2, r2 = match.groups()
