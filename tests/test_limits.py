@@ -7,6 +7,7 @@ import itertools
 import random
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from data.make_bad_corpus import declare_sizes
+from kpi_tritue.contract import limits
 from kpi_tritue.contract.limits import (
     ArchiveMismatch,
     TextRun,
@@ -72,6 +74,59 @@ def test_a_sheet_declaring_less_than_its_compressed_data_is_refused_from_the_dir
     path = _archive(tmp_path / "a.xlsx", {"xl/worksheets/sheet1.xml": noise})
     _declare(path, "xl/worksheets/sheet1.xml", 4096)
     assert check_declared_sizes(path) == "xl/worksheets/sheet1.xml"
+
+
+def _inflated(path: Path, entry: zipfile.ZipInfo) -> tuple[list[bytes], object]:
+    """The blocks `inflated_blocks` gives, and what it raised (its class and arguments)."""
+    blocks: list[bytes] = []
+    try:
+        blocks.extend(inflated_blocks(path, entry))
+    except (ArchiveMismatch, zlib.error) as error:
+        return blocks, (type(error).__name__, error.args)
+    return blocks, None
+
+
+_ROW = b'<row r="7"><c r="A7" t="s"><v>12</v></c><c r="B7"><f>SUM(A1:A6)</f><v>3</v></c></row>'
+
+
+@settings(max_examples=150)
+@given(
+    data=st.binary(max_size=3000)
+    | st.lists(st.sampled_from([_ROW, b"<c/>", b"x", b"\x00" * 40]), max_size=300).map(b"".join),
+    level=st.integers(0, 9),
+    flips=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 7)), max_size=4),
+    declared=st.none() | st.integers(0, 30_000),
+    block=st.sampled_from([1 << 20, 61]),
+)
+def test_the_fast_inflate_gives_what_zlib_gives(
+    data: bytes, level: int, flips: list[tuple[float, int]], declared: int | None, block: int
+) -> None:
+    """zlib-ng's inflate, the fast way, gives the same blocks and raises the same errors as
+    zlib's on honest parts, on parts whose deflate stream has bits flipped (broken, cut or
+    trailed by what follows), and on parts that declare another size."""
+    assert limits._decompressor()[1] is not zlib.error  # zlib-ng is installed: the fast way
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        path = Path(folder) / "a.xlsx"
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
+            archive.writestr("xl/worksheets/sheet1.xml", data)
+        raw = bytearray(buffer.getvalue())
+        with zipfile.ZipFile(buffer) as archive:
+            entry = archive.getinfo("xl/worksheets/sheet1.xml")
+        start = entry.header_offset + 30 + len(entry.filename.encode())
+        for where, bit in flips:
+            if entry.compress_size:
+                raw[start + int(where * entry.compress_size)] ^= 1 << bit
+        path.write_bytes(bytes(raw))
+        if declared is not None:
+            _declare(path, entry.filename, declared)
+        with zipfile.ZipFile(path) as archive:
+            entry = archive.getinfo(entry.filename)
+        patch.setattr(limits, "_BLOCK", block)
+        fast = _inflated(path, entry)
+        patch.setattr(limits, "FAST_INFLATE", False)
+        assert limits._decompressor()[1] is zlib.error
+        assert _inflated(path, entry) == fast
 
 
 # ---------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kpi_tritue.model.issues import MAX_ISSUES_PER_CODE
 
@@ -207,12 +208,32 @@ class ArchiveMismatch(Exception):
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
 _BLOCK = 1 << 20
 
+# `inflated_blocks` inflates with zlib-ng (python-zlib-ng) when it is installed: its inflate
+# is zlib's own, with faster loops, so the same bytes in give the same blocks out and the
+# same errors (tests/test_limits.py holds the two to each other on valid, cut, corrupted and
+# padded streams), at about twice the speed (a 200,000-row sheet's 112 MiB: 0.066 s against
+# 0.123 s; it releases the GIL as zlib does). False: zlib's, the plain version.
+FAST_INFLATE = True
+
+
+def _decompressor() -> tuple[Any, type[Exception]]:
+    """A raw-deflate decompressor, with the class of the errors it raises."""
+    if FAST_INFLATE:
+        try:
+            from zlib_ng import zlib_ng
+        except ImportError:
+            pass
+        else:
+            fast_error: type[Exception] = zlib_ng.error  # type: ignore[assignment]  # stub: an instance
+            return zlib_ng.decompressobj(-15), fast_error
+    return zlib.decompressobj(-15), zlib.error
+
 
 def inflated_blocks(path: Path, entry: zipfile.ZipInfo) -> Iterator[bytes]:
     """The part's bytes, block by block, never more than its declared size.
 
     Raises `ArchiveMismatch` as soon as the part inflates past its declared size, or when
-    its data ends before it.
+    its data ends before it; `zlib.error` when its deflate stream is broken.
     """
     if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise ArchiveMismatch(entry.filename)
@@ -224,7 +245,10 @@ def inflated_blocks(path: Path, entry: zipfile.ZipInfo) -> Iterator[bytes]:
         fields = _LOCAL_HEADER.unpack(header)
         stream.seek(fields[9] + fields[10], os.SEEK_CUR)
         left = entry.compress_size
-        inflate = zlib.decompressobj(-15) if entry.compress_type == zipfile.ZIP_DEFLATED else None
+        inflate: Any = None
+        broken: type[Exception] = zlib.error
+        if entry.compress_type == zipfile.ZIP_DEFLATED:
+            inflate, broken = _decompressor()
         produced = 0
         while left > 0:
             chunk = stream.read(min(_BLOCK, left))
@@ -236,7 +260,10 @@ def inflated_blocks(path: Path, entry: zipfile.ZipInfo) -> Iterator[bytes]:
                     block, chunk = chunk, b""
                 else:
                     # Bounded output: the bomb is counted, never held.
-                    block = inflate.decompress(chunk, _BLOCK)
+                    try:
+                        block = inflate.decompress(chunk, _BLOCK)
+                    except broken as error:  # zlib-ng's said as zlib's, which callers catch
+                        raise zlib.error(*error.args) from None
                     chunk = inflate.unconsumed_tail
                 produced += len(block)
                 if produced > entry.file_size:
