@@ -157,6 +157,28 @@ def test_the_issues_of_several_files_name_the_file_on_each_row() -> None:
     assert "Chưa điền Đơn vị (mã HT000001)" in output
 
 
+def test_the_issues_of_several_files_of_one_folder_name_it_once_in_the_title() -> None:
+    issues = [
+        issue(file="reports/2024/a.xlsx"),
+        issue(file="reports/2024/xa/b.xlsx"),
+        Issue(Severity.WARNING, "run_wide", file=None),
+        issue(file="reports/2024/empty", sheet=None, cell=None),  # a folder without workbooks
+    ]
+    for lang, title in (
+        ("vi", "Kết quả kiểm tra dữ liệu (các tệp trong reports/2024)"),
+        ("en", "Validation result (files in reports/2024)"),
+    ):
+        output = printed(issues_table(issues, lang), 160)
+        assert title in output
+        assert "│ a.xlsx › NhanSu!C5" in output and "│ xa/b.xlsx › NhanSu!C5" in output
+        assert "reports/2024/a.xlsx" not in output and "│ empty " in output
+    assert location(issues[1], folder="reports/2024") == "xa/b.xlsx › NhanSu!C5"
+    assert location(issues[1], folder="reports/20") == "reports/2024/xa/b.xlsx › NhanSu!C5"
+    # Files in no one folder (`/` is none) are named whole.
+    output = printed(issues_table([issue(file="/a.xlsx"), issue(file="/b.xlsx")], "en"), 160)
+    assert "files in" not in output and "│ /a.xlsx › NhanSu!C5" in output
+
+
 def test_past_fifty_issues_of_one_code_only_a_count_is_shown() -> None:
     issues = [issue(row=row, cell=f"C{row}") for row in range(6, 6 + 53)]
     output = printed(issues_table(issues, "en"), 200)

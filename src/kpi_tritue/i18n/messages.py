@@ -13,6 +13,10 @@ TEXT: dict[str, dict[Lang, str]] = {
     "col.where": {"vi": "Vị trí", "en": "Where"},
     "col.message": {"vi": "Nội dung", "en": "Message"},
     "issues.title": {"vi": "Kết quả kiểm tra dữ liệu", "en": "Validation result"},
+    "issues.title_in": {
+        "vi": "Kết quả kiểm tra dữ liệu (các tệp trong {folder})",
+        "en": "Validation result (files in {folder})",
+    },
     "issues.title_file": {
         "vi": "Kết quả kiểm tra dữ liệu: {file}",
         "en": "Validation result: {file}",

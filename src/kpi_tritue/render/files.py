@@ -95,7 +95,7 @@ def _files_group(
         max([cell_len(header), *(cell_len(row[i]) for row in numbers)])
         for i, header in enumerate(headers)
     ]
-    folder = _common_folder([line.path for line in lines])
+    folder = common_folder([line.path for line in lines])
     paths = [printable(line.path[len(folder) + 1 :] if folder else line.path) for line in lines]
     units = [printable(line.reporting_unit or "—") for line in lines]
     file_header, unit_header = text("files.col.file", lang), text("files.col.unit", lang)
@@ -149,9 +149,10 @@ def _files_group(
     return Group(table, *notes)
 
 
-def _common_folder(paths: list[str]) -> str:
+def common_folder(paths: list[str]) -> str:
     """The folder every path is in (`reports/2024`), shown once in the title so that the
-    lines have room for the files' names; `` when there is none."""
+    lines have room for the files' names (here and in the issues table); `` when there is
+    none."""
     folders = [path.rpartition("/")[0] for path in paths]
     if not paths or not all(folders):
         return ""

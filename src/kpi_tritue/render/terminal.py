@@ -17,7 +17,7 @@ from kpi_tritue.i18n.numbers import printable
 from kpi_tritue.io.dataset import Dataset
 from kpi_tritue.model.issues import Issue, Severity, count_by_severity
 from kpi_tritue.model.sources import AsOfSource
-from kpi_tritue.render.files import files_json
+from kpi_tritue.render.files import common_folder, files_json
 
 TOOL = "kpi-tritue"
 ISSUES_PER_CODE = 50
@@ -30,9 +30,10 @@ _AS_OF_TEXT = {
 }
 
 
-def location(issue: Issue, with_file: bool = True) -> str:
-    """`file › Sheet!F12`: as much of the place as the issue knows (printable)."""
-    parts = [issue.file] if issue.file and with_file else []
+def location(issue: Issue, with_file: bool = True, folder: str = "") -> str:
+    """`file › Sheet!F12`: as much of the place as the issue knows (printable); the file
+    named from within `folder`, given, when it is in it."""
+    parts = [within(issue.file, folder)] if issue.file and with_file else []
     if issue.sheet:
         place = issue.sheet
         if issue.cell:
@@ -43,18 +44,28 @@ def location(issue: Issue, with_file: bool = True) -> str:
     return printable(" › ".join(parts)) if parts else "—"
 
 
+def within(path: str, folder: str) -> str:
+    """`path` from within `folder` when it lies in it, else whole."""
+    return path[len(folder) + 1 :] if folder and path.startswith(folder + "/") else path
+
+
 def issues_table(issues: Sequence[Issue], lang: Lang) -> Table:
     """Every issue a row; past `ISSUES_PER_CODE` of one code, a line says how many more.
 
-    When every issue is in one file, the file is named once, in the title.
+    When every issue is in one file, the file is named once, in the title; when they are
+    in several files of one folder, the folder is, as in the files table, and each file
+    is named from within it (a folder's path repeated on every line took a third of 80
+    columns).
     """
     files = {issue.file for issue in issues}
     single = len(files) == 1 and None not in files
-    title = (
-        text("issues.title_file", lang, file=printable(str(next(iter(files)))))
-        if single
-        else text("issues.title", lang)
-    )
+    folder = "" if single else common_folder(sorted(file for file in files if file))
+    if single:
+        title = text("issues.title_file", lang, file=printable(str(next(iter(files)))))
+    elif folder:
+        title = text("issues.title_in", lang, folder=printable(folder))
+    else:
+        title = text("issues.title", lang)
     table = Table(title=title, show_lines=False, expand=False)
     table.add_column(text("col.severity", lang), no_wrap=True)
     table.add_column(text("col.where", lang), overflow="fold")
@@ -69,7 +80,7 @@ def issues_table(issues: Sequence[Issue], lang: Lang) -> Table:
         message.append(f" [{issue.code}]", style="dim")
         table.add_row(
             Text(text(f"severity.{issue.severity.value}", lang), _SEVERITY_STYLE[issue.severity]),
-            location(issue, with_file=not single),
+            location(issue, with_file=not single, folder=folder),
             message,
         )
     for code, total in sorted(totals.items()):
