@@ -7,6 +7,7 @@ import tempfile
 import threading
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -178,29 +179,6 @@ def test_an_error_raised_while_scanning_is_raised_as_in_turn(
     assert outcomes == ["scanner failed"] * 2
 
 
-def test_a_big_part_is_scanned_in_a_thread_that_ends_with_the_load(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = _one_sheet(tmp_path)
-    seen: list[str] = []
-    feed = Scanner.feed
-
-    def watched(self: Scanner, block: bytes) -> None:
-        seen.append(threading.current_thread().name)
-        feed(self, block)
-
-    monkeypatch.setattr(Scanner, "feed", watched)
-    monkeypatch.setattr(scan_beside, "BESIDE_FROM", _sheet_part(path).file_size)
-    loaded = reader.Workbook(path)._load("NhanSu")
-    assert seen and set(seen) == {"kpi-scan-beside"}
-    assert _threads() == []
-    assert loaded.scan.has_errors and loaded.scan.merged and loaded.scan.unsaved_formulas
-    seen.clear()
-    monkeypatch.setattr(scan_beside, "BESIDE_FROM", _sheet_part(path).file_size + 1)
-    assert reader.Workbook(path)._load("NhanSu").scan == loaded.scan
-    assert seen and "kpi-scan-beside" not in seen
-
-
 def _watch_feeds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The thread of each block the scanner runs its patterns on (`Scanner.feed`)."""
     seen: list[str] = []
@@ -214,16 +192,42 @@ def _watch_feeds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-def test_a_sheet_without_formulas_errors_or_merges_is_scanned_at_once_in_no_thread(
+def test_a_big_part_is_scanned_in_a_thread_that_ends_with_the_load(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    path = _one_sheet(tmp_path)
+    seen = _watch_feeds(monkeypatch)
+    monkeypatch.setattr(scan_beside, "BESIDE_FROM", _sheet_part(path).file_size)
+    loaded = reader.Workbook(path)._load("NhanSu")
+    assert seen and set(seen) == {"kpi-scan-beside"}
+    assert _threads() == []
+    assert loaded.scan.has_errors and loaded.scan.merged and loaded.scan.unsaved_formulas
+    seen.clear()
+    monkeypatch.setattr(scan_beside, "BESIDE_FROM", _sheet_part(path).file_size + 1)
+    assert reader.Workbook(path)._load("NhanSu").scan == loaded.scan
+    assert seen and "kpi-scan-beside" not in seen
+
+
+def _three_hundred_rows(folder: Path, formula_at: int | None) -> Path:
+    """A sheet of 300 rows, a formula (not saved) at row `formula_at` and a merged block
+    (at the end of the part) when given, else neither."""
     workbook = OpenpyxlWorkbook()
     sheet = workbook.active
     sheet.title = "NhanSu"
     for row in range(300):
-        sheet.append([f"text {row}", row, "plain"])
-    path = tmp_path / "w.xlsx"
+        sheet.append([f"text {row}", row, "=B1" if row == formula_at else "plain"])
+    if formula_at is not None:
+        sheet.merge_cells("A1:B1")
+    path = folder / "w.xlsx"
     workbook.save(path)
+    return path
+
+
+def _loaded_beside_in_small_blocks(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Any, list[int], list[str]]:
+    """The sheet loaded scanned beside, in blocks of `_SMALL_BLOCK` bytes; the size of each
+    buffer taken for the scanner's thread; the thread of each block it ran patterns on."""
     monkeypatch.setattr(limits, "_BLOCK", _SMALL_BLOCK)
     monkeypatch.setattr(scan_beside, "BESIDE_FROM", 0)
     allocated: list[int] = []
@@ -235,7 +239,14 @@ def test_a_sheet_without_formulas_errors_or_merges_is_scanned_at_once_in_no_thre
 
     monkeypatch.setattr(scan_beside, "bytearray", Counted, raising=False)
     seen = _watch_feeds(monkeypatch)
-    loaded = reader.Workbook(path)._load("NhanSu")
+    return reader.Workbook(path)._load("NhanSu"), allocated, seen
+
+
+def test_a_sheet_without_formulas_errors_or_merges_is_scanned_at_once_in_no_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _three_hundred_rows(tmp_path, None)
+    loaded, allocated, seen = _loaded_beside_in_small_blocks(path, monkeypatch)
     assert loaded.scan.merged == [] and loaded.scan.has_errors is False
     assert seen == [] and allocated == [] and _threads() == []
 
@@ -243,27 +254,9 @@ def test_a_sheet_without_formulas_errors_or_merges_is_scanned_at_once_in_no_thre
 def test_blocks_are_held_for_the_thread_from_the_first_that_needs_a_pattern(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    workbook = OpenpyxlWorkbook()
-    sheet = workbook.active
-    sheet.title = "NhanSu"
-    for row in range(300):
-        sheet.append([f"text {row}", row, "=B1" if row == 250 else "plain"])
-    sheet.merge_cells("A1:B1")  # written after the cells, at the end of the part
-    path = tmp_path / "w.xlsx"
-    workbook.save(path)
+    path = _three_hundred_rows(tmp_path, 250)
     size = _sheet_part(path).file_size
-    monkeypatch.setattr(limits, "_BLOCK", _SMALL_BLOCK)
-    monkeypatch.setattr(scan_beside, "BESIDE_FROM", 0)
-    allocated: list[int] = []
-
-    class Counted(bytearray):
-        def __init__(self, size: int) -> None:
-            allocated.append(size)
-            super().__init__(size)
-
-    monkeypatch.setattr(scan_beside, "bytearray", Counted, raising=False)
-    seen = _watch_feeds(monkeypatch)
-    loaded = reader.Workbook(path)._load("NhanSu")
+    loaded, allocated, seen = _loaded_beside_in_small_blocks(path, monkeypatch)
     assert loaded.scan.merged and loaded.scan.unsaved_formulas == [(250, 2)]  # not saved
     # Only what is left from the formula's block on is held, and scanned in the thread.
     assert len(allocated) == 1 and 0 < allocated[0] < size / 4
