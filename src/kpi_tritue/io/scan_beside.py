@@ -26,12 +26,15 @@ import threading
 
 from kpi_tritue.io.sheet_xml import Scanner, SheetScan
 
-# A part declared to inflate to at least this many bytes is scanned beside (its scan costs
-# about 6 ms a MiB); tests set it to 0 to run every part the threaded way.
+# A part declared to inflate to at least this many bytes may be scanned beside (its patterns
+# cost about 3 ms a MiB on a sheet with a formula in every row; a sheet without formulas,
+# error values or merged blocks costs 0.15 ms a MiB, scanned at once); tests set it to 0 to
+# run every part the threaded way.
 BESIDE_FROM = 4 << 20
 # ... and at most this many: its inflated blocks are held from the gate until the scanner
-# has passed them (inflating them a second time would cost 4.5 ms a MiB of CPU); a bigger
-# part (the 1,048,575-row sheet inflates to 607 MiB) is scanned in the gate's thread.
+# has passed them, not inflated a second time (0.4 ms a MiB of CPU with zlib-ng, more with
+# zlib, besides the read); a bigger part (the 1,048,575-row sheet inflates to 607 MiB) is
+# scanned in the gate's thread.
 BESIDE_UP_TO = 160 << 20
 
 
