@@ -96,7 +96,7 @@ def _files_group(
         for i, header in enumerate(headers)
     ]
     folder = common_folder([line.path for line in lines])
-    paths = [printable(line.path[len(folder) + 1 :] if folder else line.path) for line in lines]
+    paths = [printable(within(line.path, folder)) for line in lines]
     units = [printable(line.reporting_unit or "—") for line in lines]
     file_header, unit_header = text("files.col.file", lang), text("files.col.unit", lang)
     # Two cells between columns (a space of padding and the box's space), none outside.
@@ -161,6 +161,11 @@ def common_folder(paths: list[str]) -> str:
     except ValueError:  # absolute and relative paths mixed
         return ""
     return "" if common in ("", "/") else common
+
+
+def within(path: str, folder: str) -> str:
+    """`path` from within `folder` when it lies in it, else whole."""
+    return path[len(folder) + 1 :] if folder and path.startswith(folder + "/") else path
 
 
 def _share(room: int, file_need: int, unit_need: int) -> tuple[int, int]:

@@ -17,7 +17,7 @@ from kpi_tritue.i18n.numbers import printable
 from kpi_tritue.io.dataset import Dataset
 from kpi_tritue.model.issues import Issue, Severity, count_by_severity
 from kpi_tritue.model.sources import AsOfSource
-from kpi_tritue.render.files import common_folder, files_json
+from kpi_tritue.render.files import common_folder, files_json, within
 
 TOOL = "kpi-tritue"
 ISSUES_PER_CODE = 50
@@ -42,11 +42,6 @@ def location(issue: Issue, with_file: bool = True, folder: str = "") -> str:
             place += f"!{issue.row}:{issue.row}"
         parts.append(place)
     return printable(" › ".join(parts)) if parts else "—"
-
-
-def within(path: str, folder: str) -> str:
-    """`path` from within `folder` when it lies in it, else whole."""
-    return path[len(folder) + 1 :] if folder and path.startswith(folder + "/") else path
 
 
 def issues_table(issues: Sequence[Issue], lang: Lang) -> Table:
