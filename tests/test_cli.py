@@ -118,6 +118,18 @@ def test_validate_counts_every_file_given_a_broken_one_too(good: Path) -> None:
     assert result.stderr.splitlines()[-1] == "1 error(s), 0 warning(s), 0 info in 2 file(s)."
 
 
+def test_validate_counts_a_folder_without_workbooks_as_no_file(good: Path) -> None:
+    """A folder given that holds no workbook has its line and its error, but is no file."""
+    empty = good.parent / "empty"
+    empty.mkdir()
+    result = runner.invoke(app, ["validate", str(good), str(empty), "--lang", "en"])
+    assert result.exit_code == 3
+    assert "no_workbooks_in_folder" in result.stdout
+    assert result.stderr.splitlines()[-1].endswith(" in 1 file(s).")
+    alone = runner.invoke(app, ["validate", str(empty), "--lang", "en"])
+    assert alone.stderr.splitlines()[-1] == "1 error(s), 0 warning(s), 0 info in 0 file(s)."
+
+
 def test_validate_json_is_deterministic_and_complete(bad: Path) -> None:
     first = runner.invoke(app, ["validate", str(bad), "--format", "json"])
     second = runner.invoke(app, ["validate", str(bad), "--format", "json"])

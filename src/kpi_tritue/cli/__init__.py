@@ -219,7 +219,7 @@ def validate(
                 out.print(text("issues.none", language))
         # Counted over every input met (its line above), read or not: a workbook that
         # cannot be opened is one of the files the analyst gave.
-        _stderr().print(render.issues_summary(dataset.issues, len(dataset.files.files), language))
+        _stderr().print(render.issues_summary(dataset.issues, dataset.files.file_count, language))
         if annotate is not None:
             from kpi_tritue.render.annotate import annotated_lines
 

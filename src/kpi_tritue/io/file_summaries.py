@@ -55,16 +55,24 @@ def summarize_files(
             )
         )
     run = by_file.pop(None, [])
+    folders = 0
     for path, mine in by_file.items():
         assert path is not None
         lines.append(_line(path, mine, rows=0, unit_rows=0, report_year=None, reporting_unit=None))
+        folders += all(issue.code == _EMPTY_FOLDER for issue in mine)
     counts = count_by_severity(run)
     return FileSummaries(
         files=tuple(sorted(lines, key=lambda line: line.path)),
         run_errors=counts[Severity.ERROR],
         run_warnings=counts[Severity.WARNING],
         run_infos=counts[Severity.INFO],
+        folders=folders,
     )
+
+
+# The issue of a folder given that holds no workbook (`inputs.expand_inputs`): its line is
+# a folder's, not a file's.
+_EMPTY_FOLDER = "no_workbooks_in_folder"
 
 
 def _line(

@@ -60,6 +60,13 @@ class FileSummaries:
     run_errors: int = 0
     run_warnings: int = 0
     run_infos: int = 0
+    # Lines of folders given that hold no workbook: inputs, but no files.
+    folders: int = 0
+
+    @property
+    def file_count(self) -> int:
+        """How many files the run was given (its lines but those of folders)."""
+        return len(self.files) - self.folders
 
 
 __all__ = ["AsOfSource", "FileSummaries", "FileSummary", "ReferenceDate", "Source"]

@@ -174,7 +174,7 @@ def build_gap_report(
     breakdown_sheet(workbook, results, context, lang)
     if trend is not None:
         trend_sheet(workbook, trend, lang, context.catalog_target_year)
-    issues_sheet(workbook, context.issues, lang, len(context.dataset.files.files))
+    issues_sheet(workbook, context.issues, lang, context.dataset.files.file_count)
     _info_sheet(workbook, context, lang, run_time)
     properties = workbook.properties
     properties.title = text("report.title", lang, year=context.catalog_target_year)
