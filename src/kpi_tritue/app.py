@@ -185,21 +185,21 @@ def validate_annotated(
         target = names[workbook.display]
         write_copy(source, plan, target, [path for _, path in inputs], lang)
         written.append((workbook.display, target))
-    return dataset, AnnotatedCopies(written, changed, _unopened(opened, files))
+    return dataset, AnnotatedCopies(written, changed, _unopened(opened))
 
 
-def _unopened(opened: OpenedInputs, given: Sequence[str]) -> list[str]:
+def _unopened(opened: OpenedInputs) -> list[str]:
     """The inputs with an error or a warning of their own that were not opened: files that
     cannot be read, are not workbooks, or are not there (not a folder given)."""
+    from kpi_tritue.io.inputs import NO_WORKBOOKS_IN_FOLDER
     from kpi_tritue.model.issues import Severity
 
-    folders = {name for name in given if Path(name).is_dir()}
     return sorted(
         {
             issue.file
             for issue in opened.issues
             if issue.file is not None
-            and issue.file not in folders
+            and issue.code != NO_WORKBOOKS_IN_FOLDER
             and issue.severity is not Severity.INFO
         }
     )

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from kpi_tritue.contract.privacy import REDACTED, KnownNames, quote
 from kpi_tritue.contract.schema import UNITS, WORKFORCE
 from kpi_tritue.i18n.numbers import printable
+from kpi_tritue.io.inputs import NO_WORKBOOKS_IN_FOLDER
 from kpi_tritue.io.tables import FILE, Table
 from kpi_tritue.io.workbook import OpenedWorkbook
 from kpi_tritue.model.issues import Issue, Severity, count_by_severity
@@ -59,7 +60,7 @@ def summarize_files(
     for path, mine in by_file.items():
         assert path is not None
         lines.append(_line(path, mine, rows=0, unit_rows=0, report_year=None, reporting_unit=None))
-        folders += all(issue.code == _EMPTY_FOLDER for issue in mine)
+        folders += all(issue.code == NO_WORKBOOKS_IN_FOLDER for issue in mine)
     counts = count_by_severity(run)
     return FileSummaries(
         files=tuple(sorted(lines, key=lambda line: line.path)),
@@ -68,11 +69,6 @@ def summarize_files(
         run_infos=counts[Severity.INFO],
         folders=folders,
     )
-
-
-# The issue of a folder given that holds no workbook (`inputs.expand_inputs`): its line is
-# a folder's, not a file's.
-_EMPTY_FOLDER = "no_workbooks_in_folder"
 
 
 def _line(

@@ -84,6 +84,11 @@ def open_files(
     return OpenedInputs(len(files), tuple(opened), tuple(found), contract)
 
 
+# The issue of a folder given that holds no workbook: the only issue whose file is a folder
+# (a files table's line, but no file, `file_summaries`; no copy to annotate, `app`).
+NO_WORKBOOKS_IN_FOLDER = "no_workbooks_in_folder"
+
+
 def expand_inputs(inputs: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Issue]]:
     """Files and folders as given → (path, display name) of every workbook, sorted.
 
@@ -101,7 +106,7 @@ def expand_inputs(inputs: Sequence[str]) -> tuple[list[tuple[Path, str]], list[I
             if not workbooks:
                 issues.append(
                     Issue(
-                        Severity.ERROR, "no_workbooks_in_folder", file=given, params={"path": given}
+                        Severity.ERROR, NO_WORKBOOKS_IN_FOLDER, file=given, params={"path": given}
                     )
                 )
             for workbook in workbooks:
@@ -170,6 +175,7 @@ def missing_workforce(inputs: OpenedInputs) -> list[Issue]:
 
 
 __all__ = [
+    "NO_WORKBOOKS_IN_FOLDER",
     "OpenedInputs",
     "ProgressCallback",
     "expand_inputs",
