@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builders import WORKFORCE_HEADER, person, write_workbook
@@ -943,6 +943,120 @@ def test_a_sheet_read_from_its_arrow_columns_is_read_as_from_its_frame(
         _assert_same_frame(data_fast, data)
         assert units_fast == units
     assert fast.issues == plain.issues
+
+
+def _arrow_sheet(
+    rows: list[list[str | None]], header_at: int, codes: bool, spec: SheetSpec, without: int
+) -> object:
+    """A sheet of `rows` as the reader's Arrow columns (`TextColumns`, columns B, D, F...),
+    with a header of `spec` at `header_at` (when it fits; its column `without` left blank,
+    when it has one) and, when `codes`, a row of column codes under it."""
+    width = len(rows[0])
+    rows = [list(row) for row in rows]
+    header = _LIST_HEADER if spec is WORKFORCE else ["STT", *(c.header for c in spec.columns)]
+    header = [None if i == without else text for i, text in enumerate(header)]
+    if header_at < len(rows):
+        rows[header_at] = (header + [None] * width)[:width]
+        if codes and header_at + 1 < len(rows):
+            rows[header_at + 1] = [
+                None if v is None else f"({i + 1})" for i, v in enumerate(rows[header_at + 1])
+            ]
+    batch = pa.RecordBatch.from_arrays(
+        [pa.array([row[i] for row in rows], type=pa.string()) for i in range(width)],
+        names=[f"__UNNAMED__{i}" for i in range(width)],
+    )
+    return arrow_frames.text_columns(batch, [2 * i + 1 for i in range(width)])
+
+
+@given(
+    st.integers(min_value=3, max_value=9).flatmap(
+        lambda width: st.lists(
+            st.tuples(
+                st.lists(_sheet_row(width), min_size=1, max_size=10),
+                st.integers(min_value=0, max_value=2),
+                st.booleans(),
+                # A header with all its columns, or without STT, Mã or Đơn vị.
+                st.sampled_from([-1, 0, 1, 2]),
+            ),
+            min_size=1,
+            max_size=5,
+        )
+    ),
+    st.sampled_from([WORKFORCE, UNITS]),
+    st.sampled_from([0, 3, 100]),
+)
+# More examples than most: what is found of one sheet must land on that sheet, and it
+# takes a few sheets of one layout, with rows skipped after the first, to show it.
+@settings(max_examples=400)
+def test_the_data_rows_of_many_sheets_found_at_once_are_each_sheets_own(
+    sheets: list[tuple[list[list[str | None]], int, bool, int]], spec: SheetSpec, up_to: int
+) -> None:
+    """`data_rows_all` (a run's small sheets of one layout looked at together) gives each
+    sheet the rows, group headings and issues `data_rows` gives it alone, whichever sheets
+    are put together (`up_to`: the most rows of a sheet that is)."""
+    from kpi_tritue.io import data_rows as module
+    from kpi_tritue.io.data_rows import data_rows, data_rows_all
+    from kpi_tritue.io.headers import find_header
+    from kpi_tritue.io.sheet_table import Reporter
+
+    found = []
+    for rows, header_at, codes, without in sheets:
+        cells = _arrow_sheet(rows, header_at, codes, spec, without)
+        header = find_header(cells, spec, Reporter("f", "s"))  # type: ignore[arg-type]
+        if header is not None:
+            found.append((cells, header))
+    alone = [Reporter(f"f{i}", "s") for i in range(len(found))]
+    together = [Reporter(f"f{i}", "s") for i in range(len(found))]
+    expected = [data_rows(c, h, spec, r) for (c, h), r in zip(found, alone, strict=True)]  # type: ignore[arg-type]
+    before = module.TOGETHER_UP_TO_ROWS
+    module.TOGETHER_UP_TO_ROWS = up_to
+    try:
+        got = data_rows_all([(c, h, r) for (c, h), r in zip(found, together, strict=True)], spec)  # type: ignore[misc]
+    finally:
+        module.TOGETHER_UP_TO_ROWS = before
+    assert len(got) == len(expected)
+    for (data, units), (data_alone, units_alone) in zip(got, expected, strict=True):
+        _assert_same_frame(data, data_alone)
+        assert units == units_alone
+    assert [r.issues for r in together] == [r.issues for r in alone]
+
+
+def test_what_is_skipped_in_a_later_sheet_of_a_layout_stays_on_that_sheet() -> None:
+    """The rows a sheet skips (totals, a group heading, a row outside the table) and the
+    row that is a heading only if its text is a unit, in the second of three sheets of one
+    layout looked at together: reported on that sheet at its own rows, as alone."""
+    from kpi_tritue.io.data_rows import data_rows, data_rows_all
+    from kpi_tritue.io.headers import find_header
+    from kpi_tritue.io.sheet_table import Reporter
+
+    width = 9
+    person = ["1", "HT1", "Sở Y tế", "1985", "Đại học", "An", "Tỉnh", None, None]
+    middle = [
+        person,
+        ["I", "KHỐI TỈNH", *[None] * (width - 2)],
+        ["2", None, "Sở Nội vụ", *[None] * (width - 3)],
+        [*[None] * (width - 2), "ghi", "chú"],
+        ["Tổng cộng", None, None, "3", *[None] * (width - 4)],
+        person,
+    ]
+    sheets = [[person, person], middle, [person]]
+    found = []
+    for rows in sheets:
+        cells = _arrow_sheet([[None] * width, *rows], 0, False, WORKFORCE, -1)
+        header = find_header(cells, WORKFORCE, Reporter("f", "s"))  # type: ignore[arg-type]
+        assert header is not None
+        found.append((cells, header))
+    alone = [Reporter(f"f{i}", "s") for i in range(3)]
+    together = [Reporter(f"f{i}", "s") for i in range(3)]
+    expected = [data_rows(c, h, WORKFORCE, r) for (c, h), r in zip(found, alone, strict=True)]  # type: ignore[arg-type]
+    got = data_rows_all([(c, h, r) for (c, h), r in zip(found, together, strict=True)], WORKFORCE)  # type: ignore[misc]
+    assert [units for _, units in got] == [units for _, units in expected]
+    assert expected[1][1] == {3: "Sở Nội vụ"}  # grid index: the header is row 0
+    codes = [issue.code for issue in alone[1].issues]
+    assert codes == ["totals_row_skipped", "section_row_skipped", "row_outside_table"]
+    assert [r.issues for r in together] == [r.issues for r in alone]
+    for (data, _), (data_alone, _) in zip(got, expected, strict=True):
+        _assert_same_frame(data, data_alone)
 
 
 def _assert_same_frame(fast: pd.DataFrame, plain: pd.DataFrame) -> None:

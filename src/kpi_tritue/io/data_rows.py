@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import string
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,21 +37,89 @@ def data_rows(
 
     From the reader's Arrow columns (`TextColumns`) the rules read the columns and the
     frame is made of the rows taken alone, never of all the sheet's cells (issue 14)."""
-    start = header.rows[-1] + 1
-    if start < len(cells) and len(cells.columns) and _column_codes_at(cells, start):
-        start += 1
+    start = _first_data_row(cells, header)
     if isinstance(cells, TextColumns):
         texts = [text.slice(start) for text in cells.arrays.values()]
         index: pd.Index = pd.RangeIndex(len(cells))[start:]
-        kept, marked = _kept_rows(texts, index, cells.columns, header, spec, reporter)
-        return cells.frame(start, kept), marked
+        found = _row_rules(texts, len(index), cells.columns, header, spec)
+        return cells.frame(start, found.kept), _reported(found, index, reporter)
     region = cells.iloc[start:]
     if region.empty:
         return region, {}
     keys = [int(str(c)) for c in region.columns]
-    kept, marked = _kept_rows(region, region.index, keys, header, spec, reporter)
+    found = _row_rules(region, len(region), keys, header, spec)
+    marked = _reported(found, region.index, reporter)
     # Most sheets keep every row: taking them all would copy every column for nothing.
-    return (region if kept.all() else region[kept]), marked
+    return (region if found.kept.all() else region[found.kept]), marked
+
+
+# ---------------------------------------------------------------------------------------
+# The data rows of many sheets found at once (issue 14): a run's small sheets of one
+# layout (the same columns, the same header's places) put one under the other, the rules
+# applied once over their rows, each sheet given back its own rows and issues. The rules
+# are row by row (a row's own cells and the header decide), so this is `data_rows` of each
+# sheet; what it saves is the rules' cost per call (~0.1 ms: a few dozen numpy and Arrow
+# calls), paid for each small sheet of a run of thousands. A property test holds it to
+# `data_rows` sheet by sheet (tests/test_fast_paths.py).
+
+# Sheets of more rows than this are looked at alone: their rules cost more than the call.
+TOGETHER_UP_TO_ROWS = 5_000
+
+
+def data_rows_all(
+    sheets: Sequence[tuple[Cells, Header, Reporter]], spec: SheetSpec
+) -> list[tuple[pd.DataFrame, dict[int, str]]]:
+    """`data_rows` of each sheet (cells, header, reporter) of the contract sheet `spec`."""
+    import pyarrow as pa
+
+    found: list[tuple[pd.DataFrame, dict[int, str]] | None] = [None] * len(sheets)
+    # By layout: each sheet's position, Arrow columns, header, reporter and first data row.
+    groups: dict[tuple[Any, ...], list[tuple[int, TextColumns, Header, Reporter, int]]] = {}
+    for position, (cells, header, reporter) in enumerate(sheets):
+        if not isinstance(cells, TextColumns) or len(cells) > TOGETHER_UP_TO_ROWS:
+            found[position] = data_rows(cells, header, spec, reporter)
+            continue
+        layout = (tuple(cells.columns), *_rules_read(header))
+        start = _first_data_row(cells, header)
+        groups.setdefault(layout, []).append((position, cells, header, reporter, start))
+    for members in groups.values():
+        if len(members) == 1:
+            position, cells, header, reporter, _ = members[0]
+            found[position] = data_rows(cells, header, spec, reporter)
+            continue
+        columns = members[0][1].columns
+        texts = [
+            pa.concat_arrays([one[1].arrays[column].slice(one[4]) for one in members])
+            for column in columns
+        ]
+        heights = [max(0, len(cells) - start) for _, cells, _, _, start in members]
+        rules = _row_rules(texts, sum(heights), columns, members[0][2], spec)
+        for (position, cells, _, reporter, start), own in zip(
+            members, rules.split(heights), strict=True
+        ):
+            index: pd.Index = pd.RangeIndex(len(cells))[start:]
+            found[position] = (cells.frame(start, own.kept), _reported(own, index, reporter))
+    return [one for one in found if one is not None]
+
+
+def _rules_read(header: Header) -> tuple[Any, ...]:
+    """What of a header the rules read: sheets alike in it (and in their columns) are
+    looked at together."""
+    columns = header.columns
+    return (
+        columns.get("id"),
+        columns.get("full_name"),
+        _stt_column(header),
+        tuple(sorted(header.mapped)),
+    )
+
+
+def _first_data_row(cells: Cells, header: Header) -> int:
+    """The first row under the header, past a row of column codes."""
+    start = header.rows[-1] + 1
+    if start < len(cells) and len(cells.columns) and _column_codes_at(cells, start):
+        start += 1
+    return start
 
 
 def _column_codes_at(cells: Cells, row: int) -> bool:
@@ -61,47 +131,101 @@ def _column_codes_at(cells: Cells, row: int) -> bool:
     return bool(first) and all(is_column_code(str(v)) for v in first)
 
 
-def _kept_rows(
+@dataclass
+class RowRules:
+    """What the rules found of a region's rows, by position: the rows kept, the totals
+    rows, the group headings (position, text) and the rows that are headings only if
+    their text is a unit of `DonVi` (position → text, of the rows kept), the rows outside
+    the table (positions), each in order."""
+
+    kept: np.ndarray[Any, Any]
+    totals: list[int]
+    headings: list[tuple[int, str]]
+    maybe_units: dict[int, str]
+    outside: list[int]
+
+    def split(self, heights: Sequence[int]) -> list[RowRules]:
+        """The findings of consecutive parts of the region, `heights` rows each, each by
+        its own positions (from 0)."""
+        bounds = np.cumsum([0, *heights]).tolist()
+        maybe = list(self.maybe_units.items())
+        heading_at, maybe_at = [p for p, _ in self.headings], [p for p, _ in maybe]
+        parts: list[RowRules] = []
+        for start, stop in itertools.pairwise(bounds):
+
+            def within(positions: Sequence[int], start: int = start, stop: int = stop) -> slice:
+                return slice(bisect_left(positions, start), bisect_left(positions, stop))
+
+            totals, outside = within(self.totals), within(self.outside)
+            headings, units = within(heading_at), within(maybe_at)
+            parts.append(
+                RowRules(
+                    kept=self.kept[start:stop],
+                    totals=[p - start for p in self.totals[totals]],
+                    headings=[(p - start, t) for p, t in self.headings[headings]],
+                    maybe_units={p - start: t for p, t in maybe[units]},
+                    outside=[p - start for p in self.outside[outside]],
+                )
+            )
+        return parts
+
+
+def _reported(found: RowRules, index: pd.Index, reporter: Reporter) -> dict[int, str]:
+    """What is skipped reported (`index`: the rows' grid indexes); the rows that may be
+    group headings, grid index → text."""
+    for position in found.totals:
+        reporter.add(Severity.INFO, "totals_row_skipped", row=int(index[position]) + 1)
+    headings = found.headings
+
+    def heading(i: int) -> dict[str, Any]:
+        return {"row": int(index[headings[i][0]]) + 1, "value": headings[i][1]}
+
+    reporter.add_each(Severity.INFO, "section_row_skipped", len(headings), heading)
+    outside = found.outside
+    reporter.add_each(
+        Severity.INFO,
+        "row_outside_table",
+        len(outside),
+        lambda i: {"row": int(index[outside[i]]) + 1},
+    )
+    return {int(index[position]): text for position, text in found.maybe_units.items()}
+
+
+def _row_rules(
     region: pd.DataFrame | list[Any],
-    index: pd.Index,
+    height: int,
     keys: list[int],
     header: Header,
     spec: SheetSpec,
-    reporter: Reporter,
-) -> tuple[np.ndarray[Any, Any], dict[int, str]]:
-    """Which rows of `region` (a frame, or its Arrow columns; grid indexes `index`, column
-    indexes `keys`) hold records, as a mask, with the rows marked `maybe_units`; what is
-    skipped is reported."""
+) -> RowRules:
+    """Which rows of `region` (a frame, or its Arrow columns, `height` rows; column
+    indexes `keys`) hold records, and what is skipped, by position; nothing reported."""
     # In numpy, row by column: a sheet's few hundred rows then cost no pandas frame.
-    flags = _filled(region, len(index))
+    flags = _filled(region, height)
     # Also clears the cells that clean to nothing where one comes first in its row.
     totals = _totals_rows(region, flags)
     filled = flags.sum(axis=1)
     keep = filled > 0
-    for position in totals:
-        reporter.add(Severity.INFO, "totals_row_skipped", row=int(index[position]) + 1)
     keep[totals] = False
 
-    maybe_units: dict[int, str] = {}
+    groups = GroupRows()
     if spec.key == WORKFORCE.key and (keep & (filled <= 2)).any():
         few = np.flatnonzero(keep & (filled <= 2))
-        groups = _section_rows(index[few], _rows_at(region, few), keys, header, reporter)
-        keep[index.get_indexer(pd.Index(list(groups.headings)))] = False
-        maybe_units = groups.maybe_units
+        groups = _section_rows(few.tolist(), _rows_at(region, few), keys, header)
+        keep[np.fromiter(groups.headings, dtype=np.intp, count=len(groups.headings))] = False
 
     # The positions of the header's columns (-1: none, as `get_indexer` says it).
     position_of = {c: i for i, c in enumerate(keys)}
     mapped = np.array([position_of.get(c, -1) for c in sorted(header.mapped)], dtype=np.intp)
     outside = keep & ~flags[:, mapped].any(axis=1)
-    outside_rows = index[outside]
-    reporter.add_each(
-        Severity.INFO,
-        "row_outside_table",
-        len(outside_rows),
-        lambda i: {"row": int(outside_rows[i]) + 1},
-    )
     kept = keep & ~outside
-    return kept, {i: t for i, t in maybe_units.items() if kept[index.get_loc(i)]}
+    return RowRules(
+        kept=kept,
+        totals=totals,
+        headings=list(groups.headings.items()),
+        maybe_units={p: t for p, t in groups.maybe_units.items() if kept[p]},
+        outside=np.flatnonzero(outside).tolist(),
+    )
 
 
 def _rows_at(region: pd.DataFrame | list[Any], positions: np.ndarray[Any, Any]) -> list[Any]:
@@ -271,7 +395,7 @@ _GROUP_NUMBER = re.compile(r"^\(?(?:[IVXLCDM]+|[ivxlcdm]+|[^\W\d_])[.):]?$")
 class GroupRows:
     """The group headings of a sheet: those skipped, and the rows that are headings only
     if their text is a unit of `DonVi` (`STT | text`, decided once the run's units are
-    known: `drop_unit_headings`), each grid index → text."""
+    known: `drop_unit_headings`), each position → text."""
 
     headings: dict[int, str] = field(default_factory=dict)
     maybe_units: dict[int, str] = field(default_factory=dict)
@@ -285,11 +409,10 @@ def _stt_column(header: Header) -> int | None:
 
 
 def _section_rows(
-    labels: pd.Index,
+    positions: list[int],
     rows: Sequence[Sequence[Any]],
     columns: list[int],
     header: Header,
-    reporter: Reporter,
 ) -> GroupRows:
     """Group headings inside the data (official-lists.md, settled 16), one rule:
 
@@ -304,15 +427,15 @@ def _section_rows(
 
     Any other such row is a person whose other cells are blank: its blanks are errors.
     `rows`: the values of the rows still kept that have one or two filled cells (blank:
-    None or NaN), in `columns` order; `labels`: their grid indexes.
+    None or NaN), in `columns` order; `positions`: theirs, by which the rows found are
+    given (in order).
     """
     id_col = header.columns.get("id")
     name_col = header.columns.get("full_name")
     stt_col = _stt_column(header)
     headings: dict[int, str] = {}
     maybe: dict[int, str] = {}
-    for label, values in zip(labels, rows, strict=True):
-        index = int(str(label))
+    for index, values in zip(positions, rows, strict=True):
         filled = [
             (col, clean_text(str(value)))
             for col, value in zip(columns, values, strict=True)
@@ -335,12 +458,6 @@ def _section_rows(
             headings[index] = text
         else:
             maybe[index] = text
-    found = list(headings.items())
-
-    def build(i: int) -> dict[str, Any]:
-        return {"row": found[i][0] + 1, "value": found[i][1]}
-
-    reporter.add_each(Severity.INFO, "section_row_skipped", len(found), build)
     return GroupRows(headings=headings, maybe_units=maybe)
 
 

@@ -44,7 +44,7 @@ from kpi_tritue.io.column_batch import (
     joined_plain,
     stored_array,
 )
-from kpi_tritue.io.data_rows import data_rows
+from kpi_tritue.io.data_rows import data_rows_all
 from kpi_tritue.io.defaults import fill_defaults
 from kpi_tritue.io.extent_rule import column_letters
 from kpi_tritue.io.frames import at
@@ -100,6 +100,29 @@ def take_table(
 ) -> tuple[Taken | None, Reporter]:
     """The first half of `read_table`, file by file: the sheet's cells read, its header
     found and its data rows picked; nothing is parsed. The reporter holds the issues."""
+    head, reporter = take_head(workbook, display, sheet_name, spec)
+    if head is None:
+        return None, reporter
+    (taken,) = take_rows([head], spec)
+    return taken, reporter
+
+
+@dataclass
+class SheetHead:
+    """A sheet read and its header found, its data rows not yet picked (`take_rows`)."""
+
+    reporter: Reporter
+    raw: RawSheet
+    cells: pd.DataFrame | TextColumns
+    header: Header
+
+
+def take_head(
+    workbook: Workbook, display: str, sheet_name: str, spec: SheetSpec
+) -> tuple[SheetHead | None, Reporter]:
+    """The first half of `take_table`: the sheet's cells read and its header found; None
+    (with the issues in the reporter) when it cannot be read, is too long or has no
+    header."""
     reporter = Reporter(display, sheet_name)
     try:
         raw = workbook.read_sheet(sheet_name)
@@ -129,9 +152,20 @@ def take_table(
     header = find_header(cells, spec, reporter, raw.merged)
     if header is None:
         return None, reporter
-    data, maybe_units = data_rows(cells, header, spec, reporter)
-    taken = Taken(reporter=reporter, raw=raw, header=header, data=data, maybe_units=maybe_units)
-    return taken, reporter
+    return SheetHead(reporter=reporter, raw=raw, cells=cells, header=header), reporter
+
+
+def take_rows(heads: Sequence[SheetHead], spec: SheetSpec) -> list[Taken]:
+    """The second half of `take_table`, for sheets of the contract sheet `spec` (of one
+    file or of many): each one's data rows picked (`data_rows_all`: the small sheets of
+    one layout together), its issues in its own reporter."""
+    found = data_rows_all([(head.cells, head.header, head.reporter) for head in heads], spec)
+    return [
+        Taken(
+            reporter=head.reporter, raw=head.raw, header=head.header, data=data, maybe_units=units
+        )
+        for head, (data, units) in zip(heads, found, strict=True)
+    ]
 
 
 def parse_taken(

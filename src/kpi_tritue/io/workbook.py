@@ -35,7 +35,15 @@ from kpi_tritue.io.data_rows import drop_unit_headings
 from kpi_tritue.io.headers import Cells, HeaderFit, find_header, header_fit
 from kpi_tritue.io.load_ahead import PartsAhead
 from kpi_tritue.io.reader import Workbook
-from kpi_tritue.io.sheet import Taken, lacks_ids, parse_taken, sheet_cells, take_table
+from kpi_tritue.io.sheet import (
+    SheetHead,
+    Taken,
+    lacks_ids,
+    parse_taken,
+    sheet_cells,
+    take_head,
+    take_rows,
+)
 from kpi_tritue.io.sheet_table import Reporter, SheetTable
 from kpi_tritue.io.sheet_xml import UnreadableWorkbook
 from kpi_tritue.io.workbook_file import sha256_of
@@ -247,15 +255,16 @@ def read_infos(opened: Sequence[OpenedWorkbook], contract: Contract = CONTRACT) 
 def _read_infos(opened: Sequence[OpenedWorkbook], contract: Contract) -> None:
     spec = next((s for s in contract.sheets if s.key == INFO.key), INFO)
     having = [w for w in opened if INFO.key in w.sheet_names]
-    taken: list[tuple[OpenedWorkbook, Taken]] = []
+    heads: list[tuple[OpenedWorkbook, SheetHead]] = []
     reporters: list[Reporter] = []
     for workbook in having:
-        found, reporter = take_table(
+        head, reporter = take_head(
             workbook.workbook, workbook.display, workbook.sheet_names[INFO.key], spec
         )
         reporters.append(reporter)
-        if found is not None:
-            taken.append((workbook, found))
+        if head is not None:
+            heads.append((workbook, head))
+    taken = list(zip([w for w, _ in heads], take_rows([h for _, h in heads], spec), strict=True))
     tables = parse_taken([t for _, t in taken], spec, _LOOSE)
     by_workbook = {id(w): table for (w, _), table in zip(taken, tables, strict=True)}
     for workbook, reporter in zip(having, reporters, strict=True):
@@ -512,7 +521,7 @@ def take_files(
 ) -> TakenFiles:
     """The first half of `read_all_tables`: each file's contract sheets taken, in order."""
     sheets = [spec for spec in contract.sheets if spec.key != INFO.key]
-    taken: dict[str, list[tuple[int, Taken]]] = {spec.key: [] for spec in sheets}
+    heads: dict[str, list[tuple[int, SheetHead]]] = {spec.key: [] for spec in sheets}
     reporters: list[dict[str, Reporter]] = []
 
     with PartsAhead(opened, contract) as ahead:
@@ -526,13 +535,19 @@ def take_files(
             for spec in sheets:
                 if spec.key not in workbook.sheet_names:
                     continue
-                found, reporter = take_table(
+                head, reporter = take_head(
                     workbook.workbook, workbook.display, workbook.sheet_names[spec.key], spec
                 )
                 mine[spec.key] = reporter
-                if found is not None:
-                    taken[spec.key].append((step, found))
+                if head is not None:
+                    heads[spec.key].append((step, head))
             reporters.append(mine)
+    # The data rows of each sheet of the contract, for all these files at once.
+    taken: dict[str, list[tuple[int, Taken]]] = {}
+    for spec in sheets:
+        steps = [step for step, _ in heads[spec.key]]
+        found = take_rows([head for _, head in heads[spec.key]], spec)
+        taken[spec.key] = list(zip(steps, found, strict=True))
     return TakenFiles(taken, reporters)
 
 
