@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kpi_tritue.contract.values import ParsedColumn
 from kpi_tritue.io.column_batch import (
+    ColumnPart,
     cut_fast,
     cut_plain,
     cuts_apply,
@@ -211,3 +213,63 @@ def test_a_table_with_a_column_off_its_index_is_framed_the_plain_way() -> None:
     assert framed_fast({"a": np.array(["x", "y"], dtype=object)}, index) is None
     assert framed_fast({"a": np.arange(3)}, index) is None
     assert framed_fast({"a": np.arange(2)}, index) is not None
+
+
+@settings(max_examples=200)
+@given(
+    st.sampled_from([*KINDS, "text"]),
+    st.integers(0, 12),
+    st.integers(0, 2**16),
+    st.booleans(),
+    st.data(),
+)
+def test_a_part_of_a_runs_column_is_the_column_cut(
+    kind: str, size: int, seed: int, birth: bool, data: st.DataObject
+) -> None:
+    """`ColumnPart` (a file's rows of a column parsed for the run, its Series made only
+    when asked) gives what the part cut the plain way gives: its values, codes, masks,
+    cells' problems and text, years; and a file's table built from its `stored` array is
+    the table built from its values."""
+    rng = np.random.default_rng(seed)
+    if kind == "text":
+        whole = ParsedColumn.of_text(pd.Series(_column("str", size, seed)))
+    else:
+        distinct = ["a", "b", "c"]
+        codes = rng.integers(-1, 3, size)
+        problems = [None, "bad_value", None]
+        years = [None, 1985, None] if birth else None
+        whole = ParsedColumn(pd.Series(_column(kind, size, seed)), codes, distinct, problems, years)
+    start = data.draw(st.integers(0, size))
+    stop = data.draw(st.integers(start, size))
+    first = data.draw(st.integers(0, 40))
+    index = pd.Index(np.arange(first, first + 2 * (stop - start), 2), dtype="int64")
+    cut = cut_fast if data.draw(st.booleans()) else cut_plain
+    years = None if whole.years is None else whole.years.array
+    part = ColumnPart(whole, start, stop, index, cut, years)
+    expected = cut_plain(whole.values, start, stop, index)
+
+    pd.testing.assert_series_equal(part.values, expected, check_exact=True)
+    assert part.is_text == whole.is_text
+    assert np.array_equal(part.invalid_mask, whole.invalid_mask[start:stop])
+    assert np.array_equal(part.blank_mask, whole.blank_mask[start:stop])
+    assert np.array_equal(part.note_mask, whole.note_mask[start:stop])
+    for position in range(stop - start):
+        assert part.problem_at(position) == whole.problem_at(start + position)
+        assert part.text_at(position) == whole.text_at(start + position)
+        if not whole.is_text:  # (a text column has no codes to look a year up by)
+            assert part.year_at(position) == whole.year_at(start + position)
+    if whole.years is None:
+        assert part.years is None and part.stored_years() is None
+    else:
+        pd.testing.assert_series_equal(part.years, cut_plain(whole.years, start, stop, index))
+    built = {"_row": np.arange(stop - start, dtype=np.int64), "v": part.stored()}
+    if part.stored_years() is not None:
+        built["y"] = part.stored_years()
+    plain = {"_row": built["_row"], "v": expected}
+    if "y" in built:
+        plain["y"] = cut_plain(whole.years, start, stop, index)  # type: ignore[arg-type]
+    from_values = framed_plain(plain, index)
+    for frame in (framed_plain(built, index), framed_fast(built, index)):
+        assert frame is not None
+        pd.testing.assert_frame_equal(frame, from_values, check_exact=True)
+        assert [str(d) for d in frame.dtypes] == [str(d) for d in from_values.dtypes]

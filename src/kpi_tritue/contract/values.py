@@ -145,6 +145,16 @@ class ParsedColumn:
     def is_text(self) -> bool:
         return self._text is not None
 
+    def stored(self) -> Any:
+        """The values as a table is built from them (`io.column_batch.framed`): here the
+        Series itself; a part of a run's column gives its array alone."""
+        return self.values
+
+    def stored_years(self) -> Any:
+        """`years` as a table is built from them (see `stored`); None when not a birth
+        date."""
+        return self.years
+
     @cached_property
     def invalid_mask(self) -> np.ndarray[Any, Any]:
         if self._text is not None or not any(p is not None for p in self.distinct_problems):

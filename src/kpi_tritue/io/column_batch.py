@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Hashable, Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from kpi_tritue.contract.values import ParsedColumn
 
 
 def stored_array(frame: pd.DataFrame, label: Hashable) -> Any:
@@ -112,6 +115,69 @@ def _wrapped(values: pd.Series, array: Any, index: pd.Index) -> pd.Series | None
     manager = make(array, index)
     series: pd.Series = build(manager, axes=manager.axes)
     return series
+
+
+class ColumnPart(ParsedColumn):
+    """The rows start…stop of a column parsed over several files' rows (`parse_batch`),
+    on one file's `index`: the whole column's lookups, these rows' codes. Its values
+    become a Series (`cut`) only when something asks for them: a file's table is built
+    from `stored`, the array alone, and on a clean sheet nothing else asks (a Series a
+    file and column cost ~15 µs, some 17 columns a file: issue 14).
+    `years`: the whole birth-date column's years written alone, when it is one."""
+
+    def __init__(
+        self,
+        whole: ParsedColumn,
+        start: int,
+        stop: int,
+        index: pd.Index,
+        cut: Callable[[pd.Series, int, int, pd.Index], pd.Series],
+        years: Any = None,
+    ) -> None:
+        # Not `ParsedColumn.__init__`: each attribute is the whole's, cut.
+        self._whole, self._start, self._stop, self._index, self._cut = (
+            whole,
+            start,
+            stop,
+            index,
+            cut,
+        )
+        self._years = None if years is None else years[start:stop]
+        # A text column has no codes (`ParsedColumn.of_text`).
+        self.codes = whole.codes if whole.is_text else whole.codes[start:stop]
+        self.distinct = whole.distinct
+        self.distinct_problems = whole.distinct_problems
+        self.distinct_years = whole.distinct_years
+        self.distinct_notes = whole.distinct_notes
+
+    @cached_property
+    def values(self) -> pd.Series:  # type: ignore[override]
+        return self._cut(self._whole.values, self._start, self._stop, self._index)
+
+    @cached_property
+    def _text(self) -> pd.Series | None:  # type: ignore[override]
+        return self.values if self._whole.is_text else None
+
+    @property
+    def is_text(self) -> bool:
+        return self._whole.is_text
+
+    @cached_property
+    def years(self) -> pd.Series | None:
+        return None if self._years is None else pd.Series(self._years, index=self._index)
+
+    def stored(self) -> Any:
+        """What `values` holds (its rows of the whole column's array), without the Series;
+        the Series where that array is not one a frame keeps as it is given."""
+        array = self._whole.values.array[self._start : self._stop]
+        if isinstance(array, pd.api.extensions.ExtensionArray) and not isinstance(
+            array, pd.arrays.NumpyExtensionArray
+        ):
+            return array
+        return self.values
+
+    def stored_years(self) -> Any:
+        return self._years
 
 
 def cuts_apply(values: pd.Series) -> bool:
@@ -220,6 +286,8 @@ def framed_fast(built: dict[str, Any], index: pd.Index) -> pd.DataFrame | None:
             if value.index is not index:
                 return None
             value = value._values
+        elif _kept_as_given(value):
+            pass
         elif not (isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype.kind in "biuf"):
             return None
         if len(value) != len(index):
@@ -232,6 +300,14 @@ def framed_fast(built: dict[str, Any], index: pd.Index) -> pd.DataFrame | None:
     )
     frame: pd.DataFrame = from_mgr(manager, axes=manager.axes)
     return frame
+
+
+def _kept_as_given(value: Any) -> bool:
+    """An extension array (pandas' own, not a wrapped numpy array): a frame keeps it as
+    its column as it is, whichever way it is built."""
+    return isinstance(value, pd.api.extensions.ExtensionArray) and not isinstance(
+        value, pd.arrays.NumpyExtensionArray
+    )
 
 
 def framed(built: dict[str, Any], index: pd.Index) -> pd.DataFrame:

@@ -36,6 +36,7 @@ from kpi_tritue.i18n import Amount
 from kpi_tritue.io.arrow_frames import TextColumns
 from kpi_tritue.io.birth_columns import chosen_raw, read_split_sex, split_letters
 from kpi_tritue.io.column_batch import (
+    ColumnPart,
     cut_fast,
     cut_plain,
     cuts_apply,
@@ -270,10 +271,10 @@ def _parse_table(
         if left:
             legacy_left.append(key)
         parsed[key] = result
-        built[key] = result.values
+        built[key] = result.stored()
         if result.any_invalid:
             invalid |= result.invalid_mask
-        if (years := result.years) is not None:
+        if (years := result.stored_years()) is not None:
             built[BIRTH_YEAR_OF_DATE] = years
     # One frame built at once: a column set at a time costs a block insert each. `_invalid`
     # is last; it is built with the cells invalid so far and set again only if the checks
@@ -416,31 +417,16 @@ def _parse_job(
     start = 0
     for data, _ in parts:
         stop = start + len(data)
-        part = _part(parsed, cut(parsed.values, start, stop, data.index), start, stop)
+        part = ColumnPart(parsed, start, stop, data.index, cut, years)
         part.__dict__.update(
             invalid_mask=invalid[start:stop],
             blank_mask=blank[start:stop],
             note_mask=noted[start:stop],
-            years=None if years is None else pd.Series(years[start:stop], index=data.index),
             **nothing,
         )
         done.append((part, None, False))
         start = stop
     return done
-
-
-def _part(parsed: ParsedColumn, values: pd.Series, start: int, stop: int) -> ParsedColumn:
-    """The rows start…stop of a parsed column, whose `values` are cut already."""
-    if parsed.is_text:
-        return ParsedColumn.of_text(values)
-    return ParsedColumn(
-        values,
-        parsed.codes[start:stop],
-        parsed.distinct,
-        parsed.distinct_problems,
-        parsed.distinct_years,
-        parsed.distinct_notes,
-    )
 
 
 def _parse_one(column: ColumnSpec, raw: pd.Series, bounds: Bounds) -> ParsedOne:
