@@ -8,6 +8,7 @@ so any later result can point back at its cell.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -293,16 +294,18 @@ def _parse_table(
     )
     if header.split is not None:
         split_letters(table, data, header.split)
-    ids = frame.get("id")
+    # The IDs its messages quote, looked up only for a message: most tables have none,
+    # and the column as a Series cost a file's table as much as its own frame.
+    ids = functools.cache(lambda: frame.get("id"))
     # Cells whose content the reader could not give (an Excel error, a formula never
     # computed) are reported as such, not as blank.
     unreadable = _report_unreadable_cells(table, header, raw, reporter)
     for key, result in parsed.items():
         column = spec.column(key)
         if result.any_invalid:
-            _report_problems(table, column, result, bounds, reporter, ids)
+            _report_problems(table, column, result, bounds, reporter, ids())
         if result.any_noted:
-            _report_notes(table, column, result, reporter, ids)
+            _report_notes(table, column, result, reporter, ids())
         if not column.required:
             continue
         if result.any_blank:
@@ -316,7 +319,7 @@ def _parse_table(
             table.blank[key] = blank
         elif result.any_blank:
             invalid |= blank
-            _report_blanks(table, column, blank, reporter, ids)
+            _report_blanks(table, column, blank, reporter, ids())
     for mask in unreadable.values():
         invalid |= mask
     if header.split is not None:
