@@ -15,6 +15,7 @@ import pandas as pd
 from kpi_tritue.contract.bookkeeping import INVALID
 from kpi_tritue.contract.privacy import REDACTED, KnownNames
 from kpi_tritue.contract.schema import INFO, MILESTONES, WORKFORCE, ValueType
+from kpi_tritue.io.column_batch import stored_array
 from kpi_tritue.io.headers import Header
 from kpi_tritue.io.sheet_table import Reporter, SheetTable, report_rows
 from kpi_tritue.model.issues import Issue, ParamValue, Severity
@@ -136,7 +137,7 @@ def hide_names_all(
     for position, (table, _) in enumerate(tables):
         for key in _screened(table):
             columns.setdefault((table.spec.key, key), []).append(
-                (position, _arrow_text(table.frame[key]))
+                (position, _arrow_text(stored_array(table.frame, key)))
             )
     found: list[dict[str, np.ndarray[Any, Any]]] = [{} for _ in tables]
     for (_, key), parts in columns.items():
@@ -215,15 +216,17 @@ def _text_array(values: pd.Series) -> Any:
     return _arrow_text(values).cast(pa.large_string())
 
 
-def _arrow_text(values: pd.Series) -> Any:
-    """A text column as one Arrow array of its own string type (a null stays null)."""
+def _arrow_text(values: Any) -> Any:
+    """A text column (a Series, or its array as stored) as one Arrow array of its own
+    string type (a null stays null)."""
     import pyarrow as pa
 
     try:
         # An Arrow-backed column is handed over as it is, without a copy.
         array = pa.array(values, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
-        array = pa.array(values.astype("object").astype(str).where(values.notna()))
+        column = values if isinstance(values, pd.Series) else pd.Series(values)
+        array = pa.array(column.astype("object").astype(str).where(column.notna()))
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     return array

@@ -32,6 +32,7 @@ from kpi_tritue.contract.bookkeeping import INVALID, ROW
 from kpi_tritue.contract.normalize import fold, unit_key
 from kpi_tritue.contract.schema import UNITS, WORKFORCE, Contract
 from kpi_tritue.i18n import Amount
+from kpi_tritue.io.column_batch import stored_array
 from kpi_tritue.io.frames import at, item
 from kpi_tritue.io.sheet_table import Reporter, SheetTable, id_at
 from kpi_tritue.io.workbook import LoadedWorkbook, OpenedWorkbook
@@ -182,7 +183,7 @@ def _read_registry(loaded: Sequence[LoadedWorkbook]) -> _Registry:
     unit name keyed once for the run."""
     registry = _Registry()
     sources = [(i, d.tables[UNITS.key]) for i, d in enumerate(loaded) if UNITS.key in d.tables]
-    codes, keys = _keyed([table.frame["unit"] for _, table in sources])
+    codes, keys = _keyed([stored_array(table.frame, "unit") for _, table in sources])
     keyed = np.array([*keys, None], dtype=object)[codes]
     starts = np.cumsum([0] + [len(table.frame) for _, table in sources])
     for attribute in ATTRIBUTES:
@@ -190,7 +191,7 @@ def _read_registry(loaded: Sequence[LoadedWorkbook]) -> _Registry:
         for (file_index, table), start in zip(sources, starts.tolist(), strict=False):
             if attribute in table.headers:
                 registry.columns.add(attribute)
-                parts.append((file_index, start, _objects(table.frame[attribute])))
+                parts.append((file_index, start, _objects(stored_array(table.frame, attribute))))
         agreed: dict[str, tuple[str, _Cell]] = {}
         disputed: dict[str, tuple[_Cell, _Cell]] = {}
         if parts:
@@ -230,13 +231,12 @@ def _read_registry(loaded: Sequence[LoadedWorkbook]) -> _Registry:
     return registry
 
 
-def _objects(column: pd.Series) -> Any:
-    """A column's values as Python objects (None for a blank), through the categories of
-    an enum column rather than row by row."""
-    values = column.array
+def _objects(values: Any) -> Any:
+    """A column's values (its array as stored) as Python objects (None for a blank),
+    through the categories of an enum column rather than row by row."""
     if isinstance(values, pd.Categorical):
         return np.array([*values.categories.tolist(), None], dtype=object)[values.codes]
-    out = column.astype("object").to_numpy(copy=True)
+    out = pd.Series(values, copy=False).astype("object").to_numpy(copy=True)
     out[pd.isna(out)] = None
     return out
 
@@ -248,7 +248,7 @@ def _unit_keys(units: pd.Series) -> pd.Series:
     return pd.Series(keyed[codes], index=units.index, dtype="object")
 
 
-def _keyed(columns: Sequence[pd.Series]) -> tuple[Any, list[str]]:
+def _keyed(columns: Sequence[Any]) -> tuple[Any, list[str]]:
     """The unit columns put together, each row's unit as the index of its key in the
     list returned (-1 for none): each distinct name keyed once for the whole run."""
     chunks = [chunk for column in columns for chunk in _text_chunks(column)]
@@ -262,12 +262,12 @@ def _keyed(columns: Sequence[pd.Series]) -> tuple[Any, list[str]]:
     return np.array([*of_name, -1], dtype=np.intp)[indexes], list(ids)
 
 
-def _text_chunks(column: pd.Series) -> list[Any]:
-    """A unit column as Arrow text (None for a blank cell): the reader's own Arrow text
-    as it is, anything else (a `str` of each value) converted."""
+def _text_chunks(column: Any) -> list[Any]:
+    """A unit column (its array as stored) as Arrow text (None for a blank cell): the
+    reader's own Arrow text as it is, anything else (a `str` of each value) converted."""
     dtype = column.dtype
     if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
-        data = pa.array(column.array)
+        data = pa.array(column)
         chunks = data.chunks if isinstance(data, pa.ChunkedArray) else [data]
         return [chunk.cast(pa.large_string()) for chunk in chunks]
     values = [None if v is None or v != v else str(v) for v in column.astype("object").tolist()]
@@ -352,7 +352,7 @@ def _run_lookup(loaded: Sequence[LoadedWorkbook], registry: _Registry) -> dict[i
     ]
     if not people:
         return {}
-    codes, keys = _keyed([table.frame["unit"] for _, table in people])
+    codes, keys = _keyed([stored_array(table.frame, "unit") for _, table in people])
     run = _lookup(codes, keys, registry)
     # Each attribute's registry values as small numbers, for comparing with the rows' own.
     numbered = {a: _numbered(run, registry, a) for a in ATTRIBUTES}
@@ -386,7 +386,7 @@ def _quiet(
     for attribute in ATTRIBUTES:
         if attribute not in table.headers:
             return False
-        values = frame[attribute].array
+        values = stored_array(frame, attribute)
         blank = table.blank.get(attribute)
         if not isinstance(values, pd.Categorical) or blank is None:
             return False
