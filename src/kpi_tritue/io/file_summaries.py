@@ -35,6 +35,7 @@ def summarize_files(
     by_file: dict[str | None, list[Issue]] = {}
     for issue in issues:
         by_file.setdefault(issue.file, []).append(issue)
+    units = _units([workbook.info.reporting_unit for workbook in workbooks], names)
     lines: list[FileSummary] = []
     for index, workbook in enumerate(workbooks):
         info = workbook.info
@@ -52,7 +53,7 @@ def summarize_files(
                 unit_rows=unit_rows.get(index, 0),
                 # Nothing read (no sheet of the form): no year either.
                 report_year=(year or reference.report_year) if workbook.sheet_names else None,
-                reporting_unit=_unit(info.reporting_unit, names),
+                reporting_unit=units[index],
             )
         )
     run = by_file.pop(None, [])
@@ -100,15 +101,14 @@ def _rows_by_file(table: Table | None) -> dict[int, int]:
     return dict(zip(counts.index.tolist(), counts.tolist(), strict=True))
 
 
-def _unit(value: object, names: KnownNames) -> str | None:
-    """`Đơn vị báo cáo` as it may be shown: free text from the file, so cut and made
-    printable (`quote`), and `***` when it holds a person's name (privacy.py)."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    if not text:
-        return None
-    return REDACTED if names.holds(text) else quote(text)
+def _units(values: Sequence[object], names: KnownNames) -> list[str | None]:
+    """Each file's `Đơn vị báo cáo` as it may be shown: free text from the file, so cut
+    and made printable (`quote`), and `***` when it holds a person's name (privacy.py);
+    the run's looked for names at once."""
+    texts = ["" if value is None else str(value).strip() for value in values]
+    filled = [text for text in texts if text]
+    held = iter(names.holding(filled))
+    return [(REDACTED if next(held) else quote(text)) if text else None for text in texts]
 
 
 __all__ = ["summarize_files"]
