@@ -995,7 +995,7 @@ def test_the_data_rows_of_many_sheets_found_at_once_are_each_sheets_own(
     sheet the rows, group headings and issues `data_rows` gives it alone, whichever sheets
     are put together (`up_to`: the most rows of a sheet that is)."""
     from kpi_tritue.io import data_rows as module
-    from kpi_tritue.io.data_rows import data_rows, data_rows_all
+    from kpi_tritue.io.data_rows import data_rows, data_rows_all, rows_all
     from kpi_tritue.io.headers import find_header
     from kpi_tritue.io.sheet_table import Reporter
 
@@ -1019,6 +1019,21 @@ def test_the_data_rows_of_many_sheets_found_at_once_are_each_sheets_own(
         _assert_same_frame(data, data_alone)
         assert units == units_alone
     assert [r.issues for r in together] == [r.issues for r in alone]
+    # What the parse reads of the rows without their frame is the frame's.
+    for (rows, _), (data, _) in zip(
+        rows_all([(c, h, Reporter("f", "s")) for c, h in found], spec),  # type: ignore[misc]
+        expected,
+        strict=True,
+    ):
+        index = rows.index
+        pd.testing.assert_index_equal(index, data.index, exact=True)
+        assert len(rows) == len(data)
+        for column in [*data.columns, 999]:
+            assert rows.has(column) == (column in data.columns)
+        for column in data.columns:
+            pd.testing.assert_extension_array_equal(rows.column_array(column), data[column].array)
+        assert rows.frame.index is index  # the parse's index, on which its frame is built
+        _assert_same_frame(rows.frame, data)
 
 
 def test_what_is_skipped_in_a_later_sheet_of_a_layout_stays_on_that_sheet() -> None:

@@ -75,21 +75,10 @@ class TextColumns:
         makes them; tests/test_fast_paths.py holds both ways equal."""
         import numpy as np
         import pandas as pd
-        import pyarrow as pa
-        from pandas.arrays import ArrowStringArray
 
-        index: pd.Index = pd.RangeIndex(self.height)[start:]
-        texts = list(self.arrays.values())
-        if start:
-            texts = [text.slice(start) for text in texts]
-        if kept is not None and not kept.all():
-            # As `frame[kept]` does: the index's and every column's `take` of the rows.
-            positions = np.flatnonzero(kept)
-            index = index.take(positions)
-            taken = pa.array(positions, type=pa.int64())
-            texts = [text.take(taken) for text in texts]
-        dtype = _text_dtype()
-        wrapped = [ArrowStringArray(pa.chunked_array([text]), dtype=dtype) for text in texts]  # type: ignore[call-arg]
+        index = self.rows_index(start, kept)
+        taken = self._taken(kept)
+        wrapped = [self._wrapped(text, start, taken) for text in self.arrays.values()]
         # The indexes as an `Index` of integers, as `framed_plain` sets them (the frame
         # would make a `RangeIndex` of consecutive ones); from numpy's integers, without
         # pandas inferring the type of a list (half the cost).
@@ -107,6 +96,46 @@ class TextColumns:
         frame = pd.DataFrame(dict(zip(self.arrays, wrapped, strict=True)), index=index, copy=False)
         frame.columns = labels
         return frame
+
+    def rows_index(self, start: int = 0, kept: np.ndarray[Any, Any] | None = None) -> pd.Index:
+        """The index of `frame(start, kept)`, without the frame."""
+        import numpy as np
+        import pandas as pd
+
+        index: pd.Index = pd.RangeIndex(self.height)[start:]
+        if kept is not None and not kept.all():
+            # As `frame[kept]` does: the index's `take` of the rows.
+            index = index.take(np.flatnonzero(kept))
+        return index
+
+    def column_array(
+        self, column: int, start: int = 0, kept: np.ndarray[Any, Any] | None = None
+    ) -> Any:
+        """The column `column` of `frame(start, kept)` as the frame stores it (an
+        `ArrowStringArray`), without the frame."""
+        return self._wrapped(self.arrays[column], start, self._taken(kept))
+
+    @staticmethod
+    def _taken(kept: np.ndarray[Any, Any] | None) -> Any:
+        """The rows `kept` keeps, as Arrow's `take` wants them; None for all."""
+        import numpy as np
+        import pyarrow as pa
+
+        if kept is None or kept.all():
+            return None
+        return pa.array(np.flatnonzero(kept), type=pa.int64())
+
+    @staticmethod
+    def _wrapped(text: pa.Array, start: int, taken: Any) -> Any:
+        """A column's rows from `start` (then those `taken`) wrapped as pandas wraps text."""
+        import pyarrow as pa
+        from pandas.arrays import ArrowStringArray
+
+        if start:
+            text = text.slice(start)
+        if taken is not None:
+            text = text.take(taken)
+        return ArrowStringArray(pa.chunked_array([text]), dtype=_text_dtype())  # type: ignore[call-arg]
 
 
 def text_columns(batch: pa.RecordBatch, columns: list[int]) -> TextColumns | None:

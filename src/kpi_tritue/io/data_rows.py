@@ -8,6 +8,7 @@ import string
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ from kpi_tritue.contract.normalize import (
 )
 from kpi_tritue.contract.schema import WORKFORCE, SheetSpec
 from kpi_tritue.io.arrow_frames import TextColumns
+from kpi_tritue.io.column_batch import stored_array
 from kpi_tritue.io.frames import head_values
 from kpi_tritue.io.headers import STT_HEADERS, Cells, Header
 from kpi_tritue.io.sheet_table import Reporter
@@ -37,20 +39,78 @@ def data_rows(
 
     From the reader's Arrow columns (`TextColumns`) the rules read the columns and the
     frame is made of the rows taken alone, never of all the sheet's cells (issue 14)."""
+    rows, marked = _data_rows(cells, header, spec, reporter)
+    return rows.frame, marked
+
+
+class DataRows:
+    """A sheet's data rows (`data_rows`): their frame, made only when asked from the
+    reader's Arrow columns and the rows kept; what the parse reads of them (a column's
+    array, their grid index, their count) is had without it (issue 14: a small sheet's
+    frame of two dozen text columns cost more than its rules)."""
+
+    def __init__(
+        self,
+        frame: pd.DataFrame | None = None,
+        cells: TextColumns | None = None,
+        start: int = 0,
+        kept: np.ndarray[Any, Any] | None = None,
+    ) -> None:
+        if frame is not None:
+            self.__dict__["frame"] = frame
+        self._cells, self._start, self._kept = cells, start, kept
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        assert self._cells is not None
+        frame = self._cells.frame(self._start, self._kept)
+        if "index" in self.__dict__:
+            # The same index object as the parse's, which built on it already.
+            frame.index = self.__dict__["index"]
+        return frame
+
+    @cached_property
+    def index(self) -> pd.Index:
+        """The rows' grid indexes: the frame's index."""
+        if "frame" in self.__dict__ or self._cells is None:
+            return self.frame.index
+        return self._cells.rows_index(self._start, self._kept)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def has(self, column: int) -> bool:
+        """Whether the rows have the sheet's column `column` (a column index)."""
+        if "frame" in self.__dict__ or self._cells is None:
+            return column in self.frame.columns
+        return column in self._cells.arrays
+
+    def column_array(self, column: int) -> Any:
+        """The column `column` as the frame stores it (`column_batch.stored_array`)."""
+        if "frame" in self.__dict__ or self._cells is None:
+            return stored_array(self.frame, column)
+        return self._cells.column_array(column, self._start, self._kept)
+
+
+def _data_rows(
+    cells: Cells, header: Header, spec: SheetSpec, reporter: Reporter
+) -> tuple[DataRows, dict[int, str]]:
+    """`data_rows`, its frame not yet made from the reader's Arrow columns."""
     start = _first_data_row(cells, header)
     if isinstance(cells, TextColumns):
         texts = [text.slice(start) for text in cells.arrays.values()]
         index: pd.Index = pd.RangeIndex(len(cells))[start:]
         found = _row_rules(texts, len(index), cells.columns, header, spec)
-        return cells.frame(start, found.kept), _reported(found, index, reporter)
+        rows = DataRows(cells=cells, start=start, kept=found.kept)
+        return rows, _reported(found, index, reporter)
     region = cells.iloc[start:]
     if region.empty:
-        return region, {}
+        return DataRows(region), {}
     keys = [int(str(c)) for c in region.columns]
     found = _row_rules(region, len(region), keys, header, spec)
     marked = _reported(found, region.index, reporter)
     # Most sheets keep every row: taking them all would copy every column for nothing.
-    return (region if found.kept.all() else region[found.kept]), marked
+    return DataRows(region if found.kept.all() else region[found.kept]), marked
 
 
 # ---------------------------------------------------------------------------------------
@@ -70,14 +130,21 @@ def data_rows_all(
     sheets: Sequence[tuple[Cells, Header, Reporter]], spec: SheetSpec
 ) -> list[tuple[pd.DataFrame, dict[int, str]]]:
     """`data_rows` of each sheet (cells, header, reporter) of the contract sheet `spec`."""
+    return [(rows.frame, marked) for rows, marked in rows_all(sheets, spec)]
+
+
+def rows_all(
+    sheets: Sequence[tuple[Cells, Header, Reporter]], spec: SheetSpec
+) -> list[tuple[DataRows, dict[int, str]]]:
+    """`data_rows_all`, the frames not yet made (`DataRows`)."""
     import pyarrow as pa
 
-    found: list[tuple[pd.DataFrame, dict[int, str]] | None] = [None] * len(sheets)
+    found: list[tuple[DataRows, dict[int, str]] | None] = [None] * len(sheets)
     # By layout: each sheet's position, Arrow columns, header, reporter and first data row.
     groups: dict[tuple[Any, ...], list[tuple[int, TextColumns, Header, Reporter, int]]] = {}
     for position, (cells, header, reporter) in enumerate(sheets):
         if not isinstance(cells, TextColumns) or len(cells) > TOGETHER_UP_TO_ROWS:
-            found[position] = data_rows(cells, header, spec, reporter)
+            found[position] = _data_rows(cells, header, spec, reporter)
             continue
         layout = (tuple(cells.columns), *_rules_read(header))
         start = _first_data_row(cells, header)
@@ -85,7 +152,7 @@ def data_rows_all(
     for members in groups.values():
         if len(members) == 1:
             position, cells, header, reporter, _ = members[0]
-            found[position] = data_rows(cells, header, spec, reporter)
+            found[position] = _data_rows(cells, header, spec, reporter)
             continue
         columns = members[0][1].columns
         texts = [
@@ -98,7 +165,8 @@ def data_rows_all(
             members, rules.split(heights), strict=True
         ):
             index: pd.Index = pd.RangeIndex(len(cells))[start:]
-            found[position] = (cells.frame(start, own.kept), _reported(own, index, reporter))
+            rows = DataRows(cells=cells, start=start, kept=own.kept)
+            found[position] = (rows, _reported(own, index, reporter))
     return [one for one in found if one is not None]
 
 

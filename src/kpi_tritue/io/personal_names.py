@@ -27,22 +27,21 @@ _NAME_SAMPLE = 1000
 
 
 def personal_names(
-    data: pd.DataFrame,
+    full_names: Any,
     header: Header,
     table: SheetTable,
     reporter: Reporter,
     ids_are_names: bool | None = None,
 ) -> Any:
-    """The sheet's names as an Arrow array: its `Họ và tên` cells, and its `Mã` cells when
-    they read as names (a warning then says the IDs are hidden). `ids_are_names`: what
-    `_reads_as_names` says of the IDs, when it was asked of a run's sheets at once
-    (`ids_read_as_names`)."""
+    """The sheet's names as an Arrow array: its `Họ và tên` cells (`full_names`, the raw
+    column as stored; None without one), and its `Mã` cells when they read as names (a
+    warning then says the IDs are hidden). `ids_are_names`: what `_reads_as_names` says
+    of the IDs, when it was asked of a run's sheets at once (`ids_read_as_names`)."""
     import pyarrow as pa
 
     parts: list[Any] = []
-    col = header.columns.get("full_name")
-    if col is not None:
-        parts.append(pa.array(data[col], type=pa.large_string(), from_pandas=True))
+    if full_names is not None:
+        parts.append(pa.array(full_names, type=pa.large_string(), from_pandas=True))
     ids = table.frame.get("id")
     if ids_are_names is None:
         ids_are_names = ids is not None and _reads_as_names(ids)

@@ -44,9 +44,8 @@ from kpi_tritue.io.column_batch import (
     framed,
     joined_fast,
     joined_plain,
-    stored_array,
 )
-from kpi_tritue.io.data_rows import data_rows_all
+from kpi_tritue.io.data_rows import DataRows, rows_all
 from kpi_tritue.io.defaults import fill_defaults
 from kpi_tritue.io.extent_rule import column_letters
 from kpi_tritue.io.frames import at
@@ -74,15 +73,24 @@ FILLED_LATER = frozenset({(WORKFORCE.key, "level"), (WORKFORCE.key, "sector")})
 @dataclass
 class Taken:
     """What is read of one sheet before any cell is parsed: its raw cells, its header, and
-    the rows under it that hold records (`data`, raw text, indexed by grid row)."""
+    the rows under it that hold records (`rows`; `data`, their frame of raw text indexed
+    by grid row, made when asked)."""
 
     reporter: Reporter
     raw: RawSheet
     header: Header
-    data: pd.DataFrame
+    rows: DataRows
     # Rows that are group headings if their text is a unit of the run's `DonVi`
     # (`data_rows.drop_unit_headings`), grid index → text.
     maybe_units: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def data(self) -> pd.DataFrame:
+        return self.rows.frame
+
+    @data.setter
+    def data(self, frame: pd.DataFrame) -> None:
+        self.rows = DataRows(frame)
 
 
 def read_table(
@@ -159,14 +167,14 @@ def take_head(
 
 def take_rows(heads: Sequence[SheetHead], spec: SheetSpec) -> list[Taken]:
     """The second half of `take_table`, for sheets of the contract sheet `spec` (of one
-    file or of many): each one's data rows picked (`data_rows_all`: the small sheets of
-    one layout together), its issues in its own reporter."""
-    found = data_rows_all([(head.cells, head.header, head.reporter) for head in heads], spec)
+    file or of many): each one's data rows picked (`rows_all`: the small sheets of one
+    layout together), its issues in its own reporter."""
+    found = rows_all([(head.cells, head.header, head.reporter) for head in heads], spec)
     return [
         Taken(
-            reporter=head.reporter, raw=head.raw, header=head.header, data=data, maybe_units=units
+            reporter=head.reporter, raw=head.raw, header=head.header, rows=rows, maybe_units=units
         )
-        for head, (data, units) in zip(heads, found, strict=True)
+        for head, (rows, units) in zip(heads, found, strict=True)
     ]
 
 
@@ -183,9 +191,9 @@ def parse_taken(
     columns a file lacks that `defaults` (a `--columns` mapping's) has are filled.
     `by_name`: whether people are compared by name (a `NhanSu` of the run lacks `Mã`),
     when `taken` are only some of the run's sheets (`io/shards.py`); else read from them."""
-    parsed = parse_batch([(t.data, t.header) for t in taken], spec, bounds)
+    parsed = parse_batch([(t.rows, t.header) for t in taken], spec, bounds)
     tables = [
-        _parse_table(one.data, one.header, spec, bounds, one.reporter, one.raw, columns)
+        _parse_table(one.rows, one.header, spec, bounds, one.reporter, one.raw, columns)
         for one, columns in zip(taken, parsed, strict=True)
     ]
     for table in tables if defaults else ():
@@ -197,7 +205,9 @@ def parse_taken(
         if by_name is None:
             by_name = lacks_ids(taken)
         for one, table, ids_are_names in zip(taken, tables, named, strict=True):
-            table.names = personal_names(one.data, one.header, table, one.reporter, ids_are_names)
+            col = one.header.columns.get("full_name")
+            full_names = None if col is None else one.rows.column_array(col)
+            table.names = personal_names(full_names, one.header, table, one.reporter, ids_are_names)
             if by_name:
                 add_identity(table, one.data, one.header)
         reporters = [one.reporter for one in taken]
@@ -245,7 +255,7 @@ def _tall_merges(raw: RawSheet) -> list[MergedRange]:
 
 
 def _parse_table(
-    data: pd.DataFrame,
+    rows: DataRows,
     header: Header,
     spec: SheetSpec,
     bounds: Bounds,
@@ -254,7 +264,8 @@ def _parse_table(
     columns: Mapping[str, ParsedOne],
 ) -> SheetTable:
     """One file's table from its columns parsed (`parse_batch`): problems reported."""
-    invalid = np.zeros(len(data), dtype=bool)
+    index = rows.index
+    invalid = np.zeros(len(index), dtype=bool)
     headers: dict[str, str] = {}
     letters: dict[str, str] = {}
     for column in spec.columns:
@@ -265,7 +276,7 @@ def _parse_table(
         letters[column.key] = column_letter(col)
     parsed: dict[str, ParsedColumn] = {}
     legacy_left: list[str] = []
-    built: dict[str, Any] = {ROW: data.index.to_numpy(dtype=np.int64) + 1}
+    built: dict[str, Any] = {ROW: index.to_numpy(dtype=np.int64) + 1}
     for key, (result, conversion, left) in columns.items():
         if conversion is not None:
             report_conversion(conversion, spec.column(key), letters[key], reporter)
@@ -283,7 +294,7 @@ def _parse_table(
     # before it, so there it is set at the end, as a new column.
     if header.split is None:
         built[INVALID] = invalid.copy()
-    frame = framed(built, data.index)
+    frame = framed(built, index)
     table = SheetTable(
         spec=spec,
         sheet_name=reporter.sheet or "",
@@ -293,7 +304,7 @@ def _parse_table(
         header_row=header.rows[-1] + 1,
     )
     if header.split is not None:
-        split_letters(table, data, header.split)
+        split_letters(table, rows.frame, header.split)
     # The IDs its messages quote, looked up only for a message: most tables have none,
     # and the column as a Series cost a file's table as much as its own frame.
     ids = functools.cache(lambda: frame.get("id"))
@@ -314,7 +325,7 @@ def _parse_table(
             if skip is not None:
                 blank &= ~skip
         else:
-            blank = np.zeros(len(data), dtype=bool)
+            blank = np.zeros(len(index), dtype=bool)
         if (spec.key, key) in FILLED_LATER:
             table.blank[key] = blank
         elif result.any_blank:
@@ -324,7 +335,8 @@ def _parse_table(
         invalid |= mask
     if header.split is not None:
         bad_birth = parsed["birth_date"].invalid_mask
-        invalid |= read_split_sex(table, data, header, np.asarray(bad_birth, dtype=bool), reporter)
+        bad = np.asarray(bad_birth, dtype=bool)
+        invalid |= read_split_sex(table, rows.frame, header, bad, reporter)
     if header.split is not None or not np.array_equal(built[INVALID], invalid):
         frame[INVALID] = invalid
     check_legacy_encoding(table, {key: parsed[key] for key in legacy_left}, reporter)
@@ -340,7 +352,7 @@ ParsedOne = tuple[ParsedColumn, "Conversion | None", bool]
 
 
 def parse_batch(
-    parts: Sequence[tuple[pd.DataFrame, Header]], spec: SheetSpec, bounds: Bounds
+    parts: Sequence[tuple[DataRows, Header]], spec: SheetSpec, bounds: Bounds
 ) -> list[dict[str, ParsedOne]]:
     """Each file's present columns parsed, in the contract's order: each column once over
     the rows of every file that has it, then cut back into each file's rows.
@@ -351,7 +363,7 @@ def parse_batch(
     of a file (which encoding, how many cells): a column in which any file has legacy
     text is decoded and parsed file by file.
     """
-    jobs: dict[str, tuple[ColumnSpec, list[int], list[tuple[pd.DataFrame, Header]]]] = {}
+    jobs: dict[str, tuple[ColumnSpec, list[int], list[tuple[DataRows, Header]]]] = {}
     for column in spec.columns:
         if column.key == "full_name":
             continue
@@ -375,25 +387,26 @@ def parse_batch(
     return found
 
 
-def _raw_column(data: pd.DataFrame, header: Header, key: str) -> pd.Series:
+def _raw_column(data: DataRows, header: Header, key: str) -> pd.Series:
     """The raw cells of a column of the contract; a birth date split into `Nam` / `Nữ`
     is the sub-column that holds a value (`birth_columns`)."""
     if key == "birth_date" and header.split is not None:
-        return chosen_raw(data, header.split)
-    return data[header.columns[key]]
+        return chosen_raw(data.frame, header.split)
+    return data.frame[header.columns[key]]
 
 
-def _raw_array(data: pd.DataFrame, header: Header, key: str) -> Any:
-    """`_raw_column`'s cells as stored, without a Series built for each file."""
+def _raw_array(data: DataRows, header: Header, key: str) -> Any:
+    """`_raw_column`'s cells as stored, without a Series built for each file (nor, from
+    the reader's columns, a frame)."""
     if key == "birth_date" and header.split is not None:
-        return chosen_raw(data, header.split).array
-    return stored_array(data, header.columns[key])
+        return chosen_raw(data.frame, header.split).array
+    return data.column_array(header.columns[key])
 
 
 def _parse_job(
     column: ColumnSpec,
     files: list[int],
-    parts: list[tuple[pd.DataFrame, Header]],
+    parts: list[tuple[DataRows, Header]],
     bounds: Bounds,
 ) -> list[ParsedOne]:
     """One column of several files parsed at once, then cut back into each file's rows."""
