@@ -152,8 +152,9 @@ def test_frames_are_stacked_as_pandas_stacks_them(
         kept = {f"c{i}": object for i, kind in enumerate(these) if kind == "object"}
         frames.append(frame.astype(kept) if kept else frame)
     files = [data.draw(st.integers(0, 300)) for _ in frames]
-    plain = stacked_plain(frames, files, "_file")
-    fast = stacked_fast(frames, files, "_file")
+    label = data.draw(st.sampled_from(["_file", None]))
+    plain = stacked_plain(frames, files, label)
+    fast = stacked_fast(frames, files, label)
     # Files of one shape are always stacked the fast way; others may fall back.
     assert fast is not None or vary or len(frames) == 1
     if fast is not None:

@@ -190,21 +190,25 @@ def cuts_apply(values: pd.Series) -> bool:
 # Stacked: the files' frames one under the other, the file's index first
 
 
-def stacked_plain(frames: Sequence[pd.DataFrame], files: Sequence[int], label: str) -> pd.DataFrame:
+def stacked_plain(
+    frames: Sequence[pd.DataFrame], files: Sequence[int], label: str | None
+) -> pd.DataFrame:
     """The frames one under the other on a fresh `RangeIndex`, each with the column `label`
-    first holding its file's index (`files`)."""
+    first holding its file's index (`files`); without such a column when `label` is
+    None."""
     marked = []
     for frame, file_index in zip(frames, files, strict=True):
         # A shallow copy: pandas copies on write, so the sheet's own frame stays as it was.
         frame = frame.copy(deep=False)
-        frame.insert(0, label, file_index)
+        if label is not None:
+            frame.insert(0, label, file_index)
         marked.append(frame)
     whole = pd.concat(marked, ignore_index=True) if len(marked) > 1 else marked[0]
     return whole.reset_index(drop=True)
 
 
 def stacked_fast(
-    frames: Sequence[pd.DataFrame], files: Sequence[int], label: str
+    frames: Sequence[pd.DataFrame], files: Sequence[int], label: str | None
 ) -> pd.DataFrame | None:
     """`stacked_plain` when the frames (two or more) have the same columns (unique, of
     the same dtype each, without `label`): each column's arrays joined once, as pandas
@@ -221,9 +225,10 @@ def stacked_fast(
         return None
     lengths = [len(frame) for frame in frames]
     index = pd.RangeIndex(sum(lengths))
-    built: dict[Hashable, Any] = {
-        label: np.repeat(np.asarray(files, dtype="int64"), np.asarray(lengths, dtype="int64"))
-    }
+    built: dict[Hashable, Any] = {}
+    if label is not None:
+        counts = np.asarray(lengths, dtype="int64")
+        built[label] = np.repeat(np.asarray(files, dtype="int64"), counts)
     for position, key in enumerate(columns):
         arrays = [getter(position) for getter in getters if getter is not None]
         dtype = arrays[0].dtype
@@ -252,7 +257,9 @@ def _joined_arrays(arrays: list[Any]) -> Any:
     return type(first)._concat_same_type(arrays)
 
 
-def stacked(frames: Sequence[pd.DataFrame], files: Sequence[int], label: str) -> pd.DataFrame:
+def stacked(
+    frames: Sequence[pd.DataFrame], files: Sequence[int], label: str | None
+) -> pd.DataFrame:
     fast = stacked_fast(frames, files, label)
     return fast if fast is not None else stacked_plain(frames, files, label)
 
