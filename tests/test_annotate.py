@@ -370,3 +370,31 @@ def test_a_file_that_cannot_be_opened_is_said_to_have_no_copy(tmp_path: Path) ->
     _, done = validate_annotated([str(broken.parent)], tmp_path / "o2", "vi")
     assert done.unopened == [broken.as_posix()]
     assert done.written == []
+
+
+@pytest.mark.parametrize("name", ["far_cell_past_xfd.xlsx", "lying_sizes.xlsx"])
+def test_a_file_read_but_not_loadable_to_copy_is_said_to_have_no_copy(
+    name: str, tmp_path: Path
+) -> None:
+    """kpi reads these (a cell past column XFD is left out; a part whose checksum is wrong
+    is read as calamine reads it) but openpyxl will not load them: the end says there is
+    no copy of it, what was refused and what to ask of the unit; the run does not stop
+    as a bug (exit 4), and the other inputs get their copies."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    hostile = folder / name
+    hostile.write_bytes((ROOT / "tests" / "data" / "bad" / name).read_bytes())
+    bad_level = person("X1", level="Trung ương")  # an error: `b.xlsx` gets a copy
+    write_workbook(folder / "b.xlsx", {"NhanSu": [WORKFORCE_HEADER, bad_level]})
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["validate", str(folder), "--annotate", str(out), "--lang", "en"])
+    assert result.exit_code == 3, result.output
+    said = " ".join(result.stderr.split())  # as wrapped at the terminal's width
+    assert f"No copy of {hostile.as_posix()}: kpi read the file but cannot copy it" in said
+    assert "Ask the unit to open it in Excel, save it again and resend it." in said
+    assert sorted(p.name for p in out.iterdir()) == ["b.kiem-tra.xlsx"]
+    _, done = validate_annotated([str(folder)], tmp_path / "o2", "vi")
+    assert [shown for shown, _ in done.uncopied] == [hostile.as_posix()]
+    (detail,) = [detail for _, detail in done.uncopied]
+    assert 0 < len(detail) <= 80
+    assert [Path(shown).name for shown, _ in done.written] == ["b.xlsx"]

@@ -131,12 +131,14 @@ def with_data_issues(dataset: Dataset, catalog: Catalog | None = None) -> Datase
 class AnnotatedCopies(NamedTuple):
     """What `kpi validate --annotate` wrote: (input shown, copy written) in the inputs'
     order; the inputs with issues left without a copy because they changed after they
-    were read; and the inputs with an error that could not be opened at all (no copy to
-    mark: the unit must send the file again)."""
+    were read; the inputs with an error that could not be opened at all (no copy to
+    mark: the unit must send the file again); and the inputs read but that openpyxl cannot
+    load to copy, with what it said (names hidden)."""
 
     written: list[tuple[str, Path]]
     changed: list[str]
     unopened: list[str]
+    uncopied: list[tuple[str, str]]
 
 
 def validate_annotated(
@@ -154,7 +156,7 @@ def validate_annotated(
     from kpi_tritue.io.copies import ChangedInput, copy_source
     from kpi_tritue.io.inputs import open_inputs
     from kpi_tritue.model.marks import plan_marks
-    from kpi_tritue.render.annotate import copy_names, prepare_folder, write_copy
+    from kpi_tritue.render.annotate import CopyRefused, copy_names, prepare_folder, write_copy
 
     check_paths(files)
     parse_as_of(as_of)
@@ -173,6 +175,7 @@ def validate_annotated(
     names = copy_names(inputs, folder)
     written: list[tuple[str, Path]] = []
     changed: list[str] = []
+    uncopied: list[tuple[str, str]] = []
     for workbook in opened.workbooks:
         plan = plan_marks(workbook.display, dataset.issues, workbook.workbook.sheet_names)
         if not plan.needs_copy:
@@ -183,9 +186,14 @@ def validate_annotated(
             changed.append(workbook.display)
             continue
         target = names[workbook.display]
-        write_copy(source, plan, target, [path for _, path in inputs], lang)
+        try:
+            write_copy(source, plan, target, [path for _, path in inputs], lang)
+        except CopyRefused as refused:
+            # What openpyxl said may quote a cell: shown only without a person's name.
+            uncopied.append((workbook.display, dataset.names.shown(refused.detail)))
+            continue
         written.append((workbook.display, target))
-    return dataset, AnnotatedCopies(written, changed, _unopened(opened))
+    return dataset, AnnotatedCopies(written, changed, _unopened(opened), uncopied)
 
 
 def _unopened(opened: OpenedInputs) -> list[str]:

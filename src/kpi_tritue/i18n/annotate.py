@@ -58,6 +58,14 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "No copy of {file}: the file could not be opened (its error is above), so "
         "there is no cell to mark. Ask the unit to send the file again.",
     },
+    "annotate.uncopied": {
+        "vi": "Không có bản sao của {file}: kpi đọc được tệp nhưng không chép được để đánh dấu, "
+        "vì trong tệp có phần mà chương trình bảng tính không mở được ({detail}). Các lỗi của "
+        "tệp vẫn có ở trên. Đề nghị đơn vị mở tệp bằng Excel, lưu lại rồi gửi lại.",
+        "en": "No copy of {file}: kpi read the file but cannot copy it to mark its cells, as "
+        "part of it is something a spreadsheet program cannot open ({detail}). Its issues "
+        "are above. Ask the unit to open it in Excel, save it again and resend it.",
+    },
     "annotate.changed": {
         "vi": "Không ghi bản sao của {file}: tệp đã thay đổi từ lúc được đọc. Chạy lại lệnh để "
         "kiểm tra bản mới.",

@@ -117,16 +117,30 @@ def prepare_folder(folder: Path, lang: Lang) -> None:
 # The copy
 
 
+class CopyRefused(Exception):
+    """An input kpi read that openpyxl cannot load to copy (a cell past column XFD, XML it
+    will not take): no copy of it is written. `detail`: what openpyxl said, its last
+    cause's first line, cut."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
 def load_copy(source: CopySource) -> Workbook:
     """The workbook the copy is made of: the input's bytes loaded, or its cells rebuilt.
 
     An `.xlsm` is loaded without its macros and written as `.xlsx`: the copy is for reading
     the problems, a macro in it would only run (or be blocked) on the analyst's and the
     unit's machines, and an `.xlsx` name with macros inside is a file Excel refuses.
+    `CopyRefused` when openpyxl cannot load the input's bytes.
     """
     if source.data is not None:
         # The one place the input's workbook is parsed by openpyxl: from the bytes io/ read.
-        return load_workbook(io.BytesIO(source.data), rich_text=True, keep_links=True)
+        try:
+            return load_workbook(io.BytesIO(source.data), rich_text=True, keep_links=True)
+        except Exception as error:  # any of openpyxl's errors on a file it will not take
+            raise CopyRefused(_refusal(error)) from error
     book = Workbook()
     book.remove(book.worksheets[0])
     for legacy in source.legacy:
@@ -344,11 +358,24 @@ def _fallback_fix(issue: Issue, lang: Lang) -> str:
 # Writing
 
 
+def _refusal(error: BaseException) -> str:
+    """What openpyxl said of a file it refused: the first line of the error it met first
+    (its own error wraps it), cut to a line."""
+    while error.__cause__ is not None:
+        error = error.__cause__
+    said = str(error).strip().splitlines()
+    first = said[0] if said else type(error).__name__
+    return first if len(first) <= _REFUSAL_CHARS else first[: _REFUSAL_CHARS - 1] + "…"
+
+
+_REFUSAL_CHARS = 80
+
+
 def write_copy(
     source: CopySource, plan: MarkPlan, path: Path, inputs: Iterable[Path], lang: Lang
 ) -> None:
     """Build the annotated copy of `source` and write it to `path`, atomically, never over
-    an input."""
+    an input. `CopyRefused` (nothing written) when the input cannot be loaded to copy."""
     check_output(path, inputs, lang)
     book = load_copy(source)
     annotate(book, plan, lang, sheets_by_name(book, source))
@@ -359,16 +386,23 @@ def annotated_lines(
     written: Sequence[tuple[str, Path]],
     changed: Sequence[str],
     unopened: Sequence[str],
+    uncopied: Sequence[tuple[str, str]],
     folder: Path,
     lang: Lang,
 ) -> list[str]:
     """What stderr says after `--annotate`: how many copies, where, and those not written
-    (changed since read, or not opened at all)."""
+    (changed since read, not opened at all, or read but not loadable to copy: with what
+    was said of it)."""
     shown = printable(str(folder))
     lines = [text("annotate.changed", lang, file=printable(name)) for name in changed]
     lines += [text("annotate.unopened", lang, file=printable(name)) for name in unopened]
+    lines += [
+        text("annotate.uncopied", lang, file=printable(name), detail=printable(detail))
+        for name, detail in uncopied
+    ]
     if not written:
-        none = "annotate.none" if not changed and not unopened else "annotate.none_written"
+        quiet = not changed and not unopened and not uncopied
+        none = "annotate.none" if quiet else "annotate.none_written"
         return [*lines, text(none, lang, folder=shown)]
     lines.append(text("annotate.written", lang, count=len(written), folder=shown))
     lines += [
@@ -382,6 +416,7 @@ __all__ = [
     "COMMENT_CHARS",
     "FILLS",
     "SUFFIX",
+    "CopyRefused",
     "annotate",
     "annotated_lines",
     "comment_text",
