@@ -183,12 +183,15 @@ def test_a_stored_column_is_the_frames_column(kind: str) -> None:
     st.integers(0, 2**16),
     st.integers(0, 40),
     st.booleans(),
+    st.booleans(),
 )
 def test_a_files_table_is_framed_as_pandas_frames_it(
-    kinds: list[str], size: int, seed: int, first: int, gaps: bool
+    kinds: list[str], size: int, seed: int, first: int, gaps: bool, stored: bool
 ) -> None:
     """`framed_fast` (the columns handed to pandas' block builder) gives `framed_plain`'s
-    frame: values, dtypes, labels, index and the same blocks, one a column."""
+    frame: values, dtypes, labels, index and the same blocks, one a column; with
+    `stored`, the extension arrays given as they are (`ColumnPart.stored`), not in a
+    Series, and the frame is the one of the Series."""
     index: pd.Index = (
         pd.Index(np.arange(first, first + 2 * size, 2), dtype="int64")
         if gaps
@@ -198,8 +201,16 @@ def test_a_files_table_is_framed_as_pandas_frames_it(
     for position, kind in enumerate(kinds):
         built[f"c{position}"] = pd.Series(_column(kind, size, seed + position), index=index)
     built["_invalid"] = np.zeros(size, dtype=bool)
-    fast = framed_fast(built, index)
     plain = framed_plain(built, index)
+    if stored:
+        built = {
+            key: value.array
+            if isinstance(value, pd.Series)
+            and isinstance(value.dtype, pd.api.extensions.ExtensionDtype)
+            else value
+            for key, value in built.items()
+        }
+    fast = framed_fast(built, index)
     assert fast is not None
     pd.testing.assert_frame_equal(fast, plain, check_exact=True)
     assert fast.index is plain.index or fast.index.equals(plain.index)

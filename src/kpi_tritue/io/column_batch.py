@@ -275,7 +275,8 @@ def framed_plain(built: dict[str, Any], index: pd.Index) -> pd.DataFrame:
 
 def framed_fast(built: dict[str, Any], index: pd.Index) -> pd.DataFrame | None:
     """`framed_plain` when every Series of `built` is on `index` itself and every other
-    value a 1-D numpy array of numbers or booleans of its length: the arrays handed to
+    value a 1-D numpy array of numbers or booleans, or one of pandas' extension arrays
+    (`ColumnPart.stored`), of its length: the arrays handed to
     pandas' block builder without a column set, one by one, checked and inferred again
     (private, as pandas' `DataFrame(dict)` calls it: ~0.25 ms a file's table against
     ~0.1). None otherwise, or when pandas has no such builder."""

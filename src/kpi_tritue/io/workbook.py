@@ -181,7 +181,7 @@ def _find_list(
     with no data sheet of the contract and no such sheet gets `header_not_found` for the
     sheet that comes closest (one that holds at least one header of a list).
 
-    The sheets looked at are read once: the one taken is kept for `take_table`. Returns
+    The sheets looked at are read once: the one taken is kept for `take_head`. Returns
     the sheets left unknown.
     """
     spec = next((s for s in contract.sheets if s.key == WORKFORCE.key), None)
@@ -459,9 +459,10 @@ def read_all_tables(
 ) -> list[LoadedWorkbook]:
     """Every contract sheet of every workbook of a run, with the dataset's reference date.
 
-    File by file, only the header is found and the data rows taken (`take_table`); then
-    each sheet of the contract is parsed once for all files (`parse_taken`), so that what
-    a file costs is its reading, not a parse of its own. Each file keeps its own tables
+    File by file, only the sheets are read and their headers found (`take_head`); then the
+    data rows of all files are picked at once (`take_rows`), and each sheet of the
+    contract is parsed once for all files (`parse_taken`), so that what a file costs is
+    its reading, not rules and a parse of its own. Each file keeps its own tables
     and issues, in the order `read_tables` gives them one file at a time.
     `progress(step, name)` is called before each file is read.
     """
@@ -491,8 +492,9 @@ def fewer_collections() -> Iterator[None]:
 
 @dataclass
 class TakenFiles:
-    """Every contract sheet of some files taken (`take_table`), not yet parsed: by sheet
-    key, (file's position, what was taken); and each file's reporters by sheet key."""
+    """Every contract sheet of some files taken (`take_head`, `take_rows`), not yet parsed:
+    by sheet key, (file's position, what was taken); and each file's reporters by sheet
+    key."""
 
     taken: dict[str, list[tuple[int, Taken]]]
     reporters: list[dict[str, Reporter]]
