@@ -188,7 +188,7 @@ class Scanner:
         chunk = self._tail + block
         if any(self._wanted(chunk)):
             return False
-        self._tail = chunk[_carry_from(chunk) :]
+        self._scan(chunk, False, False, False)
         return True
 
     def _wanted(self, chunk: bytes) -> tuple[bool, bool, bool]:
