@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from kpi_tritue.contract.values import ParsedColumn
 from kpi_tritue.io.column_batch import (
     ColumnPart,
+    SharedRows,
     cut_fast,
     cut_plain,
     cuts_apply,
@@ -20,8 +21,10 @@ from kpi_tritue.io.column_batch import (
     framed_plain,
     joined_fast,
     joined_plain,
+    own_frame,
     stacked_fast,
     stacked_plain,
+    stacked_rows,
     stored_array,
 )
 
@@ -161,6 +164,56 @@ def test_frames_are_stacked_as_pandas_stacks_them(
         pd.testing.assert_frame_equal(fast, plain, check_exact=True)
         assert list(fast.dtypes) == list(plain.dtypes)
         assert fast.columns.dtype == plain.columns.dtype
+
+
+@settings(max_examples=150)
+@given(
+    frame_shapes,
+    st.lists(st.sampled_from(KINDS), min_size=0, max_size=4),
+    st.booleans(),
+    st.data(),
+)
+def test_rows_kept_together_are_stacked_as_their_frames_are(
+    shapes: list[tuple[int, int, int, list[str]]],
+    kinds: list[str],
+    vary: bool,
+    data: st.DataObject,
+) -> None:
+    """`stacked_rows` of frames and of rows of frames they share (`SharedRows`: in the
+    order they lie there or not, with rows of no one between or not) is `stacked` of
+    each one's own frame."""
+    frames = []
+    for number, (rows, seed, first, order) in enumerate(shapes):
+        these = list(kinds)
+        if vary and number and these:
+            these[data.draw(st.integers(0, len(these) - 1))] = data.draw(st.sampled_from(KINDS))
+        built = {
+            f"c{i}": _column(kind, rows, seed + i, order if vary else None)
+            for i, kind in enumerate(these)
+        }
+        frames.append(pd.DataFrame(built, index=pd.RangeIndex(first, first + rows)))
+    items: list[pd.DataFrame | SharedRows] = list(frames)
+    shared = [i for i in range(len(frames)) if data.draw(st.booleans())]
+    wholes = data.draw(st.integers(1, 2))
+    for whole_number in range(wholes):
+        members = [i for i in shared if i % wholes == whole_number]
+        if not members:
+            continue
+        if data.draw(st.booleans()):
+            members = list(reversed(members))
+        pieces = [frames[i] for i in members]
+        gap = data.draw(st.booleans())
+        stacked_pieces = [*pieces, pieces[0]] if gap else pieces
+        whole = pd.concat(stacked_pieces, ignore_index=True)
+        start = 0
+        for i in members:
+            items[i] = SharedRows(whole, start, start + len(frames[i]), frames[i].index)
+            start += len(frames[i])
+    files = [data.draw(st.integers(0, 300)) for _ in frames]
+    plain = stacked_plain([own_frame(item) for item in items], files, "_file")
+    fast = stacked_rows(items, files, "_file")
+    pd.testing.assert_frame_equal(fast, plain, check_exact=True)
+    assert list(fast.dtypes) == list(plain.dtypes)
 
 
 def test_frames_holding_the_label_already_are_stacked_the_plain_way() -> None:

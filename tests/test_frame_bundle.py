@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
+from kpi_tritue.io.column_batch import SharedRows, own_frame
 from kpi_tritue.io.frame_bundle import bundle, unbundle
 
 # Each kind of column the parse makes (and a few it does not), built from small ints, so
@@ -115,9 +116,10 @@ def _frames(draw: st.DrawFn) -> list[pd.DataFrame]:
     return frames
 
 
-def _assert_same(got: list[pd.DataFrame], want: list[pd.DataFrame]) -> None:
+def _assert_same(got: list[pd.DataFrame | SharedRows], want: list[pd.DataFrame]) -> None:
     assert len(got) == len(want)
-    for mine, theirs in zip(got, want, strict=True):
+    for item, theirs in zip(got, want, strict=True):
+        mine = own_frame(item)
         assert_frame_equal(
             mine,
             theirs,
@@ -137,13 +139,57 @@ def _assert_same(got: list[pd.DataFrame], want: list[pd.DataFrame]) -> None:
         assert mine.attrs == theirs.attrs
 
 
-@given(_frames())
+@st.composite
+def _items(draw: st.DrawFn) -> list[pd.DataFrame | SharedRows]:
+    """Frames, some of them given as rows of a frame they share (as the tables a parse
+    keeps together, `SheetTable.shared`): in the order they lie there, or not, with
+    gaps or not, beside frames of their own."""
+    frames = draw(_frames())
+    items: list[pd.DataFrame | SharedRows] = list(frames)
+    chosen = [i for i in range(len(frames)) if draw(st.booleans())]
+    layouts: dict[tuple[object, ...], list[int]] = {}
+    for i in chosen:
+        frame = frames[i]
+        if frame.attrs or not frame.columns.is_unique:
+            continue
+        layouts.setdefault((tuple(frame.columns), tuple(map(str, frame.dtypes))), []).append(i)
+    for members in layouts.values():
+        pieces = [frames[i] for i in members]
+        if draw(st.booleans()):
+            pieces.insert(draw(st.integers(0, len(pieces))), pieces[0])  # rows of no one
+        whole = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0].copy()
+        starts: dict[int, int] = {}
+        at = 0
+        for frame in pieces:
+            starts.setdefault(id(frame), at)
+            at += len(frame)
+        for i in members:
+            start = starts[id(frames[i])]
+            items[i] = SharedRows(whole, start, start + len(frames[i]), frames[i].index)
+    return items
+
+
+@given(_items())
 def test_bundled_frames_come_back_as_the_frames_pickled_one_by_one(
-    frames: list[pd.DataFrame],
+    items: list[pd.DataFrame | SharedRows],
 ) -> None:
+    frames = [own_frame(item) for item in items]
     plain = pickle.loads(pickle.dumps(frames, protocol=pickle.HIGHEST_PROTOCOL))
-    sent = pickle.loads(pickle.dumps(bundle(frames), protocol=pickle.HIGHEST_PROTOCOL))
+    sent = pickle.loads(pickle.dumps(bundle(items), protocol=pickle.HIGHEST_PROTOCOL))
     _assert_same(unbundle(sent), plain)
+
+
+def test_rows_kept_together_travel_as_their_frame() -> None:
+    """Tables whose rows follow each other in the frame they share are sent as that
+    frame, not stacked again, and come back as rows of the frame received."""
+    whole = pd.DataFrame({"n": _column("Int64", list(range(6))), "t": ["a"] * 6})
+    items = [SharedRows(whole, 2 * i, 2 * i + 2, pd.RangeIndex(3, 5)) for i in range(3)]
+    sent = bundle(items)
+    (stack,) = sent.stacks
+    assert stack.frame is not whole and stack.frame["n"].tolist() == list(range(6))
+    back = unbundle(sent)
+    assert all(isinstance(item, SharedRows) for item in back)
+    _assert_same(back, [item.frame() for item in items])
 
 
 def test_frames_of_one_layout_travel_as_one_stack() -> None:
@@ -171,7 +217,7 @@ def test_a_frame_cut_back_changes_alone() -> None:
     """Frames cut from one stack share its memory until written: a write to one (as the
     names hidden, a column derived) changes neither the others nor the stack."""
     frames = [pd.DataFrame({"n": _column("Int64", [i, i + 1]), "t": ["a", "b"]}) for i in range(3)]
-    first, second, third = unbundle(bundle(frames))
+    first, second, third = map(own_frame, unbundle(bundle(frames)))
     first.loc[0, "n"] = 99
     second["t"] = "changed"
     assert third["n"].tolist() == [2, 3] and third["t"].tolist() == ["a", "b"]

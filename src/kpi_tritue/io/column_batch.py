@@ -10,12 +10,18 @@ Each step has its plain version (what pandas gives) beside the fast one (the sam
 taken, sliced and joined directly); tests/test_column_batch.py checks on generated columns and
 frames that both give the same result. The fast one returns None where it does not apply,
 and the plain one is used.
+
+A file's table may keep its rows in a frame it shares with other files' tables
+(`SharedRows`, round 14): what the workforce checks and the transfer between processes
+put together stays together, and is stacked from there (`stacked_rows`), not cut into a
+frame a file to be stacked again.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -262,6 +268,85 @@ def stacked(
 ) -> pd.DataFrame:
     fast = stacked_fast(frames, files, label)
     return fast if fast is not None else stacked_plain(frames, files, label)
+
+
+# ---------------------------------------------------------------------------------------
+# Shared rows: the tables of several files kept as rows of one frame
+
+
+@dataclass(frozen=True)
+class SharedRows:
+    """A table's rows kept in a frame shared by the tables of several files (issue 14,
+    round 14): rows `start` to `stop` of `whole`, on the sheet's own `index`.
+
+    The table's own frame (a view of those rows) is made only when it is asked for
+    (`SheetTable.frame`); until then nothing can have changed them, so the run stacks such
+    tables from `whole` itself (`stacked_rows`) and sends them to another
+    process as it is (`frame_bundle`). Whoever makes one hands `whole` over: it is not
+    written again.
+    """
+
+    whole: pd.DataFrame
+    start: int
+    stop: int
+    index: pd.Index
+
+    def frame(self) -> pd.DataFrame:
+        rows = self.whole.iloc[self.start : self.stop]
+        rows.index = self.index
+        return rows
+
+
+def row_pieces(items: Sequence[pd.DataFrame | SharedRows]) -> list[pd.DataFrame]:
+    """The rows of the items, in order, as few frames to be stacked: each frame as it is,
+    and each run of shared rows that follow each other in their shared frame as one
+    slice of it (on that frame's index: stacking gives a fresh one)."""
+    pieces: list[pd.DataFrame] = []
+    run: SharedRows | None = None
+    for item in items:
+        if isinstance(item, SharedRows):
+            if run is not None and run.whole is item.whole and run.stop == item.start:
+                run = SharedRows(run.whole, run.start, item.stop, run.index)
+                continue
+            if run is not None:
+                pieces.append(run.whole.iloc[run.start : run.stop])
+            run = item
+            continue
+        if run is not None:
+            pieces.append(run.whole.iloc[run.start : run.stop])
+            run = None
+        pieces.append(item)
+    if run is not None:
+        pieces.append(run.whole.iloc[run.start : run.stop])
+    return pieces
+
+
+def height(item: pd.DataFrame | SharedRows) -> int:
+    """How many rows a frame or shared rows have."""
+    return item.stop - item.start if isinstance(item, SharedRows) else len(item)
+
+
+def own_frame(item: pd.DataFrame | SharedRows) -> pd.DataFrame:
+    """A frame, or the view shared rows make."""
+    return item.frame() if isinstance(item, SharedRows) else item
+
+
+def stacked_rows(
+    items: Sequence[pd.DataFrame | SharedRows], files: Sequence[int], label: str
+) -> pd.DataFrame:
+    """`stacked` of the items' frames (a `SharedRows`' frame is the view it makes), the
+    rows that follow each other in one shared frame taken from it at once
+    (`row_pieces`): a run whose tables were kept together is stacked from a few frames,
+    not from a frame a file. The plain version is `stacked` of each item's own frame; a
+    property test holds the two equal (`tests/test_column_batch.py`)."""
+    pieces = row_pieces(items)
+    if len(pieces) == len(items):
+        # Nothing taken at once: each item's own frame, as `stacked` stacks them.
+        return stacked([own_frame(item) for item in items], files, label)
+    whole = stacked(pieces, range(len(pieces)), None)
+    heights = [height(item) for item in items]
+    whole.insert(0, label, np.repeat(np.asarray(files, dtype="int64"), heights))
+    return whole
 
 
 # ---------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from kpi_tritue.contract.schema import (
     ValueType,
 )
 from kpi_tritue.contract.values import Bounds
-from kpi_tritue.io.column_batch import stacked
+from kpi_tritue.io.column_batch import SharedRows, stacked_rows
 from kpi_tritue.io.completeness import Completeness, assess_completeness
 from kpi_tritue.io.duplicates import check_duplicates
 from kpi_tritue.io.file_summaries import summarize_files
@@ -476,27 +476,26 @@ def _concat(
     limit: int = MAX_ISSUES_PER_CODE,
 ) -> Table:
     present = frozenset().union(*(table.present for _, table in parts))
-    frames = []
+    items: list[pd.DataFrame | SharedRows] = []
     for file_index, table in parts:
-        frame = table.frame
-        absent: list[str] = []
-        for key in sorted(present - table.present):
-            if key in frame.columns:
-                # Filled without its column (`birth_date` always; Cấp, Loại... from the
-                # registry, which reported what it could not fill): not blanked again.
-                continue
-            if frame is table.frame:
-                # A shallow copy: pandas copies on write, so the sheet's own frame stays
-                # as it was.
-                frame = frame.copy(deep=False)
+        # Filled without its column (`birth_date` always; Cấp, Loại... from the registry,
+        # which reported what it could not fill): not blanked again.
+        absent = [key for key in sorted(present - table.present) if not table.has_column(key)]
+        if not absent:
+            # Its rows as they are: still in a frame shared with other files', stacked
+            # from there (`stacked_rows`).
+            items.append(table.shared or table.frame)
+            continue
+        # A shallow copy: pandas copies on write, so the sheet's own frame stays as it was.
+        frame = table.frame.copy(deep=False)
+        for key in absent:
             frame[key] = _typed_empty(spec, key, frame.index)
-            absent.append(key)
-        if absent and len(parts) > 1:
+        if len(parts) > 1:
             # One warning for the sheet, not one a column: a file on an older form lacks
             # a dozen columns the others have, for one reason.
             issues.append(_absent_columns(spec, absent, sources[file_index].path, table))
-        frames.append(frame)
-    frame = stacked(frames, [file_index for file_index, _ in parts], FILE)
+        items.append(frame)
+    frame = stacked_rows(items, [file_index for file_index, _ in parts], FILE)
     result = Table(
         spec=spec,
         frame=frame,

@@ -4,13 +4,17 @@ A worker's parse gives one frame per sheet of each of its files. Pickled one by 
 took about 0.6 ms to rebuild in the command's process (pandas makes a block per extension
 column: about 13 a frame), which was most of what the processes' transfer cost: about
 1.8 s on 2,000 files of 100 rows. `bundle` stacks the frames of one layout (the same
-columns and the same dtypes, exactly) into one frame; `unbundle` cuts each stack back into
-its frames, in their order, each with its own index. A frame cut back is a view of its
-stack: pandas copies on write, so changing one changes neither its stack nor the others.
+columns and the same dtypes, exactly) into one frame; `unbundle` gives each back as its
+rows of the stack (`SharedRows`, each with its own index: a table keeps them so, its
+frame made only when asked for, `SheetTable.shared`). A frame made of them is a view of
+its stack: pandas copies on write, so changing one changes neither its stack nor the
+others. Tables kept as rows of one frame already (round 14) are sent as that frame, not
+made into frames to be stacked again.
 
 The plain version is the frames themselves, pickled one by one; a property test holds
-`unbundle(bundle(frames))` equal to `frames` (`tests/test_frame_bundle.py`). A frame that
-cannot be stacked safely (columns not unique or not flat, `attrs`, flags) is sent alone.
+`unbundle(bundle(items))` equal to each item's frame (`tests/test_frame_bundle.py`). A
+frame that cannot be stacked safely (columns not unique or not flat, `attrs`, flags) is
+sent alone.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
+
+from kpi_tritue.io.column_batch import SharedRows, height, own_frame, row_pieces
 
 
 @dataclass(frozen=True)
@@ -41,33 +47,39 @@ class FrameBundle:
     alone: dict[int, pd.DataFrame]
 
 
-def bundle(frames: Sequence[pd.DataFrame]) -> FrameBundle:
-    """The frames, those of one layout stacked into one (see the module)."""
+def bundle(items: Sequence[pd.DataFrame | SharedRows]) -> FrameBundle:
+    """The frames (a `SharedRows`' frame is the view it would make), those of one layout
+    stacked into one (see the module); rows that follow each other in one shared frame
+    are taken from it at once, not made into frames to be stacked again."""
     by_layout: dict[Hashable, list[int]] = {}
     alone: dict[int, pd.DataFrame] = {}
-    for position, frame in enumerate(frames):
-        layout = _layout(frame)
+    for position, item in enumerate(items):
+        layout = _layout(item.whole if isinstance(item, SharedRows) else item)
         if layout is None:
-            alone[position] = frame
+            alone[position] = own_frame(item)
         else:
             by_layout.setdefault(layout, []).append(position)
     stacks = []
     for positions in by_layout.values():
-        members = [frames[p] for p in positions]
+        members = [items[p] for p in positions]
+        # A lone member travels as its own frame, with its own index.
+        pieces = row_pieces(members) if len(members) > 1 else [own_frame(members[0])]
         stacks.append(
             _Stack(
                 positions=tuple(positions),
-                lengths=tuple(len(frame) for frame in members),
-                indexes=tuple(frame.index for frame in members),
-                frame=members[0] if len(members) == 1 else pd.concat(members, ignore_index=True),
+                lengths=tuple(height(member) for member in members),
+                indexes=tuple(member.index for member in members),
+                frame=pieces[0] if len(pieces) == 1 else pd.concat(pieces, ignore_index=True),
             )
         )
-    return FrameBundle(len(frames), tuple(stacks), alone)
+    return FrameBundle(len(items), tuple(stacks), alone)
 
 
-def unbundle(sent: FrameBundle) -> list[pd.DataFrame]:
-    """The frames of `sent`, in the order they were given to `bundle`."""
-    frames: list[pd.DataFrame | None] = [None] * sent.count
+def unbundle(sent: FrameBundle) -> list[pd.DataFrame | SharedRows]:
+    """The frames of `sent`, in the order they were given to `bundle`: those of a stack
+    as its rows (`SharedRows`, a frame made only when a table asks for it), a frame that
+    travelled alone or alone in its stack as itself."""
+    frames: list[pd.DataFrame | SharedRows | None] = [None] * sent.count
     for position, frame in sent.alone.items():
         frames[position] = frame
     for stack in sent.stacks:
@@ -78,9 +90,7 @@ def unbundle(sent: FrameBundle) -> list[pd.DataFrame]:
         for position, length, index in zip(
             stack.positions, stack.lengths, stack.indexes, strict=True
         ):
-            part = stack.frame.iloc[start : start + length]
-            part.index = index
-            frames[position] = part
+            frames[position] = SharedRows(stack.frame, start, start + length, index)
             start += length
     assert all(frame is not None for frame in frames)
     return frames  # type: ignore[return-value]  # every position is filled above

@@ -15,7 +15,6 @@ import pandas as pd
 from kpi_tritue.contract.bookkeeping import INVALID
 from kpi_tritue.contract.privacy import REDACTED, KnownNames
 from kpi_tritue.contract.schema import INFO, MILESTONES, WORKFORCE, ValueType
-from kpi_tritue.io.column_batch import stored_array
 from kpi_tritue.io.headers import Header
 from kpi_tritue.io.sheet_table import Reporter, SheetTable, report_rows
 from kpi_tritue.model.issues import Issue, ParamValue, Severity
@@ -136,7 +135,7 @@ def hide_names_all(
     for position, (table, _) in enumerate(tables):
         for key in _screened(table):
             columns.setdefault((table.spec.key, key), []).append(
-                (position, _arrow_text(stored_array(table.frame, key)))
+                (position, _arrow_text(table.column_array(key)))
             )
     found: list[dict[str, np.ndarray[Any, Any]]] = [{} for _ in tables]
     for (_, key), parts in columns.items():
@@ -154,13 +153,12 @@ def hide_names_all(
 
 def _screened(table: SheetTable) -> list[str]:
     """The text columns of a table in which a name is looked for, in the contract's order."""
-    frame = table.frame
     return [
         column.key
         for column in table.spec.columns
         if column.type is ValueType.TEXT
         and column.key in table.headers
-        and column.key in frame
+        and table.has_column(column.key)
         and (table.spec.key, column.key) not in _NOT_SHOWN
     ]
 
@@ -170,11 +168,12 @@ def _hide_found(
 ) -> list[Issue]:
     """Blank the cells `found` holding a name in each column, with an error at each."""
     reporter = Reporter(display, table.sheet_name)
-    frame = table.frame
     for column in table.spec.columns:
         is_name = found.get(column.key)
         if is_name is None or not is_name.any():
             continue
+        # Its own frame, to change (made here only for a table that holds a name).
+        frame = table.frame
         key = column.key
         report_rows(
             table,

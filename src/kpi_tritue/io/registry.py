@@ -32,7 +32,6 @@ from kpi_tritue.contract.bookkeeping import INVALID, ROW
 from kpi_tritue.contract.normalize import fold, unit_key
 from kpi_tritue.contract.schema import UNITS, WORKFORCE, Contract
 from kpi_tritue.i18n import Amount
-from kpi_tritue.io.column_batch import stored_array
 from kpi_tritue.io.frames import at, item
 from kpi_tritue.io.sheet_table import Reporter, SheetTable, id_at
 from kpi_tritue.io.workbook import LoadedWorkbook, OpenedWorkbook
@@ -183,15 +182,15 @@ def _read_registry(loaded: Sequence[LoadedWorkbook]) -> _Registry:
     unit name keyed once for the run."""
     registry = _Registry()
     sources = [(i, d.tables[UNITS.key]) for i, d in enumerate(loaded) if UNITS.key in d.tables]
-    codes, keys = _keyed([stored_array(table.frame, "unit") for _, table in sources])
+    codes, keys = _keyed([table.column_array("unit") for _, table in sources])
     keyed = np.array([*keys, None], dtype=object)[codes]
-    starts = np.cumsum([0] + [len(table.frame) for _, table in sources])
+    starts = np.cumsum([0] + [table.height for _, table in sources])
     for attribute in ATTRIBUTES:
         parts: list[tuple[int, int, Any]] = []  # (file, start in `keyed`, values)
         for (file_index, table), start in zip(sources, starts.tolist(), strict=False):
             if attribute in table.headers:
                 registry.columns.add(attribute)
-                parts.append((file_index, start, _objects(stored_array(table.frame, attribute))))
+                parts.append((file_index, start, _objects(table.column_array(attribute))))
         agreed: dict[str, tuple[str, _Cell]] = {}
         disputed: dict[str, tuple[_Cell, _Cell]] = {}
         if parts:
@@ -357,14 +356,15 @@ def _run_lookup(loaded: Sequence[LoadedWorkbook], registry: _Registry) -> dict[i
     ]
     if not people:
         return {}
-    codes, keys = _keyed([stored_array(table.frame, "unit") for _, table in people])
+    # Read without a frame made for each table (`SheetTable.shared`).
+    codes, keys = _keyed([table.column_array("unit") for _, table in people])
     run = _lookup(codes, keys, registry)
     # Each attribute's registry values as small numbers, for comparing with the rows' own.
     numbered = {a: _numbered(run, registry, a) for a in ATTRIBUTES}
     needed: dict[int, _Lookup] = {}
     start = 0
     for file_index, table in people:
-        stop = start + len(table.frame)
+        stop = start + table.height
         if not _quiet(table, numbered, start, stop):
             needed[file_index] = run.part(start, stop)
         start = stop
@@ -387,11 +387,10 @@ def _quiet(
 ) -> bool:
     """Whether a file's rows all have their own `Cấp` and `Lĩnh vực`, none other than
     what `DonVi` gives its unit: `_fill_attributes` would change and report nothing."""
-    frame = table.frame
     for attribute in ATTRIBUTES:
         if attribute not in table.headers:
             return False
-        values = stored_array(frame, attribute)
+        values = table.column_array(attribute)
         blank = table.blank.get(attribute)
         if not isinstance(values, pd.Categorical) or blank is None:
             return False

@@ -71,7 +71,8 @@ def derive_roles(
     for display, table in workbooks:
         if table.spec.key != WORKFORCE.key or POSITION not in table.present:
             continue
-        if not bool(table.frame[POSITION].notna().any()):
+        # (Read without a frame made for the table: `SheetTable.shared`.)
+        if not bool(pd.notna(table.column_array(POSITION)).any()):
             # No position written: nothing to derive from, and the flags stay absent (their
             # indicators have no data, as without the column).
             continue
@@ -102,15 +103,17 @@ def _derive_file(
     names: KnownNames | None,
 ) -> list[str]:
     """Derive `missing` flags in one table; the flags derived."""
-    frame = table.frame
     # A flag column with no row marked yes: the reader reads a blank cell as no.
     blank = [
         flag
         for flag in ROLE_FLAGS
-        if flag in table.present and flag in frame and not bool(frame[flag].fillna(False).any())
+        if flag in table.present
+        and table.has_column(flag)
+        and not bool(pd.Series(table.column_array(flag), copy=False).fillna(False).any())
     ]
     if not missing and not blank:
         return []
+    frame = table.frame
     codes, uniques = pd.factorize(frame[POSITION], use_na_sentinel=True)
     distinct = [_match(str(value), rules) for value in uniques]
     levels = _levels(frame)

@@ -108,18 +108,17 @@ def same_data(
     seen: dict[tuple[object, ...], list[int]] = {}
     for index, done in enumerate(loaded):
         table = done.tables.get(WORKFORCE.key)
-        if index in copies or table is None or table.frame.empty:
+        if index in copies or table is None or not table.height or not len(table.columns):
             continue
-        frame = table.frame
         # A list without `Mã` (official-lists.md, section 1) is told by its length and
-        # columns alone.
-        ids = frame.get("id")
+        # columns alone. (Read without a frame made for the table: `SheetTable.shared`.)
+        ids = table.column_array("id") if table.has_column("id") else None
         key = (
             year_of.get(index),
-            len(frame),
-            tuple(frame.columns),
-            "" if ids is None else str(ids.iloc[0]),
-            "" if ids is None else str(ids.iloc[-1]),
+            table.height,
+            tuple(table.columns),
+            "" if ids is None else str(ids[0]),
+            "" if ids is None else str(ids[-1]),
         )
         earlier = seen.setdefault(key, [])
         for other in earlier:

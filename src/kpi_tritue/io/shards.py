@@ -17,7 +17,8 @@ took, since the second half of the work needs the whole run:
 3. **parse** (once each process): its files' sheets parsed (`parse_files`), their tables
    and issues sent back, put in the files' order. The tables' frames travel stacked, one
    frame per layout, not one per sheet (`frame_bundle.py`): rebuilt one by one here, they
-   cost most of what the transfer did.
+   cost most of what the transfer did; here each table keeps its rows of the stack, its
+   frame made only if asked for (`SheetTable.shared`).
 
 The rest of `load_dataset` (names, copies, the registry, stacking, checks over the run) is
 the same for both ways. `read_all_tables` (with `open_inputs`) stays the plain version:
@@ -48,6 +49,7 @@ import pandas as pd
 
 from kpi_tritue.contract.schema import Contract
 from kpi_tritue.contract.values import Bounds
+from kpi_tritue.io.column_batch import SharedRows
 from kpi_tritue.io.frame_bundle import FrameBundle, bundle, unbundle
 from kpi_tritue.io.workbook import (
     LoadedWorkbook,
@@ -472,7 +474,8 @@ def _sent_parse(
     layout, not per sheet: `frame_bundle.py`), the rest as they are. The worker's own
     tables lose their frames: the worker is done with them."""
     tables = [table for _, done in parsed for table in done.tables.values()]
-    frames = bundle([table.frame for table in tables])
+    # Rows kept together (`SheetTable.shared`) travel as they are kept.
+    frames = bundle([table.shared or table.frame for table in tables])
     for table in tables:
         table.frame = _IN_BUNDLE
     return frames, parsed
@@ -481,11 +484,15 @@ def _sent_parse(
 def _received_parse(
     sent: tuple[FrameBundle, list[tuple[int, LoadedWorkbook]]],
 ) -> list[tuple[int, LoadedWorkbook]]:
-    """The parsed files of `_sent_parse`, each table with its frame again."""
+    """The parsed files of `_sent_parse`, each table with its frame again, or its rows of
+    the stack it came in (`SharedRows`: a frame made only when asked for)."""
     frames, parsed = sent
     tables = [table for _, done in parsed for table in done.tables.values()]
     for table, frame in zip(tables, unbundle(frames), strict=True):
-        table.frame = frame
+        if isinstance(frame, SharedRows):
+            table.share(frame)
+        else:
+            table.frame = frame
     return parsed
 
 

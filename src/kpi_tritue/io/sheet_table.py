@@ -3,41 +3,114 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kpi_tritue.contract.bookkeeping import ROW
 from kpi_tritue.contract.limits import Limits
 from kpi_tritue.contract.privacy import quoted_params
 from kpi_tritue.contract.schema import SheetSpec
+from kpi_tritue.io.column_batch import SharedRows, stored_array
 from kpi_tritue.io.frames import at, item
 from kpi_tritue.model.issues import Issue, IssueLog, Location, ParamValue, Severity
 
 
-@dataclass
 class SheetTable:
-    """One sheet of one workbook, parsed: typed columns by key, `_row`, `_invalid`."""
+    """One sheet of one workbook, parsed: typed columns by key, `_row`, `_invalid`.
 
-    spec: SheetSpec
-    sheet_name: str
-    frame: pd.DataFrame
-    headers: dict[str, str]
-    letters: dict[str, str]
-    header_row: int | None = None  # the Excel row of the (lower) header row
-    # The sheet's personal names (an Arrow array of its `Họ và tên` cells, and its `Mã`
-    # cells if they read as names): kept apart, for `known_names`, never in `frame`.
-    names: Any = None
-    # Cells whose column depends on the row (a birth date split into `Nam` / `Nữ`): key →
-    # Excel row → the letter of that row's cell, where it is not `letters[key]`.
-    row_letters: dict[str, dict[int, str]] = field(default_factory=dict)
-    # Columns derived rather than read (official-lists.md, settled 13): key → from what
-    # ("DonVi", "ThongTin", "defaults", "position", ...). They count as present.
-    derived: dict[str, str] = field(default_factory=dict)
-    # The truly blank cells (not a bad value, not an unreadable cell) of the columns whose
-    # blanks are filled later (`sheet.FILLED_LATER`): key → a mask of the frame's rows.
-    blank: dict[str, Any] = field(default_factory=dict)
+    Its rows are its `frame`, or, until a frame is asked for, rows of a frame shared with
+    other files' tables (`shared`).
+    """
+
+    def __init__(
+        self,
+        spec: SheetSpec,
+        sheet_name: str,
+        frame: pd.DataFrame | None,
+        headers: dict[str, str],
+        letters: dict[str, str],
+        header_row: int | None = None,
+        names: Any = None,
+        row_letters: dict[str, dict[int, str]] | None = None,
+        derived: dict[str, str] | None = None,
+        blank: dict[str, Any] | None = None,
+        *,
+        shared: SharedRows | None = None,
+    ) -> None:
+        if (frame is None) == (shared is None):
+            raise ValueError("a table has either its own frame or shared rows")
+        self.spec = spec
+        self.sheet_name = sheet_name
+        self._frame = frame
+        self._shared = shared
+        self.headers = headers
+        self.letters = letters
+        self.header_row = header_row  # the Excel row of the (lower) header row
+        # The sheet's personal names (an Arrow array of its `Họ và tên` cells, and its `Mã`
+        # cells if they read as names): kept apart, for `known_names`, never in `frame`.
+        self.names = names
+        # Cells whose column depends on the row (a birth date split into `Nam` / `Nữ`):
+        # key → Excel row → the letter of that row's cell, where it is not `letters[key]`.
+        self.row_letters: dict[str, dict[int, str]] = row_letters or {}
+        # Columns derived rather than read (official-lists.md, settled 13): key → from what
+        # ("DonVi", "ThongTin", "defaults", "position", ...). They count as present.
+        self.derived: dict[str, str] = derived or {}
+        # The truly blank cells (not a bad value, not an unreadable cell) of the columns
+        # whose blanks are filled later (`sheet.FILLED_LATER`): key → a mask of the rows.
+        self.blank: dict[str, Any] = blank or {}
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The table's frame (made from its shared rows the first time it is asked for:
+        from then on it is the table's own, to read and to change)."""
+        if self._frame is None:
+            assert self._shared is not None
+            self._frame = self._shared.frame()
+            self._shared = None
+        return self._frame
+
+    @frame.setter
+    def frame(self, frame: pd.DataFrame) -> None:
+        self._frame = frame
+        self._shared = None
+
+    @property
+    def shared(self) -> SharedRows | None:
+        """Its rows in a shared frame, while no frame of its own has been asked for."""
+        return self._shared
+
+    def share(self, rows: SharedRows) -> None:
+        """Its rows from now on: `rows` (handed over: its frame, if any, is dropped)."""
+        self._frame = None
+        self._shared = rows
+
+    @property
+    def height(self) -> int:
+        """How many rows it has."""
+        shared = self._shared
+        return shared.stop - shared.start if shared is not None else len(self.frame)
+
+    @property
+    def columns(self) -> pd.Index:
+        """Its columns' labels, in order."""
+        shared = self._shared
+        return shared.whole.columns if shared is not None else self.frame.columns
+
+    def has_column(self, key: str) -> bool:
+        return key in self.columns
+
+    def column_array(self, key: str) -> Any:
+        """The column `key` as stored (an ndarray or an extension array), to read only,
+        without a frame made for it."""
+        shared = self._shared
+        if shared is None:
+            return stored_array(self.frame, key)
+        part = stored_array(shared.whole, key)[shared.start : shared.stop]
+        if isinstance(part, np.ndarray):
+            part.flags.writeable = False  # a view of the shared frame: not to be written
+        return part
 
     @property
     def present(self) -> frozenset[str]:
