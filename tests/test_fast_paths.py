@@ -32,6 +32,7 @@ from kpi_tritue.contract.schema import (
 from kpi_tritue.contract.values import clean_column
 from kpi_tritue.io import arrow_frames
 from kpi_tritue.io.arrow_frames import TextColumns, framed
+from kpi_tritue.io.data_rows import DataRows
 from kpi_tritue.io.dataset import load_dataset
 from kpi_tritue.io.tables import FILE, Table
 from kpi_tritue.model.issues import Issue, capped, column_letter
@@ -1020,11 +1021,9 @@ def test_the_data_rows_of_many_sheets_found_at_once_are_each_sheets_own(
         assert units == units_alone
     assert [r.issues for r in together] == [r.issues for r in alone]
     # What the parse reads of the rows without their frame is the frame's.
-    for (rows, _), (data, _) in zip(
-        rows_all([(c, h, Reporter("f", "s")) for c, h in found], spec),  # type: ignore[misc]
-        expected,
-        strict=True,
-    ):
+    taken = rows_all([(c, h, Reporter("f", "s")) for c, h in found], spec)  # type: ignore[misc]
+    _assert_joined_as_wrapped([rows for rows, _ in taken])
+    for (rows, _), (data, _) in zip(taken, expected, strict=True):
         index = rows.index
         pd.testing.assert_index_equal(index, data.index, exact=True)
         assert len(rows) == len(data)
@@ -1032,6 +1031,30 @@ def test_the_data_rows_of_many_sheets_found_at_once_are_each_sheets_own(
             pd.testing.assert_extension_array_equal(rows.column_array(column), data[column].array)
         assert rows.frame.index is index  # the parse's index, on which its frame is built
         _assert_same_frame(rows.frame, data)
+        assert rows.arrow_column(0) is None  # a frame made: its columns are the frame's
+
+
+def _assert_joined_as_wrapped(taken: list[DataRows]) -> None:
+    """Each sheet's raw column as Arrow text (`DataRows.arrow_column`) is the column the
+    parse would read (`column_array`); the run's sheets' columns joined from Arrow
+    (`joined_arrow`) are those columns joined (`joined_fast`)."""
+    from kpi_tritue.io.arrow_frames import wrapped_text
+    from kpi_tritue.io.column_batch import joined_arrow, joined_fast
+
+    taken = [rows for rows in taken if rows._cells is not None]
+    columns = [set(rows._cells.columns) for rows in taken if rows._cells is not None]
+    shared = set.intersection(*columns) if columns else set()
+    for rows, mine in zip(taken, columns, strict=True):
+        for column in mine:
+            pd.testing.assert_extension_array_equal(
+                wrapped_text(rows.arrow_column(column)), rows.column_array(column)
+            )
+    for column in sorted(shared) if len(taken) > 1 else ():
+        plain = joined_fast([rows.column_array(column) for rows in taken])
+        assert plain is not None
+        pd.testing.assert_series_equal(
+            joined_arrow([rows.arrow_column(column) for rows in taken]), plain, check_exact=True
+        )
 
 
 def test_what_is_skipped_in_a_later_sheet_of_a_layout_stays_on_that_sheet() -> None:

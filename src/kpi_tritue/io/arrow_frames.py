@@ -115,6 +115,14 @@ class TextColumns:
         `ArrowStringArray`), without the frame."""
         return self._wrapped(self.arrays[column], start, self._taken(kept))
 
+    def arrow_column(self, column: int, start: int = 0, taken: Any = None) -> pa.Array:
+        """The Arrow text of `column_array(column, start, kept)`, not wrapped for pandas
+        (`taken`: `_taken(kept)`, found once for a sheet's columns)."""
+        text = self.arrays[column]
+        if start:
+            text = text.slice(start)
+        return text if taken is None else text.take(taken)
+
     @staticmethod
     def _taken(kept: np.ndarray[Any, Any] | None) -> Any:
         """The rows `kept` keeps, as Arrow's `take` wants them; None for all."""
@@ -128,14 +136,20 @@ class TextColumns:
     @staticmethod
     def _wrapped(text: pa.Array, start: int, taken: Any) -> Any:
         """A column's rows from `start` (then those `taken`) wrapped as pandas wraps text."""
-        import pyarrow as pa
-        from pandas.arrays import ArrowStringArray
-
         if start:
             text = text.slice(start)
         if taken is not None:
             text = text.take(taken)
-        return ArrowStringArray(pa.chunked_array([text]), dtype=_text_dtype())  # type: ignore[call-arg]
+        return wrapped_text(text)
+
+
+def wrapped_text(text: pa.Array) -> Any:
+    """Arrow text wrapped as pandas wraps it (an `ArrowStringArray` of `to_pandas`' dtype,
+    `_text_dtype`: called where that dtype applies)."""
+    import pyarrow as pa
+    from pandas.arrays import ArrowStringArray
+
+    return ArrowStringArray(pa.chunked_array([text]), dtype=_text_dtype())  # type: ignore[call-arg]
 
 
 def text_columns(batch: pa.RecordBatch, columns: list[int]) -> TextColumns | None:

@@ -23,7 +23,7 @@ import importlib
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -86,6 +86,17 @@ def joined_fast(arrays: Sequence[Any]) -> pd.Series | None:
     if not chunks or any(chunk.type != chunks[0].type for chunk in chunks):
         return None
     return pd.Series(pd.array(pa.concat_arrays(chunks), dtype=dtype))
+
+
+def joined_arrow(texts: Sequence[Any]) -> pd.Series:
+    """`joined_fast` of the reader's text columns still in Arrow (`DataRows.arrow_column`),
+    each not wrapped for pandas first: the Arrow arrays concatenated, the whole wrapped
+    once (wrapping each file's column cost ~10 µs, 31,000 of them on 1,000 files)."""
+    import pyarrow as pa
+
+    from kpi_tritue.io.arrow_frames import wrapped_text
+
+    return pd.Series(wrapped_text(pa.concat_arrays(list(texts))))
 
 
 # ---------------------------------------------------------------------------------------
@@ -297,28 +308,35 @@ class SharedRows:
         return rows
 
 
+Item = TypeVar("Item")
+
+
+def row_runs(items: Sequence[Item | SharedRows]) -> list[Item | SharedRows]:
+    """The items in order, each run of shared rows that follow each other in one shared
+    frame made one (`SharedRows` over them all); anything else as it is."""
+    runs: list[Item | SharedRows] = []
+    for item in items:
+        last = runs[-1] if runs else None
+        if (
+            isinstance(item, SharedRows)
+            and isinstance(last, SharedRows)
+            and last.whole is item.whole
+            and last.stop == item.start
+        ):
+            runs[-1] = SharedRows(last.whole, last.start, item.stop, last.index)
+        else:
+            runs.append(item)
+    return runs
+
+
 def row_pieces(items: Sequence[pd.DataFrame | SharedRows]) -> list[pd.DataFrame]:
     """The rows of the items, in order, as few frames to be stacked: each frame as it is,
     and each run of shared rows that follow each other in their shared frame as one
     slice of it (on that frame's index: stacking gives a fresh one)."""
-    pieces: list[pd.DataFrame] = []
-    run: SharedRows | None = None
-    for item in items:
-        if isinstance(item, SharedRows):
-            if run is not None and run.whole is item.whole and run.stop == item.start:
-                run = SharedRows(run.whole, run.start, item.stop, run.index)
-                continue
-            if run is not None:
-                pieces.append(run.whole.iloc[run.start : run.stop])
-            run = item
-            continue
-        if run is not None:
-            pieces.append(run.whole.iloc[run.start : run.stop])
-            run = None
-        pieces.append(item)
-    if run is not None:
-        pieces.append(run.whole.iloc[run.start : run.stop])
-    return pieces
+    return [
+        run.whole.iloc[run.start : run.stop] if isinstance(run, SharedRows) else run
+        for run in row_runs(items)
+    ]
 
 
 def height(item: pd.DataFrame | SharedRows) -> int:

@@ -85,6 +85,19 @@ class DataRows:
             return stored_array(self.frame, column)
         return self._cells.column_array(column, self._start, self._kept)
 
+    def arrow_column(self, column: int) -> Any:
+        """The Arrow text `column_array(column)` wraps, not wrapped (the parse joins a
+        run's sheets' columns, then wraps the whole once); None when these rows are a
+        frame's (its columns are what `column_array` gives)."""
+        if "frame" in self.__dict__ or self._cells is None:
+            return None
+        return self._cells.arrow_column(column, self._start, self._taken)
+
+    @cached_property
+    def _taken(self) -> Any:
+        assert self._cells is not None
+        return self._cells._taken(self._kept)
+
 
 def _data_rows(
     cells: Cells, header: Header, spec: SheetSpec, reporter: Reporter, start: int | None = None

@@ -15,6 +15,7 @@ import pandas as pd
 from kpi_tritue.contract.bookkeeping import INVALID
 from kpi_tritue.contract.privacy import REDACTED, KnownNames
 from kpi_tritue.contract.schema import INFO, MILESTONES, WORKFORCE, ValueType
+from kpi_tritue.io.column_batch import SharedRows, row_runs, stored_array
 from kpi_tritue.io.headers import Header
 from kpi_tritue.io.sheet_table import Reporter, SheetTable, report_rows
 from kpi_tritue.model.issues import Issue, ParamValue, Severity
@@ -131,34 +132,45 @@ def hide_names_all(
     once for a run's column, not once for each file. The issues of each table, in order."""
     if not names:
         return [[] for _ in tables]
-    columns: dict[tuple[str, str], list[tuple[int, Any]]] = {}
+    columns: dict[tuple[str, str], list[int]] = {}
     for position, (table, _) in enumerate(tables):
         for key in _screened(table):
-            columns.setdefault((table.spec.key, key), []).append(
-                (position, _arrow_text(table.column_array(key)))
-            )
+            columns.setdefault((table.spec.key, key), []).append(position)
     found: list[dict[str, np.ndarray[Any, Any]]] = [{} for _ in tables]
-    for (_, key), parts in columns.items():
-        arrays = [array for _, array in parts]
-        whole = names.holding_array(_joined_text(arrays))
+    for (_, key), positions in columns.items():
+        # The tables kept together (`SheetTable.shared`) read at once, a run of them a
+        # slice of their frame's column.
+        runs = row_runs([tables[p][0].shared or tables[p][0] for p in positions])
+        whole = names.holding_array(_joined_text([_arrow_text(_column(run, key)) for run in runs]))
         start = 0
-        for (position, _), array in zip(parts, arrays, strict=True):
-            found[position][key] = whole[start : start + len(array)]
-            start += len(array)
+        for position in positions:
+            stop = start + tables[position][0].height
+            found[position][key] = whole[start:stop]
+            start = stop
     return [
         _hide_found(table, mine, display)
         for (table, display), mine in zip(tables, found, strict=True)
     ]
 
 
+def _column(run: SheetTable | SharedRows, key: str) -> Any:
+    """A table's column `key` as stored, or a run of shared rows' (to read only)."""
+    if isinstance(run, SharedRows):
+        return stored_array(run.whole, key)[run.start : run.stop]
+    return run.column_array(key)
+
+
 def _screened(table: SheetTable) -> list[str]:
     """The text columns of a table in which a name is looked for, in the contract's order."""
+    # Its labels as a set: looking each up in the columns' Index would build the Index's
+    # hash table, once for each file's (~30 µs).
+    columns = set(table.columns)
     return [
         column.key
         for column in table.spec.columns
         if column.type is ValueType.TEXT
         and column.key in table.headers
-        and table.has_column(column.key)
+        and column.key in columns
         and (table.spec.key, column.key) not in _NOT_SHOWN
     ]
 

@@ -363,9 +363,12 @@ def _run_lookup(loaded: Sequence[LoadedWorkbook], registry: _Registry) -> dict[i
     numbered = {a: _numbered(run, registry, a) for a in ATTRIBUTES}
     needed: dict[int, _Lookup] = {}
     start = 0
+    # Each categories' numbers, by attribute and dtype: the tables kept together share
+    # their columns' dtypes (`SheetTable.shared`), so most files look them up once.
+    seen: dict[tuple[str, int], tuple[Any, Any]] = {}
     for file_index, table in people:
         stop = start + table.height
-        if not _quiet(table, numbered, start, stop):
+        if not _quiet(table, numbered, start, stop, seen):
             needed[file_index] = run.part(start, stop)
         start = stop
     return needed
@@ -383,10 +386,16 @@ def _numbered(run: _Lookup, registry: _Registry, attribute: str) -> tuple[dict[s
 
 
 def _quiet(
-    table: SheetTable, numbered: dict[str, tuple[dict[str, int], Any]], start: int, stop: int
+    table: SheetTable,
+    numbered: dict[str, tuple[dict[str, int], Any]],
+    start: int,
+    stop: int,
+    seen: dict[tuple[str, int], tuple[Any, Any]],
 ) -> bool:
     """Whether a file's rows all have their own `Cấp` and `Lĩnh vực`, none other than
-    what `DonVi` gives its unit: `_fill_attributes` would change and report nothing."""
+    what `DonVi` gives its unit: `_fill_attributes` would change and report nothing.
+    `seen`: each categories' numbers found so far (attribute, id of the dtype → the
+    dtype, kept alive while its id is used, and the numbers)."""
     for attribute in ATTRIBUTES:
         if attribute not in table.headers:
             return False
@@ -399,9 +408,12 @@ def _quiet(
         number, given = numbered[attribute]
         # Each row's own value by the registry's numbers: -1 blank (a bad value), -2
         # a value the registry never gives.
-        own = np.array(
-            [number.get(str(c), -2) for c in values.categories.tolist()] + [-1], dtype=np.intp
-        )[values.codes]
+        known = seen.get((attribute, id(values.dtype)))
+        if known is None:
+            by_category = [number.get(str(c), -2) for c in values.categories.tolist()]
+            known = (values.dtype, np.array([*by_category, -1], dtype=np.intp))
+            seen[(attribute, id(values.dtype))] = known
+        own = known[1][values.codes]
         rows = given[start:stop]
         if ((own != -1) & (rows >= 0) & (own != rows)).any():
             return False

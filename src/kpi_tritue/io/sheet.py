@@ -42,6 +42,7 @@ from kpi_tritue.io.column_batch import (
     cut_plain,
     cuts_apply,
     framed,
+    joined_arrow,
     joined_fast,
     joined_plain,
 )
@@ -404,6 +405,20 @@ def _raw_array(data: DataRows, header: Header, key: str) -> Any:
     return data.column_array(header.columns[key])
 
 
+def _arrow_texts(parts: Sequence[tuple[DataRows, Header]], key: str) -> list[Any] | None:
+    """Each part's raw column `key` as the reader's Arrow text, when every part has it so
+    (`DataRows.arrow_column`; not a birth date split into `Nam` / `Nữ`); else None."""
+    texts = []
+    for data, header in parts:
+        if key == "birth_date" and header.split is not None:
+            return None
+        text = data.arrow_column(header.columns[key])
+        if text is None:
+            return None
+        texts.append(text)
+    return texts
+
+
 def _parse_job(
     column: ColumnSpec,
     files: list[int],
@@ -414,7 +429,10 @@ def _parse_job(
     key = column.key
     if len(parts) == 1:
         return [_parse_one(column, _raw_column(*parts[0], key), bounds)]
-    whole = joined_fast([_raw_array(*part, key) for part in parts])
+    texts = _arrow_texts(parts, key)
+    whole = joined_arrow(texts) if texts is not None else None
+    if whole is None:
+        whole = joined_fast([_raw_array(*part, key) for part in parts])
     if whole is None:
         whole = joined_plain([_raw_column(*part, key) for part in parts])
     if column.type in (ValueType.TEXT, ValueType.ENUM):
