@@ -570,10 +570,23 @@ _run_person = st.fixed_dictionaries(_RUN_CELLS).map(
 
 def _loaded_view(loaded: object) -> object:
     tables = {
-        key: (table.frame.to_json(orient="split", date_format="iso"), table.headers, table.letters)
+        key: (
+            table.frame.to_json(orient="split", date_format="iso"),
+            _types(table.frame),
+            table.headers,
+            table.letters,
+        )
         for key, table in loaded.tables.items()  # type: ignore[attr-defined]
     }
     return tables, loaded.issues  # type: ignore[attr-defined]
+
+
+def _types(frame: pd.DataFrame) -> list[object]:
+    """Each column's type, a category's categories in their order."""
+    return [
+        (str(dtype), list(dtype.categories) if isinstance(dtype, pd.CategoricalDtype) else None)
+        for dtype in frame.dtypes
+    ]
 
 
 @given(
@@ -794,7 +807,7 @@ def _check_workforce_both_ways(
         max_size=5,
     ),
     st.integers(min_value=1, max_value=4),
-    # At most this many files checked at once (`workforce._TOGETHER` on a run: 64).
+    # At most this many files checked at once (`sheet_table.TOGETHER` on a run: 64).
     st.sampled_from([None, 1, 2, 3]),
 )
 def test_workforce_checked_once_for_a_run_is_checked_as_table_by_table(

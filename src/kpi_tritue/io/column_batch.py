@@ -251,7 +251,7 @@ def stacked_fast(
         dtype = arrays[0].dtype
         if any(array.dtype != dtype for array in arrays):
             return None  # pandas finds a common dtype: the plain way says which
-        joined = _joined_arrays(arrays)
+        joined = joined_arrays(arrays)
         if isinstance(joined, np.ndarray) and joined.dtype.kind == "O":
             # Kept as objects: pandas would make an object array of text `str`.
             joined = pd.Series(joined, index=index, dtype=object, copy=False)
@@ -259,7 +259,16 @@ def stacked_fast(
     return pd.DataFrame(built, index=index, copy=False)
 
 
-def _joined_arrays(arrays: list[Any]) -> Any:
+def dtype_key(dtype: Any) -> Any:
+    """What says two columns are of the same type, so that putting them together keeps it:
+    a category's categories in their order (equal dtypes ignore it when unordered)."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        categories = dtype.categories
+        return ("category", dtype.ordered, repr(categories.dtype), tuple(categories))
+    return dtype
+
+
+def joined_arrays(arrays: list[Any]) -> Any:
     """Arrays of one dtype one after the other, as `pd.concat` joins a column's blocks."""
     first = arrays[0]
     if isinstance(first, np.ndarray):
@@ -397,11 +406,9 @@ def framed_fast(built: dict[str, Any], index: pd.Index) -> pd.DataFrame | None:
             if value.index is not index:
                 return None
             value = value._values
-        elif _kept_as_given(value):
-            pass
-        elif not (isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype.kind in "biuf"):
-            return None
-        if len(value) != len(index):
+            if len(value) != len(index):
+                return None
+        elif not framed_keeps(value, len(index)):
             return None
         arrays.append(value)
     if not arrays:
@@ -411,6 +418,19 @@ def framed_fast(built: dict[str, Any], index: pd.Index) -> pd.DataFrame | None:
     )
     frame: pd.DataFrame = from_mgr(manager, axes=manager.axes)
     return frame
+
+
+def framed_keeps(value: Any, length: int) -> bool:
+    """Whether `framed_fast` makes `value` (not a Series) a column of `length` rows as it
+    is: one of pandas' extension arrays, or a 1-D numpy array of numbers or booleans."""
+    if _kept_as_given(value):
+        return len(value) == length
+    return (
+        isinstance(value, np.ndarray)
+        and value.ndim == 1
+        and value.dtype.kind in "biuf"
+        and len(value) == length
+    )
 
 
 def _kept_as_given(value: Any) -> bool:

@@ -42,10 +42,12 @@ def personal_names(
     parts: list[Any] = []
     if full_names is not None:
         parts.append(pa.array(full_names, type=pa.large_string(), from_pandas=True))
-    ids = table.frame.get("id")
+    # The IDs read (through the table's frame) only when they are to be looked at.
+    has_ids = table.has_column("id")
     if ids_are_names is None:
-        ids_are_names = ids is not None and _reads_as_names(ids)
-    if ids is not None and ids_are_names:
+        ids_are_names = has_ids and _reads_as_names(table.frame["id"])
+    if has_ids and ids_are_names:
+        ids = table.frame["id"]
         parts.append(pa.array(ids.astype("object"), type=pa.large_string(), from_pandas=True))
         reporter.add(
             Severity.WARNING,
@@ -69,7 +71,7 @@ def _reads_as_names(ids: pd.Series) -> bool:
     return int(named.as_py() or 0) * 2 > len(sample)
 
 
-def ids_read_as_names(all_ids: Sequence[pd.Series | None]) -> list[bool]:
+def ids_read_as_names(all_ids: Sequence[Any]) -> list[bool]:
     """`_reads_as_names` of the ID column of each sheet of a run (False without one), the
     samples of all looked at in one Arrow pass: the pattern is compiled once for a run,
     not once for each file."""

@@ -41,7 +41,6 @@ from kpi_tritue.io.column_batch import (
     cut_fast,
     cut_plain,
     cuts_apply,
-    framed,
     joined_arrow,
     joined_fast,
     joined_plain,
@@ -61,7 +60,7 @@ from kpi_tritue.io.legacy_columns import (
 from kpi_tritue.io.personal_names import ids_read_as_names, personal_names
 from kpi_tritue.io.raw_sheet import RawSheet
 from kpi_tritue.io.reader import Workbook
-from kpi_tritue.io.sheet_table import Reporter, SheetTable, id_at
+from kpi_tritue.io.sheet_table import Built, Reporter, SheetTable, id_at, keep_together
 from kpi_tritue.io.sheet_xml import MergedRange, UnreadableWorkbook
 from kpi_tritue.io.workforce import check_workforce_all
 from kpi_tritue.model.issues import Issue, ParamValue, Severity, column_letter
@@ -188,7 +187,8 @@ def parse_taken(
 ) -> list[SheetTable]:
     """The second half of `read_table`, for the same sheet of every file of a run at once:
     each column of the contract is parsed once over the rows of all files (`parse_batch`),
-    then each file's table is built and its problems reported in its own reporter. The
+    then each file's table is built and its problems reported in its own reporter; the
+    clean tables of one layout are kept as rows of one frame (`keep_together`). The
     columns a file lacks that `defaults` (a `--columns` mapping's) has are filled.
     `by_name`: whether people are compared by name (a `NhanSu` of the run lacks `Mã`),
     when `taken` are only some of the run's sheets (`io/shards.py`); else read from them."""
@@ -199,8 +199,12 @@ def parse_taken(
     ]
     for table in tables if defaults else ():
         fill_defaults(table, defaults or {}, bounds)
+    # The clean tables of one layout kept as rows of one frame, not a frame each.
+    keep_together(tables)
     if spec.key == WORKFORCE.key:
-        named = ids_read_as_names([table.frame.get("id") for table in tables])
+        named = ids_read_as_names(
+            [table.column_array("id") if table.has_column("id") else None for table in tables]
+        )
         # People are compared by name only in a pair with a row of a sheet without `Mã`
         # (settled 3): when every sheet of the run has it, no identity is needed.
         if by_name is None:
@@ -264,7 +268,9 @@ def _parse_table(
     raw: RawSheet,
     columns: Mapping[str, ParsedOne],
 ) -> SheetTable:
-    """One file's table from its columns parsed (`parse_batch`): problems reported."""
+    """One file's table from its columns parsed (`parse_batch`): problems reported. Its
+    frame is built only if that asks for it (`SheetTable.built`): `parse_taken` keeps a
+    run's clean tables together."""
     index = rows.index
     invalid = np.zeros(len(index), dtype=bool)
     headers: dict[str, str] = {}
@@ -295,21 +301,23 @@ def _parse_table(
     # before it, so there it is set at the end, as a new column.
     if header.split is None:
         built[INVALID] = invalid.copy()
-    frame = framed(built, index)
+    # Its frame built only if something asks for it here (a problem reported, a split
+    # birth date): a clean table is kept with the run's others (`keep_together`).
     table = SheetTable(
-        spec=spec,
-        sheet_name=reporter.sheet or "",
-        frame=frame,
-        headers=headers,
-        letters=letters,
+        spec,
+        reporter.sheet or "",
+        None,
+        headers,
+        letters,
         header_row=header.rows[-1] + 1,
+        built=Built(built, index),
     )
     if header.split is not None:
         split_letters(table, rows.frame, header.split)
     # The IDs its messages quote, looked up only for a message: most tables have none,
     # and the column as a Series cost nearly what the table's frame did (py-spy on 2,000
     # files: 0.23 s against 0.29 s).
-    ids = functools.cache(lambda: frame.get("id"))
+    ids = functools.cache(lambda: table.frame.get("id"))
     # Cells whose content the reader could not give (an Excel error, a formula never
     # computed) are reported as such, not as blank.
     unreadable = _report_unreadable_cells(table, header, raw, reporter)
@@ -339,8 +347,13 @@ def _parse_table(
         bad_birth = parsed["birth_date"].invalid_mask
         bad = np.asarray(bad_birth, dtype=bool)
         invalid |= read_split_sex(table, rows.frame, header, bad, reporter)
-    if header.split is not None or not np.array_equal(built[INVALID], invalid):
-        frame[INVALID] = invalid
+    if header.split is not None:
+        table.frame[INVALID] = invalid
+    elif not np.array_equal(built[INVALID], invalid):
+        if table.built is not None:
+            table.built.columns[INVALID] = invalid
+        else:
+            table.frame[INVALID] = invalid
     check_legacy_encoding(table, {key: parsed[key] for key in legacy_left}, reporter)
     return table
 
@@ -618,7 +631,7 @@ def _report_unreadable_cells(
     by_col = {col: key for key, col in header.columns.items() if key in table.headers}
     if header.split is not None:
         by_col[header.split.female] = "birth_date"
-    positions = pd.Index(table.frame.index).get_indexer(grid[:, 0])
+    positions = pd.Index(table.index).get_indexer(grid[:, 0])
     wanted = (positions >= 0) & np.isin(grid[:, 1], list(by_col))
     order = np.flatnonzero(wanted)
     # In reading order, and one issue a cell: an error value before an unsaved formula.
@@ -629,7 +642,7 @@ def _report_unreadable_cells(
     for col, key in by_col.items():
         these = order[grid[order, 1] == col]
         if len(these):
-            mask = found.setdefault(key, np.zeros(len(table.frame), dtype=bool))
+            mask = found.setdefault(key, np.zeros(table.height, dtype=bool))
             mask[positions[these]] = True
     for code_index, code in enumerate(("cell_error", "formula_without_value")):
         these = order[codes[order] == code_index]

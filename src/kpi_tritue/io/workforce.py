@@ -11,9 +11,9 @@ import pandas as pd
 from kpi_tritue.contract.bookkeeping import BIRTH_YEAR_OF_DATE, INVALID
 from kpi_tritue.contract.normalize import fold
 from kpi_tritue.contract.schema import STATUS
-from kpi_tritue.io.column_batch import SharedRows, stacked
+from kpi_tritue.io.column_batch import SharedRows, dtype_key, height, row_pieces, stacked
 from kpi_tritue.io.frames import at, item
-from kpi_tritue.io.sheet_table import Reporter, SheetTable, report_rows
+from kpi_tritue.io.sheet_table import TOGETHER, Reporter, SheetTable, report_rows
 from kpi_tritue.model.issues import ParamValue, Severity
 
 _TEACHER_PREFIX = "giao vien"
@@ -136,22 +136,31 @@ def check_workforce_all(
 ) -> None:
     """`check_workforce` of each table with its reporter; the tables of the same columns,
     of the same types, checked together, `together` at most at once (default
-    `_TOGETHER`; each table then keeps its rows of their frame, `SheetTable.shared`)."""
-    together = together or _TOGETHER
+    `sheet_table.TOGETHER`, as the parse keeps tables together; each table then keeps
+    its rows of their frame, `SheetTable.shared`)."""
+    together = together or TOGETHER
     groups: dict[tuple[Any, ...], list[tuple[SheetTable, Reporter]]] = {}
     # A column's type by the id of its dtype (the parse gives a run's files the same
     # one), kept alive while the ids are used.
     seen: dict[int, tuple[Any, Any]] = {}
+    # The shared frames by whose ids tables are grouped, kept alive as well.
+    wholes: list[pd.DataFrame] = []
     for position, (table, reporter) in enumerate(parts):
-        frame = table.frame
+        rows = table.shared
         # A sheet without a row is checked alone: its columns are typed from no value.
         shape: tuple[Any, ...] = ("alone", position)
-        if len(frame):
+        if rows is not None and table.height:
+            # Kept with others as rows of one frame: checked with them (of its columns
+            # and types, by its making), without a frame of its own.
+            shape = ("shared", id(rows.whole))
+            wholes.append(rows.whole)
+        elif table.height:
+            frame = table.frame
             types = []
             for dtype in frame.dtypes:
                 known = seen.get(id(dtype))
                 if known is None:
-                    known = seen[id(dtype)] = (dtype, _dtype_key(dtype))
+                    known = seen[id(dtype)] = (dtype, dtype_key(dtype))
                 types.append(known[1])
             shape = (tuple(frame.columns), tuple(types))
         groups.setdefault(shape, []).append((table, reporter))
@@ -163,30 +172,15 @@ def check_workforce_all(
             _check_together(group[start : start + together])
 
 
-# Files checked together at most (issue 14). Each file keeps its rows of theirs; a frame
-# asked for is a slice of theirs, and slices of one frame share one list of references
-# (pandas' copy-on-write), walked each time a column of any of them is read: on 2,000
-# files of a run, 0.6 ms a read instead of 0.04. Cut at this many, a read stays cheap
-# even when every file's frame is asked for, and the rules are still applied over
-# thousands of rows at once.
-_TOGETHER = 64
-
-
-def _dtype_key(dtype: Any) -> Any:
-    """What says two columns are of the same type, so that putting them together keeps it:
-    a category's categories in their order (equal dtypes ignore it when unordered)."""
-    if isinstance(dtype, pd.CategoricalDtype):
-        categories = dtype.categories
-        return ("category", dtype.ordered, repr(categories.dtype), tuple(categories))
-    return dtype
-
-
 def _check_together(group: list[tuple[SheetTable, Reporter]]) -> None:
-    frames = [table.frame for table, _ in group]
+    items = [table.shared or table.frame for table, _ in group]
+    indexes = [table.index for table, _ in group]
     # Put together column by column (`column_batch.stacked`), not by `pd.concat`, whose
-    # own checks cost more than the join on frames of a hundred rows.
-    whole = stacked(frames, range(len(frames)), None)
-    sizes = np.array([len(frame) for frame in frames], dtype=np.int64)
+    # own checks cost more than the join on frames of a hundred rows; rows kept together
+    # already taken at once (`row_pieces`).
+    pieces = row_pieces(items)
+    whole = stacked(pieces, range(len(pieces)), None)
+    sizes = np.array([height(item) for item in items], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
     # The rules over the run's rows, as `check_workforce` applies them to one frame.
     has_date, has_year = "birth_date" in whole, "birth_year" in whole
@@ -243,16 +237,16 @@ def _check_together(group: list[tuple[SheetTable, Reporter]]) -> None:
         (no_year, (Severity.INFO, "talent_without_year", "talent")),
     ]
     hits = [None if mask is None else np.add.reduceat(mask, starts) > 0 for mask, _ in found]
-    for position, ((table, reporter), frame) in enumerate(zip(group, frames, strict=True)):
+    for position, ((table, reporter), index) in enumerate(zip(group, indexes, strict=True)):
         mine = slice(int(starts[position]), int(starts[position] + sizes[position]))
         for (mask, how), some in zip(found, hits, strict=True):
             if mask is None or some is None or not some[position]:
                 continue
-            where = pd.Series(mask[mine], index=frame.index)
+            where = pd.Series(mask[mine], index=index)
             if how is None:
-                stated = stated_year.iloc[mine].set_axis(frame.index)
-                dated = date_year.iloc[mine].set_axis(frame.index)
+                stated = stated_year.iloc[mine].set_axis(index)
+                dated = date_year.iloc[mine].set_axis(index)
                 _report_mismatch(table, reporter, where, stated, dated)
             else:
                 report_rows(table, reporter, how[0], how[1], where, how[2])
-        table.share(SharedRows(whole, mine.start, mine.stop, frame.index))
+        table.share(SharedRows(whole, mine.start, mine.stop, index))
