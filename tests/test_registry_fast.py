@@ -158,3 +158,51 @@ def test_only_files_with_something_to_fill_or_report_are_worked_on(tmp_path: Pat
     frame = dataset.tables["workforce"].frame
     assert frame["level"].astype("object").tolist() == ["province", "district", "province"]
     assert frame["sector"].astype("object").tolist() == ["health", "health", "health"]
+
+
+@settings(max_examples=150)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 4), st.booleans(), st.booleans(), st.integers(0, 99)),
+        min_size=1,
+        max_size=8,
+    ),
+    st.integers(1, 3),
+)
+def test_a_registry_column_read_at_once_is_read_file_by_file(
+    files: list[tuple[int, bool, bool, int]], most: int
+) -> None:
+    """`attribute_rows` (the `DonVi` tables kept together read at once) gives each row's
+    value, position, file and place in the run's units as `attribute_rows_plain`, a file
+    at a time: files without the column between, tables of two layouts, empty ones."""
+    import numpy as np
+
+    from kpi_tritue.contract.schema import UNITS as UNITS_SHEET
+    from kpi_tritue.io.sheet_table import Built, SheetTable, keep_together
+
+    tables = []
+    for rows, has_column, as_category, seed in files:
+        picked = [LEVELS[(seed + i) % 4] if (seed + i) % 3 else None for i in range(rows)]
+        level: Any = (
+            pd.Categorical(picked, categories=LEVELS)
+            if as_category
+            else pd.array(picked, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+        )
+        columns = {"_row": np.arange(rows, dtype="int64") + 3, "level": level}
+        headers = {"level": "Cấp"} if has_column else {}
+        built = Built(columns, pd.RangeIndex(2, 2 + rows))
+        tables.append(SheetTable(UNITS_SHEET, "DonVi", None, headers, {}, built=built))
+    keep_together(tables, most)
+    starts = np.cumsum([0] + [table.height for table in tables]).tolist()
+    having = [
+        (index * 2, start, table)
+        for index, (table, start) in enumerate(zip(tables, starts, strict=False))
+        if "level" in table.headers
+    ]
+    if not having:
+        return
+    fast = registry.attribute_rows(having, "level")
+    plain = registry.attribute_rows_plain(having, "level")
+    for got, want in zip(fast, plain, strict=True):
+        assert got.dtype == want.dtype
+        assert got.tolist() == want.tolist()

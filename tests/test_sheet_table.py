@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kpi_tritue.contract.schema import WORKFORCE
 from kpi_tritue.io.column_batch import SharedRows, framed_plain, stored_array
-from kpi_tritue.io.sheet_table import Built, SheetTable, keep_together
+from kpi_tritue.io.sheet_table import Built, SheetTable, keep_together, run_columns
 
 
 def _whole() -> pd.DataFrame:
@@ -173,6 +173,13 @@ def test_built_tables_kept_together_read_as_their_own_frames(
             _assert_same_array(table.column_array(str(key)), stored_array(frame, key))
     keep_together(tables, most)
     shared = [table.shared for table in tables]
+    # The run's columns read at once are the tables' columns one after the other.
+    common = set.intersection(*(set(map(str, table.columns)) for table in tables))
+    some = tables[: data.draw(st.integers(1, len(tables)))]  # a run may end inside a frame
+    for key in sorted(common) if len({tuple(layout) for layout in layouts}) == 1 else []:
+        parts = run_columns(some, key)
+        assert len(parts) <= len(some)
+        _assert_joined(parts, [table.column_array(key) for table in some])
     for table, frame in zip(tables, expected, strict=True):
         for key in frame.columns:
             _assert_same_array(table.column_array(str(key)), stored_array(frame, key))
@@ -183,6 +190,21 @@ def test_built_tables_kept_together_read_as_their_own_frames(
         assert rows is None or "object" not in these
     wholes = [id(rows.whole) for rows in shared if rows is not None]
     assert all(wholes.count(whole) <= most for whole in wholes)
+    # The run's columns read at once are the tables' columns one after the other.
+    for key in (
+        [str(k) for k in tables[0].columns]
+        if len({tuple(layout) for layout in layouts}) == 1
+        else []
+    ):
+        parts = run_columns(tables, key)
+        assert len(parts) <= len(tables)
+        _assert_joined(parts, [table.column_array(key) for table in tables])
+
+
+def _assert_joined(parts: list[object], columns: list[object]) -> None:
+    got = pd.concat([pd.Series(part) for part in parts], ignore_index=True)
+    want = pd.concat([pd.Series(column) for column in columns], ignore_index=True)
+    pd.testing.assert_series_equal(got, want, check_exact=True)
 
 
 def _assert_same_array(got: object, want: object) -> None:

@@ -15,9 +15,8 @@ import pandas as pd
 from kpi_tritue.contract.bookkeeping import INVALID
 from kpi_tritue.contract.privacy import REDACTED, KnownNames
 from kpi_tritue.contract.schema import INFO, MILESTONES, WORKFORCE, ValueType
-from kpi_tritue.io.column_batch import SharedRows, row_runs, stored_array
 from kpi_tritue.io.headers import Header
-from kpi_tritue.io.sheet_table import Reporter, SheetTable, report_rows
+from kpi_tritue.io.sheet_table import Reporter, SheetTable, report_rows, run_columns
 from kpi_tritue.model.issues import Issue, ParamValue, Severity
 
 # An ID column reads as names when most of its first values are two words or more of
@@ -135,15 +134,25 @@ def hide_names_all(
     if not names:
         return [[] for _ in tables]
     columns: dict[tuple[str, str], list[int]] = {}
+    # The columns screened, by what decides them: tables kept together share their
+    # columns' labels (`SheetTable.shared`), and a run's files mostly their headers.
+    screened: dict[tuple[object, ...], list[str]] = {}
+    labelled: list[object] = []  # the labels whose ids are keys, kept alive
     for position, (table, _) in enumerate(tables):
-        for key in _screened(table):
+        labels = table.columns
+        labelled.append(labels)
+        decided = (table.spec.key, id(labels), tuple(table.headers))
+        keys = screened.get(decided)
+        if keys is None:
+            keys = screened[decided] = _screened(table)
+        for key in keys:
             columns.setdefault((table.spec.key, key), []).append(position)
     found: list[dict[str, np.ndarray[Any, Any]]] = [{} for _ in tables]
     for (_, key), positions in columns.items():
         # The tables kept together (`SheetTable.shared`) read at once, a run of them a
         # slice of their frame's column.
-        runs = row_runs([tables[p][0].shared or tables[p][0] for p in positions])
-        whole = names.holding_array(_joined_text([_arrow_text(_column(run, key)) for run in runs]))
+        parts = run_columns([tables[p][0] for p in positions], key)
+        whole = names.holding_array(_joined_text([_arrow_text(part) for part in parts]))
         start = 0
         for position in positions:
             stop = start + tables[position][0].height
@@ -153,13 +162,6 @@ def hide_names_all(
         _hide_found(table, mine, display)
         for (table, display), mine in zip(tables, found, strict=True)
     ]
-
-
-def _column(run: SheetTable | SharedRows, key: str) -> Any:
-    """A table's column `key` as stored, or a run of shared rows' (to read only)."""
-    if isinstance(run, SharedRows):
-        return stored_array(run.whole, key)[run.start : run.stop]
-    return run.column_array(key)
 
 
 def _screened(table: SheetTable) -> list[str]:

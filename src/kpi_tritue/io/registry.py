@@ -33,7 +33,7 @@ from kpi_tritue.contract.normalize import fold, unit_key
 from kpi_tritue.contract.schema import UNITS, WORKFORCE, Contract
 from kpi_tritue.i18n import Amount
 from kpi_tritue.io.frames import at, item
-from kpi_tritue.io.sheet_table import Reporter, SheetTable, id_at
+from kpi_tritue.io.sheet_table import Reporter, SheetTable, id_at, run_columns
 from kpi_tritue.io.workbook import LoadedWorkbook, OpenedWorkbook
 from kpi_tritue.model.issues import Issue, Location, ParamValue, Severity
 
@@ -182,22 +182,21 @@ def _read_registry(loaded: Sequence[LoadedWorkbook]) -> _Registry:
     unit name keyed once for the run."""
     registry = _Registry()
     sources = [(i, d.tables[UNITS.key]) for i, d in enumerate(loaded) if UNITS.key in d.tables]
-    codes, keys = _keyed([table.column_array("unit") for _, table in sources])
+    codes, keys = _keyed(run_columns([table for _, table in sources], "unit"))
     keyed = np.array([*keys, None], dtype=object)[codes]
     starts = np.cumsum([0] + [table.height for _, table in sources])
     for attribute in ATTRIBUTES:
-        parts: list[tuple[int, int, Any]] = []  # (file, start in `keyed`, values)
-        for (file_index, table), start in zip(sources, starts.tolist(), strict=False):
-            if attribute in table.headers:
-                registry.columns.add(attribute)
-                parts.append((file_index, start, _objects(table.column_array(attribute))))
+        # The files that have the column: (file, its start in `keyed`, its table).
+        having = [
+            (file_index, start, table)
+            for (file_index, table), start in zip(sources, starts.tolist(), strict=False)
+            if attribute in table.headers
+        ]
         agreed: dict[str, tuple[str, _Cell]] = {}
         disputed: dict[str, tuple[_Cell, _Cell]] = {}
-        if parts:
-            values = np.concatenate([part[2] for part in parts])
-            rows = np.concatenate([np.arange(len(part[2])) for part in parts])
-            files = np.repeat([part[0] for part in parts], [len(part[2]) for part in parts])
-            at_keys = np.concatenate([np.arange(p[1], p[1] + len(p[2])) for p in parts])
+        if having:
+            registry.columns.add(attribute)
+            values, rows, files, at_keys = attribute_rows(having, attribute)
             names = keyed[at_keys] if len(at_keys) else np.array([], dtype=object)
             usable = pd.notna(names) & pd.notna(values)
             whole = pd.DataFrame(
@@ -227,6 +226,36 @@ def _read_registry(loaded: Sequence[LoadedWorkbook]) -> _Registry:
         registry.agreed[attribute] = agreed
         registry.disputed[attribute] = disputed
     return registry
+
+
+def attribute_rows(
+    having: Sequence[tuple[int, int, SheetTable]], attribute: str
+) -> tuple[Any, Any, Any, Any]:
+    """The `DonVi` rows of the files `having` the column `attribute` (file, its first row
+    in the run's units, its table): their values (Python objects, None for a blank), each
+    row's position in its file, its file, and its place in the run's units. The tables
+    kept together are read at once (`run_columns`); `attribute_rows_plain` reads them one
+    by one (tests/test_registry_fast.py: the same)."""
+    tables = [table for _, _, table in having]
+    parts = [_objects(part) for part in run_columns(tables, attribute)]
+    values = np.concatenate(parts) if parts else np.array([], dtype=object)
+    heights = np.array([table.height for table in tables], dtype=np.intp)
+    rows = np.arange(len(values)) - np.repeat(np.cumsum(heights) - heights, heights)
+    files = np.repeat([file_index for file_index, _, _ in having], heights)
+    at_keys = np.repeat([start for _, start, _ in having], heights) + rows
+    return values, rows, files, at_keys
+
+
+def attribute_rows_plain(
+    having: Sequence[tuple[int, int, SheetTable]], attribute: str
+) -> tuple[Any, Any, Any, Any]:
+    """`attribute_rows`, a file at a time."""
+    parts = [(f, s, _objects(table.column_array(attribute))) for f, s, table in having]
+    values = np.concatenate([part[2] for part in parts])
+    rows = np.concatenate([np.arange(len(part[2])) for part in parts])
+    files = np.repeat([part[0] for part in parts], [len(part[2]) for part in parts])
+    at_keys = np.concatenate([np.arange(p[1], p[1] + len(p[2])) for p in parts])
+    return values, rows, files, at_keys
 
 
 def _listed(frame: pd.DataFrame) -> dict[str, list[Any]]:
@@ -356,8 +385,9 @@ def _run_lookup(loaded: Sequence[LoadedWorkbook], registry: _Registry) -> dict[i
     ]
     if not people:
         return {}
-    # Read without a frame made for each table (`SheetTable.shared`).
-    codes, keys = _keyed([table.column_array("unit") for _, table in people])
+    # Read without a frame made for each table, those kept together at once
+    # (`SheetTable.shared`).
+    codes, keys = _keyed(run_columns([table for _, table in people], "unit"))
     run = _lookup(codes, keys, registry)
     # Each attribute's registry values as small numbers, for comparing with the rows' own.
     numbered = {a: _numbered(run, registry, a) for a in ATTRIBUTES}

@@ -24,6 +24,7 @@ from kpi_tritue.io.column_batch import (
     framed_fast,
     framed_keeps,
     joined_arrays,
+    row_runs,
     stored_array,
 )
 from kpi_tritue.io.frames import at, item
@@ -110,6 +111,19 @@ def _put_together(run: list[SheetTable]) -> None:
 
 def _array(value: Any) -> Any:
     return value._values if isinstance(value, pd.Series) else value
+
+
+def run_columns(tables: Sequence[SheetTable], key: str) -> list[Any]:
+    """The column `key` of each table as stored (to read only), in order, the tables
+    kept together that follow each other in their frame read at once, as one slice of
+    it: joined, the parts are the tables' columns one after the other."""
+    parts = []
+    for run in row_runs([table.shared or table for table in tables]):
+        if isinstance(run, SharedRows):
+            parts.append(_read_only(stored_array(run.whole, key)[run.start : run.stop]))
+        else:
+            parts.append(run.column_array(key))
+    return parts
 
 
 def _read_only(part: Any) -> Any:
