@@ -42,8 +42,8 @@ from kpi_tritue.io.inputs import (
     ProgressCallback,
     expand_inputs,
     missing_workforce,
-    open_files,
 )
+from kpi_tritue.io.open_take import open_and_take
 from kpi_tritue.io.personal_names import hide_ids, hide_names_all, known_names
 from kpi_tritue.io.registry import derive_unit_attributes
 from kpi_tritue.io.roles import derive_roles
@@ -59,7 +59,13 @@ from kpi_tritue.io.root_causes import (
 from kpi_tritue.io.shards import WorkerLost, file_sizes, processes_for, read_in_processes
 from kpi_tritue.io.sheet_table import SheetTable
 from kpi_tritue.io.tables import FILE, Table
-from kpi_tritue.io.workbook import LoadedWorkbook, OpenedWorkbook, read_all_tables
+from kpi_tritue.io.workbook import (
+    LoadedWorkbook,
+    OpenedWorkbook,
+    fewer_collections,
+    parse_files,
+    read_all_tables,
+)
 from kpi_tritue.model.issues import (
     MAX_ISSUES_PER_CODE,
     Issue,
@@ -255,13 +261,38 @@ def _read(
     read = _read_in_processes(files, expanded, as_of, today, contract, progress)
     if read is not None:
         return read
+    return _open_and_read_here(files, expanded, as_of, today, contract, progress)
 
-    def opening(step: int, found: int, name: str) -> None:
+
+def _open_and_read_here(
+    files: Sequence[tuple[Path, str]],
+    expanded: Sequence[Issue],
+    as_of: date | None,
+    today: date,
+    contract: Contract,
+    progress: ProgressCallback | None,
+) -> _Read:
+    """Every file opened and read in this process, its sheets loaded from the moment it
+    is opened (`open_take.open_and_take`); then parsed with the run's reference date."""
+    total = 2 * len(files)
+
+    def stepping(step: int, name: str) -> None:
         if progress:
-            progress(step, 2 * found, name)
+            progress(step, total, name)
 
-    opened = open_files(files, expanded, contract=contract, progress=opening)
-    return _read_here(opened, as_of, today, progress)
+    results, taken = open_and_take(files, contract, stepping)
+    issues = list(expanded)
+    for result in results:
+        if isinstance(result, list):
+            issues.extend(result)
+    opened = [result for result in results if not isinstance(result, list)]
+    inputs = OpenedInputs(len(files), tuple(opened), tuple(issues), contract)
+    reference, date_issues = resolve_reference_date(opened, as_of, today)
+    with fewer_collections():
+        loaded = parse_files(opened, taken, _bounds(reference), contract)
+    if progress:
+        progress(total, total, "")
+    return inputs, loaded, reference, date_issues
 
 
 def _read_here(

@@ -7,6 +7,10 @@ never touched by two threads at once). It serves two levels: the files of one
 `read_all_tables` call, and the first file of each report year of `kpi trend` (one
 `load_dataset` each), so that a year's gate and parse run while the year before it is
 built into frames.
+
+`LoadsAsOpened` keeps the same promise for a run's files as they are opened
+(`io/open_take.py`): a file's sheets are loaded from the moment it is opened, while the
+caller opens the next ones.
 """
 
 from __future__ import annotations
@@ -103,6 +107,55 @@ class PartsAhead:
             self._pending.clear()
             if self._pool is not None:
                 self._pool.shutdown(wait=True)
+
+
+class LoadsAsOpened:
+    """The workbooks of a run as they are opened (`open_take.open_and_take`): each one's
+    sheets loaded (`Workbook._load`) in worker threads (`threads`, `PARTS_AHEAD` unless
+    given; 0: none, each sheet then loaded plainly when read) from the moment it is added,
+    in the order added, while the caller opens the next. Nothing is held back by a window:
+    the run keeps every file's cells to its parse anyway, and the loads stay ahead of the
+    caller only while it opens. `take(i)`, before the caller reads the `i`-th workbook
+    added, waits for its loads: from then on the workbook is the caller's alone.
+    Used as a context manager: its threads have ended when the block does.
+    """
+
+    def __init__(self, threads: int | None = None) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        count = PARTS_AHEAD if threads is None else threads
+        self._pool = (
+            ThreadPoolExecutor(max_workers=count, thread_name_prefix="kpi-parts-ahead")
+            if count > 0
+            else None
+        )
+        self._pending: list[Any] = []
+
+    def add(self, workbook: Workbook, names: list[str]) -> None:
+        """A workbook more, its sheets `names` loaded from now on, in this order; the
+        caller does not touch it again before `take`."""
+        load = None
+        if self._pool is not None and names:
+            load = self._pool.submit(_load_all, workbook, names)
+        self._pending.append(load)
+
+    def take(self, part: int) -> None:
+        """Before the `part`-th workbook added is read: its loads ended."""
+        pending, self._pending[part] = self._pending[part], None
+        if pending is not None:
+            pending.result()
+
+    def __enter__(self) -> LoadsAsOpened:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        # Loads not taken (the caller stopped early) are not started; those running end.
+        for pending in self._pending:
+            if pending is not None:
+                pending.cancel()
+        self._pending.clear()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
 
 
 def contract_sheets(workbook: OpenedWorkbook, contract: Contract) -> list[str]:

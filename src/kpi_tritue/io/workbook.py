@@ -253,17 +253,28 @@ def read_infos(opened: Sequence[OpenedWorkbook], contract: Contract = CONTRACT) 
 
 
 def _read_infos(opened: Sequence[OpenedWorkbook], contract: Contract) -> None:
-    spec = next((s for s in contract.sheets if s.key == INFO.key), INFO)
     having = [w for w in opened if INFO.key in w.sheet_names]
-    heads: list[tuple[OpenedWorkbook, SheetHead]] = []
-    reporters: list[Reporter] = []
-    for workbook in having:
-        head, reporter = take_head(
-            workbook.workbook, workbook.display, workbook.sheet_names[INFO.key], spec
-        )
-        reporters.append(reporter)
-        if head is not None:
-            heads.append((workbook, head))
+    infos_read(having, [info_head(workbook, contract) for workbook in having], contract)
+
+
+def info_head(workbook: OpenedWorkbook, contract: Contract) -> tuple[SheetHead | None, Reporter]:
+    """The first half of `read_infos`, for one workbook that has a `ThongTin`: the sheet
+    read and its header found (`take_head`)."""
+    spec = _info_spec(contract)
+    return take_head(workbook.workbook, workbook.display, workbook.sheet_names[INFO.key], spec)
+
+
+def infos_read(
+    having: Sequence[OpenedWorkbook],
+    found: Sequence[tuple[SheetHead | None, Reporter]],
+    contract: Contract,
+) -> None:
+    """The second half of `read_infos`: of the workbooks `having` a `ThongTin`, with their
+    `info_head` (`found`, one a workbook), the data rows picked and the cells parsed once
+    for all, then what each says, in its own issues."""
+    spec = _info_spec(contract)
+    heads = [(w, head) for w, (head, _) in zip(having, found, strict=True) if head is not None]
+    reporters = [reporter for _, reporter in found]
     taken = list(zip([w for w, _ in heads], take_rows([h for _, h in heads], spec), strict=True))
     tables = parse_taken([t for _, t in taken], spec, _LOOSE)
     by_workbook = {id(w): table for (w, _), table in zip(taken, tables, strict=True)}
@@ -272,6 +283,10 @@ def _read_infos(opened: Sequence[OpenedWorkbook], contract: Contract) -> None:
         table = by_workbook.get(id(workbook))
         if table is not None:
             _read_info(workbook, table)
+
+
+def _info_spec(contract: Contract) -> SheetSpec:
+    return next((s for s in contract.sheets if s.key == INFO.key), INFO)
 
 
 def _read_info(opened: OpenedWorkbook, table: SheetTable) -> None:
@@ -522,10 +537,7 @@ def take_files(
     progress: Callable[[int, str], None] | None = None,
 ) -> TakenFiles:
     """The first half of `read_all_tables`: each file's contract sheets taken, in order."""
-    sheets = [spec for spec in contract.sheets if spec.key != INFO.key]
-    heads: dict[str, list[tuple[int, SheetHead]]] = {spec.key: [] for spec in sheets}
-    reporters: list[dict[str, Reporter]] = []
-
+    heads = FileHeads(contract)
     with PartsAhead(opened, contract) as ahead:
         for step, workbook in enumerate(opened):
             if progress:
@@ -533,24 +545,42 @@ def take_files(
             # This file's sheets loaded; the next file's are read while this one's are
             # looked at.
             ahead.take(step)
-            mine: dict[str, Reporter] = {}
-            for spec in sheets:
-                if spec.key not in workbook.sheet_names:
-                    continue
-                head, reporter = take_head(
-                    workbook.workbook, workbook.display, workbook.sheet_names[spec.key], spec
-                )
-                mine[spec.key] = reporter
-                if head is not None:
-                    heads[spec.key].append((step, head))
-            reporters.append(mine)
-    # The data rows of each sheet of the contract, for all these files at once.
-    taken: dict[str, list[tuple[int, Taken]]] = {}
-    for spec in sheets:
-        steps = [step for step, _ in heads[spec.key]]
-        found = take_rows([head for _, head in heads[spec.key]], spec)
-        taken[spec.key] = list(zip(steps, found, strict=True))
-    return TakenFiles(taken, reporters)
+            heads.take(workbook)
+    return heads.rows_taken()
+
+
+class FileHeads:
+    """The data sheets of files taken one file after another (`take`: each sheet read and
+    its header found, `take_head`), then the data rows of all at once (`rows_taken`)."""
+
+    def __init__(self, contract: Contract) -> None:
+        self._sheets = [spec for spec in contract.sheets if spec.key != INFO.key]
+        self._heads: dict[str, list[tuple[int, SheetHead]]] = {s.key: [] for s in self._sheets}
+        self._reporters: list[dict[str, Reporter]] = []
+
+    def take(self, workbook: OpenedWorkbook) -> None:
+        """The next file's data sheets read and their headers found."""
+        step = len(self._reporters)
+        mine: dict[str, Reporter] = {}
+        for spec in self._sheets:
+            if spec.key not in workbook.sheet_names:
+                continue
+            head, reporter = take_head(
+                workbook.workbook, workbook.display, workbook.sheet_names[spec.key], spec
+            )
+            mine[spec.key] = reporter
+            if head is not None:
+                self._heads[spec.key].append((step, head))
+        self._reporters.append(mine)
+
+    def rows_taken(self) -> TakenFiles:
+        """The data rows of each sheet of the contract, for all the files taken at once."""
+        taken: dict[str, list[tuple[int, Taken]]] = {}
+        for spec in self._sheets:
+            heads = self._heads[spec.key]
+            found = take_rows([head for _, head in heads], spec)
+            taken[spec.key] = list(zip([step for step, _ in heads], found, strict=True))
+        return TakenFiles(taken, self._reporters)
 
 
 def parse_files(
