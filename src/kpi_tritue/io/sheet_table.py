@@ -83,9 +83,9 @@ def _layout(built: Built) -> tuple[Any, ...] | None:
     not keep each column as it is given."""
     kinds = []
     for key, value in built.columns.items():
-        array = value._values if isinstance(value, pd.Series) else value
         if isinstance(value, pd.Series) and value.index is not built.index:
             return None
+        array = _array(value)
         if not framed_keeps(array, len(built.index)):
             return None
         kinds.append((key, dtype_key(array.dtype)))
