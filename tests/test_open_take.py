@@ -99,3 +99,42 @@ def test_files_opened_and_taken_in_one_pass_are_those_opened_then_taken(
     assert steps == [(i, path.name) for i, path in enumerate(chosen)] + [
         (len(chosen) + i, w.display) for i, w in enumerate(opened)
     ]
+
+
+def test_a_big_part_loaded_in_the_threads_waits_for_nothing_nobody_does(tmp_path: Path) -> None:
+    """A folder's files opened and loaded in the reader threads, each part big enough for
+    the gate to match its batches in a pool (made so here: every part, 64-byte batches),
+    in a fresh interpreter where nothing ran `prefetch`: the run ends and reads what the
+    plain run reads. It once waited 30 s a batch for an import announced by `prefetch`
+    alone; the bound below is that wait's, not a measure of speed."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    folder = tmp_path / "units"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "ha_tinh_2024.xlsx", folder / "ha_tinh_2024.xlsx")
+    script = (
+        "import json, sys\n"
+        "from kpi_tritue.io import extent_fast\n"
+        "from kpi_tritue.io.dataset import load_dataset\n"
+        "extent_fast.POOL_FROM, extent_fast._SMALL, extent_fast._BATCH = 0, 0, 64\n"
+        "data = load_dataset([sys.argv[1]])\n"
+        "print(json.dumps([{k: len(t.frame) for k, t in data.tables.items()},"
+        " [i.code for i in data.issues]]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=25,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    from kpi_tritue.io.dataset import load_dataset
+
+    plain = load_dataset([str(folder)])
+    read = [{k: len(t.frame) for k, t in plain.tables.items()}, [i.code for i in plain.issues]]
+    assert json.loads(done.stdout) == read
+    assert read[0]["workforce"] > 0

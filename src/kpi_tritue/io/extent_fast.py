@@ -113,15 +113,22 @@ def danger_pattern(rows: int, cols: int) -> str:
     return f"{odd_cell}{odd_xml}|{far_ref}|{second_r}"
 
 
-_PYARROW_READY = threading.Event()
+# Held while `pyarrow.compute` is imported through `pyarrow_ready`.
+_PYARROW_IMPORT = threading.Lock()
 
 
 def pyarrow_ready() -> None:
-    """Say that `pyarrow.compute` is imported: a scan thread waits for it rather than import
-    it beside the main thread's imports."""
-    import pyarrow.compute  # noqa: F401
+    """Import `pyarrow.compute`, once, whichever thread asks first.
 
-    _PYARROW_READY.set()
+    `prefetch` calls it in the main thread while the read-ahead opens the workbook, so
+    that the import overlaps the opening and a scan thread that gets here meanwhile waits
+    for that import rather than run a second one beside the main thread's other imports.
+    A scan thread that gets here first imports it itself: nothing is ever waited for that
+    no thread is doing (a run of files opened and loaded in threads once waited 30 s a
+    batch for an announcement that never came).
+    """
+    with _PYARROW_IMPORT:
+        import pyarrow.compute  # noqa: F401
 
 
 # Below this much XML, `found_in` uses google-re2 when it is installed: it compiles each
@@ -157,8 +164,7 @@ def found_in(pattern: str, data: bytes, bounds: list[int]) -> list[bool]:
 
 def found_in_pyarrow(pattern: str, data: bytes, bounds: list[int]) -> list[bool]:
     """`found_in` through pyarrow's RE2 (which compiles the pattern on every call)."""
-    if not _PYARROW_READY.is_set():
-        _PYARROW_READY.wait(timeout=30)
+    pyarrow_ready()
     import pyarrow as pa
     import pyarrow.compute as pc
 
