@@ -1,14 +1,15 @@
 """The fast check of an .xlsx sheet: one RE2 pattern for any cell not plainly in a safe box.
 
-It runs on every block of a sheet's XML (RE2, through pyarrow, which runs without the GIL
-at the speed of inflating; on a small sheet, through google-re2 when it is installed, which
-compiles the pattern once) and finds any cell written otherwise than `<c r="REF"` with REF
+It runs on every block of a sheet's XML (RE2, through google-re2, which compiles the
+pattern once and runs without the GIL at the speed of inflating; through pyarrow when
+google-re2 is not installed) and finds any cell written otherwise than `<c r="REF"` with REF
 inside a box the budget allows. A sheet where it finds nothing is handed to calamine as it
 is: that is every sheet Excel or LibreOffice writes. What it flags is settled by `extent`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import itertools
@@ -118,22 +119,26 @@ _PYARROW_IMPORT = threading.Lock()
 
 
 def pyarrow_ready() -> None:
-    """Import `pyarrow.compute`, once, whichever thread asks first.
+    """Import `pyarrow.compute`, once, whichever thread asks first (`found_in_pyarrow`,
+    the matcher without google-re2, and `read_sheet`).
 
-    `prefetch` calls it in the main thread while the read-ahead opens the workbook, so
-    that the import overlaps the opening and a scan thread that gets here meanwhile waits
-    for that import rather than run a second one beside the main thread's other imports.
-    A scan thread that gets here first imports it itself: nothing is ever waited for that
-    no thread is doing (a run of files opened and loaded in threads once waited 30 s a
-    batch for an announcement that never came).
+    A thread that gets here while another imports it waits for that import; nothing is
+    ever waited for that no thread is doing (a run of files opened and loaded in threads
+    once waited 30 s a batch for an announcement only `prefetch` made).
     """
     with _PYARROW_IMPORT:
         import pyarrow.compute  # noqa: F401
 
 
-# Below this much XML, `found_in` uses google-re2 when it is installed: it compiles each
-# pattern once per process (~0.01 ms) where pyarrow compiles it on every call (~0.25 ms,
-# 12,000 small sheets in a year of 2,000 units). Above, pyarrow is as fast per byte.
+def matcher_ready() -> None:
+    """Import google-re2, the matcher, if it is installed: `prefetch` calls it before its
+    threads start, so that no module is imported by two threads at once."""
+    with contextlib.suppress(ImportError):
+        importlib.import_module("re2")
+
+
+# A batch of more XML than this, of a big part, is matched in the pool's threads while the
+# next is inflated (`FastCheck`).
 _SMALL = 1 << 20
 
 
@@ -152,8 +157,15 @@ def _compiled(pattern: str) -> Any | None:
 
 
 def found_in(pattern: str, data: bytes, bounds: list[int]) -> list[bool]:
-    """Whether `pattern` occurs in each slice `data[bounds[i]:bounds[i + 1]]`, in one call."""
-    compiled = _compiled(pattern) if len(data) <= _SMALL else None
+    """Whether `pattern` occurs in each slice `data[bounds[i]:bounds[i + 1]]`, in one call.
+
+    Through google-re2 when it is installed: it compiles each pattern once per process
+    (~0.01 ms) where pyarrow compiles it on every call (~0.25 ms, 12,000 small sheets in a
+    year of 2,000 units), matches as fast per byte, and releases the GIL as pyarrow does;
+    and it needs no import of `pyarrow.compute` (~0.13 s), which a read-ahead gating a big
+    sheet would otherwise wait for (issue 14). Else through pyarrow.
+    """
+    compiled = _compiled(pattern)
     if compiled is not None:
         return [
             compiled.search(data, start, end) is not None
@@ -211,7 +223,8 @@ def safe_box(first_block: bytes, limits: Limits) -> tuple[int, int]:
     return safe_rows(0, cols, limits), cols
 
 
-# The fast check matches this much XML at a time (pyarrow compiles the pattern per call).
+# The fast check matches this much XML at a time (pyarrow, without google-re2, compiles the
+# pattern per call).
 _BATCH = 8 << 20
 # Blocks the fast check flagged are kept (up to this much) for `locate`; beyond, or beyond
 # `_MAX_FLAGGED` blocks, the exact analysis reads the whole sheet instead.
@@ -245,7 +258,7 @@ class FastCheck:
     not plainly inside the safe box.
 
     With a `pool` (a big part, `pool_for`), each batch but the last is matched in the
-    pool's threads while the next is inflated and cut (pyarrow's RE2 and zlib release the
+    pool's threads while the next is inflated and cut (RE2 and zlib release the
     GIL). Its state is then exactly the plain check's as long as no such batch is flagged,
     the only thing the plain check does differently after a flag; at the first flag,
     `again` is set and the caller runs the plain check over the part (`settled`). The
@@ -350,7 +363,7 @@ class FastCheck:
                 self._settle_oldest()
             if not self.again:
                 self._matching.append(
-                    self._pool.submit(found_in_pyarrow, self.pattern(rows), chunk, [skip, cut])
+                    self._pool.submit(found_in, self.pattern(rows), chunk, [skip, cut])
                 )
             return
         if final:

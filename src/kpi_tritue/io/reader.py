@@ -675,12 +675,12 @@ def prefetch(inputs: Sequence[str]) -> None:
 
     from kpi_tritue.contract.sheet_names import is_workforce_sheet
 
+    extent.matcher_ready()
     _ahead = tuple(_ReadAhead(path, is_workforce_sheet) for path in paths.values())
-    # The scan's regular expression runs in pyarrow: imported here, while the threads open
-    # the workbooks (pandas would import it a moment later anyway), and by this thread only.
-    extent.pyarrow_ready()
-    # The gates end before this thread imports the rest: a gate holds the GIL in part, as
-    # imports do, while calamine's parse after it does not (docs/benchmarks.md, round 9).
+    # The gates end before this thread imports the rest, `pyarrow.compute` included (the
+    # gate matches with google-re2 and needs none of it): a gate holds the GIL in part, as
+    # imports do, while calamine's parse after it does not (docs/benchmarks.md, rounds 9
+    # and 15).
     for each in _ahead:
         each.gated.wait()
 
