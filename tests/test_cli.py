@@ -289,11 +289,11 @@ def test_a_finished_command_hands_nothing_it_read_to_a_later_read(
     """The read ahead is the command's: once the command has ended (here through Typer's
     runner, without `main`), a later read of the same file in the same process opens it
     afresh, under the limits then in force."""
-    from kpi_tritue.io import reader
+    from kpi_tritue.io import read_ahead
     from kpi_tritue.io.dataset import load_dataset
 
     assert runner.invoke(app, ["validate", str(good)]).exit_code == 0
-    assert reader._ahead == ()
+    assert read_ahead._ahead == ()
     monkeypatch.setenv("KPI_MAX_COLUMNS", "2")
     assert "far_cells_ignored" in [issue.code for issue in load_dataset([str(good)]).issues]
 
@@ -534,9 +534,9 @@ def test_a_file_name_that_is_not_utf8_is_printed_without_error(tmp_path: Path) -
 
 def test_a_bug_outside_any_command_exits_4_without_traceback(good: Path) -> None:
     planted = (
-        "import sys, kpi_tritue.io.reader as reader\n"
+        "import sys, kpi_tritue.io.read_ahead as read_ahead\n"
         "def bug(files): raise KeyError('Nguyễn Văn An')\n"
-        "reader.prefetch = bug\n"
+        "read_ahead.prefetch = bug\n"
         "from kpi_tritue.cli import main\n"
         "sys.argv = ['kpi', *sys.argv[1:]]\n"
         "main()\n"

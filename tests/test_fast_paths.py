@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import string
+import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -92,16 +93,16 @@ def test_no_ascii_character_gives_legacy_text_away() -> None:
 @pytest.fixture
 def ahead() -> Iterator[None]:
     """A test that reads ahead finishes the read, as the command line does."""
-    from kpi_tritue.io import reader
+    from kpi_tritue.io import read_ahead
 
     yield
-    reader.finish_prefetch()
+    read_ahead.finish_prefetch()
 
 
 def test_a_prefetched_workbook_is_parsed_once_and_read_as_usual(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ahead: None
 ) -> None:
-    from kpi_tritue.io import reader
+    from kpi_tritue.io import read_ahead, reader
     from kpi_tritue.io.workbook import open_workbook
 
     rows = [WORKFORCE_HEADER, person("A1"), person("A2", birth_date="#N/A")]
@@ -115,7 +116,7 @@ def test_a_prefetched_workbook_is_parsed_once_and_read_as_usual(
         return fetch(self, name)
 
     monkeypatch.setattr(reader.Workbook, "_read_eager", counted)
-    reader.prefetch([str(path)])
+    read_ahead.prefetch([str(path)])
     # `kpi export` opens the workbook to look at its year, then loads it.
     looked = open_workbook(path.resolve(), str(path))
     dataset = load_dataset([str(path)])
@@ -131,7 +132,7 @@ def test_several_workbooks_prefetched_are_each_parsed_once_and_read_as_usual(
     """`kpi trend` reads its first workbooks ahead, each in a thread of its own: each is
     taken over by the run, once, and the run reads as it does without them; a folder
     among the paths, or a second name of a file, is not read ahead."""
-    from kpi_tritue.io import reader
+    from kpi_tritue.io import read_ahead, reader
 
     paths = [
         write_workbook(tmp_path / f"p{n}.xlsx", {"NhanSu": [WORKFORCE_HEADER, person(f"A{n}")]})
@@ -151,14 +152,14 @@ def test_several_workbooks_prefetched_are_each_parsed_once_and_read_as_usual(
     # A link to a file already given is not read a second time.
     link = tmp_path / "lien.xlsx"
     link.symlink_to(paths[0])
-    reader.prefetch([*given[:2], str(link), str(tmp_path)])
-    assert len(reader._ahead) == 2
+    read_ahead.prefetch([*given[:2], str(link), str(tmp_path)])
+    assert len(read_ahead._ahead) == 2
     dataset = load_dataset(given)
     assert sorted(fetched) == sorted(p.resolve() for p in paths)
     assert [i.code for i in dataset.issues] == [i.code for i in expected.issues]
     assert dataset.tables["workforce"].frame.equals(expected.tables["workforce"].frame)
-    reader.finish_prefetch()
-    assert reader._ahead == ()
+    read_ahead.finish_prefetch()
+    assert read_ahead._ahead == ()
 
 
 @given(
@@ -184,11 +185,11 @@ def test_prefetch_starts_parsing_before_pydantic_or_pandas_is_imported(tmp_path:
     path = write_workbook(tmp_path / "p.xlsx", {"NhanSu": [WORKFORCE_HEADER, person("A1")]})
     script = (
         "import sys\n"
-        "from kpi_tritue.io import reader\n"
+        "from kpi_tritue.io import read_ahead\n"
         "heavy = ('pydantic', 'pandas', 'rich')\n"
-        "reader.prefetch([sys.argv[1]])\n"
+        "read_ahead.prefetch([sys.argv[1]])\n"
         "before = sorted(m for m in heavy if m in sys.modules)\n"
-        "workbook = reader._ahead[0].finish()\n"
+        "workbook = read_ahead._ahead[0].finish()\n"
         "after = sorted(m for m in heavy if m in sys.modules)\n"
         "print(before, after, list(workbook._loaded))\n"
     )
@@ -201,10 +202,10 @@ def test_prefetch_starts_parsing_before_pydantic_or_pandas_is_imported(tmp_path:
 def test_a_prefetched_workbook_is_not_used_once_its_file_has_changed(
     tmp_path: Path, ahead: None
 ) -> None:
-    from kpi_tritue.io import reader
+    from kpi_tritue.io import read_ahead
 
     path = write_workbook(tmp_path / "p.xlsx", {"NhanSu": [WORKFORCE_HEADER, person("A1")]})
-    reader.prefetch([str(path)])
+    read_ahead.prefetch([str(path)])
     write_workbook(path, {"NhanSu": [WORKFORCE_HEADER, person("B1"), person("B2")]})
     frame = load_dataset([str(path)]).tables["workforce"].frame
     assert list(frame["id"]) == ["B1", "B2"]
@@ -218,7 +219,7 @@ def test_prefetch_returns_once_each_gate_has_ended_and_before_the_parse(
     import threading
     import time
 
-    from kpi_tritue.io import reader
+    from kpi_tritue.io import read_ahead, reader
 
     paths = [
         str(write_workbook(tmp_path / f"p{n}.xlsx", {"NhanSu": [WORKFORCE_HEADER, person("A")]}))
@@ -240,10 +241,10 @@ def test_prefetch_returns_once_each_gate_has_ended_and_before_the_parse(
 
     monkeypatch.setattr(reader.Workbook, "_scan_parts", slow_gate)
     monkeypatch.setattr(reader.Workbook, "_read_eager", held_parse)
-    reader.prefetch(paths)
+    read_ahead.prefetch(paths)
     events.append("returned")
     parse_may_end.set()
-    reader.finish_prefetch()
+    read_ahead.finish_prefetch()
     assert sorted(events[:2]) == ["gated p0.xlsx", "gated p1.xlsx"]
     assert events[2] == "returned"
     assert sorted(events[3:]) == ["parsed p0.xlsx", "parsed p1.xlsx"]
@@ -270,12 +271,12 @@ _SHEETS = st.dictionaries(
 
 
 def _read_every_sheet(path: Path) -> list[tuple[str, object]]:
-    """Each sheet of the workbook at `path` as `Workbook.open` gives it, read in order: its
+    """Each sheet of the workbook at `path` as `read_ahead.opened` gives it, read in order: its
     cells and what the reader found beside them, or the error it raised."""
-    from kpi_tritue.io import reader
+    from kpi_tritue.io import read_ahead
 
     try:
-        workbook = reader.Workbook.open(path)
+        workbook = read_ahead.opened(path)
     except Exception as error:
         return [("", _error(error))]
     read: list[tuple[str, object]] = [("", workbook.path.name)]  # named in its messages
@@ -295,36 +296,75 @@ def _error(error: Exception) -> object:
     return type(error).__name__, str(error), getattr(error, "params", None)
 
 
+def _mangled(path: Path, part: str, mangle: Callable[[bytes], bytes]) -> None:
+    """The workbook at `path` written again with one part changed by `mangle`."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = [(entry, archive.read(entry)) for entry in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry, data in parts:
+            archive.writestr(entry, mangle(data) if entry.filename == part else data)
+
+
+# Workbooks the read ahead gates before calamine has opened them (by the sheet's name in
+# workbook.xml): one calamine cannot open, its directory sound; one whose workforce sheet
+# calamine names otherwise (a tab, which XML turns to a space in workbook.xml's reading).
+_MANGLES: dict[str, tuple[str, Callable[[bytes], bytes]]] = {
+    "styles": ("xl/styles.xml", lambda data: b"<styleSheet><numFmts><numFmt numFmtId="),
+    "tab": (
+        "xl/workbook.xml",
+        lambda data: data.replace(b'name="NhanSu"', "name='Nhân\tsự'".encode()),
+    ),
+}
+
+
 @given(
     sheets=_SHEETS,
     merges=_MERGES,
     broken=st.sampled_from([None, b"", b"PK\x03\x04 not a zip", b"plain text"]),
+    mangle=st.sampled_from([None, *_MANGLES]),
     linked=st.booleans(),
+    pooled=st.booleans(),
 )
 def test_reading_ahead_gives_what_the_plain_read_gives(
-    sheets: dict[str, list[list[object]]], merges: list[str], broken: bytes | None, linked: bool
+    sheets: dict[str, list[list[object]]],
+    merges: list[str],
+    broken: bytes | None,
+    mangle: str | None,
+    linked: bool,
+    pooled: bool,
 ) -> None:
     """`prefetch` runs the plain read of a workbook earlier, in a thread: it must give the
-    same cells, the same findings and the same errors."""
+    same cells, the same findings and the same errors. `pooled`: every part gated as a big
+    one is (its batches matched in the pool, its scanner beside the parse)."""
     import tempfile
 
-    from kpi_tritue.io import reader
+    from kpi_tritue.io import extent_fast, read_ahead, scan_beside
 
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as mp:
         path = Path(folder) / "w.xlsx"
         if broken is None:
             write_workbook(path, sheets, dict.fromkeys(sheets, merges))
+            if mangle is not None:
+                _mangled(path, *_MANGLES[mangle])
         else:
             path.write_bytes(broken)
         if linked:
             path = Path(folder) / "link.xlsx"
             path.symlink_to("w.xlsx")
+        if pooled:
+            mp.setattr(extent_fast, "POOL_FROM", 0)
+            mp.setattr(extent_fast, "_SMALL", 0)
+            mp.setattr(extent_fast, "_BATCH", 64)
+            mp.setattr(scan_beside, "BESIDE_FROM", 0)
         plain = _read_every_sheet(path)
-        reader.prefetch([str(path)])
+        read_ahead.prefetch([str(path)])
         try:
             assert _read_every_sheet(path) == plain
         finally:
-            reader.finish_prefetch()
+            read_ahead.finish_prefetch()
+    assert [t for t in threading.enumerate() if t.name.startswith("kpi-")] == []
 
 
 @given(
@@ -1153,14 +1193,14 @@ def test_a_sheet_read_for_its_table_is_never_framed_whole(tmp_path: Path) -> Non
     of all its cells (`RawSheet.cells`) is made only when asked for, and is then what
     the plain way frames; a sheet with a block merged down rows is read from the frame
     with the block filled."""
-    from kpi_tritue.io.reader import Workbook
+    from kpi_tritue.io.read_ahead import opened
     from kpi_tritue.io.sheet import sheet_cells, take_table
 
     rows = [WORKFORCE_HEADER, person("HT001"), person("HT002"), person("HT003")]
     for merged, expected in (([], TextColumns), (["C2:C4"], pd.DataFrame)):
         path = tmp_path / f"w{len(merged)}.xlsx"
         write_workbook(path, {"NhanSu": rows}, {"NhanSu": merged})
-        workbook = Workbook.open(path)
+        workbook = opened(path)
         raw = workbook.read_sheet("NhanSu", keep=True)
         assert isinstance(raw.content, TextColumns)
         assert isinstance(sheet_cells(raw), expected)

@@ -22,7 +22,7 @@ from builders import write_workbook
 from engine_fixtures import CATALOG, Book, doctor, figures, person
 from kpi_tritue.cli import _first_workbooks, app
 from kpi_tritue.compute.trend import compute_trend
-from kpi_tritue.io import load_ahead, reader, series
+from kpi_tritue.io import load_ahead, read_ahead, reader, series
 from kpi_tritue.io.inputs import expand_inputs
 from kpi_tritue.io.series import load_series
 from kpi_tritue.io.sheet_xml import UnreadableWorkbook
@@ -144,12 +144,12 @@ def test_report_years_of_a_folder_open_each_workbook_once_and_leave_no_thread(
     opened: Counter[Path] = Counter()
     constructor = reader.Workbook.__init__
 
-    def constructing(self: reader.Workbook, path: Path) -> None:
+    def constructing(self: reader.Workbook, path: Path, **options: bool) -> None:
         opened[Path(path).resolve()] += 1
-        constructor(self, path)
+        constructor(self, path, **options)
 
     monkeypatch.setattr(reader.Workbook, "__init__", constructing)
-    started = mock.patch.object(reader, "prefetch", wraps=reader.prefetch)
+    started = mock.patch.object(read_ahead, "prefetch", wraps=read_ahead.prefetch)
     with started as prefetch:
         result = runner.invoke(app, arguments)
     assert result.exit_code == exit_code, result.output

@@ -550,7 +550,7 @@ def _prefetch(files: list[str], *, first: bool = False) -> None:
     another: the others are read ahead by `io.load_ahead.PartsAhead`, which starts only
     once every workbook is open)."""
     from kpi_tritue.io.load_ahead import PARTS_AHEAD
-    from kpi_tritue.io.reader import prefetch
+    from kpi_tritue.io.read_ahead import prefetch
 
     # Only a head start: a path it cannot look at (a name too long…) is the plain read's
     # to report, inside the command's guard.
@@ -591,7 +591,7 @@ def _finish_reads() -> None:
     still parsing when the interpreter shuts down aborts it, exit 134), and no later
     command (in tests, one process runs many) is handed what this one read."""
     if "kpi_tritue.io.reader" in sys.modules:
-        from kpi_tritue.io.reader import finish_prefetch
+        from kpi_tritue.io.read_ahead import finish_prefetch
 
         finish_prefetch()
 

@@ -1,6 +1,6 @@
 """The workforce sheet's names, apart from the pydantic contract that uses them.
 
-`reader.prefetch` matches them to start parsing the sheet before pydantic (and pandas) are
+`read_ahead.prefetch` matches them to start parsing the sheet before pydantic (and pandas) are
 imported: importing pydantic first would hold the parse back by a third of a second.
 """
 

@@ -2,12 +2,11 @@
 
 Cells come back as text exactly as calamine (through fastexcel) sees them, positioned on
 the sheet's own grid (row 0 is Excel row 1), so every later problem can name its cell.
-Nothing here interprets the contract (`io/sheet.py` does) beyond knowing, in `prefetch`,
-which sheet is worth starting to parse early.
+Nothing here interprets the contract (`io/sheet.py` does).
 
-A workbook is read in the caller's thread. The one exception is `prefetch`, at the end of
-this module: the same reading of each workbook given, started in a thread of its own while
-the command imports what it needs, and always finished (`Workbook.open` takes it over,
+A workbook is read in the caller's thread. The one exception is `read_ahead.prefetch`: the
+same reading of each workbook given, started in a thread of its own while the command
+imports what it needs, and always finished (`read_ahead.opened` takes it over,
 `finish_prefetch` waits for it) so that no read is left running when a command ends.
 """
 
@@ -15,11 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 import weakref
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,9 +82,10 @@ class Workbook:
     writes to the file, and holds it open only where it is not read into memory
     (`workbook_file.in_memory`)."""
 
-    def __init__(self, path: Path) -> None:
-        import fastexcel
-
+    def __init__(self, path: Path, *, open_reader: bool = True) -> None:
+        """`open_reader` False: every check made, calamine not yet handed the file; the
+        caller calls `open_reader` before anything else (`_ReadAhead` gates the workforce
+        sheet meanwhile)."""
         self.path = path
         # The file's SHA-256 when its bytes are read here whole (`in_memory`): taken from
         # those bytes, so that it is of what is parsed and the file is not read again for
@@ -100,7 +99,7 @@ class Workbook:
         self._unreadable = ""
         self._is_zip = kind_is_zip = False
         # What `prefetch` loaded of a sheet (or found wrong with it), for `read_sheet`, once.
-        self._loaded: dict[str, _Loaded | BaseException] = {}
+        self._loaded: dict[str, LoadedSheet | BaseException] = {}
         # Sheets read once and kept for the next `read_sheet` of them (`keep=True`): a
         # sheet looked at to find the list by its content is not read a second time.
         self._kept: dict[str, RawSheet] = {}
@@ -142,16 +141,28 @@ class Workbook:
         # calamine lays out every sheet of an .ods or .xls as it opens it: those are placed
         # first (`extent_ods`, `extent_xls`), and calamine given a mended copy if need be.
         self._legacy: dict[str, _Legacy] = {}
-        source: Path | bytes | None = None
+        # A mended copy of the workbook, for calamine, if it needs one.
+        self._source: bytes | None = None
         if kind == "ole2":
-            source = self._settle_xls()
+            self._source = self._settle_xls()
         elif kind_is_zip:
-            source = self._settle_ods(entries)
+            self._source = self._settle_ods(entries)
+        self._whole = kind == "ole2" or (kind_is_zip and self._directory is not None)
+        if open_reader:
+            self.open_reader()
+
+    def open_reader(self) -> None:
+        """Hand the file to calamine (`Workbook(open_reader=False)` left it to the caller):
+        its shared strings are read here, and what it cannot open is raised."""
+        import fastexcel
+
+        mended, self._source = self._source, None
+        path = self.path
+        source: Path | bytes | None = mended
         # From memory (`in_memory`), but not an archive whose directory cannot be read:
         # given its path calamine says what is wrong with it, from bytes only that it
         # cannot tell the format. It fails there, so it holds no file open either.
-        whole = kind == "ole2" or (kind_is_zip and self._directory is not None)
-        if source is None and whole:
+        if source is None and self._whole:
             source = in_memory(path)
             if isinstance(source, bytes):
                 # Given back once this workbook (and calamine's copy with it) is gone.
@@ -249,27 +260,15 @@ class Workbook:
         except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
             return None  # calamine says what is wrong with it
 
-    @classmethod
-    def open(cls, path: Path) -> Workbook:
-        """The workbook at `path`: the one `prefetch` read ahead, once its thread has ended,
-        if it was of this file as it is now; else opened here.
-
-        One read ahead is handed out as often as asked for: a command may open a workbook
-        once to look at `ThongTin` and again to read it all, and the sheet parsed ahead
-        must not be parsed a second time.
-        """
-        for ahead in _ahead:
-            if ahead.is_of(path):
-                outcome = ahead.finish()
-                if not isinstance(outcome, BaseException):
-                    return outcome
-                # Opened again here: what it raises is then this call's, not a stale one.
-                break
-        return cls(path)
-
     @property
     def sheet_names(self) -> list[str]:
         return list(self._sheet_names)
+
+    @property
+    def part_names(self) -> list[str]:
+        """The sheets of an .xlsx as its workbook.xml names them, known before calamine
+        opens it; none for the other formats."""
+        return list(self._sheet_parts)
 
     @property
     def limits(self) -> Limits:
@@ -325,9 +324,9 @@ class Workbook:
         raw.far_cells = scan.far_cells
         return raw
 
-    def _load(self, name: str, gated: threading.Event | None = None) -> _Loaded:
+    def _load(self, name: str) -> LoadedSheet:
         """The sheet's XML scanned, then its cells parsed (xlsx only): all of `read_sheet`
-        that needs no pandas, which `prefetch` therefore runs ahead.
+        that needs no pandas, which `prefetch` and `load_ahead` therefore run ahead.
 
         calamine lays every cell of a sheet in one dense grid: a single far cell makes it
         allocate more than any machine has and abort the process. So the gate, which
@@ -335,23 +334,24 @@ class Workbook:
         against what the archive declares, ends before calamine is handed the sheet. The
         scanner's findings (merged blocks, error cells, unsaved formulas) are read only
         after the parse: for a big part they are found beside it (`scan_beside`).
-        `gated`, given, is set once the gate has ended (`prefetch` waits for it).
         """
         scan, beside = self._scan_parts(name, beside=True)
-        if gated is not None:
-            gated.set()
+        return self._parse_scanned(name, scan, beside)
+
+    def _parse_scanned(self, name: str, scan: SheetScan, beside: ScanBeside | None) -> LoadedSheet:
+        """The rest of `_load`, once the sheet is scanned (`_scan_parts`)."""
         if beside is None:
             if scan.mismatch is not None:
                 raise UnreadableWorkbook("archive_mismatch", part=scan.mismatch)
             if scan.refusal is not None:
                 raise scan.refusal
-            return _Loaded(scan=scan, parsed=self._parse_eagerly(name))
+            return LoadedSheet(scan=scan, parsed=self._parse_eagerly(name))
         # A big part: its scanner still runs (`scan_beside`), while calamine parses.
         try:
             parsed = self._parse_eagerly(name)
         finally:
             found = beside.result()
-        return _Loaded(
+        return LoadedSheet(
             scan=replace(
                 scan,
                 merged=found.merged,
@@ -571,127 +571,10 @@ class Workbook:
 
 
 @dataclass(frozen=True)
-class _Loaded:
-    """A sheet loaded without pandas: its XML scanned, its cells parsed by calamine into
-    Arrow (None when they are to be read the way that reports error cells)."""
+class LoadedSheet:
+    """A sheet loaded without pandas, ahead of `read_sheet` (`Workbook._load`): its XML
+    scanned, its cells parsed by calamine into Arrow (None when they are to be read the way
+    that reports error cells)."""
 
     scan: SheetScan
     parsed: tuple[pa.RecordBatch, list[int]] | None
-
-
-# ---------------------------------------------------------------------------------------
-# Reading ahead: the one speed trick of the reader, beside the plain read it runs earlier.
-#
-# Plain: `Workbook.open(path)` then `read_sheet(name)`, in the caller's thread. Ahead: the
-# same `Workbook(path)` and `_load(name)` of the workforce sheet, started in a thread while
-# the command imports pandas, pydantic and the rest (calamine and the inflating release
-# the GIL, so the two overlap); `read_sheet` then only builds the frame. What the thread
-# found, a workbook or an error, is handed over as found; tests/test_fast_paths.py checks
-# on generated workbooks that both ways give the same sheet, or the same error.
-
-
-class _ReadAhead:
-    """A workbook being opened, and its workforce sheet loaded, in a thread of its own.
-
-    The thread is not a daemon: even if nobody waits for it, the interpreter does before it
-    shuts down, as a native thread still parsing at shutdown would abort it (exit 134).
-    """
-
-    def __init__(self, path: Path, pick: Callable[[str], bool]) -> None:
-        self.key = path.resolve()
-        # The size and time of the file read: a file changed since is read again.
-        self.signature = _signature(self.key)
-        self._outcome: Workbook | BaseException | None = None
-        # Set once the sheet's gate has ended, or the thread has.
-        self.gated = threading.Event()
-        # The thread opens the path made absolute now, as the working folder may change
-        # before it runs (tests do); not resolved, so that a link keeps its own name in
-        # what is said of the file, as in the plain read.
-        self._thread = threading.Thread(
-            target=self._run, args=(path.absolute(), pick), name="kpi-read-ahead"
-        )
-        self._thread.start()
-
-    def _run(self, path: Path, pick: Callable[[str], bool]) -> None:
-        try:
-            workbook = Workbook(path)
-            for name in workbook.sheet_names:
-                if pick(name):
-                    try:
-                        workbook._loaded[name] = workbook._load(name, self.gated)
-                    except BaseException as error:  # raised by `read_sheet`, as it would
-                        workbook._loaded[name] = error
-                    break
-            self._outcome = workbook
-        except BaseException as error:  # raised by `Workbook.open`, as `Workbook()` would
-            self._outcome = error
-        finally:
-            self.gated.set()
-
-    def is_of(self, path: Path) -> bool:
-        return self.key == path.resolve() and self.signature == _signature(self.key)
-
-    def finish(self) -> Workbook | BaseException:
-        """What the thread found, once it has ended."""
-        self._thread.join()
-        assert self._outcome is not None
-        return self._outcome
-
-
-# The workbooks read ahead for the command being run, if any.
-_ahead: tuple[_ReadAhead, ...] = ()
-
-
-def _signature(path: Path) -> tuple[int, int] | None:
-    try:
-        status = path.stat()
-    except OSError:
-        return None
-    return status.st_size, status.st_mtime_ns
-
-
-def prefetch(inputs: Sequence[str]) -> None:
-    """Start reading each workbook given, and its workforce sheet, in a thread of its own.
-
-    A command calls this before it imports pandas and the rest; it returns once each gate
-    has ended, so that the imports overlap the parse. `Workbook.open` takes each over. The
-    command chooses what to read: a lone file, or the first workbooks its run reads
-    (`cli._prefetch`); a path that is not a workbook file (a folder) is left alone. Only
-    the sheet's name is matched against the contract here. Reads started earlier are
-    finished first.
-    """
-    global _ahead
-    finish_prefetch()
-    # One read a file, however many of the names given lead to it (a link beside its file).
-    paths: dict[Path, Path] = {}
-    for path in map(Path, inputs):
-        if path.is_file() and path.suffix.lower() in WORKBOOK_SUFFIXES:
-            paths.setdefault(path.resolve(), path)
-    if not paths:
-        return
-    # Imported here, before the threads start, so that no module is imported by two threads;
-    # the sheet's names come from a light module, not the pydantic contract.
-    import fastexcel  # noqa: F401
-
-    from kpi_tritue.contract.sheet_names import is_workforce_sheet
-
-    extent.matcher_ready()
-    _ahead = tuple(_ReadAhead(path, is_workforce_sheet) for path in paths.values())
-    # The gates end before this thread imports the rest, `pyarrow.compute` included (the
-    # gate matches with google-re2 and needs none of it): a gate holds the GIL in part, as
-    # imports do, while calamine's parse after it does not (docs/benchmarks.md, rounds 9
-    # and 15).
-    for each in _ahead:
-        each.gated.wait()
-
-
-def finish_prefetch() -> None:
-    """Wait for the reads started by `prefetch`, if any, and forget them.
-
-    The command line calls this once a command has ended (one that failed early may have
-    left them running), so that no thread of the reader outlives the command.
-    """
-    global _ahead
-    ahead, _ahead = _ahead, ()
-    for each in ahead:
-        each.finish()

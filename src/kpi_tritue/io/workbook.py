@@ -31,6 +31,7 @@ from kpi_tritue.contract.schema import (
     SheetSpec,
 )
 from kpi_tritue.contract.values import Bounds, clean_column, parse_date, parse_year
+from kpi_tritue.io import read_ahead
 from kpi_tritue.io.data_rows import drop_unit_headings
 from kpi_tritue.io.headers import Cells, HeaderFit, find_header, header_fit
 from kpi_tritue.io.load_ahead import PartsAhead
@@ -100,7 +101,7 @@ def open_workbook(
     """
     reporter = Reporter(display, None)
     try:
-        workbook = Workbook.open(path)
+        workbook = read_ahead.opened(path)
         digest = workbook.digest or sha256_of(path)
         names = workbook.sheet_names
     except UnreadableWorkbook as error:
