@@ -84,7 +84,7 @@ class Workbook:
 
     def __init__(self, path: Path, *, open_reader: bool = True) -> None:
         """`open_reader` False: every check made, calamine not yet handed the file; the
-        caller calls `open_reader` before anything else (`_ReadAhead` gates the workforce
+        caller calls `open_reader` before anything else (`read_ahead` gates the workforce
         sheet meanwhile)."""
         self.path = path
         # The file's SHA-256 when its bytes are read here whole (`in_memory`): taken from
