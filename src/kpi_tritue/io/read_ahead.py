@@ -122,13 +122,13 @@ class _ReadAhead:
         opening raises is raised, as `Workbook()` would; the gate's outcome is used for
         the sheet calamine names alike only, else that sheet is loaded the plain way."""
         opening = _Opening(workbook)
-        gate: _GateAhead | None = None
         try:
             name = next((name for name in workbook.part_names if pick(name)), None)
-            if name is not None:
-                gate = _GateAhead(workbook, name)
+            gate = None if name is None else _GateAhead(workbook, name)
             self.gated.set()
+        finally:
             failed = opening.end()
+        try:
             if failed is not None:
                 raise failed
             for name in workbook.sheet_names:
@@ -138,7 +138,6 @@ class _ReadAhead:
                     workbook._loaded[name] = loaded or _load_or_error(workbook, name)
                     break
         finally:
-            opening.end()
             if gate is not None:
                 gate.cancel()
         return workbook
