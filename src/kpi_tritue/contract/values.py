@@ -387,9 +387,11 @@ def _distinct_codes(raw: pd.Series) -> tuple[np.ndarray[Any, Any], list[str], An
     encoded = pc.dictionary_encode(_arrow_strings(raw))
     cleaned = _cleaned(encoded.dictionary)
     values = cleaned.to_pylist()
-    blank_code = np.array([v is None for v in values] + [True])
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype("int64")
-    codes = np.where(blank_code[codes], -1, codes)
+    # Each distinct value's code, -1 for one left blank (and, last, for a blank cell):
+    # one lookup over the rows, whose memory is new on every column of a big sheet.
+    of_value = np.array([-1 if v is None else i for i, v in enumerate(values)] + [-1])
+    indices = pc.fill_null(encoded.indices, len(values)).to_numpy(zero_copy_only=False)
+    codes: np.ndarray[Any, Any] = of_value.astype("int64")[indices]
     return codes, [v or "" for v in values], cleaned
 
 
@@ -546,19 +548,22 @@ def _parse_dates(cleaned: Any, distinct: list[str], bounds: Bounds) -> list[Scal
 def _typed(
     distinct: list[Any], codes: np.ndarray[Any, Any], column: ColumnSpec, index: pd.Index
 ) -> pd.Series:
-    """Spread the parsed distinct values over the rows as a typed array, NA where none."""
-    missing = np.array([value is None for value in distinct] + [True])[codes]
+    """Spread the parsed distinct values over the rows as a typed array, NA where none.
+
+    Each array over the rows is made once, by one lookup, in the dtype it is kept in: on a
+    big sheet each is memory touched for the first time.
+    """
     match column.type:
         case ValueType.BOOL:
             # A blank cell in a bool column that is present means "no".
             flags = np.array([bool(value) for value in distinct] + [False])[codes]
-            return pd.Series(pd.array(flags, dtype="boolean"), index=index)
+            return pd.Series(pd.arrays.BooleanArray(flags, np.zeros(len(flags), bool)), index=index)
         case ValueType.YEAR | ValueType.INT:
             whole = np.array([value or 0 for value in distinct] + [0], dtype="int64")[codes]
-            return pd.Series(pd.arrays.IntegerArray(whole, missing), index=index)
+            return pd.Series(pd.arrays.IntegerArray(whole, _missing(distinct, codes)), index=index)
         case ValueType.NUMBER:
             real = np.array([value or 0.0 for value in distinct] + [0.0], dtype="float64")[codes]
-            return pd.Series(pd.arrays.FloatingArray(real, missing), index=index)
+            return pd.Series(pd.arrays.FloatingArray(real, _missing(distinct, codes)), index=index)
         case ValueType.DATE:
             # None becomes NaT; the index -1 of a blank cell takes the last one.
             days = np.array([*distinct, None], dtype="datetime64[D]").astype("datetime64[ns]")
@@ -566,8 +571,12 @@ def _typed(
         case ValueType.ENUM:
             assert column.enum is not None
             categories = list(column.enum.codes)
+            # The codes in the dtype a Categorical keeps them in (int8 below 127 categories).
+            small = np.int8 if len(categories) < 127 else np.int64
             positions = np.array(
-                [categories.index(value) if value is not None else -1 for value in distinct] + [-1]
+                [categories.index(value) if value is not None else -1 for value in distinct]
+                + [-1],
+                dtype=small,
             )[codes]
             return pd.Series(
                 pd.Categorical.from_codes(positions, dtype=pd.CategoricalDtype(categories)),
@@ -575,3 +584,9 @@ def _typed(
             )
         case ValueType.TEXT:
             raise ValueError("text columns are not parsed")
+
+
+def _missing(distinct: list[Any], codes: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """The rows without a value (blank, or a distinct value parsed to None)."""
+    missing: np.ndarray[Any, Any] = np.array([value is None for value in distinct] + [True])[codes]
+    return missing

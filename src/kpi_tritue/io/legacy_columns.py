@@ -85,13 +85,14 @@ def report_conversion(
 
 
 def _non_ascii_distinct(raw: pd.Series) -> list[str]:
-    """The distinct cell texts of a raw column that are not plain ASCII (one Arrow pass)."""
+    """The distinct cell texts of a raw column that are not plain ASCII, in the order they
+    first appear: the column's distinct values (one Arrow pass), those not ASCII kept."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = pa.array(raw, type=pa.large_string(), from_pandas=True)
-    unusual = pc.fill_null(pc.invert(pc.string_is_ascii(array)), False)
-    texts: list[str] = pc.unique(array.filter(unusual)).to_pylist()
+    distinct = pc.unique(pa.array(raw, type=pa.large_string(), from_pandas=True))
+    unusual = pc.fill_null(pc.invert(pc.string_is_ascii(distinct)), False)
+    texts: list[str] = distinct.filter(unusual).to_pylist()
     return texts
 
 
