@@ -39,7 +39,7 @@ def check_workforce(table: SheetTable, reporter: Reporter) -> None:
         frame["profession_key"] = pd.Series(pd.NA, index=frame.index, dtype="object")
     else:
         codes, folded = _profession_keys(frame["profession"])
-        frame["profession_key"] = folded.to_numpy()[codes]
+        frame["profession_key"] = _profession_key_column(codes, folded, frame.index)
         teacher = frame["profession_key"].str.startswith(_TEACHER_PREFIX)
         if "school_level" in frame:
             bad = teacher & frame["school_level"].isna() & ~frame[INVALID]
@@ -101,6 +101,19 @@ def _profession_keys(professions: pd.Series) -> tuple[np.ndarray[Any, Any], pd.S
     indexes the last key, ""): each distinct text is folded once."""
     codes, uniques = pd.factorize(professions, use_na_sentinel=True)
     return codes, pd.Series([fold(str(u)) for u in uniques] + [""], dtype="object")
+
+
+def _profession_key_column(
+    codes: np.ndarray[Any, Any], folded: pd.Series, index: pd.Index
+) -> pd.Series:
+    """`profession_key` from `_profession_keys`: each row's profession folded, "" where
+    blank, as text (`str`). The rows take their key in Arrow, not one Python string each
+    (0.1 s at 1,048,575 rows)."""
+    import pyarrow as pa
+
+    keys = pa.array(folded.tolist(), type=pa.large_string())
+    rows = keys.take(pa.array(np.where(codes < 0, len(keys) - 1, codes)))
+    return pd.Series(rows, index=index, dtype="str")
 
 
 def _birth_years(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -214,7 +227,7 @@ def _check_together(group: list[tuple[SheetTable, Reporter]]) -> None:
         whole["profession_key"] = pd.Series(pd.NA, index=whole.index, dtype="object")
     else:
         codes, folded = _profession_keys(whole["profession"])
-        whole["profession_key"] = folded.to_numpy()[codes]
+        whole["profession_key"] = _profession_key_column(codes, folded, whole.index)
         if "school_level" in whole:
             # Each distinct profession looked at once (every key is text: a blank is "").
             starts_with = [str(f).startswith(_TEACHER_PREFIX) for f in folded]
