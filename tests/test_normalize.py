@@ -37,6 +37,27 @@ def test_symbols_survive_folding() -> None:
     assert fold("✓") == "✓"
 
 
+# Every character `str.isspace` calls white space (what `\s` matches in a `str` pattern),
+# with letters, marks and punctuation around them.
+_SPACED = st.text(
+    st.one_of(
+        st.sampled_from([c for c in map(chr, range(0x3001)) if c.isspace()]),
+        st.characters(),
+        st.sampled_from(["a", "ơ", "\u0301", "Đ", "-"]),
+    )
+)
+
+
+@given(_SPACED)
+def test_clean_text_is_the_white_space_pattern_without_it(text: str) -> None:
+    """`clean_text` (`split` and `join`) gives what its rule as a pattern gives: NFC, runs
+    of white space as one space, none at either end."""
+    import re
+
+    expected = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+    assert clean_text(text) == expected
+
+
 def test_clean_text_keeps_diacritics_and_folds_spaces() -> None:
     assert clean_text("  Sở\u00a0 Y   tế ") == "Sở Y tế"
     assert clean_text(unicodedata.normalize("NFD", "Sở Y tế")) == "Sở Y tế"

@@ -18,8 +18,12 @@ _TOTALS_PREFIXES = ("tổng cộng", "tổng số", "total")
 
 
 def clean_text(value: str) -> str:
-    """NFC, trimmed, inner white space folded to one space: how a text cell is kept."""
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", value)).strip()
+    """NFC, trimmed, inner white space folded to one space: how a text cell is kept.
+
+    `str.split` splits at the white space `\\s` matches (both are `str.isspace`), so this
+    is `re.sub(r"\\s+", " ", text).strip()` without the pattern (a property test holds
+    the two equal), at less than half its cost over a run's distinct unit names."""
+    return " ".join(unicodedata.normalize("NFC", value).split())
 
 
 @lru_cache(maxsize=65536)
