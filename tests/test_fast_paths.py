@@ -1278,6 +1278,38 @@ def test_validity_read_from_the_bitmap_is_is_valid(
     assert fast.tolist() == plain.tolist() == [t is not None for t in array.to_pylist()]
 
 
+@given(
+    st.lists(
+        st.tuples(st.lists(_CELL_TEXT, max_size=6), st.sampled_from(["string", "null"])),
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(min_value=0, max_value=3),
+)
+def test_a_big_sheet_widened_on_threads_is_widened_as_in_one(
+    columns: list[tuple[list[str | None], str]], cut: int
+) -> None:
+    """`arrow_frames.widened` (a big sheet's columns widened on several threads) gives the
+    columns `widened_plain` gives, in the same order, whatever their lengths and types;
+    the threads are asked for here whatever the size (the bar set to nothing)."""
+    height = min(len(texts) for texts, _ in columns)
+    arrays = [_typed_text(texts[:height], kind) for texts, kind in columns]
+    batch = pa.RecordBatch.from_arrays(arrays, names=[f"c{i}" for i in range(len(arrays))])
+    batch = batch.slice(min(cut, height))
+    plain = arrow_frames.widened_plain(batch)
+    bar = arrow_frames._WIDEN_IN_THREADS_FROM
+    arrow_frames._WIDEN_IN_THREADS_FROM = 0
+    try:
+        threaded = arrow_frames.widened(batch)
+    finally:
+        arrow_frames._WIDEN_IN_THREADS_FROM = bar
+    assert len(threaded) == len(plain) == batch.num_columns
+    for fast, slow, given in zip(threaded, plain, batch.columns, strict=True):
+        assert fast.type == slow.type
+        assert fast.equals(slow)
+        assert fast.to_pylist() == given.to_pylist()
+
+
 def test_long_text_is_widened_by_the_cast() -> None:
     from kpi_tritue.io.arrow_frames import _WIDENED_UP_TO, large_text
 
