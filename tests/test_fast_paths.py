@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from builders import WORKFORCE_HEADER, person, write_workbook
@@ -718,16 +718,28 @@ def test_names_hidden_once_for_a_run_are_hidden_as_table_by_table(
         max_size=5,
     ),
     st.booleans(),
+    st.sampled_from([1000, 1, 2, 3]),
 )
+@example([[None, "Nguyễn Văn An", None, "HT1"]], False, 1)
+@example([["HT1", None, None, "Lê Thị Bình", "Trần An"]], True, 3)
 def test_ids_read_as_names_for_a_run_are_read_as_sheet_by_sheet(
-    columns: list[list[str | None] | None], arrow: bool
+    columns: list[list[str | None] | None], arrow: bool, sample: int
 ) -> None:
+    """Also with samples of a few cells, so that a sheet's column is longer than its
+    sample (only the start holding it is looked at, `_sample_start`), blanks among them."""
+    from kpi_tritue.io import personal_names
     from kpi_tritue.io.personal_names import _reads_as_names, ids_read_as_names
 
     dtype = "string[pyarrow]" if arrow else "object"
     all_ids = [None if c is None else pd.Series(c, dtype=dtype) for c in columns]
-    expected = [ids is not None and _reads_as_names(ids) for ids in all_ids]
-    assert ids_read_as_names(all_ids) == expected
+    kept = personal_names._NAME_SAMPLE
+    personal_names._NAME_SAMPLE = sample
+    try:
+        expected = [ids is not None and _reads_as_names(ids) for ids in all_ids]
+        found = ids_read_as_names(all_ids)
+    finally:
+        personal_names._NAME_SAMPLE = kept
+    assert found == expected
 
 
 def test_only_the_first_ids_of_each_sheet_say_whether_they_are_names() -> None:

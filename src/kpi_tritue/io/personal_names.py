@@ -78,7 +78,7 @@ def ids_read_as_names(all_ids: Sequence[Any]) -> list[bool]:
     import pyarrow.compute as pc
 
     empty = pa.array([], type=pa.large_string())
-    arrays = [empty if ids is None else _text_array(ids) for ids in all_ids]
+    arrays = [empty if ids is None else _sample_start(_text_array(ids)) for ids in all_ids]
     lengths = np.array([len(array) for array in arrays], dtype=np.int64)
     if not lengths.sum():
         return [False] * len(arrays)
@@ -100,6 +100,19 @@ def ids_read_as_names(all_ids: Sequence[Any]) -> list[bool]:
     sizes = took[ends] - took[starts]
     pairs = zip(counts.tolist(), sizes.tolist(), strict=True)
     return [size > 0 and count * 2 > size for count, size in pairs]
+
+
+def _sample_start(array: Any) -> Any:
+    """The start of an ID column that holds its sample (its first `_NAME_SAMPLE` cells
+    not blank), or all of it: what `ids_read_as_names` looks at of a sheet, so that a
+    sheet of a million rows is not copied and counted whole for its first thousand."""
+    cut = _NAME_SAMPLE
+    while cut < len(array):
+        head = array.slice(0, cut)
+        if len(head) - head.null_count >= _NAME_SAMPLE:
+            return head
+        cut *= 4
+    return array
 
 
 # Text columns whose cells no output shows (a message quoting one is redacted): a name in
