@@ -360,9 +360,12 @@ def _filled(region: pd.DataFrame | list[Any], height: int) -> np.ndarray[Any, An
     rows × columns (a new array: it is written to), as `notna` says it."""
     if isinstance(region, pd.DataFrame):
         return region.notna().to_numpy(dtype=bool, copy=True)
-    flags = np.empty((height, len(region)), dtype=bool)
+    # Column-major: each column is written whole, and the rules' sums and searches along
+    # a row read the columns in order (row-major, a sheet of 1,048,575 rows took 0.1 s
+    # more, each column written one byte in every row's width).
+    flags = np.empty((height, len(region)), dtype=bool, order="F")
     for position, text in enumerate(region):
-        flags[:, position] = valid_fast(text)
+        flags[:, position] = True if text.null_count == 0 else valid_fast(text)
     return flags
 
 
@@ -383,7 +386,8 @@ def valid_fast(text: Any) -> np.ndarray[Any, Any]:
     if validity is None:
         return np.zeros(length, dtype=bool)  # an array of the `null` type: no bitmap
     bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
-    flags: np.ndarray[Any, Any] = bits[text.offset : text.offset + length].astype(bool)
+    # The bits are 0 or 1: read as booleans as they are, not copied.
+    flags: np.ndarray[Any, Any] = bits[text.offset : text.offset + length].view(bool)
     return flags
 
 
@@ -438,7 +442,10 @@ def _column_texts(region: pd.DataFrame | list[Any], column: int, rows: np.ndarra
     import pyarrow as pa
 
     if not isinstance(region, pd.DataFrame):
-        return region[column].take(pa.array(rows, type=pa.int64()))
+        text = region[column]
+        if len(rows) == len(text):
+            return text  # `rows` (increasing positions) are then all of them: no copy
+        return text.take(pa.array(rows, type=pa.int64()))
 
     values = region.iloc[:, column].array
     dtype = values.dtype
