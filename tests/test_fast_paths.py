@@ -83,6 +83,22 @@ def test_ids_starting_with_c_or_t_are_people_and_totals_rows_still_go(tmp_path: 
     assert frame["id"].iloc[-1] == "Tổng hợp 01"
 
 
+@given(
+    st.lists(st.one_of(st.none(), vietnamese, ascii_ids), max_size=40),
+    st.sampled_from(["object", "string[pyarrow]"]),
+)
+def test_a_columns_non_ascii_texts_are_its_distinct_non_ascii_cells_in_order(
+    values: list[str | None], dtype: str
+) -> None:
+    """`legacy_columns._non_ascii_distinct` (few such cells taken first, many made
+    distinct first) gives the distinct cells that are not ASCII, in the order they first
+    appear, as Python reads them one by one."""
+    from kpi_tritue.io.legacy_columns import _non_ascii_distinct
+
+    expected = list(dict.fromkeys(v for v in values if v is not None and not v.isascii()))
+    assert _non_ascii_distinct(pd.Series(values, dtype=dtype)) == expected
+
+
 def test_no_ascii_character_gives_legacy_text_away() -> None:
     # The check for TCVN3/VNI text skips plain ASCII values: it must stay a safe skip.
     from kpi_tritue.io.legacy_text import legacy_encoding

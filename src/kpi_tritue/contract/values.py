@@ -339,7 +339,12 @@ def clean_column(raw: pd.Series) -> pd.Series:
     if _mostly_distinct(array):
         return _arrow_text(_cleaned(array), raw.index)
     encoded = pc.dictionary_encode(array)
-    return _arrow_text(pc.take(_cleaned(encoded.dictionary), encoded.indices), raw.index)
+    cleaned = _cleaned(encoded.dictionary)
+    if cleaned.equals(encoded.dictionary):
+        # No distinct value changes (nor is left blank): the column is its own cleaning,
+        # not a new copy of every row's text.
+        return _arrow_text(array, raw.index)
+    return _arrow_text(pc.take(cleaned, encoded.indices), raw.index)
 
 
 def _arrow_strings(raw: pd.Series) -> Any:
