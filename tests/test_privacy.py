@@ -84,6 +84,32 @@ def test_the_fast_fold_is_the_plain_fold(texts: list[str]) -> None:
     assert fold_array(array).to_pylist() == [*(fold(t) for t in texts), None]
 
 
+ascii_text = st.lists(
+    st.sampled_from(list("aAxXzZ09_-. \t") + ["_x", "_X", "_x0041_"]), max_size=10
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), ascii_text, hostile_text), max_size=20))
+def test_plain_ascii_texts_are_found_and_folded_as_their_patterns_say(
+    texts: list[str | None],
+) -> None:
+    """`_plain_ascii` (two plain searches for `_x`) is the case-blind search it replaces,
+    and `_fold_ascii` (the pattern only where a text needs it) is `_fold_ascii_plain`
+    (the pattern over all), and both are `fold` of each plain text."""
+    import pyarrow.compute as pc
+
+    array = pa.array(texts, type=pa.large_string())
+    blind = pc.and_(
+        pc.string_is_ascii(array), pc.invert(pc.match_substring(array, "_x", ignore_case=True))
+    )
+    assert privacy._plain_ascii(array).to_pylist() == blind.to_pylist()
+    plain = array.filter(pc.fill_null(blind, False))
+    fast = privacy._fold_ascii(plain)
+    assert fast.equals(privacy._fold_ascii_plain(plain))
+    assert fast.to_pylist() == [fold(t).replace(" ", "") for t in plain.to_pylist()]
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     names=st.lists(hostile_text, min_size=1, max_size=6),

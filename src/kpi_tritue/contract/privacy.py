@@ -196,7 +196,9 @@ class KnownNames:
         other = pc.indices_nonzero(pc.and_(pc.is_valid(values), pc.invert(plain)))
         plain_rows = pc.indices_nonzero(plain)
         if len(plain_rows):
-            screened = self._may_hold(_fold_ascii(values.take(plain_rows)))
+            # Every row plain (an ID column): the column itself, not a copy of it.
+            plain_values = values if len(plain_rows) == len(values) else values.take(plain_rows)
+            screened = self._may_hold(_fold_ascii(plain_values))
             plain_rows = plain_rows.filter(pc.fill_null(screened, False))
         rows = pa.concat_arrays([other, plain_rows]) if len(plain_rows) else other
         if not len(rows):
@@ -284,13 +286,31 @@ def _plain_ascii(texts: Any) -> Any:
     """ASCII texts without an `_x` escape: their fold is `_fold_ascii`."""
     import pyarrow.compute as pc
 
-    return pc.and_(
-        pc.string_is_ascii(texts), pc.invert(pc.match_substring(texts, "_x", ignore_case=True))
-    )
+    # `_x` in either case, as two plain searches: Arrow's `ignore_case` runs a regular
+    # expression (31 ms over 1,048,575 IDs, the two searches a few).
+    escaped = pc.or_(pc.match_substring(texts, "_x"), pc.match_substring(texts, "_X"))
+    return pc.and_(pc.string_is_ascii(texts), pc.invert(escaped))
 
 
 def _fold_ascii(texts: Any) -> Any:
-    """The fold of plain ASCII texts: lower-cased, letters and digits only."""
+    """The fold of plain ASCII texts: lower-cased, letters and digits only.
+
+    Only the texts with something else than letters and digits go through the pattern
+    (an ID column has none: 1,048,575 IDs took 54 ms through it); `_fold_ascii_plain` is
+    the pattern over all, and a property test holds both equal.
+    """
+    import pyarrow.compute as pc
+
+    lowered = pc.ascii_lower(texts)
+    other = pc.invert(pc.fill_null(pc.ascii_is_alnum(lowered), True))
+    if not pc.any(other).as_py():
+        return lowered
+    cut = pc.replace_substring_regex(lowered.filter(other), "[^a-z0-9]+", "")
+    return pc.replace_with_mask(lowered, other, cut)
+
+
+def _fold_ascii_plain(texts: Any) -> Any:
+    """`_fold_ascii`, the pattern over every text."""
     import pyarrow.compute as pc
 
     return pc.replace_substring_regex(pc.utf8_lower(texts), "[^a-z0-9]+", "")
