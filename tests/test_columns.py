@@ -333,7 +333,15 @@ def test_an_enum_value_is_taken_exactly_when_the_column_knows_it(key: str, value
     column = WORKFORCE.column(key)
     assert column.enum is not None
     _, faults = check_mapping({"NhanSu": {"values": {key: {"w": value}}}})
-    assert (not faults) == (fold(value) in column.enum.lookup)
+    if key == "qualification":
+        # Read by its leading degree words too (`TH S` is a master's): what the column's
+        # reader reads is a value of it.
+        from kpi_tritue.contract.qualification import read_qualification
+
+        known = read_qualification(value)[0] is not None
+    else:
+        known = fold(value) in column.enum.lookup
+    assert (not faults) == known
 
 
 def test_trend_reads_every_year_through_the_mapping(tmp_path: Path) -> None:
