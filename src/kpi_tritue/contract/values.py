@@ -579,8 +579,7 @@ def _typed(
             # The codes in the dtype a Categorical keeps them in (int8 below 127 categories).
             small = np.int8 if len(categories) < 127 else np.int64
             positions = np.array(
-                [categories.index(value) if value is not None else -1 for value in distinct]
-                + [-1],
+                [categories.index(value) if value is not None else -1 for value in distinct] + [-1],
                 dtype=small,
             )[codes]
             return pd.Series(
