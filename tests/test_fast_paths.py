@@ -1332,10 +1332,10 @@ def test_a_big_sheet_widened_on_threads_is_widened_as_in_one(
     finally:
         arrow_frames._WIDEN_IN_THREADS_FROM = bar
     assert len(threaded) == len(plain) == batch.num_columns
-    for fast, slow, given in zip(threaded, plain, batch.columns, strict=True):
+    for fast, slow, column in zip(threaded, plain, batch.columns, strict=True):
         assert fast.type == slow.type
         assert fast.equals(slow)
-        assert fast.to_pylist() == given.to_pylist()
+        assert fast.to_pylist() == column.to_pylist()
 
 
 def test_long_text_is_widened_by_the_cast() -> None:
@@ -1344,3 +1344,123 @@ def test_long_text_is_widened_by_the_cast() -> None:
     array = pa.array([None if i % 5 == 0 else f"v{i}" for i in range(_WIDENED_UP_TO + 7)])
     for part in (array, array.slice(3)):
         assert large_text(part).equals(part.cast(pa.large_string()))
+
+
+# Blank-looking cells (`io/blank_cells.py`): calamine's `whitespace_as_null`, applied in
+# Arrow after an eager read without it. Sheets are written as raw XML, so that any
+# character can be a cell's (control characters as Excel escapes them, `_x000B_`).
+_BLANKISH = st.lists(
+    st.sampled_from(
+        [*"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2005\u200a\u2028\u2029\u202f\u205f\u3000"]
+        + [*"\x1c\x1f\u200b\u180e\ufeff\u00ad", "a", "Ủ", "\u1e9a", "ấ", "1", "_"]
+    ),
+    max_size=5,
+).map("".join)
+
+
+def _inline_sheet(rows: list[list[str | None]]) -> str:
+    """A sheet's XML of inline-string cells (None: no cell)."""
+
+    def escaped(text: str) -> str:
+        out = []
+        for char in text:
+            if char in "\t\n\r" or ord(char) >= 0x20:
+                out.append({"&": "&amp;", "<": "&lt;", ">": "&gt;"}.get(char, char))
+            else:
+                out.append(f"_x{ord(char):04X}_")
+        return "".join(out)
+
+    body = []
+    for r, row in enumerate(rows, start=1):
+        cells = "".join(
+            f'<c r="{chr(65 + c)}{r}" t="inlineStr"><is><t xml:space="preserve">'
+            f"{escaped(text)}</t></is></c>"
+            for c, text in enumerate(row)
+            if text is not None
+        )
+        body.append(f'<row r="{r}">{cells}</row>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{''.join(body)}</sheetData></worksheet>"
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(st.one_of(st.none(), _BLANKISH), min_size=3, max_size=3), min_size=1, max_size=8
+    ),
+    threads=st.booleans(),
+)
+@example(
+    rows=[["\x85", "\x0b", "\x0c\u3000"], ["\x85a", "", "\x1c"], [" ", "\u200b", None]],
+    threads=True,
+)
+def test_blank_looking_cells_are_null_as_calamine_makes_them(
+    rows: list[list[str | None]], threads: bool, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """`blank_cells.batch_blanks_as_null` of an eager read without `whitespace_as_null`
+    is the eager read with it: the same columns, types and cells (empty texts, texts of
+    white space as Rust counts it, and the near misses Python or Arrow count otherwise);
+    also on the threads a big sheet's columns are looked at on."""
+    import zipfile
+
+    import fastexcel
+
+    from kpi_tritue.io import blank_cells
+
+    rows = [[None, "x", None], *rows]  # a cell in the first row: the grid starts at A1
+    template = tmp_path_factory.mktemp("blanks") / "template.xlsx"
+    write_workbook(template, {"S": [["x"]]})
+    path = template.with_name("blanks.xlsx")
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = _inline_sheet(rows).encode()
+            target.writestr(item, data)
+    reader = fastexcel.read_excel(path)
+    options: dict[str, object] = {"header_row": None, "dtypes": "string", "eager": True}
+    expected = reader.load_sheet("S", whitespace_as_null=True, **options)
+    raw = reader.load_sheet("S", **options)
+    bar = blank_cells._IN_THREADS_FROM
+    blank_cells._IN_THREADS_FROM = 0 if threads else bar
+    try:
+        found = blank_cells.batch_blanks_as_null(raw)
+    finally:
+        blank_cells._IN_THREADS_FROM = bar
+    found.validate(full=True)
+    # (calamine's own flags of which columns may be null follow no rule of the cells.)
+    assert [(f.name, f.type) for f in found.schema] == [(f.name, f.type) for f in expected.schema]
+    assert found.to_pydict() == expected.to_pydict()
+
+
+@pytest.mark.parametrize("in_arrow", [True, False], ids=["read", "read-ahead"])
+def test_a_sheet_with_blanks_made_null_in_arrow_reads_as_calamine_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_arrow: bool, ahead: None
+) -> None:
+    """`Workbook.read_sheet` of a sheet read without calamine's `whitespace_as_null` (a big
+    one: here the bar set to nothing) gives the cells the read with it gives: its blank
+    cells made null in Arrow (`blank_cells`), whether read ahead or not."""
+    from kpi_tritue.io import blank_cells, read_ahead
+    from kpi_tritue.io.reader import Workbook
+
+    rows = [WORKFORCE_HEADER]
+    for n, blank in enumerate([" ", "\u3000", "\xa0 \t", "x", "\u200b"]):
+        row = person(f"HT{n}")
+        row[2], row[4] = blank, f" {blank} "
+        rows.append(row)
+    path = write_workbook(tmp_path / "blanks.xlsx", {"NhanSu": rows})
+    expected = Workbook(path).read_sheet("NhanSu").cells
+    monkeypatch.setattr(blank_cells, "IN_ARROW_FROM", 0)
+    if in_arrow:
+        workbook = Workbook(path)
+    else:  # read ahead: calamine's read in the read-ahead thread, the blanks' here
+        read_ahead.prefetch([str(path)])
+        workbook = read_ahead.opened(path)
+    assert workbook._blanks_in_arrow("NhanSu")
+    found = workbook.read_sheet("NhanSu").cells
+    _assert_same_frame(found, expected)
+    # The unit cells of white space alone are blanks; `x` and a zero-width space are not.
+    assert found.iloc[1:, 2].isna().tolist() == [True, True, True, False, False]
