@@ -443,8 +443,8 @@ def _column_texts(region: pd.DataFrame | list[Any], column: int, rows: np.ndarra
 
     if not isinstance(region, pd.DataFrame):
         text = region[column]
-        if len(rows) == len(text):
-            return text  # `rows` (increasing positions) are then all of them: no copy
+        if len(rows) == len(text) and bool(np.all(rows[1:] > rows[:-1])):
+            return text  # every position, in order (the first look at a sheet): no copy
         return text.take(pa.array(rows, type=pa.int64()))
 
     values = region.iloc[:, column].array
