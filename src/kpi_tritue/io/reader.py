@@ -92,10 +92,11 @@ class Workbook:
         # it (`workbook.open_workbook`); None otherwise.
         self.digest: str | None = None
         self._mended: dict[str, Any] = {}
-        # The sheets whose XML declares this many bytes (the gate records it), read by
-        # calamine without `whitespace_as_null`: their blank-looking cells are made null by
-        # `read_sheet` (`blank_cells`), which on a big sheet costs less than calamine's
-        # own rule and, on a small one, more (~50 µs a column in Arrow's calls).
+        # Each sheet's XML size as the archive declares it (the gate records it, and
+        # refuses a part that inflates to another). A sheet of `blank_cells.IN_ARROW_FROM`
+        # or more is read by calamine without `whitespace_as_null`, its blank-looking
+        # cells made null by `read_sheet` in Arrow (`_blanks_in_arrow`): on a big sheet
+        # that costs less than calamine's own rule, on a small one more (~50 µs a column).
         self._declared: dict[str, int] = {}
         self._sheet_parts: dict[str, str] = {}
         # The archive's directory (a closed `ZipFile`: its entries, not its data), read
