@@ -53,12 +53,14 @@ def blanks_as_null(array: pa.Array) -> pa.Array:
     positions = pc.indices_nonzero(pc.fill_null(maybe, False))
     if not len(positions):
         return array
-    texts = array.take(positions).to_pylist()
-    blank = [is_blank_text(text) for text in texts]
-    if not any(blank):
+    # Each distinct candidate looked at once (a column of a million spaces is one text).
+    texts = array.take(positions)
+    blanks = [text for text in pc.unique(texts).to_pylist() if is_blank_text(text)]
+    if not blanks:
         return array
+    hit = pc.is_in(texts, value_set=pa.array(blanks, type=array.type))
     mask = np.zeros(len(array), dtype=bool)
-    mask[positions.to_numpy()[np.array(blank, dtype=bool)]] = True
+    mask[positions.filter(hit).to_numpy()] = True
     return pc.if_else(pa.array(mask), pa.nulls(len(array), array.type), array)
 
 
