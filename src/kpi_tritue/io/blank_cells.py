@@ -42,7 +42,7 @@ def blanks_as_null(array: pa.Array) -> pa.Array:
 
     Arrow finds the texts that may be blank, without the GIL: empty ones and those its
     `utf8_is_space` calls white space (Python's `str.isspace`: the set above and
-    `\\x1c`–`\\x1f`); only those are then looked at here, one by one.
+    `\\x1c`–`\\x1f`); only those are then looked at here, each distinct one once.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
