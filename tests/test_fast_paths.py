@@ -215,6 +215,22 @@ def test_prefetch_starts_parsing_before_pydantic_or_pandas_is_imported(tmp_path:
     assert run.stdout.strip() == "[] [] ['NhanSu']"
 
 
+def test_the_read_ahead_is_imported_without_numpy_or_pyarrow() -> None:
+    """The gate starts as soon as the command has `read_ahead`: its import loads neither
+    numpy, pyarrow nor pandas (each a few dozen milliseconds before the gate could
+    start); what needs them imports them when it runs."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "import kpi_tritue.io.read_ahead\n"
+        "print(sorted(m for m in ('numpy', 'pyarrow', 'pandas') if m in sys.modules))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
+
+
 def test_a_prefetched_workbook_is_not_used_once_its_file_has_changed(
     tmp_path: Path, ahead: None
 ) -> None:

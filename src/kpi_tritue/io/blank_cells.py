@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -44,6 +42,7 @@ def blanks_as_null(array: pa.Array) -> pa.Array:
     `utf8_is_space` calls white space (Python's `str.isspace`: the set above and
     `\\x1c`–`\\x1f`); only those are then looked at here, each distinct one once.
     """
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
