@@ -10,7 +10,7 @@ changes a result.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -275,12 +275,7 @@ def _open_and_read_here(
     """Every file opened and read in this process, its sheets loaded from the moment it
     is opened (`open_take.open_and_take`); then parsed with the run's reference date."""
     total = 2 * len(files)
-
-    def stepping(step: int, name: str) -> None:
-        if progress:
-            progress(step, total, name)
-
-    results, taken = open_and_take(files, contract, stepping)
+    results, taken = open_and_take(files, contract, _stepping(progress, total))
     issues = list(expanded)
     for result in results:
         if isinstance(result, list):
@@ -305,15 +300,24 @@ def _read_here(
     opened = list(inputs.workbooks)
     reference, date_issues = resolve_reference_date(opened, as_of, today)
     total = inputs.found * 2
-
-    def reading(step: int, name: str) -> None:
-        if progress:
-            progress(inputs.found + step, total, name)
-
+    reading = _stepping(progress, total, first=inputs.found)
     loaded = read_all_tables(opened, _bounds(reference), inputs.contract, reading)
     if progress:
         progress(total, total, "")
     return inputs, loaded, reference, date_issues
+
+
+def _stepping(
+    progress: ProgressCallback | None, total: int, first: int = 0
+) -> Callable[[int, str], None]:
+    """A reading's steps (`step`, the file's name) as the run's progress: from step
+    `first` of `total`."""
+
+    def step(number: int, name: str) -> None:
+        if progress:
+            progress(first + number, total, name)
+
+    return step
 
 
 def _read_in_processes(
