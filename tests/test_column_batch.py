@@ -125,6 +125,34 @@ frame_shapes = st.lists(
 )
 
 
+def _drawn_frames(
+    shapes: list[tuple[int, int, int, list[str]]],
+    kinds: list[str],
+    vary: bool,
+    data: st.DataObject,
+    *,
+    missing: bool,
+) -> list[pd.DataFrame]:
+    """A file's frame for each shape, of the columns `kinds`; when `vary`, each file after
+    the first with a column of another dtype, and (`missing`) maybe its last one missing.
+    Text columns of kind `object` are kept as objects (pandas would make them `str`)."""
+    frames = []
+    for number, (rows, seed, first, order) in enumerate(shapes):
+        these = list(kinds)
+        if vary and number and these:
+            these[data.draw(st.integers(0, len(these) - 1))] = data.draw(st.sampled_from(KINDS))
+            if missing and data.draw(st.booleans()):
+                these = these[:-1]
+        built = {
+            f"c{i}": _column(kind, rows, seed + i, order if vary else None)
+            for i, kind in enumerate(these)
+        }
+        frame = pd.DataFrame(built, index=pd.RangeIndex(first, first + rows))
+        kept = {f"c{i}": object for i, kind in enumerate(these) if kind == "object"}
+        frames.append(frame.astype(kept) if kept else frame)
+    return frames
+
+
 @settings(max_examples=150)
 @given(
     frame_shapes,
@@ -138,22 +166,7 @@ def test_frames_are_stacked_as_pandas_stacks_them(
     vary: bool,
     data: st.DataObject,
 ) -> None:
-    frames = []
-    for number, (rows, seed, first, order) in enumerate(shapes):
-        these = list(kinds)
-        if vary and number and these:
-            # Another file's frame: a column of another dtype, or one missing.
-            these[data.draw(st.integers(0, len(these) - 1))] = data.draw(st.sampled_from(KINDS))
-            if data.draw(st.booleans()):
-                these = these[:-1]
-        built = {
-            f"c{i}": _column(kind, rows, seed + i, order if vary else None)
-            for i, kind in enumerate(these)
-        }
-        frame = pd.DataFrame(built, index=pd.RangeIndex(first, first + rows))
-        # Text kept as objects (pandas would make text of an object array `str`).
-        kept = {f"c{i}": object for i, kind in enumerate(these) if kind == "object"}
-        frames.append(frame.astype(kept) if kept else frame)
+    frames = _drawn_frames(shapes, kinds, vary, data, missing=True)
     files = [data.draw(st.integers(0, 300)) for _ in frames]
     label = data.draw(st.sampled_from(["_file", None]))
     plain = stacked_plain(frames, files, label)
@@ -182,16 +195,7 @@ def test_rows_kept_together_are_stacked_as_their_frames_are(
     """`stacked_rows` of frames and of rows of frames they share (`SharedRows`: in the
     order they lie there or not, with rows of no one between or not) is `stacked` of
     each one's own frame."""
-    frames = []
-    for number, (rows, seed, first, order) in enumerate(shapes):
-        these = list(kinds)
-        if vary and number and these:
-            these[data.draw(st.integers(0, len(these) - 1))] = data.draw(st.sampled_from(KINDS))
-        built = {
-            f"c{i}": _column(kind, rows, seed + i, order if vary else None)
-            for i, kind in enumerate(these)
-        }
-        frames.append(pd.DataFrame(built, index=pd.RangeIndex(first, first + rows)))
+    frames = _drawn_frames(shapes, kinds, vary, data, missing=False)
     items: list[pd.DataFrame | SharedRows] = list(frames)
     shared = [i for i in range(len(frames)) if data.draw(st.booleans())]
     wholes = data.draw(st.integers(1, 2))
