@@ -18,7 +18,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from builders import WORKFORCE_HEADER, person, write_workbook
-from kpi_tritue.compute.masks import flags, isin, map_distinct, matching_keys
+from kpi_tritue.compute.masks import flags, isin, keyed_codes, map_distinct, matching_keys
 from kpi_tritue.contract.bookkeeping import BIRTH_YEAR_OF_DATE, INVALID, ROW
 from kpi_tritue.contract.normalize import clean_text, unit_key
 from kpi_tritue.contract.schema import (
@@ -616,6 +616,25 @@ def test_a_function_of_distinct_values_gives_what_it_gives_row_by_row(
     expected = [None if value is None else unit_key(value) for value in values]
     assert map_distinct(column, unit_key).tolist() == expected
     assert matching_keys(column).tolist() == expected
+
+
+@given(
+    st.lists(st.one_of(st.none(), vietnamese), max_size=30),
+    st.sampled_from(["object", "str", "category"]),
+)
+def test_distinct_values_keyed_once_give_the_codes_of_the_keys_row_by_row(
+    values: list[str | None], dtype: str
+) -> None:
+    """`keyed_codes` (what `Masks` counts and joins people by unit with) is the factorizing
+    of the keys made row by row, codes and keys in their order."""
+    column = pd.Series(values, dtype=dtype)
+    codes, keys = keyed_codes(column, unit_key)
+    expected_codes, expected_keys = pd.factorize(
+        pd.Series([None if v is None else unit_key(v) for v in values], dtype="object")
+    )
+    assert codes.tolist() == expected_codes.tolist()
+    assert keys.tolist() == list(expected_keys)
+    assert keys.dtype == object
 
 
 # A run's sheets are parsed once for all its files (`io/sheet.parse_batch`, issue 14),

@@ -180,14 +180,14 @@ class Masks:
         if column not in units.present:
             raise Missing(Note("missing_column", {"sheet": UNITS.key, "column": column}))
         lookup = self._units_by_key()[column]
-        people = self.unit_keys(WORKFORCE.key)
         if self._unit_positions is None:
-            # What `people.map(lookup)` does, with the matching done once for every column.
-            index = self._units_by_key().index
-            self._unit_positions = np.asarray(index.get_indexer(pd.Index(people)))
-        joined = pd.Series(
-            lookup.array.take(self._unit_positions, allow_fill=True), index=people.index
-        )
+            # What `unit_keys(NhanSu).map(lookup)` does, with the matching done once for
+            # every column, and once per distinct key rather than per person.
+            codes, keys = self._person_unit_codes()
+            found = self._units_by_key().index.get_indexer(keys)
+            self._unit_positions = np.append(np.asarray(found), -1)[codes]
+        people = self.table(WORKFORCE.key).frame.index
+        joined = pd.Series(lookup.array.take(self._unit_positions, allow_fill=True), index=people)
         if UNITS.column(column).type is ValueType.BOOL:
             return joined.astype("boolean")
         return joined
@@ -212,12 +212,17 @@ class Masks:
 
     def count_by_unit(self, mask: pd.Series) -> pd.Series:
         """`mask.groupby(unit keys).sum()`: rows passing `mask` per unit key of NhanSu."""
-        if self._person_units is None:
-            codes, uniques = pd.factorize(self.unit_keys(WORKFORCE.key), use_na_sentinel=True)
-            self._person_units = (np.asarray(codes), pd.Index(uniques))
-        codes, uniques = self._person_units
+        codes, uniques = self._person_unit_codes()
         counted = codes[mask.to_numpy(dtype=bool) & (codes >= 0)]
         return pd.Series(np.bincount(counted, minlength=len(uniques)), index=uniques)
+
+    def _person_unit_codes(self) -> tuple[np.ndarray[Any, Any], pd.Index]:
+        """Each NhanSu row's unit key as a code into the distinct keys (-1 for none):
+        `pd.factorize(unit_keys(NhanSu))`, without a key made or hashed per person."""
+        if self._person_units is None:
+            units = self.table(WORKFORCE.key).frame["unit"]
+            self._person_units = keyed_codes(units, _unit_key)
+        return self._person_units
 
 
 # ---------------------------------------------------------------------------------------
@@ -264,6 +269,21 @@ def map_distinct(values: pd.Series, function: Callable[[str], str]) -> pd.Series
     return pd.Series(mapped[codes], index=values.index, dtype="object")
 
 
+def keyed_codes(
+    values: pd.Series, function: Callable[[str], str]
+) -> tuple[np.ndarray[Any, Any], pd.Index]:
+    """`pd.factorize(map_distinct(values, function))`: each row's mapped value as a code
+    into the distinct mapped values in their order of first appearance (-1 for NA). Only
+    the distinct texts are mapped and hashed again; a test holds the two equal."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = pd.Index([function(str(u)) for u in uniques.tolist()], dtype=object)
+    mapped_codes, mapped_uniques = pd.factorize(mapped, use_na_sentinel=True)
+    # A distinct text's first row comes before any other row of its mapped value, and the
+    # distinct texts are in the order of their first rows: so are the mapped values.
+    table = np.append(np.asarray(mapped_codes, dtype=np.intp), -1)
+    return table[codes], pd.Index(mapped_uniques, dtype=object)
+
+
 # The same unit names come from NhanSu and DonVi: each is keyed once.
 _unit_key = lru_cache(maxsize=1 << 16)(unit_key)
 
@@ -273,4 +293,13 @@ def matching_keys(values: pd.Series) -> pd.Series:
     return map_distinct(values, _unit_key)
 
 
-__all__ = ["Masks", "count_of", "flags", "is_count", "isin", "map_distinct", "matching_keys"]
+__all__ = [
+    "Masks",
+    "count_of",
+    "flags",
+    "is_count",
+    "isin",
+    "keyed_codes",
+    "map_distinct",
+    "matching_keys",
+]
