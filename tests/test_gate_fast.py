@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook as OpenpyxlWorkbook
 
+from kpi_tritue.contract import limits as contract_limits
 from kpi_tritue.contract.limits import Limits
 from kpi_tritue.io import extent_fast, sheet_xml
+from kpi_tritue.io.extent_rule import budget_reached
 from kpi_tritue.io.sheet_xml import Scanner
+from test_reader_beside import _read_every_sheet, _workbooks
 
 # Pieces of sheet XML, well and badly written, that the gate's patterns look at.
 FRAGMENTS = [
@@ -170,7 +177,13 @@ _CHECKED = {
     "cuts": st.lists(st.integers(min_value=0, max_value=2000), max_size=6),
     "batch": st.integers(min_value=1, max_value=300),
     "declared": st.booleans(),
+    # A budget small enough that the check stops counting cells part way (None: never).
+    "max_cells": st.sampled_from([None, 8, 64, 400]),
 }
+
+
+def _limits(max_cells: int | None) -> Limits:
+    return Limits() if max_cells is None else dataclasses.replace(Limits(), max_cells=max_cells)
 
 
 def _sheet_xml(data: bytes, declared: bool) -> bytes:
@@ -188,24 +201,26 @@ def _fed(check: extent_fast.FastCheck, blocks: list[bytes]) -> extent_fast.FastC
 @settings(max_examples=300, deadline=None)
 @given(**_CHECKED)
 def test_each_batch_of_the_fast_check_is_what_its_bytes_say(
-    data: bytes, cuts: list[int], batch: int, declared: bool
+    data: bytes, cuts: list[int], batch: int, declared: bool, max_cells: int | None
 ) -> None:
     """Each batch the fast check records is flagged when its pattern is in its bytes (the
-    last one closed by `>`), and counts the `</c>` before its end; `sheet_data` are the
-    first `<sheetData` and the first `</sheetData>` after it."""
+    last one closed by `>`), in a box as high as the `</c>` before its end allow, which it
+    counts until they reach the budget's most; `sheet_data` are the first `<sheetData` and
+    the first `</sheetData>` after it."""
     extent_fast.pyarrow_ready()
     xml = _sheet_xml(data, declared)
+    limits = _limits(max_cells)
     mp = pytest.MonkeyPatch()
     mp.setattr(extent_fast, "_BATCH", batch)
     try:
-        check = _fed(_Recorded(Limits()), _cut(xml, cuts))
+        check = _fed(_Recorded(limits), _cut(xml, cuts))
     finally:
         mp.undo()
     ends = [b.end for b in check.batches]
     assert [b.start for b in check.batches] == [0, *ends[:-1]]
     # It reads to the end, unless it found what only the slow analysis settles.
     assert ends[-1] == len(xml) or (check.suspect and not check.viable)
-    written = 0
+    written, counted, counted_to = 0, 0, None
     for found, last in zip(check.batches, check.finals, strict=True):
         piece = xml[found.start : found.end]
         skip = extent_fast.declaration_end(piece) if found.start == 0 else 0
@@ -218,7 +233,14 @@ def test_each_batch_of_the_fast_check_is_what_its_bytes_say(
         )
         assert found.data in (None, piece)
         written += piece.count(b"</c>")
-    assert check.written == written
+        # The box of every batch is the one all the cells before its end give.
+        assert found.rows == extent_fast.safe_rows(written, check.cols, limits)
+        if counted_to is None:
+            counted = written
+            if budget_reached(written, limits):
+                counted_to = found.end
+    assert (check.written, check.counted_to) == (counted, counted_to)
+    assert extent_fast.cells_written(_cut(xml, cuts)) == xml.count(b"</c>")
     # `</sheetData>` is looked for from the start of the batch where `<sheetData` is.
     opened = xml.find(b"<sheetData")
     first = max((b.start for b in check.batches if b.start <= opened), default=0)
@@ -230,14 +252,15 @@ def test_each_batch_of_the_fast_check_is_what_its_bytes_say(
 def _state(check: extent_fast.FastCheck) -> tuple[object, ...]:
     """All of a fast check that `locate` and the gate read once it has finished."""
     batches = [(b.start, b.end, b.rows, b.flagged, b.data) for b in check.batches]
-    found = (check.suspect, check.viable, check.long_run, check.written, check.sheet_data)
+    found = (check.suspect, check.viable, check.long_run, check.written, check.counted_to)
+    found += (check.sheet_data,)
     return (*found, check.cols, batches)
 
 
 @settings(max_examples=300, deadline=None)
 @given(**_CHECKED)
 def test_batches_matched_in_a_pool_give_the_plain_check(
-    data: bytes, cuts: list[int], batch: int, declared: bool
+    data: bytes, cuts: list[int], batch: int, declared: bool, max_cells: int | None
 ) -> None:
     """A big part's batches matched in the pool's threads (`FastCheck`'s `pool`), then the
     plain check over the part again at a flag (`settled`), end as the plain check ends,
@@ -251,8 +274,9 @@ def test_batches_matched_in_a_pool_give_the_plain_check(
     mp.setattr(extent_fast, "_BATCH", batch)
     mp.setattr(extent_fast, "_SMALL", 0)  # every batch but the last matched in the pool
     try:
-        plain = _fed(extent_fast.FastCheck(Limits()), blocks)
-        pooled = extent_fast.FastCheck(Limits(), extent_fast.pool_for(extent_fast.POOL_FROM))
+        limits = _limits(max_cells)
+        plain = _fed(extent_fast.FastCheck(limits), blocks)
+        pooled = extent_fast.FastCheck(limits, extent_fast.pool_for(extent_fast.POOL_FROM))
         try:
             _fed(pooled, blocks)
         finally:
@@ -269,3 +293,55 @@ def test_a_small_part_is_matched_in_the_callers_thread() -> None:
     pool = extent_fast.pool_for(extent_fast.POOL_FROM)
     assert pool is not None
     pool.shutdown()
+
+
+# The fast check stops counting cells at the budget (`COUNT_TO_BUDGET`); `locate` then
+# counts the part again. Read whole, a workbook gives what it gives counted to the end.
+
+
+def _read_counting_all_and_to_the_budget(path: Path, batch: int) -> list[object]:
+    """Each sheet of the workbook read with its cells counted to the budget, which must be
+    what it is with them counted to the end (in batches of `batch` bytes: many of them)."""
+    reads = []
+    for count_to_budget in (True, False):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(extent_fast, "COUNT_TO_BUDGET", count_to_budget)
+            patch.setattr(extent_fast, "_BATCH", batch)
+            patch.setattr(contract_limits, "_BLOCK", min(batch, contract_limits._BLOCK))
+            reads.append(_read_every_sheet(path))
+    assert reads[0] == reads[1]
+    return reads[0]
+
+
+@settings(deadline=None)
+@given(_workbooks(), st.sampled_from([64, 512, 1 << 20]))
+def test_cells_counted_to_the_budget_read_as_counted_to_the_end(
+    made: tuple[OpenpyxlWorkbook, str | None], batch: int
+) -> None:
+    workbook, max_cells = made
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        if max_cells is not None:
+            patch.setenv("KPI_MAX_CELLS", max_cells)
+        path = Path(folder) / "w.xlsx"
+        workbook.save(path)
+        assert _read_counting_all_and_to_the_budget(path, batch)
+
+
+def test_a_sheet_refused_after_the_count_stopped_says_what_it_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """400 cells in one column, 200 allowed: the check stops counting at 25 cells, the
+    cells below row 200 are flagged, and `locate` refuses the sheet. How many cells it
+    would take to read it (the whole box, as 8 × 400 cells cover it) needs every cell
+    counted, which `locate` does again."""
+    workbook = OpenpyxlWorkbook()
+    sheet = workbook.active
+    sheet.title = "NhanSu"
+    for row in range(1, 401):
+        sheet.cell(row=row, column=1).value = row
+    path = tmp_path / "w.xlsx"
+    workbook.save(path)
+    monkeypatch.setenv("KPI_MAX_CELLS", "200")
+    [(name, (error, text, params))] = _read_counting_all_and_to_the_budget(path, 2048)
+    assert name == "NhanSu" and error == "UnreadableWorkbook"
+    assert params is not None and params.get("needed") == 400, (text, params)

@@ -40,6 +40,7 @@ from kpi_tritue.io.extent_fast import (
     KEEP,
     Batch,
     FastCheck,
+    cells_written,
     danger_pattern,
     declaration_end,
     found_in,
@@ -122,9 +123,10 @@ def locate(
     afresh, for a second look at the blocks the fast check did not keep.
 
     Every cell outside those pieces is written `<c r="REF"` inside the box of its batch
-    (the fast check proved it) and every `</c>` outside them was counted: so the cells
-    holding a value are known in number, and those outside the pieces lie above the
-    batches' rows and left of their columns. The rule is applied twice, once as if those
+    (the fast check proved it) and every `</c>` outside them was counted (by the check, or
+    here again when it stopped at the budget): so the cells holding a value are known in
+    number, and those outside the pieces lie above the batches' rows and left of their
+    columns. The rule is applied twice, once as if those
     cells filled their box to the right and once as if they were not there; when both say
     the same of every analysed cell, and neither reaches into the rows of the unanalysed
     ones, that is the rule's answer. When the first reaches into those rows, every piece is
@@ -132,7 +134,14 @@ def locate(
     """
     if not check.viable or not check.suspect or check.sheet_data is None:
         return None
-    looked = _Pieces(check)
+    written = check.written
+    if check.counted_to is not None:
+        # The check stopped counting at the budget; the cells outside the pieces are
+        # needed whole (a refusal says how many cells the sheet holds).
+        if read is None:
+            return None
+        written = cells_written(read())
+    looked = _Pieces(check, written)
     for batch in check.batches:
         if batch.flagged and not looked.add_matching(batch, check.pattern(batch.rows)):
             return None
@@ -221,8 +230,9 @@ def _lowest_cut(stats: RowStats, cols: int, rows_below: int, cells: int) -> int 
 class _Pieces:
     """The pieces of a sheet's XML `locate` analyses, and the batches they come from."""
 
-    def __init__(self, check: FastCheck) -> None:
+    def __init__(self, check: FastCheck, written: int) -> None:
         self.check = check
+        self.written = written  # the `</c>` of the whole part
         self.pieces: dict[int, bytes] = {}  # offset in the part → the piece's bytes
         self.held: dict[int, tuple[Batch, bytes]] = {}  # batch start → its bytes
         self.size = 0
@@ -297,7 +307,7 @@ class _Pieces:
             whole.cuts.extend(part.cuts)
             whole.kept_rows = max(whole.kept_rows, part.kept_rows)
             whole.kept_cols = max(whole.kept_cols, part.kept_cols)
-        whole.written += self.check.written
+        whole.written += self.written
         return whole
 
 

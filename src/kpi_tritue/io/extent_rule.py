@@ -84,6 +84,12 @@ def budget(written: int, limits: Limits) -> int:
     return min(limits.max_cells, max(limits.max_cells // DENSITY, DENSITY * written))
 
 
+def budget_reached(written: int, limits: Limits) -> bool:
+    """Whether `written` cells already give a sheet the most cells its box may span: the
+    budget of a sheet holding more is the same."""
+    return budget(written, limits) >= limits.max_cells
+
+
 class RowStats:
     """Per row, the width (last column + 1) and the number of the cells holding a value."""
 
