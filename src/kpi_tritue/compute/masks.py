@@ -12,7 +12,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from datetime import date
-from functools import lru_cache, reduce
+from functools import reduce
 from typing import Any
 
 import numpy as np
@@ -221,7 +221,7 @@ class Masks:
         `pd.factorize(unit_keys(NhanSu))`, without a key made or hashed per person."""
         if self._person_units is None:
             units = self.table(WORKFORCE.key).frame["unit"]
-            self._person_units = keyed_codes(units, _unit_key)
+            self._person_units = keyed_codes(units, unit_key)
         return self._person_units
 
 
@@ -284,13 +284,9 @@ def keyed_codes(
     return table[codes], pd.Index(mapped_uniques, dtype=object)
 
 
-# The same unit names come from NhanSu and DonVi: each is keyed once.
-_unit_key = lru_cache(maxsize=1 << 16)(unit_key)
-
-
 def matching_keys(values: pd.Series) -> pd.Series:
     """Unit or area names as matching keys (cleaned, case folded, diacritics kept)."""
-    return map_distinct(values, _unit_key)
+    return map_distinct(values, unit_key)
 
 
 __all__ = [
