@@ -205,8 +205,9 @@ def test_each_batch_of_the_fast_check_is_what_its_bytes_say(
 ) -> None:
     """Each batch the fast check records is flagged when its pattern is in its bytes (the
     last one closed by `>`), in a box as high as the `</c>` before its end allow, which it
-    counts until they reach the budget's most; `sheet_data` are the first `<sheetData` and
-    the first `</sheetData>` after it."""
+    counts until they reach the budget's most; `opened` is the first `<sheetData` and the
+    start of its batch; `read_again` gives every `</c>` and the first `</sheetData>` from
+    an offset, however the part is cut."""
     extent_fast.pyarrow_ready()
     xml = _sheet_xml(data, declared)
     limits = _limits(max_cells)
@@ -240,20 +241,32 @@ def test_each_batch_of_the_fast_check_is_what_its_bytes_say(
             if budget_reached(written, limits):
                 counted_to = found.end
     assert (check.written, check.counted_to) == (counted, counted_to)
-    assert extent_fast.cells_written(_cut(xml, cuts)) == xml.count(b"</c>")
-    # `</sheetData>` is looked for from the start of the batch where `<sheetData` is.
     opened = xml.find(b"<sheetData")
     first = max((b.start for b in check.batches if b.start <= opened), default=0)
-    closed = xml.find(b"</sheetData>", first) if opened >= 0 else -1
-    if check.sheet_data is not None:
-        assert check.sheet_data == (opened, closed)
+    if check.opened is not None:
+        assert check.opened == (opened, first)
+    for start in (0, first, len(xml) // 2):
+        again = extent_fast.read_again(_cut(xml, cuts), start, count=True)
+        assert again == (xml.count(b"</c>"), xml.find(b"</sheetData>", start))
+        assert extent_fast.read_again(_cut(xml, cuts), start, count=False)[1] == again[1]
+
+
+def test_the_part_read_again_is_read_across_every_cut() -> None:
+    """`read_again` finds `</c>` and `</sheetData>` cut anywhere, into blocks of any size
+    (a cut of one, two or three bytes included), from any offset."""
+    xml = b'<sheetData><c r="A1"><v>1</v></c></sheetData><c r="B2"></c></sheetData></c>'
+    for i, j in itertools.combinations_with_replacement(range(len(xml) + 1), 2):
+        blocks = [block for block in (xml[:i], xml[i:j], xml[j:]) if block]
+        for start in range(len(xml) + 1):
+            found = extent_fast.read_again(blocks, start, count=True)
+            assert found == (xml.count(b"</c>"), xml.find(b"</sheetData>", start)), (i, j)
 
 
 def _state(check: extent_fast.FastCheck) -> tuple[object, ...]:
     """All of a fast check that `locate` and the gate read once it has finished."""
     batches = [(b.start, b.end, b.rows, b.flagged, b.data) for b in check.batches]
     found = (check.suspect, check.viable, check.long_run, check.written, check.counted_to)
-    found += (check.sheet_data,)
+    found += (check.opened,)
     return (*found, check.cols, batches)
 
 

@@ -40,7 +40,6 @@ from kpi_tritue.io.extent_fast import (
     KEEP,
     Batch,
     FastCheck,
-    cells_written,
     danger_pattern,
     declaration_end,
     found_in,
@@ -48,6 +47,7 @@ from kpi_tritue.io.extent_fast import (
     matches,
     pool_for,
     pyarrow_ready,
+    read_again,
     settled,
 )
 from kpi_tritue.io.extent_mend import calamine_entry, mended_workbook, rewrite
@@ -132,16 +132,15 @@ def locate(
     ones, that is the rule's answer. When the first reaches into those rows, every piece is
     looked at again with a box that low, and the ones with a cell below it analysed too.
     """
-    if not check.viable or not check.suspect or check.sheet_data is None:
+    if not check.viable or not check.suspect or check.opened is None or read is None:
         return None
-    written = check.written
-    if check.counted_to is not None:
-        # The check stopped counting at the budget; the cells outside the pieces are
-        # needed whole (a refusal says how many cells the sheet holds).
-        if read is None:
-            return None
-        written = cells_written(read())
-    looked = _Pieces(check, written)
+    # What the check left: where `</sheetData>` is, and, when it stopped counting at the
+    # budget, every cell (a refusal says how many the sheet holds).
+    recount = check.counted_to is not None
+    written, closed = read_again(read(), check.opened[1], count=recount)
+    if closed < 0:
+        return None
+    looked = _Pieces(check, check.written if not recount else written, (check.opened[0], closed))
     for batch in check.batches:
         if batch.flagged and not looked.add_matching(batch, check.pattern(batch.rows)):
             return None
@@ -230,9 +229,10 @@ def _lowest_cut(stats: RowStats, cols: int, rows_below: int, cells: int) -> int 
 class _Pieces:
     """The pieces of a sheet's XML `locate` analyses, and the batches they come from."""
 
-    def __init__(self, check: FastCheck, written: int) -> None:
+    def __init__(self, check: FastCheck, written: int, sheet_data: tuple[int, int]) -> None:
         self.check = check
         self.written = written  # the `</c>` of the whole part
+        self.sheet_data = sheet_data  # the offsets of `<sheetData` and `</sheetData>`
         self.pieces: dict[int, bytes] = {}  # offset in the part → the piece's bytes
         self.held: dict[int, tuple[Batch, bytes]] = {}  # batch start → its bytes
         self.size = 0
@@ -293,8 +293,7 @@ class _Pieces:
         return self._analysed[key]
 
     def _analyse(self, limits: Limits, cut_row: int | None) -> Extent:
-        assert self.check.sheet_data is not None
-        opened, closed = self.check.sheet_data
+        opened, closed = self.sheet_data
         whole = Extent()
         for start, data in _joined(self.pieces):
             state = "before" if start <= opened else ("in" if start < closed else "after")
