@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from kpi_tritue.contract.limits import Limits
 from kpi_tritue.io import extent_fast, sheet_xml
 from kpi_tritue.io.extent_rule import budget_reached
 from kpi_tritue.io.sheet_xml import Scanner
-from test_reader_beside import _read_every_sheet, _workbooks
+from test_reader_beside import _read_every_sheet, _saved, _workbooks
 
 # Pieces of sheet XML, well and badly written, that the gate's patterns look at.
 FRAGMENTS = [
@@ -334,12 +333,7 @@ def _read_counting_all_and_to_the_budget(path: Path, batch: int) -> list[object]
 def test_cells_counted_to_the_budget_read_as_counted_to_the_end(
     made: tuple[OpenpyxlWorkbook, str | None], batch: int
 ) -> None:
-    workbook, max_cells = made
-    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
-        if max_cells is not None:
-            patch.setenv("KPI_MAX_CELLS", max_cells)
-        path = Path(folder) / "w.xlsx"
-        workbook.save(path)
+    with _saved(made) as (path, _):
         assert _read_counting_all_and_to_the_budget(path, batch)
 
 

@@ -3,9 +3,11 @@ serial gate reads it: the same cells, findings and errors, and no thread left ru
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import threading
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -112,16 +114,23 @@ def _workbooks(draw: st.DrawFn) -> tuple[OpenpyxlWorkbook, str | None]:
     return workbook, draw(st.sampled_from([None, "40", "200"]))
 
 
-@given(_workbooks())
-def test_a_generated_workbook_is_read_beside_as_in_turn(
-    made: tuple[OpenpyxlWorkbook, str | None],
-) -> None:
+@contextlib.contextmanager
+def _saved(made: tuple[OpenpyxlWorkbook, str | None]) -> Iterator[tuple[Path, pytest.MonkeyPatch]]:
+    """A generated workbook saved in a folder of its own, with its budget set."""
     workbook, max_cells = made
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
         if max_cells is not None:
             patch.setenv("KPI_MAX_CELLS", max_cells)
         path = Path(folder) / "w.xlsx"
         workbook.save(path)
+        yield path, patch
+
+
+@given(_workbooks())
+def test_a_generated_workbook_is_read_beside_as_in_turn(
+    made: tuple[OpenpyxlWorkbook, str | None],
+) -> None:
+    with _saved(made) as (path, patch):
         assert _both_ways(path, patch)
 
 
