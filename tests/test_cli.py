@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from builders import WORKFORCE_HEADER, person, write_workbook
-from kpi_tritue.cli import app
+from kpi_tritue.cli import app, choose_arrow_pool
 
 runner = CliRunner()
 ROOT = Path(__file__).parent.parent
@@ -699,3 +699,40 @@ def test_the_collector_is_paused_while_a_command_runs_and_is_back_after(
     assert done.value.code == 0
     assert during == [False]
     assert gc.isenabled()
+
+
+# Arrow's allocator (`cli.choose_arrow_pool`, issue 14, round 17).
+
+
+def test_arrow_allocates_from_the_c_library_unless_the_user_chose_another() -> None:
+    chosen: dict[str, str] = {}
+    choose_arrow_pool(chosen)
+    assert chosen == {"ARROW_DEFAULT_MEMORY_POOL": "system"}
+    mine = {"ARROW_DEFAULT_MEMORY_POOL": "jemalloc"}
+    choose_arrow_pool(mine)
+    assert mine == {"ARROW_DEFAULT_MEMORY_POOL": "jemalloc"}
+
+
+@pytest.mark.parametrize(("setting", "used"), [(None, "system"), ("mimalloc", "mimalloc")])
+def test_a_command_runs_with_the_arrow_pool_chosen(setting: str | None, used: str) -> None:
+    """In a process of its own, as a user runs it: the pool `main` chose before anything
+    imported pyarrow is the one Arrow allocated from, or the one the user set."""
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if setting is not None:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = setting
+    code = (
+        "import atexit, sys\n"
+        "def said():\n"
+        "    import pyarrow as pa\n"
+        "    sys.stderr.write('pool=' + pa.default_memory_pool().backend_name)\n"
+        "atexit.register(said)\n"
+        "from kpi_tritue.cli import main\n"
+        f"sys.argv = ['kpi', 'compute', {str(SAMPLE)!r}, '--format', 'json']\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout)["catalog"] == "ha-tinh-2030"
+    assert done.stderr.endswith(f"pool={used}")
