@@ -119,14 +119,15 @@ def locate(
     check: FastCheck, limits: Limits, read: Callable[[], Iterable[bytes]] | None = None
 ) -> Located | None:
     """The same answer as `settle`, from the pieces of the blocks the fast check flagged;
-    None when they do not settle it (then `settle` must run). `read` gives the sheet's XML
-    afresh, for a second look at the blocks the fast check did not keep.
+    None when they do not settle it (then `settle` must run), or without `read`. `read`
+    gives the sheet's XML afresh: for where `</sheetData>` is and, when the check stopped
+    counting at the budget, its cells (`read_again`, one pass), and for a second look at
+    the blocks the fast check did not keep.
 
     Every cell outside those pieces is written `<c r="REF"` inside the box of its batch
-    (the fast check proved it) and every `</c>` outside them was counted (by the check, or
-    here again when it stopped at the budget): so the cells holding a value are known in
-    number, and those outside the pieces lie above the batches' rows and left of their
-    columns. The rule is applied twice, once as if those
+    (the fast check proved it) and every `</c>` outside them is counted: so the cells
+    holding a value are known in number, and those outside the pieces lie above the
+    batches' rows and left of their columns. The rule is applied twice, once as if those
     cells filled their box to the right and once as if they were not there; when both say
     the same of every analysed cell, and neither reaches into the rows of the unanalysed
     ones, that is the rule's answer. When the first reaches into those rows, every piece is
